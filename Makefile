@@ -1,0 +1,59 @@
+# make demo: set up everything, then run the toolkit on every sample (outputs in out/)
+# make test: set up everything, then run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Japanese fonts for documents, HarfBuzz subsetting for fast font embedding, Pango for WeasyPrint
+DEB_PACKAGES := fonts-ipaexfont-gothic fonts-ipaexfont-mincho libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+SAMPLES := $(sort $(wildcard samples/*/project.yaml samples/*/project.xlsx))
+
+.PHONY: demo test setup system-deps install-check bench clean
+
+demo: setup
+	@rm -rf out && mkdir -p out
+	@status=0; for project in $(SAMPLES); do \
+	  name=$$(basename $$(dirname $$project)); \
+	  $(BIN)/jcredit validate $$(dirname $$project) --format json > out/$$name.validate.json || status=1; \
+	  $(BIN)/jcredit validate $$(dirname $$project) > out/$$name.validate.txt 2>&1 || status=1; \
+	  tail -n 1 out/$$name.validate.txt; \
+	done; \
+	echo "outputs: out/"; ls out; exit $$status
+
+test: setup
+	$(BIN)/python -m pytest
+
+setup: system-deps $(VENV)/.installed
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+system-deps:
+	@command -v dpkg-query >/dev/null || { echo "dpkg-query not found: install these Debian packages by hand: $(DEB_PACKAGES)"; exit 1; }
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done | xargs); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages: $$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing Debian packages / 不足している Debian パッケージ: $$missing"; \
+	    echo "Run / 次を実行してください:  sudo apt-get install -y $$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+# A plain (non-editable) install in a fresh venv, run from outside the checkout.
+install-check: setup
+	@rm -rf build/install-check && $(PYTHON) -m venv build/install-check
+	build/install-check/bin/python -m pip install -q .
+	cd /tmp && $(CURDIR)/build/install-check/bin/jcredit --version
+	cd /tmp && $(CURDIR)/build/install-check/bin/jcredit validate $(CURDIR)/samples/solar-program
+	cd /tmp && $(CURDIR)/build/install-check/bin/python -m toolkit validate $(CURDIR)/samples/rice-drainage -q
+
+bench: setup
+	$(BIN)/python benchmarks/bench_validate.py
+
+clean:
+	rm -rf out build .venv *.egg-info

@@ -1,0 +1,1 @@
+"""Packaged Cerberus schemas and factor tables (top-level schemas/ in the repository)."""

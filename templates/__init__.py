@@ -1,0 +1,1 @@
+"""Packaged document templates (top-level templates/ in the repository)."""

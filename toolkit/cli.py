@@ -1,0 +1,155 @@
+"""The `jcredit` command: parse options, call one library function, print, exit."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from toolkit import __version__
+from toolkit.errors import ToolkitError
+
+log = logging.getLogger("toolkit")
+WARNINGS_SHOWN_PER_KIND = 10
+
+
+def _default_lang() -> str:
+    return "en" if os.environ.get("JCREDIT_LANG", "").lower().startswith("en") else "ja"
+
+
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    if value:
+        ctx.meta["verbosity"] = ctx.meta.get("verbosity", 0) + (value if param.name == "verbose" else -value)
+        level = logging.DEBUG if ctx.meta["verbosity"] > 0 else logging.ERROR
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
+    return value
+
+
+def _remember_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    ctx.meta["lang"] = value  # meta is shared with the group, which prints errors in this language
+    return value
+
+
+def common_options(command):
+    """--lang, -v and -q, shared by every command."""
+    command = click.option("--lang", type=click.Choice(["ja", "en"]), default=_default_lang, show_default="ja",
+                           callback=_remember_lang, is_eager=True,
+                           help="Language of messages / メッセージの言語")(command)
+    command = click.option("-v", "--verbose", count=True, expose_value=False, callback=_set_verbosity,
+                           help="More detail (tracebacks of internal errors).")(command)
+    command = click.option("-q", "--quiet", count=True, expose_value=False, callback=_set_verbosity,
+                           help="Less output.")(command)
+    return command
+
+
+class JcreditGroup(click.Group):
+    """Maps library errors to exit codes in one place: 1 for user-fixable input, 3 for bugs."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ToolkitError as error:
+            lang = ctx.meta.get("lang") or _default_lang()
+            for problem in error.problems:
+                click.echo(problem.line(lang), err=True)
+            if not error.problems:
+                click.echo(str(error), err=True)
+            ctx.exit(error.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:  # a bug: short message, traceback only with -v
+            log.debug("internal error", exc_info=True)
+            click.echo(f"Internal error / 内部エラー: {error!r} (-v shows the traceback)", err=True)
+            ctx.exit(3)
+
+
+@click.group(cls=JcreditGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="jcredit", message="%(prog)s %(version)s")
+def cli():
+    """J-クレジットの計画書・モニタリング報告書を作るツールキット / J-Credit paperwork toolkit."""
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="Report format.")
+@common_options
+@click.pass_context
+def validate(ctx: click.Context, project: Path, output_format: str, lang: str):
+    """型と書式の誤りをすべて位置つきで表示 / report every type and format error with its location."""
+    from toolkit.validation import validate as run
+
+    result = run(project)
+    if output_format == "json":
+        click.echo(json.dumps({
+            "valid": result.valid,
+            "errors": [problem.as_json(lang) for problem in result.errors],
+            "warnings": [problem.as_json(lang) for problem in result.warnings],
+        }, ensure_ascii=False, indent=2))
+    else:
+        _print_problems(result.errors, result.warnings, lang)
+        summary = ("summary_valid" if result.valid else "summary_invalid")
+        from toolkit import messages
+
+        click.echo(f"{project}: " + messages.render(summary, lang, {"errors": len(result.errors), "warnings": len(result.warnings)}),
+                   err=not result.valid)
+    ctx.exit(0 if result.valid else 1)
+
+
+def _print_problems(errors, warnings, lang: str) -> None:
+    from toolkit import messages
+
+    for problem in errors:
+        click.echo(click.style("E ", fg="red") + problem.line(lang), err=True)
+    shown: Counter = Counter()
+    for problem in warnings:
+        shown[problem.code] += 1
+        if shown[problem.code] <= WARNINGS_SHOWN_PER_KIND:
+            click.echo(click.style("W ", fg="yellow") + problem.line(lang), err=True)
+    for code, count in sorted(shown.items()):
+        if count > WARNINGS_SHOWN_PER_KIND:
+            click.echo("  " + messages.render("more_warnings", lang,
+                                              {"kind": code, "count": count - WARNINGS_SHOWN_PER_KIND}), err=True)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--methodology", "code", required=True, help="Methodology code, e.g. EN-R-002.")
+@click.option("--type", "project_type", type=click.Choice(["standard", "program"]), default="program",
+              show_default=True, help="standard (通常型) or program (プログラム型).")
+@click.option("--force", is_flag=True, help="Overwrite files init would write.")
+@common_options
+@click.pass_context
+def init(ctx: click.Context, directory: Path, code: str, project_type: str, force: bool, lang: str):
+    """プロジェクトフォルダを作成 / create a project folder with inputs to fill in."""
+    from toolkit.scaffold import create_project
+
+    written = create_project(directory, code, project_type, force=force)
+    for path in written:
+        click.echo(str(path))
+
+
+@cli.command("methodologies")
+@common_options
+def list_methodologies(lang: str):
+    """対応する方法論の一覧 / list supported methodologies."""
+    from toolkit import methodologies
+
+    for code in methodologies.codes():
+        module = methodologies.get(code)
+        click.echo(f"{code}  {module.NAME[lang]}  (Ver. {', '.join(module.VERSIONS)})")
+        for parameter in module.MONITORING:
+            click.echo(f"    {parameter.symbol:<12} {parameter.label[lang]} [{parameter.unit}] {parameter.frequency[lang]}")
+
+
+def main() -> None:
+    cli(prog_name="jcredit")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""One exception hierarchy: the CLI catches `ToolkitError` once and maps it to an exit code."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from toolkit.problems import Problem
+
+
+class ToolkitError(Exception):
+    """Raised when the toolkit refuses to go on for a reason the user can fix."""
+
+    exit_code = 1
+
+    def __init__(self, message: str = "", problems: Sequence[Problem] = ()):
+        super().__init__(message)
+        self.problems = tuple(problems)
+
+
+class InputError(ToolkitError):
+    """Raised when a project folder cannot be read at all (no project file, unreadable file)."""
+
+
+class ValidationFailed(ToolkitError):
+    """Raised when validation found problems and the caller asked for valid data only."""
+
+
+class UnknownMethodology(ToolkitError):
+    """Raised when a methodology code is not in the registry."""
+
+
+class OutputError(ToolkitError):
+    """Raised when an output would overwrite user files or cannot be written."""
+
+
+class UsageError(ToolkitError):
+    """Raised when the command line asks for something impossible (exit code 2)."""
+
+    exit_code = 2

@@ -1,0 +1,407 @@
+"""Load a project folder into plain values plus a source map (`project.yaml:12`, `activities.xlsx!活動一覧!D7`).
+
+Values are raw here: strings, numbers, dates as read. `normalize` and `validation` make them canonical.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from toolkit import schema
+from toolkit.errors import InputError, UnknownMethodology
+from toolkit.problems import Location, Problem
+from toolkit.rules import Context, check_inside_project
+
+PROJECT_FILES = ("project.yaml", "project.yml", "project.json", "project.xlsx")
+PROJECT_SHEETS = ("プロジェクト", "project")
+_PATH = re.compile(r"(\w+)\[(\d+)\](?:\.(\w+))?$")
+_PARENT = re.compile(r"(?:\.[^.\[\]]+|\[\d+\])$")
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_YAML_PROBLEMS_JA = {
+    "mapping values are not allowed here": "ここに「キー: 値」は書けません（字下げ、またはコロンの後の空白を確認）",
+    "found character '\\t' that cannot start any token": "タブ文字は使えません。空白で字下げしてください",
+    "could not find expected ':'": "「:」が見つかりません",
+    "found undefined alias": "未定義の別名（*）があります",
+    "expected <block end>, but found '<block mapping start>'": "字下げがそろっていません",
+    "expected <block end>, but found '-'": "字下げがそろっていません（- の位置）",
+    "found unexpected end of stream": "引用符か括弧が閉じられていません",
+    "found unknown escape character": "使えないエスケープ文字があります",
+}
+
+
+@dataclass(frozen=True)
+class SheetRef:
+    """A sheet that rows were read from and the column of each key."""
+
+    file: str
+    sheet: str
+    columns: dict[str, int]
+
+
+@dataclass
+class SourceMap:
+    """Where each value came from, by dotted path; table cells are computed, not stored one by one."""
+
+    places: dict[str, Location] = field(default_factory=dict)
+    tables: dict[str, tuple[list[SheetRef], list[int]]] = field(default_factory=dict)
+
+    def locate(self, path: str) -> Location | None:
+        match = _PATH.match(path)
+        if match and match.group(1) in self.tables:
+            refs, rows = self.tables[match.group(1)]
+            index = int(match.group(2))
+            if index < len(rows):
+                ref = refs[index]
+                return Location(ref.file, sheet=ref.sheet, row=rows[index], col=ref.columns.get(match.group(3) or ""))
+        while path:
+            if path in self.places:
+                return self.places[path]
+            path = _PARENT.sub("", path) if _PARENT.search(path) else ""
+        return None
+
+
+@dataclass
+class LoadedProject:
+    """A project folder as read: values, where they came from, and the problems met while reading."""
+
+    root: Path
+    project_file: Path
+    data: dict[str, Any]
+    sources: SourceMap
+    problems: list[Problem]
+    files: list[Path]
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+def find_project_file(target: Path) -> Path:
+    """The project file for a folder or a file argument; InputError when there is none."""
+    if target.is_file():
+        return target
+    if target.is_dir():
+        for name in PROJECT_FILES:
+            if (target / name).is_file():
+                return target / name
+    raise InputError(str(target), [Problem("no_project_file", params={"found": str(target)})])
+
+
+def load_project(target: Path) -> LoadedProject:
+    """Read the project file and every table it refers to; problems are collected, not raised."""
+    project_file = find_project_file(Path(target)).resolve()
+    root = project_file.parent
+    loaded = LoadedProject(root, project_file, {}, SourceMap(), [], [project_file])
+    reader = _Reader(loaded)
+    loaded.data = reader.project_file(project_file)
+    code = (loaded.data.get("project") or {}).get("methodology", {}) if isinstance(loaded.data.get("project"), dict) else {}
+    code = code.get("code") if isinstance(code, dict) else None
+    try:
+        tables = schema.tables(code.strip()) if isinstance(code, str) else {}
+    except UnknownMethodology:
+        tables = {}  # validation reports the code; rows cannot be read without knowing their columns
+    for table in tables.values():
+        loaded.data[table.name] = reader.table(table, loaded.data.get(table.name))
+    return loaded
+
+
+class _Reader:
+    def __init__(self, loaded: LoadedProject):
+        self.loaded = loaded
+        self.context = Context(loaded.root)
+        self.workbooks: dict[Path, Any] = {}
+
+    # -- problems -----------------------------------------------------------------------------
+    def problem(self, code: str, location: Location | None, path: str = "", severity: str = "error", **params):
+        self.loaded.problems.append(Problem(code, path, location, params, severity=severity))
+
+    def file_location(self, path: Path) -> Location:
+        return Location(self.loaded.relative(path))
+
+    # -- the project file ---------------------------------------------------------------------
+    def project_file(self, path: Path) -> dict:
+        if path.suffix.lower() == ".xlsx":
+            return self.project_workbook(path)
+        data = self.yaml_file(path)
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            self.problem("yaml_top_level", self.file_location(path), found=data)
+            return {}
+        return data
+
+    def yaml_file(self, path: Path, prefix: str = "") -> Any:
+        name = self.loaded.relative(path)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            self.problem("not_readable", Location(name), reason=str(error))
+            return None
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            return None if node is None else self._construct(loader, node, prefix, name)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            problem = error.problem or ""
+            self.problem("yaml_syntax", Location(name, mark.line + 1, mark.column + 1) if mark else Location(name),
+                         problem={"ja": _YAML_PROBLEMS_JA.get(problem, problem), "en": problem})
+            return None
+        except yaml.YAMLError as error:
+            self.problem("yaml_syntax", Location(name), problem=str(error))
+            return None
+        finally:
+            loader.dispose()
+
+    def _construct(self, loader: yaml.SafeLoader, node: yaml.Node, path: str, name: str) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            loader.flatten_mapping(node)
+            result: dict = {}
+            first_line: dict = {}
+            for key_node, value_node in node.value:
+                key = str(loader.construct_object(key_node, deep=True))
+                line = key_node.start_mark.line + 1
+                child = f"{path}.{key}" if path else key
+                if key in result:
+                    self.problem("yaml_duplicate_key", Location(name, line), child, key=key, first=first_line[key])
+                first_line[key] = line
+                self.loaded.sources.places[child] = Location(name, line)
+                result[key] = self._construct(loader, value_node, child, name)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                child = f"{path}[{index}]"
+                self.loaded.sources.places[child] = Location(name, item.start_mark.line + 1)
+                items.append(self._construct(loader, item, child, name))
+            return items
+        if node.tag == _FLOAT_TAG:  # keep the digits as written: 0.000441 must not pass through float
+            try:
+                return Decimal(node.value.replace("_", ""))
+            except InvalidOperation:
+                return node.value
+        try:
+            return loader.construct_object(node, deep=True)
+        except ValueError:  # 2025-02-30 looks like a date to YAML; normalisation explains what is wrong
+            return node.value
+
+    def project_workbook(self, path: Path) -> dict:
+        book = self.workbook(path, Location(self.loaded.relative(path)))
+        if book is None:
+            return {}
+        name = next((sheet for sheet in PROJECT_SHEETS if sheet in book.sheet_names), None)
+        if name is None:
+            self.problem("sheet_missing", Location(self.loaded.relative(path)), sheet=PROJECT_SHEETS[0],
+                         found="、".join(book.sheet_names))
+            return {}
+        sheet = self.sheet(book, name, path)
+        data: dict = {}
+        relative = self.loaded.relative(path)
+        for index, row in enumerate(sheet.rows[1:] if sheet else [], start=2):
+            key = str(row[0]).strip() if row and row[0] is not None else ""
+            if not key:
+                continue
+            value = row[2] if len(row) > 2 else ""
+            location = Location(relative, sheet=name, row=index, col=3)
+            self.loaded.sources.places[key] = location
+            if (index, 3) in sheet.formulas_without_value:
+                self.problem("formula_no_value", location, key, formula=sheet.formulas_without_value[(index, 3)])
+                value = ""
+            _set_path(data, key.split("."), None if value == "" else value)
+        return data
+
+    # -- tables -------------------------------------------------------------------------------
+    def table(self, table: schema.Table, reference: Any) -> list[dict]:
+        if isinstance(reference, list):
+            return [self.inline_row(table, row, f"{table.name}[{i}]") for i, row in enumerate(reference)]
+        if isinstance(reference, dict) and isinstance(reference.get("file"), str):
+            path = self.inside(reference["file"], f"{table.name}.file")
+            sheet = reference.get("sheet")
+            return self.table_file(table, path, sheet if isinstance(sheet, str) else None, explicit=True) if path else []
+        if reference is not None:
+            self.problem("table_ref", self.loaded.sources.locate(table.name), table.name, found=reference)
+            return []
+        return self.default_table(table)
+
+    def default_table(self, table: schema.Table) -> list[dict]:
+        root = self.loaded.root
+        if self.loaded.project_file.suffix.lower() == ".xlsx":
+            book = self.workbook(self.loaded.project_file, None)
+            if book and any(name in book.sheet_names for name in table.sheet.values()):
+                return self.table_file(table, self.loaded.project_file, None, explicit=False)
+        candidates = sorted(root.glob(table.file)) if "*" in table.file else [root / table.file]
+        files = [path for path in candidates if path.is_file() and not path.name.startswith("~$")]
+        if files:
+            rows: list[dict] = []
+            for path in files:
+                if self.inside(path.relative_to(root).as_posix(), table.name):
+                    rows += self.table_file(table, path, None, explicit=table.name in ("activities", "monitoring"))
+            return rows
+        alternative = root / f"{table.name}.yaml"
+        if alternative.is_file():
+            self.loaded.files.append(alternative)
+            data = self.yaml_file(alternative, prefix=table.name)
+            if isinstance(data, dict):
+                data = data.get(table.name)
+            if isinstance(data, list):
+                return [self.inline_row(table, row, f"{table.name}[{i}]") for i, row in enumerate(data)]
+            if data is not None:
+                self.problem("table_ref", Location(alternative.name), table.name, found=data)
+        return []
+
+    def inline_row(self, table: schema.Table, row: Any, path: str) -> dict:
+        if not isinstance(row, dict):
+            self.problem("table_ref", self.loaded.sources.locate(path), path, found=row)
+            return {}
+        headers = _header_lookup(table)
+        return {headers.get(schema.header_key(key), key): value for key, value in row.items()}
+
+    def inside(self, relative: str, path: str) -> Path | None:
+        """The file a project value points to, if it stays inside the project folder."""
+        refusal = check_inside_project(True, relative, {}, self.context)
+        if refusal:
+            self.problem(refusal.pop("code"), self.loaded.sources.locate(path), path, **refusal)
+            return None
+        target = self.loaded.root / relative
+        if not target.is_file():
+            self.problem("file_not_found", self.loaded.sources.locate(path), path, found=relative)
+            return None
+        return target
+
+    def table_file(self, table: schema.Table, path: Path, sheet_name: str | None, explicit: bool) -> list[dict]:
+        relative = self.loaded.relative(path)
+        if path.suffix.lower() in (".yaml", ".yml", ".json"):
+            return self.table_yaml(table, path)
+        book = self.workbook(path, Location(relative))
+        if book is None:
+            return []
+        wanted = [sheet_name] if sheet_name else list(table.sheet.values())
+        name = next((candidate for candidate in wanted if candidate in book.sheet_names), None)
+        if name is None and explicit and not sheet_name and len(book.sheet_names) == 1:
+            name = book.sheet_names[0]
+        if name is None:
+            if explicit or sheet_name:
+                self.problem("sheet_missing", Location(relative), table.name, sheet=wanted[0],
+                             found="、".join(book.sheet_names))
+            return []
+        sheet = self.sheet(book, name, path)
+        return self.sheet_rows(table, sheet, relative) if sheet else []
+
+    def table_yaml(self, table: schema.Table, path: Path) -> list[dict]:
+        if path not in self.loaded.files:
+            self.loaded.files.append(path)
+        data = self.yaml_file(path, prefix=table.name)
+        if isinstance(data, dict):
+            data = data.get(table.name)
+        if not isinstance(data, list):
+            if data is not None:
+                self.problem("table_ref", Location(self.loaded.relative(path)), table.name, found=data)
+            return []
+        return [self.inline_row(table, row, f"{table.name}[{i}]") for i, row in enumerate(data)]
+
+    def workbook(self, path: Path, location: Location | None):
+        from toolkit.workbook import Workbook, WorkbookError
+
+        if path in self.workbooks:
+            return self.workbooks[path]
+        try:
+            book = Workbook(path)
+        except WorkbookError as error:
+            self.problem(error.code, location or Location(self.loaded.relative(path)), **error.params)
+            book = None
+        except OSError as error:
+            self.problem("not_readable", location, reason=error.strerror or str(error))
+            book = None
+        self.workbooks[path] = book
+        if book and path not in self.loaded.files:
+            self.loaded.files.append(path)
+        return book
+
+    def sheet(self, book, name: str, path: Path):
+        from toolkit.workbook import WorkbookError
+
+        try:
+            return book.sheet(name)
+        except WorkbookError as error:
+            self.problem(error.code, Location(self.loaded.relative(path), sheet=name), **error.params)
+            return None
+
+    def sheet_rows(self, table: schema.Table, sheet, relative: str) -> list[dict]:
+        rows = sheet.rows
+        headers = _header_lookup(table)
+        header_row = rows[0] if rows else []
+        columns: dict[str, int] = {}
+        for index, text in enumerate(header_row):
+            if text is None or str(text).strip() == "":
+                continue
+            key = headers.get(schema.header_key(text))
+            location = Location(relative, sheet=sheet.name, row=1, col=index + 1)
+            if key is None:
+                close = difflib.get_close_matches(str(text), [meta["label"]["ja"] for _, meta in table.columns()], n=1)
+                self.problem("column_unknown", location, table.name, severity="warning", column=text,
+                             hint={"ja": f"（「{close[0]}」のことですか）", "en": f" (did you mean '{close[0]}'?)"} if close else "")
+            elif key in columns:
+                first = Location(relative, sheet=sheet.name, row=1, col=columns[key] + 1)
+                self.problem("column_duplicate", location, table.name, column=text, first=str(first))
+            else:
+                columns[key] = index
+        found = "、".join(str(text) for text in header_row if str(text or "").strip()) or "（なし）"
+        if not columns:
+            labels = [meta["label"]["ja"] for _, meta in table.columns()][:3]
+            self.problem("header_missing", Location(relative, sheet=sheet.name, row=1), table.name,
+                         example="、".join(labels))
+            return []
+        for key, meta in table.columns():
+            if key not in columns and not meta.get("optional"):
+                self.problem("column_missing", Location(relative, sheet=sheet.name, row=1), table.name,
+                             column=meta["label"]["ja"], key=key, found=found)
+        ref = SheetRef(relative, sheet.name, {key: index + 1 for key, index in columns.items()})
+        refs, row_numbers = self.loaded.sources.tables.setdefault(table.name, ([], []))
+        offset = len(refs)
+        result: list[dict] = []
+        pending_empty: list[int] = []
+        pairs = list(columns.items())
+        width = len(header_row)
+        missing_formulas = sheet.formulas_without_value
+        for number, row in enumerate(rows[1:], start=2):
+            if row.count("") + row.count(None) >= width:
+                pending_empty.append(number)
+                continue
+            for empty in pending_empty:
+                self.problem("empty_row", Location(relative, sheet=sheet.name, row=empty), table.name, severity="warning")
+            pending_empty.clear()
+            record = {key: row[index] for key, index in pairs}
+            if missing_formulas:
+                for key, index in pairs:
+                    formula = missing_formulas.get((number, index + 1))
+                    if formula:
+                        path = f"{table.name}[{offset + len(result)}].{key}"
+                        self.problem("formula_no_value", Location(relative, sheet=sheet.name, row=number, col=index + 1),
+                                     path, formula=formula)
+            result.append(record)
+            refs.append(ref)
+            row_numbers.append(number)
+        return result
+
+
+def _header_lookup(table: schema.Table) -> dict[str, str]:
+    lookup = {}
+    for key, meta in table.columns():
+        lookup[schema.header_key(key)] = key
+        for label in meta.get("label", {}).values():
+            lookup[schema.header_key(label)] = key
+    return lookup
+
+
+def _set_path(data: dict, parts: list[str], value: Any) -> None:
+    for part in parts[:-1]:
+        data = data.setdefault(part, {})
+        if not isinstance(data, dict):
+            return
+    data[parts[-1]] = value

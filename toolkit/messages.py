@@ -1,0 +1,152 @@
+"""Message templates, one Japanese and one English text per problem code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Mapping
+
+LANGS = ("ja", "en")
+
+TYPE_NAMES = {
+    "string": {"ja": "文字列", "en": "text"},
+    "integer": {"ja": "整数", "en": "a whole number"},
+    "decimal": {"ja": "数値", "en": "a number"},
+    "date": {"ja": "日付（例 2025-04-01）", "en": "a date (e.g. 2025-04-01)"},
+    "boolean": {"ja": "はい/いいえ", "en": "yes/no"},
+    "dict": {"ja": "項目の集まり（キー: 値）", "en": "a mapping (key: value)"},
+    "list": {"ja": "一覧（- で始まる行）", "en": "a list"},
+}
+
+TEMPLATES: dict[str, tuple[str, str]] = {
+    # schema rules
+    "type": ("{expected}が必要ですが{found}でした", "expected {expected}, found {found}"),
+    "allowed": ("{choices}のいずれかが必要ですが{found}でした{hint}", "expected one of {choices}, found {found}{hint}"),
+    "min": ("{limit}以上が必要ですが{found}でした", "expected a value of at least {limit}, found {found}"),
+    "max": ("{limit}以下が必要ですが{found}でした", "expected a value of at most {limit}, found {found}"),
+    "minlength": ("{limit}文字以上が必要ですが{length}文字でした", "expected at least {limit} characters, found {length}"),
+    "maxlength": ("{limit}文字以内が必要ですが{length}文字でした", "expected at most {limit} characters, found {length}"),
+    "regex": ("形式「{pattern}」が必要ですが{found}でした", "expected the pattern {pattern}, found {found}"),
+    "format": ("「{example}」形式が必要ですが{found}でした", "expected the form {example}, found {found}"),
+    "not_before": ("{other}（{other_value}）以降の日付が必要ですが{found}でした",
+                   "expected a date on or after {other} ({other_value}), found {found}"),
+    "not_above": ("{other}（{other_value}）以下が必要ですが{found}でした",
+                  "expected at most {other} ({other_value}), found {found}"),
+    "fiscal_year": ("2013〜2100 の年度（西暦）が必要ですが{found}でした",
+                    "expected a fiscal year from 2013 to 2100, found {found}"),
+    "methodology": ("対応する方法論番号が必要ですが{found}でした{hint}。対応: {known}",
+                    "expected a supported methodology code, found {found}{hint}. Supported: {known}"),
+    "methodology_version": ("{code} の版 {known} のいずれかが必要ですが{found}でした",
+                            "expected a version of {code} among {known}, found {found}"),
+    "path_absolute": ("プロジェクトフォルダ内の相対パスが必要ですが絶対パス{found}でした",
+                      "expected a path relative to the project folder, found the absolute path {found}"),
+    "path_escapes": ("プロジェクトフォルダ内のパスが必要ですが{found}はフォルダの外を指しています",
+                     "expected a path inside the project folder, found {found}, which leads outside it"),
+    "symlink_escapes": ("プロジェクトフォルダ内のファイルが必要ですが{found}はフォルダ外へのシンボリックリンクです",
+                        "expected a file inside the project folder, found {found}, a symbolic link to outside it"),
+    "unknown_field": ("未知の項目です{hint}", "unknown key{hint}"),
+    "nullable": ("値が必要ですが空欄でした", "expected a value, found an empty cell"),
+    "duplicate_id": ("一意の活動IDが必要ですが{found}は{first}と重複しています",
+                     "expected a unique activity ID, found {found}, already used at {first}"),
+    "unknown_activity": ("活動一覧にある活動IDが必要ですが{found}は活動一覧にありません",
+                         "expected an activity ID from the activity list, found {found}, which is not in it"),
+    # reading files
+    "no_project_file": ("プロジェクトファイル（project.yaml または project.xlsx）が必要ですが{found}にはありません",
+                        "expected a project file (project.yaml or project.xlsx), found none in {found}"),
+    "file_not_found": ("ファイルが必要ですが見つかりません", "expected a file here, found none"),
+    "not_readable": ("読み込めるファイルが必要ですが読み込めませんでした（{reason}）",
+                     "expected a readable file, could not read it ({reason})"),
+    "yaml_syntax": ("YAML の書式誤り: {problem}", "YAML syntax error: {problem}"),
+    "yaml_duplicate_key": ("キー「{key}」は {first} 行目にもあります（後の値は無視されません。一つにしてください）",
+                           "key '{key}' also appears on line {first}; keep only one"),
+    "yaml_top_level": ("キー: 値 の形式のファイルが必要ですが{found}でした",
+                       "expected a file of key: value entries, found {found}"),
+    "table_ref": ("一覧（- で始まる行）か {{file: ファイル名}} が必要ですが{found}でした",
+                  "expected a list of rows or {{file: name}}, found {found}"),
+    "not_xlsx": ("Excel ブック（.xlsx）が必要ですが{found}でした", "expected an Excel workbook (.xlsx), found {found}"),
+    "xlsx_too_large": ("{limit_mb} MB 以下のブックが必要ですが{size_mb} MB でした",
+                       "expected a workbook of at most {limit_mb} MB, found {size_mb} MB"),
+    "xlsx_unpacked_too_large": ("展開後 {limit_mb} MB 以下のブックが必要ですが{size_mb} MB でした",
+                                "expected a workbook of at most {limit_mb} MB unpacked, found {size_mb} MB"),
+    "xlsx_too_many_cells": ("シートは {limit} セル以内が必要ですが{found}セルありました",
+                            "expected a sheet of at most {limit} cells, found {found}"),
+    "xlsx_too_many_rows": ("シートは {limit} 行以内が必要ですが{found}行ありました",
+                           "expected a sheet of at most {limit} rows, found {found}"),
+    "sheet_missing": ("シート「{sheet}」が必要ですが見つかりません（あるシート: {found}）",
+                      "expected a sheet named '{sheet}', found only: {found}"),
+    "column_missing": ("列「{column}」（{key}）が必要ですが見つかりません（1行目の見出し: {found}）",
+                       "expected a column '{column}' ({key}), not found among the headers in row 1: {found}"),
+    "column_duplicate": ("列「{column}」が二つあります（{first} と重複）", "column '{column}' appears twice (also {first})"),
+    "column_unknown": ("未知の列「{column}」は無視しました{hint}", "ignored unknown column '{column}'{hint}"),
+    "formula_no_value": ("計算結果が保存された値が必要ですが、数式 {formula} に保存値がありません（Excel で開いて保存し直してください）",
+                         "expected a stored value, found the formula {formula} with none (open and save it in Excel)"),
+    "empty_row": ("空の行を読み飛ばしました", "skipped an empty row"),
+    # normalisation errors
+    "not_a_number": ("数値が必要ですが{found}でした", "expected a number, found {found}"),
+    "not_an_integer": ("整数が必要ですが{found}でした", "expected a whole number, found {found}"),
+    "unit_mismatch": ("単位{expected}の数値が必要ですが{found}でした", "expected a number in {expected}, found {found}"),
+    "not_a_date": ("日付（例 2025-04-01、令和7年4月1日）が必要ですが{found}でした",
+                   "expected a date (e.g. 2025-04-01), found {found}"),
+    "impossible_date": ("実在する日付が必要ですが{found}は存在しない日付です",
+                        "expected a real calendar date, found {found}, which does not exist"),
+    "not_a_boolean": ("はい/いいえ が必要ですが{found}でした", "expected yes/no, found {found}"),
+    # normalisation notes (warnings)
+    "trailing_space": ("前後の空白を取り除きました（{found} → {value}）", "removed surrounding spaces ({found} → {value})"),
+    "number_as_text": ("数値を文字列として読みました（{found} → {value}）", "read a number as text ({found} → {value})"),
+    "fullwidth": ("全角文字を半角にしました（{found} → {value}）", "converted full-width characters ({found} → {value})"),
+    "thousands": ("桁区切りを取り除きました（{found} → {value}）", "removed thousands separators ({found} → {value})"),
+    "negative_mark": ("▲/△ を負の数として読みました（{found} → {value}）", "read ▲/△ as a minus sign ({found} → {value})"),
+    "unit": ("単位を取り除きました（{found} → {value}）", "removed the unit ({found} → {value})"),
+    "unit_converted": ("単位を換算しました（{found} → {value}）", "converted the unit ({found} → {value})"),
+    "datetime": ("時刻を切り捨てて日付にしました（{found} → {value}）", "dropped the time of day ({found} → {value})"),
+    "serial_date": ("Excel の日付シリアル値を日付にしました（{found} → {value}）", "read an Excel serial date ({found} → {value})"),
+    "wareki": ("和暦を西暦にしました（{found} → {value}）", "converted a Japanese era date ({found} → {value})"),
+    "date_format": ("日付の書式を読み替えました（{found} → {value}）", "read a date written as {found} → {value}"),
+    "boolean_word": ("はい/いいえ として読みました（{found} → {value}）", "read as yes/no ({found} → {value})"),
+    "postal_code_form": ("郵便番号の書式を整えました（{found} → {value}）", "reformatted the postal code ({found} → {value})"),
+    "exists": ("既にあるファイルは上書きしません（--force で上書き）", "refusing to overwrite an existing file (use --force)"),
+    "header_missing": ("1行目に見出し（例 {example}）が必要ですが見つかりません", "expected headers in row 1 (such as {example}), found none"),
+    # summaries
+    "summary_valid": ("問題はありません（警告 {warnings} 件）", "no problems (warnings: {warnings})"),
+    "summary_invalid": ("エラー {errors} 件、警告 {warnings} 件", "{errors} errors, {warnings} warnings"),
+    "more_warnings": ("…ほかに「{kind}」の警告 {count} 件", "… and {count} more '{kind}' warnings"),
+}
+
+
+def show(value: Any, lang: str) -> str:
+    """How a found value is quoted in a message."""
+    if value is None or value == "":
+        return "空欄" if lang == "ja" else "an empty value"
+    if isinstance(value, bool):
+        text = ("はい" if value else "いいえ") if lang == "ja" else ("yes" if value else "no")
+    elif isinstance(value, (dt.date, dt.datetime)):
+        text = value.isoformat()
+    elif isinstance(value, Decimal):
+        text = format(value, "f")
+    elif isinstance(value, (dict, list)):
+        text = {"ja": "一覧や項目の集まり", "en": "a list or mapping"}[lang]
+        return text
+    else:
+        text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "…"
+    return f"「{text}」" if lang == "ja" else repr(text) if isinstance(value, str) else text
+
+
+def render(code: str, lang: str, params: Mapping[str, Any]) -> str:
+    """The message for `code` in `lang`; `found`/`value` params are quoted, {ja, en} params are localised."""
+    ja, en = TEMPLATES[code]
+    template = ja if lang == "ja" else en
+    values = {}
+    for key, param in params.items():
+        if isinstance(param, Mapping) and set(param) <= set(LANGS):
+            param = param.get(lang, param.get("ja", ""))
+        elif key in ("found", "value", "other_value"):
+            param = show(param, lang)
+        values[key] = param
+    return template.format_map(_Blank(values))
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""

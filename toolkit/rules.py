@@ -1,0 +1,190 @@
+"""Domain rules added to Cerberus: formats, date order, ceilings, fiscal years, safe paths, methodologies.
+
+Each rule is one pure function `check_<rule>(constraint, value, document, context)` returning
+None when the value passes, or a dict of message parameters. The Cerberus validator below and the
+fast row checker (`rowcheck`) both call these functions, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import cerberus
+from cerberus import errors
+
+FORMATS = {
+    "postal_code": (re.compile(r"\d{3}-\d{4}"), "123-4567"),
+    "phone": (re.compile(r"0\d{1,4}-\d{1,4}-\d{3,4}|0\d{9,10}"), "058-272-1111"),
+    "email": (re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"), "tantou@example.jp"),
+    "katakana": (re.compile(r"[\u30A1-\u30FA\u30FB\u30FC\u3000 ]+"), "ギフシ"),
+    "activity_id": (re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}"), "PV-0001"),
+    "rules_version": (re.compile(r"\d{4}-\d{2}"), "2023-10"),
+}
+
+FISCAL_YEARS = range(2013, 2101)  # the scheme began in FY2013
+_DASHES = str.maketrans({"ー": "-", "－": "-", "‐": "-", "−": "-", "―": "-", "〒": None})
+
+
+class Context:
+    """What rules need beyond the document: the project folder and the methodology registry."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = root.resolve() if root else None
+
+    @lru_cache(maxsize=4096)
+    def resolved_dir(self, relative_dir: str) -> Path:
+        return (self.root / relative_dir).resolve()
+
+
+def tidy_format(fmt: str, value: Any) -> Any:
+    """Forms users commonly type for a format (〒５００８５７０) made canonical before checking."""
+    if fmt not in ("postal_code", "phone") or not isinstance(value, str):
+        return value
+    tidy = unicodedata.normalize("NFKC", value).translate(_DASHES).replace(" ", "")
+    if fmt == "postal_code" and re.fullmatch(r"\d{7}", tidy):
+        tidy = f"{tidy[:3]}-{tidy[3:]}"
+    return tidy
+
+
+def check_format(fmt: str, value: Any, document: Mapping, context: Context) -> dict | None:
+    if not isinstance(value, str):
+        return None
+    pattern, example = FORMATS[fmt]
+    if pattern.fullmatch(value):
+        return None
+    return {"example": example, "found": value}
+
+
+def check_not_before(other: str, value: Any, document: Mapping, context: Context) -> dict | None:
+    earlier = document.get(other)
+    if isinstance(value, dt.date) and isinstance(earlier, dt.date) and value < earlier:
+        return {"other_field": other, "other_value": earlier, "found": value}
+    return None
+
+
+def check_not_above(other: str, value: Any, document: Mapping, context: Context) -> dict | None:
+    ceiling = document.get(other)
+    if _is_number(value) and _is_number(ceiling) and value > ceiling:
+        return {"other_field": other, "other_value": ceiling, "found": value}
+    return None
+
+
+def check_fiscal_year(enabled: bool, value: Any, document: Mapping, context: Context) -> dict | None:
+    if enabled and isinstance(value, int) and not isinstance(value, bool) and value not in FISCAL_YEARS:
+        return {"found": value}
+    return None
+
+
+def check_inside_project(enabled: bool, value: Any, document: Mapping, context: Context) -> dict | None:
+    if not enabled or not isinstance(value, str) or context.root is None:
+        return None
+    path = value.replace("\\", "/")
+    if path.startswith("/") or re.match(r"[A-Za-z]:", path):
+        return {"code": "path_absolute", "found": value}
+    normal = os.path.normpath(path)
+    if normal == ".." or normal.startswith("../"):
+        return {"code": "path_escapes", "found": value}
+    parent, _, name = normal.rpartition("/")
+    target = context.resolved_dir(parent or ".") / name
+    if not target.is_relative_to(context.root) or (target.is_symlink() and not target.resolve().is_relative_to(context.root)):
+        return {"code": "symlink_escapes", "found": value}
+    return None
+
+
+def check_methodology(enabled: bool, value: Any, document: Mapping, context: Context) -> dict | None:
+    from toolkit import methodologies
+
+    if not enabled or not isinstance(value, str) or value in methodologies.codes():
+        return None
+    close = methodologies.closest(value)
+    return {"found": value, "known": ", ".join(methodologies.codes()),
+            "hint": {"ja": f"（{close} のことですか）", "en": f" (did you mean {close}?)"} if close else ""}
+
+
+def check_methodology_version(code_field: str, value: Any, document: Mapping, context: Context) -> dict | None:
+    from toolkit import methodologies
+
+    code = document.get(code_field)
+    if not isinstance(value, str) or code not in methodologies.codes():
+        return None
+    versions = methodologies.get(code).VERSIONS
+    if value in versions:
+        return None
+    return {"found": value, "code": code, "known": ", ".join(versions)}
+
+
+CHECKS = {
+    "format": check_format,
+    "not_before": check_not_before,
+    "not_above": check_not_above,
+    "fiscal_year": check_fiscal_year,
+    "inside_project": check_inside_project,
+    "methodology": check_methodology,
+    "methodology_version": check_methodology_version,
+}
+# Custom rules run even on None (Cerberus' `nullable` does not skip them), so each check tolerates None.
+ERROR_DEFINITIONS = {rule: errors.ErrorDefinition(0x100 + i, rule) for i, rule in enumerate(CHECKS)}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+class Validator(cerberus.Validator):
+    """Cerberus with our types (`decimal`) and the domain rules above."""
+
+    types_mapping = {
+        **cerberus.Validator.types_mapping,
+        "decimal": cerberus.TypeDefinition("decimal", (Decimal, int), (bool,)),
+        # normalisation turns datetimes into dates; a datetime left over is a type error
+        "date": cerberus.TypeDefinition("date", (dt.date,), (dt.datetime,)),
+    }
+
+    def __init__(self, *args, context: Context | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.context = context or Context()
+
+    def _get_child_validator(self, *args, **kwargs):
+        child = super()._get_child_validator(*args, **kwargs)
+        child.context = self.context
+        return child
+
+    def _check(self, rule: str, constraint: Any, field: str, value: Any) -> None:
+        params = CHECKS[rule](constraint, value, self.document, self.context)
+        if params is not None:
+            self._error(field, ERROR_DEFINITIONS[rule], params)
+
+    def _validate_format(self, constraint, field, value):
+        """{'type': 'string', 'allowed': ['postal_code', 'phone', 'email', 'katakana', 'activity_id', 'rules_version']}"""
+        self._check("format", constraint, field, value)
+
+    def _validate_not_before(self, constraint, field, value):
+        """{'type': 'string'}"""
+        self._check("not_before", constraint, field, value)
+
+    def _validate_not_above(self, constraint, field, value):
+        """{'type': 'string'}"""
+        self._check("not_above", constraint, field, value)
+
+    def _validate_fiscal_year(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        self._check("fiscal_year", constraint, field, value)
+
+    def _validate_inside_project(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        self._check("inside_project", constraint, field, value)
+
+    def _validate_methodology(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        self._check("methodology", constraint, field, value)
+
+    def _validate_methodology_version(self, constraint, field, value):
+        """{'type': 'string'}"""
+        self._check("methodology_version", constraint, field, value)

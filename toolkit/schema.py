@@ -1,0 +1,91 @@
+"""The packaged YAML schemas, composed per project type and methodology, and their field metadata."""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any, Mapping
+
+import yaml
+
+from toolkit import methodologies
+
+TABLE_KEYS = ("activities", "monitoring", "drainage_history")
+_INDEX = re.compile(r"\[\d+\]")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of rows (activities, readings ...): its sheet, default file, key column and row schema."""
+
+    name: str
+    sheet: Mapping[str, str]
+    file: str
+    key: str | None
+    schema: Mapping[str, Any]
+
+    def columns(self) -> list[tuple[str, Mapping]]:
+        return [(key, rules.get("meta", {})) for key, rules in self.schema.items()]
+
+
+@cache
+def load(name: str) -> Any:
+    """One packaged YAML file under schemas/, parsed."""
+    text = files("toolkit.schemas").joinpath(name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def project_schema(project_type: str | None) -> dict:
+    """The Cerberus schema of project.yaml for `project_type` (standard, program, or None for common only)."""
+    schema = copy.deepcopy(load("project.yaml"))
+    if project_type in ("standard", "program"):
+        schema.update(copy.deepcopy(load(f"{project_type}.yaml")))
+    return _prepared(schema)
+
+
+@cache
+def tables(code: str) -> dict[str, Table]:
+    """The tables a methodology's projects hold, keyed by name (activities, monitoring ...)."""
+    declared = load("methodologies/" + methodologies.get(code).SCHEMA)
+    return {
+        name: Table(name, spec["sheet"], spec["file"], spec.get("key"), _prepared(copy.deepcopy(spec["schema"])))
+        for name, spec in declared.items()
+    }
+
+
+def _prepared(schema: dict) -> dict:
+    """Draft mode: every field may be empty; named code lists are expanded."""
+    lists = load("lists.yaml")
+    for rules in schema.values():
+        rules["nullable"] = True
+        if isinstance(rules.get("allowed"), str):
+            rules["allowed"] = lists[rules["allowed"]]
+        if isinstance(rules.get("schema"), dict):
+            _prepared(rules["schema"])
+    return schema
+
+
+def field_rules(schema: Mapping, path: str) -> Mapping | None:
+    """The rules of the field at dotted `path` (`proponent.address.city`, `activities[3].id` in a row schema)."""
+    rules: Mapping | None = None
+    level: Mapping | None = schema
+    for part in _INDEX.sub("", path).split("."):
+        if level is None or part not in level:
+            return None
+        rules = level[part]
+        level = rules.get("schema") if isinstance(rules.get("schema"), Mapping) else None
+    return rules
+
+
+def meta(schema: Mapping, path: str) -> Mapping:
+    rules = field_rules(schema, path)
+    return rules.get("meta", {}) if rules else {}
+
+
+def header_key(text: Any) -> str:
+    """How headers are compared: NFKC, no spaces, case-folded (発電量（ｋＷｈ） == 発電量(kWh))."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).casefold()

@@ -1,0 +1,248 @@
+"""Validate a loaded project: coerce values per schema, run the Cerberus rules, flatten every problem.
+
+Validation never stops at the first problem. Empty fields are not errors here (draft mode): the
+checklist reports what is missing. Rows of tables go through `rowcheck`, the fast mirror of Cerberus.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from toolkit import messages, methodologies, normalize, schema
+from toolkit.inputs import LoadedProject, load_project
+from toolkit.problems import Problem
+from toolkit.rowcheck import NotCompilable, RuleError, compile_rows
+from toolkit.rules import Context, Validator, tidy_format
+
+_BUILTIN_CODES = {0x02: "required", 0x03: "unknown_field"}
+
+
+@dataclass
+class Validation:
+    """The outcome: the project as coerced, and every problem sorted by location."""
+
+    project: LoadedProject
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def validate(target: Path | LoadedProject) -> Validation:
+    """Load (unless given loaded) and validate a project; returns all problems, raises nothing for bad data."""
+    loaded = target if isinstance(target, LoadedProject) else load_project(Path(target))
+    checker = _Checker(loaded)
+    checker.run()
+    problems = [checker.labelled(problem) for problem in loaded.problems] + checker.problems
+    problems.sort(key=Problem.sort_key)
+    return Validation(loaded, problems)
+
+
+class _Checker:
+    def __init__(self, loaded: LoadedProject):
+        self.loaded = loaded
+        self.context = Context(loaded.root)
+        self.problems: list[Problem] = []
+        project = loaded.data.get("project") if isinstance(loaded.data.get("project"), dict) else {}
+        methodology = project.get("methodology") if isinstance(project.get("methodology"), dict) else {}
+        project_type = _text(project.get("type"))
+        code = _text(methodology.get("code"))
+        self.project_schema = schema.project_schema(project_type)
+        self.tables = schema.tables(code) if code in methodologies.codes() else {}
+
+    # -- labels and locations -----------------------------------------------------------------
+    def meta(self, path: str) -> Mapping:
+        head = path.split("[", 1)[0].split(".", 1)[0]
+        if head in self.tables:
+            column = path.rsplit(".", 1)[-1] if "]." in path else ""
+            return self.tables[head].schema.get(column, {}).get("meta", {})
+        return schema.meta(self.project_schema, path)
+
+    def labelled(self, problem: Problem) -> Problem:
+        if problem.label or not problem.path:
+            return problem
+        meta = self.meta(problem.path)
+        return Problem(problem.code, problem.path, problem.location, problem.params,
+                       meta.get("label", {}), meta.get("section", ""), problem.severity)
+
+    def add(self, code: str, path: str, params: Mapping[str, Any], severity: str = "error") -> None:
+        meta = self.meta(path)
+        self.problems.append(Problem(code, path, self.loaded.sources.locate(path), params,
+                                     meta.get("label", {}), meta.get("section", ""), severity))
+
+    # -- the run ------------------------------------------------------------------------------
+    def run(self) -> None:
+        data = self.loaded.data
+        document = {key: value for key, value in data.items() if key not in schema.TABLE_KEYS}
+        document = self.coerce_mapping(document, self.project_schema, "")
+        self.loaded.data.update(document)
+        validator = Validator(self.project_schema, context=self.context)
+        validator.validate(document)
+        for error in _leaves(validator._errors):
+            self.report(_rule_error(error), self.project_schema)
+        for table in self.tables.values():
+            rows = data.get(table.name) or []
+            self.coerce_rows(table, rows)
+            self.check_rows(table, rows)
+        self.check_keys()
+
+    def coerce_mapping(self, document: dict, rules_schema: Mapping, prefix: str) -> dict:
+        result = {}
+        for key, value in document.items():
+            path = f"{prefix}.{key}" if prefix else key
+            rules = rules_schema.get(key)
+            if rules is None:
+                result[key] = value
+            elif rules.get("type") == "dict" and isinstance(value, dict):
+                result[key] = self.coerce_mapping(value, rules.get("schema", {}), path)
+            else:
+                result[key] = self.coerce_value(value, rules, path)
+        return result
+
+    def coerce_value(self, value: Any, rules: Mapping, path: str) -> Any:
+        try:
+            coerced, notes = normalize.coerce(value, rules.get("type"), rules.get("meta", {}).get("unit"))
+        except normalize.NormalizeError as error:
+            self.add(error.code, path, {"found": error.found, **error.params})
+            return None
+        for note in notes:
+            self.add(note.code, path, {"found": note.found, "value": note.value}, "warning")
+        if "format" in rules:
+            tidy = tidy_format(rules["format"], coerced)
+            if tidy != coerced:
+                self.add("postal_code_form" if rules["format"] == "postal_code" else "fullwidth", path,
+                         {"found": coerced, "value": tidy}, "warning")
+                coerced = tidy
+        return coerced
+
+    def coerce_rows(self, table: schema.Table, rows: list[dict]) -> None:
+        for key, rules in table.schema.items():
+            for index, row in enumerate(rows):
+                if key in row:
+                    value = row[key]
+                    # the common, already canonical cells skip the general path
+                    if value is None or value == "":
+                        row[key] = None
+                    else:
+                        row[key] = self.coerce_value(value, rules, f"{table.name}[{index}].{key}")
+
+    def check_rows(self, table: schema.Table, rows: list[dict]) -> None:
+        try:
+            check = compile_rows(table.schema)
+        except NotCompilable:
+            check = None
+        for index, row in enumerate(rows):
+            if check is not None:
+                found = check(row, self.context)
+            else:
+                validator = Validator(table.schema, context=self.context)
+                validator.validate(row)
+                found = [_rule_error(error) for error in _leaves(validator._errors)]
+            for error in found:
+                self.report(error._replace(path=(table.name, index) + error.path), {table.name: {"schema": table.schema}})
+
+    def check_keys(self) -> None:
+        """Activity IDs are unique, and every other table refers to a listed activity."""
+        activities = self.tables.get("activities")
+        if activities is None or not activities.key:
+            return
+        first: dict[Any, int] = {}
+        for index, row in enumerate(self.loaded.data.get("activities") or []):
+            identifier = row.get(activities.key)
+            if identifier is None:
+                continue
+            if identifier in first:
+                self.add("duplicate_id", f"activities[{index}].{activities.key}",
+                         {"found": identifier, "first": str(self.loaded.sources.locate(f"activities[{first[identifier]}].{activities.key}"))})
+            else:
+                first[identifier] = index
+        if not first:
+            return
+        for table in self.tables.values():
+            if "activity_id" not in table.schema:
+                continue
+            for index, row in enumerate(self.loaded.data.get(table.name) or []):
+                identifier = row.get("activity_id")
+                if identifier is not None and identifier not in first:
+                    self.add("unknown_activity", f"{table.name}[{index}].activity_id", {"found": identifier})
+
+    # -- turning rule errors into problems ----------------------------------------------------
+    def report(self, error: RuleError, rules_schema: Mapping) -> None:
+        path = _dotted(error.path)
+        params: dict[str, Any] = {"found": error.value}
+        rule = error.rule
+        if rule == "type":
+            params["expected"] = messages.TYPE_NAMES.get(error.constraint, {"ja": str(error.constraint), "en": str(error.constraint)})
+        elif rule == "allowed":
+            params.update(_choices(error.constraint, error.value))
+        elif rule in ("min", "max"):
+            params["limit"] = messages.show(error.constraint, "en")
+        elif rule in ("minlength", "maxlength"):
+            params.update(limit=error.constraint, length=len(error.value))
+        elif rule == "unknown_field":
+            siblings = _sibling_keys(rules_schema, error.path)
+            close = difflib.get_close_matches(str(error.path[-1]), siblings, n=1)
+            params["hint"] = {"ja": f"（{close[0]} のことですか）", "en": f" (did you mean {close[0]}?)"} if close else ""
+        else:
+            params.update(error.params)
+            rule = params.pop("code", rule)
+            if "other_field" in params:
+                other = _dotted(error.path[:-1] + (params.pop("other_field"),))
+                params["other"] = self.meta(other).get("label", {"ja": other, "en": other})
+        self.add(rule, path, params)
+
+
+def _leaves(errors) -> Iterator:
+    for error in errors:
+        if error.is_group_error:
+            yield from _leaves(error.child_errors)
+        else:
+            yield error
+
+
+def _rule_error(error) -> RuleError:
+    rule = error.rule or _BUILTIN_CODES.get(error.code, "custom")
+    params = error.info[0] if error.info and isinstance(error.info[0], dict) else {}
+    return RuleError(tuple(error.document_path), rule, error.constraint, error.value, params)
+
+
+def _dotted(parts: tuple) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _choices(allowed: list, value: Any) -> dict:
+    close = difflib.get_close_matches(str(value), [str(choice) for choice in allowed], n=1, cutoff=0.5)
+    hint = {"ja": f"（{close[0]} のことですか）", "en": f" (did you mean {close[0]}?)"} if close else ""
+    if len(allowed) <= 8:
+        return {"choices": "、".join(map(str, allowed)), "hint": hint}
+    return {"choices": {"ja": f"{len(allowed)}個の候補（{allowed[0]} など）", "en": f"{len(allowed)} choices (such as {allowed[0]})"},
+            "hint": hint}
+
+
+def _sibling_keys(rules_schema: Mapping, path: tuple) -> list[str]:
+    level: Mapping = rules_schema
+    for part in path[:-1]:
+        if isinstance(part, int):
+            continue
+        rules = level.get(part, {})
+        level = rules.get("schema", {}) if isinstance(rules.get("schema"), Mapping) else {}
+    return list(level)
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) else None

@@ -1,0 +1,132 @@
+"""Read XLSX sheets fast (python-calamine) within documented limits, keeping each cell's position.
+
+Limits (README "入力の上限 / input limits"): a workbook file of at most 100 MB, at most 1 GB
+unpacked, sheets of at most 300,000 rows and 5,000,000 cells. Formula cells give their cached
+value; a formula without one is reported, never read as empty.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+MAX_ROWS = 300_000
+MAX_CELLS = 5_000_000
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
+
+class WorkbookError(Exception):
+    """Raised when a file is not a readable workbook within the limits; `code` and `params` name the problem."""
+
+    def __init__(self, code: str, **params: Any):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass
+class Sheet:
+    """A sheet's cells from A1: rows[i][j] is the cell at row i+1, column j+1 ('' when empty)."""
+
+    name: str
+    rows: list[list[Any]]
+    formulas_without_value: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+class Workbook:
+    """An opened XLSX file; sheets are read on demand."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        _check_container(path)
+        from python_calamine import CalamineWorkbook
+
+        try:
+            self._book = CalamineWorkbook.from_path(str(path))
+        except Exception as error:  # calamine raises several unrelated types for broken files
+            raise WorkbookError("not_readable", reason=str(error).splitlines()[0][:120]) from error
+        self.sheet_names: list[str] = list(self._book.sheet_names)
+
+    def sheet(self, name: str) -> Sheet:
+        calamine_sheet = self._book.get_sheet_by_name(name)
+        height, width = calamine_sheet.total_height, calamine_sheet.total_width
+        if height > MAX_ROWS:
+            raise WorkbookError("xlsx_too_many_rows", limit=f"{MAX_ROWS:,}", found=f"{height:,}")
+        if height * width > MAX_CELLS:
+            raise WorkbookError("xlsx_too_many_cells", limit=f"{MAX_CELLS:,}", found=f"{height * width:,}")
+        rows = calamine_sheet.to_python(skip_empty_area=False)
+        return Sheet(name, rows, self._formulas_without_value(name))
+
+    def _formulas_without_value(self, name: str) -> dict[tuple[int, int], str]:
+        with zipfile.ZipFile(self.path) as archive:
+            data = archive.read(_sheet_part(archive, name))
+        if not _FORMULA.search(data):
+            return {}
+        missing = {}
+        for letters, row, inner in _CELL.findall(data):
+            formula = _FORMULA_TEXT.search(inner or b"")
+            if formula and not _VALUE.search(inner):
+                text = (formula.group(1) or b"").decode("utf-8", "replace")
+                missing[(int(row), _column_number(letters.decode()))] = "=" + text if text else "（共有数式）"
+        return missing
+
+
+def _check_container(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise WorkbookError("xlsx_too_large", limit_mb=MAX_FILE_BYTES // 2**20, size_mb=round(size / 2**20, 1))
+    if not zipfile.is_zipfile(path):
+        raise WorkbookError("not_xlsx", found=_describe(path))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise WorkbookError("not_xlsx", found=_describe(path)) from error
+    if "xl/workbook.xml" not in names:
+        raise WorkbookError("not_xlsx", found={"ja": "Excel ブックでない ZIP ファイル", "en": "a ZIP file that is no workbook"})
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise WorkbookError("xlsx_unpacked_too_large", limit_mb=MAX_UNPACKED_BYTES // 2**20,
+                            size_mb=round(unpacked / 2**20, 1))
+
+
+def _describe(path: Path) -> dict[str, str]:
+    head = path.read_bytes()[:8]
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return {"ja": "旧形式の Excel ファイル（.xls）。.xlsx で保存し直してください",
+                "en": "an old-format Excel file (.xls); save it as .xlsx"}
+    if not head:
+        return {"ja": "空のファイル", "en": "an empty file"}
+    return {"ja": "Excel ブックではないファイル", "en": "a file that is not a workbook"}
+
+
+def _sheet_part(archive: zipfile.ZipFile, name: str) -> str:
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target") for rel in rels.findall("rel:Relationship", _NS)}
+    for sheet in book.iterfind("m:sheets/m:sheet", _NS):
+        if sheet.get("name") == name:
+            target = targets[sheet.get(f"{{{_NS['r']}}}id")]
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    raise KeyError(name)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
