@@ -266,7 +266,7 @@ class _Reader:
         """The file a project value points to, if it stays inside the project folder."""
         refusal = check_inside_project(True, relative, {}, self.context)
         if refusal:
-            self.problem(refusal.pop("code"), self.loaded.sources.locate(path), path, **refusal)
+            self.problem(refusal.pop("variant"), self.loaded.sources.locate(path), path, **refusal)
             return None
         target = self.loaded.root / relative
         if not target.is_file():

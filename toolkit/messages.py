@@ -85,6 +85,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "not_a_number": ("数値が必要ですが{found}でした", "expected a number, found {found}"),
     "not_an_integer": ("整数が必要ですが{found}でした", "expected a whole number, found {found}"),
     "unit_mismatch": ("単位{expected}の数値が必要ですが{found}でした", "expected a number in {expected}, found {found}"),
+    "unit_unexpected": ("単位のない数値が必要ですが{found}でした", "expected a plain number without a unit, found {found}"),
     "not_a_date": ("日付（例 2025-04-01、令和7年4月1日）が必要ですが{found}でした",
                    "expected a date (e.g. 2025-04-01), found {found}"),
     "impossible_date": ("実在する日付が必要ですが{found}は存在しない日付です",
@@ -106,6 +107,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "postal_code_form": ("郵便番号の書式を整えました（{found} → {value}）", "reformatted the postal code ({found} → {value})"),
     "exists": ("既にあるファイルは上書きしません（--force で上書き）", "refusing to overwrite an existing file (use --force)"),
     "header_missing": ("1行目に見出し（例 {example}）が必要ですが見つかりません", "expected headers in row 1 (such as {example}), found none"),
+    "tables_skipped": ("方法論が決まらないため、一覧（{tables}）は検査していません", "tables ({tables}) not checked: the methodology is unknown"),
     # summaries
     "summary_valid": ("問題はありません（警告 {warnings} 件）", "no problems (warnings: {warnings})"),
     "summary_invalid": ("エラー {errors} 件、警告 {warnings} 件", "{errors} errors, {warnings} warnings"),

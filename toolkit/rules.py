@@ -64,7 +64,7 @@ def check_format(fmt: str, value: Any, document: Mapping, context: Context) -> d
 
 def check_not_before(other: str, value: Any, document: Mapping, context: Context) -> dict | None:
     earlier = document.get(other)
-    if isinstance(value, dt.date) and isinstance(earlier, dt.date) and value < earlier:
+    if _is_date(value) and _is_date(earlier) and value < earlier:
         return {"other_field": other, "other_value": earlier, "found": value}
     return None
 
@@ -87,14 +87,14 @@ def check_inside_project(enabled: bool, value: Any, document: Mapping, context: 
         return None
     path = value.replace("\\", "/")
     if path.startswith("/") or re.match(r"[A-Za-z]:", path):
-        return {"code": "path_absolute", "found": value}
+        return {"variant": "path_absolute", "found": value}
     normal = os.path.normpath(path)
     if normal == ".." or normal.startswith("../"):
-        return {"code": "path_escapes", "found": value}
+        return {"variant": "path_escapes", "found": value}
     parent, _, name = normal.rpartition("/")
     target = context.resolved_dir(parent or ".") / name
     if not target.is_relative_to(context.root) or (target.is_symlink() and not target.resolve().is_relative_to(context.root)):
-        return {"code": "symlink_escapes", "found": value}
+        return {"variant": "symlink_escapes", "found": value}
     return None
 
 
@@ -133,6 +133,10 @@ CHECKS = {
 ERROR_DEFINITIONS = {rule: errors.ErrorDefinition(0x100 + i, rule) for i, rule in enumerate(CHECKS)}
 
 
+def _is_date(value: Any) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
 
@@ -143,6 +147,7 @@ class Validator(cerberus.Validator):
     types_mapping = {
         **cerberus.Validator.types_mapping,
         "decimal": cerberus.TypeDefinition("decimal", (Decimal, int), (bool,)),
+        "integer": cerberus.TypeDefinition("integer", (int,), (bool,)),
         # normalisation turns datetimes into dates; a datetime left over is a type error
         "date": cerberus.TypeDefinition("date", (dt.date,), (dt.datetime,)),
     }

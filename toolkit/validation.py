@@ -61,6 +61,9 @@ class _Checker:
         code = _text(methodology.get("code"))
         self.project_schema = schema.project_schema(project_type)
         self.tables = schema.tables(code) if code in methodologies.codes() else {}
+        if not self.tables:
+            present = [name for name in schema.TABLE_KEYS if name in loaded.data or name == "activities"]
+            self.add("tables_skipped", "project.methodology.code", {"tables": ", ".join(present)}, "warning")
 
     # -- labels and locations -----------------------------------------------------------------
     def meta(self, path: str) -> Mapping:
@@ -115,7 +118,8 @@ class _Checker:
         try:
             coerced, notes = normalize.coerce(value, rules.get("type"), rules.get("meta", {}).get("unit"))
         except normalize.NormalizeError as error:
-            self.add(error.code, path, {"found": error.found, **error.params})
+            code = "unit_unexpected" if error.code == "unit_mismatch" and not error.params.get("expected") else error.code
+            self.add(code, path, {"found": error.found, **error.params})
             return None
         for note in notes:
             self.add(note.code, path, {"found": note.found, "value": note.value}, "warning")
@@ -197,7 +201,7 @@ class _Checker:
             params["hint"] = {"ja": f"（{close[0]} のことですか）", "en": f" (did you mean {close[0]}?)"} if close else ""
         else:
             params.update(error.params)
-            rule = params.pop("code", rule)
+            rule = params.pop("variant", rule)
             if "other_field" in params:
                 other = _dotted(error.path[:-1] + (params.pop("other_field"),))
                 params["other"] = self.meta(other).get("label", {"ja": other, "en": other})

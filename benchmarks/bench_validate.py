@@ -1,0 +1,58 @@
+"""Validate a generated 10,000-activity program (120,000 readings in XLSX) in a fresh process.
+
+Reports wall time and peak memory, and checks that every injected error is reported at its
+location. Usage: python benchmarks/bench_validate.py [--activities N] [--errors K] [--runs R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TARGET_SECONDS = 5.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--activities", type=int, default=10_000)
+    parser.add_argument("--errors", type=int, default=40)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=HERE.parent / "build" / "bench")
+    args = parser.parse_args()
+
+    project = args.dir / f"program-{args.activities}-{args.errors}"
+    if not (project / "project.yaml").exists():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), str(project), "--activities", str(args.activities),
+                        "--errors", str(args.errors)], check=True)
+    expected = json.loads((project / "expected_errors.json").read_text(encoding="utf-8"))
+    jcredit = [sys.executable, "-m", "toolkit", "validate", str(project), "--format", "json"]
+
+    times = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        result = subprocess.run(jcredit, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    report = json.loads(result.stdout)
+    found = {(error["location"], error["path"]) for error in report["errors"]}
+    missing = [e for e in expected if (e["location"], e["path"]) not in found]
+    rows = args.activities * 12
+    best = min(times)
+    print(f"activities: {args.activities:,}  readings: {rows:,}  injected errors: {len(expected)}  "
+          f"reported errors: {len(report['errors'])}  warnings: {len(report['warnings'])}")
+    print(f"validate wall time: best {best:.2f} s, runs {', '.join(f'{t:.2f}' for t in times)} (target ≤ {TARGET_SECONDS} s)")
+    print(f"peak memory (max RSS of a run): {peak_mb:.0f} MB")
+    if missing:
+        print(f"NOT REPORTED: {missing}")
+    return 0 if not missing and result.returncode == (1 if expected else 0) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""The fast row checker reports exactly what Cerberus reports, for every row schema we ship."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from toolkit import schema
+from toolkit.rowcheck import NotCompilable, compile_rows
+from toolkit.rules import Context, Validator
+from toolkit.validation import _leaves, _rule_error
+
+TABLES = [(code, name) for code in ("EN-R-002", "AG-005") for name in schema.tables(code)]
+
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 3000),
+    st.decimals(-100, 100000, places=3, allow_nan=False, allow_infinity=False),
+    st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31)),
+    st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2030, 1, 1)),
+    st.sampled_from(["", "PV-0001", "RD-1", "岐阜県", "岐阜", "x" * 120, "../outside.pdf", "evidence/a.pdf",
+                     "/etc/passwd", "PV 0001", "はい"]),
+    st.text(max_size=8),
+)
+
+
+def _cerberus(table, row, context):
+    validator = Validator(table.schema, context=context)
+    validator.validate(row)
+    return sorted(map(repr, (_rule_error(error) for error in _leaves(validator._errors))))
+
+
+def _fast(table, row, context):
+    return sorted(map(repr, compile_rows(table.schema)(row, context)))
+
+
+@pytest.mark.parametrize("code,name", TABLES)
+def test_every_shipped_row_schema_compiles(code, name):
+    compile_rows(schema.tables(code)[name].schema)
+
+
+@pytest.mark.parametrize("code,name", TABLES)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fast_path_gives_the_same_errors_as_cerberus(code, name, data, tmp_path):
+    table = schema.tables(code)[name]
+    keys = list(table.schema) + ["unknown_column"]
+    row = data.draw(st.dictionaries(st.sampled_from(keys), values, max_size=len(keys)))
+    context = Context(tmp_path)
+    assert _fast(table, row, context) == _cerberus(table, row, context)
+
+
+def test_a_valid_row_has_no_errors(tmp_path):
+    table = schema.tables("EN-R-002")["monitoring"]
+    row = {"activity_id": "PV-0001", "period_start": dt.date(2025, 4, 1), "period_end": dt.date(2025, 4, 30),
+           "generation_kwh": Decimal("512"), "sold_kwh": Decimal("300"), "self_consumption_kwh": None,
+           "evidence": "evidence/meter/PV-0001_2025-04.pdf"}
+    assert compile_rows(table.schema)(row, Context(tmp_path)) == []
+
+
+def test_rules_the_fast_path_does_not_mirror_are_refused():
+    with pytest.raises(NotCompilable):
+        compile_rows({"x": {"type": "string", "regex": "a+"}})
+    with pytest.raises(NotCompilable):
+        compile_rows({"x": {"type": ["string", "integer"]}})

@@ -1,0 +1,79 @@
+"""The schemas are complete: every field has its labels, section and help; every rule has a message."""
+
+from pathlib import Path
+
+import pytest
+
+from toolkit import messages, methodologies, normalize, schema
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _fields(rules_schema, prefix=""):
+    for key, rules in rules_schema.items():
+        yield f"{prefix}{key}", rules
+        if isinstance(rules.get("schema"), dict):
+            yield from _fields(rules["schema"], f"{prefix}{key}.")
+
+
+def _all_schemas():
+    for project_type in ("standard", "program"):
+        yield f"project/{project_type}", schema.project_schema(project_type)
+    for code in methodologies.codes():
+        for name, table in schema.tables(code).items():
+            yield f"{code}/{name}", table.schema
+
+
+SCHEMAS = list(_all_schemas())
+
+
+@pytest.mark.parametrize("name,rules_schema", SCHEMAS, ids=[name for name, _ in SCHEMAS])
+def test_every_field_has_labels_section_and_help(name, rules_schema):
+    for path, rules in _fields(rules_schema):
+        meta = rules.get("meta", {})
+        assert meta.get("section"), f"{name}:{path} has no section"
+        assert set(meta) <= {"label", "help", "section", "unit", "optional"}, f"{name}:{path}: {sorted(meta)}"
+        for key in ("label", "help"):
+            assert set(meta.get(key, {})) == {"ja", "en"}, f"{name}:{path} lacks {key} in ja and en"
+            assert all(meta[key].values()), f"{name}:{path} has an empty {key}"
+
+
+@pytest.mark.parametrize("name,rules_schema", SCHEMAS, ids=[name for name, _ in SCHEMAS])
+def test_every_rule_used_has_a_message(name, rules_schema):
+    silent = {"type", "nullable", "meta", "schema"}  # type has its own template; the rest never fail alone
+    variants = {"inside_project": ("path_absolute", "path_escapes", "symlink_escapes")}
+    for path, rules in _fields(rules_schema):
+        for rule in rules:
+            codes = variants.get(rule, (rule,))
+            assert all(code in messages.TEMPLATES for code in codes) or rule in silent, f"{name}:{path}: no message for {rule}"
+    assert "type" in messages.TEMPLATES
+
+
+def test_every_normalisation_code_has_a_message():
+    for code in normalize.NOTE_CODES + normalize.ERROR_CODES:
+        assert code in messages.TEMPLATES
+
+
+def test_every_type_used_has_a_name_in_both_languages():
+    for name, rules_schema in SCHEMAS:
+        for path, rules in _fields(rules_schema):
+            assert set(messages.TYPE_NAMES[rules["type"]]) == {"ja", "en"}, f"{name}:{path}"
+
+
+def test_message_templates_exist_in_both_languages():
+    for code, (ja, en) in messages.TEMPLATES.items():
+        assert ja and en, code
+
+
+def test_table_columns_have_distinct_labels():
+    for code in methodologies.codes():
+        for table in schema.tables(code).values():
+            labels = [schema.header_key(meta["label"]["ja"]) for _, meta in table.columns()]
+            assert len(labels) == len(set(labels)), f"{code}/{table.name}"
+
+
+def test_every_methodology_declares_activities_and_monitoring():
+    for code in methodologies.codes():
+        tables = schema.tables(code)
+        assert {"activities", "monitoring"} <= set(tables)
+        assert tables["activities"].key == "id"
