@@ -139,12 +139,15 @@ VALUES = [
     (True, "boolean", None, True, ()),
     (False, "boolean", None, False, ()),
     *[(w, "boolean", None, True, ("boolean_word",))
-      for w in ("true", "TRUE", "Yes", "y", "1", "はい", "有", "あり", "○", "◯", "〇", "対象", "済")],
+      for w in ("true", "TRUE", "Yes", "y", "1", "有", "あり", "○", "◯", "〇", "対象", "済")],
     *[(w, "boolean", None, False, ("boolean_word",))
-      for w in ("false", "No", "N", "0", "いいえ", "無", "なし", "×", "✕", "-", "対象外")],
+      for w in ("false", "No", "N", "0", "無", "なし", "×", "✕", "-", "対象外")],
+    # the dropdown words of the input workbook are canonical
+    ("はい", "boolean", None, True, ()),
+    ("いいえ", "boolean", None, False, ()),
     ("ＹＥＳ", "boolean", None, True, ("fullwidth", "boolean_word")),
     ("－", "boolean", None, False, ("fullwidth", "boolean_word")),
-    (" はい ", "boolean", None, True, ("trailing_space", "boolean_word")),
+    (" はい ", "boolean", None, True, ("trailing_space",)),
     (1, "boolean", None, True, ("boolean_word",)),
     (0, "boolean", None, False, ("boolean_word",)),
     (1.0, "boolean", None, True, ("boolean_word",)),

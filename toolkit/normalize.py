@@ -302,6 +302,9 @@ def _coerce_date(value: object, unit: str | None) -> tuple[object, tuple[Note, .
     return day, _notes(codes, value, day)
 
 
+_CANONICAL_WORDS = frozenset({"はい", "いいえ"})
+
+
 def _coerce_boolean(value: object, unit: str | None) -> tuple[object, tuple[Note, ...]]:
     """Coerce to bool from True/False, 1/0 or a yes/no word (English or Japanese)."""
     if value is True or value is False or value is None:
@@ -313,7 +316,8 @@ def _coerce_boolean(value: object, unit: str | None) -> tuple[object, tuple[Note
         word = text.casefold()
         if word in _TRUE_WORDS or word in _FALSE_WORDS:
             result = word in _TRUE_WORDS
-            return result, _notes(codes + ["boolean_word"], value, result)
+            # はい/いいえ are what the input workbook's dropdowns offer: canonical, so no note
+            return result, _notes(codes + ([] if word in _CANONICAL_WORDS else ["boolean_word"]), value, result)
     elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         if isinstance(value, Decimal) and value.is_snan():
             raise NormalizeError("not_a_boolean", value)

@@ -161,6 +161,7 @@ def write_workbook(path: Path, tables: Mapping[str, schema.Table]) -> None:
         help_sheet.append(list(row))
     for letter, width in zip("ABCDEF", (14, 24, 26, 10, 6, 60)):
         help_sheet.column_dimensions[letter].width = width
+    book.move_sheet(choices, offset=len(book.sheetnames) - 1 - book.index(choices))
     book.active = 1
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)

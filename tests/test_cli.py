@@ -1,0 +1,110 @@
+"""The command line: exit codes, stable JSON keys, languages, and a thin layer over the library."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from toolkit import __version__
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_version(run):
+    status, out, _ = run("--version")
+    assert status == 0 and out.strip() == f"jcredit {__version__}"
+
+
+def test_python_dash_m_toolkit_runs_the_same_command():
+    result = subprocess.run([sys.executable, "-m", "toolkit", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_valid_project_exits_0_with_the_contract_keys(folder, run):
+    folder.write()
+    status, out, _ = run("validate", folder.root, "--format", "json")
+    assert status == 0
+    report = json.loads(out)
+    assert report["valid"] is True and report["errors"] == []
+
+
+def test_invalid_project_exits_1_and_each_error_has_the_contract_keys(folder, run):
+    folder.readings[0][3] = "abc"
+    folder.write()
+    status, out, _ = run("validate", folder.root, "--format", "json", "--lang", "en")
+    assert status == 1
+    (error,) = json.loads(out)["errors"]
+    assert {"path", "location", "message", "label", "section"} <= set(error)
+    assert error == {"path": "monitoring[0].generation_kwh", "location": "monitoring/2025.xlsx!モニタリング!D2",
+                     "message": "expected a number, found 'abc'", "label": "generation (kWh)",
+                     "section": "monitoring.B.2", "code": "not_a_number"}
+
+
+def test_five_different_errors_are_all_reported_with_path_and_location(folder, run):
+    folder.project_yaml = folder.project_yaml.replace('"500-8570"', '"5008"').replace("type: program", "type: progrm")
+    folder.activities[0][3] = -1
+    folder.readings[1][2] = "2025-02-30"
+    folder.readings[2][4] = 9000
+    folder.write()
+    status, out, _ = run("validate", folder.root, "--format", "json")
+    assert status == 1
+    errors = json.loads(out)["errors"]
+    assert len(errors) == 5
+    assert len({e["code"] for e in errors}) == 5
+    assert all(e["path"] and e["location"] for e in errors)
+
+
+def test_usage_error_exits_2(run):
+    status, _, err = run("validate")
+    assert status == 2 and "PROJECT" in err
+
+
+def test_missing_project_exits_1_with_a_message_and_no_traceback(tmp_path, run):
+    status, out, err = run("validate", tmp_path, "--lang", "en")
+    assert status == 1
+    assert "expected a project file" in err and "Traceback" not in err
+
+
+def test_an_internal_error_exits_3_with_a_short_message(folder, run, monkeypatch):
+    folder.write()
+    monkeypatch.setattr("toolkit.validation._Checker.run", lambda self: 1 / 0)
+    status, _, err = run("validate", folder.root)
+    assert status == 3
+    assert "ZeroDivisionError" in err and "Traceback" not in err
+
+
+def test_language_follows_lang_option(folder, run):
+    folder.activities[0][3] = "abc"
+    folder.write()
+    assert "数値が必要です" in run("validate", folder.root)[2]
+    assert "expected a number" in run("validate", folder.root, "--lang", "en")[2]
+
+
+def test_importing_the_cli_loads_no_heavy_library():
+    code = ("import sys, toolkit.cli; heavy = {'openpyxl', 'python_calamine', 'cerberus', 'weasyprint', 'docx', 'jinja2'};"
+            "print(sorted(heavy & set(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_only_the_cli_imports_click():
+    for path in (ROOT / "toolkit").rglob("*.py"):
+        if path.name != "cli.py":
+            assert not re.search(r"^\s*(import click|from click)", path.read_text(encoding="utf-8"), re.M), path
+
+
+def test_the_library_never_prints():
+    for path in (ROOT / "toolkit").rglob("*.py"):
+        if path.name != "cli.py":
+            assert not re.search(r"^\s*print\(", path.read_text(encoding="utf-8"), re.M), path
+
+
+def test_methodologies_lists_codes_versions_and_parameters(run):
+    status, out, _ = run("methodologies", "--lang", "en")
+    assert status == 0
+    assert "EN-R-002" in out and "AG-005" in out and "generation" in out
