@@ -37,9 +37,9 @@ def _remember_lang(ctx: click.Context, param: click.Parameter, value: str) -> st
 
 def common_options(command):
     """--lang, -v and -q, shared by every command."""
-    command = click.option("--lang", type=click.Choice(["ja", "en"]), default=_default_lang, show_default="ja",
+    command = click.option("--lang", type=click.Choice(["ja", "en"]), default=_default_lang,
                            callback=_remember_lang, is_eager=True,
-                           help="Language of messages / メッセージの言語")(command)
+                           help="メッセージの言語 / language of messages (default ja, or $JCREDIT_LANG).")(command)
     command = click.option("-v", "--verbose", count=True, expose_value=False, callback=_set_verbosity,
                            help="More detail (tracebacks of internal errors).")(command)
     command = click.option("-q", "--quiet", count=True, expose_value=False, callback=_set_verbosity,
@@ -92,7 +92,8 @@ def validate(ctx: click.Context, project: Path, output_format: str, lang: str):
             "warnings": [problem.as_json(lang) for problem in result.warnings],
         }, ensure_ascii=False, indent=2))
     else:
-        _print_problems(result.errors, result.warnings, lang)
+        quiet = ctx.meta.get("verbosity", 0) < 0
+        _print_problems(result.errors, [] if quiet else result.warnings, lang)
         summary = ("summary_valid" if result.valid else "summary_invalid")
         from toolkit import messages
 
