@@ -114,6 +114,11 @@ def coerce(value: object, type_name: str, unit: str | None = None) -> tuple[obje
     return coercer(value, unit)
 
 
+def coercer(type_name: str | None):
+    """The coercion function `f(value, unit)` for one type, for loops over many cells; None for other types."""
+    return _COERCERS.get(type_name)
+
+
 def excel_serial_to_date(serial: int | float | Decimal) -> date:
     """Read an Excel serial day (1900 date system, Lotus leap-year bug included); a time fraction is dropped."""
     if (

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 import re
 import unicodedata
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -29,23 +29,46 @@ FORMATS = {
 }
 
 FISCAL_YEARS = range(2013, 2101)  # the scheme began in FY2013
+TIDY_FORMATS = ("postal_code", "phone")
+_ABSOLUTE = re.compile(r"/|[A-Za-z]:")
 _DASHES = str.maketrans({"ー": "-", "－": "-", "‐": "-", "−": "-", "―": "-", "〒": None})
 
 
 class Context:
-    """What rules need beyond the document: the project folder and the methodology registry."""
+    """What rules need beyond the document: the project folder, with its real directories cached."""
 
     def __init__(self, root: Path | None = None):
         self.root = root.resolve() if root else None
+        self._root_text = str(self.root) if root else ""
+        self._root_prefix = self._root_text + os.sep
+        self._real_dirs: dict[str, tuple[str, frozenset[str]]] = {}
 
-    @lru_cache(maxsize=4096)
-    def resolved_dir(self, relative_dir: str) -> Path:
-        return (self.root / relative_dir).resolve()
+    def leads_outside(self, normal: str) -> bool:
+        """Whether a normalised relative path leaves the project folder through a symbolic link."""
+        parent, _, name = normal.rpartition("/")
+        real_parent, links = self._real_dirs.get(parent) or self._look_at(parent)
+        if not self._inside(real_parent):
+            return True
+        return name in links and not self._inside(os.path.realpath(os.path.join(real_parent, name)))
+
+    def _look_at(self, parent: str) -> tuple[str, frozenset[str]]:
+        # one listing per folder: evidence folders hold thousands of files, checked row by row
+        real = os.path.realpath(os.path.join(self._root_text, parent))
+        try:
+            with os.scandir(real) as entries:
+                links = frozenset(entry.name for entry in entries if entry.is_symlink())
+        except OSError:
+            links = frozenset()
+        self._real_dirs[parent] = (real, links)
+        return real, links
+
+    def _inside(self, real: str) -> bool:
+        return real == self._root_text or real.startswith(self._root_prefix)
 
 
 def tidy_format(fmt: str, value: Any) -> Any:
     """Forms users commonly type for a format (〒５００８５７０) made canonical before checking."""
-    if fmt not in ("postal_code", "phone") or not isinstance(value, str):
+    if fmt not in TIDY_FORMATS or not isinstance(value, str):
         return value
     tidy = unicodedata.normalize("NFKC", value).translate(_DASHES).replace(" ", "")
     if fmt == "postal_code" and re.fullmatch(r"\d{7}", tidy):
@@ -86,14 +109,14 @@ def check_inside_project(enabled: bool, value: Any, document: Mapping, context: 
     if not enabled or not isinstance(value, str) or context.root is None:
         return None
     path = value.replace("\\", "/")
-    if path.startswith("/") or re.match(r"[A-Za-z]:", path):
+    if _ABSOLUTE.match(path):
         return {"variant": "path_absolute", "found": value}
-    normal = os.path.normpath(path)
+    # normpath only where it could change something: it costs more than the rest of this check
+    unnormal = path.startswith(".") or "./" in path or "//" in path or path.endswith(("/", "."))
+    normal = posixpath.normpath(path) if unnormal else path
     if normal == ".." or normal.startswith("../"):
         return {"variant": "path_escapes", "found": value}
-    parent, _, name = normal.rpartition("/")
-    target = context.resolved_dir(parent or ".") / name
-    if not target.is_relative_to(context.root) or (target.is_symlink() and not target.resolve().is_relative_to(context.root)):
+    if context.leads_outside(normal):
         return {"variant": "symlink_escapes", "found": value}
     return None
 

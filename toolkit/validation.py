@@ -15,7 +15,7 @@ from toolkit import messages, methodologies, normalize, schema
 from toolkit.inputs import LoadedProject, load_project
 from toolkit.problems import Problem
 from toolkit.rowcheck import NotCompilable, RuleError, compile_rows
-from toolkit.rules import Context, Validator, tidy_format
+from toolkit.rules import TIDY_FORMATS, Context, Validator, tidy_format
 
 _BUILTIN_CODES = {0x02: "required", 0x03: "unknown_field"}
 
@@ -133,14 +133,24 @@ class _Checker:
 
     def coerce_rows(self, table: schema.Table, rows: list[dict]) -> None:
         for key, rules in table.schema.items():
+            coerce = normalize.coercer(rules.get("type"))
+            if coerce is None:
+                continue
+            unit = rules.get("meta", {}).get("unit")
+            plain = rules.get("format") not in TIDY_FORMATS
             for index, row in enumerate(rows):
-                if key in row:
-                    value = row[key]
-                    # the common, already canonical cells skip the general path
-                    if value is None or value == "":
-                        row[key] = None
-                    else:
-                        row[key] = self.coerce_value(value, rules, f"{table.name}[{index}].{key}")
+                value = row.get(key)
+                if value is None or value == "":
+                    row[key] = None
+                    continue
+                try:
+                    coerced, notes = coerce(value, unit)
+                except normalize.NormalizeError:
+                    notes = None
+                if notes == () and plain:  # the common case: canonical already, nothing to report
+                    row[key] = coerced
+                else:
+                    row[key] = self.coerce_value(value, rules, f"{table.name}[{index}].{key}")
 
     def check_rows(self, table: schema.Table, rows: list[dict]) -> None:
         try:
