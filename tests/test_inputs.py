@@ -152,3 +152,11 @@ def test_relative_paths_resolve_against_the_project_not_the_working_directory(fo
     result = validate(folder.root)
     assert result.valid
     assert len(result.project.data["monitoring"]) == 3
+
+
+def test_a_table_yaml_may_name_its_table(folder):
+    folder.write()
+    (folder.root / "monitoring/2025.xlsx").unlink()
+    folder.write_text("monitoring.yaml", "monitoring:\n  - {activity_id: PV-0001, generation_kwh: -1}\n")
+    result = validate(folder.root)
+    assert [(p.path, str(p.location)) for p in result.errors] == [("monitoring[0].generation_kwh", "monitoring.yaml:2")]

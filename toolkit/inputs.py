@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from toolkit import schema
-from toolkit.errors import InputError, UnknownMethodology
+from toolkit.errors import InputError
 from toolkit.problems import Location, Problem
 from toolkit.rules import Context, check_inside_project
 
@@ -100,13 +100,8 @@ def load_project(target: Path) -> LoadedProject:
     loaded = LoadedProject(root, project_file, {}, SourceMap(), [], [project_file])
     reader = _Reader(loaded)
     loaded.data = reader.project_file(project_file)
-    code = (loaded.data.get("project") or {}).get("methodology", {}) if isinstance(loaded.data.get("project"), dict) else {}
-    code = code.get("code") if isinstance(code, dict) else None
-    try:
-        tables = schema.tables(code.strip()) if isinstance(code, str) else {}
-    except UnknownMethodology:
-        tables = {}  # validation reports the code; rows cannot be read without knowing their columns
-    for table in tables.values():
+    # an unknown code leaves no tables: validation reports it, and rows cannot be read without their columns
+    for table in schema.tables_of(loaded.data).values():
         loaded.data[table.name] = reader.table(table, loaded.data.get(table.name))
     return loaded
 
@@ -121,9 +116,6 @@ class _Reader:
     def problem(self, code: str, location: Location | None, path: str = "", severity: str = "error", **params):
         self.loaded.problems.append(Problem(code, path, location, params, severity=severity))
 
-    def file_location(self, path: Path) -> Location:
-        return Location(self.loaded.relative(path))
-
     # -- the project file ---------------------------------------------------------------------
     def project_file(self, path: Path) -> dict:
         if path.suffix.lower() == ".xlsx":
@@ -132,7 +124,7 @@ class _Reader:
         if data is None:
             return {}
         if not isinstance(data, dict):
-            self.problem("yaml_top_level", self.file_location(path), found=data)
+            self.problem("yaml_top_level", Location(self.loaded.relative(path)), found=data)
             return {}
         return data
 
@@ -146,7 +138,10 @@ class _Reader:
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
-            return None if node is None else self._construct(loader, node, prefix, name)
+            if node is None:
+                return None
+            # a table file is a list of rows, or a mapping whose key names the table
+            return self._construct(loader, node, prefix if isinstance(node, yaml.SequenceNode) else "", name)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             problem = error.problem or ""
@@ -244,16 +239,7 @@ class _Reader:
                     rows += self.table_file(table, path, None, explicit=table.name in ("activities", "monitoring"))
             return rows
         alternative = root / f"{table.name}.yaml"
-        if alternative.is_file():
-            self.loaded.files.append(alternative)
-            data = self.yaml_file(alternative, prefix=table.name)
-            if isinstance(data, dict):
-                data = data.get(table.name)
-            if isinstance(data, list):
-                return [self.inline_row(table, row, f"{table.name}[{i}]") for i, row in enumerate(data)]
-            if data is not None:
-                self.problem("table_ref", Location(alternative.name), table.name, found=data)
-        return []
+        return self.table_yaml(table, alternative) if alternative.is_file() else []
 
     def inline_row(self, table: schema.Table, row: Any, path: str) -> dict:
         if not isinstance(row, dict):

@@ -57,6 +57,25 @@ def tables(code: str) -> dict[str, Table]:
     }
 
 
+def declared(data: Mapping) -> tuple[str | None, str | None]:
+    """The project type and methodology code a project's data declares, if readable."""
+    project = data.get("project")
+    project = project if isinstance(project, Mapping) else {}
+    methodology = project.get("methodology")
+    methodology = methodology if isinstance(methodology, Mapping) else {}
+    return _stripped(project.get("type")), _stripped(methodology.get("code"))
+
+
+def tables_of(data: Mapping) -> dict[str, Table]:
+    """The tables of the methodology a project declares; none when the code is missing or unknown."""
+    code = declared(data)[1]
+    return tables(code) if code in methodologies.codes() else {}
+
+
+def _stripped(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) else None
+
+
 def _prepared(schema: dict) -> dict:
     """Draft mode: every field may be empty; named code lists are expanded."""
     lists = load("lists.yaml")

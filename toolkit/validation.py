@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from toolkit import messages, methodologies, normalize, schema
+from toolkit import messages, normalize, schema
 from toolkit.inputs import LoadedProject, load_project
 from toolkit.problems import Problem
 from toolkit.rowcheck import NotCompilable, RuleError, compile_rows
@@ -55,12 +55,9 @@ class _Checker:
         self.loaded = loaded
         self.context = Context(loaded.root)
         self.problems: list[Problem] = []
-        project = loaded.data.get("project") if isinstance(loaded.data.get("project"), dict) else {}
-        methodology = project.get("methodology") if isinstance(project.get("methodology"), dict) else {}
-        project_type = _text(project.get("type"))
-        code = _text(methodology.get("code"))
+        project_type, _ = schema.declared(loaded.data)
         self.project_schema = schema.project_schema(project_type)
-        self.tables = schema.tables(code) if code in methodologies.codes() else {}
+        self.tables = schema.tables_of(loaded.data)
         if not self.tables:
             present = [name for name in schema.TABLE_KEYS if name in loaded.data or name == "activities"]
             self.add("tables_skipped", "project.methodology.code", {"tables": ", ".join(present)}, "warning")
@@ -256,7 +253,3 @@ def _sibling_keys(rules_schema: Mapping, path: tuple) -> list[str]:
         rules = level.get(part, {})
         level = rules.get("schema", {}) if isinstance(rules.get("schema"), Mapping) else {}
     return list(level)
-
-
-def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) else None

@@ -1,0 +1,58 @@
+"""Validation end to end: every injected error is found at its place, whatever the row order."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from toolkit.validation import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    target = tmp_path_factory.mktemp("generated") / "program"
+    _generator().main([str(target), "--activities", "40", "--errors", "12", "--seed", "7"])
+    return target
+
+
+def test_every_injected_error_is_reported_at_its_location_and_nothing_else(generated):
+    expected = json.loads((generated / "expected_errors.json").read_text(encoding="utf-8"))
+    result = validate(generated)
+    found = sorted((str(p.location), p.path, p.code) for p in result.errors)
+    assert found == sorted((e["location"], e["path"], e["code"]) for e in expected)
+
+
+def test_row_order_does_not_change_what_is_found(generated, tmp_path):
+    before = {(p.code, str(p.params.get("found"))) for p in validate(generated).errors}
+    generated = Path(shutil.copytree(generated, tmp_path / "shuffled"))
+    book = openpyxl.load_workbook(generated / "monitoring/readings.xlsx")
+    sheet = book.active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    random.Random(3).shuffle(rows)
+    for index, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            sheet.cell(row=index, column=column, value=value)
+    book.save(generated / "monitoring/readings.xlsx")
+    after = {(p.code, str(p.params.get("found"))) for p in validate(generated).errors}
+    assert after == before
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in (ROOT / "samples").iterdir() if p.is_dir()))
+def test_every_sample_validates_without_any_problem(sample):
+    result = validate(ROOT / "samples" / sample)
+    assert [p.line("en") for p in result.problems] == []
