@@ -110,7 +110,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "tables_skipped": ("方法論が決まらないため、一覧（{tables}）は検査していません", "tables ({tables}) not checked: the methodology is unknown"),
     # summaries
     "summary_valid": ("問題はありません（警告 {warnings} 件）", "no problems (warnings: {warnings})"),
-    "summary_invalid": ("エラー {errors} 件、警告 {warnings} 件", "{errors} errors, {warnings} warnings"),
+    "summary_invalid": ("エラー {errors} 件、警告 {warnings} 件", "errors: {errors}, warnings: {warnings}"),
     "more_warnings": ("…ほかに「{kind}」の警告 {count} 件", "… and {count} more '{kind}' warnings"),
 }
 

@@ -46,7 +46,9 @@ def validate(target: Path | LoadedProject) -> Validation:
     checker = _Checker(loaded)
     checker.run()
     problems = [checker.labelled(problem) for problem in loaded.problems] + checker.problems
-    problems.sort(key=Problem.sort_key)
+    file_order = {loaded.relative(path): index for index, path in enumerate(loaded.files)}
+    problems.sort(key=lambda problem: (file_order.get(problem.location.file, len(file_order)) if problem.location else -1,
+                                       problem.sort_key()))
     return Validation(loaded, problems)
 
 
