@@ -129,62 +129,7 @@ class _Reader:
         return data
 
     def yaml_file(self, path: Path, prefix: str = "") -> Any:
-        name = self.loaded.relative(path)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            self.problem("not_readable", Location(name), reason=str(error))
-            return None
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                return None
-            # a table file is a list of rows, or a mapping whose key names the table
-            return self._construct(loader, node, prefix if isinstance(node, yaml.SequenceNode) else "", name)
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            problem = error.problem or ""
-            self.problem("yaml_syntax", Location(name, mark.line + 1, mark.column + 1) if mark else Location(name),
-                         problem={"ja": _YAML_PROBLEMS_JA.get(problem, problem), "en": problem})
-            return None
-        except yaml.YAMLError as error:
-            self.problem("yaml_syntax", Location(name), problem=str(error))
-            return None
-        finally:
-            loader.dispose()
-
-    def _construct(self, loader: yaml.SafeLoader, node: yaml.Node, path: str, name: str) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            loader.flatten_mapping(node)
-            result: dict = {}
-            first_line: dict = {}
-            for key_node, value_node in node.value:
-                key = str(loader.construct_object(key_node, deep=True))
-                line = key_node.start_mark.line + 1
-                child = f"{path}.{key}" if path else key
-                if key in result:
-                    self.problem("yaml_duplicate_key", Location(name, line), child, key=key, first=first_line[key])
-                first_line[key] = line
-                self.loaded.sources.places[child] = Location(name, line)
-                result[key] = self._construct(loader, value_node, child, name)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            items = []
-            for index, item in enumerate(node.value):
-                child = f"{path}[{index}]"
-                self.loaded.sources.places[child] = Location(name, item.start_mark.line + 1)
-                items.append(self._construct(loader, item, child, name))
-            return items
-        if node.tag == _FLOAT_TAG:  # keep the digits as written: 0.000441 must not pass through float
-            try:
-                return Decimal(node.value.replace("_", ""))
-            except InvalidOperation:
-                return node.value
-        try:
-            return loader.construct_object(node, deep=True)
-        except ValueError:  # 2025-02-30 looks like a date to YAML; normalisation explains what is wrong
-            return node.value
+        return read_yaml(path, self.loaded.relative(path), self.loaded.sources.places, self.loaded.problems, prefix)
 
     def project_workbook(self, path: Path) -> dict:
         book = self.workbook(path, Location(self.loaded.relative(path)))
@@ -374,6 +319,70 @@ class _Reader:
             refs.append(ref)
             row_numbers.append(number)
         return result
+
+
+def read_yaml(path: Path, name: str, places: dict[str, Location], problems: list[Problem], prefix: str = "") -> Any:
+    """Parse a YAML file, recording each value's line under its dotted path; problems are appended, not raised.
+
+    Floats keep their written digits as Decimal (0.000441 never passes through float).
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(Problem("not_readable", "", Location(name), {"reason": str(error)}))
+        return None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        # a table file is a list of rows, or a mapping whose key names the table
+        return _construct(loader, node, prefix if isinstance(node, yaml.SequenceNode) else "", name, places, problems)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or ""
+        problems.append(Problem("yaml_syntax", "", Location(name, mark.line + 1, mark.column + 1) if mark else Location(name),
+                                {"problem": {"ja": _YAML_PROBLEMS_JA.get(problem, problem), "en": problem}}))
+        return None
+    except yaml.YAMLError as error:
+        problems.append(Problem("yaml_syntax", "", Location(name), {"problem": str(error)}))
+        return None
+    finally:
+        loader.dispose()
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: str, name: str,
+               places: dict[str, Location], problems: list[Problem]) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict = {}
+        first_line: dict = {}
+        for key_node, value_node in node.value:
+            key = str(loader.construct_object(key_node, deep=True))
+            line = key_node.start_mark.line + 1
+            child = f"{path}.{key}" if path else key
+            if key in result:
+                problems.append(Problem("yaml_duplicate_key", child, Location(name, line), {"key": key, "first": first_line[key]}))
+            first_line[key] = line
+            places[child] = Location(name, line)
+            result[key] = _construct(loader, value_node, child, name, places, problems)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            child = f"{path}[{index}]"
+            places[child] = Location(name, item.start_mark.line + 1)
+            items.append(_construct(loader, item, child, name, places, problems))
+        return items
+    if node.tag == _FLOAT_TAG:  # keep the digits as written: 0.000441 must not pass through float
+        try:
+            return Decimal(node.value.replace("_", ""))
+        except InvalidOperation:
+            return node.value
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError:  # 2025-02-30 looks like a date to YAML; normalisation explains what is wrong
+        return node.value
 
 
 def _header_lookup(table: schema.Table) -> dict[str, str]:

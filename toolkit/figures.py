@@ -1,0 +1,53 @@
+"""Typed, auditable results: every figure keeps its unit, formula, inputs and the factor rows it used."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class FactorRef:
+    """One factor-table row as used: which table and keys, its value, unit, source and status."""
+
+    table: str
+    keys: tuple[tuple[str, str], ...]  # e.g. (("basis", "all_source"),)
+    fiscal_year: int | None
+    value: Decimal
+    unit: str
+    source: str
+    status: str  # verified | unverified | third-party
+    overridden: bool = False  # True when the project's factors.yaml supplied it
+
+    @property
+    def name(self) -> str:
+        """`grid_electricity[basis=all_source]`: the table and the keys that pick the row."""
+        keys = ",".join(f"{key}={value}" for key, value in self.keys)
+        return f"{self.table}[{keys}]" if keys else self.table
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A quantity with where it came from: `value` in `unit`, by `formula` from `inputs` and `factors`."""
+
+    value: Decimal
+    unit: str
+    formula: str
+    inputs: Mapping[str, Decimal] = field(default_factory=dict)
+    factors: tuple[FactorRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    """Emissions and reduction of one activity in one period inside one fiscal year (t-CO2, exact)."""
+
+    activity_id: str
+    start: dt.date
+    end: dt.date
+    fiscal_year: int
+    baseline: Figure
+    project: Figure
+    reduction: Figure
+    source: str = ""  # the dotted path of the reading it came from, e.g. monitoring[12]
