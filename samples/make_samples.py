@@ -234,9 +234,9 @@ project:
   validation_application_date: 2025-02-14     # 妥当性確認申請日
   registration_application_date: 2025-04-01   # 登録申請日（2年ルールの起点: 2023-04-01 以後の運転開始が対象）
   monitoring_start_date: 2025-04-01           # モニタリング開始可能日
-  crediting_period:                           # 認証対象期間（開始日から8年を経過する日まで）
+  crediting_period:                           # 認証対象期間（開始日から8年を経過する日、ただし2023-10の規程では2031年3月31日まで）
     start: 2025-04-01
-    end: 2033-03-31
+    end: 2031-03-31
 
 proponent:                        # 運営・管理者
   name: 岐阜地域脱炭素推進協議会
@@ -439,9 +439,9 @@ project:
   validation_application_date: 2025-03-10     # 妥当性確認申請日
   registration_application_date: 2025-05-01   # 登録申請日
   monitoring_start_date: 2025-05-01           # モニタリング開始可能日（2025年の作付けから）
-  crediting_period:                           # 認証対象期間（開始日から8年を経過する日まで）
+  crediting_period:                           # 認証対象期間（開始日から8年を経過する日、ただし2023-10の規程では2031年3月31日まで）
     start: 2025-05-01
-    end: 2033-04-30
+    end: 2031-03-31
 
 proponent:                        # 運営・管理者
   name: 大崎耕土水田メタン削減推進協議会

@@ -135,6 +135,57 @@ def init(ctx: click.Context, directory: Path, code: str, project_type: str, forc
         click.echo(str(path))
 
 
+def _period(ctx: click.Context, param: click.Parameter, value: str | None):
+    if not value:
+        return None
+    from toolkit import normalize
+
+    try:
+        start, _, end = value.partition(":")
+        return tuple(normalize.coerce(part, "date")[0] if part else None for part in (start, end))
+    except (normalize.NormalizeError, ValueError):
+        raise click.BadParameter("expected START:END as dates, e.g. 2025-04-01:2026-03-31 / 期間は 開始:終了 の日付で")
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--monitoring", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Readings file to use instead of the project's monitoring/.")
+@click.option("--period", callback=_period, help="Report period START:END (either side may be empty).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Report format.")
+@common_options
+@click.pass_context
+def calc(ctx: click.Context, project: Path, monitoring: Path | None, period, output_format: str, lang: str):
+    """削減量を活動・年度ごとに算定 / reductions per activity and fiscal year, with factors and totals."""
+    from toolkit import report
+    from toolkit.calculation import calculate
+
+    result = calculate(project, monitoring=monitoring, period=period)
+    if output_format == "json":
+        click.echo(json.dumps(report.calculation_json(result, lang), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.calculation_text(result, lang))
+    for problem in result.problems:
+        if problem.severity == "error" or ctx.meta.get("verbosity", 0) >= 0:
+            click.echo(("E " if problem.severity == "error" else "W ") + problem.line(lang), err=True)
+    ctx.exit(1 if result.errors else 0)
+
+
+@cli.command("factors")
+@click.option("--rules-version", help="Show the switches of this rules version only.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Report format.")
+@common_options
+def list_factors(rules_version: str | None, output_format: str, lang: str):
+    """係数表と規程の版の一覧 / factor tables, their rows, sources and status, and the rule versions."""
+    from toolkit import report
+
+    data = report.factors_json(rules_version)
+    if output_format == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.factors_text(data, lang))
+
+
 @cli.command("methodologies")
 @common_options
 def list_methodologies(lang: str):

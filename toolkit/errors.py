@@ -37,3 +37,7 @@ class UsageError(ToolkitError):
     """Raised when the command line asks for something impossible (exit code 2)."""
 
     exit_code = 2
+
+
+class FactorError(ToolkitError):
+    """Raised when a factor row or a rule version the calculation needs is missing or malformed."""

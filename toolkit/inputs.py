@@ -79,7 +79,8 @@ class LoadedProject:
     files: list[Path]
 
     def relative(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        """How messages name a file: relative to the project folder, or as given when outside it."""
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
 
 
 def find_project_file(target: Path) -> Path:
@@ -93,8 +94,11 @@ def find_project_file(target: Path) -> Path:
     raise InputError(str(target), [Problem("no_project_file", params={"found": str(target)})])
 
 
-def load_project(target: Path) -> LoadedProject:
-    """Read the project file and every table it refers to; problems are collected, not raised."""
+def load_project(target: Path, monitoring: Path | None = None) -> LoadedProject:
+    """Read the project file and every table it refers to; problems are collected, not raised.
+
+    `monitoring` names a readings file to use instead of the project's own (`calc --monitoring`).
+    """
     project_file = find_project_file(Path(target)).resolve()
     root = project_file.parent
     loaded = LoadedProject(root, project_file, {}, SourceMap(), [], [project_file])
@@ -102,7 +106,10 @@ def load_project(target: Path) -> LoadedProject:
     loaded.data = reader.project_file(project_file)
     # an unknown code leaves no tables: validation reports it, and rows cannot be read without their columns
     for table in schema.tables_of(loaded.data).values():
-        loaded.data[table.name] = reader.table(table, loaded.data.get(table.name))
+        if table.name == "monitoring" and monitoring is not None:
+            loaded.data[table.name] = reader.table_file(table, Path(monitoring).resolve(), None, explicit=True)
+        else:
+            loaded.data[table.name] = reader.table(table, loaded.data.get(table.name))
     return loaded
 
 

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import difflib
+import importlib
+import pkgutil
 from dataclasses import dataclass
+from functools import cache
+from decimal import Decimal
 from types import ModuleType
-from typing import Mapping, Protocol
+from typing import TYPE_CHECKING, Mapping, Protocol
 
 from toolkit.errors import UnknownMethodology
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from toolkit.factors import Factors
+    from toolkit.figures import Figure
+    from toolkit.periods import Piece
+
+ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -23,17 +36,29 @@ class Parameter:
 
 
 class Methodology(Protocol):
+    """What every methodology module exposes (see methodologies/en_r_002.py)."""
+
     CODE: str
     NAME: Mapping[str, str]
     VERSIONS: tuple[str, ...]
     SCHEMA: str  # file in schemas/methodologies/ declaring the tables and their row schemas
     MONITORING: tuple[Parameter, ...]
+    FOREST: bool  # forest projects take the forest crediting period and skip the 2-year rule
+    ADDITIVE: tuple[str, ...]  # reading fields shared out by days when a reading is split at 31 March
+    FORMULA: Mapping[str, str]  # the calculation in words, ja and en
+
+    def calculate(self, activity: Mapping, reading: Mapping, piece: Piece,
+                  crediting: tuple[dt.date, dt.date], factors: Factors) -> tuple[Figure, Figure]:
+        """Baseline and project emissions in t-CO2 of one reading piece inside one fiscal year."""
 
 
+@cache
 def _modules() -> tuple[ModuleType, ...]:
-    from toolkit.methodologies import ag_005, en_r_002
-
-    return (en_r_002, ag_005)
+    """Every module of this package is a methodology: adding one is adding one module."""
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        found.append(importlib.import_module(f"{__name__}.{info.name}"))
+    return tuple(sorted(found, key=lambda module: module.CODE))
 
 
 def codes() -> tuple[str, ...]:

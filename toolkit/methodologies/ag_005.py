@@ -1,11 +1,35 @@
-"""AG-005 水稲栽培における中干し期間の延長: longer mid-season drainage of paddy rice (domain.md §5.6)."""
+"""AG-005 水稲栽培における中干し期間の延長: longer mid-season drainage of paddy rice (domain.md §5.6).
 
-from toolkit.methodologies import Parameter
+The calculation follows the third-party rice-ch4-simulator (claims Ver.3.0) until the official
+tables are checked: every number it uses is a factor row with status `third-party`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Mapping
+
+from toolkit import schema
+from toolkit.factors import Factors
+from toolkit.figures import Figure
+from toolkit.methodologies import ZERO, Parameter
+from toolkit.periods import Piece
 
 CODE = "AG-005"
 NAME = {"ja": "水稲栽培における中干し期間の延長", "en": "Extended mid-season drainage in paddy rice"}
 VERSIONS = ("3.0", "3.1")
 SCHEMA = "AG-005.yaml"
+FOREST = False
+ADDITIVE = ()
+SEASONAL = True  # one season is one reading, counted whole in the fiscal year it ends in
+FORMULA = {
+    "ja": "ER = BL − PJ。BL = 面積(ha) × EF(kg CH4-C/ha) × 16/12 × GWP_CH4 / 1000、PJ = 0.7 × BL。"
+          "EF = min(max(S, M), N + (S − N) × 稲わらすき込み率 + (M − N) × 堆肥係数)。中干しが過去平均より7日以上長く、出穂前に終わった作期のみ",
+    "en": "ER = BL − PJ; BL = area (ha) × EF (kg CH4-C/ha) × 16/12 × GWP_CH4 / 1000; PJ = 0.7 × BL; "
+          "EF = min(max(S, M), N + (S − N) × straw rate + (M − N) × compost rate); only seasons drained ≥ 7 days "
+          "longer than the past mean and ending before heading",
+}
 
 MONITORING = (
     Parameter("D_start", "drainage_start", {"ja": "中干し開始日", "en": "drainage start"}, "日付",
@@ -15,3 +39,72 @@ MONITORING = (
     Parameter("D_heading", "heading_date", {"ja": "出穂日", "en": "heading date"}, "日付",
               {"ja": "作付けごと", "en": "each season"}, ("farm_diary",)),
 )
+CH4_PER_C = Decimal(16) / Decimal(12)  # molar mass ratio CH4 / C: physics, not a regulatory value
+
+
+def reading_period(reading: Mapping) -> tuple[dt.date, dt.date] | None:
+    start, end = reading.get("drainage_start"), reading.get("drainage_end")
+    return (start, end) if start and end else None
+
+
+def drainage_class(percolation: Decimal, factors: Factors) -> tuple[str, tuple]:
+    """排水不良 / 日排除 / 4時間排除 from the daily percolation depth (mm/day)."""
+    poor = factors.get("ag005_parameter", name="poor_below_mm")
+    four_hour = factors.get("ag005_parameter", name="four_hour_from_mm")
+    if percolation < poor.value:
+        return "poor", (poor,)
+    return ("four_hour" if percolation >= four_hour.value else "daily"), (poor, four_hour)
+
+
+def emission_factor(activity: Mapping, factors: Factors) -> tuple[Decimal, dict, tuple]:
+    """EF (kg CH4-C/ha/season) from region, drainage class, straw incorporation and compost."""
+    prefecture = activity["prefecture"]
+    region = schema.load("lists.yaml")["ag005_regions"][prefecture]
+    klass, refs = drainage_class(activity.get("percolation_mm_per_day") or ZERO, factors)
+    s, m, n = (factors.get("ag005_emission_factor", region=region, drainage_class=klass, input=kind)
+               for kind in ("straw", "manure", "none"))
+    cap = factors.get("ag005_parameter", name="straw_pct_cap")
+    removed = activity.get("straw_removed_kg_per_10a") or ZERO
+    used = [*refs, s, m, n, cap]
+    if removed > 0:
+        production = factors.get("ag005_straw_production", prefecture=prefecture)
+        used.append(production)
+        pct = max(ZERO, min(cap.value, 100 * (1 - removed / production.value)))  # removal above production is none kept
+    else:
+        pct = cap.value
+    rate = pct / cap.value
+    compost_rate = ZERO
+    if (activity.get("compost_t_per_10a") or ZERO) > 0:
+        compost = factors.get("ag005_parameter", name="compost_rate")
+        used.append(compost)
+        compost_rate = compost.value
+    ef = min(max(s.value, m.value), n.value + (s.value - n.value) * rate + (m.value - n.value) * compost_rate)
+    inputs = {"S": s.value, "M": m.value, "N": n.value, "straw_rate": rate, "compost_rate": compost_rate}
+    return ef, inputs, tuple(used)
+
+
+def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
+              factors: Factors) -> tuple[Figure, Figure]:
+    """Baseline and project CH4 emissions (t-CO2) of one field in one season."""
+    ef, ef_inputs, refs = emission_factor(activity, factors)
+    gwp = factors.get("gwp", gas="CH4", report=factors.switches["gwp_report"])
+    area = activity.get("area_ha") or ZERO
+    bl = area * ef * CH4_PER_C * gwp.value / 1000
+    baseline = Figure(bl, "t-CO2", "AG-005 BL = A × EF × 16/12 × GWP_CH4 / 1000",
+                      {"A": area, "EF": ef, **ef_inputs, "GWP_CH4": gwp.value}, (*refs, gwp))
+    ratio = factors.get("ag005_parameter", name="project_ratio")
+    if not eligible(activity, reading, factors):
+        return baseline, Figure(bl, "t-CO2", "AG-005 PJ = BL (要件を満たさない作期: 削減なし)", {"BL": bl})
+    return baseline, Figure(ratio.value * bl, "t-CO2", "AG-005 PJ = 0.7 × BL", {"BL": bl, "ratio": ratio.value}, (ratio,))
+
+
+def eligible(activity: Mapping, reading: Mapping, factors: Factors) -> bool:
+    """Drained at least 7 days longer than the past mean, and ended before heading."""
+    start, end, heading = reading.get("drainage_start"), reading.get("drainage_end"), reading.get("heading_date")
+    baseline_days = activity.get("baseline_drainage_days")
+    if start is None or end is None or baseline_days is None:
+        return False
+    extension = factors.get("ag005_parameter", name="min_extension_days")
+    if Decimal((end - start).days) < baseline_days + extension.value:
+        return False
+    return heading is None or end < heading

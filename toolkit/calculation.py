@@ -1,0 +1,210 @@
+"""Run a methodology over activities and reading periods: exact Decimal results per fiscal year, one truncation.
+
+Each reading is clipped to its activity's crediting period (and to a requested report period), cut
+at 31 March, its additive quantities shared out by days, and handed to the methodology. What falls
+outside is excluded and reported, never silently counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from toolkit import factors as factor_tables
+from toolkit import methodologies, periods
+from toolkit.additionality import Additionality, assess
+from toolkit.errors import FactorError, ValidationFailed
+from toolkit.figures import FactorRef, Figure, PeriodResult
+from toolkit.problems import Problem
+from toolkit.validation import Validation, validate
+
+ZERO = Decimal(0)
+REDUCTION_FORMULA = "ER = EM_BL − EM_PJ"
+
+
+@dataclass(frozen=True)
+class ActivityResult:
+    """One activity: its crediting period, its period results and their exact sum (t-CO2)."""
+
+    activity_id: str
+    crediting: tuple[dt.date, dt.date] | None
+    periods: tuple[PeriodResult, ...]
+    reduction_exact: Decimal
+
+
+@dataclass
+class Calculation:
+    """The whole calculation: per activity, per fiscal year, the totals, the factors used, the problems."""
+
+    methodology: str
+    rules_version: str
+    activities: list[ActivityResult]
+    total_exact: Decimal
+    total_certified: int
+    by_fiscal_year: dict[int, Decimal]
+    factors_used: list[FactorRef]
+    additionality: Additionality
+    problems: list[Problem] = field(default_factory=list)
+    validation: Validation | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+
+def truncate(value: Decimal) -> int:
+    """Whole t-CO2, cut toward zero (切り捨て), once."""
+    return int(value.to_integral_value(rounding=ROUND_DOWN))
+
+
+def calculate(target: Path, monitoring: Path | None = None,
+              period: tuple[dt.date | None, dt.date | None] | None = None) -> Calculation:
+    """Validate the project, then compute every reduction; raises ValidationFailed on invalid input."""
+    from toolkit.inputs import load_project
+
+    loaded = load_project(Path(target), monitoring=monitoring)
+    validation = validate(loaded)
+    if not validation.valid:
+        raise ValidationFailed(f"{len(validation.errors)} errors", validation.errors)
+    data = loaded.data
+    code = data["project"]["methodology"]["code"]
+    module = methodologies.get(code)
+    factors = factor_tables.load(data.get("rules_version"), loaded.root, loaded.sources.locate("rules_version"))
+    run = _Run(module, factors, data, loaded.sources, period or (None, None))
+    return run.calculation(validation)
+
+
+class _Run:
+    def __init__(self, module, factors: factor_tables.Factors, data: Mapping, sources, window):
+        self.module = module
+        self.factors = factors
+        self.data = data
+        self.sources = sources
+        self.window = window
+        self.problems: list[Problem] = []
+        self.missing: set[tuple] = set()
+
+    def problem(self, code: str, path: str, severity: str = "error", **params: Any) -> None:
+        self.problems.append(Problem(code, path, self.sources.locate(path), params, severity=severity))
+
+    def calculation(self, validation: Validation) -> Calculation:
+        readings: dict[Any, list[tuple[int, Mapping]]] = defaultdict(list)
+        for index, reading in enumerate(self.data.get("monitoring") or []):
+            readings[reading.get("activity_id")].append((index, reading))
+        results = []
+        for index, activity in enumerate(self.data.get("activities") or []):
+            results.append(self.activity(index, activity, readings.get(activity.get("id"), [])))
+        results.sort(key=lambda result: str(result.activity_id))
+        total = sum((result.reduction_exact for result in results), ZERO)
+        by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        for result in results:
+            for piece in result.periods:
+                by_year[piece.fiscal_year] += piece.reduction.value
+        certified = (sum(truncate(result.reduction_exact) for result in results)
+                     if self.factors.switches.get("truncation") == "per_activity" else truncate(total))
+        used = sorted(self.factors.used.values(), key=lambda ref: (ref.table, ref.keys, ref.fiscal_year or 0, ref.unit))
+        for ref in used:
+            if ref.status != "verified":
+                self.problem("factor_not_verified", ref.table, "warning", name=ref.name,
+                             year=ref.fiscal_year or "", status=ref.status, source=ref.source)
+        problems = sorted(self.problems, key=Problem.sort_key)
+        threshold = Decimal(str(self.factors.switches["payback_threshold_years"]))
+        return Calculation(self.module.CODE, self.factors.rules_version, results, total, certified,
+                           dict(sorted(by_year.items())), used, assess(self.data.get("additionality"), threshold),
+                           problems, validation)
+
+    def crediting(self, index: int, activity: Mapping) -> tuple[dt.date, dt.date] | None:
+        """The activity's crediting period: given in the project, or computed from the dates (§4)."""
+        project = self.data.get("project") or {}
+        given = project.get("crediting_period") or {}
+        if given.get("start") and given.get("end"):
+            return given["start"], given["end"]
+        application = project.get("registration_application_date")
+        if application is None:
+            self.problem("crediting_unknown", "project.registration_application_date")
+            return None
+        monitoring_start = activity.get("monitoring_start_date") or activity.get("joined_on") or project.get("monitoring_start_date")
+        switches = self.factors.switches
+        years = switches["forest_crediting_years"] if self.module.FOREST else switches["crediting_years"]
+        cap = switches.get("crediting_cap")
+        start, end = periods.crediting_period(application, monitoring_start, years, cap)
+        return (given.get("start") or start, given.get("end") or end)
+
+    def activity(self, index: int, activity: Mapping, readings: Sequence[tuple[int, Mapping]]) -> ActivityResult:
+        crediting = self.crediting(index, activity)
+        spans = []
+        pieces: list[PeriodResult] = []
+        reading_period = getattr(self.module, "reading_period", _reading_period)
+        for reading_index, reading in readings:
+            span = reading_period(reading)
+            if span is None:
+                continue
+            spans.append(periods.Span(span[0], span[1], reading_index))
+            if crediting is None:
+                continue
+            pieces += self.reading(activity, reading_index, reading, span, crediting)
+        self.check_spans(spans)
+        total = sum((piece.reduction.value for piece in pieces), ZERO)
+        return ActivityResult(activity.get("id"), crediting, tuple(pieces), total)
+
+    def reading(self, activity: Mapping, index: int, reading: Mapping, span: tuple[dt.date, dt.date],
+                crediting: tuple[dt.date, dt.date]) -> list[PeriodResult]:
+        path = f"monitoring[{index}]"
+        inside = periods.clip(span[0], span[1], *crediting)
+        if inside is None:
+            self.problem("reading_outside_crediting", f"{path}.{_start_field(reading)}", start=span[0], end=span[1],
+                         crediting_start=crediting[0], crediting_end=crediting[1])
+            return []
+        if inside != span:
+            self.problem("reading_partly_outside", f"{path}.{_start_field(reading)}", "warning", start=span[0], end=span[1],
+                         crediting_start=crediting[0], crediting_end=crediting[1],
+                         excluded=periods.days(*span) - periods.days(*inside))
+        inside = periods.clip(inside[0], inside[1], *self.window)
+        if inside is None:
+            return []
+        results = []
+        reading_days = periods.days(*span)
+        if getattr(self.module, "SEASONAL", False):  # one event: counted whole in the fiscal year it ends in
+            pieces = [periods.Piece(inside[0], inside[1], periods.fiscal_year(inside[1]), reading_days, reading_days)]
+        else:
+            pieces = periods.split_by_fiscal_year(inside[0], inside[1], reading_days)
+        for piece in pieces:
+            share = piece.share
+            part = reading if share == 1 else {
+                key: (value * share if key in self.module.ADDITIVE and value is not None else value)
+                for key, value in reading.items()}
+            try:
+                baseline, project = self.module.calculate(activity, part, piece, crediting, self.factors)
+            except FactorError as error:
+                for problem in error.problems:
+                    key = (problem.code, problem.path, tuple(sorted(map(str, problem.params.items()))))
+                    if key not in self.missing:
+                        self.missing.add(key)
+                        self.problems.append(problem)
+                continue
+            reduction = Figure(baseline.value - project.value, "t-CO2", REDUCTION_FORMULA,
+                               {"EM_BL": baseline.value, "EM_PJ": project.value})
+            results.append(PeriodResult(str(activity.get("id")), piece.start, piece.end, piece.fiscal_year,
+                                        baseline, project, reduction, path))
+        return results
+
+    def check_spans(self, spans: list[periods.Span]) -> None:
+        gaps, overlaps = periods.gaps_and_overlaps(spans)
+        for first, second in overlaps:
+            self.problem("reading_overlap", f"monitoring[{second.index}]", start=second.start, end=second.end,
+                         other=str(self.sources.locate(f"monitoring[{first.index}]")), other_start=first.start, other_end=first.end)
+        for start, end, following in gaps:
+            self.problem("reading_gap", f"monitoring[{following.index}]", "warning", start=start, end=end)
+
+
+def _reading_period(reading: Mapping) -> tuple[dt.date, dt.date] | None:
+    start, end = reading.get("period_start"), reading.get("period_end")
+    return (start, end) if start and end else None
+
+
+def _start_field(reading: Mapping) -> str:
+    return "period_start" if "period_start" in reading else next(iter(reading), "")

@@ -1,0 +1,165 @@
+"""The calculation and factor tables as contract JSON (calc, factors) and as readable text."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from toolkit import factors as factor_tables
+from toolkit import methodologies
+from toolkit.calculation import Calculation
+from toolkit.figures import Figure
+
+SHOWN_PLACES = Decimal("0.000001")
+TEXT = {
+    "header": ("{code} {name}（規程の版 {rules}）", "{code} {name} (rules version {rules})"),
+    "formula": ("算定式: {formula}", "Formula: {formula}"),
+    "columns": (("活動ID", "年度", "ベースライン排出量(t)", "プロジェクト排出量(t)", "排出削減量(t)"),
+                ("activity", "FY", "baseline (t)", "project (t)", "reduction (t)")),
+    "by_year": ("年度別の排出削減量（端数を含む）", "Reductions by fiscal year (exact)"),
+    "total_exact": ("排出削減量の合計（端数を含む）: {value} t-CO2", "Total reduction (exact): {value} t-CO2"),
+    "total": ("認証対象の排出削減量（1 t-CO2 未満切り捨て）: {value} t-CO2", "Certifiable reduction (truncated to whole t-CO2): {value} t-CO2"),
+    "factors": ("使用した係数", "Factors used"),
+    "shown": ("表示は小数第6位まで。JSON（--format json）は端数をすべて含みます。",
+              "Figures shown to 6 decimals; --format json gives them exactly."),
+}
+
+
+def _text(key: str, lang: str) -> Any:
+    ja, en = TEXT[key]
+    return ja if lang == "ja" else en
+
+
+def exact(value: Decimal) -> str:
+    """A Decimal as plain digits, without exponent or trailing zeros."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def shown(value: Decimal) -> str:
+    return format(value.quantize(SHOWN_PLACES, rounding=ROUND_HALF_EVEN), "f")
+
+
+def figure_json(figure: Figure) -> dict:
+    return {"value_t": exact(figure.value), "formula": figure.formula,
+            "inputs": {name: exact(value) for name, value in figure.inputs.items()},
+            "factors": [ref.name + (f"@FY{ref.fiscal_year}" if ref.fiscal_year else "") for ref in figure.factors]}
+
+
+def calculation_json(result: Calculation, lang: str = "ja") -> dict:
+    """The contract keys of `jcredit calc --format json`, plus per-period detail and problems."""
+    return {
+        "methodology": result.methodology,
+        "rules_version": result.rules_version,
+        "total_reduction_t": result.total_certified,
+        "total_reduction_exact_t": exact(result.total_exact),
+        "by_fiscal_year": {str(year): exact(value) for year, value in result.by_fiscal_year.items()},
+        "activities": [{
+            "id": activity.activity_id,
+            "crediting_period": [day.isoformat() for day in activity.crediting] if activity.crediting else None,
+            "reduction_exact_t": exact(activity.reduction_exact),
+            "periods": [{
+                "start": piece.start.isoformat(), "end": piece.end.isoformat(), "fiscal_year": piece.fiscal_year,
+                "source": piece.source,
+                "baseline": figure_json(piece.baseline), "project": figure_json(piece.project),
+                "reduction_t": exact(piece.reduction.value),
+            } for piece in activity.periods],
+        } for activity in result.activities],
+        "factors_used": [{
+            "name": ref.name, "table": ref.table, "keys": dict(ref.keys), "fiscal_year": ref.fiscal_year,
+            "value": exact(ref.value), "unit": ref.unit, "status": ref.status, "source": ref.source,
+            "overridden": ref.overridden,
+        } for ref in result.factors_used],
+        "additionality": additionality_json(result),
+        "problems": [problem.as_json(lang) | {"severity": problem.severity} for problem in result.problems],
+    }
+
+
+def additionality_json(result: Calculation) -> dict:
+    assessment = result.additionality
+    payback = assessment.payback
+    return {"method": assessment.method, "additional": assessment.additional, "reason": assessment.reason,
+            "payback_years": exact(payback.value) if payback and payback.value.is_finite() else None,
+            "threshold_years": exact(assessment.threshold_years) if assessment.threshold_years is not None else None}
+
+
+def calculation_text(result: Calculation, lang: str = "ja") -> str:
+    module = methodologies.get(result.methodology)
+    lines = [_text("header", lang).format(code=module.CODE, name=module.NAME[lang], rules=result.rules_version),
+             _text("formula", lang).format(formula=module.FORMULA[lang]), ""]
+    columns = _text("columns", lang)
+    lines.append(f"{columns[0]:<14}{columns[1]:>6}  {columns[2]:>20}  {columns[3]:>20}  {columns[4]:>20}")
+    for activity in result.activities:
+        per_year: dict[int, list[Decimal]] = {}
+        for piece in activity.periods:
+            sums = per_year.setdefault(piece.fiscal_year, [Decimal(0)] * 3)
+            for position, value in enumerate((piece.baseline.value, piece.project.value, piece.reduction.value)):
+                sums[position] += value
+        for year, (baseline, project, reduction) in sorted(per_year.items()):
+            lines.append(f"{activity.activity_id:<14}{year:>6}  {shown(baseline):>20}  {shown(project):>20}  {shown(reduction):>20}")
+    lines += ["", _text("by_year", lang)]
+    lines += [f"  {year}: {shown(value)} t-CO2" for year, value in result.by_fiscal_year.items()]
+    lines += ["", _text("total_exact", lang).format(value=shown(result.total_exact)),
+              _text("total", lang).format(value=result.total_certified), "", _text("factors", lang)]
+    for ref in result.factors_used:
+        year = f" FY{ref.fiscal_year}" if ref.fiscal_year else ""
+        flag = "" if ref.status == "verified" else f"  [{ref.status}]"
+        override = "  (factors.yaml)" if ref.overridden else ""
+        lines.append(f"  {ref.name}{year}: {exact(ref.value)} {ref.unit}{flag}{override} — {ref.source}")
+    lines += ["", _additionality_line(result, lang), "", _text("shown", lang)]
+    return "\n".join(lines)
+
+
+ADDITIONALITY = {
+    "payback_ok": ("追加性: あり（投資回収年数 {years} 年 ≥ {threshold} 年、補助金控除後）",
+                   "Additionality: yes (payback {years} years ≥ {threshold}, subsidy deducted)"),
+    "payback_short": ("追加性: なし（投資回収年数 {years} 年 < {threshold} 年、補助金控除後）",
+                      "Additionality: no (payback {years} years < {threshold}, subsidy deducted)"),
+    "no_net_saving": ("追加性: あり（年間の純削減額が0以下で投資を回収できない）",
+                      "Additionality: yes (no net annual saving: the investment never pays back)"),
+    "household": ("追加性: あり（家庭における削減活動）", "Additionality: yes (household activities)"),
+    "exempt": ("追加性: 免除（{reason}）", "Additionality: exempt ({reason})"),
+    "exempt_no_reason": ("追加性: 免除とされているが根拠が空欄", "Additionality: exempt, but no basis is given"),
+    "missing": ("追加性: 判定に必要な値が不足", "Additionality: values needed to judge it are missing"),
+}
+
+
+def _additionality_line(result: Calculation, lang: str) -> str:
+    assessment = result.additionality
+    ja, en = ADDITIONALITY[assessment.reason]
+    payback = assessment.payback
+    years = format(payback.value.quantize(Decimal("0.01")), "f") if payback and payback.value.is_finite() else ""
+    reason = ((result.validation.project.data.get("additionality") or {}).get("exemption_reason") or "") if result.validation else ""
+    return (ja if lang == "ja" else en).format(years=years, threshold=assessment.threshold_years, reason=reason[:60])
+
+
+def factors_json(rules_version: str | None = None) -> dict:
+    versions = factor_tables.rule_versions()
+    chosen = {rules_version: versions[rules_version]} if rules_version in versions else versions
+    rows = factor_tables.shipped_rows().values()
+    return {
+        "rules_versions": {name: {"label": spec["label"], "status": spec["status"], "source": spec["source"],
+                                  "switches": {key: (value.isoformat() if hasattr(value, "isoformat") else value)
+                                               for key, value in spec["switches"].items()}}
+                           for name, spec in chosen.items()},
+        "tables": {table: [{"keys": dict(row.keys), "fiscal_year": row.fiscal_year, "value": exact(row.value),
+                            "unit": row.unit, "status": row.status, "source": row.source}
+                           for row in sorted(rows, key=lambda row: (row.keys, row.fiscal_year or 0)) if row.table == table]
+                   for table in factor_tables.table_names()},
+    }
+
+
+def factors_text(data: dict, lang: str = "ja") -> str:
+    lines = ["規程の版 / rules versions" if lang == "ja" else "Rules versions"]
+    for name, spec in data["rules_versions"].items():
+        lines.append(f"  {name}  {spec['label'][lang]}  [{spec['status']}]")
+        lines += [f"      {key}: {value}" for key, value in spec["switches"].items()]
+    lines.append("")
+    lines.append("係数表 / factor tables" if lang == "ja" else "Factor tables")
+    for table, rows in data["tables"].items():
+        lines.append(f"  {table}")
+        for row in rows:
+            keys = ", ".join(f"{key}={value}" for key, value in row["keys"].items())
+            year = f" FY{row['fiscal_year']}" if row["fiscal_year"] else ""
+            lines.append(f"      {keys}{year}: {row['value']} {row['unit']}  [{row['status']}]  {row['source']}")
+    return "\n".join(lines)
