@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Context, Decimal
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -19,11 +19,23 @@ from toolkit import methodologies, periods
 from toolkit.additionality import Additionality, assess
 from toolkit.errors import FactorError, ValidationFailed
 from toolkit.figures import FactorRef, Figure, PeriodResult
+from toolkit.inputs import SourceMap, load_project
 from toolkit.problems import Problem
 from toolkit.validation import Validation, validate
 
 ZERO = Decimal(0)
 REDUCTION_FORMULA = "ER = EM_BL − EM_PJ"
+# Sums and differences are exact: a total equals the sum of its parts to the last digit, whatever the
+# order. Divisions (day shares, ratios) keep the default 28 significant digits.
+EXACT = Context(prec=400)
+
+
+def exact_sum(values) -> Decimal:
+    """The sum of Decimals without rounding."""
+    total = ZERO
+    for value in values:
+        total = EXACT.add(total, value)
+    return total
 
 
 @dataclass(frozen=True)
@@ -64,18 +76,20 @@ def truncate(value: Decimal) -> int:
 def calculate(target: Path, monitoring: Path | None = None,
               period: tuple[dt.date | None, dt.date | None] | None = None) -> Calculation:
     """Validate the project, then compute every reduction; raises ValidationFailed on invalid input."""
-    from toolkit.inputs import load_project
-
     loaded = load_project(Path(target), monitoring=monitoring)
     validation = validate(loaded)
     if not validation.valid:
         raise ValidationFailed(f"{len(validation.errors)} errors", validation.errors)
-    data = loaded.data
-    code = data["project"]["methodology"]["code"]
-    module = methodologies.get(code)
-    factors = factor_tables.load(data.get("rules_version"), loaded.root, loaded.sources.locate("rules_version"))
-    run = _Run(module, factors, data, loaded.sources, period or (None, None))
-    return run.calculation(validation)
+    factors = factor_tables.load(loaded.data.get("rules_version"), loaded.root, loaded.sources.locate("rules_version"))
+    return calculate_data(loaded.data, factors, period, loaded.sources, validation)
+
+
+def calculate_data(data: Mapping, factors: factor_tables.Factors,
+                   period: tuple[dt.date | None, dt.date | None] | None = None,
+                   sources: SourceMap | None = None, validation: Validation | None = None) -> Calculation:
+    """Compute from validated, normalised project data (what `calculate` does after reading the folder)."""
+    module = methodologies.get(data["project"]["methodology"]["code"])
+    return _Run(module, factors, data, sources or SourceMap(), period or (None, None)).calculation(validation)
 
 
 class _Run:
@@ -91,7 +105,7 @@ class _Run:
     def problem(self, code: str, path: str, severity: str = "error", **params: Any) -> None:
         self.problems.append(Problem(code, path, self.sources.locate(path), params, severity=severity))
 
-    def calculation(self, validation: Validation) -> Calculation:
+    def calculation(self, validation: Validation | None) -> Calculation:
         readings: dict[Any, list[tuple[int, Mapping]]] = defaultdict(list)
         for index, reading in enumerate(self.data.get("monitoring") or []):
             readings[reading.get("activity_id")].append((index, reading))
@@ -99,11 +113,11 @@ class _Run:
         for index, activity in enumerate(self.data.get("activities") or []):
             results.append(self.activity(index, activity, readings.get(activity.get("id"), [])))
         results.sort(key=lambda result: str(result.activity_id))
-        total = sum((result.reduction_exact for result in results), ZERO)
+        total = exact_sum(result.reduction_exact for result in results)
         by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
         for result in results:
             for piece in result.periods:
-                by_year[piece.fiscal_year] += piece.reduction.value
+                by_year[piece.fiscal_year] = EXACT.add(by_year[piece.fiscal_year], piece.reduction.value)
         certified = (sum(truncate(result.reduction_exact) for result in results)
                      if self.factors.switches.get("truncation") == "per_activity" else truncate(total))
         used = sorted(self.factors.used.values(), key=lambda ref: (ref.table, ref.keys, ref.fiscal_year or 0, ref.unit))
@@ -148,7 +162,7 @@ class _Run:
                 continue
             pieces += self.reading(activity, reading_index, reading, span, crediting)
         self.check_spans(spans)
-        total = sum((piece.reduction.value for piece in pieces), ZERO)
+        total = exact_sum(piece.reduction.value for piece in pieces)
         return ActivityResult(activity.get("id"), crediting, tuple(pieces), total)
 
     def reading(self, activity: Mapping, index: int, reading: Mapping, span: tuple[dt.date, dt.date],
@@ -172,11 +186,7 @@ class _Run:
             pieces = [periods.Piece(inside[0], inside[1], periods.fiscal_year(inside[1]), reading_days, reading_days)]
         else:
             pieces = periods.split_by_fiscal_year(inside[0], inside[1], reading_days)
-        for piece in pieces:
-            share = piece.share
-            part = reading if share == 1 else {
-                key: (value * share if key in self.module.ADDITIVE and value is not None else value)
-                for key, value in reading.items()}
+        for piece, part in zip(pieces, self.shares(reading, pieces, reading_days)):
             try:
                 baseline, project = self.module.calculate(activity, part, piece, crediting, self.factors)
             except FactorError as error:
@@ -186,11 +196,31 @@ class _Run:
                         self.missing.add(key)
                         self.problems.append(problem)
                 continue
-            reduction = Figure(baseline.value - project.value, "t-CO2", REDUCTION_FORMULA,
+            reduction = Figure(EXACT.subtract(baseline.value, project.value), "t-CO2", REDUCTION_FORMULA,
                                {"EM_BL": baseline.value, "EM_PJ": project.value})
             results.append(PeriodResult(str(activity.get("id")), piece.start, piece.end, piece.fiscal_year,
                                         baseline, project, reduction, path))
         return results
+
+    def shares(self, reading: Mapping, pieces: list[periods.Piece], reading_days: int) -> list[Mapping]:
+        """The reading as each piece sees it: additive quantities shared out by days.
+
+        When the pieces cover the whole reading the last one takes the remainder, so the parts add
+        up to the reading exactly, whatever the Decimal precision.
+        """
+        if len(pieces) == 1 and pieces[0].days == reading_days:
+            return [reading]
+        parts = [dict(reading) for _ in pieces]
+        whole = sum(piece.days for piece in pieces) == reading_days
+        for key in self.module.ADDITIVE:
+            value = reading.get(key)
+            if value is None:
+                continue
+            for part, piece in zip(parts, pieces):
+                part[key] = value * piece.days / reading_days
+            if whole:
+                parts[-1][key] = EXACT.subtract(value, exact_sum(part[key] for part in parts[:-1]))
+        return parts
 
     def check_spans(self, spans: list[periods.Span]) -> None:
         gaps, overlaps = periods.gaps_and_overlaps(spans)

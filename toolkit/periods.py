@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Iterable, Iterator, Sequence
 
 ONE_DAY = dt.timedelta(days=1)
@@ -34,10 +33,6 @@ class Piece:
     fiscal_year: int
     days: int
     reading_days: int
-
-    @property
-    def share(self) -> Decimal:
-        return Decimal(self.days) / Decimal(self.reading_days)
 
     @property
     def days_in_fiscal_year(self) -> int:
