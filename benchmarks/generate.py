@@ -95,7 +95,7 @@ project:
   validation_application_date: 2025-02-14
   registration_application_date: 2025-04-01
   monitoring_start_date: 2025-04-01
-  crediting_period: {{start: 2025-04-01, end: 2033-03-31}}
+  crediting_period: {{start: 2025-04-01, end: 2031-03-31}}
 
 proponent:
   name: 東海中部脱炭素推進協議会
@@ -269,6 +269,14 @@ def write_sheet(path: Path, sheet_name: str, columns: list[tuple[str, str, int]]
     book.save(path)
 
 
+FACTORS_YAML = """\
+# ベンチマーク用の仮の係数（実際の別表の値ではない）
+grid_electricity:
+  - {fiscal_year: 2025, basis: all_source, value: 0.000441, unit: t-CO2/kWh,
+     source: "ベンチマーク用の仮の値", status: unverified}
+"""
+
+
 def generate(outdir: Path, count: int, errors: int, seed: int) -> dict:
     rng = random.Random(seed)
     activities = make_activities(rng, count)
@@ -279,6 +287,7 @@ def generate(outdir: Path, count: int, errors: int, seed: int) -> dict:
     (outdir / "evidence" / "規約.txt").write_text(BYLAWS, encoding="utf-8")
     (outdir / "project.yaml").write_text(PROJECT_YAML.format(
         count=count, readings=len(readings), errors=errors, seed=seed, activities_file=ACTIVITIES_FILE), encoding="utf-8")
+    (outdir / "factors.yaml").write_text(FACTORS_YAML, encoding="utf-8")
     write_sheet(outdir / ACTIVITIES_FILE, ACTIVITIES_SHEET, ACTIVITY_COLUMNS, activities)
     write_sheet(outdir / READINGS_FILE, READINGS_SHEET, READING_COLUMNS, readings)
     expected_file = outdir / "expected_errors.json"

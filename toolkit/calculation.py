@@ -101,6 +101,8 @@ class _Run:
         self.window = window
         self.problems: list[Problem] = []
         self.missing: set[tuple] = set()
+        self.seasonal = getattr(module, "SEASONAL", False)
+        self.reading_period = getattr(module, "reading_period", _reading_period)
 
     def problem(self, code: str, path: str, severity: str = "error", **params: Any) -> None:
         self.problems.append(Problem(code, path, self.sources.locate(path), params, severity=severity))
@@ -152,9 +154,8 @@ class _Run:
         crediting = self.crediting(index, activity)
         spans = []
         pieces: list[PeriodResult] = []
-        reading_period = getattr(self.module, "reading_period", _reading_period)
         for reading_index, reading in readings:
-            span = reading_period(reading)
+            span = self.reading_period(reading)
             if span is None:
                 continue
             spans.append(periods.Span(span[0], span[1], reading_index))
@@ -182,7 +183,7 @@ class _Run:
             return []
         results = []
         reading_days = periods.days(*span)
-        if getattr(self.module, "SEASONAL", False):  # one event: counted whole in the fiscal year it ends in
+        if self.seasonal:  # one event: counted whole in the fiscal year it ends in
             pieces = [periods.Piece(inside[0], inside[1], periods.fiscal_year(inside[1]), reading_days, reading_days)]
         else:
             pieces = periods.split_by_fiscal_year(inside[0], inside[1], reading_days)

@@ -55,10 +55,18 @@ class Factors:
         self.version = version
         self.switches: Mapping[str, Any] = version["switches"]
         self._rows = rows
+        self._asked: dict[tuple, FactorRef] = {}
         self.used: dict[tuple, FactorRef] = {}
 
     def get(self, table: str, fiscal_year: int | None = None, unit: str | None = None, **keys: Any) -> FactorRef:
         """The row of `table` for `keys` (and `fiscal_year` for yearly tables), in `unit`; FactorError if absent."""
+        asked = (table, fiscal_year, unit, *keys.items())
+        found = self._asked.get(asked)  # one lookup per reading piece: remember the answers
+        if found is None:
+            found = self._asked[asked] = self._look_up(table, fiscal_year, unit, keys)
+        return found
+
+    def _look_up(self, table: str, fiscal_year: int | None, unit: str | None, keys: Mapping[str, Any]) -> FactorRef:
         yearly = _table_spec(table).get("yearly", False)
         key = (table, _keys(keys), fiscal_year if yearly else None)
         row = self._rows.get(key)

@@ -41,9 +41,11 @@ def shown(value: Decimal) -> str:
 
 
 def figure_json(figure: Figure) -> dict:
-    return {"value_t": exact(figure.value), "formula": figure.formula,
-            "inputs": {name: exact(value) for name, value in figure.inputs.items()},
-            "factors": [ref.name + (f"@FY{ref.fiscal_year}" if ref.fiscal_year else "") for ref in figure.factors]}
+    found = {"value_t": exact(figure.value), "formula": figure.formula,
+             "inputs": {name: exact(value) for name, value in figure.inputs.items()}}
+    if figure.factors:
+        found["factors"] = [ref.name + (f"@FY{ref.fiscal_year}" if ref.fiscal_year else "") for ref in figure.factors]
+    return found
 
 
 def calculation_json(result: Calculation, lang: str = "ja") -> dict:
