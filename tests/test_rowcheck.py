@@ -7,12 +7,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit import schema
+from toolkit import methodologies, schema
 from toolkit.rowcheck import NotCompilable, compile_rows
 from toolkit.rules import Context, Validator
 from toolkit.validation import _leaves, _rule_error
 
-TABLES = [(code, name) for code in ("EN-R-002", "AG-005") for name in schema.tables(code)]
+TABLES = [(code, name) for code in methodologies.codes() for name in schema.tables(code)]
 
 values = st.one_of(
     st.none(),

@@ -6,6 +6,7 @@ Values are raw here: strings, numbers, dates as read. `normalize` and `validatio
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,6 +21,8 @@ from toolkit.problems import Location, Problem
 from toolkit.rules import Context, check_inside_project
 
 PROJECT_FILES = ("project.yaml", "project.yml", "project.json", "project.xlsx")
+PROJECT_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+MAX_YAML_NODES = 200_000  # far beyond any project; stops alias bombs (a few lines expanding to billions)
 PROJECT_SHEETS = ("プロジェクト", "project")
 _PATH = re.compile(r"(\w+)\[(\d+)\](?:\.(\w+))?$")
 _PARENT = re.compile(r"(?:\.[^.\[\]]+|\[\d+\])$")
@@ -85,12 +88,16 @@ class LoadedProject:
 
 def find_project_file(target: Path) -> Path:
     """The project file for a folder or a file argument; InputError when there is none."""
-    if target.is_file():
-        return target
-    if target.is_dir():
-        for name in PROJECT_FILES:
-            if (target / name).is_file():
-                return target / name
+    try:
+        if target.is_file() and target.suffix.lower() in PROJECT_SUFFIXES:
+            return target
+        if target.is_dir():
+            for name in PROJECT_FILES:
+                if (target / name).is_file():
+                    return target / name
+    except OSError as error:
+        raise InputError(str(target), [Problem("not_readable", location=Location(str(target)),
+                                               params={"reason": error.strerror or str(error)})]) from error
     raise InputError(str(target), [Problem("no_project_file", params={"found": str(target)})])
 
 
@@ -99,10 +106,15 @@ def load_project(target: Path, monitoring: Path | None = None) -> LoadedProject:
 
     `monitoring` names a readings file to use instead of the project's own (`calc --monitoring`).
     """
-    project_file = find_project_file(Path(target)).resolve()
-    root = project_file.parent
+    found = find_project_file(Path(target))
+    root = found.parent.resolve()  # the folder named, even when the project file is a link elsewhere
+    project_file = root / found.name
     loaded = LoadedProject(root, project_file, {}, SourceMap(), [], [project_file])
     reader = _Reader(loaded)
+    others = [name for name in PROJECT_FILES if name != found.name and (root / name).is_file()]
+    if others:
+        reader.problem("project_file_ambiguous", Location(found.name), severity="warning",
+                       used=found.name, ignored="、".join(others))
     loaded.data = reader.project_file(project_file)
     # an unknown code leaves no tables: validation reports it, and rows cannot be read without their columns
     for table in schema.tables_of(loaded.data).values():
@@ -118,6 +130,7 @@ class _Reader:
         self.loaded = loaded
         self.context = Context(loaded.root)
         self.workbooks: dict[Path, Any] = {}
+        self.found_tables: set[str] = set()
 
     # -- problems -----------------------------------------------------------------------------
     def problem(self, code: str, location: Location | None, path: str = "", severity: str = "error", **params):
@@ -157,10 +170,13 @@ class _Reader:
             value = row[2] if len(row) > 2 else ""
             location = Location(relative, sheet=name, row=index, col=3)
             self.loaded.sources.places[key] = location
-            if (index, 3) in sheet.formulas_without_value:
-                self.problem("formula_no_value", location, key, formula=sheet.formulas_without_value[(index, 3)])
+            if (index, 3) in sheet.suspect:
+                code, held = sheet.suspect[(index, 3)]
+                self.problem(code, location, key, formula=held)
                 value = ""
-            _set_path(data, key.split("."), None if value == "" else value)
+            conflict = _set_path(data, key.split("."), None if value == "" else value)
+            if conflict:
+                self.problem("key_conflict", location, key, other=conflict)
         return data
 
     # -- tables -------------------------------------------------------------------------------
@@ -182,16 +198,27 @@ class _Reader:
             book = self.workbook(self.loaded.project_file, None)
             if book and any(name in book.sheet_names for name in table.sheet.values()):
                 return self.table_file(table, self.loaded.project_file, None, explicit=False)
+        folder = (root / table.file).parent
+        if folder.is_dir() and not os.access(folder, os.R_OK | os.X_OK):
+            self.problem("not_readable", Location(self.loaded.relative(folder)), table.name, reason="permission denied")
+            return []
         candidates = sorted(root.glob(table.file)) if "*" in table.file else [root / table.file]
         files = [path for path in candidates if path.is_file() and not path.name.startswith("~$")]
-        if files:
-            rows: list[dict] = []
-            for path in files:
-                if self.inside(path.relative_to(root).as_posix(), table.name):
-                    rows += self.table_file(table, path, None, explicit=table.name in ("activities", "monitoring"))
-            return rows
-        alternative = root / f"{table.name}.yaml"
-        return self.table_yaml(table, alternative) if alternative.is_file() else []
+        rows: list[dict] = []
+        for path in files:
+            if self.inside(path.relative_to(root).as_posix(), table.name):
+                book = self.workbook(path, None)
+                if book is not None and (table.required or any(name in book.sheet_names for name in table.sheet.values())):
+                    rows += self.table_file(table, path, None, explicit=table.required)
+                    self.found_tables.add(table.name)
+        alternative = f"{table.name}.yaml"
+        if not files and (root / alternative).is_file() and self.inside(alternative, table.name):
+            self.found_tables.add(table.name)
+            return self.table_yaml(table, root / alternative)
+        if table.required and table.name not in self.found_tables:
+            self.problem("table_not_found", Location(self.loaded.relative(self.loaded.project_file)), table.name,
+                         severity="warning", sheet=table.sheet["ja"], file=table.file, key=table.name)
+        return rows
 
     def inline_row(self, table: schema.Table, row: Any, path: str) -> dict:
         if not isinstance(row, dict):
@@ -207,7 +234,12 @@ class _Reader:
             self.problem(refusal.pop("variant"), self.loaded.sources.locate(path), path, **refusal)
             return None
         target = self.loaded.root / relative
-        if not target.is_file():
+        try:
+            exists = target.is_file()
+        except OSError as error:  # a name too long, a folder without permission
+            self.problem("not_readable", self.loaded.sources.locate(path), path, reason=error.strerror or str(error))
+            return None
+        if not exists:
             self.problem("file_not_found", self.loaded.sources.locate(path), path, found=relative)
             return None
         return target
@@ -306,7 +338,7 @@ class _Reader:
         pending_empty: list[int] = []
         pairs = list(columns.items())
         width = len(header_row)
-        missing_formulas = sheet.formulas_without_value
+        suspect = sheet.suspect
         for number, row in enumerate(rows[1:], start=2):
             if row.count("") + row.count(None) >= width:
                 pending_empty.append(number)
@@ -315,13 +347,13 @@ class _Reader:
                 self.problem("empty_row", Location(relative, sheet=sheet.name, row=empty), table.name, severity="warning")
             pending_empty.clear()
             record = {key: row[index] for key, index in pairs}
-            if missing_formulas:
+            if suspect:
                 for key, index in pairs:
-                    formula = missing_formulas.get((number, index + 1))
-                    if formula:
+                    if (number, index + 1) in suspect:
+                        code, held = suspect[(number, index + 1)]
                         path = f"{table.name}[{offset + len(result)}].{key}"
-                        self.problem("formula_no_value", Location(relative, sheet=sheet.name, row=number, col=index + 1),
-                                     path, formula=formula)
+                        self.problem(code, Location(relative, sheet=sheet.name, row=number, col=index + 1), path, formula=held)
+                        record[key] = None
             result.append(record)
             refs.append(ref)
             row_numbers.append(number)
@@ -401,9 +433,13 @@ def _header_lookup(table: schema.Table) -> dict[str, str]:
     return lookup
 
 
-def _set_path(data: dict, parts: list[str], value: Any) -> None:
-    for part in parts[:-1]:
+def _set_path(data: dict, parts: list[str], value: Any) -> str | None:
+    """Put a value at a dotted path; returns the path that is in the way (a value where a mapping is needed)."""
+    for depth, part in enumerate(parts[:-1]):
         data = data.setdefault(part, {})
         if not isinstance(data, dict):
-            return
+            return ".".join(parts[:depth + 1])
+    if isinstance(data.get(parts[-1]), dict):
+        return ".".join(parts)
     data[parts[-1]] = value
+    return None

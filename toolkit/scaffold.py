@@ -74,6 +74,10 @@ def project_yaml(methodology, project_type: str, tables: Mapping[str, schema.Tab
         for key, rules in tables["activities"].schema.items():
             lines.append(f"  {'- ' if first else '  '}{key}:{_comment(rules)}")
             first = False
+        for name, table in tables.items():
+            if name not in ("activities", "monitoring"):
+                columns = ", ".join(table.schema)
+                lines += ["", f"# {table.sheet['ja']}: 1行ごとに {{{columns}}}", f"{name}: []"]
     lines += ["", f"# モニタリングの読取値は {MONITORING_WORKBOOK} に記入します（monitoring/ 内の .xlsx をすべて読みます）。", ""]
     return "\n".join(lines)
 

@@ -14,7 +14,6 @@ import yaml
 
 from toolkit import methodologies
 
-TABLE_KEYS = ("activities", "monitoring", "drainage_history")
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -27,6 +26,7 @@ class Table:
     file: str
     key: str | None
     schema: Mapping[str, Any]
+    required: bool = False  # reported when no file or sheet holds it
 
     def columns(self) -> list[tuple[str, Mapping]]:
         return [(key, rules.get("meta", {})) for key, rules in self.schema.items()]
@@ -48,11 +48,18 @@ def project_schema(project_type: str | None) -> dict:
 
 
 @cache
+def table_keys() -> frozenset[str]:
+    """Every table name any methodology declares: these project.yaml keys hold rows, not fields."""
+    return frozenset(name for code in methodologies.codes() for name in tables(code))
+
+
+@cache
 def tables(code: str) -> dict[str, Table]:
     """The tables a methodology's projects hold, keyed by name (activities, monitoring ...)."""
     declared = load("methodologies/" + methodologies.get(code).SCHEMA)
     return {
-        name: Table(name, spec["sheet"], spec["file"], spec.get("key"), _prepared(copy.deepcopy(spec["schema"])))
+        name: Table(name, spec["sheet"], spec["file"], spec.get("key"), _prepared(copy.deepcopy(spec["schema"])),
+                    spec.get("required", name in ("activities", "monitoring")))
         for name, spec in declared.items()
     }
 

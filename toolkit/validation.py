@@ -57,11 +57,11 @@ class _Checker:
         self.loaded = loaded
         self.context = Context(loaded.root)
         self.problems: list[Problem] = []
-        project_type, _ = schema.declared(loaded.data)
+        project_type, code = schema.declared(loaded.data)
         self.project_schema = schema.project_schema(project_type)
         self.tables = schema.tables_of(loaded.data)
-        if not self.tables:
-            present = [name for name in schema.TABLE_KEYS if name in loaded.data or name == "activities"]
+        if code and not self.tables:  # a code given but unknown: say what could not be checked
+            present = sorted(name for name in schema.table_keys() if name in loaded.data or name == "activities")
             self.add("tables_skipped", "project.methodology.code", {"tables": ", ".join(present)}, "warning")
 
     # -- labels and locations -----------------------------------------------------------------
@@ -87,7 +87,7 @@ class _Checker:
     # -- the run ------------------------------------------------------------------------------
     def run(self) -> None:
         data = self.loaded.data
-        document = {key: value for key, value in data.items() if key not in schema.TABLE_KEYS}
+        document = {key: value for key, value in data.items() if key not in schema.table_keys()}
         document = self.coerce_mapping(document, self.project_schema, "")
         self.loaded.data.update(document)
         validator = Validator(self.project_schema, context=self.context)

@@ -1,0 +1,97 @@
+"""AG-004 バイオ炭の農地施用: carbon kept in soil by biochar applied to cropland or grassland (domain.md §5.5).
+
+One activity is one field; one monitoring row is one application batch, dated by its application day.
+The stored carbon is a removal, reported like FO-001's as a negative project emission so that
+ER = EM_BL − EM_PJ is the net removal: EM_BL = 0, EM_PJ = E_transport − CO2_stored.
+
+Fc (carbon content) by feedstock class and Fperm (permanence) by temperature band are rows of the factor
+table ag004_biochar; a batch with a measured carbon content uses that instead of the default Fc.
+Biochar made at 350 ℃ or less is not eligible: the schema refuses such a batch, and a batch that
+reaches calculate() anyway (or one on a field that is not mineral soil) stores nothing here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Mapping
+
+from toolkit.factors import Factors
+from toolkit.figures import Figure
+from toolkit.methodologies import ZERO, Parameter
+from toolkit.methodologies.fo_001 import CO2_C, fuel_emission
+from toolkit.periods import Piece
+
+CODE = "AG-004"
+NAME = {"ja": "バイオ炭の農地施用", "en": "Application of biochar to farmland"}
+VERSIONS = ("2.4",)  # domain.md §1: AG-004 2.4 [third-party]
+SCHEMA = "AG-004.yaml"
+FOREST = False
+ADDITIVE = ()  # one batch is one day: never split at 31 March
+FORMULA = {
+    "ja": "ER = EM_BL − EM_PJ（純吸収量）。EM_BL = 0、EM_PJ = E_運搬 − CO2_貯留。"
+          "CO2_貯留 = Σ M_p（乾燥t）× Fc_p（原料区分の既定値、または実測の炭素含有率）× Fperm_p（炭化温度 600 ℃ 超 / 350〜600 ℃）× 44/12、"
+          "E_運搬 = 燃料使用量(L) / 1000 × 単位発熱量(GJ/kL) × 燃料の排出係数(t-CO2/GJ)。350 ℃ 以下のバイオ炭、鉱質土壌でないほ場は対象外",
+    "en": "ER = EM_BL − EM_PJ (net removal); EM_BL = 0, EM_PJ = E_transport − CO2_stored; "
+          "CO2_stored = Σ M_p (dry t) × Fc_p (default of the feedstock class, or measured) × Fperm_p "
+          "(pyrolysis above 600 ℃ / 350–600 ℃) × 44/12; E_transport = fuel (L) / 1000 × heating value (GJ/kL) × "
+          "emission factor (t-CO2/GJ); biochar made at 350 ℃ or less and fields not on mineral soil are not eligible",
+}
+
+MONITORING = (
+    Parameter("M_p", "biochar_dry_t", {"ja": "バイオ炭の施用量（乾燥重量）", "en": "biochar applied (dry mass)"}, "t",
+              {"ja": "施用ごと", "en": "each application"}, ("field_log", "delivery_note")),
+    Parameter("T_p", "pyrolysis_temp_c", {"ja": "炭化温度", "en": "pyrolysis temperature"}, "℃",
+              {"ja": "製造ロットごと", "en": "each production batch"}, ("jba_certificate", "production_record")),
+    Parameter("Fc_p", "carbon_content_pct", {"ja": "炭素含有率（実測する場合）", "en": "carbon content (if measured)"}, "%",
+              {"ja": "製造ロットごと", "en": "each production batch"}, ("analysis_certificate",)),
+    Parameter("F_transport", "transport_fuel_l", {"ja": "運搬の燃料使用量", "en": "transport fuel used"}, "L",
+              {"ja": "運搬ごと", "en": "each delivery"}, ("refuelling_log", "fuel_receipt")),
+)
+ELIGIBLE_ABOVE_C = 350  # §5.5: pyrolysis above 350 ℃ only
+HIGH_BAND_ABOVE_C = 600  # §5.5: Fperm 0.80 above 600 ℃, 0.65 from 350 to 600 ℃
+PERCENT = Decimal(100)
+BASELINE = Figure(ZERO, "t-CO2", "AG-004 EM_BL = 0（貯留量はプロジェクト側の負の排出量として計上）")
+
+
+def reading_period(reading: Mapping) -> tuple[dt.date, dt.date] | None:
+    """A batch is applied on one day: it belongs to the fiscal year of that day."""
+    day = reading.get("applied_on")
+    return (day, day) if day else None
+
+
+def temperature_band(celsius: int | None) -> str | None:
+    """The Fperm class of a pyrolysis temperature; None at 350 ℃ or less (or unknown): not eligible."""
+    if celsius is None or celsius <= ELIGIBLE_ABOVE_C:
+        return None
+    return "above_600c" if celsius > HIGH_BAND_ABOVE_C else "350_600c"
+
+
+def not_eligible(reason: str, emission: Decimal, inputs: Mapping, refs: tuple) -> tuple[Figure, Figure]:
+    """No stored carbon counted for an ineligible batch; its transport emissions still count."""
+    return BASELINE, Figure(emission, "t-CO2", f"AG-004 EM_PJ = E_transport（対象外: {reason}、貯留量 0）", inputs, refs)
+
+
+def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
+              factors: Factors) -> tuple[Figure, Figure]:
+    """Baseline (0) and project emissions (transport − stored carbon, t-CO2) of one application batch."""
+    emission, fuel_inputs, fuel_refs = fuel_emission(reading, ("transport_fuel", "transport_fuel_l"), factors, CODE)
+    fuel_inputs = {**fuel_inputs, "E_transport": emission}
+    band = temperature_band(reading.get("pyrolysis_temp_c"))
+    if band is None:
+        return not_eligible("炭化温度が 350 ℃ 以下または不明", emission, fuel_inputs, fuel_refs)
+    if activity.get("mineral_soil") is False:
+        return not_eligible("鉱質土壌でないほ場", emission, fuel_inputs, fuel_refs)
+    if reading.get("carbon_content_pct") is not None:  # §5.5: a measured carbon content replaces the default
+        carbon, source, refs = reading["carbon_content_pct"] / PERCENT, "Fc_p = 実測の炭素含有率 / 100", ()
+    else:
+        default = factors.get("ag004_biochar", parameter="fc", **{"class": reading.get("feedstock")})
+        carbon, source, refs = default.value, "Fc_p = 原料区分の既定値", (default,)
+    permanence = factors.get("ag004_biochar", parameter="fperm", **{"class": band})
+    mass = reading.get("biochar_dry_t") or ZERO
+    # §5.5: CO2 = M_p × Fc_p × Fperm_p × 44/12 (one division, last)
+    stored = mass * carbon * permanence.value * CO2_C[0] / CO2_C[1]
+    project = Figure(emission - stored, "t-CO2", f"AG-004 EM_PJ = E_transport − M_p × Fc_p × Fperm_p × 44/12; {source}",
+                     {"M_p": mass, "Fc_p": carbon, "Fperm_p": permanence.value, "CO2_stored": stored, **fuel_inputs},
+                     (*refs, permanence, *fuel_refs))
+    return BASELINE, project

@@ -1,0 +1,85 @@
+"""EN-S-001 ボイラーの導入: a more efficient boiler, possibly on another fuel, replacing an old one (domain.md §5.3).
+
+The heat the new boiler delivers is inferred from its fuel: Q_heat = F_PJ × HV_PJ × ε_PJ. The baseline
+boiler would have burnt Q_heat / ε_BL of its own fuel. Efficiencies are entered in percent (the
+catalogue form, 高位発熱量基準) and divided by 100 here. Baseline treatment (更新 / 新設, B1, B2, B5 of
+§4) is recorded on the activity for the checklist; it does not change the arithmetic here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Mapping
+
+from toolkit.factors import Factors
+from toolkit.figures import FactorRef, Figure
+from toolkit.methodologies import ZERO, Parameter
+from toolkit.periods import Piece
+
+CODE = "EN-S-001"
+NAME = {"ja": "ボイラーの導入", "en": "Installation of efficient boilers"}
+# 1.0: the 2013 edition (every methodology started at 1.0; expydoc 7342566 shows the EN-S-00x set at 1.0).
+# The version in force under the 2023-10 rules is unverified: add it when its text has been checked.
+VERSIONS = ("1.0",)
+SCHEMA = "EN-S-001.yaml"
+FOREST = False
+ADDITIVE = ("fuel_amount",)
+FORMULA = {
+    "ja": "ER = EM_BL − EM_PJ。Q_heat = F_PJ × HV_PJ × ε_PJ（GJ）、EM_BL = Q_heat / ε_BL × CEF_BL,fuel、"
+          "EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel（CEF は t-CO2/GJ、燃料の炭素排出係数 tC/GJ × 44/12）",
+    "en": "ER = EM_BL − EM_PJ; Q_heat = F_PJ × HV_PJ × ε_PJ (GJ); EM_BL = Q_heat / ε_BL × CEF_BL,fuel; "
+          "EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel (CEF in t-CO2/GJ, the fuel's carbon factor tC/GJ × 44/12)",
+}
+
+MONITORING = (
+    Parameter("F_PJ", "fuel_amount", {"ja": "導入ボイラーの燃料使用量", "en": "fuel used by the new boiler"},
+              "kL / t / 千m3", {"ja": "毎月（燃料の請求書・検針票）", "en": "monthly (fuel invoice or meter slip)"},
+              ("fuel_invoice", "gas_meter_slip")),
+)
+
+PERCENT = Decimal(100)
+
+
+def heat_content(fuel: str, amount: Decimal, per: str, factors: Factors) -> tuple[Decimal, FactorRef]:
+    """F × HV (GJ): the heating value row of the unit the amount is in; a missing row is a FactorError."""
+    heating_value = factors.get("heating_values", fuel=fuel, per=per, unit="GJ")
+    return amount * heating_value.value, heating_value
+
+
+def carbon_factor(fuel: str, factors: Factors) -> FactorRef:
+    """CEF of a fuel in t-CO2/GJ (the fuels table holds tC/GJ; × 44/12 is done by the factor tables)."""
+    return factors.get("fuels", fuel=fuel, unit="t-CO2/GJ")
+
+
+def not_computable(what: str) -> tuple[Figure, Figure]:
+    """Both emissions 0 (no reduction claimed) when an input the formula needs is empty (draft data)."""
+    formula = f"EN-S-001 算定不能: {what} が空欄のため 0（削減量なし）"
+    return Figure(ZERO, "t-CO2", formula), Figure(ZERO, "t-CO2", formula)
+
+
+def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
+              factors: Factors) -> tuple[Figure, Figure]:
+    """Baseline and project emissions (t-CO2) of one boiler in one reading piece."""
+    amount = reading.get("fuel_amount") or ZERO
+    per = reading.get("fuel_unit")
+    needed = {"project_fuel": activity.get("project_fuel"), "baseline_fuel": activity.get("baseline_fuel"),
+              "project_efficiency_pct": activity.get("project_efficiency_pct"),
+              "baseline_efficiency_pct": activity.get("baseline_efficiency_pct"), "fuel_unit": per}
+    empty = [name for name, value in needed.items() if not value]
+    if empty:
+        return not_computable(", ".join(empty))
+    eff_pj = activity["project_efficiency_pct"] / PERCENT
+    eff_bl = activity["baseline_efficiency_pct"] / PERCENT
+    energy, hv = heat_content(activity["project_fuel"], amount, per, factors)  # F_PJ × HV_PJ (GJ)
+    cef_pj = carbon_factor(activity["project_fuel"], factors)
+    cef_bl = carbon_factor(activity["baseline_fuel"], factors)
+    q_heat = energy * eff_pj  # §5.3: Q_heat = F_PJ × HV_PJ × ε_PJ
+    baseline = Figure(q_heat / eff_bl * cef_bl.value, "t-CO2",  # §5.3: EM_BL = Q_heat / ε_BL × CEF_BL,fuel
+                      "EN-S-001 EM_BL = F_PJ × HV_PJ × ε_PJ / ε_BL × CEF_BL,fuel",
+                      {"F_PJ": amount, "HV_PJ": hv.value, "ε_PJ": eff_pj, "Q_heat": q_heat, "ε_BL": eff_bl,
+                       "CEF_BL,fuel": cef_bl.value}, (hv, cef_bl))
+    project = Figure(energy * cef_pj.value, "t-CO2",  # §5.3: EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel
+                     "EN-S-001 EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel",
+                     {"F_PJ": amount, "HV_PJ": hv.value, "CEF_PJ,fuel": cef_pj.value}, (hv, cef_pj))
+    return baseline, project

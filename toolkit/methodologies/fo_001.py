@@ -1,0 +1,108 @@
+"""FO-001 森林経営活動: removals by the growth of managed stands under a 森林経営計画 (domain.md §5.4).
+
+One activity is one stand (林小班); one monitoring row gives its annual growth over a reading period.
+Removals are reported as a negative project emission, so that ER = EM_BL − EM_PJ is the net removal:
+EM_BL = 0 and EM_PJ = E_PJ − R_PJ (work fuel emitted minus carbon taken up).
+
+The species parameters BEF, R and D are regulatory data, not code and not activity columns: they are
+rows of the factor table `forest_species` (keys parameter, species), which ships empty and is filled by
+the project's factors.yaml with the source and status of each value, so that the result lists them
+and an unverified value is reported. Only the carbon fraction 0.5 and 44/12 are physics here.
+The methodology version 3.0 is recalled, not verified: domain.md names no FO-001 version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Mapping
+
+from toolkit import schema
+from toolkit.errors import FactorError
+from toolkit.factors import Factors
+from toolkit.figures import FactorRef, Figure
+from toolkit.methodologies import ZERO, Parameter
+from toolkit.methodologies.en_s_001 import carbon_factor, heat_content
+from toolkit.periods import Piece
+from toolkit.problems import Problem
+
+CODE = "FO-001"
+NAME = {"ja": "森林経営活動", "en": "Forest management"}
+VERSIONS = ("3.0",)
+SCHEMA = "FO-001.yaml"
+FOREST = True
+ADDITIVE = ("fuel_l",)  # fuel is used over the period; growth is a rate per year, prorated in calculate()
+FORMULA = {
+    "ja": "ER = EM_BL − EM_PJ（純吸収量）。EM_BL = 0、EM_PJ = E_PJ − R_PJ。"
+          "R_PJ = Σ 面積(ha) × 年間成長量(m3/ha/年) × 日数/年度の日数 × BEF × (1 + R) × D(t/m3) × 0.5 × 44/12、"
+          "E_PJ = 施業の燃料使用量(L) / 1000 × 単位発熱量(GJ/kL) × 燃料の排出係数(t-CO2/GJ)",
+    "en": "ER = EM_BL − EM_PJ (net removal); EM_BL = 0, EM_PJ = E_PJ − R_PJ; "
+          "R_PJ = Σ area (ha) × annual growth (m3/ha/yr) × days / days in the fiscal year × BEF × (1 + R) × D (t/m3) "
+          "× 0.5 × 44/12; E_PJ = work fuel (L) / 1000 × heating value (GJ/kL) × emission factor (t-CO2/GJ)",
+}
+
+MONITORING = (
+    Parameter("A", "area_ha", {"ja": "林小班の面積", "en": "stand area"}, "ha",
+              {"ja": "森林簿の更新ごと", "en": "at each forest-register update"}, ("forest_register",)),
+    Parameter("G", "growth_m3_per_ha", {"ja": "年間成長量", "en": "annual growth"}, "m3/ha/年",
+              {"ja": "年度ごと（林齢に応じ収穫表から）", "en": "each fiscal year (yield table for the age)"},
+              ("yield_table", "forest_register")),
+    Parameter("F_work", "fuel_l", {"ja": "施業の燃料使用量", "en": "work fuel used"}, "L",
+              {"ja": "施業ごと", "en": "each treatment"}, ("refuelling_log", "fuel_receipt")),
+)
+CARBON_FRACTION = Decimal("0.5")  # carbon per dry biomass: physics, as the domain formula states (§5.4)
+CO2_C = (44, 12)  # molar masses of CO2 and C: t-C × 44/12 = t-CO2
+
+
+def reading_period(reading: Mapping) -> tuple[dt.date, dt.date] | None:
+    """A row covers period_start … period_end: a fiscal year, or the time since the last report."""
+    start, end = reading.get("period_start"), reading.get("period_end")
+    return (start, end) if start and end else None
+
+
+def species_parameters(species: str | None, factors: Factors) -> tuple[FactorRef, FactorRef, FactorRef]:
+    """BEF, R and D of a species from the factor table forest_species; FactorError names the missing row."""
+    return tuple(factors.get("forest_species", parameter=name, species=species)  # type: ignore[return-value]
+                 for name in ("bef", "root_ratio", "wood_density"))
+
+
+def fuel_emission(reading: Mapping, fields: tuple[str, str], factors: Factors,
+                  code: str = CODE) -> tuple[Decimal, dict, tuple]:
+    """F (L) / 1000 × HV (GJ/kL) × CEF (t-CO2/GJ): emissions of the fuel a reading records; 0 when none.
+
+    `fields` name the fuel-kind and litres columns of `code`'s monitoring table. Litres without a kind
+    cannot be counted, and counting them as none would overstate the reduction: FactorError naming the
+    column. HV and CEF are rows of the heating_values and fuels tables (a missing row names its table).
+    """
+    kind, litres = reading.get(fields[0]), reading.get(fields[1])
+    if not litres:
+        return ZERO, {}, ()
+    if kind is None:
+        label = schema.tables(code)["monitoring"].schema[fields[0]]["meta"]["label"]
+        raise FactorError(f"{fields[1]} without {fields[0]}",
+                          [Problem("nullable", f"monitoring.{fields[0]}", label=label, section="monitoring.B.2")])
+    # §5.4 (− emissions) and §5.5 (− transport fuel): F × HV × CEF, the fuel factors of §6
+    energy, hv = heat_content(kind, litres / 1000, "kL", factors)  # L → kL, the unit of the heating-value row
+    cef = carbon_factor(kind, factors)
+    return energy * cef.value, {"F": litres, "HV": hv.value, "CEF": cef.value}, (hv, cef)
+
+
+def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
+              factors: Factors) -> tuple[Figure, Figure]:
+    """Baseline (0) and project emissions (work fuel − removal, t-CO2) of one stand in one fiscal-year piece."""
+    bef, root, density = species_parameters(activity.get("species"), factors)
+    area = activity.get("area_ha") or ZERO
+    growth = reading.get("growth_m3_per_ha") or ZERO
+    # §5.4: ΔC = A × G × BEF × (1 + R) × D × 0.5 × 44/12, with the annual growth prorated by days (§4, §2.5):
+    # the piece's days out of the days of its fiscal year. One division, last, so nothing is rounded before it.
+    removal = (area * growth * bef.value * (1 + root.value) * density.value * CARBON_FRACTION * CO2_C[0] * piece.days
+               / (CO2_C[1] * piece.days_in_fiscal_year))
+    emission, fuel_inputs, fuel_refs = fuel_emission(reading, ("fuel", "fuel_l"), factors)
+    inputs = {"A": area, "G": growth, "days": Decimal(piece.days), "days_FY": Decimal(piece.days_in_fiscal_year),
+              "BEF": bef.value, "R": root.value, "D": density.value, "CF": CARBON_FRACTION, "R_PJ": removal,
+              **fuel_inputs, "E_PJ": emission}
+    baseline = Figure(ZERO, "t-CO2", "FO-001 EM_BL = 0（吸収量はプロジェクト側の負の排出量として計上）", {})
+    project = Figure(emission - removal, "t-CO2",
+                     "FO-001 EM_PJ = E_PJ − R_PJ; R_PJ = A × G × days/days_FY × BEF × (1 + R) × D × 0.5 × 44/12",
+                     inputs, (bef, root, density, *fuel_refs))
+    return baseline, project
