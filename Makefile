@@ -12,12 +12,14 @@ SAMPLES := $(sort $(wildcard samples/*/project.yaml samples/*/project.xlsx))
 demo: setup
 	@rm -rf out && mkdir -p out
 	@status=0; for project in $(SAMPLES); do \
-	  name=$$(basename $$(dirname $$project)); \
-	  $(BIN)/jcredit validate $$(dirname $$project) --format json > out/$$name.validate.json || status=1; \
-	  $(BIN)/jcredit validate $$(dirname $$project) > out/$$name.validate.txt 2>&1 || status=1; \
-	  tail -n 1 out/$$name.validate.txt; \
+	  dir=$$(dirname $$project); name=$$(basename $$dir); \
+	  $(BIN)/jcredit validate $$dir --format json > out/$$name.validate.json || status=1; \
+	  $(BIN)/jcredit validate $$dir > out/$$name.validate.txt 2>&1 || status=1; \
+	  $(BIN)/jcredit calc $$dir --format json > out/$$name.calc.json 2> out/$$name.calc.warnings.txt || status=1; \
+	  $(BIN)/jcredit calc $$dir > out/$$name.calc.txt 2>> out/$$name.calc.warnings.txt || status=1; \
+	  printf '%-16s %s | %s\n' $$name "$$(tail -n 1 out/$$name.validate.txt)" "$$(grep -E '認証対象' out/$$name.calc.txt)"; \
 	done; \
-	echo "outputs: out/"; ls out; exit $$status
+	echo "outputs: out/ ($$(ls out | wc -l) files)"; exit $$status
 
 test: setup
 	$(BIN)/python -m pytest
@@ -54,6 +56,7 @@ install-check: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_calc.py
 
 clean:
 	rm -rf out build .venv *.egg-info

@@ -205,3 +205,15 @@ def test_bad_calculation_inputs_exit_1_with_location(solar_copy, run, case, edit
     assert "Traceback" not in err
     lines = [line for line in err.splitlines() if location in line and fragment_en in line]
     assert lines, err
+
+
+def test_an_input_the_formula_needs_is_reported_where_it_is_empty(tmp_path, run):
+    target = tmp_path / "boiler"
+    shutil.copytree(ROOT / "samples/boiler", target)
+    text = (target / "project.yaml").read_text(encoding="utf-8")
+    line = next(number for number, content in enumerate(text.splitlines(), start=1) if "baseline_efficiency_pct" in content)
+    _edit_yaml(target, text.splitlines()[line - 1], text.splitlines()[line - 1].split(":")[0] + ":")
+    status, out, err = run("calc", target, "--lang", "en")
+    assert status == 1
+    assert f"project.yaml:{line} activities[0].baseline_efficiency_pct" in err
+    assert "needed by the calculation but empty" in err

@@ -54,8 +54,6 @@ def test_overrides_replace_rows_and_say_so(tmp_path):
      "not_a_number", "factors.yaml:2"),
     ("grid_electricity:\n  - {fiscal_year: 2025, basis: all_source, value: 1, unit: t-CO2/kWh, source: s, status: sure}\n",
      "allowed", "factors.yaml:2"),
-    ("grid_electricity:\n  - {fiscal_year: 2025, basis: all_source, value: 1, unit: MJ, source: s, status: verified}\n",
-     "factor_unit", "factors.yaml:2"),
     ("grid_electricity: [\n", "yaml_syntax", "factors.yaml:2"),
 ])
 def test_bad_overrides_are_reported_with_their_line(tmp_path, text, code, location):
@@ -64,3 +62,15 @@ def test_bad_overrides_are_reported_with_their_line(tmp_path, text, code, locati
         factor_tables.load("2023-10", tmp_path)
     assert [(p.code, str(p.location).rsplit(":", 1)[0] if p.location.column else str(p.location))
             for p in raised.value.problems][0] == (code, location)
+
+
+def test_a_unit_no_formula_can_use_is_refused_when_asked_for_at_its_line(tmp_path):
+    (tmp_path / "factors.yaml").write_text(
+        "grid_electricity:\n  - {fiscal_year: 2025, basis: all_source, value: 1, unit: MJ, source: s, status: verified}\n",
+        encoding="utf-8")
+    factors = factor_tables.load("2023-10", tmp_path)
+    with pytest.raises(FactorError) as raised:
+        factors.get("grid_electricity", 2025, "t-CO2/kWh", basis="all_source")
+    (problem,) = raised.value.problems
+    assert (problem.code, str(problem.location)) == ("factor_unit", "factors.yaml:2")
+    assert "t-CO2/kWh" in problem.message("en") and "MJ" in problem.message("en")

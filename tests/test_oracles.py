@@ -137,3 +137,10 @@ def test_T_PRG_500T():
     assert not within_program_cap(D(600), versions["2013-04"]["switches"])
     assert within_program_cap(D(600), versions["2017-10"]["switches"])
     assert within_program_cap(D(600), versions["2023-10"]["switches"])
+
+
+def test_truncation_is_not_fooled_by_the_last_digit_of_a_division():
+    third = Decimal(7) / 3
+    assert truncate(third + third + third) == 7  # 6.9999999999999999999999999999 is 7 t, not 6
+    assert truncate(D("6.999999")) == 6
+    assert truncate(D("134.4")) == 134

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Context, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from toolkit import factors as factor_tables
-from toolkit import methodologies, periods
+from toolkit import methodologies, periods, schema
 from toolkit.additionality import Additionality, assess
-from toolkit.errors import FactorError, ValidationFailed
+from toolkit.errors import FactorError, InputMissing, ValidationFailed
 from toolkit.figures import FactorRef, Figure, PeriodResult
 from toolkit.inputs import SourceMap, load_project
 from toolkit.problems import Problem
@@ -28,6 +28,7 @@ REDUCTION_FORMULA = "ER = EM_BL − EM_PJ"
 # Sums and differences are exact: a total equals the sum of its parts to the last digit, whatever the
 # order. Divisions (day shares, ratios) keep the default 28 significant digits.
 EXACT = Context(prec=400)
+NOISE = Decimal("1e-12")
 
 
 def exact_sum(values) -> Decimal:
@@ -69,8 +70,13 @@ class Calculation:
 
 
 def truncate(value: Decimal) -> int:
-    """Whole t-CO2, cut toward zero (切り捨て), once."""
-    return int(value.to_integral_value(rounding=ROUND_DOWN))
+    """Whole t-CO2, cut toward zero (切り捨て), once.
+
+    Divisions keep 28 significant digits, so three thirds of 7 t may add up to 6.999…9 t: the
+    value is first brought to 12 decimals (far below any material amount) so that such a total
+    is cut to 7, not 6.
+    """
+    return int(value.quantize(NOISE, rounding=ROUND_HALF_EVEN).to_integral_value(rounding=ROUND_DOWN))
 
 
 def calculate(target: Path, monitoring: Path | None = None,
@@ -112,7 +118,9 @@ class _Run:
         for index, reading in enumerate(self.data.get("monitoring") or []):
             readings[reading.get("activity_id")].append((index, reading))
         results = []
-        for index, activity in enumerate(self.data.get("activities") or []):
+        activities = self.data.get("activities") or []
+        self.activity_index = {id(activity): index for index, activity in enumerate(activities)}
+        for index, activity in enumerate(activities):
             results.append(self.activity(index, activity, readings.get(activity.get("id"), [])))
         results.sort(key=lambda result: str(result.activity_id))
         total = exact_sum(result.reduction_exact for result in results)
@@ -146,7 +154,8 @@ class _Run:
         monitoring_start = activity.get("monitoring_start_date") or activity.get("joined_on") or project.get("monitoring_start_date")
         switches = self.factors.switches
         years = switches["forest_crediting_years"] if self.module.FOREST else switches["crediting_years"]
-        cap = switches.get("crediting_cap")
+        # the 2031-03-31 cap was written for the 8-year period; forest periods run 16 years (§4) [derived]
+        cap = None if self.module.FOREST else switches.get("crediting_cap")
         start, end = periods.crediting_period(application, monitoring_start, years, cap)
         return (given.get("start") or start, given.get("end") or end)
 
@@ -162,7 +171,8 @@ class _Run:
             if crediting is None:
                 continue
             pieces += self.reading(activity, reading_index, reading, span, crediting)
-        self.check_spans(spans)
+        if not self.seasonal:  # events (a season, a batch) neither tile time nor exclude each other
+            self.check_spans(spans)
         total = exact_sum(piece.reduction.value for piece in pieces)
         return ActivityResult(activity.get("id"), crediting, tuple(pieces), total)
 
@@ -197,6 +207,13 @@ class _Run:
                         self.missing.add(key)
                         self.problems.append(problem)
                 continue
+            except InputMissing as error:
+                where = f"activities[{self.activity_index[id(activity)]}]" if error.in_activity else path
+                for name in error.fields:
+                    if (where, name) not in self.missing:
+                        self.missing.add((where, name))
+                        self.problem("calc_input_missing", f"{where}.{name}", label=self.label(name, error.in_activity))
+                continue
             reduction = Figure(EXACT.subtract(baseline.value, project.value), "t-CO2", REDUCTION_FORMULA,
                                {"EM_BL": baseline.value, "EM_PJ": project.value})
             results.append(PeriodResult(str(activity.get("id")), piece.start, piece.end, piece.fiscal_year,
@@ -222,6 +239,10 @@ class _Run:
             if whole:
                 parts[-1][key] = EXACT.subtract(value, exact_sum(part[key] for part in parts[:-1]))
         return parts
+
+    def label(self, name: str, in_activity: bool) -> Mapping[str, str]:
+        table = schema.tables(self.module.CODE)["activities" if in_activity else "monitoring"]
+        return table.schema.get(name, {}).get("meta", {}).get("label", {"ja": name, "en": name})
 
     def check_spans(self, spans: list[periods.Span]) -> None:
         gaps, overlaps = periods.gaps_and_overlaps(spans)

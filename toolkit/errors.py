@@ -41,3 +41,12 @@ class UsageError(ToolkitError):
 
 class FactorError(ToolkitError):
     """Raised when a factor row or a rule version the calculation needs is missing or malformed."""
+
+
+class InputMissing(ToolkitError):
+    """Raised by a methodology when a value its formula needs is empty; calc reports it at that field."""
+
+    def __init__(self, *fields: str, in_activity: bool = True):
+        super().__init__(", ".join(fields))
+        self.fields = fields
+        self.in_activity = in_activity

@@ -202,9 +202,7 @@ def _override_row(table: str, entry: Any, path: str, places: Mapping[str, Locati
     fiscal_year = entry.get("fiscal_year") if spec.get("yearly") else None
     if spec.get("yearly") and fiscal_year is not None and not (isinstance(fiscal_year, int) and 2000 <= fiscal_year <= 2100):
         bad.append(Problem("fiscal_year", f"{path}.fiscal_year", places.get(f"{path}.fiscal_year", where), {"found": fiscal_year}))
-    unit = entry.get("unit")
-    if unit not in (None, "") and unit != spec["unit"] and not any(unit in pair for pair in CONVERSIONS):
-        bad.append(Problem("factor_unit", f"{path}.unit", places.get(f"{path}.unit", where), {"found": unit, "expected": spec["unit"]}))
+    unit = entry.get("unit")  # any unit: one a formula cannot use is refused when it asks (Factors.get)
     problems.extend(bad)
     if bad:
         return None

@@ -132,6 +132,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "reading_overlap": ("重ならない期間が必要ですが {start}〜{end} は {other}（{other_start}〜{other_end}）と重なっています",
                         "expected periods that do not overlap, found {start} to {end} overlapping {other} ({other_start} to {other_end})"),
     "reading_gap": ("{start}〜{end} の読取値がありません（期間の欠け）", "no reading covers {start} to {end} (a gap)"),
+    "calc_input_missing": ("算定に必要な「{label}」が空欄のため、この期間の削減量を算定していません",
+                           "'{label}' is needed by the calculation but empty: no reduction computed for it"),
     "factor_not_verified": ("未検証の係数を使っています: {name} {year}（状態: {status}、出典: {source}）",
                             "uses a factor that is not verified: {name} {year} (status: {status}; source: {source})"),
     # summaries

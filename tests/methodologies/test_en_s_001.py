@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from toolkit.errors import InputMissing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -93,11 +95,11 @@ def test_missing_carbon_factor_names_the_fuels_table(tmp_path):
 
 
 @pytest.mark.parametrize("empty", ["baseline_efficiency_pct", "project_fuel", "baseline_fuel"])
-def test_draft_without_an_input_claims_nothing(empty, tmp_path):
+def test_draft_without_an_input_is_refused_naming_it(empty, tmp_path):
     activity = {**LPG_BOILER, empty: None}
-    baseline, project = en_s_001.calculate(activity, {"fuel_amount": D(2), "fuel_unit": "t"}, APRIL, CREDITING,
-                                           factors(tmp_path))
-    assert baseline.value == project.value == 0 and empty in baseline.formula
+    with pytest.raises(InputMissing) as caught:
+        en_s_001.calculate(activity, {"fuel_amount": D(2), "fuel_unit": "t"}, APRIL, CREDITING, factors(tmp_path))
+    assert caught.value.fields == (empty,) and caught.value.in_activity
 
 
 def test_no_fuel_no_emissions(tmp_path):

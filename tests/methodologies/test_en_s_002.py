@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from toolkit.errors import InputMissing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -67,11 +69,11 @@ def test_missing_grid_factor_names_table_and_year(tmp_path):
     assert "2025年度" in problem.message("ja") and "FY2025" in problem.message("en")
 
 
-def test_draft_without_baseline_claims_nothing(tmp_path):
+def test_draft_without_baseline_is_refused_naming_the_field(tmp_path):
     reading = {"heat_gj": D(83), "electricity_kwh": D(6000)}
-    baseline, project = en_s_002.calculate({**HEAT_PUMP, "baseline_efficiency_pct": None}, reading, APRIL, CREDITING,
-                                           factors(tmp_path))
-    assert baseline.value == project.value == 0
+    with pytest.raises(InputMissing) as caught:
+        en_s_002.calculate({**HEAT_PUMP, "baseline_efficiency_pct": None}, reading, APRIL, CREDITING, factors(tmp_path))
+    assert caught.value.fields == ("baseline_efficiency_pct",)
 
 
 # -- through the whole calculation: a project folder ------------------------------------------------

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
+from toolkit.errors import InputMissing
 import test_rowcheck  # the property test of tests/test_rowcheck.py, whose own list names two methodologies
 
 from toolkit import factors as factor_tables
@@ -118,10 +120,9 @@ def test_the_missing_row_is_reported_once_by_the_calculation_and_the_stand_not_c
 
 
 def test_fuel_without_its_kind_is_refused_not_counted_as_none(factors):
-    with pytest.raises(FactorError) as caught:
+    with pytest.raises(InputMissing) as caught:
         fo_001.calculate(STAND, {"growth_m3_per_ha": D(8), "fuel_l": D(50)}, piece(*FY2025), CREDITING, factors)
-    assert [(p.code, p.path, p.label["ja"]) for p in caught.value.problems] == [
-        ("nullable", "monitoring.fuel", "施業の燃料")]
+    assert caught.value.fields == ("fuel",) and not caught.value.in_activity
 
 
 def test_a_fuel_without_a_heating_value_row_names_that_table(factors):

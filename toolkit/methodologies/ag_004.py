@@ -16,10 +16,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Mapping
 
+from toolkit.emissions import CO2_C, fuel_emission
 from toolkit.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import ZERO, Parameter
-from toolkit.methodologies.fo_001 import CO2_C, fuel_emission
 from toolkit.periods import Piece
 
 CODE = "AG-004"
@@ -27,6 +27,7 @@ NAME = {"ja": "バイオ炭の農地施用", "en": "Application of biochar to fa
 VERSIONS = ("2.4",)  # domain.md §1: AG-004 2.4 [third-party]
 SCHEMA = "AG-004.yaml"
 FOREST = False
+SEASONAL = True  # each batch is one event on one day: no gaps or overlaps between batches
 ADDITIVE = ()  # one batch is one day: never split at 31 March
 FORMULA = {
     "ja": "ER = EM_BL − EM_PJ（純吸収量）。EM_BL = 0、EM_PJ = E_運搬 − CO2_貯留。"
@@ -75,7 +76,7 @@ def not_eligible(reason: str, emission: Decimal, inputs: Mapping, refs: tuple) -
 def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
               factors: Factors) -> tuple[Figure, Figure]:
     """Baseline (0) and project emissions (transport − stored carbon, t-CO2) of one application batch."""
-    emission, fuel_inputs, fuel_refs = fuel_emission(reading, ("transport_fuel", "transport_fuel_l"), factors, CODE)
+    emission, fuel_inputs, fuel_refs = fuel_emission(reading, ("transport_fuel", "transport_fuel_l"), factors)
     fuel_inputs = {**fuel_inputs, "E_transport": emission}
     band = temperature_band(reading.get("pyrolysis_temp_c"))
     if band is None:

@@ -6,10 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Mapping
 
+from toolkit.emissions import grid_factor
 from toolkit.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import Parameter, ZERO
-from toolkit.periods import Piece, add_months
+from toolkit.periods import Piece
 
 CODE = "EN-R-002"
 NAME = {"ja": "太陽光発電設備の導入", "en": "Installation of solar PV systems"}
@@ -44,22 +45,6 @@ def self_consumption(reading: Mapping) -> Decimal | None:
     if generation is None:
         return None
     return generation - (sold or ZERO)
-
-
-def grid_factor(piece: Piece, crediting_start: dt.date, factors: Factors) -> tuple[Decimal, tuple]:
-    """CEF_elec of the piece's fiscal year; under the transitional marginal method, by years since the start (§6)."""
-    year = piece.fiscal_year
-    all_source = factors.get("grid_electricity", year, "t-CO2/kWh", basis="all_source")
-    if not factors.switches.get("marginal_bands"):
-        return all_source.value, (all_source,)
-    marginal = factors.get("grid_electricity", year, "t-CO2/kWh", basis="marginal")
-    if marginal.value < all_source.value:  # 限界 < 全電源: use 全電源
-        return all_source.value, (all_source,)
-    if piece.start < add_months(crediting_start, 12):  # 0 ≦ t < 1
-        return marginal.value, (marginal,)
-    if piece.start < add_months(crediting_start, 30):  # 1 ≦ t < 2.5
-        return (marginal.value + all_source.value) / 2, (marginal, all_source)
-    return all_source.value, (all_source,)
 
 
 def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],

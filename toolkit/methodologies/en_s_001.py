@@ -12,6 +12,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Mapping
 
+from toolkit.emissions import carbon_factor, heat_content
+from toolkit.errors import InputMissing
 from toolkit.factors import Factors
 from toolkit.figures import FactorRef, Figure
 from toolkit.methodologies import ZERO, Parameter
@@ -41,34 +43,17 @@ MONITORING = (
 PERCENT = Decimal(100)
 
 
-def heat_content(fuel: str, amount: Decimal, per: str, factors: Factors) -> tuple[Decimal, FactorRef]:
-    """F × HV (GJ): the heating value row of the unit the amount is in; a missing row is a FactorError."""
-    heating_value = factors.get("heating_values", fuel=fuel, per=per, unit="GJ")
-    return amount * heating_value.value, heating_value
-
-
-def carbon_factor(fuel: str, factors: Factors) -> FactorRef:
-    """CEF of a fuel in t-CO2/GJ (the fuels table holds tC/GJ; × 44/12 is done by the factor tables)."""
-    return factors.get("fuels", fuel=fuel, unit="t-CO2/GJ")
-
-
-def not_computable(what: str) -> tuple[Figure, Figure]:
-    """Both emissions 0 (no reduction claimed) when an input the formula needs is empty (draft data)."""
-    formula = f"EN-S-001 算定不能: {what} が空欄のため 0（削減量なし）"
-    return Figure(ZERO, "t-CO2", formula), Figure(ZERO, "t-CO2", formula)
-
-
 def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
               factors: Factors) -> tuple[Figure, Figure]:
     """Baseline and project emissions (t-CO2) of one boiler in one reading piece."""
     amount = reading.get("fuel_amount") or ZERO
     per = reading.get("fuel_unit")
-    needed = {"project_fuel": activity.get("project_fuel"), "baseline_fuel": activity.get("baseline_fuel"),
-              "project_efficiency_pct": activity.get("project_efficiency_pct"),
-              "baseline_efficiency_pct": activity.get("baseline_efficiency_pct"), "fuel_unit": per}
-    empty = [name for name, value in needed.items() if not value]
+    empty = [name for name in ("project_fuel", "baseline_fuel", "project_efficiency_pct", "baseline_efficiency_pct")
+             if not activity.get(name)]
     if empty:
-        return not_computable(", ".join(empty))
+        raise InputMissing(*empty)
+    if not per:
+        raise InputMissing("fuel_unit", in_activity=False)
     eff_pj = activity["project_efficiency_pct"] / PERCENT
     eff_bl = activity["baseline_efficiency_pct"] / PERCENT
     energy, hv = heat_content(activity["project_fuel"], amount, per, factors)  # F_PJ × HV_PJ (GJ)

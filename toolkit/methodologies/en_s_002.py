@@ -13,11 +13,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Mapping
 
+from toolkit.emissions import carbon_factor, grid_factor
+from toolkit.errors import InputMissing
 from toolkit.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import ZERO, Parameter
-from toolkit.methodologies.en_r_002 import grid_factor
-from toolkit.methodologies.en_s_001 import carbon_factor
 from toolkit.periods import Piece
 
 CODE = "EN-S-002"
@@ -55,10 +55,9 @@ def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tupl
     project = Figure(kwh * factor, "t-CO2", "EN-S-002 EM_PJ = EL_HP × CEF_elec",
                      {"EL_HP": kwh, "CEF_elec": factor}, grid_refs)
     fuel, efficiency = activity.get("baseline_fuel"), activity.get("baseline_efficiency_pct")
-    if not fuel or not efficiency:
-        # draft data: without the old fuel and efficiency there is no baseline, so no reduction is claimed
-        formula = "EN-S-002 算定不能: baseline_fuel, baseline_efficiency_pct が空欄のため 0（削減量なし）"
-        return Figure(ZERO, "t-CO2", formula), Figure(ZERO, "t-CO2", formula)
+    if not fuel or not efficiency:  # without the old fuel and efficiency there is no baseline
+        raise InputMissing(*(name for name, value in (("baseline_fuel", fuel), ("baseline_efficiency_pct", efficiency))
+                             if not value))
     eff_bl = efficiency / PERCENT
     cef_bl = carbon_factor(fuel, factors)
     # §5.3: EM_BL = Q_heat / ε_BL × CEF_BL,fuel

@@ -12,10 +12,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Mapping
 
+from toolkit.emissions import grid_factor
 from toolkit.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import ZERO, Parameter
-from toolkit.methodologies.en_r_002 import grid_factor
 from toolkit.periods import Piece
 
 CODE = "EN-S-006"

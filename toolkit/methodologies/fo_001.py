@@ -17,14 +17,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Mapping
 
-from toolkit import schema
-from toolkit.errors import FactorError
+from toolkit.emissions import CO2_C, fuel_emission
 from toolkit.factors import Factors
 from toolkit.figures import FactorRef, Figure
 from toolkit.methodologies import ZERO, Parameter
-from toolkit.methodologies.en_s_001 import carbon_factor, heat_content
 from toolkit.periods import Piece
-from toolkit.problems import Problem
 
 CODE = "FO-001"
 NAME = {"ja": "森林経営活動", "en": "Forest management"}
@@ -51,7 +48,6 @@ MONITORING = (
               {"ja": "施業ごと", "en": "each treatment"}, ("refuelling_log", "fuel_receipt")),
 )
 CARBON_FRACTION = Decimal("0.5")  # carbon per dry biomass: physics, as the domain formula states (§5.4)
-CO2_C = (44, 12)  # molar masses of CO2 and C: t-C × 44/12 = t-CO2
 
 
 def reading_period(reading: Mapping) -> tuple[dt.date, dt.date] | None:
@@ -64,27 +60,6 @@ def species_parameters(species: str | None, factors: Factors) -> tuple[FactorRef
     """BEF, R and D of a species from the factor table forest_species; FactorError names the missing row."""
     return tuple(factors.get("forest_species", parameter=name, species=species)  # type: ignore[return-value]
                  for name in ("bef", "root_ratio", "wood_density"))
-
-
-def fuel_emission(reading: Mapping, fields: tuple[str, str], factors: Factors,
-                  code: str = CODE) -> tuple[Decimal, dict, tuple]:
-    """F (L) / 1000 × HV (GJ/kL) × CEF (t-CO2/GJ): emissions of the fuel a reading records; 0 when none.
-
-    `fields` name the fuel-kind and litres columns of `code`'s monitoring table. Litres without a kind
-    cannot be counted, and counting them as none would overstate the reduction: FactorError naming the
-    column. HV and CEF are rows of the heating_values and fuels tables (a missing row names its table).
-    """
-    kind, litres = reading.get(fields[0]), reading.get(fields[1])
-    if not litres:
-        return ZERO, {}, ()
-    if kind is None:
-        label = schema.tables(code)["monitoring"].schema[fields[0]]["meta"]["label"]
-        raise FactorError(f"{fields[1]} without {fields[0]}",
-                          [Problem("nullable", f"monitoring.{fields[0]}", label=label, section="monitoring.B.2")])
-    # §5.4 (− emissions) and §5.5 (− transport fuel): F × HV × CEF, the fuel factors of §6
-    energy, hv = heat_content(kind, litres / 1000, "kL", factors)  # L → kL, the unit of the heating-value row
-    cef = carbon_factor(kind, factors)
-    return energy * cef.value, {"F": litres, "HV": hv.value, "CEF": cef.value}, (hv, cef)
 
 
 def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],

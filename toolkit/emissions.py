@@ -1,0 +1,58 @@
+"""Emission factors shared by methodologies: grid electricity by fiscal year, fuel heat and carbon (domain.md §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Mapping
+
+from toolkit.errors import InputMissing
+from toolkit.factors import Factors
+from toolkit.figures import FactorRef
+from toolkit.periods import Piece, add_months
+
+ZERO = Decimal(0)
+CO2_C = (44, 12)  # molar masses of CO2 and C: t-C × 44/12 = t-CO2
+
+
+def grid_factor(piece: Piece, crediting_start: dt.date, factors: Factors) -> tuple[Decimal, tuple[FactorRef, ...]]:
+    """CEF_elec (t-CO2/kWh) of the piece's fiscal year; under the transitional marginal method, by years since the start."""
+    year = piece.fiscal_year
+    all_source = factors.get("grid_electricity", year, "t-CO2/kWh", basis="all_source")
+    if not factors.switches.get("marginal_bands"):
+        return all_source.value, (all_source,)
+    marginal = factors.get("grid_electricity", year, "t-CO2/kWh", basis="marginal")
+    if marginal.value < all_source.value:  # 限界 < 全電源: use 全電源
+        return all_source.value, (all_source,)
+    if piece.start < add_months(crediting_start, 12):  # 0 ≦ t < 1
+        return marginal.value, (marginal,)
+    if piece.start < add_months(crediting_start, 30):  # 1 ≦ t < 2.5
+        return (marginal.value + all_source.value) / 2, (marginal, all_source)
+    return all_source.value, (all_source,)
+
+
+def heat_content(fuel: str, amount: Decimal, per: str, factors: Factors) -> tuple[Decimal, FactorRef]:
+    """F × HV (GJ): the heating-value row of the unit the amount is in; a missing row is a FactorError."""
+    heating_value = factors.get("heating_values", fuel=fuel, per=per, unit="GJ")
+    return amount * heating_value.value, heating_value
+
+
+def carbon_factor(fuel: str, factors: Factors) -> FactorRef:
+    """CEF of a fuel in t-CO2/GJ (the fuels table holds tC/GJ; × 44/12 is done by the factor tables)."""
+    return factors.get("fuels", fuel=fuel, unit="t-CO2/GJ")
+
+
+def fuel_emission(reading: Mapping, fields: tuple[str, str], factors: Factors) -> tuple[Decimal, dict, tuple]:
+    """F (L) / 1000 × HV (GJ/kL) × CEF (t-CO2/GJ) of the fuel a reading records; 0 when it records none.
+
+    `fields` name the fuel-kind and litres columns. Litres without a kind cannot be counted, and
+    counting them as none would overstate the reduction: InputMissing names the kind column.
+    """
+    kind, litres = reading.get(fields[0]), reading.get(fields[1])
+    if not litres:
+        return ZERO, {}, ()
+    if kind is None:
+        raise InputMissing(fields[0], in_activity=False)
+    energy, hv = heat_content(kind, litres / 1000, "kL", factors)  # L → kL, the unit of the heating-value row
+    cef = carbon_factor(kind, factors)
+    return energy * cef.value, {"F": litres, "HV": hv.value, "CEF": cef.value}, (hv, cef)
