@@ -23,13 +23,14 @@ def main() -> int:
     parser.add_argument("--activities", type=int, default=10_000)
     parser.add_argument("--errors", type=int, default=40)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--messy", action="store_true", help="dates and kWh typed as text (normalised, grouped warnings)")
     parser.add_argument("--dir", type=Path, default=HERE.parent / "build" / "bench")
     args = parser.parse_args()
 
-    project = args.dir / f"program-{args.activities}-{args.errors}"
+    project = args.dir / f"program-{args.activities}-{args.errors}{'-messy' if args.messy else ''}"
     if not (project / "project.yaml").exists():
         subprocess.run([sys.executable, str(HERE / "generate.py"), str(project), "--activities", str(args.activities),
-                        "--errors", str(args.errors)], check=True)
+                        "--errors", str(args.errors)] + (["--messy"] if args.messy else []), check=True)
     listed = project / "expected_errors.json"
     expected = json.loads(listed.read_text(encoding="utf-8")) if listed.exists() else []
     jcredit = [sys.executable, "-m", "toolkit", "validate", str(project), "--format", "json"]

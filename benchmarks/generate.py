@@ -277,11 +277,26 @@ grid_electricity:
 """
 
 
-def generate(outdir: Path, count: int, errors: int, seed: int) -> dict:
+def make_messy(readings: list[list]) -> None:
+    """Type readings as people do: dates as 2025/4/1 text, kWh with separators and units (1,234kWh)."""
+    for row in readings:
+        for column in ("period_start", "period_end"):
+            value = row[R_COL[column]]
+            if isinstance(value, date):
+                row[R_COL[column]] = f"{value.year}/{value.month}/{value.day}"
+        for column in ("generation_kwh", "sold_kwh"):
+            value = row[R_COL[column]]
+            if isinstance(value, int) and not isinstance(value, bool):
+                row[R_COL[column]] = f"{value:,}kWh"
+
+
+def generate(outdir: Path, count: int, errors: int, seed: int, messy: bool = False) -> dict:
     rng = random.Random(seed)
     activities = make_activities(rng, count)
     readings = make_readings(rng, activities)
     expected = inject_errors(random.Random(seed + 1), errors, activities, readings)
+    if messy:
+        make_messy(readings)
     outdir.mkdir(parents=True, exist_ok=True)
     (outdir / "evidence").mkdir(exist_ok=True)
     (outdir / "evidence" / "規約.txt").write_text(BYLAWS, encoding="utf-8")
@@ -304,11 +319,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--activities", "-n", type=int, required=True, help="number of activities (N)")
     parser.add_argument("--errors", "-k", type=int, default=0, help="number of injected errors (K)")
     parser.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
+    parser.add_argument("--messy", action="store_true", help="type dates and kWh as text, as people do")
     args = parser.parse_args(argv)
     if args.activities < 1 or args.errors < 0:
         parser.error("--activities must be at least 1 and --errors at least 0")
     started = time.perf_counter()
-    stats = generate(args.outdir, args.activities, args.errors, args.seed)
+    stats = generate(args.outdir, args.activities, args.errors, args.seed, args.messy)
     elapsed = time.perf_counter() - started
     print(f"{args.outdir}: {stats['activities']:,} activities, {stats['readings']:,} readings, "
           f"{stats['errors']} injected errors; generated in {elapsed:.2f} s")

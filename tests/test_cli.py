@@ -42,7 +42,7 @@ def test_invalid_project_exits_1_and_each_error_has_the_contract_keys(folder, ru
     assert {"path", "location", "message", "label", "section"} <= set(error)
     assert error == {"path": "monitoring[0].generation_kwh", "location": "monitoring/2025.xlsx!モニタリング!D2",
                      "message": "expected a number, found 'abc'", "label": "generation (kWh)",
-                     "section": "monitoring.B.2", "code": "not_a_number"}
+                     "section": "monitoring.B.2", "code": "not_a_number", "count": 1}
 
 
 def test_five_different_errors_are_all_reported_with_path_and_location(folder, run):

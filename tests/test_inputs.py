@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -160,3 +161,72 @@ def test_a_table_yaml_may_name_its_table(folder):
     folder.write_text("monitoring.yaml", "monitoring:\n  - {activity_id: PV-0001, generation_kwh: -1}\n")
     result = validate(folder.root)
     assert [(p.path, str(p.location)) for p in result.errors] == [("monitoring[0].generation_kwh", "monitoring.yaml:2")]
+
+
+def test_headers_below_a_title_row_are_found_and_cells_keep_their_rows(folder):
+    folder.write()
+    import openpyxl as xl
+
+    book = xl.Workbook()
+    sheet = book.active
+    sheet.title = "活動一覧"
+    sheet.append(["岐阜地域 住宅用太陽光 活動一覧（2025年度）"])
+    sheet.append([])
+    sheet.append(folder.activity_headers)
+    for row in folder.activities:
+        sheet.append(row)
+    book.save(folder.root / "activities.xlsx")
+    result = validate(folder.root)
+    assert result.valid, [p.line() for p in result.errors]
+    assert str(result.project.sources.locate("activities[1].capacity_kw")) == "activities.xlsx!活動一覧!D5"
+
+
+@pytest.mark.parametrize("text,key,expected", [
+    ("postal_code: 0600001", "postal_code", "0600001"),   # not octal
+    ("name: 1:30", "name", "1:30"),                         # not base 60
+    ("name: no", "name", "no"),                             # not a boolean
+    ("name: 3.0", "name", Decimal("3.0")),                  # digits as written
+    ("name: 1.0e+99999999999", "name", "1.0e+99999999999"),  # no gigantic numbers
+])
+def test_yaml_scalars_are_read_as_written(tmp_path, text, key, expected):
+    from toolkit.yamlfile import read_yaml
+
+    (tmp_path / "p.yaml").write_text(text + "\n", encoding="utf-8")
+    problems: list = []
+    assert read_yaml(tmp_path / "p.yaml", "p.yaml", {}, problems)[key] == expected
+    assert problems == []
+
+
+@pytest.mark.parametrize("text,code", [
+    ("a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+     "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n",
+     "yaml_too_large"),
+    ("project: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n", "yaml_too_deep"),
+])
+def test_yaml_that_would_exhaust_the_machine_is_refused(tmp_path, text, code):
+    from toolkit.yamlfile import read_yaml
+
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    problems: list = []
+    assert read_yaml(tmp_path / "p.yaml", "p.yaml", {}, problems) is None
+    assert [p.code for p in problems] == [code]
+
+
+def test_a_shift_jis_file_is_named_as_such(tmp_path):
+    from toolkit.yamlfile import read_yaml
+
+    (tmp_path / "p.yaml").write_bytes("名称: テスト\n".encode("cp932"))
+    problems: list = []
+    read_yaml(tmp_path / "p.yaml", "p.yaml", {}, problems)
+    assert problems[0].code == "not_utf8" and "Shift_JIS" in problems[0].message("en")
+
+
+def test_the_same_change_down_a_column_is_one_warning_with_a_count(folder):
+    for row in folder.readings:
+        row[3] = "５" + str(row[3])[1:]
+    folder.write()
+    result = validate(folder.root)
+    (warning,) = result.warnings
+    assert (warning.code, str(warning.location), warning.as_json("en")["count"]) == (
+        "fullwidth", "monitoring/2025.xlsx!モニタリング!D2", 3)
+    assert "and 2 more in this column: D3, D4" in warning.message("en")

@@ -70,12 +70,14 @@ class JcreditGroup(click.Group):
 
 @click.group(cls=JcreditGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="jcredit", message="%(prog)s %(version)s")
+@click.option("-v", "--verbose", count=True, expose_value=False, callback=_set_verbosity, help="More detail.")
+@click.option("-q", "--quiet", count=True, expose_value=False, callback=_set_verbosity, help="Less output.")
 def cli():
     """J-クレジットの計画書・モニタリング報告書を作るツールキット / J-Credit paperwork toolkit."""
 
 
 @cli.command()
-@click.argument("project", type=click.Path(path_type=Path))
+@click.argument("project", type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               help="Report format.")
 @common_options
@@ -148,7 +150,7 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None):
 
 
 @cli.command()
-@click.argument("project", type=click.Path(path_type=Path))
+@click.argument("project", type=click.Path(path_type=Path, readable=False))
 @click.option("--monitoring", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Readings file to use instead of the project's monitoring/.")
 @click.option("--period", callback=_period, help="Report period START:END (either side may be empty).")

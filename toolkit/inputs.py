@@ -9,34 +9,20 @@ import difflib
 import os
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from toolkit import schema
 from toolkit.errors import InputError
 from toolkit.problems import Location, Problem
 from toolkit.rules import Context, check_inside_project
+from toolkit.yamlfile import read_yaml
 
 PROJECT_FILES = ("project.yaml", "project.yml", "project.json", "project.xlsx")
 PROJECT_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
-MAX_YAML_NODES = 200_000  # far beyond any project; stops alias bombs (a few lines expanding to billions)
 PROJECT_SHEETS = ("プロジェクト", "project")
 _PATH = re.compile(r"(\w+)\[(\d+)\](?:\.(\w+))?$")
 _PARENT = re.compile(r"(?:\.[^.\[\]]+|\[\d+\])$")
-_FLOAT_TAG = "tag:yaml.org,2002:float"
-_YAML_PROBLEMS_JA = {
-    "mapping values are not allowed here": "ここに「キー: 値」は書けません（字下げ、またはコロンの後の空白を確認）",
-    "found character '\\t' that cannot start any token": "タブ文字は使えません。空白で字下げしてください",
-    "could not find expected ':'": "「:」が見つかりません",
-    "found undefined alias": "未定義の別名（*）があります",
-    "expected <block end>, but found '<block mapping start>'": "字下げがそろっていません",
-    "expected <block end>, but found '-'": "字下げがそろっていません（- の位置）",
-    "found unexpected end of stream": "引用符か括弧が閉じられていません",
-    "found unknown escape character": "使えないエスケープ文字があります",
-}
 
 
 @dataclass(frozen=True)
@@ -305,31 +291,32 @@ class _Reader:
     def sheet_rows(self, table: schema.Table, sheet, relative: str) -> list[dict]:
         rows = sheet.rows
         headers = _header_lookup(table)
-        header_row = rows[0] if rows else []
+        top = _header_row_index(rows, headers)
+        header_row = rows[top] if rows else []
         columns: dict[str, int] = {}
         for index, text in enumerate(header_row):
             if text is None or str(text).strip() == "":
                 continue
             key = headers.get(schema.header_key(text))
-            location = Location(relative, sheet=sheet.name, row=1, col=index + 1)
+            location = Location(relative, sheet=sheet.name, row=top + 1, col=index + 1)
             if key is None:
                 close = difflib.get_close_matches(str(text), [meta["label"]["ja"] for _, meta in table.columns()], n=1)
                 self.problem("column_unknown", location, table.name, severity="warning", column=text,
                              hint={"ja": f"（「{close[0]}」のことですか）", "en": f" (did you mean '{close[0]}'?)"} if close else "")
             elif key in columns:
-                first = Location(relative, sheet=sheet.name, row=1, col=columns[key] + 1)
+                first = Location(relative, sheet=sheet.name, row=top + 1, col=columns[key] + 1)
                 self.problem("column_duplicate", location, table.name, column=text, first=str(first))
             else:
                 columns[key] = index
         found = "、".join(str(text) for text in header_row if str(text or "").strip()) or "（なし）"
         if not columns:
             labels = [meta["label"]["ja"] for _, meta in table.columns()][:3]
-            self.problem("header_missing", Location(relative, sheet=sheet.name, row=1), table.name,
+            self.problem("header_missing", Location(relative, sheet=sheet.name, row=1, col=1), table.name,
                          example="、".join(labels))
             return []
         for key, meta in table.columns():
             if key not in columns and not meta.get("optional"):
-                self.problem("column_missing", Location(relative, sheet=sheet.name, row=1), table.name,
+                self.problem("column_missing", Location(relative, sheet=sheet.name, row=top + 1, col=1), table.name,
                              column=meta["label"]["ja"], key=key, found=found)
         ref = SheetRef(relative, sheet.name, {key: index + 1 for key, index in columns.items()})
         refs, row_numbers = self.loaded.sources.tables.setdefault(table.name, ([], []))
@@ -339,7 +326,7 @@ class _Reader:
         pairs = list(columns.items())
         width = len(header_row)
         suspect = sheet.suspect
-        for number, row in enumerate(rows[1:], start=2):
+        for number, row in enumerate(rows[top + 1:], start=top + 2):
             if row.count("") + row.count(None) >= width:
                 pending_empty.append(number)
                 continue
@@ -360,68 +347,12 @@ class _Reader:
         return result
 
 
-def read_yaml(path: Path, name: str, places: dict[str, Location], problems: list[Problem], prefix: str = "") -> Any:
-    """Parse a YAML file, recording each value's line under its dotted path; problems are appended, not raised.
-
-    Floats keep their written digits as Decimal (0.000441 never passes through float).
-    """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem("not_readable", "", Location(name), {"reason": str(error)}))
-        return None
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        # a table file is a list of rows, or a mapping whose key names the table
-        return _construct(loader, node, prefix if isinstance(node, yaml.SequenceNode) else "", name, places, problems)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = error.problem or ""
-        problems.append(Problem("yaml_syntax", "", Location(name, mark.line + 1, mark.column + 1) if mark else Location(name),
-                                {"problem": {"ja": _YAML_PROBLEMS_JA.get(problem, problem), "en": problem}}))
-        return None
-    except yaml.YAMLError as error:
-        problems.append(Problem("yaml_syntax", "", Location(name), {"problem": str(error)}))
-        return None
-    finally:
-        loader.dispose()
-
-
-def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: str, name: str,
-               places: dict[str, Location], problems: list[Problem]) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        result: dict = {}
-        first_line: dict = {}
-        for key_node, value_node in node.value:
-            key = str(loader.construct_object(key_node, deep=True))
-            line = key_node.start_mark.line + 1
-            child = f"{path}.{key}" if path else key
-            if key in result:
-                problems.append(Problem("yaml_duplicate_key", child, Location(name, line), {"key": key, "first": first_line[key]}))
-            first_line[key] = line
-            places[child] = Location(name, line)
-            result[key] = _construct(loader, value_node, child, name, places, problems)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            child = f"{path}[{index}]"
-            places[child] = Location(name, item.start_mark.line + 1)
-            items.append(_construct(loader, item, child, name, places, problems))
-        return items
-    if node.tag == _FLOAT_TAG:  # keep the digits as written: 0.000441 must not pass through float
-        try:
-            return Decimal(node.value.replace("_", ""))
-        except InvalidOperation:
-            return node.value
-    try:
-        return loader.construct_object(node, deep=True)
-    except ValueError:  # 2025-02-30 looks like a date to YAML; normalisation explains what is wrong
-        return node.value
+def _header_row_index(rows: list[list], headers: dict[str, str], looked_at: int = 10) -> int:
+    """The headers are the first of the top rows naming two columns or more (a title may sit above them)."""
+    for index, row in enumerate(rows[:looked_at]):
+        if sum(1 for text in row if text not in ("", None) and schema.header_key(text) in headers) >= 2:
+            return index
+    return 0
 
 
 def _header_lookup(table: schema.Table) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any, Mapping
 
@@ -57,6 +58,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "not_readable": ("読み込めるファイルが必要ですが読み込めませんでした（{reason}）",
                      "expected a readable file, could not read it ({reason})"),
     "yaml_syntax": ("YAML の書式誤り: {problem}", "YAML syntax error: {problem}"),
+    "yaml_too_large": ("{limit} 要素以内の YAML が必要ですが、それを超えました（別名 * の展開を含む）",
+                       "expected a YAML file of at most {limit} elements (aliases expanded), found more"),
+    "yaml_too_deep": ("入れ子が深すぎる YAML です", "the YAML is nested too deeply"),
+    "not_utf8": ("UTF-8 で保存したファイルが必要ですが、{encoding} のようです。UTF-8 で保存し直してください",
+                 "expected a file saved as UTF-8, found what looks like {encoding}; save it as UTF-8"),
     "yaml_duplicate_key": ("キー「{key}」は {first} 行目にもあります（後の値は無視されません。一つにしてください）",
                            "key '{key}' also appears on line {first}; keep only one"),
     "yaml_top_level": ("キー: 値 の形式のファイルが必要ですが{found}でした",
@@ -113,6 +119,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "date_format": ("日付の書式を読み替えました（{found} → {value}）", "read a date written as {found} → {value}"),
     "boolean_word": ("はい/いいえ として読みました（{found} → {value}）", "read as yes/no ({found} → {value})"),
     "postal_code_form": ("郵便番号の書式を整えました（{found} → {value}）", "reformatted the postal code ({found} → {value})"),
+    "not_writable": ("書き込めるフォルダが必要ですが書き込めませんでした（{reason}）", "expected a folder that can be written, could not write ({reason})"),
     "exists": ("既にあるファイルは上書きしません（--force で上書き）", "refusing to overwrite an existing file (use --force)"),
     "header_missing": ("1行目に見出し（例 {example}）が必要ですが見つかりません", "expected headers in row 1 (such as {example}), found none"),
     "tables_skipped": ("方法論が決まらないため、一覧（{tables}）は検査していません", "tables ({tables}) not checked: the methodology is unknown"),
@@ -136,11 +143,38 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                            "'{label}' is needed by the calculation but empty: no reduction computed for it"),
     "factor_not_verified": ("未検証の係数を使っています: {name} {year}（状態: {status}、出典: {source}）",
                             "uses a factor that is not verified: {name} {year} (status: {status}; source: {source})"),
+    "and_more": ("（同じ列でほかに {more} 件: {cells}）", " (and {more} more in this column: {cells})"),
     # summaries
     "summary_valid": ("問題はありません（警告 {warnings} 件）", "no problems (warnings: {warnings})"),
     "summary_invalid": ("エラー {errors} 件、警告 {warnings} 件", "errors: {errors}, warnings: {warnings}"),
     "more_warnings": ("…ほかに「{kind}」の警告 {count} 件", "… and {count} more '{kind}' warnings"),
 }
+
+
+# PyYAML's problems, in Japanese; matched by the start of its English text
+YAML_PROBLEMS = (
+    (r"mapping values are not allowed", "ここに「キー: 値」は書けません（字下げ、またはコロンの後の空白を確認）"),
+    (r"found character '\\t'", "タブ文字は使えません。空白で字下げしてください"),
+    (r"found character", "この位置に使えない文字があります（値を引用符で囲んでください）"),
+    (r"could not find expected ':'", "「:」が見つかりません"),
+    (r"found undefined alias", "未定義の別名（*）があります"),
+    (r"expected <block end>", "字下げがそろっていません"),
+    (r"found unexpected end of stream", "引用符か括弧が閉じられていません"),
+    (r"found unknown escape character", "使えないエスケープ文字があります"),
+    (r"expected ',' or '[\]}]'", "一覧や項目の区切り（, ] }）がそろっていません"),
+    (r"could not determine a constructor", "使えないタグ（!! で始まるもの）があります"),
+    (r"found duplicate", "同じ指示が重複しています"),
+    (r"expected a single document", "ファイルには一つの文書だけを書いてください（--- を取り除く）"),
+    (r"while scanning", "引用符か括弧が閉じられていません"),
+)
+
+
+def yaml_problem(english: str) -> dict[str, str]:
+    """PyYAML's problem text in both languages."""
+    for pattern, japanese in YAML_PROBLEMS:
+        if re.match(pattern, english):
+            return {"ja": japanese, "en": english}
+    return {"ja": f"YAML として読めません（{english}）", "en": english}
 
 
 def show(value: Any, lang: str) -> str:
@@ -152,7 +186,7 @@ def show(value: Any, lang: str) -> str:
     elif isinstance(value, (dt.date, dt.datetime)):
         text = value.isoformat()
     elif isinstance(value, Decimal):
-        text = format(value, "f")
+        text = format(value, "f") if abs(value.adjusted()) < 30 else str(value)
     elif isinstance(value, (dict, list)):
         text = {"ja": "一覧や項目の集まり", "en": "a list or mapping"}[lang]
         return text

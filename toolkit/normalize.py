@@ -335,10 +335,8 @@ def _number_text(number: int | float | Decimal) -> str:
     """Write a number as a person would have typed it: 1001.0 becomes "1001"."""
     if isinstance(number, float):
         return str(int(number)) if number.is_integer() else repr(number)
-    if isinstance(number, Decimal):
-        if not number.is_finite():
-            return str(number)
-        return format(number.to_integral_value() if number == number.to_integral_value() else number, "f")
+    if isinstance(number, Decimal):  # from YAML, digits as written: version 3.0 stays "3.0"
+        return format(number, "f") if number.is_finite() else str(number)
     return str(number)
 
 

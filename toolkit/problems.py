@@ -55,7 +55,10 @@ class Problem:
     severity: str = "error"
 
     def message(self, lang: str = "ja") -> str:
-        return messages.render(self.code, lang, self.params)
+        text = messages.render(self.code, lang, self.params)
+        if self.params.get("more"):  # a grouped warning: the first cell, then how many more and where
+            text += messages.render("and_more", lang, self.params)
+        return text
 
     def label_in(self, lang: str = "ja") -> str:
         return self.label.get(lang) or self.label.get("ja") or ""
@@ -81,4 +84,5 @@ class Problem:
             "label": self.label_in(lang),
             "section": self.section,
             "code": self.code,
+            "count": 1 + self.params.get("more", 0),
         }

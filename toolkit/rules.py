@@ -138,8 +138,8 @@ def check_methodology_version(code_field: str, value: Any, document: Mapping, co
     if not isinstance(value, str) or code not in methodologies.codes():
         return None
     versions = methodologies.get(code).VERSIONS
-    if value in versions:
-        return None
+    if value in versions or _as_number(value) in {_as_number(version) for version in versions} - {None}:
+        return None  # Excel keeps 3.0 as the number 3
     return {"found": value, "code": code, "known": ", ".join(versions)}
 
 
@@ -154,6 +154,13 @@ CHECKS = {
 }
 # Custom rules run even on None (Cerberus' `nullable` does not skip them), so each check tolerates None.
 ERROR_DEFINITIONS = {rule: errors.ErrorDefinition(0x100 + i, rule) for i, rule in enumerate(CHECKS)}
+
+
+def _as_number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return None
 
 
 def _is_date(value: Any) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from toolkit import methodologies, schema
-from toolkit.errors import OutputError, UsageError
+from toolkit.errors import OutputError, UnknownMethodology, UsageError
 from toolkit.problems import Location, Problem
 
 RULES_VERSION = "2023-10"
@@ -20,8 +20,8 @@ def create_project(directory: Path, code: str, project_type: str, force: bool = 
     """Write the project files into `directory`; refuses to overwrite any of them without `force`."""
     try:
         methodology = methodologies.get(code)
-    except Exception as error:
-        raise UsageError(str(error)) from error
+    except UnknownMethodology as error:
+        raise UsageError(str(error), error.problems) from error
     tables = schema.tables(code)
     planned = {"project.yaml": None, MONITORING_WORKBOOK: None, "evidence/.gitkeep": None}
     if project_type == "program":
@@ -30,6 +30,14 @@ def create_project(directory: Path, code: str, project_type: str, force: bool = 
     if existing and not force:
         raise OutputError(f"{directory}: " + ", ".join(existing),
                           [Problem("exists", location=Location(str(directory / name))) for name in existing])
+    try:
+        return _write(directory, methodology, project_type, tables, planned)
+    except OSError as error:
+        raise OutputError(str(error), [Problem("not_writable", location=Location(str(directory)),
+                                               params={"reason": error.strerror or str(error)})]) from error
+
+
+def _write(directory: Path, methodology, project_type: str, tables, planned: dict) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=directory, prefix=".jcredit-init-") as staging:
         stage = Path(staging)

@@ -113,21 +113,25 @@ class _Checker:
                 result[key] = self.coerce_value(value, rules, path)
         return result
 
-    def coerce_value(self, value: Any, rules: Mapping, path: str) -> Any:
+    def coerce_value(self, value: Any, rules: Mapping, path: str, noted: list | None = None) -> Any:
+        """The value as its field's type; errors are reported, notes too (or collected in `noted`)."""
         try:
             coerced, notes = normalize.coerce(value, rules.get("type"), rules.get("meta", {}).get("unit"))
         except normalize.NormalizeError as error:
             code = "unit_unexpected" if error.code == "unit_mismatch" and not error.params.get("expected") else error.code
             self.add(code, path, {"found": error.found, **error.params})
             return None
-        for note in notes:
-            self.add(note.code, path, {"found": note.found, "value": note.value}, "warning")
+        found = [(note.code, note.found, note.value) for note in notes]
         if "format" in rules:
             tidy = tidy_format(rules["format"], coerced)
             if tidy != coerced:
-                self.add("postal_code_form" if rules["format"] == "postal_code" else "fullwidth", path,
-                         {"found": coerced, "value": tidy}, "warning")
+                found.append(("postal_code_form" if rules["format"] == "postal_code" else "fullwidth", coerced, tidy))
                 coerced = tidy
+        for code, before, after in found:
+            if noted is None:
+                self.add(code, path, {"found": before, "value": after}, "warning")
+            else:
+                noted.append((code, path, before, after))
         return coerced
 
     def coerce_rows(self, table: schema.Table, rows: list[dict]) -> None:
@@ -137,6 +141,7 @@ class _Checker:
                 continue
             unit = rules.get("meta", {}).get("unit")
             plain = rules.get("format") not in TIDY_FORMATS
+            noted: list[tuple] = []
             for index, row in enumerate(rows):
                 value = row.get(key)
                 if value is None or value == "":
@@ -149,7 +154,21 @@ class _Checker:
                 if notes == () and plain:  # the common case: canonical already, nothing to report
                     row[key] = coerced
                 else:
-                    row[key] = self.coerce_value(value, rules, f"{table.name}[{index}].{key}")
+                    row[key] = self.coerce_value(value, rules, f"{table.name}[{index}].{key}", noted)
+            self.add_grouped(noted)
+
+    def add_grouped(self, noted: list[tuple]) -> None:
+        """One warning per kind of change in a column: a column of 120,000 typed dates is one line, not 120,000."""
+        groups: dict[str, list[tuple]] = {}
+        for entry in noted:
+            groups.setdefault(entry[0], []).append(entry)
+        for code, entries in groups.items():
+            _, path, before, after = entries[0]
+            params: dict[str, Any] = {"found": before, "value": after}
+            if len(entries) > 1:
+                cells = [str(self.loaded.sources.locate(entry[1])).rsplit("!", 1)[-1] for entry in entries[1:4]]
+                params.update(more=len(entries) - 1, cells=", ".join(cells) + (" …" if len(entries) > 4 else ""))
+            self.add(code, path, params, "warning")
 
     def check_rows(self, table: schema.Table, rows: list[dict]) -> None:
         try:

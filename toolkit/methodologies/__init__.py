@@ -71,13 +71,18 @@ def get(code: str) -> Methodology:
     for module in _modules():
         if module.CODE == code:
             return module
+    from toolkit.problems import Problem
+
     close = closest(code)
     hint = f" (did you mean {close}?)" if close else ""
-    raise UnknownMethodology(f"unknown methodology {code!r}{hint}; supported: {', '.join(codes())}")
+    raise UnknownMethodology(f"unknown methodology {code!r}{hint}; supported: {', '.join(codes())}", [Problem(
+        "methodology", "project.methodology.code", params={
+            "found": code, "known": ", ".join(codes()),
+            "hint": {"ja": f"（{close} のことですか）", "en": f" (did you mean {close}?)"} if close else ""})])
 
 
 def closest(code: str) -> str | None:
     """The known code nearest to a mistyped one (`EN-R-02` -> `EN-R-002`)."""
-    upper = code.strip().upper().replace("_", "-").replace("ー", "-").replace("－", "-")
+    upper = str(code).strip().upper().replace("_", "-").replace("ー", "-").replace("－", "-")
     matches = difflib.get_close_matches(upper, codes(), n=1, cutoff=0.6)
     return matches[0] if matches else None

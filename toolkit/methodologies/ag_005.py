@@ -32,11 +32,11 @@ FORMULA = {
 }
 
 MONITORING = (
-    Parameter("D_start", "drainage_start", {"ja": "中干し開始日", "en": "drainage start"}, "日付",
+    Parameter("D_start", "drainage_start", {"ja": "中干し開始日", "en": "drainage start"}, "date",
               {"ja": "作付けごと", "en": "each season"}, ("photo_start", "farm_diary")),
-    Parameter("D_end", "drainage_end", {"ja": "中干し終了日", "en": "drainage end"}, "日付",
+    Parameter("D_end", "drainage_end", {"ja": "中干し終了日", "en": "drainage end"}, "date",
               {"ja": "作付けごと", "en": "each season"}, ("photo_end", "farm_diary")),
-    Parameter("D_heading", "heading_date", {"ja": "出穂日", "en": "heading date"}, "日付",
+    Parameter("D_heading", "heading_date", {"ja": "出穂日", "en": "heading date"}, "date",
               {"ja": "作付けごと", "en": "each season"}, ("farm_diary",)),
 )
 CH4_PER_C = Decimal(16) / Decimal(12)  # molar mass ratio CH4 / C: physics, not a regulatory value
