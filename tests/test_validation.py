@@ -56,3 +56,10 @@ def test_row_order_does_not_change_what_is_found(generated, tmp_path):
 def test_every_sample_validates_without_any_problem(sample):
     result = validate(ROOT / "samples" / sample)
     assert [p.line("en") for p in result.problems] == []
+
+
+def test_an_unreadable_activity_id_does_not_orphan_its_readings(folder):
+    folder.activities[1][0] = "PV 0002"  # not an ID: its readings must not each say "not in the list"
+    folder.write()
+    result = validate(folder.root)
+    assert [(p.code, p.path) for p in result.errors] == [("format", "activities[1].id")]

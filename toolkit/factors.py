@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Mapping
 
-from toolkit import normalize, schema
+from toolkit import messages, normalize, schema
 from toolkit.errors import FactorError
 from toolkit.figures import FactorRef
 from toolkit.problems import Location, Problem
@@ -101,7 +101,7 @@ def load(rules_version: Any, root: Path | None = None, location: Location | None
         raise FactorError(f"unknown rules version {rules_version!r}", [Problem(
             "rules_version_unknown", "rules_version", location, {
                 "found": rules_version, "known": ", ".join(versions),
-                "hint": {"ja": f"（{close[0]} のことですか）", "en": f" (did you mean {close[0]}?)"} if close else ""})])
+                "hint": messages.did_you_mean(close and close[0])})])
     rows = dict(shipped_rows())
     if root is not None and (root / OVERRIDES_FILE).is_file():
         for row in _override_rows(root / OVERRIDES_FILE):
@@ -166,7 +166,7 @@ def _override_rows(path: Path) -> list[Row]:
             close = difflib.get_close_matches(str(table), list(_specs()), n=1)
             problems.append(Problem("factor_table_unknown", str(table), places.get(str(table)), {
                 "found": table, "known": ", ".join(_specs()),
-                "hint": {"ja": f"（{close[0]} のことですか）", "en": f" (did you mean {close[0]}?)"} if close else ""}))
+                "hint": messages.did_you_mean(close and close[0])}))
             continue
         for index, entry in enumerate(entries if isinstance(entries, list) else [entries]):
             path_text = f"{table}[{index}]"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit import schema
+from toolkit import messages, schema
 from toolkit.errors import InputError
 from toolkit.problems import Location, Problem
 from toolkit.rules import Context, check_inside_project
@@ -208,7 +208,7 @@ class _Reader:
 
     def inline_row(self, table: schema.Table, row: Any, path: str) -> dict:
         if not isinstance(row, dict):
-            self.problem("table_ref", self.loaded.sources.locate(path), path, found=row)
+            self.problem("row_not_mapping", self.loaded.sources.locate(path), path, found=row)
             return {}
         headers = _header_lookup(table)
         return {headers.get(schema.header_key(key), key): value for key, value in row.items()}
@@ -302,7 +302,7 @@ class _Reader:
             if key is None:
                 close = difflib.get_close_matches(str(text), [meta["label"]["ja"] for _, meta in table.columns()], n=1)
                 self.problem("column_unknown", location, table.name, severity="warning", column=text,
-                             hint={"ja": f"（「{close[0]}」のことですか）", "en": f" (did you mean '{close[0]}'?)"} if close else "")
+                             hint=messages.did_you_mean(close and close[0]))
             elif key in columns:
                 first = Location(relative, sheet=sheet.name, row=top + 1, col=columns[key] + 1)
                 self.problem("column_duplicate", location, table.name, column=text, first=str(first))

@@ -69,6 +69,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                        "expected a file of key: value entries, found {found}"),
     "table_ref": ("一覧（- で始まる行）か {{file: ファイル名}} が必要ですが{found}でした",
                   "expected a list of rows or {{file: name}}, found {found}"),
+    "row_not_mapping": ("1行分の項目（キー: 値）が必要ですが{found}でした", "expected one row of key: value entries, found {found}"),
     "not_xlsx": ("Excel ブック（.xlsx）が必要ですが{found}でした", "expected an Excel workbook (.xlsx), found {found}"),
     "xlsx_too_large": ("{limit_mb} MB 以下のブックが必要ですが{size_mb} MB でした",
                        "expected a workbook of at most {limit_mb} MB, found {size_mb} MB"),
@@ -175,6 +176,13 @@ def yaml_problem(english: str) -> dict[str, str]:
         if re.match(pattern, english):
             return {"ja": japanese, "en": english}
     return {"ja": f"YAML として読めません（{english}）", "en": english}
+
+
+def did_you_mean(close: Any) -> dict[str, str] | str:
+    """The hint after a value that is almost a known one; empty when nothing is close."""
+    if not close:
+        return ""
+    return {"ja": f"（{close} のことですか）", "en": f" (did you mean {close}?)"}
 
 
 def show(value: Any, lang: str) -> str:

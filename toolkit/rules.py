@@ -19,6 +19,8 @@ from typing import Any, Mapping
 import cerberus
 from cerberus import errors
 
+from toolkit import messages
+
 FORMATS = {
     "postal_code": (re.compile(r"\d{3}-\d{4}"), "123-4567"),
     "phone": (re.compile(r"0\d{1,4}-\d{1,4}-\d{3,4}|0\d{9,10}"), "058-272-1111"),
@@ -128,7 +130,7 @@ def check_methodology(enabled: bool, value: Any, document: Mapping, context: Con
         return None
     close = methodologies.closest(value)
     return {"found": value, "known": ", ".join(methodologies.codes()),
-            "hint": {"ja": f"（{close} のことですか）", "en": f" (did you mean {close}?)"} if close else ""}
+            "hint": messages.did_you_mean(close)}
 
 
 def check_methodology_version(code_field: str, value: Any, document: Mapping, context: Context) -> dict | None:

@@ -200,7 +200,10 @@ class _Checker:
                          {"found": identifier, "first": str(self.loaded.sources.locate(f"activities[{first[identifier]}].{activities.key}"))})
             else:
                 first[identifier] = index
-        if not first:
+        broken = [p for p in self.loaded.problems + self.problems
+                  if p.severity == "error" and p.code != "duplicate_id"
+                  and p.path.startswith("activities[") and p.path.endswith(f".{activities.key}")]
+        if not first or broken:  # with an unreadable ID, every reading of it would look orphaned: fix the IDs first
             return
         for table in self.tables.values():
             if "activity_id" not in table.schema:
@@ -226,7 +229,7 @@ class _Checker:
         elif rule == "unknown_field":
             siblings = _sibling_keys(rules_schema, error.path)
             close = difflib.get_close_matches(str(error.path[-1]), siblings, n=1)
-            params["hint"] = {"ja": f"（{close[0]} のことですか）", "en": f" (did you mean {close[0]}?)"} if close else ""
+            params["hint"] = messages.did_you_mean(close and close[0])
         else:
             params.update(error.params)
             rule = params.pop("variant", rule)
@@ -259,7 +262,7 @@ def _dotted(parts: tuple) -> str:
 
 def _choices(allowed: list, value: Any) -> dict:
     close = difflib.get_close_matches(str(value), [str(choice) for choice in allowed], n=1, cutoff=0.5)
-    hint = {"ja": f"（{close[0]} のことですか）", "en": f" (did you mean {close[0]}?)"} if close else ""
+    hint = messages.did_you_mean(close and close[0])
     if len(allowed) <= 8:
         return {"choices": "、".join(map(str, allowed)), "hint": hint}
     return {"choices": {"ja": f"{len(allowed)}個の候補（{allowed[0]} など）", "en": f"{len(allowed)} choices (such as {allowed[0]})"},

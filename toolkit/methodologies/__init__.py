@@ -71,6 +71,7 @@ def get(code: str) -> Methodology:
     for module in _modules():
         if module.CODE == code:
             return module
+    from toolkit import messages
     from toolkit.problems import Problem
 
     close = closest(code)
@@ -78,7 +79,7 @@ def get(code: str) -> Methodology:
     raise UnknownMethodology(f"unknown methodology {code!r}{hint}; supported: {', '.join(codes())}", [Problem(
         "methodology", "project.methodology.code", params={
             "found": code, "known": ", ".join(codes()),
-            "hint": {"ja": f"（{close} のことですか）", "en": f" (did you mean {close}?)"} if close else ""})])
+            "hint": messages.did_you_mean(close)})])
 
 
 def closest(code: str) -> str | None:
