@@ -179,6 +179,12 @@ class _Run:
     def reading(self, activity: Mapping, index: int, reading: Mapping, span: tuple[dt.date, dt.date],
                 crediting: tuple[dt.date, dt.date]) -> list[PeriodResult]:
         path = f"monitoring[{index}]"
+        start, end = span
+        year = periods.fiscal_year(start)
+        if (crediting[0] <= start and end <= crediting[1] and end <= periods.fiscal_year_bounds(year)[1]
+                and self.window == (None, None)):  # the usual reading: inside, one fiscal year, nothing to cut
+            days = periods.days(start, end)
+            return self.computed(activity, reading, periods.Piece(start, end, year, days, days), crediting, path)
         inside = periods.clip(span[0], span[1], *crediting)
         if inside is None:
             self.problem("reading_outside_crediting", f"{path}.{_start_field(reading)}", start=span[0], end=span[1],
@@ -191,34 +197,39 @@ class _Run:
         inside = periods.clip(inside[0], inside[1], *self.window)
         if inside is None:
             return []
-        results = []
         reading_days = periods.days(*span)
         if self.seasonal:  # one event: counted whole in the fiscal year it ends in
             pieces = [periods.Piece(inside[0], inside[1], periods.fiscal_year(inside[1]), reading_days, reading_days)]
         else:
             pieces = periods.split_by_fiscal_year(inside[0], inside[1], reading_days)
+        results = []
         for piece, part in zip(pieces, self.shares(reading, pieces, reading_days)):
-            try:
-                baseline, project = self.module.calculate(activity, part, piece, crediting, self.factors)
-            except FactorError as error:
-                for problem in error.problems:
-                    key = (problem.code, problem.path, tuple(sorted(map(str, problem.params.items()))))
-                    if key not in self.missing:
-                        self.missing.add(key)
-                        self.problems.append(problem)
-                continue
-            except InputMissing as error:
-                where = f"activities[{self.activity_index[id(activity)]}]" if error.in_activity else path
-                for name in error.fields:
-                    if (where, name) not in self.missing:
-                        self.missing.add((where, name))
-                        self.problem("calc_input_missing", f"{where}.{name}", label=self.label(name, error.in_activity))
-                continue
-            reduction = Figure(EXACT.subtract(baseline.value, project.value), "t-CO2", REDUCTION_FORMULA,
-                               {"EM_BL": baseline.value, "EM_PJ": project.value})
-            results.append(PeriodResult(str(activity.get("id")), piece.start, piece.end, piece.fiscal_year,
-                                        baseline, project, reduction, path))
+            results += self.computed(activity, part, piece, crediting, path)
         return results
+
+    def computed(self, activity: Mapping, part: Mapping, piece: periods.Piece, crediting: tuple[dt.date, dt.date],
+                 path: str) -> list[PeriodResult]:
+        """The methodology's figures for one piece; what it cannot compute is reported, not raised."""
+        try:
+            baseline, project = self.module.calculate(activity, part, piece, crediting, self.factors)
+        except FactorError as error:
+            for problem in error.problems:
+                key = (problem.code, problem.path, tuple(sorted(map(str, problem.params.items()))))
+                if key not in self.missing:
+                    self.missing.add(key)
+                    self.problems.append(problem)
+            return []
+        except InputMissing as error:
+            where = f"activities[{self.activity_index[id(activity)]}]" if error.in_activity else path
+            for name in error.fields:
+                if (where, name) not in self.missing:
+                    self.missing.add((where, name))
+                    self.problem("calc_input_missing", f"{where}.{name}", label=self.label(name, error.in_activity))
+            return []
+        reduction = Figure(EXACT.subtract(baseline.value, project.value), "t-CO2", REDUCTION_FORMULA,
+                           {"EM_BL": baseline.value, "EM_PJ": project.value})
+        return [PeriodResult(str(activity.get("id")), piece.start, piece.end, piece.fiscal_year,
+                             baseline, project, reduction, path)]
 
     def shares(self, reading: Mapping, pieces: list[periods.Piece], reading_days: int) -> list[Mapping]:
         """The reading as each piece sees it: additive quantities shared out by days.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -24,8 +24,7 @@ def days(start: dt.date, end: dt.date) -> int:
     return (end - start).days + 1
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """The part of a reading period inside one fiscal year, with its share of the whole reading by days."""
 
     start: dt.date
