@@ -113,25 +113,31 @@ class _Checker:
                 result[key] = self.coerce_value(value, rules, path)
         return result
 
-    def coerce_value(self, value: Any, rules: Mapping, path: str, noted: list | None = None) -> Any:
-        """The value as its field's type; errors are reported, notes too (or collected in `noted`)."""
+    def coerce_value(self, value: Any, rules: Mapping, path: str) -> Any:
+        """The value as its field's type; errors and notes are reported where it came from."""
+        noted: list[tuple] = []
+        coerced = self.coerced(value, rules, path, normalize.coercer(rules.get("type")), noted)
+        for code, where, before, after in noted:
+            self.add(code, where, {"found": before, "value": after}, "warning")
+        return coerced
+
+    def coerced(self, value: Any, rules: Mapping, path: str, coerce, noted: list[tuple]) -> Any:
+        """One value coerced; an error is reported, notes are collected in `noted` as (code, path, before, after)."""
+        if coerce is None:
+            return value
         try:
-            coerced, notes = normalize.coerce(value, rules.get("type"), rules.get("meta", {}).get("unit"))
+            coerced, notes = coerce(value, rules.get("meta", {}).get("unit"))
         except normalize.NormalizeError as error:
             code = "unit_unexpected" if error.code == "unit_mismatch" and not error.params.get("expected") else error.code
             self.add(code, path, {"found": error.found, **error.params})
             return None
-        found = [(note.code, note.found, note.value) for note in notes]
-        if "format" in rules:
+        for note in notes:
+            noted.append((note.code, path, note.found, note.value))
+        if rules.get("format") in TIDY_FORMATS:
             tidy = tidy_format(rules["format"], coerced)
             if tidy != coerced:
-                found.append(("postal_code_form" if rules["format"] == "postal_code" else "fullwidth", coerced, tidy))
+                noted.append(("postal_code_form" if rules["format"] == "postal_code" else "fullwidth", path, coerced, tidy))
                 coerced = tidy
-        for code, before, after in found:
-            if noted is None:
-                self.add(code, path, {"found": before, "value": after}, "warning")
-            else:
-                noted.append((code, path, before, after))
         return coerced
 
     def coerce_rows(self, table: schema.Table, rows: list[dict]) -> None:
@@ -147,14 +153,17 @@ class _Checker:
                 if value is None or value == "":
                     row[key] = None
                     continue
-                try:
-                    coerced, notes = coerce(value, unit)
-                except normalize.NormalizeError:
-                    notes = None
-                if notes == () and plain:  # the common case: canonical already, nothing to report
-                    row[key] = coerced
-                else:
-                    row[key] = self.coerce_value(value, rules, f"{table.name}[{index}].{key}", noted)
+                if plain:
+                    try:
+                        row[key], notes = coerce(value, unit)
+                    except normalize.NormalizeError:
+                        pass  # reported below, with its place
+                    else:
+                        if notes:  # canonical values, the common case, need no path at all
+                            path = f"{table.name}[{index}].{key}"
+                            noted += [(note.code, path, note.found, note.value) for note in notes]
+                        continue
+                row[key] = self.coerced(value, rules, f"{table.name}[{index}].{key}", coerce, noted)
             self.add_grouped(noted)
 
     def add_grouped(self, noted: list[tuple]) -> None:
