@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import test_rowcheck  # the property test of tests/test_rowcheck.py, whose own list names two methodologies
 
 from toolkit import factors as factor_tables
 from toolkit.calculation import calculate_data
@@ -164,6 +163,3 @@ def test_bad_fields_and_batches_are_rejected_with_their_paths(tmp_path):
         ("monitoring[0].transport_fuel_l", "unit_mismatch")}
 
 
-@pytest.mark.parametrize("name", ["activities", "monitoring"])
-def test_fast_row_checks_match_cerberus(name, tmp_path):
-    test_rowcheck.test_fast_path_gives_the_same_errors_as_cerberus(code=ag_004.CODE, name=name, tmp_path=tmp_path)

@@ -10,16 +10,12 @@ from pathlib import Path
 import pytest
 
 from toolkit.errors import InputMissing
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from toolkit import calculation, periods, schema
+from toolkit import calculation, periods
 from toolkit import factors as factor_tables
 from toolkit.errors import FactorError
 from toolkit.methodologies import en_s_002
-from toolkit.rowcheck import compile_rows
-from toolkit.rules import Context, Validator
-from toolkit.validation import _leaves, _rule_error, validate
+from toolkit.validation import validate
 
 D = Decimal
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -166,30 +162,6 @@ def test_bad_readings_are_rejected(change, field, code, tmp_path):
     root = write_project(tmp_path / "p", [{**ACROSS, **change}])
     found = {(problem.path, problem.code) for problem in validate(root).errors}
     assert (f"monitoring[0].{field}", code) in found, found
-
-
-# -- the schema: the fast row checker agrees with Cerberus ------------------------------------------
-
-values = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 3000),
-    st.decimals(-100, 100000, places=3, allow_nan=False, allow_infinity=False),
-    st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31)),
-    st.sampled_from(["", "HP-01", "kerosene", "meter", "computed", "x" * 120, "../x.txt", "evidence/a.txt"]),
-    st.text(max_size=8),
-)
-
-
-@pytest.mark.parametrize("name", ["activities", "monitoring"])
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_fast_row_checks_match_cerberus(name, data, tmp_path):
-    table = schema.tables("EN-S-002")[name]
-    row = data.draw(st.dictionaries(st.sampled_from(list(table.schema) + ["unknown_column"]), values))
-    context = Context(tmp_path)
-    validator = Validator(table.schema, context=context)
-    validator.validate(row)
-    slow = sorted(map(repr, (_rule_error(error) for error in _leaves(validator._errors))))
-    assert sorted(map(repr, compile_rows(table.schema)(row, context))) == slow
 
 
 # -- the sample -----------------------------------------------------------------------------------

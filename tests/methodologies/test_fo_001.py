@@ -11,7 +11,6 @@ import openpyxl
 import pytest
 
 from toolkit.errors import InputMissing
-import test_rowcheck  # the property test of tests/test_rowcheck.py, whose own list names two methodologies
 
 from toolkit import factors as factor_tables
 from toolkit.calculation import calculate_data
@@ -164,8 +163,4 @@ def test_bad_stands_and_readings_are_rejected_with_their_paths(tmp_path):
         ("monitoring[0].evidence", "path_escapes"), ("monitoring[0].fuel", "allowed")}
 
 
-# -- the fast row checker agrees with Cerberus on these schemas (tests/test_rowcheck.py lists its own) ---
 
-@pytest.mark.parametrize("name", ["activities", "monitoring"])
-def test_fast_row_checks_match_cerberus(name, tmp_path):
-    test_rowcheck.test_fast_path_gives_the_same_errors_as_cerberus(code=fo_001.CODE, name=name, tmp_path=tmp_path)

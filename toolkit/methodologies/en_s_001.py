@@ -15,7 +15,7 @@ from typing import Mapping
 from toolkit.emissions import carbon_factor, heat_content
 from toolkit.errors import InputMissing
 from toolkit.factors import Factors
-from toolkit.figures import FactorRef, Figure
+from toolkit.figures import Figure
 from toolkit.methodologies import ZERO, Parameter
 from toolkit.periods import Piece
 
