@@ -147,7 +147,7 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None):
         start, _, end = value.partition(":")
         return tuple(normalize.coerce(part, "date")[0] if part else None for part in (start, end))
     except (normalize.NormalizeError, ValueError):
-        raise click.BadParameter("expected START:END as dates, e.g. 2025-04-01:2026-03-31 / 期間は 開始:終了 の日付で")
+        raise click.BadParameter("expected START:END as dates, e.g. 2025-04-01:2026-03-31 / 期間は 開始:終了 の日付で") from None
 
 
 @cli.command()
