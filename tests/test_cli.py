@@ -107,3 +107,16 @@ def test_methodologies_lists_codes_versions_and_parameters(run):
     status, out, _ = run("methodologies", "--lang", "en")
     assert status == 0
     assert "EN-R-002" in out and "AG-005" in out and "generation" in out
+
+
+def test_factors_lists_rule_versions_and_rows_with_status(run):
+    status, out, _ = run("factors", "--format", "json")
+    assert status == 0
+    data = json.loads(out)
+    assert {"2013-04", "2017-10", "2023-10", "2025-09"} <= set(data["rules_versions"])
+    assert data["rules_versions"]["2025-09"]["switches"]["crediting_cap"] is None
+    rows = data["tables"]["grid_electricity"]
+    assert {"keys": {"basis": "all_source"}, "fiscal_year": 2012, "value": "0.487", "unit": "kg-CO2/kWh",
+            "status": "verified", "source": "別表 (expydoc 8105134), 平成24年度 全電源"} in rows
+    text = run("factors", "--lang", "en")[1]
+    assert "grid_electricity" in text and "[third-party]" in text
