@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -23,6 +24,19 @@ TEXT = {
     "shown": ("表示は小数第6位まで。JSON（--format json）は端数をすべて含みます。",
               "Figures shown to 6 decimals; --format json gives them exactly."),
 }
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: full-width (Japanese) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _left(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _right(text: str, width: int) -> str:
+    return " " * max(0, width - _width(text)) + text
 
 
 def _text(key: str, lang: str) -> Any:
@@ -90,7 +104,7 @@ def calculation_text(result: Calculation, lang: str = "ja") -> str:
     lines = [_text("header", lang).format(code=module.CODE, name=module.NAME[lang], rules=result.rules_version),
              _text("formula", lang).format(formula=module.FORMULA[lang]), ""]
     columns = _text("columns", lang)
-    lines.append(f"{columns[0]:<14}{columns[1]:>6}  {columns[2]:>20}  {columns[3]:>20}  {columns[4]:>20}")
+    lines.append(_left(columns[0], 14) + _right(columns[1], 6) + "".join("  " + _right(text, 20) for text in columns[2:]))
     for activity in result.activities:
         per_year: dict[int, list[Decimal]] = {}
         for piece in activity.periods:
@@ -98,7 +112,8 @@ def calculation_text(result: Calculation, lang: str = "ja") -> str:
             for position, value in enumerate((piece.baseline.value, piece.project.value, piece.reduction.value)):
                 sums[position] += value
         for year, (baseline, project, reduction) in sorted(per_year.items()):
-            lines.append(f"{activity.activity_id:<14}{year:>6}  {shown(baseline):>20}  {shown(project):>20}  {shown(reduction):>20}")
+            lines.append(_left(str(activity.activity_id), 14) + _right(str(year), 6)
+                         + "".join("  " + _right(shown(value), 20) for value in (baseline, project, reduction)))
     lines += ["", _text("by_year", lang)]
     lines += [f"  {year}: {shown(value)} t-CO2" for year, value in result.by_fiscal_year.items()]
     lines += ["", _text("total_exact", lang).format(value=shown(result.total_exact)),
