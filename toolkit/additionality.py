@@ -17,7 +17,7 @@ class Additionality:
 
     method: str | None
     additional: bool | None
-    reason: str  # a message code: payback_ok, payback_short, no_net_saving, household, exempt, exempt_no_reason, missing
+    reason: str  # payback_ok, payback_short, no_net_cost, no_net_saving, household, exempt, exempt_no_reason, missing
     payback: Figure | None = None
     threshold_years: Decimal | None = None
 
@@ -33,13 +33,17 @@ def assess(inputs: Mapping | None, threshold_years: Decimal) -> Additionality:
             Additionality(method, None, "exempt_no_reason")
     if method != "payback":
         return Additionality(method, None, "missing")
-    if inputs.get("capex_jpy") is None or inputs.get("annual_saving_jpy") is None:
+    # the subsidy must be stated, 0 when none: taken as 0 it would lengthen the payback and flatter the project
+    if any(inputs.get(name) is None for name in ("capex_jpy", "subsidy_jpy", "annual_saving_jpy")):
         return Additionality(method, None, "missing")
-    # an empty subsidy or O&M cost counts as none received or spent
+    # an empty O&M cost counts as none: that shortens the payback, the cautious side
     capex, subsidy, saving, om = (Decimal(inputs.get(name) or 0)
                                   for name in ("capex_jpy", "subsidy_jpy", "annual_saving_jpy", "annual_om_cost_jpy"))
     net_saving = saving - om
     values = {"capex": capex, "subsidy": subsidy, "annual_saving": saving, "annual_om_cost": om}
+    if capex - subsidy <= 0:  # nothing left to recover: no investment barrier
+        return Additionality(method, False, "no_net_cost", Figure(Decimal(0), "年", PAYBACK_FORMULA, values),
+                             threshold_years)
     if net_saving <= 0:  # never pays back: additional (domain.md §4, unverified)
         return Additionality(method, True, "no_net_saving", Figure(Decimal("Infinity"), "年", PAYBACK_FORMULA, values),
                              threshold_years)

@@ -61,6 +61,7 @@ class Calculation:
     by_fiscal_year: dict[int, Decimal]
     factors_used: list[FactorRef]
     additionality: Additionality
+    period: tuple[dt.date | None, dt.date | None] = (None, None)  # the report window asked for
     problems: list[Problem] = field(default_factory=list)
     validation: Validation | None = None
 
@@ -76,7 +77,7 @@ def truncate(value: Decimal) -> int:
     value is first brought to 12 decimals (far below any material amount) so that such a total
     is cut to 7, not 6.
     """
-    return int(value.quantize(NOISE, rounding=ROUND_HALF_EVEN).to_integral_value(rounding=ROUND_DOWN))
+    return int(value.quantize(NOISE, rounding=ROUND_HALF_EVEN, context=EXACT).to_integral_value(rounding=ROUND_DOWN))
 
 
 def calculate(target: Path, monitoring: Path | None = None,
@@ -109,6 +110,10 @@ class _Run:
         self.missing: set[tuple] = set()
         self.seasonal = getattr(module, "SEASONAL", False)
         self.reading_period = getattr(module, "reading_period", _reading_period)
+        self.findings = getattr(module, "reading_findings", _no_findings)
+        self.end_reported = False
+        self.activity_at = 0
+        self.related = _related_rows(module.CODE, data)
 
     def problem(self, code: str, path: str, severity: str = "error", **params: Any) -> None:
         self.problems.append(Problem(code, path, self.sources.locate(path), params, severity=severity))
@@ -118,9 +123,7 @@ class _Run:
         for index, reading in enumerate(self.data.get("monitoring") or []):
             readings[reading.get("activity_id")].append((index, reading))
         results = []
-        activities = self.data.get("activities") or []
-        self.activity_index = {id(activity): index for index, activity in enumerate(activities)}
-        for index, activity in enumerate(activities):
+        for index, activity in enumerate(self.data.get("activities") or []):
             results.append(self.activity(index, activity, readings.get(activity.get("id"), [])))
         results.sort(key=lambda result: str(result.activity_id))
         total = exact_sum(result.reduction_exact for result in results)
@@ -131,6 +134,9 @@ class _Run:
         certified = (sum(truncate(result.reduction_exact) for result in results)
                      if self.factors.switches.get("truncation") == "per_activity" else truncate(total))
         used = sorted(self.factors.used.values(), key=lambda ref: (ref.table, ref.keys, ref.fiscal_year or 0, ref.unit))
+        if self.factors.version.get("status") != "verified":
+            self.problem("rules_not_verified", "rules_version", "warning", rules=self.factors.rules_version,
+                         source=self.factors.version.get("source", ""))
         for ref in used:
             if ref.status != "verified":
                 self.problem("factor_not_verified", ref.table, "warning", name=ref.name,
@@ -139,40 +145,46 @@ class _Run:
         threshold = Decimal(str(self.factors.switches["payback_threshold_years"]))
         return Calculation(self.module.CODE, self.factors.rules_version, results, total, certified,
                            dict(sorted(by_year.items())), used, assess(self.data.get("additionality"), threshold),
-                           problems, validation)
+                           self.window, problems, validation)
 
     def crediting(self, index: int, activity: Mapping) -> tuple[dt.date, dt.date] | None:
-        """The activity's crediting period: given in the project, or computed from the dates (§4)."""
+        """The activity's crediting period by the rule version's formula (§4); a period the project states
+        can narrow it, never widen it (a stated end past the rules' end is reported once and not used)."""
         project = self.data.get("project") or {}
         given = project.get("crediting_period") or {}
-        if given.get("start") and given.get("end"):
-            return given["start"], given["end"]
-        application = project.get("registration_application_date")
+        switches = self.factors.switches
+        forest = self.module.FOREST
+        years = switches["forest_crediting_years"] if forest else switches["crediting_years"]
+        cap = switches.get("forest_crediting_cap" if forest else "crediting_cap")
+        application = project.get("registration_application_date") or given.get("start")
         if application is None:
             self.problem("crediting_unknown", "project.registration_application_date")
             return None
-        monitoring_start = activity.get("monitoring_start_date") or activity.get("joined_on") or project.get("monitoring_start_date")
-        switches = self.factors.switches
-        years = switches["forest_crediting_years"] if self.module.FOREST else switches["crediting_years"]
-        # the 2031-03-31 cap was written for the 8-year period; forest periods run 16 years (§4) [derived]
-        cap = None if self.module.FOREST else switches.get("crediting_cap")
-        start, end = periods.crediting_period(application, monitoring_start, years, cap)
-        return (given.get("start") or start, given.get("end") or end)
+        # the later of the application, the project's monitoring start and this member's own start
+        starts = [day for day in (project.get("monitoring_start_date"), activity.get("monitoring_start_date"),
+                                  activity.get("joined_on")) if day]
+        start, end = periods.crediting_period(application, max(starts) if starts else None, years, cap)
+        if given.get("end") and given["end"] > end and not self.end_reported:
+            self.end_reported = True
+            self.problem("crediting_end_beyond_rules", "project.crediting_period.end", "warning", found=given["end"],
+                         end=end, rules=self.factors.rules_version)
+        return max(start, given.get("start") or start), min(end, given.get("end") or end)
 
     def activity(self, index: int, activity: Mapping, readings: Sequence[tuple[int, Mapping]]) -> ActivityResult:
+        self.activity_at = index  # where an activity's missing input is reported
         crediting = self.crediting(index, activity)
-        spans = []
+        activity = {**activity, **self.related.get(activity.get("id"), {})}
+        dated = [(periods.Span(*span, index), reading) for index, reading in readings
+                 for span in (self.reading_period(reading),) if span]
+        spans = [span for span, _ in dated]
+        # events (a season, a batch) neither tile time nor exclude each other; a repeated season is not counted
+        skipped = self.repeated_seasons(spans) if self.seasonal else self.check_spans(spans)
         pieces: list[PeriodResult] = []
-        for reading_index, reading in readings:
-            span = self.reading_period(reading)
-            if span is None:
-                continue
-            spans.append(periods.Span(span[0], span[1], reading_index))
-            if crediting is None:
-                continue
-            pieces += self.reading(activity, reading_index, reading, span, crediting)
-        if not self.seasonal:  # events (a season, a batch) neither tile time nor exclude each other
-            self.check_spans(spans)
+        for span, reading in dated:
+            for code, field, severity, params in self.findings(activity, reading, self.factors):
+                self.problem(code, f"monitoring[{span.index}].{field}", severity, **params)
+            if crediting is not None and span.index not in skipped:
+                pieces += self.reading(activity, span.index, reading, (span.start, span.end), crediting)
         total = exact_sum(piece.reduction.value for piece in pieces)
         return ActivityResult(activity.get("id"), crediting, tuple(pieces), total)
 
@@ -180,6 +192,16 @@ class _Run:
                 crediting: tuple[dt.date, dt.date]) -> list[PeriodResult]:
         path = f"monitoring[{index}]"
         start, end = span
+        if self.seasonal:  # one event, counted whole where it ends: never shared out, never counted twice
+            if not crediting[0] <= end <= crediting[1]:
+                self.problem("reading_outside_crediting", f"{path}.{_start_field(reading)}", start=start, end=end,
+                             crediting_start=crediting[0], crediting_end=crediting[1])
+                return []
+            if (self.window[0] and end < self.window[0]) or (self.window[1] and end > self.window[1]):
+                return []
+            days = periods.days(start, end)
+            return self.computed(activity, reading, periods.Piece(start, end, periods.fiscal_year(end), days, days),
+                                 crediting, path)
         year = periods.fiscal_year(start)
         if (crediting[0] <= start and end <= crediting[1] and end <= periods.fiscal_year_bounds(year)[1]
                 and self.window == (None, None)):  # the usual reading: inside, one fiscal year, nothing to cut
@@ -198,10 +220,7 @@ class _Run:
         if inside is None:
             return []
         reading_days = periods.days(*span)
-        if self.seasonal:  # one event: counted whole in the fiscal year it ends in
-            pieces = [periods.Piece(inside[0], inside[1], periods.fiscal_year(inside[1]), reading_days, reading_days)]
-        else:
-            pieces = periods.split_by_fiscal_year(inside[0], inside[1], reading_days)
+        pieces = periods.split_by_fiscal_year(inside[0], inside[1], reading_days)
         results = []
         for piece, part in zip(pieces, self.shares(reading, pieces, reading_days)):
             results += self.computed(activity, part, piece, crediting, path)
@@ -220,11 +239,11 @@ class _Run:
                     self.problems.append(problem)
             return []
         except InputMissing as error:
-            where = f"activities[{self.activity_index[id(activity)]}]" if error.in_activity else path
+            where = f"activities[{self.activity_at}]" if error.in_activity else path
             for name in error.fields:
                 if (where, name) not in self.missing:
                     self.missing.add((where, name))
-                    self.problem("calc_input_missing", f"{where}.{name}", label=self.label(name, error.in_activity))
+                    self.problem(error.code, f"{where}.{name}", label=self.label(name, error.in_activity), **error.params)
             return []
         reduction = Figure(EXACT.subtract(baseline.value, project.value), "t-CO2", REDUCTION_FORMULA,
                            {"EM_BL": baseline.value, "EM_PJ": project.value})
@@ -255,13 +274,46 @@ class _Run:
         table = schema.tables(self.module.CODE)["activities" if in_activity else "monitoring"]
         return table.schema.get(name, {}).get("meta", {}).get("label", {"ja": name, "en": name})
 
-    def check_spans(self, spans: list[periods.Span]) -> None:
+    def repeated_seasons(self, spans: list[periods.Span]) -> set[int]:
+        """Readings repeating a fiscal year's only event (a rice season); reported, and not to be counted."""
+        if not getattr(self.module, "ONE_PER_FISCAL_YEAR", False):
+            return set()
+        seen: dict[int, periods.Span] = {}
+        repeated = set()
+        for span in sorted(spans, key=lambda span: span.index):
+            year = periods.fiscal_year(span.end)
+            if year in seen:
+                repeated.add(span.index)
+                self.problem("season_duplicate", f"monitoring[{span.index}]", year=year,
+                             other=str(self.sources.locate(f"monitoring[{seen[year].index}]")))
+            else:
+                seen[year] = span
+        return repeated
+
+    def check_spans(self, spans: list[periods.Span]) -> set[int]:
+        """Overlapping readings are errors, gaps warnings; nothing is skipped (the errors stop the report)."""
         gaps, overlaps = periods.gaps_and_overlaps(spans)
         for first, second in overlaps:
             self.problem("reading_overlap", f"monitoring[{second.index}]", start=second.start, end=second.end,
                          other=str(self.sources.locate(f"monitoring[{first.index}]")), other_start=first.start, other_end=first.end)
         for start, end, following in gaps:
             self.problem("reading_gap", f"monitoring[{following.index}]", "warning", start=start, end=end)
+        return set()
+
+
+def _no_findings(activity: Mapping, reading: Mapping, factors) -> list:
+    return []
+
+
+def _related_rows(code: str, data: Mapping) -> dict[Any, dict[str, list[Mapping]]]:
+    """Rows of the methodology's other tables (drainage history ...) by activity, for its formulas."""
+    related: dict[Any, dict[str, list[Mapping]]] = defaultdict(dict)
+    for name in schema.tables(code):
+        if name in ("activities", "monitoring"):
+            continue
+        for row in data.get(name) or []:
+            related[row.get("activity_id")].setdefault(name, []).append(row)
+    return related
 
 
 def _reading_period(reading: Mapping) -> tuple[dt.date, dt.date] | None:

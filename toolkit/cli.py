@@ -145,9 +145,12 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None):
 
     try:
         start, _, end = value.partition(":")
-        return tuple(normalize.coerce(part, "date")[0] if part else None for part in (start, end))
+        window = tuple(normalize.coerce(part, "date")[0] if part else None for part in (start, end))
     except (normalize.NormalizeError, ValueError):
         raise click.BadParameter("expected START:END as dates, e.g. 2025-04-01:2026-03-31 / 期間は 開始:終了 の日付で") from None
+    if window[0] and window[1] and window[1] < window[0]:
+        raise click.BadParameter("START must not be after END / 開始は終了より前の日付で")
+    return window
 
 
 @cli.command()

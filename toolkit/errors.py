@@ -46,7 +46,16 @@ class FactorError(ToolkitError):
 class InputMissing(ToolkitError):
     """Raised by a methodology when a value its formula needs is empty; calc reports it at that field."""
 
-    def __init__(self, *fields: str, in_activity: bool = True):
+    code = "calc_input_missing"
+
+    def __init__(self, *fields: str, in_activity: bool = True, **params):
         super().__init__(", ".join(fields))
         self.fields = fields
         self.in_activity = in_activity
+        self.params = params
+
+
+class InputConflict(InputMissing):
+    """Raised by a methodology when values contradict each other (self-consumption above generation − sold)."""
+
+    code = "calc_input_conflict"

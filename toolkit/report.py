@@ -67,6 +67,7 @@ def calculation_json(result: Calculation, lang: str = "ja") -> dict:
     return {
         "methodology": result.methodology,
         "rules_version": result.rules_version,
+        "period": [day.isoformat() if day else None for day in result.period],
         "total_reduction_t": result.total_certified,
         "total_reduction_exact_t": exact(result.total_exact),
         "by_fiscal_year": {str(year): exact(value) for year, value in result.by_fiscal_year.items()},
@@ -132,6 +133,8 @@ ADDITIONALITY = {
                    "Additionality: yes (payback {years} years ≥ {threshold}, subsidy deducted)"),
     "payback_short": ("追加性: なし（投資回収年数 {years} 年 < {threshold} 年、補助金控除後）",
                       "Additionality: no (payback {years} years < {threshold}, subsidy deducted)"),
+    "no_net_cost": ("追加性: なし（補助金が設備投資額以上で回収すべき費用がない）",
+                    "Additionality: no (the subsidy covers the whole investment)"),
     "no_net_saving": ("追加性: あり（年間の純削減額が0以下で投資を回収できない）",
                       "Additionality: yes (no net annual saving: the investment never pays back)"),
     "household": ("追加性: あり（家庭における削減活動）", "Additionality: yes (household activities)"),

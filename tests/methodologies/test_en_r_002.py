@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from toolkit import factors as factor_tables
-from toolkit.errors import FactorError
+from toolkit.errors import FactorError, InputConflict, InputMissing
 from toolkit.methodologies import en_r_002
 from toolkit.periods import Piece
 
@@ -49,5 +49,18 @@ def test_each_fiscal_year_takes_its_own_factor(factors):
 
 def test_no_factor_for_the_year_is_an_error_not_another_year(factors):
     with pytest.raises(FactorError) as raised:
-        en_r_002.calculate({}, {"generation_kwh": D(1)}, piece(2027), CREDITING, factors)
+        en_r_002.calculate({}, {"generation_kwh": D(1), "sold_kwh": D(0)}, piece(2027), CREDITING, factors)
     assert "FY2027" in raised.value.problems[0].message("en")
+
+
+def test_an_empty_sold_amount_is_not_taken_as_none_sold(factors):
+    with pytest.raises(InputMissing) as raised:
+        en_r_002.calculate({}, {"generation_kwh": D(500), "sold_kwh": None}, piece(2025), CREDITING, factors)
+    assert raised.value.fields == ("sold_kwh",)
+
+
+def test_metered_self_consumption_above_generation_less_sold_is_refused(factors):
+    reading = {"generation_kwh": D(500), "sold_kwh": D(500), "self_consumption_kwh": D(500)}
+    with pytest.raises(InputConflict) as raised:
+        en_r_002.calculate({}, reading, piece(2025), CREDITING, factors)
+    assert raised.value.params["limit"] == 0

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from toolkit.errors import InputMissing
+
 from toolkit import calculation, periods
 from toolkit import factors as factor_tables
 from toolkit.errors import FactorError
@@ -71,10 +73,18 @@ def test_method_defaults_to_metered_when_kwh_given(tmp_path):
     assert baseline.value == D(8448) * 100 / 1000 * D("0.000441")  # 844.8 kWh × 0.000441
 
 
-def test_empty_inputs_count_as_zero_without_dividing_by_zero(tmp_path):
+def test_empty_fixture_inputs_are_refused_naming_them(tmp_path):
     blank = {"id": "LED-09", "monitoring_method": "metered"}
-    baseline, project = en_s_006.calculate(blank, {"project_kwh": D(50)}, APRIL, CREDITING, grid(tmp_path))
-    assert baseline.value == 0 and project.value == D(50) * D("0.000441")
+    with pytest.raises(InputMissing) as raised:
+        en_s_006.calculate(blank, {"project_kwh": D(50)}, APRIL, CREDITING, grid(tmp_path))
+    assert raised.value.fields == ("baseline_power_w", "baseline_count")
+
+
+def test_an_empty_reading_is_refused_not_taken_as_none(tmp_path):
+    with pytest.raises(InputMissing) as raised:
+        en_s_006.calculate({**HALL, "monitoring_method": "hours"}, {"operating_hours": None}, APRIL, CREDITING,
+                           grid(tmp_path))
+    assert raised.value.fields == ("operating_hours",) and not raised.value.in_activity
 
 
 BANDS = """

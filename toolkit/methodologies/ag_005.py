@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from toolkit import schema
+from toolkit.errors import InputConflict, InputMissing
 from toolkit.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import ZERO, Parameter
@@ -23,6 +24,7 @@ SCHEMA = "AG-005.yaml"
 FOREST = False
 ADDITIVE = ()
 SEASONAL = True  # one season is one reading, counted whole in the fiscal year it ends in
+ONE_PER_FISCAL_YEAR = True  # a field has one season a year: a second row for it is not counted
 FORMULA = {
     "ja": "ER = BL − PJ。BL = 面積(ha) × EF(kg CH4-C/ha) × 16/12 × GWP_CH4 / 1000、PJ = 0.7 × BL。"
           "EF = min(max(S, M), N + (S − N) × 稲わらすき込み率 + (M − N) × 堆肥係数)。中干しが過去平均より7日以上長く、出穂前に終わった作期のみ",
@@ -39,7 +41,6 @@ MONITORING = (
     Parameter("D_heading", "heading_date", {"ja": "出穂日", "en": "heading date"}, "date",
               {"ja": "作付けごと", "en": "each season"}, ("farm_diary",)),
 )
-CH4_PER_C = Decimal(16) / Decimal(12)  # molar mass ratio CH4 / C: physics, not a regulatory value
 
 
 def reading_period(reading: Mapping) -> tuple[dt.date, dt.date] | None:
@@ -57,24 +58,35 @@ def drainage_class(percolation: Decimal, factors: Factors) -> tuple[str, tuple]:
 
 
 def emission_factor(activity: Mapping, factors: Factors) -> tuple[Decimal, dict, tuple]:
-    """EF (kg CH4-C/ha/season) from region, drainage class, straw incorporation and compost."""
+    """EF (kg CH4-C/ha/season) from region, drainage class, straw incorporation and compost.
+
+    Prefecture, percolation and straw removed must be given: taken as empty, each would pick the
+    highest factor and overstate the reduction.
+    """
+    empty = [name for name in ("prefecture", "percolation_mm_per_day", "straw_removed_kg_per_10a")
+             if activity.get(name) is None]
+    if empty:
+        raise InputMissing(*empty)
     prefecture = activity["prefecture"]
     region = schema.load("lists.yaml")["ag005_regions"][prefecture]
-    klass, refs = drainage_class(activity.get("percolation_mm_per_day") or ZERO, factors)
+    klass, refs = drainage_class(activity["percolation_mm_per_day"], factors)
     s, m, n = (factors.get("ag005_emission_factor", region=region, drainage_class=klass, input=kind)
                for kind in ("straw", "manure", "none"))
     cap = factors.get("ag005_parameter", name="straw_pct_cap")
-    removed = activity.get("straw_removed_kg_per_10a") or ZERO
+    removed = activity["straw_removed_kg_per_10a"]
     used = [*refs, s, m, n, cap]
     if removed > 0:
         production = factors.get("ag005_straw_production", prefecture=prefecture)
         used.append(production)
+        if production.value <= 0:
+            raise InputConflict("straw_removed_kg_per_10a", found=removed, limit=production.value,
+                                why={"ja": "稲わら生産量（係数表）", "en": "straw production (factor table)"})
         pct = max(ZERO, min(cap.value, 100 * (1 - removed / production.value)))  # removal above production is none kept
     else:
         pct = cap.value
     rate = pct / cap.value
     compost_rate = ZERO
-    if (activity.get("compost_t_per_10a") or ZERO) > 0:
+    if (activity.get("compost_t_per_10a") or ZERO) > 0:  # empty compost lowers EF: the cautious side
         compost = factors.get("ag005_parameter", name="compost_rate")
         used.append(compost)
         compost_rate = compost.value
@@ -86,25 +98,49 @@ def emission_factor(activity: Mapping, factors: Factors) -> tuple[Decimal, dict,
 def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
               factors: Factors) -> tuple[Figure, Figure]:
     """Baseline and project CH4 emissions (t-CO2) of one field in one season."""
+    if activity.get("area_ha") is None:
+        raise InputMissing("area_ha")
     ef, ef_inputs, refs = emission_factor(activity, factors)
     gwp = factors.get("gwp", gas="CH4", report=factors.switches["gwp_report"])
-    area = activity.get("area_ha") or ZERO
-    bl = area * ef * CH4_PER_C * gwp.value / 1000
+    area = activity["area_ha"]
+    bl = area * ef * 16 * gwp.value / (12 * 1000)  # CH4-C → CH4 by 16/12, kg → t; divided once, last
     baseline = Figure(bl, "t-CO2", "AG-005 BL = A × EF × 16/12 × GWP_CH4 / 1000",
                       {"A": area, "EF": ef, **ef_inputs, "GWP_CH4": gwp.value}, (*refs, gwp))
     ratio = factors.get("ag005_parameter", name="project_ratio")
-    if not eligible(activity, reading, factors):
+    if unmet(activity, reading, factors):
         return baseline, Figure(bl, "t-CO2", "AG-005 PJ = BL (要件を満たさない作期: 削減なし)", {"BL": bl})
     return baseline, Figure(ratio.value * bl, "t-CO2", "AG-005 PJ = 0.7 × BL", {"BL": bl, "ratio": ratio.value}, (ratio,))
 
 
-def eligible(activity: Mapping, reading: Mapping, factors: Factors) -> bool:
-    """Drained at least 7 days longer than the past mean, and ended before heading."""
+def baseline_days(activity: Mapping) -> tuple[Decimal | None, int]:
+    """The mean drainage days of the field's history rows (and how many years), else the mean typed in."""
+    history = activity.get("drainage_history") or []
+    days = {row["year"]: row["drainage_days"] for row in history if row.get("year") and row.get("drainage_days") is not None}
+    if days:
+        return sum(days.values(), ZERO) / len(days), len(days)
+    return activity.get("baseline_drainage_days"), 0
+
+
+def unmet(activity: Mapping, reading: Mapping, factors: Factors) -> list[tuple[str, str, dict]]:
+    """The conditions a season fails (domain.md §5.6, §7): ≥ 2 years of history, drained ≥ 7 days longer
+    than their mean, ended before heading. Each as (rule id, field, message parameters)."""
     start, end, heading = reading.get("drainage_start"), reading.get("drainage_end"), reading.get("heading_date")
-    baseline_days = activity.get("baseline_drainage_days")
-    if start is None or end is None or baseline_days is None:
-        return False
+    mean, years = baseline_days(activity)
     extension = factors.get("ag005_parameter", name="min_extension_days")
-    if Decimal((end - start).days) < baseline_days + extension.value:
-        return False
-    return heading is None or end < heading
+    failed = []
+    if activity.get("drainage_history") is not None and years < 2:
+        failed.append(("R-AG5-2YHIST", "drainage_start", {"years": years}))
+    if start and end and mean is not None and Decimal((end - start).days) < mean + extension.value:
+        failed.append(("R-AG5-7D", "drainage_end", {"days": (end - start).days, "mean": mean,
+                                                    "needed": mean + extension.value}))
+    if mean is None:
+        failed.append(("R-AG5-2YHIST", "drainage_start", {"years": 0}))
+    if heading is None or (end and end >= heading):
+        failed.append(("R-AG5-HEADING", "heading_date", {"end": end, "heading": heading}))
+    return failed
+
+
+def reading_findings(activity: Mapping, reading: Mapping, factors: Factors) -> list[tuple[str, str, str, dict]]:
+    """Why a season earns nothing, as warnings at its row (the calculation counts no reduction for it)."""
+    return [("ag005_" + rule.split("-")[-1].lower(), field, "warning", {"rule": rule, **params})
+            for rule, field, params in unmet(activity, reading, factors)]

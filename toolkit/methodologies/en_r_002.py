@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from toolkit.emissions import grid_factor
+from toolkit.errors import InputConflict, InputMissing
 from toolkit.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import Parameter, ZERO
@@ -37,20 +38,28 @@ MONITORING = (
 )
 
 
-def self_consumption(reading: Mapping) -> Decimal | None:
-    """Metered self-consumption wins; otherwise generation − sold (sold and FIT power are never counted)."""
-    if reading.get("self_consumption_kwh") is not None:
-        return reading["self_consumption_kwh"]
-    generation, sold = reading.get("generation_kwh"), reading.get("sold_kwh")
-    if generation is None:
-        return None
-    return generation - (sold or ZERO)
+def self_consumption(reading: Mapping) -> Decimal:
+    """Metered self-consumption wins, within generation − sold; otherwise generation − sold (§5.1).
+
+    Sold (and so FIT/FIP) power is never counted, and an empty sold amount is not taken as none:
+    a household that sells nothing writes 0.
+    """
+    generation, sold, metered = reading.get("generation_kwh"), reading.get("sold_kwh"), reading.get("self_consumption_kwh")
+    if metered is not None:
+        if generation is not None and sold is not None and metered > generation - sold:
+            raise InputConflict("self_consumption_kwh", in_activity=False, found=metered, limit=generation - sold,
+                                why={"ja": "発電量 − 売電量", "en": "generation − sold"})
+        return metered
+    empty = [name for name, value in (("generation_kwh", generation), ("sold_kwh", sold)) if value is None]
+    if empty:
+        raise InputMissing(*empty, in_activity=False)
+    return generation - sold
 
 
 def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
               factors: Factors) -> tuple[Figure, Figure]:
     """Baseline and project emissions (t-CO2) of one reading piece."""
-    kwh = self_consumption(reading) or ZERO
+    kwh = self_consumption(reading)
     factor, refs = grid_factor(piece, crediting[0], factors)
     baseline = Figure(kwh * factor, "t-CO2", "EN-R-002 EM_BL = EL_PJ,self × CEF_elec",
                       {"EL_PJ,self": kwh, "CEF_elec": factor}, refs)

@@ -48,8 +48,10 @@ PERCENT = Decimal(100)
 def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
               factors: Factors) -> tuple[Figure, Figure]:
     """Baseline and project emissions (t-CO2) of one heat pump installation in one reading piece."""
-    heat = reading.get("heat_gj") or ZERO
-    kwh = reading.get("electricity_kwh") or ZERO
+    heat, kwh = reading.get("heat_gj"), reading.get("electricity_kwh")
+    empty = [name for name, value in (("heat_gj", heat), ("electricity_kwh", kwh)) if value is None]
+    if empty:  # an empty kWh taken as 0 would credit the whole baseline
+        raise InputMissing(*empty, in_activity=False)
     factor, grid_refs = grid_factor(piece, crediting[0], factors)  # §6: CEF_elec of the piece's fiscal year
     # §5.3: EM_PJ = EL_HP × CEF_elec
     project = Figure(kwh * factor, "t-CO2", "EN-S-002 EM_PJ = EL_HP × CEF_elec",

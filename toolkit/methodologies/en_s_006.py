@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from toolkit.emissions import grid_factor
+from toolkit.errors import InputMissing
 from toolkit.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import ZERO, Parameter
@@ -47,10 +48,14 @@ W_PER_KW = Decimal(1000)  # rated power is in W, energy in kWh: a unit conversio
 
 
 def installed_power(activity: Mapping, side: str) -> tuple[Decimal, Decimal, Decimal]:
-    """(P, N, P × N) in W for the baseline (`bl`) or project (`pj`) fixtures; an empty cell counts as 0."""
+    """(P, N, P × N) in W for the baseline (`bl`) or project (`pj`) fixtures; an empty cell is refused,
+    since taking it as 0 would erase the project's consumption or the baseline's."""
     prefix = "baseline" if side == "bl" else "project"
-    power = activity.get(f"{prefix}_power_w") or ZERO
-    count = Decimal(activity.get(f"{prefix}_count") or 0)
+    names = (f"{prefix}_power_w", f"{prefix}_count")
+    empty = [name for name in names if activity.get(name) is None]
+    if empty:
+        raise InputMissing(*empty)
+    power, count = activity[names[0]], Decimal(activity[names[1]])
     return power, count, power * count
 
 
@@ -71,7 +76,9 @@ def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tupl
     fixtures = {"P_BL": p_bl, "N_BL": n_bl, "P_PJ": p_pj, "N_PJ": n_pj}
     if method(activity, reading) == "metered":
         # §5.2: EL_BL = EL_PJ (sub-meter) × ΣP_BL·N_BL / ΣP_PJ·N_PJ, when the hours are unchanged
-        el_pj = reading.get("project_kwh") or ZERO
+        el_pj = reading.get("project_kwh")
+        if el_pj is None:
+            raise InputMissing("project_kwh", in_activity=False)
         el_bl = el_pj * pn_bl / pn_pj if pn_pj else ZERO
         inputs = {**fixtures, "EL_PJ": el_pj, "EL_BL": el_bl, "CEF_elec": factor}
         baseline = Figure(el_bl * factor, "t-CO2",
@@ -80,7 +87,9 @@ def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tupl
                          {"EL_PJ": el_pj, "CEF_elec": factor}, refs)
         return baseline, project
     # §5.2: EL = Σ P (rated W, catalogue) × N × T_PJ (h, logs) / 1000
-    hours = reading.get("operating_hours") or ZERO
+    hours = reading.get("operating_hours")
+    if hours is None:  # no hours, no savings: refused rather than reported as none
+        raise InputMissing("operating_hours", in_activity=False)
     el_bl = pn_bl * hours / W_PER_KW
     el_pj = pn_pj * hours / W_PER_KW
     baseline = Figure(el_bl * factor, "t-CO2", "EN-S-006 EM_BL = P_BL × N_BL × T_PJ / 1000 × CEF_elec",
