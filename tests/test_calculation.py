@@ -216,3 +216,103 @@ def test_an_input_the_formula_needs_is_reported_where_it_is_empty(tmp_path, run)
     assert status == 1
     assert f"project.yaml:{line} activities[0].baseline_efficiency_pct" in err
     assert "needed by the calculation but empty" in err
+
+
+# -- crediting periods, seasons and additionality edges ---------------------------------------------
+
+def _one(start, end, kwh=Decimal(300), **activity):
+    data = solar([("PV-1", [(start, end, kwh, Decimal(0))])])
+    data["activities"][0].update(activity)
+    return data
+
+
+def test_a_member_is_credited_from_its_own_start_not_the_projects(factors):
+    data = _one(dt.date(2025, 4, 1), dt.date(2025, 4, 30), joined_on=dt.date(2025, 9, 1))
+    data["project"]["crediting_period"] = {"start": dt.date(2025, 1, 1), "end": dt.date(2031, 3, 31)}
+    result = run(data, factors)
+    assert result.activities[0].crediting[0] == dt.date(2025, 9, 1)
+    assert result.total_exact == 0 and [p.code for p in result.errors] == ["reading_outside_crediting"]
+
+
+def test_the_latest_of_application_project_monitoring_and_join_dates_starts_the_period(factors):
+    data = _one(dt.date(2025, 7, 1), dt.date(2025, 7, 31), joined_on=dt.date(2025, 3, 1))
+    data["project"].update(registration_application_date=dt.date(2025, 6, 1), monitoring_start_date=dt.date(2025, 7, 1))
+    assert run(data, factors).activities[0].crediting[0] == dt.date(2025, 7, 1)
+
+
+def test_a_stated_end_past_the_rules_is_reported_and_not_used(tmp_path):
+    (tmp_path / "factors.yaml").write_text(GRID, encoding="utf-8")
+    data = _one(dt.date(2031, 4, 1), dt.date(2031, 4, 30))
+    data["project"]["crediting_period"] = {"start": dt.date(2025, 1, 1), "end": dt.date(2033, 3, 31)}
+    result = calculate_data(data, factor_tables.load("2023-10", tmp_path))  # the 2031-03-31 cap
+    assert result.activities[0].crediting[1] == dt.date(2031, 3, 31)
+    assert "crediting_end_beyond_rules" in [p.code for p in result.problems]
+    assert result.total_exact == 0
+
+
+def test_unverified_rule_versions_are_flagged(factors):
+    result = run(_one(dt.date(2025, 4, 1), dt.date(2025, 4, 30)), factors)  # 2025-09: status unverified
+    assert "rules_not_verified" in [p.code for p in result.problems]
+
+
+def _rice(seasons, history=((2023, 10), (2024, 10))):
+    return {
+        "rules_version": "2023-10",
+        "project": {"type": "program", "methodology": {"code": "AG-005", "version": "3.1"},
+                    "registration_application_date": dt.date(2025, 5, 1)},
+        "activities": [{"id": "RD-1", "prefecture": "福島県", "area_ha": Decimal(1), "percolation_mm_per_day": Decimal(10),
+                        "straw_removed_kg_per_10a": Decimal(0), "compost_t_per_10a": Decimal(0),
+                        "baseline_drainage_days": Decimal(10)}],
+        "drainage_history": [{"activity_id": "RD-1", "year": year, "drainage_days": Decimal(days)} for year, days in history],
+        "monitoring": [{"activity_id": "RD-1", "fiscal_year": start.year, "drainage_start": start,
+                        "drainage_end": start + dt.timedelta(days=length), "heading_date": dt.date(start.year, 8, 20)}
+                       for start, length in seasons],
+    }
+
+
+def test_a_season_counts_once_in_the_window_holding_its_end():
+    factors = factor_tables.load("2023-10")
+    data = _rice([(dt.date(2025, 6, 25), 20)])  # ends 2025-07-15
+    first = calculate_data(data, factors, (dt.date(2025, 7, 1), dt.date(2025, 7, 5))).total_exact
+    second = calculate_data(data, factors, (dt.date(2025, 7, 6), dt.date(2026, 3, 31))).total_exact
+    whole = calculate_data(data, factors).total_exact
+    assert first == 0 and second == whole > 0
+
+
+def test_a_repeated_season_is_reported_and_counted_once():
+    factors = factor_tables.load("2023-10")
+    once = calculate_data(_rice([(dt.date(2025, 6, 25), 20)]), factors).total_exact
+    twice = calculate_data(_rice([(dt.date(2025, 6, 25), 20)] * 2), factors)
+    assert twice.total_exact == once and [p.code for p in twice.errors] == ["season_duplicate"]
+
+
+def test_the_baseline_mean_comes_from_the_history_rows():
+    factors = factor_tables.load("2023-10")
+    result = calculate_data(_rice([(dt.date(2025, 6, 25), 20)], history=((2023, 14), (2024, 16))), factors)
+    assert result.total_exact == 0  # mean 15: 22 days needed, 20 drained
+    assert [p.code for p in result.problems if p.code.startswith("ag005")] == ["ag005_7d"]
+    short = calculate_data(_rice([(dt.date(2025, 6, 25), 20)], history=((2024, 10),)), factors)
+    assert short.total_exact == 0 and "ag005_2yhist" in [p.code for p in short.problems]
+
+
+@pytest.mark.parametrize("inputs,additional,reason", [
+    ({"capex_jpy": 10_000_000, "annual_saving_jpy": 2_000_000}, None, "missing"),           # subsidy not stated
+    ({"capex_jpy": 10_000_000, "subsidy_jpy": 0, "annual_saving_jpy": 2_000_000}, True, "payback_ok"),
+    ({"capex_jpy": 10_000_000, "subsidy_jpy": 10_000_000, "annual_saving_jpy": 0}, False, "no_net_cost"),
+    ({"capex_jpy": 10_000_000, "subsidy_jpy": 12_000_000, "annual_saving_jpy": 1}, False, "no_net_cost"),
+    ({"capex_jpy": 10_000_000, "subsidy_jpy": 0, "annual_saving_jpy": 0}, True, "no_net_saving"),
+])
+def test_additionality_edges(inputs, additional, reason):
+    from toolkit.additionality import assess
+
+    result = assess({"method": "payback", **inputs}, Decimal(3))
+    assert (result.additional, result.reason) == (additional, reason)
+
+
+def test_a_huge_total_truncates_without_error():
+    assert truncate(Decimal("1e20") + Decimal("0.5")) == 10**20
+
+
+def test_a_reversed_period_is_a_usage_error(run):
+    status, _, err = run("calc", ROOT / "samples/solar-program", "--period", "2026-04-01:2025-04-01")
+    assert status == 2 and "START" in err

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from toolkit import __version__
 
 ROOT = Path(__file__).resolve().parent.parent

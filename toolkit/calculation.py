@@ -147,7 +147,7 @@ class _Run:
                            dict(sorted(by_year.items())), used, assess(self.data.get("additionality"), threshold),
                            self.window, problems, validation)
 
-    def crediting(self, index: int, activity: Mapping) -> tuple[dt.date, dt.date] | None:
+    def crediting(self, activity: Mapping) -> tuple[dt.date, dt.date] | None:
         """The activity's crediting period by the rule version's formula (§4); a period the project states
         can narrow it, never widen it (a stated end past the rules' end is reported once and not used)."""
         project = self.data.get("project") or {}
@@ -172,7 +172,7 @@ class _Run:
 
     def activity(self, index: int, activity: Mapping, readings: Sequence[tuple[int, Mapping]]) -> ActivityResult:
         self.activity_at = index  # where an activity's missing input is reported
-        crediting = self.crediting(index, activity)
+        crediting = self.crediting(activity)
         activity = {**activity, **self.related.get(activity.get("id"), {})}
         dated = [(periods.Span(*span, index), reading) for index, reading in readings
                  for span in (self.reading_period(reading),) if span]

@@ -114,11 +114,8 @@ def rule_versions() -> dict[str, Mapping]:
     return schema.load("factors/rules.yaml")["versions"]
 
 
-@cache
 def table_names() -> tuple[str, ...]:
-    folder = files("toolkit.schemas").joinpath("factors")
-    return tuple(sorted(schema.load(f"factors/{entry.name}")["table"] for entry in folder.iterdir()
-                        if entry.name.endswith(".yaml") and entry.name != "rules.yaml"))
+    return tuple(sorted(_specs()))
 
 
 @cache

@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.errors import InputMissing
-
 from toolkit import calculation, periods
 from toolkit import factors as factor_tables
-from toolkit.errors import FactorError
+from toolkit.errors import FactorError, InputMissing
 from toolkit.methodologies import en_s_002
 from toolkit.validation import validate
 

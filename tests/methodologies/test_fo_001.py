@@ -10,11 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit.errors import InputMissing
-
 from toolkit import factors as factor_tables
 from toolkit.calculation import calculate_data
-from toolkit.errors import FactorError
+from toolkit.errors import FactorError, InputMissing
 from toolkit.methodologies import fo_001
 from toolkit.periods import Piece, split_by_fiscal_year
 from toolkit.validation import validate
@@ -25,7 +23,7 @@ SPECIES = """\
 forest_species:
   - {parameter: bef, species: sugi, value: 1.23, unit: "1", source: test, status: verified}
   - {parameter: root_ratio, species: sugi, value: 0.25, unit: "1", source: test, status: verified}
-  - {parameter: wood_density, species: sugi, value: 0.314, unit: "1", source: test, status: verified}
+  - {parameter: wood_density, species: sugi, value: 0.314, unit: t/m3, source: test, status: verified}
 fuels:
   - {fuel: diesel, value: 0.0187, unit: tC/GJ, source: test, status: verified}
 heating_values:
@@ -164,3 +162,11 @@ def test_bad_stands_and_readings_are_rejected_with_their_paths(tmp_path):
 
 
 
+
+
+def test_a_wood_density_in_another_unit_is_refused_not_taken_1000_times_over(tmp_path):
+    (tmp_path / "factors.yaml").write_text(SPECIES.replace("value: 0.314, unit: t/m3", "value: 314, unit: kg/m3"),
+                                           encoding="utf-8")
+    with pytest.raises(FactorError) as caught:
+        fo_001.species_parameters("sugi", factor_tables.load("2023-10", tmp_path))
+    assert caught.value.problems[0].code == "factor_unit"

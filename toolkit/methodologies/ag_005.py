@@ -50,8 +50,8 @@ def reading_period(reading: Mapping) -> tuple[dt.date, dt.date] | None:
 
 def drainage_class(percolation: Decimal, factors: Factors) -> tuple[str, tuple]:
     """排水不良 / 日排除 / 4時間排除 from the daily percolation depth (mm/day)."""
-    poor = factors.get("ag005_parameter", name="poor_below_mm")
-    four_hour = factors.get("ag005_parameter", name="four_hour_from_mm")
+    poor = factors.get("ag005_parameter", unit="mm/日", name="poor_below_mm")
+    four_hour = factors.get("ag005_parameter", unit="mm/日", name="four_hour_from_mm")
     if percolation < poor.value:
         return "poor", (poor,)
     return ("four_hour" if percolation >= four_hour.value else "daily"), (poor, four_hour)
@@ -70,13 +70,13 @@ def emission_factor(activity: Mapping, factors: Factors) -> tuple[Decimal, dict,
     prefecture = activity["prefecture"]
     region = schema.load("lists.yaml")["ag005_regions"][prefecture]
     klass, refs = drainage_class(activity["percolation_mm_per_day"], factors)
-    s, m, n = (factors.get("ag005_emission_factor", region=region, drainage_class=klass, input=kind)
+    s, m, n = (factors.get("ag005_emission_factor", unit="kg-CH4-C/ha", region=region, drainage_class=klass, input=kind)
                for kind in ("straw", "manure", "none"))
-    cap = factors.get("ag005_parameter", name="straw_pct_cap")
+    cap = factors.get("ag005_parameter", unit="%", name="straw_pct_cap")
     removed = activity["straw_removed_kg_per_10a"]
     used = [*refs, s, m, n, cap]
     if removed > 0:
-        production = factors.get("ag005_straw_production", prefecture=prefecture)
+        production = factors.get("ag005_straw_production", unit="kg/10a", prefecture=prefecture)
         used.append(production)
         if production.value <= 0:
             raise InputConflict("straw_removed_kg_per_10a", found=removed, limit=production.value,
@@ -87,7 +87,7 @@ def emission_factor(activity: Mapping, factors: Factors) -> tuple[Decimal, dict,
     rate = pct / cap.value
     compost_rate = ZERO
     if (activity.get("compost_t_per_10a") or ZERO) > 0:  # empty compost lowers EF: the cautious side
-        compost = factors.get("ag005_parameter", name="compost_rate")
+        compost = factors.get("ag005_parameter", unit="1", name="compost_rate")
         used.append(compost)
         compost_rate = compost.value
     ef = min(max(s.value, m.value), n.value + (s.value - n.value) * rate + (m.value - n.value) * compost_rate)
@@ -101,12 +101,12 @@ def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tupl
     if activity.get("area_ha") is None:
         raise InputMissing("area_ha")
     ef, ef_inputs, refs = emission_factor(activity, factors)
-    gwp = factors.get("gwp", gas="CH4", report=factors.switches["gwp_report"])
+    gwp = factors.get("gwp", unit="t-CO2/t", gas="CH4", report=factors.switches["gwp_report"])
     area = activity["area_ha"]
     bl = area * ef * 16 * gwp.value / (12 * 1000)  # CH4-C → CH4 by 16/12, kg → t; divided once, last
     baseline = Figure(bl, "t-CO2", "AG-005 BL = A × EF × 16/12 × GWP_CH4 / 1000",
                       {"A": area, "EF": ef, **ef_inputs, "GWP_CH4": gwp.value}, (*refs, gwp))
-    ratio = factors.get("ag005_parameter", name="project_ratio")
+    ratio = factors.get("ag005_parameter", unit="1", name="project_ratio")
     if unmet(activity, reading, factors):
         return baseline, Figure(bl, "t-CO2", "AG-005 PJ = BL (要件を満たさない作期: 削減なし)", {"BL": bl})
     return baseline, Figure(ratio.value * bl, "t-CO2", "AG-005 PJ = 0.7 × BL", {"BL": bl, "ratio": ratio.value}, (ratio,))
@@ -126,7 +126,7 @@ def unmet(activity: Mapping, reading: Mapping, factors: Factors) -> list[tuple[s
     than their mean, ended before heading. Each as (rule id, field, message parameters)."""
     start, end, heading = reading.get("drainage_start"), reading.get("drainage_end"), reading.get("heading_date")
     mean, years = baseline_days(activity)
-    extension = factors.get("ag005_parameter", name="min_extension_days")
+    extension = factors.get("ag005_parameter", unit="日", name="min_extension_days")
     failed = []
     if activity.get("drainage_history") is not None and years < 2:
         failed.append(("R-AG5-2YHIST", "drainage_start", {"years": years}))

@@ -50,16 +50,10 @@ MONITORING = (
 CARBON_FRACTION = Decimal("0.5")  # carbon per dry biomass: physics, as the domain formula states (§5.4)
 
 
-def reading_period(reading: Mapping) -> tuple[dt.date, dt.date] | None:
-    """A row covers period_start … period_end: a fiscal year, or the time since the last report."""
-    start, end = reading.get("period_start"), reading.get("period_end")
-    return (start, end) if start and end else None
-
-
 def species_parameters(species: str | None, factors: Factors) -> tuple[FactorRef, FactorRef, FactorRef]:
     """BEF, R and D of a species from the factor table forest_species; FactorError names the missing row."""
-    return tuple(factors.get("forest_species", parameter=name, species=species)  # type: ignore[return-value]
-                 for name in ("bef", "root_ratio", "wood_density"))
+    return tuple(factors.get("forest_species", unit=unit, parameter=name, species=species)  # type: ignore[return-value]
+                 for name, unit in (("bef", "1"), ("root_ratio", "1"), ("wood_density", "t/m3")))
 
 
 def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
