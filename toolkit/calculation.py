@@ -110,7 +110,7 @@ class _Run:
         self.missing: set[tuple] = set()
         self.seasonal = getattr(module, "SEASONAL", False)
         self.reading_period = getattr(module, "reading_period", _reading_period)
-        self.findings = getattr(module, "reading_findings", _no_findings)
+        self.findings = getattr(module, "reading_findings", None)
         self.end_reported = False
         self.activity_at = 0
         self.related = _related_rows(module.CODE, data)
@@ -181,7 +181,7 @@ class _Run:
         skipped = self.repeated_seasons(spans) if self.seasonal else self.check_spans(spans)
         pieces: list[PeriodResult] = []
         for span, reading in dated:
-            for code, field, severity, params in self.findings(activity, reading, self.factors):
+            for code, field, severity, params in (self.findings(activity, reading, self.factors) if self.findings else ()):
                 self.problem(code, f"monitoring[{span.index}].{field}", severity, **params)
             if crediting is not None and span.index not in skipped:
                 pieces += self.reading(activity, span.index, reading, (span.start, span.end), crediting)
@@ -203,7 +203,7 @@ class _Run:
             return self.computed(activity, reading, periods.Piece(start, end, periods.fiscal_year(end), days, days),
                                  crediting, path)
         year = periods.fiscal_year(start)
-        if (crediting[0] <= start and end <= crediting[1] and end <= periods.fiscal_year_bounds(year)[1]
+        if (crediting[0] <= start and end <= crediting[1] and periods.fiscal_year(end) == year
                 and self.window == (None, None)):  # the usual reading: inside, one fiscal year, nothing to cut
             days = periods.days(start, end)
             return self.computed(activity, reading, periods.Piece(start, end, year, days, days), crediting, path)
@@ -245,8 +245,8 @@ class _Run:
                     self.missing.add((where, name))
                     self.problem(error.code, f"{where}.{name}", label=self.label(name, error.in_activity), **error.params)
             return []
-        reduction = Figure(EXACT.subtract(baseline.value, project.value), "t-CO2", REDUCTION_FORMULA,
-                           {"EM_BL": baseline.value, "EM_PJ": project.value})
+        # its inputs are the two figures beside it in the PeriodResult
+        reduction = Figure(EXACT.subtract(baseline.value, project.value), "t-CO2", REDUCTION_FORMULA)
         return [PeriodResult(str(activity.get("id")), piece.start, piece.end, piece.fiscal_year,
                              baseline, project, reduction, path)]
 
@@ -299,10 +299,6 @@ class _Run:
         for start, end, following in gaps:
             self.problem("reading_gap", f"monitoring[{following.index}]", "warning", start=start, end=end)
         return set()
-
-
-def _no_findings(activity: Mapping, reading: Mapping, factors) -> list:
-    return []
 
 
 def _related_rows(code: str, data: Mapping) -> dict[Any, dict[str, list[Mapping]]]:

@@ -50,9 +50,9 @@ def self_consumption(reading: Mapping) -> Decimal:
             raise InputConflict("self_consumption_kwh", in_activity=False, found=metered, limit=generation - sold,
                                 why={"ja": "発電量 − 売電量", "en": "generation − sold"})
         return metered
-    empty = [name for name, value in (("generation_kwh", generation), ("sold_kwh", sold)) if value is None]
-    if empty:
-        raise InputMissing(*empty, in_activity=False)
+    if generation is None or sold is None:
+        raise InputMissing(*(name for name, value in (("generation_kwh", generation), ("sold_kwh", sold)) if value is None),
+                           in_activity=False)
     return generation - sold
 
 
