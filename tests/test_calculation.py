@@ -316,3 +316,9 @@ def test_a_huge_total_truncates_without_error():
 def test_a_reversed_period_is_a_usage_error(run):
     status, _, err = run("calc", ROOT / "samples/solar-program", "--period", "2026-04-01:2025-04-01")
     assert status == 2 and "START" in err
+
+
+def test_an_unverified_override_is_flagged_at_its_line(run):
+    status, _, err = run("calc", ROOT / "samples/solar-program", "--lang", "en")
+    assert status == 0
+    assert "W factors.yaml:5 grid_electricity: uses a factor that is not verified" in err

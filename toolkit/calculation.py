@@ -139,8 +139,9 @@ class _Run:
                          source=self.factors.version.get("source", ""))
         for ref in used:
             if ref.status != "verified":
-                self.problem("factor_not_verified", ref.table, "warning", name=ref.name,
-                             year=ref.fiscal_year or "", status=ref.status, source=ref.source)
+                self.problems.append(Problem("factor_not_verified", ref.table, ref.location, {
+                    "name": ref.name, "year": ref.fiscal_year or "", "status": ref.status, "source": ref.source},
+                    severity="warning"))
         problems = sorted(self.problems, key=Problem.sort_key)
         threshold = Decimal(str(self.factors.switches["payback_threshold_years"]))
         return Calculation(self.module.CODE, self.factors.rules_version, results, total, certified,

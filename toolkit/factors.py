@@ -73,7 +73,8 @@ class Factors:
         if row is None:
             raise FactorError(f"{table} {dict(keys)} FY{fiscal_year}", [missing_problem(table, keys, fiscal_year if yearly else None)])
         value = row.value if unit is None or unit == row.unit else _convert(row, unit)
-        ref = FactorRef(table, row.keys, row.fiscal_year, value, unit or row.unit, row.source, row.status, row.overridden)
+        ref = FactorRef(table, row.keys, row.fiscal_year, value, unit or row.unit, row.source, row.status, row.overridden,
+                        row.location)
         self.used.setdefault((key, ref.unit), ref)
         return ref
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from decimal import Decimal
 from typing import Mapping, NamedTuple
+
+from toolkit.problems import Location
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class FactorRef:
     source: str
     status: str  # verified | unverified | third-party
     overridden: bool = False  # True when the project's factors.yaml supplied it
+    location: Location | None = field(default=None, compare=False)  # its line in factors.yaml, when overridden
 
     @cached_property
     def name(self) -> str:
