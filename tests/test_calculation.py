@@ -322,3 +322,13 @@ def test_an_unverified_override_is_flagged_at_its_line(run):
     status, _, err = run("calc", ROOT / "samples/solar-program", "--lang", "en")
     assert status == 0
     assert "W factors.yaml:5 grid_electricity: uses a factor that is not verified" in err
+
+
+def test_detail_gives_each_figures_formula_inputs_and_factor_rows(run):
+    lean = json.loads(run("calc", ROOT / "samples/solar-program", "--format", "json")[1])["activities"][0]["periods"][0]
+    full = json.loads(run("calc", ROOT / "samples/solar-program", "--format", "json", "--detail")[1])
+    period = full["activities"][0]["periods"][0]
+    assert {"start", "end", "fiscal_year", "baseline_t", "project_t", "reduction_t"} <= set(lean) and "baseline" not in lean
+    assert period["baseline"]["formula"] == "EN-R-002 EM_BL = EL_PJ,self × CEF_elec"
+    assert period["baseline"]["inputs"]["CEF_elec"] == "0.000441"
+    assert period["baseline"]["factors"] == ["grid_electricity[basis=all_source]@FY2025"]

@@ -9,7 +9,7 @@ from typing import Any
 from toolkit import factors as factor_tables
 from toolkit import methodologies
 from toolkit.calculation import Calculation
-from toolkit.figures import Figure
+from toolkit.figures import Figure, PeriodResult
 
 SHOWN_PLACES = Decimal("0.000001")
 TEXT = {
@@ -62,8 +62,22 @@ def figure_json(figure: Figure) -> dict:
     return found
 
 
-def calculation_json(result: Calculation, lang: str = "ja") -> dict:
-    """The contract keys of `jcredit calc --format json`, plus per-period detail and problems."""
+def period_json(piece: PeriodResult, detail: bool) -> dict:
+    """One period's figures; with `detail`, each figure's formula, inputs and factor rows too."""
+    found = {"start": piece.start.isoformat(), "end": piece.end.isoformat(), "fiscal_year": piece.fiscal_year,
+             "source": piece.source, "baseline_t": exact(piece.baseline.value), "project_t": exact(piece.project.value),
+             "reduction_t": exact(piece.reduction.value)}
+    if detail:
+        found.update(baseline=figure_json(piece.baseline), project=figure_json(piece.project))
+    return found
+
+
+def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False) -> dict:
+    """The contract keys of `jcredit calc --format json`, per-period figures and problems.
+
+    Each figure's formula, inputs and factor rows come with `detail`: for 120,000 readings they
+    are 48 MB instead of 19, and the formulas are the same in every row of a methodology.
+    """
     return {
         "methodology": result.methodology,
         "rules_version": result.rules_version,
@@ -75,12 +89,7 @@ def calculation_json(result: Calculation, lang: str = "ja") -> dict:
             "id": activity.activity_id,
             "crediting_period": [day.isoformat() for day in activity.crediting] if activity.crediting else None,
             "reduction_exact_t": exact(activity.reduction_exact),
-            "periods": [{
-                "start": piece.start.isoformat(), "end": piece.end.isoformat(), "fiscal_year": piece.fiscal_year,
-                "source": piece.source,
-                "baseline": figure_json(piece.baseline), "project": figure_json(piece.project),
-                "reduction_t": exact(piece.reduction.value),
-            } for piece in activity.periods],
+            "periods": [period_json(piece, detail) for piece in activity.periods],
         } for activity in result.activities],
         "factors_used": [{
             "name": ref.name, "table": ref.table, "keys": dict(ref.keys), "fiscal_year": ref.fiscal_year,
