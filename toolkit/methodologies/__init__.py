@@ -77,7 +77,7 @@ def get(code: str) -> Methodology:
     close = closest(code)
     hint = f" (did you mean {close}?)" if close else ""
     raise UnknownMethodology(f"unknown methodology {code!r}{hint}; supported: {', '.join(codes())}", [Problem(
-        "methodology", "project.methodology.code", params={
+        "methodology", params={
             "found": code, "known": ", ".join(codes()),
             "hint": messages.did_you_mean(close)})])
 
