@@ -69,6 +69,10 @@ class Calculation:
     def errors(self) -> list[Problem]:
         return [problem for problem in self.problems if problem.severity == "error"]
 
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "warning"]
+
 
 def truncate(value: Decimal) -> int:
     """Whole t-CO2, cut toward zero (切り捨て), once.

@@ -36,16 +36,24 @@ def _remember_lang(ctx: click.Context, param: click.Parameter, value: str) -> st
     return value
 
 
+def verbosity_options(command):
+    """-v and -q, taken before the command name or after it."""
+    command = click.option("-v", "--verbose", count=True, expose_value=False, callback=_set_verbosity,
+                           help="More detail (tracebacks of internal errors).")(command)
+    return click.option("-q", "--quiet", count=True, expose_value=False, callback=_set_verbosity,
+                        help="Less output.")(command)
+
+
 def common_options(command):
     """--lang, -v and -q, shared by every command."""
     command = click.option("--lang", type=click.Choice(["ja", "en"]), default=_default_lang,
                            callback=_remember_lang, is_eager=True,
                            help="メッセージの言語 / language of messages (default ja, or $JCREDIT_LANG).")(command)
-    command = click.option("-v", "--verbose", count=True, expose_value=False, callback=_set_verbosity,
-                           help="More detail (tracebacks of internal errors).")(command)
-    command = click.option("-q", "--quiet", count=True, expose_value=False, callback=_set_verbosity,
-                           help="Less output.")(command)
-    return command
+    return verbosity_options(command)
+
+
+def _quiet(ctx: click.Context) -> bool:
+    return ctx.meta.get("verbosity", 0) < 0
 
 
 class JcreditGroup(click.Group):
@@ -71,8 +79,7 @@ class JcreditGroup(click.Group):
 
 @click.group(cls=JcreditGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="jcredit", message="%(prog)s %(version)s")
-@click.option("-v", "--verbose", count=True, expose_value=False, callback=_set_verbosity, help="More detail.")
-@click.option("-q", "--quiet", count=True, expose_value=False, callback=_set_verbosity, help="Less output.")
+@verbosity_options
 def cli():
     """J-クレジットの計画書・モニタリング報告書を作るツールキット / J-Credit paperwork toolkit."""
 
@@ -95,8 +102,7 @@ def validate(ctx: click.Context, project: Path, output_format: str, lang: str):
             "warnings": [problem.as_json(lang) for problem in result.warnings],
         }, ensure_ascii=False, indent=2))
     else:
-        quiet = ctx.meta.get("verbosity", 0) < 0
-        _print_problems(result.errors, [] if quiet else result.warnings, lang)
+        _print_problems(result.errors, [] if _quiet(ctx) else result.warnings, lang)
         summary = ("summary_valid" if result.valid else "summary_invalid")
         from toolkit import messages
 
@@ -174,9 +180,7 @@ def calc(ctx: click.Context, project: Path, monitoring: Path | None, period, out
         click.echo(json.dumps(report.calculation_json(result, lang, detail), ensure_ascii=False, separators=(",", ":")))
     else:
         click.echo(report.calculation_text(result, lang))
-    for problem in result.problems:
-        if problem.severity == "error" or ctx.meta.get("verbosity", 0) >= 0:
-            click.echo(("E " if problem.severity == "error" else "W ") + problem.line(lang), err=True)
+    _print_problems(result.errors, [] if _quiet(ctx) else result.warnings, lang)
     ctx.exit(1 if result.errors else 0)
 
 
