@@ -116,7 +116,6 @@ class _Reader:
         self.loaded = loaded
         self.context = Context(loaded.root)
         self.workbooks: dict[Path, Any] = {}
-        self.found_tables: set[str] = set()
 
     # -- problems -----------------------------------------------------------------------------
     def problem(self, code: str, location: Location | None, path: str = "", severity: str = "error", **params):
@@ -191,17 +190,17 @@ class _Reader:
         candidates = sorted(root.glob(table.file)) if "*" in table.file else [root / table.file]
         files = [path for path in candidates if path.is_file() and not path.name.startswith("~$")]
         rows: list[dict] = []
+        found = False
         for path in files:
             if self.inside(path.relative_to(root).as_posix(), table.name):
                 book = self.workbook(path, None)
                 if book is not None and (table.required or any(name in book.sheet_names for name in table.sheet.values())):
                     rows += self.table_file(table, path, None, explicit=table.required)
-                    self.found_tables.add(table.name)
+                    found = True
         alternative = f"{table.name}.yaml"
         if not files and (root / alternative).is_file() and self.inside(alternative, table.name):
-            self.found_tables.add(table.name)
             return self.table_yaml(table, root / alternative)
-        if table.required and table.name not in self.found_tables:
+        if table.required and not found:
             self.problem("table_not_found", Location(self.loaded.relative(self.loaded.project_file)), table.name,
                          severity="warning", sheet=table.sheet["ja"], file=table.file, key=table.name)
         return rows
@@ -210,7 +209,7 @@ class _Reader:
         if not isinstance(row, dict):
             self.problem("row_not_mapping", self.loaded.sources.locate(path), path, found=row)
             return {}
-        headers = _header_lookup(table)
+        headers = table.headers
         return {headers.get(schema.header_key(key), key): value for key, value in row.items()}
 
     def inside(self, relative: str, path: str) -> Path | None:
@@ -290,7 +289,7 @@ class _Reader:
 
     def sheet_rows(self, table: schema.Table, sheet, relative: str) -> list[dict]:
         rows = sheet.rows
-        headers = _header_lookup(table)
+        headers = table.headers
         top = _header_row_index(rows, headers)
         header_row = rows[top] if rows else []
         columns: dict[str, int] = {}
@@ -353,15 +352,6 @@ def _header_row_index(rows: list[list], headers: dict[str, str], looked_at: int 
         if sum(1 for text in row if text not in ("", None) and schema.header_key(text) in headers) >= 2:
             return index
     return 0
-
-
-def _header_lookup(table: schema.Table) -> dict[str, str]:
-    lookup = {}
-    for key, meta in table.columns():
-        lookup[schema.header_key(key)] = key
-        for label in meta.get("label", {}).values():
-            lookup[schema.header_key(label)] = key
-    return lookup
 
 
 def _set_path(data: dict, parts: list[str], value: Any) -> str | None:

@@ -6,7 +6,7 @@ import copy
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from typing import Any, Mapping
 
@@ -30,6 +30,16 @@ class Table:
 
     def columns(self) -> list[tuple[str, Mapping]]:
         return [(key, rules.get("meta", {})) for key, rules in self.schema.items()]
+
+    @cached_property
+    def headers(self) -> dict[str, str]:
+        """Column key by header as compared (`header_key`): the key itself and every label name it."""
+        lookup = {}
+        for key, meta in self.columns():
+            lookup[header_key(key)] = key
+            for label in meta.get("label", {}).values():
+                lookup[header_key(label)] = key
+        return lookup
 
 
 @cache
