@@ -19,6 +19,7 @@ from toolkit import messages, normalize, schema
 from toolkit.errors import FactorError
 from toolkit.figures import FactorRef
 from toolkit.problems import Location, Problem
+from toolkit.yamlfile import read_yaml
 
 STATUSES = ("verified", "unverified", "third-party")
 OVERRIDES_FILE = "factors.yaml"
@@ -77,13 +78,6 @@ class Factors:
                         row.location)
         self.used.setdefault((key, ref.unit), ref)
         return ref
-
-    def has(self, table: str, fiscal_year: int | None = None, **keys: Any) -> bool:
-        yearly = _table_spec(table).get("yearly", False)
-        return (table, _keys(keys), fiscal_year if yearly else None) in self._rows
-
-    def rows(self) -> list[Row]:
-        return sorted(self._rows.values(), key=lambda row: (row.table, row.keys, row.fiscal_year or 0))
 
 
 def missing_problem(table: str, keys: Mapping[str, Any], fiscal_year: int | None) -> Problem:
@@ -150,8 +144,6 @@ def shipped_rows() -> dict[tuple, Row]:
 
 
 def _override_rows(path: Path) -> list[Row]:
-    from toolkit.inputs import read_yaml
-
     places: dict[str, Location] = {}
     problems: list[Problem] = []
     data = read_yaml(path, OVERRIDES_FILE, places, problems)
@@ -180,14 +172,13 @@ def _override_row(table: str, entry: Any, path: str, places: Mapping[str, Locati
     spec = _table_spec(table)
     where = places.get(path)
     if not isinstance(entry, dict):
-        problems.append(Problem("factor_row", path, where, {"found": entry, "fields": _needed(spec)}))
+        problems.append(Problem("factor_row", path, where, {"found": entry, "fields": ", ".join(_needed(spec))}))
         return None
-    needed = list(spec["keys"]) + ["value", "unit", "source", "status"] + (["fiscal_year"] if spec.get("yearly") else [])
-    missing = [name for name in needed if entry.get(name) in (None, "")]
+    missing = [name for name in _needed(spec) if entry.get(name) in (None, "")]
     unknown = [name for name in entry if name not in _ROW_FIELDS and name not in spec["keys"]]
     bad: list[Problem] = []
     if missing or unknown:
-        bad.append(Problem("factor_row", path, where, {"found": ", ".join(map(str, entry)) or "{}", "fields": _needed(spec),
+        bad.append(Problem("factor_row", path, where, {"found": ", ".join(map(str, entry)) or "{}", "fields": ", ".join(_needed(spec)),
                                                        "missing": ", ".join(missing), "unknown": ", ".join(map(str, unknown))}))
     if entry.get("status") not in (None, "") and entry.get("status") not in STATUSES:
         bad.append(Problem("allowed", f"{path}.status", places.get(f"{path}.status", where),
@@ -208,8 +199,9 @@ def _override_row(table: str, entry: Any, path: str, places: Mapping[str, Locati
     return Row(table, keys, fiscal_year, value, unit, str(entry["source"]), entry["status"], True, where)
 
 
-def _needed(spec: Mapping) -> str:
-    return ", ".join(list(spec["keys"]) + (["fiscal_year"] if spec.get("yearly") else []) + ["value", "unit", "source", "status"])
+def _needed(spec: Mapping) -> list[str]:
+    """The fields every factors.yaml row of a table must give."""
+    return list(spec["keys"]) + (["fiscal_year"] if spec.get("yearly") else []) + ["value", "unit", "source", "status"]
 
 
 def _keys(keys: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
