@@ -198,7 +198,7 @@ ERRORS = [
     ("12kg", "decimal", "kWh", "unit_mismatch"),
     ("12kW", "decimal", "kWh", "unit_mismatch"),
     ("12 t/10a", "decimal", "kg/10a", "unit_mismatch"),
-    ("12kWh", "decimal", None, "unit_mismatch"),
+    ("12kWh", "decimal", None, "unit_unexpected"),
     ("12.5", "integer", None, "not_an_integer"),
     (12.5, "integer", None, "not_an_integer"),
     (D("0.1"), "integer", None, "not_an_integer"),
@@ -254,7 +254,7 @@ def test_unit_mismatch_params():
     assert caught.value.params == {"expected": "kWh", "found_unit": "kg"}
     with pytest.raises(NormalizeError) as caught:
         coerce("12kWh", "integer")
-    assert caught.value.params == {"expected": None, "found_unit": "kWh"}
+    assert (caught.value.code, caught.value.params) == ("unit_unexpected", {"found_unit": "kWh"})
 
 
 def test_error_pickles_and_note_is_frozen():

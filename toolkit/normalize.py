@@ -16,7 +16,7 @@ NOTE_CODES = (
     "unit_converted", "datetime", "serial_date", "wareki", "date_format", "boolean_word",
 )
 ERROR_CODES = (
-    "not_a_number", "not_an_integer", "unit_mismatch", "not_a_date", "impossible_date", "not_a_boolean",
+    "not_a_number", "not_an_integer", "unit_mismatch", "unit_unexpected", "not_a_date", "impossible_date", "not_a_boolean",
 )
 
 
@@ -185,7 +185,7 @@ def _parse_number(raw: str, unit: str | None) -> tuple[Decimal | None, list[str]
             codes.append("fullwidth")
     if found_unit:
         if unit is None:
-            raise NormalizeError("unit_mismatch", raw, expected=None, found_unit=found_unit)
+            raise NormalizeError("unit_unexpected", raw, found_unit=found_unit)
         want, got = _unit_key(unit), _unit_key(found_unit)
         if want == got:
             codes.append("unit")

@@ -128,8 +128,7 @@ class _Checker:
         try:
             coerced, notes = coerce(value, rules.get("meta", {}).get("unit"))
         except normalize.NormalizeError as error:
-            code = "unit_unexpected" if error.code == "unit_mismatch" and not error.params.get("expected") else error.code
-            self.add(code, path, {"found": error.found, **error.params})
+            self.add(error.code, path, {"found": error.found, **error.params})
             return None
         for note in notes:
             noted.append((note.code, path, note.found, note.value))
