@@ -115,7 +115,6 @@ class _Run:
         self.seasonal = getattr(module, "SEASONAL", False)
         self.reading_period = getattr(module, "reading_period", _reading_period)
         self.findings = getattr(module, "reading_findings", None)
-        self.end_reported = False
         self.activity_at = 0
         self.related = _related_rows(module.CODE, data)
 
@@ -126,6 +125,7 @@ class _Run:
         readings: dict[Any, list[tuple[int, Mapping]]] = defaultdict(list)
         for index, reading in enumerate(self.data.get("monitoring") or []):
             readings[reading.get("activity_id")].append((index, reading))
+        self.check_stated_period()
         results = []
         for index, activity in enumerate(self.data.get("activities") or []):
             results.append(self.activity(index, activity, readings.get(activity.get("id"), [])))
@@ -152,34 +152,45 @@ class _Run:
                            dict(sorted(by_year.items())), used, assess(self.data.get("additionality"), threshold),
                            self.window, problems, validation)
 
-    def crediting(self, activity: Mapping) -> tuple[dt.date, dt.date] | None:
-        """The activity's crediting period by the rule version's formula (§4); a period the project states
-        can narrow it, never widen it (a stated end past the rules' end is reported once and not used)."""
+    def rule_period(self, activity: Mapping) -> tuple[dt.date, dt.date] | None:
+        """The crediting period by the rule version's formula (§4), for an activity or ({}) the project."""
         project = self.data.get("project") or {}
-        given = project.get("crediting_period") or {}
         switches = self.factors.switches
         forest = self.module.FOREST
         years = switches["forest_crediting_years"] if forest else switches["crediting_years"]
         cap = switches.get("forest_crediting_cap" if forest else "crediting_cap")
-        application = project.get("registration_application_date") or given.get("start")
+        application = project.get("registration_application_date") or (project.get("crediting_period") or {}).get("start")
         if application is None:
-            self.problem("crediting_unknown", "project.registration_application_date")
             return None
         # the later of the application, the project's monitoring start and this member's own start
         starts = [day for day in (project.get("monitoring_start_date"), activity.get("monitoring_start_date"),
                                   activity.get("joined_on")) if day]
-        start, end = periods.crediting_period(application, max(starts) if starts else None, years, cap)
-        if given.get("end") and given["end"] > end and not self.end_reported:
-            self.end_reported = True
+        return periods.crediting_period(application, max(starts) if starts else None, years, cap)
+
+    def crediting(self, activity: Mapping) -> tuple[dt.date, dt.date] | None:
+        """The activity's crediting period: the rules' period, narrowed (never widened) by one the project states."""
+        rule = self.rule_period(activity)
+        if rule is None:
+            return None
+        given = (self.data.get("project") or {}).get("crediting_period") or {}
+        return max(rule[0], given.get("start") or rule[0]), min(rule[1], given.get("end") or rule[1])
+
+    def check_stated_period(self) -> None:
+        """Once per project: the dates the period needs, and a stated end past the rules' end (not used)."""
+        rule = self.rule_period({})
+        if rule is None:
+            self.problem("crediting_unknown", "project.registration_application_date")
+            return
+        given = (self.data.get("project") or {}).get("crediting_period") or {}
+        if given.get("end") and given["end"] > rule[1]:
             self.problem("crediting_end_beyond_rules", "project.crediting_period.end", "warning", found=given["end"],
-                         end=end, rules=self.factors.rules_version)
-        return max(start, given.get("start") or start), min(end, given.get("end") or end)
+                         end=rule[1], rules=self.factors.rules_version)
 
     def activity(self, index: int, activity: Mapping, readings: Sequence[tuple[int, Mapping]]) -> ActivityResult:
         self.activity_at = index  # where an activity's missing input is reported
         crediting = self.crediting(activity)
         activity = {**activity, **self.related.get(activity.get("id"), {})}
-        dated = [(periods.Span(*span, index), reading) for index, reading in readings
+        dated = [(periods.Span(*span, position), reading) for position, reading in readings
                  for span in (self.reading_period(reading),) if span]
         spans = [span for span, _ in dated]
         # events (a season, a batch) neither tile time nor exclude each other; a repeated season is not counted
