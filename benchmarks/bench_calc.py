@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
 import sys
-import time
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from harness import BENCH_DIR, generated, timed
+
 TARGET_SECONDS = 5.0
 
 
@@ -22,26 +20,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--activities", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--dir", type=Path, default=HERE.parent / "build" / "bench")
+    parser.add_argument("--dir", type=Path, default=BENCH_DIR)
     args = parser.parse_args()
 
-    project = args.dir / f"program-{args.activities}-0"
-    if not (project / "factors.yaml").exists():
-        subprocess.run([sys.executable, str(HERE / "generate.py"), str(project), "--activities", str(args.activities)],
-                       check=True)
+    project = generated(args.dir, args.activities)
     base = [sys.executable, "-m", "toolkit", "calc", str(project)]
-    text_times = []
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        text = subprocess.run(base, capture_output=True, text=True)
-        text_times.append(time.perf_counter() - start)
-    text_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    times = []
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        result = subprocess.run(base + ["--format", "json"], capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    text_times, text, text_peak_mb = timed(base, args.runs)
+    times, result, peak_mb = timed(base + ["--format", "json"], args.runs)
     report = json.loads(result.stdout)
     exact = Decimal(report["total_reduction_exact_t"])
     periods = sum(len(activity["periods"]) for activity in report["activities"])

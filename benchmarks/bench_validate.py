@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from harness import BENCH_DIR, generated, timed
+
 TARGET_SECONDS = 5.0
 
 
@@ -24,23 +22,14 @@ def main() -> int:
     parser.add_argument("--errors", type=int, default=40)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--messy", action="store_true", help="dates and kWh typed as text (normalised, grouped warnings)")
-    parser.add_argument("--dir", type=Path, default=HERE.parent / "build" / "bench")
+    parser.add_argument("--dir", type=Path, default=BENCH_DIR)
     args = parser.parse_args()
 
-    project = args.dir / f"program-{args.activities}-{args.errors}{'-messy' if args.messy else ''}"
-    if not (project / "project.yaml").exists():
-        subprocess.run([sys.executable, str(HERE / "generate.py"), str(project), "--activities", str(args.activities),
-                        "--errors", str(args.errors)] + (["--messy"] if args.messy else []), check=True)
+    project = generated(args.dir, args.activities, args.errors, args.messy)
     listed = project / "expected_errors.json"
     expected = json.loads(listed.read_text(encoding="utf-8")) if listed.exists() else []
     jcredit = [sys.executable, "-m", "toolkit", "validate", str(project), "--format", "json"]
-
-    times = []
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        result = subprocess.run(jcredit, capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    times, result, peak_mb = timed(jcredit, args.runs)
 
     report = json.loads(result.stdout)
     found = {(error["location"], error["path"]) for error in report["errors"]}

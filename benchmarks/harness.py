@@ -1,0 +1,31 @@
+"""What the benchmarks share: a generated program (made once, kept in build/bench) and timed fresh processes."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCH_DIR = HERE.parent / "build" / "bench"
+
+
+def generated(folder: Path, activities: int, errors: int = 0, messy: bool = False) -> Path:
+    """The generated program for these settings, made by generate.py the first time it is asked for."""
+    project = folder / f"program-{activities}-{errors}{'-messy' if messy else ''}"
+    if not (project / "monitoring" / "readings.xlsx").exists():  # the last file generate.py writes
+        subprocess.run([sys.executable, str(HERE / "generate.py"), str(project), "--activities", str(activities),
+                        "--errors", str(errors)] + (["--messy"] if messy else []), check=True)
+    return project
+
+
+def timed(command: list[str], runs: int) -> tuple[list[float], subprocess.CompletedProcess, float]:
+    """Wall times of `runs` fresh processes, the last one's result, and the peak memory (MB) of any child so far."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+    return times, result, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
