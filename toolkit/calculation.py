@@ -20,10 +20,10 @@ from toolkit.additionality import Additionality, assess
 from toolkit.errors import FactorError, InputMissing, ValidationFailed
 from toolkit.figures import FactorRef, Figure, PeriodResult
 from toolkit.inputs import SourceMap, load_project
+from toolkit.methodologies import ZERO
 from toolkit.problems import Problem
 from toolkit.validation import Validation, validate
 
-ZERO = Decimal(0)
 REDUCTION_FORMULA = "ER = EM_BL − EM_PJ"
 # Sums and differences are exact: a total equals the sum of its parts to the last digit, whatever the
 # order. Divisions (day shares, ratios) keep the default 28 significant digits.
@@ -197,8 +197,8 @@ class _Run:
         skipped = self.repeated_seasons(spans) if self.seasonal else self.check_spans(spans)
         pieces: list[PeriodResult] = []
         for span, reading in dated:
-            for code, field, severity, params in (self.findings(activity, reading, self.factors) if self.findings else ()):
-                self.problem(code, f"monitoring[{span.index}].{field}", severity, **params)
+            for code, column, severity, params in (self.findings(activity, reading, self.factors) if self.findings else ()):
+                self.problem(code, f"monitoring[{span.index}].{column}", severity, **params)
             if crediting is not None and span.index not in skipped:
                 pieces += self.reading(activity, span.index, reading, (span.start, span.end), crediting)
         total = exact_sum(piece.reduction.value for piece in pieces)

@@ -9,9 +9,9 @@ from typing import Mapping
 from toolkit.errors import InputMissing
 from toolkit.factors import Factors
 from toolkit.figures import FactorRef
+from toolkit.methodologies import ZERO
 from toolkit.periods import Piece, add_months
 
-ZERO = Decimal(0)
 CO2_C = (44, 12)  # molar masses of CO2 and C: t-C × 44/12 = t-CO2
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from toolkit.periods import Piece
 
 ZERO = Decimal(0)
+PERCENT = Decimal(100)  # inputs in %, divided by this once in the formula
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Mapping
 from toolkit.emissions import CO2_C, fuel_emission
 from toolkit.factors import Factors
 from toolkit.figures import Figure
-from toolkit.methodologies import ZERO, Parameter
+from toolkit.methodologies import PERCENT, Parameter, ZERO
 from toolkit.periods import Piece
 
 CODE = "AG-004"
@@ -51,7 +51,6 @@ MONITORING = (
 )
 ELIGIBLE_ABOVE_C = 350  # §5.5: pyrolysis above 350 ℃ only
 HIGH_BAND_ABOVE_C = 600  # §5.5: Fperm 0.80 above 600 ℃, 0.65 from 350 to 600 ℃
-PERCENT = Decimal(100)
 BASELINE = Figure(ZERO, "t-CO2", "AG-004 EM_BL = 0（貯留量はプロジェクト側の負の排出量として計上）")
 
 

@@ -9,14 +9,13 @@ catalogue form, 高位発熱量基準) and divided by 100 here. Baseline treatme
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Mapping
 
 from toolkit.emissions import carbon_factor, heat_content
 from toolkit.errors import InputMissing
 from toolkit.factors import Factors
 from toolkit.figures import Figure
-from toolkit.methodologies import ZERO, Parameter
+from toolkit.methodologies import PERCENT, Parameter, ZERO
 from toolkit.periods import Piece
 
 CODE = "EN-S-001"
@@ -40,7 +39,6 @@ MONITORING = (
               ("fuel_invoice", "gas_meter_slip")),
 )
 
-PERCENT = Decimal(100)
 
 
 def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],

@@ -10,14 +10,13 @@ module as it is.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Mapping
 
 from toolkit.emissions import carbon_factor, grid_factor
 from toolkit.errors import InputMissing
 from toolkit.factors import Factors
 from toolkit.figures import Figure
-from toolkit.methodologies import ZERO, Parameter
+from toolkit.methodologies import PERCENT, Parameter
 from toolkit.periods import Piece
 
 CODE = "EN-S-002"
@@ -42,7 +41,6 @@ MONITORING = (
               {"ja": "毎月（子メーターの記録）", "en": "monthly (sub-meter record)"}, ("submeter_reading",)),
 )
 
-PERCENT = Decimal(100)
 
 
 def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
