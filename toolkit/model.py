@@ -1,0 +1,144 @@
+"""The document model: what every renderer draws, built once from a document spec (documents.py).
+
+A document is sections of blocks. Blocks are field lists, paragraphs, tables and charts. A value is
+plain data (str, int, Decimal, date, None) or `Missing`, a required field that is still empty, which
+every renderer shows as the highlighted marker 【未記入: label】. Renderers never compute: the figures,
+their display text (`render.text`) and the Excel formulas that reproduce them are all decided here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Union
+
+STAGES = ("registration", "verification")  # 登録（妥当性確認）, 認証（検証）
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A required field that is empty: rendered as a highlighted marker, listed as an open item."""
+
+    label: str
+    path: str
+    section: str = ""  # the section id (plan.1.1 ...) it belongs to
+    stage: str = "registration"  # the first stage that requires it
+
+    @property
+    def marker(self) -> str:
+        return f"【未記入: {self.label}】"
+
+    def __str__(self) -> str:
+        return self.marker
+
+
+Value = Union[str, int, Decimal, dt.date, None, Missing]
+Inline = Union[str, Missing]  # a paragraph is text runs and markers
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One labelled value (郵便番号: 500-8856); `value` is a run of text and markers."""
+
+    label: str
+    value: tuple[Inline, ...]
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Fields:
+    rows: tuple[FieldRow, ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    parts: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column. `kind` decides alignment and number format: text, number, integer, date."""
+
+    key: str
+    label: str
+    unit: str = ""
+    kind: str = "text"
+    places: int | None = None  # decimals shown in PDF/DOCX (XLSX keeps the exact value); None: as is
+    width: int = 1  # relative width in PDF/DOCX; XLSX widths follow the text
+
+
+@dataclass
+class Table:
+    """A table of rows keyed by column. `formulas` carry the Excel formulas that reproduce its figures.
+
+    A formula is a template over cells: `{key}` is the cell of column `key` in the same row; in
+    `total_formulas`, `{key}` is the range of that column's data rows; `{table.key}` is the total
+    cell of column `key` in another table of the same workbook. Only XLSX uses formulas; PDF and DOCX
+    show the values, which the formulas reproduce.
+    """
+
+    id: str
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Value]]
+    formulas: list[dict[str, str]] = field(default_factory=list)  # per row, may be empty
+    total: dict[str, Value] | None = None  # shown once, after the last row
+    total_formulas: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None  # the XLSX sheet it lands on; None: not in the workbook
+    note: str = ""  # one line under the table
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    unit: str
+    values: tuple[Decimal, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Monthly bars (activity data) with a line (reductions) on a second axis, over `categories`."""
+
+    id: str
+    title: str
+    categories: tuple[str, ...]  # 2025-04, 2025-05 ...
+    bars: Series
+    line: Series | None = None
+    sheet: str | None = None
+
+
+Block = Union[Fields, Paragraph, Table, Chart]
+
+
+@dataclass
+class Section:
+    id: str  # plan.1.1, monitoring.B.2 ...: the same ids as the schema's meta sections
+    number: str  # shown before the title: 1.1, B.2 ...
+    title: str
+    blocks: list[Block]
+    level: int = 1  # 1: a chapter heading, 2: a sub-heading
+
+
+@dataclass
+class Document:
+    """One document ready to render: the same object goes to the PDF, DOCX and XLSX renderers."""
+
+    kind: str  # plan | monitoring | activity-list
+    title: str  # プロジェクト計画書（プログラム型）
+    project_name: str
+    date: dt.date  # the document date in the page header
+    stage: str  # registration | verification
+    sections: list[Section]
+    draft: bool = True
+    landscape: bool = False
+    open_items: list[Missing] = field(default_factory=list)  # every marker in the document, in order
+    files: dict[str, str] = field(default_factory=dict)  # format -> output file name
+    workbook_title: str = ""  # the XLSX title (e.g. プロジェクト計画書 別紙)
+    built: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # SOURCE_DATE_EPOCH or now: file dates
+
+    def tables(self) -> list[Table]:
+        return [block for section in self.sections for block in section.blocks if isinstance(block, Table)]
+
+    def charts(self) -> list[Chart]:
+        return [block for section in self.sections for block in section.blocks if isinstance(block, Chart)]

@@ -1,0 +1,52 @@
+"""How a value reads in a document: one function, so the PDF and the DOCX show the same text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+
+from toolkit.model import Column, Missing, Value
+
+EMPTY = "—"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in XML (DOCX, XLSX) nor shown in PDF
+
+
+def date_text(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def number_text(value: Decimal | int, places: int | None = None, truncate: bool = False) -> str:
+    """1234.5 -> 1,234.5; with `places`, rounded half-even (or cut, with `truncate`) to that many decimals."""
+    if isinstance(value, int):
+        return f"{value:,}"
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN if truncate else ROUND_HALF_EVEN)
+        return f"{value:,.{places}f}"
+    value = value.normalize() if value == value.to_integral_value() else value
+    text = format(value, "f")
+    whole, _, fraction = text.partition(".")
+    grouped = f"{int(whole):,}" if whole.lstrip("-").isdigit() else whole
+    if whole.startswith("-") and not grouped.startswith("-"):
+        grouped = "-" + grouped
+    return f"{grouped}.{fraction}" if fraction else grouped
+
+
+def clean(text: str) -> str:
+    """User text as it may appear in a document: control characters removed, nothing else touched."""
+    return _CONTROL.sub("", text)
+
+
+def value_text(value: Value, column: Column | None = None) -> str:
+    """The text of a value in a cell or after a label; `Missing` gives its marker."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, Missing):
+        return value.marker
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, dt.date):
+        return date_text(value)
+    if isinstance(value, (int, Decimal)):
+        return number_text(value, column.places if column else None)
+    return clean(str(value))
