@@ -184,6 +184,53 @@ def calc(ctx: click.Context, project: Path, monitoring: Path | None, period, out
     ctx.exit(1 if result.errors else 0)
 
 
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    from toolkit.bundle import FORMATS
+
+    asked = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [fmt for fmt in asked if fmt not in FORMATS]
+    if unknown or not asked:
+        raise click.BadParameter(f"expected some of {','.join(FORMATS)}, found {value!r} / 形式は pdf,docx,xlsx から")
+    return asked
+
+
+@cli.command()
+@click.argument("document", type=click.Choice(["plan", "monitoring", "activity-list"]))
+@click.argument("project", type=click.Path(path_type=Path, readable=False))
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Output folder (created whole; manifest.json records inputs and outputs).")
+@click.option("--format", "formats", default="pdf,docx,xlsx", show_default=True, callback=_formats,
+              help="Comma-separated formats.")
+@click.option("--final", is_flag=True, help="Refuse while a required field is empty (no draft markers).")
+@click.option("--monitoring", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Readings file to use instead of the project's monitoring/.")
+@click.option("--period", callback=_period, help="Report period START:END (either side may be empty).")
+@click.option("--force", is_flag=True, help="Replace outputs of an earlier render in the folder.")
+@common_options
+@click.pass_context
+def render(ctx: click.Context, document: str, project: Path, outdir: Path, formats: tuple[str, ...], final: bool,
+           monitoring: Path | None, period, force: bool, lang: str):
+    """計画書・報告書・活動リストを出力 / render the plan, the monitoring report or the activity list."""
+    from toolkit import bundle, documents
+    from toolkit.calculation import calculate
+    from toolkit.errors import ValidationFailed
+
+    result = calculate(project, monitoring=monitoring, period=period)
+    if result.errors:
+        raise ValidationFailed(f"{len(result.errors)} calculation errors", result.errors)
+    root = result.validation.project.root
+    overrides = root / "templates" if (root / "templates").is_dir() else None
+    built = documents.build(document, result, root, overrides, final=final)
+    written = bundle.publish(built, result, outdir, formats, overrides, force)
+    _print_problems([], [] if _quiet(ctx) else result.warnings, lang)
+    if built.open_items and not _quiet(ctx):
+        from toolkit import messages
+
+        click.echo(messages.render("draft_open_items", lang, {"count": len(built.open_items)}), err=True)
+    for path in written:
+        click.echo(str(path))
+
+
 @cli.command("factors")
 @click.option("--rules-version", help="Show the switches of this rules version only.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Report format.")

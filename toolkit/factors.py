@@ -124,6 +124,11 @@ def _specs() -> dict[str, Mapping]:
     return specs
 
 
+def table_label(table: str, lang: str = "ja") -> str:
+    """The name of a factor table as documents show it (電気の排出係数)."""
+    return _table_spec(table)["label"][lang]
+
+
 def _table_spec(table: str) -> Mapping:
     return _specs()[table]
 

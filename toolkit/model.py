@@ -8,6 +8,7 @@ their display text (`render.text`) and the Excel formulas that reproduce them ar
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -87,6 +88,7 @@ class Table:
     total_formulas: dict[str, str] = field(default_factory=dict)
     sheet: str | None = None  # the XLSX sheet it lands on; None: not in the workbook
     note: str = ""  # one line under the table
+    body: bool = True  # False: in the workbook only (thousands of monthly rows), not in the PDF or DOCX
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,13 @@ class Document:
     files: dict[str, str] = field(default_factory=dict)  # format -> output file name
     workbook_title: str = ""  # the XLSX title (e.g. プロジェクト計画書 別紙)
     built: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # SOURCE_DATE_EPOCH or now: file dates
+
+    def printed(self) -> Document:
+        """The document as PDF and DOCX show it: without the tables that live in the workbook only."""
+        sections = [dataclasses.replace(section, blocks=[block for block in section.blocks
+                                                         if not (isinstance(block, Table) and not block.body)])
+                    for section in self.sections]
+        return dataclasses.replace(self, sections=sections)
 
     def tables(self) -> list[Table]:
         return [block for section in self.sections for block in section.blocks if isinstance(block, Table)]

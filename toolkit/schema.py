@@ -65,8 +65,8 @@ def table_keys() -> frozenset[str]:
 
 @cache
 def tables(code: str) -> dict[str, Table]:
-    """The tables a methodology's projects hold, keyed by name (activities, monitoring ...)."""
-    declared = load("methodologies/" + methodologies.get(code).SCHEMA)
+    """The tables a methodology's projects hold, keyed by name (activities, monitoring ...), then the common ones."""
+    declared = {**load("methodologies/" + methodologies.get(code).SCHEMA), **load("tables.yaml")}
     return {
         name: Table(name, spec["sheet"], spec["file"], spec.get("key"), _prepared(copy.deepcopy(spec["schema"])),
                     spec.get("required", name in ("activities", "monitoring")))

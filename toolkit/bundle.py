@@ -1,0 +1,122 @@
+"""Output folders written whole or not at all, with manifest.json: versions, inputs, factors and outputs with hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable, Mapping
+
+from toolkit import __version__
+from toolkit.calculation import Calculation
+from toolkit.errors import OutputError
+from toolkit.model import Document
+from toolkit.problems import Location, Problem
+
+MANIFEST = "manifest.json"
+FORMATS = ("pdf", "docx", "xlsx")
+
+
+def _renderer(fmt: str) -> Callable:
+    # imported only for the formats asked for: WeasyPrint and python-docx are slow to load
+    if fmt == "pdf":
+        from toolkit.render import pdf
+        return lambda document, path, overrides: pdf.render(document.printed(), path, overrides)
+    if fmt == "docx":
+        from toolkit.render import docx
+        return lambda document, path, overrides: docx.render(document.printed(), path, overrides)
+    from toolkit.render import xlsx
+    return lambda document, path, overrides: xlsx.render(document, path)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def publish(document: Document, calculation: Calculation, outdir: Path, formats: tuple[str, ...],
+            overrides: Path | None = None, force: bool = False) -> list[Path]:
+    """Render `document` in `formats` into `outdir` and record it in the folder's manifest.json.
+
+    Everything is rendered into a staging folder beside `outdir` first; only when every file is
+    complete are they moved in (a new `outdir` is renamed into place whole). Files of an earlier
+    render are replaced only with `force`; other documents' entries in the manifest are kept.
+    """
+    names = {fmt: document.files.get(fmt, f"{document.kind}.{fmt}") for fmt in formats}
+    existing = sorted(name for name in names.values() if (outdir / name).exists())
+    if existing and not force:
+        raise OutputError(f"{outdir}: " + ", ".join(existing),
+                          [Problem("exists", location=Location(str(outdir / name))) for name in existing])
+    try:
+        outdir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.jcredit-", dir=outdir.parent))
+    except OSError as error:
+        raise _not_writable(outdir, error) from error
+    try:
+        for fmt, name in names.items():
+            _renderer(fmt)(document, staging / name, overrides)
+        manifest = _manifest(_read_manifest(outdir), document, calculation, staging, names)
+        (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                                        encoding="utf-8")
+        return _move_into(staging, outdir, [*names.values(), MANIFEST])
+    except OSError as error:
+        raise _not_writable(outdir, error) from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_into(staging: Path, outdir: Path, names: list[str]) -> list[Path]:
+    if not outdir.exists():
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)  # mkdtemp made it private; the folder it becomes should not be
+        os.rename(staging, outdir)  # a new folder appears whole
+    else:
+        for name in names:  # each file replaced whole; the manifest last, once its outputs are in place
+            os.replace(staging / name, outdir / name)
+    return [outdir / name for name in names]
+
+
+def _read_manifest(outdir: Path) -> dict:
+    try:
+        found = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _manifest(previous: Mapping, document: Document, calculation: Calculation, staging: Path,
+              names: Mapping[str, str]) -> dict:
+    loaded = calculation.validation.project if calculation.validation else None
+    inputs = []
+    if loaded is not None:
+        files = [loaded.project_file, *loaded.files, loaded.root / "factors.yaml"]
+        for path in sorted({path for path in files if path.is_file()}):
+            inputs.append({"path": loaded.relative(path), "sha256": sha256(path)})
+    entry = {
+        "title": document.title,
+        "draft": document.draft,
+        "open_items": len(document.open_items),
+        "methodology": calculation.methodology,
+        "rules_version": calculation.rules_version,
+        "inputs": inputs,
+        "factors": [{"name": ref.name, "fiscal_year": ref.fiscal_year, "value": format(ref.value.normalize(), "f"),
+                     "unit": ref.unit, "status": ref.status, "source": ref.source}
+                    for ref in calculation.factors_used],
+        "outputs": [{"path": name, "format": fmt, "sha256": sha256(staging / name)} for fmt, name in names.items()],
+    }
+    documents = dict(previous.get("documents") or {}) if isinstance(previous.get("documents"), dict) else {}
+    documents[document.kind] = entry
+    return {"toolkit": "jcredit-toolkit", "version": __version__, "built": document.built.isoformat(),
+            "documents": documents}
+
+
+def _not_writable(outdir: Path, error: OSError) -> OutputError:
+    return OutputError(str(error), [Problem("not_writable", location=Location(str(outdir)),
+                                            params={"reason": error.strerror or str(error)})])

@@ -1,0 +1,419 @@
+"""The computed blocks a document spec names (`table: results_by_year`): tables and charts from the calculation.
+
+Each builder takes the document's `Context` and returns a block, a list of blocks, or None when the
+block does not apply (no payback table for a household project). Figures stay exact Decimals; the
+Excel formulas given with them reproduce them from the inputs shown in the same workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from toolkit import factors as factor_tables
+from toolkit import methodologies, schema
+from toolkit.calculation import Calculation, exact_sum, truncate
+from toolkit.figures import PeriodResult
+from toolkit.model import STAGES, Chart, Column, Missing, Paragraph, Series, Table
+from toolkit.render.text import date_text
+
+EVIDENCE_ROWS_IN_BODY = 300  # more than this and the body lists evidence per activity; the workbook has every file
+T = "t-CO2"
+
+
+@dataclass
+class Context:
+    """What every block is built from: the project's data, its calculation and the document's stage."""
+
+    data: Mapping
+    calculation: Calculation
+    root: Path
+    stage: str
+    options: Mapping[str, Any] = field(default_factory=dict)  # the spec block's own keys (sheet, body ...)
+
+    @property
+    def module(self):
+        return methodologies.get(self.calculation.methodology)
+
+    @property
+    def program(self) -> bool:
+        return (self.data.get("project") or {}).get("type") == "program"
+
+    def required(self, stage: str = "registration") -> bool:
+        return STAGES.index(stage) <= STAGES.index(self.stage)
+
+    def table(self, table: Table) -> Table:
+        """The table as the spec places it: `sheet:` names its workbook sheet, `body: false` keeps it out of print."""
+        if "sheet" in self.options:
+            table.sheet = self.options["sheet"]
+        if "title" in self.options:
+            table.title = self.options["title"]
+        return table
+
+    def readings(self) -> list[Mapping]:
+        start, end = self.calculation.period
+        rows = self.data.get("monitoring") or []
+        if start is None and end is None:
+            return list(rows)
+        period = self.module_reading_period()
+        return [row for row in rows for span in (period(row),)
+                if span and (start is None or span[1] >= start) and (end is None or span[0] <= end)]
+
+    def module_reading_period(self) -> Callable[[Mapping], tuple[dt.date, dt.date] | None]:
+        def default(row: Mapping):
+            return (row["period_start"], row["period_end"]) if row.get("period_start") and row.get("period_end") else None
+        return getattr(self.module, "reading_period", default)
+
+    def pieces(self, activity_ids: set | None = None) -> list[PeriodResult]:
+        return [piece for result in self.calculation.activities
+                if activity_ids is None or result.activity_id in activity_ids for piece in result.periods]
+
+
+def _tonnes(key: str, label: str) -> Column:
+    return Column(key, label, T, "number", places=3)
+
+
+# -- plan -------------------------------------------------------------------------------------------
+def activities(context: Context) -> Table:
+    """One row per activity with every column of the methodology's activity table, and its crediting period."""
+    table = schema.tables(context.calculation.methodology)["activities"]
+    columns = _columns(table)
+    crediting = {result.activity_id: result.crediting for result in context.calculation.activities}
+    columns += [Column("crediting_start", "認証対象期間の開始日", kind="date"),
+                Column("crediting_end", "認証対象期間の終了日", kind="date")]
+    optional = {key for key, rules in table.schema.items() if rules.get("meta", {}).get("optional")}
+    rows = []
+    for index, activity in enumerate(context.data.get("activities") or []):
+        row: dict[str, Any] = {}
+        for column in columns[:-2]:
+            value = activity.get(column.key)
+            if value is None and column.key not in optional:
+                value = Missing(column.label, f"activities[{index}].{column.key}", "activity_list", "registration")
+            row[column.key] = value
+        period = crediting.get(activity.get("id"))
+        row["crediting_start"], row["crediting_end"] = period if period else (None, None)
+        rows.append(row)
+    used = [c for c in columns if c.key not in optional or any(row.get(c.key) is not None for row in rows)]
+    return context.table(Table("activities", "排出削減活動リスト", used, rows, note=f"{len(rows)} 件"))
+
+
+def _columns(table: schema.Table) -> list[Column]:
+    """A row table's columns with their Japanese labels; a unit written in the label moves to the unit."""
+    columns = []
+    for key, rules in table.schema.items():
+        meta = rules.get("meta", {})
+        label, unit = meta["label"]["ja"], meta.get("unit", "")
+        columns.append(Column(key, label.split("(")[0] if unit else label, unit, _kind(rules)))
+    return columns
+
+
+def _kind(rules: Mapping) -> str:
+    return {"decimal": "number", "integer": "integer", "date": "date", "boolean": "text"}.get(rules.get("type"), "text")
+
+
+def payback(context: Context) -> Table | None:
+    """A.2 (1): payback years with the subsidy deducted, as one row whose formula Excel recomputes."""
+    assessment = context.calculation.additionality
+    if assessment.method != "payback":
+        return None
+    inputs = context.data.get("additionality") or {}
+    columns = [Column("capex", "設備投資額", "円", "integer"), Column("subsidy", "補助金額", "円", "integer"),
+               Column("saving", "年間削減額", "円", "integer"), Column("om", "年間運転維持費", "円", "integer"),
+               Column("payback", "投資回収年数", "年", "number", places=1),
+               Column("threshold", "基準", "年", "number"), Column("judgement", "判定")]
+    names = {"capex": "capex_jpy", "subsidy": "subsidy_jpy", "saving": "annual_saving_jpy", "om": "annual_om_cost_jpy"}
+    row: dict[str, Any] = {}
+    for key, name in names.items():
+        value = inputs.get(name)
+        row[key] = value if value is not None else Missing(
+            next(c.label for c in columns if c.key == key), f"additionality.{name}", "annex.A.2")
+    row["payback"] = assessment.payback.value if assessment.payback else None
+    row["threshold"] = assessment.threshold_years
+    row["judgement"] = {True: "追加性あり", False: "追加性なし"}.get(assessment.additional, "判定できません")
+    formulas = [{"payback": "({capex}-{subsidy})/({saving}-{om})"}] if assessment.payback else [{}]
+    return context.table(Table("payback", "投資回収年数（補助金を控除）", columns, [row], formulas,
+                               note="投資回収年数 = (設備投資額 − 補助金額) / (年間削減額 − 年間運転維持費)"))
+
+
+def typical_ids(context: Context) -> set | None:
+    """The activity the plan's A.3 shows for a program (`program.typical_activity`, else the first); all for standard."""
+    if not context.program:
+        return None
+    wanted = (context.data.get("program") or {}).get("typical_activity")
+    known = [result.activity_id for result in context.calculation.activities]
+    return {wanted if wanted in known else (known[0] if known else None)}
+
+
+def breakdown(context: Context, ids: set | None = None, table_id: str = "breakdown",
+              title: str = "算定の内訳（期間ごと）") -> Table:
+    """Every period piece with the inputs of its formulas and the Excel formulas that recompute it."""
+    pieces = context.pieces(ids)
+    code = context.calculation.methodology
+    symbols: dict[str, None] = {}
+    for piece in pieces:
+        for figure in (piece.baseline, piece.project):
+            symbols.update(dict.fromkeys(figure.inputs))
+    columns = [Column("activity_id", "活動ID"), Column("start", "期間開始", kind="date"),
+               Column("end", "期間終了", kind="date"), Column("fiscal_year", "年度", kind="integer"),
+               *(Column(symbol, symbol, kind="number") for symbol in symbols),
+               _tonnes("baseline", "ベースライン排出量"), _tonnes("project", "プロジェクト排出量"),
+               _tonnes("reduction", "排出削減量")]
+    rows, formulas = [], []
+    for piece in pieces:
+        row: dict[str, Any] = {"activity_id": piece.activity_id, "start": piece.start, "end": piece.end,
+                               "fiscal_year": piece.fiscal_year, **piece.baseline.inputs, **piece.project.inputs,
+                               "baseline": piece.baseline.value, "project": piece.project.value,
+                               "reduction": piece.reduction.value}
+        rows.append(row)
+        formulas.append({"baseline": methodologies.excel_formula(code, piece.baseline),
+                         "project": methodologies.excel_formula(code, piece.project),
+                         "reduction": "{baseline}-{project}"})
+    total = {"activity_id": "合計", "baseline": exact_sum(r["baseline"] for r in rows),
+             "project": exact_sum(r["project"] for r in rows), "reduction": exact_sum(r["reduction"] for r in rows)}
+    sums = {key: f"SUM({{{key}}})" for key in ("baseline", "project", "reduction")}
+    note = "各列の記号は算定式の記号。排出量は t-CO2、端数を含む値です。"
+    return context.table(Table(table_id, title, columns, rows, formulas, total, sums, note=note))
+
+
+def calculation_symbols(context: Context) -> Table:
+    """A.3.1: ER = EM_BL − EM_PJ as 記号 / 定義 / 単位 / 数値, summed from the breakdown on the same workbook."""
+    pieces = context.pieces(typical_ids(context))
+    baseline = exact_sum(piece.baseline.value for piece in pieces)
+    project = exact_sum(piece.project.value for piece in pieces)
+    columns = [Column("symbol", "記号"), Column("definition", "定義", width=3), Column("unit", "単位"),
+               Column("value", "数値", kind="number", places=3)]
+    rows = [{"symbol": "ER", "definition": "排出削減量（式1: ER = EM_BL − EM_PJ）", "unit": T, "value": baseline - project},
+            {"symbol": "EM_BL", "definition": "ベースライン排出量（A.3.5 の合計）", "unit": T, "value": baseline},
+            {"symbol": "EM_PJ", "definition": "プロジェクト排出量（A.3.3 の合計）", "unit": T, "value": project}]
+    formulas = [{"value": "{breakdown.baseline}-{breakdown.project}"}, {"value": "{breakdown.baseline}"},
+                {"value": "{breakdown.project}"}]
+    subject = "代表的な削減活動 " + ", ".join(sorted(map(str, typical_ids(context) or ()))) if context.program else "全活動"
+    return context.table(Table("symbols", "排出削減量の算定（A.3.1）", columns, rows, formulas,
+                               note=f"{subject}、モニタリングデータの全期間。算定式: {context.module.FORMULA['ja']}"))
+
+
+def typical_breakdown(context: Context) -> Table:
+    return breakdown(context, typical_ids(context), title="ベースライン排出量・プロジェクト排出量の内訳（A.3.3, A.3.5）")
+
+
+def incidental(context: Context) -> Table | Paragraph:
+    """A.3.2: the incidental emissions the project lists, with their impact and whether they are counted."""
+    rows = context.data.get("incidental_emissions") or []
+    if not rows:
+        return Paragraph(("付随的な排出活動: ", Missing("付随的な排出活動", "incidental_emissions", "annex.A.3")))
+    table = schema.tables(context.calculation.methodology)["incidental_emissions"]
+    columns = _columns(table)
+    shown = []
+    for index, row in enumerate(rows):
+        line = {}
+        for column in columns:
+            value = row.get(column.key)
+            if column.key == "scenario":
+                value = {"baseline": "ベースライン", "project": "プロジェクト"}.get(value, value)
+            if value is None:
+                value = Missing(column.label, f"incidental_emissions[{index}].{column.key}", "annex.A.3")
+            line[column.key] = value
+        shown.append(line)
+    return context.table(Table("incidental", "付随的な排出活動（A.3.2）", columns, shown))
+
+
+def results_by_year(context: Context) -> Table:
+    """Per fiscal year: baseline, project and reduction (exact); the total once, then truncated once."""
+    years: dict[int, list[PeriodResult]] = defaultdict(list)
+    for piece in context.pieces():
+        years[piece.fiscal_year].append(piece)
+    columns = [Column("fiscal_year", "年度"), _tonnes("baseline", "ベースライン排出量"),
+               _tonnes("project", "プロジェクト排出量"), _tonnes("reduction", "排出削減量"),
+               Column("certified", "認証対象の排出削減量", T, "integer")]
+    rows, formulas = [], []
+    for year in sorted(years):
+        baseline = exact_sum(piece.baseline.value for piece in years[year])
+        project = exact_sum(piece.project.value for piece in years[year])
+        rows.append({"fiscal_year": f"{year}年度", "baseline": baseline, "project": project,
+                     "reduction": exact_sum(piece.reduction.value for piece in years[year])})
+        formulas.append({})
+    calculation = context.calculation
+    total = {"fiscal_year": "合計", "baseline": exact_sum(r["baseline"] for r in rows),
+             "project": exact_sum(r["project"] for r in rows), "reduction": calculation.total_exact,
+             "certified": calculation.total_certified}
+    sums = {"baseline": "SUM({baseline})", "project": "SUM({project})", "reduction": "SUM({reduction})"}
+    if calculation.total_certified == truncate(calculation.total_exact):  # not under per-activity truncation
+        sums["certified"] = "ROUNDDOWN(SUM({reduction}),0)"
+    note = "認証対象の排出削減量は合計を 1 t-CO2 未満切り捨て（1回のみ）。"
+    return context.table(Table("results", "年度別の排出削減量", columns, rows, formulas, total, sums, note=note))
+
+
+def results_by_activity(context: Context) -> Table | None:
+    """A program's activities, each with its crediting period and exact reduction."""
+    if not context.program:
+        return None
+    columns = [Column("activity_id", "活動ID"), Column("crediting", "認証対象期間", width=2),
+               _tonnes("baseline", "ベースライン排出量"), _tonnes("project", "プロジェクト排出量"),
+               _tonnes("reduction", "排出削減量")]
+    rows = []
+    for result in context.calculation.activities:
+        period = f"{date_text(result.crediting[0])}〜{date_text(result.crediting[1])}" if result.crediting else None
+        rows.append({"activity_id": result.activity_id, "crediting": period,
+                     "baseline": exact_sum(p.baseline.value for p in result.periods),
+                     "project": exact_sum(p.project.value for p in result.periods),
+                     "reduction": result.reduction_exact})
+    total = {"activity_id": "合計", **{key: exact_sum(r[key] for r in rows) for key in ("baseline", "project", "reduction")}}
+    sums = {key: f"SUM({{{key}}})" for key in ("baseline", "project", "reduction")}
+    return context.table(Table("by_activity", "削減活動ごとの排出削減量", columns, rows, [{} for _ in rows], total, sums,
+                               note=f"{len(rows)} 活動"))
+
+
+def monthly_rows(context: Context) -> Table:
+    """Every period piece of every activity, with formulas: the monitoring report's workbook annex."""
+    return breakdown(context, None, "monthly", "月ごとの算定（全活動）")
+
+
+# -- monitoring -------------------------------------------------------------------------------------
+def _plan_rows(context: Context) -> dict[str, tuple[int, Mapping]]:
+    return {row.get("symbol"): (index, row) for index, row in enumerate(context.data.get("monitoring_plan") or [])}
+
+
+def parameters(context: Context) -> Table:
+    """B.2 (1) / plan 2.3: each monitored parameter with its method; in the report also its actual value."""
+    module, plan = context.module, _plan_rows(context)
+    reading_schema = schema.tables(module.CODE)["monitoring"].schema
+    with_values = context.options.get("values", True)
+    columns = [Column("symbol", "記号"), Column("item", "項目"), Column("definition", "定義", width=2),
+               Column("unit", "単位"), Column("method_class", "分類"), Column("method", "方法概要", width=2),
+               Column("frequency", "頻度")]
+    if with_values:
+        columns += [Column("value", "実績値", kind="number"), Column("period", "計測対象期間", width=2)]
+    columns.append(Column("remarks", "備考"))
+    readings = context.readings()
+    rows = []
+    for parameter in module.MONITORING:
+        index, planned = plan.get(parameter.symbol, (None, {}))
+        meta = reading_schema.get(parameter.field, {}).get("meta", {})
+        row: dict[str, Any] = {"symbol": parameter.symbol, "item": parameter.label["ja"],
+                               "definition": meta.get("help", {}).get("ja"), "unit": parameter.unit,
+                               "frequency": parameter.frequency["ja"], "remarks": planned.get("remarks")}
+        for key, label in (("method_class", "分類"), ("method", "方法概要")):
+            where = f"monitoring_plan[{index}].{key}" if index is not None else f"monitoring_plan[{parameter.symbol}]"
+            row[key] = planned.get(key) or Missing(f"{parameter.symbol} の{label}", where, "plan.2.3")
+        if with_values:
+            values = [reading.get(parameter.field) for reading in readings]
+            numbers = [value for value in values if isinstance(value, (int, Decimal)) and not isinstance(value, bool)]
+            row["value"] = exact_sum(numbers) if numbers else None
+            spans = [span for reading in readings for span in (context.module_reading_period()(reading),) if span]
+            row["period"] = f"{date_text(min(s[0] for s in spans))}〜{date_text(max(s[1] for s in spans))}" if spans else None
+        rows.append(row)
+    note = "実績値は対象期間の全読取値の合計。" if with_values else ""
+    return context.table(Table("parameters", "モニタリング項目", columns, rows, note=note))
+
+
+def factors_used(context: Context) -> Table:
+    """B.2 (2): every factor row the calculation used, with its fiscal year, source and status."""
+    columns = [Column("table", "係数"), Column("keys", "区分"), Column("fiscal_year", "年度", kind="integer"),
+               Column("value", "値", kind="number"), Column("unit", "単位"), Column("source", "出典", width=3),
+               Column("status", "確認状況")]
+    status = {"verified": "確認済み", "unverified": "未確認", "third-party": "第三者資料"}
+    rows = [{"table": factor_tables.table_label(ref.table), "keys": ", ".join(f"{k}={v}" for k, v in ref.keys),
+             "fiscal_year": ref.fiscal_year, "value": ref.value, "unit": ref.unit,
+             "source": ref.source + ("（factors.yaml で指定）" if ref.overridden else ""),
+             "status": status.get(ref.status, ref.status)} for ref in context.calculation.factors_used]
+    return context.table(Table("factors", "使用した係数", columns, rows,
+                               note="未確認の係数は公式の値で確認のうえ factors.yaml に status: verified で記入してください。"))
+
+
+def evidence(context: Context) -> list:
+    """B.5: each reading's evidence file, whether it exists and its SHA-256; long lists go to the workbook only."""
+    readings = [row for row in context.readings() if row.get("evidence")]
+    period = context.module_reading_period()
+    columns = [Column("activity_id", "活動ID"), Column("period", "対象期間", width=2), Column("file", "ファイル", width=3),
+               Column("sha256", "SHA-256", width=3)]
+    rows = []
+    for reading in readings:
+        span = period(reading)
+        rows.append({"activity_id": reading.get("activity_id"),
+                     "period": f"{date_text(span[0])}〜{date_text(span[1])}" if span else None,
+                     "file": reading["evidence"], "sha256": _sha256(context.root, reading["evidence"])})
+    table = context.table(Table("evidence", "証憑一覧", columns, rows, note=f"{len(rows)} 件"))
+    if len(rows) <= EVIDENCE_ROWS_IN_BODY:
+        return [table]
+    table.sheet = table.sheet or "証憑一覧"
+    table.body = False
+    per_activity: dict[Any, int] = defaultdict(int)
+    for row in rows:
+        per_activity[row["activity_id"]] += 1
+    summary = Table("evidence_count", "活動ごとの証憑の件数", [Column("activity_id", "活動ID"),
+                    Column("count", "件数", kind="integer")],
+                    [{"activity_id": key, "count": count} for key, count in per_activity.items()],
+                    total={"activity_id": "合計", "count": len(rows)},
+                    note=f"全 {len(rows)} 件の一覧（ファイル名と SHA-256）は別紙（XLSX）の「{table.sheet}」シート。")
+    return [summary, table]
+
+
+def _sha256(root: Path, relative: str) -> str | None:
+    path = root / relative
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None  # reported by validation as file_not_found
+
+
+def monthly_chart(context: Context) -> Chart | None:
+    """Monthly activity data (the first numeric monitored parameter) as bars, reductions as a line."""
+    readings = context.readings()
+    numeric = [p for p in context.module.MONITORING
+               if any(isinstance(r.get(p.field), (int, Decimal)) and not isinstance(r.get(p.field), bool) for r in readings)]
+    period = context.module_reading_period()
+    activity: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    reduction: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for piece in context.pieces():
+        reduction[(piece.start.year, piece.start.month)] += piece.reduction.value
+    if numeric:
+        parameter = numeric[0]
+        for reading in readings:
+            span, value = period(reading), reading.get(parameter.field)
+            if span and isinstance(value, (int, Decimal)):
+                activity[(span[0].year, span[0].month)] += value
+        bars_label, bars_unit = parameter.label["ja"], parameter.unit
+    else:
+        for piece in context.pieces():
+            activity[(piece.start.year, piece.start.month)] += piece.baseline.value
+        bars_label, bars_unit = "ベースライン排出量", T
+    months = _months(sorted({*activity, *reduction}))
+    if not months:
+        return None
+    return Chart("monthly", f"月別の{bars_label}と排出削減量", tuple(f"{y}-{m:02d}" for y, m in months),
+                 Series(bars_label, bars_unit, tuple(activity.get(month, Decimal(0)) for month in months)),
+                 Series("排出削減量", T, tuple(reduction.get(month, Decimal(0)) for month in months)),
+                 sheet=context.options.get("sheet"))
+
+
+def _months(present: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Every month from the first to the last present, so gaps show as empty months."""
+    if not present:
+        return []
+    (year, month), last = present[0], present[-1]
+    months = []
+    while (year, month) <= last:
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+BUILDERS: dict[str, Callable[[Context], Any]] = {
+    "activities": activities,
+    "payback": payback,
+    "calculation_symbols": calculation_symbols,
+    "typical_breakdown": typical_breakdown,
+    "incidental_emissions": incidental,
+    "results_by_year": results_by_year,
+    "results_by_activity": results_by_activity,
+    "monthly_rows": monthly_rows,
+    "parameters": parameters,
+    "factors_used": factors_used,
+    "evidence": evidence,
+    "monthly_chart": monthly_chart,
+}

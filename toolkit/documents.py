@@ -1,0 +1,288 @@
+"""Document specs (templates/documents/*.yaml) and the document model built from them and a project.
+
+A spec lists a document's sections with their numbers and titles; each section holds blocks:
+`fields` (labelled data paths, each with the stage from which it is required), `text` (a short
+Jinja snippet whose values come from `value(path)`), `table` and `chart` (computed blocks, see
+computed.py). The PDF, DOCX and XLSX renderers and the checklist all walk the same spec.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from toolkit import computed, schema
+from toolkit.calculation import Calculation
+from toolkit.errors import OutputError, ToolkitError
+from toolkit.model import STAGES, Block, Chart, Document, FieldRow, Fields, Inline, Missing, Paragraph, Section, Table
+from toolkit.problems import Location, Problem
+from toolkit.render import template
+from toolkit.render.text import clean, value_text
+
+KINDS = ("plan", "monitoring", "activity-list")
+_TOKEN = "\x00"
+
+
+class TemplateError(OutputError):
+    """Raised when a document spec or template (packaged or a project's override) cannot be used."""
+
+
+class NotReady(ToolkitError):
+    """Raised by `--final` while required fields are still empty."""
+
+
+def spec_name(kind: str, project_type: str | None) -> str:
+    """The spec file of a document: the plan has one per project type."""
+    if kind == "plan":
+        return f"documents/plan_{'program' if project_type == 'program' else 'standard'}.yaml"
+    return f"documents/{kind.replace('-', '_')}.yaml"
+
+
+class _Lined(str):
+    """A YAML string that remembers its line, so a broken snippet is reported at its line in the spec."""
+
+    line = 0
+
+
+class _SpecLoader(yaml.SafeLoader):
+    def construct_lined(self, node):
+        text = _Lined(self.construct_scalar(node))
+        # a block scalar (|) starts on the line after its indicator
+        text.line = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
+        return text
+
+
+_SpecLoader.add_constructor("tag:yaml.org,2002:str", _SpecLoader.construct_lined)
+
+
+def load_spec(name: str, overrides: Path | None = None) -> tuple[dict, Path]:
+    """A spec and the file it came from (the project's override or the packaged one)."""
+    path = template(name, overrides)
+    try:
+        spec = yaml.load(path.read_text(encoding="utf-8"), Loader=_SpecLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise _template_error(path, mark.line + 1 if mark else None, str(getattr(error, "problem", error))) from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise _template_error(path, None, str(error)) from error
+    problems = [text for text in _spec_problems(spec)]
+    if problems:
+        raise _template_error(path, None, "; ".join(problems))
+    return spec, path
+
+
+def _spec_problems(spec: Any) -> list[str]:
+    if not isinstance(spec, dict) or not isinstance(spec.get("sections"), list):
+        return ["expected a mapping with a list of sections"]
+    found = []
+    for index, section in enumerate(spec["sections"]):
+        if not isinstance(section, dict) or not section.get("id") or not section.get("title"):
+            found.append(f"sections[{index}]: expected id and title")
+            continue
+        for block in section.get("blocks") or []:
+            kinds = [key for key in ("fields", "text", "table", "chart") if isinstance(block, dict) and key in block]
+            if len(kinds) != 1:
+                found.append(f"sections[{index}] ({section['id']}): each block needs one of fields, text, table, chart")
+            elif kinds[0] in ("table", "chart") and block[kinds[0]] not in computed.BUILDERS:
+                found.append(f"{section['id']}: unknown {kinds[0]} {block[kinds[0]]!r} "
+                             f"(known: {', '.join(sorted(computed.BUILDERS))})")
+    return found
+
+
+def _template_error(path: Path, line: int | None, reason: str) -> TemplateError:
+    where = Location(str(path), line)
+    return TemplateError(f"{where}: {reason}", [Problem("template_broken", "", where, {"reason": reason})])
+
+
+def required_fields(spec: Mapping, stage: str) -> list[tuple[str, str]]:
+    """(section id, data path) of every field the spec requires at `stage`: what the checklist checks."""
+    wanted = []
+    for section in spec["sections"]:
+        for block in section.get("blocks") or []:
+            for entry in block.get("fields") or []:
+                required = entry.get("required")
+                if required in STAGES and STAGES.index(required) <= STAGES.index(stage):
+                    wanted.append((section["id"], entry["path"]))
+    return wanted
+
+
+def build_time() -> dt.datetime:
+    """The build time documents carry: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def build(kind: str, calculation: Calculation, root: Path, overrides: Path | None = None,
+          built: dt.datetime | None = None, final: bool = False) -> Document:
+    """The document `kind` of a calculated project; `final` refuses while required fields are empty."""
+    data = calculation.validation.project.data if calculation.validation else {}
+    project_type = (data.get("project") or {}).get("type")
+    spec, path = load_spec(spec_name(kind, project_type), overrides)
+    document = _Builder(spec, path, data, calculation, root, built or build_time()).document(kind)
+    document.draft = not final
+    if final and document.open_items:
+        sources = calculation.validation.project.sources if calculation.validation else None
+        raise NotReady(f"{len(document.open_items)} required fields are empty", [
+            Problem("document_missing", item.path, sources.locate(item.path) if sources else None,
+                    {"document": document.title}, {"ja": item.label, "en": item.label}, item.section)
+            for item in document.open_items])
+    return document
+
+
+class _Builder:
+    def __init__(self, spec: Mapping, path: Path, data: Mapping, calculation: Calculation, root: Path,
+                 built: dt.datetime):
+        self.spec, self.path, self.data, self.calculation, self.root = spec, path, data, calculation, root
+        self.built = built
+        self.stage = spec.get("stage", "registration")
+        self.schema = schema.project_schema((data.get("project") or {}).get("type"))
+        self.snippets = _snippet_environment()
+
+    def document(self, kind: str) -> Document:
+        sections = []
+        for entry in self.spec["sections"]:
+            blocks: list[Block] = []
+            for block in entry.get("blocks") or []:
+                blocks += self.block(block, entry)
+            sections.append(Section(entry["id"], str(entry.get("number", "")), entry["title"], blocks,
+                                    int(entry.get("level", 1))))
+        date = self.lookup(self.spec.get("date", "")) if self.spec.get("date") else None
+        document = Document(
+            kind=kind, title=self.spec["title"], project_name=clean(str(self.lookup("project.name") or "")),
+            date=date if isinstance(date, dt.date) else self.built.date(), stage=self.stage, sections=sections,
+            landscape=bool(self.spec.get("landscape")), files=dict(self.spec.get("files") or {}),
+            workbook_title=self.spec.get("workbook_title", ""), built=self.built)
+        document.open_items = _open_items(document)
+        return document
+
+    def block(self, block: Mapping, section: Mapping) -> list[Block]:
+        if "fields" in block:
+            return [Fields(tuple(self.field(entry, section["id"]) for entry in block["fields"]))]
+        if "text" in block:
+            return [Paragraph(self.text(block["text"], section["id"], block.get("required", self.stage)))]
+        name = block.get("table") or block.get("chart")
+        options = {key: value for key, value in block.items() if key not in ("table", "chart")}
+        context = computed.Context(self.data, self.calculation, self.root, self.stage, options)
+        made = computed.BUILDERS[name](context)
+        if made is None:
+            return []
+        made = made if isinstance(made, list) else [made]
+        for table in made:
+            if isinstance(table, Table) and options.get("body") is False:
+                table.body = False
+        return made
+
+    def lookup(self, path: str) -> Any:
+        value: Any = self.data
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        return self.derived.get(path) if value in (None, "") else value
+
+    @cached_property
+    def derived(self) -> dict[str, Any]:
+        """Values a document shows when the input leaves them empty: what the calculation used."""
+        pieces = [piece for result in self.calculation.activities for piece in result.periods]
+        crediting = [result.crediting for result in self.calculation.activities if result.crediting]
+        window = self.calculation.period
+        return {
+            "monitoring_report.period_start": window[0] or min((p.start for p in pieces), default=None),
+            "monitoring_report.period_end": window[1] or max((p.end for p in pieces), default=None),
+            "project.crediting_period.start": min((c[0] for c in crediting), default=None),
+            "project.crediting_period.end": max((c[1] for c in crediting), default=None),
+        }
+
+    def label(self, path: str) -> str:
+        meta = schema.meta(self.schema, path)
+        return meta.get("label", {}).get("ja", path)
+
+    def field(self, entry: Mapping, section: str) -> FieldRow:
+        path = entry["path"]
+        label = entry.get("label") or self.label(path)
+        value = self.lookup(path)
+        if value in (None, ""):
+            required = entry.get("required")
+            needed = required in STAGES and STAGES.index(required) <= STAGES.index(self.stage)
+            shown: Inline = Missing(label, path, section, required) if needed else value_text(None)
+        else:
+            shown = value_text((entry.get("choices") or {}).get(value, value))
+        return FieldRow(label, (shown,), path)
+
+    def text(self, snippet: str, section: str, stage: str) -> tuple[Inline, ...]:
+        """A narrative block: the snippet's own words, with every value it asks for as a separate part."""
+        parts: list[Inline] = []
+
+        def token(part: Inline) -> str:
+            parts.append(part)
+            return f"{_TOKEN}{len(parts) - 1}{_TOKEN}"
+
+        def value(path: str, label: str | None = None) -> str:
+            found = self.lookup(path)
+            if found in (None, ""):
+                return token(Missing(label or self.label(path), path, section, stage))
+            return token(value_text(found))
+
+        facts = {key: token(value_text(fact)) for key, fact in self.facts().items()}
+        try:
+            rendered = self.snippets.from_string(snippet).render(value=value, facts=facts)
+        except Exception as error:  # a broken snippet in a spec: name the file and the line
+            line = getattr(snippet, "line", 0) + (getattr(error, "lineno", None) or 1) - 1
+            raise _template_error(self.path, line or None, f"{type(error).__name__}: {error}") from error
+        pieces = rendered.strip().split(_TOKEN)
+        return tuple(parts[int(piece)] if odd else piece for odd, piece in
+                     ((index % 2 == 1, piece) for index, piece in enumerate(pieces)) if odd or piece)
+
+    def facts(self) -> dict[str, Any]:
+        """Computed values a snippet may quote (facts.activity_count ...)."""
+        calculation = self.calculation
+        from toolkit import methodologies
+
+        module = methodologies.get(calculation.methodology)
+        years = sorted(calculation.by_fiscal_year)
+        return {
+            "activity_count": len(calculation.activities),
+            "methodology_name": module.NAME["ja"],
+            "total_certified": calculation.total_certified,
+            "fiscal_years": "、".join(f"{year}年度" for year in years) if years else None,
+            "rules_version": calculation.rules_version,
+        }
+
+
+def _snippet_environment():
+    """Snippets come from specs, never from user data; values enter them only as opaque tokens."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+def _open_items(document: Document) -> list[Missing]:
+    """Every marker in the document, in reading order, each once."""
+    found: dict[str, Missing] = {}
+
+    def take(value: Any) -> None:
+        if isinstance(value, Missing):
+            found.setdefault(value.path, value)
+
+    for section in document.sections:
+        for block in section.blocks:
+            if isinstance(block, Fields):
+                for row in block.rows:
+                    for part in row.value:
+                        take(part)
+            elif isinstance(block, Paragraph):
+                for part in block.parts:
+                    take(part)
+            elif isinstance(block, Table):
+                for row in block.rows:
+                    for value in row.values():
+                        take(value)
+            elif isinstance(block, Chart):
+                pass
+    return list(found.values())
