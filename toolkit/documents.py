@@ -18,7 +18,7 @@ import yaml
 
 from toolkit import computed, schema
 from toolkit.calculation import Calculation
-from toolkit.errors import OutputError, ToolkitError
+from toolkit.errors import TemplateError, ToolkitError
 from toolkit.model import STAGES, Block, Chart, Document, FieldRow, Fields, Inline, Missing, Paragraph, Section, Table
 from toolkit.problems import Location, Problem
 from toolkit.render import template
@@ -26,10 +26,6 @@ from toolkit.render.text import clean, value_text
 
 KINDS = ("plan", "monitoring", "activity-list")
 _TOKEN = "\x00"
-
-
-class TemplateError(OutputError):
-    """Raised when a document spec or template (packaged or a project's override) cannot be used."""
 
 
 class NotReady(ToolkitError):

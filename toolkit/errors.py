@@ -33,6 +33,10 @@ class OutputError(ToolkitError):
     """Raised when an output would overwrite user files or cannot be written."""
 
 
+class TemplateError(OutputError):
+    """Raised when a document spec or template (packaged or a project's override) cannot be used."""
+
+
 class UsageError(ToolkitError):
     """Raised when the command line asks for something impossible (exit code 2)."""
 

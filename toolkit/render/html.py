@@ -1,0 +1,80 @@
+"""The document model as HTML for the PDF: one strict Jinja environment, project overrides first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib.resources import files
+from pathlib import Path
+
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
+                    TemplateNotFound, TemplateSyntaxError)
+from markupsafe import Markup
+
+from toolkit.errors import TemplateError as TemplateUnusable
+from toolkit.model import Chart, Document, Fields, Missing, Paragraph, Table
+from toolkit.render.text import date_text, value_text
+
+PACKAGED = Path(str(files("toolkit.templates")))
+DOCUMENT = "html/document.html"
+
+
+def chart_svg(chart: Chart) -> Markup:
+    """The chart as an inline <svg> element; empty until render/chart.py is there."""
+    try:
+        from toolkit.render.chart import svg
+    except ImportError:
+        return Markup("")
+    return Markup(svg(chart))  # chart.svg escapes every label itself
+
+
+def created(built: dt.datetime) -> str:
+    """The build time as a W3C date for <meta name="dcterms.created">: WeasyPrint puts it in the PDF."""
+    if built.tzinfo is None:
+        built = built.replace(tzinfo=dt.UTC)
+    return built.replace(microsecond=0).isoformat()
+
+
+FILTERS = {"text": value_text, "date": date_text, "svg": chart_svg, "created": created}
+TESTS = {
+    "fields": lambda block: isinstance(block, Fields),
+    "paragraph": lambda block: isinstance(block, Paragraph),
+    "table": lambda block: isinstance(block, Table),
+    "chart": lambda block: isinstance(block, Chart),
+    "missing": lambda value: isinstance(value, Missing),
+}
+
+
+def environment(overrides: Path | None = None) -> Environment:
+    """Templates from `overrides` (a project's templates/ folder) first, then the packaged ones;
+    "default:html/document.html" always names the packaged file, so an override can extend it."""
+    folders = [overrides, PACKAGED] if overrides is not None else [PACKAGED]
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(folders),
+                             PrefixLoader({"default": FileSystemLoader(PACKAGED)}, delimiter=":")]),
+        undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True, auto_reload=False)
+    env.filters.update(FILTERS)
+    env.tests.update(TESTS)
+    return env
+
+
+def render(document: Document, overrides: Path | None = None) -> str:
+    """The document as one self-contained HTML page (styles inline), ready for WeasyPrint."""
+    try:
+        template = environment(overrides).get_template(DOCUMENT)
+        return template.render(document=document, sections={section.id: section for section in document.sections})
+    except TemplateError as error:
+        found = f"not found (見つかりません): {error.message}" if isinstance(error, TemplateNotFound) else error.message
+        raise TemplateUnusable(f"{where(error)}: template error (テンプレートの誤り): {found}") from error
+
+
+def where(error: TemplateError) -> str:
+    """The template file and line an error points at: from a syntax error itself, else from the traceback."""
+    if isinstance(error, TemplateSyntaxError):
+        return f"{error.filename or error.name}:{error.lineno}"
+    frame, found = error.__traceback__, ""
+    while frame is not None:  # Jinja rewrites frames to the template's file and line; keep the innermost
+        name = frame.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".css")):
+            found = f"{name}:{frame.tb_lineno}"
+        frame = frame.tb_next
+    return found or DOCUMENT
