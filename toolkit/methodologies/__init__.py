@@ -47,6 +47,7 @@ class Methodology(Protocol):
     FOREST: bool  # forest projects take the forest crediting period and skip the 2-year rule
     ADDITIVE: tuple[str, ...]  # reading fields shared out by days when a reading is split at 31 March
     FORMULA: Mapping[str, str]  # the calculation in words, ja and en
+    EXCEL: Mapping[str, str]  # formula prefix -> Excel template over {input symbol}: the annex's live formulas
 
     def calculate(self, activity: Mapping, reading: Mapping, piece: Piece,
                   crediting: tuple[dt.date, dt.date], factors: Factors) -> tuple[Figure, Figure]:
@@ -88,3 +89,13 @@ def closest(code: str) -> str | None:
     upper = str(code).strip().upper().replace("_", "-").replace("ー", "-").replace("－", "-")
     matches = difflib.get_close_matches(upper, codes(), n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def excel_formula(code: str, figure: Figure) -> str:
+    """The Excel template that reproduces `figure` from its inputs: the methodology's EXCEL entry for the
+    longest prefix of its formula. `{symbol}` stands for an input; KeyError names a formula no entry covers."""
+    templates = get(code).EXCEL
+    prefixes = [prefix for prefix in templates if figure.formula.startswith(prefix)]
+    if not prefixes:
+        raise KeyError(f"{code}: no Excel formula for {figure.formula!r}")
+    return templates[max(prefixes, key=len)]

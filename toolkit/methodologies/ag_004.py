@@ -39,6 +39,14 @@ FORMULA = {
           "emission factor (t-CO2/GJ); biochar made at 350 ℃ or less and fields not on mineral soil are not eligible",
 }
 
+# Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula).
+# E_transport stands as a value: its fuel inputs (F, HV, CEF) are there only when the batch records fuel.
+EXCEL: Mapping[str, str] = {
+    "AG-004 EM_BL": "0",
+    "AG-004 EM_PJ = E_transport（対象外": "{E_transport}",
+    "AG-004 EM_PJ = E_transport − M_p": "{E_transport}-{M_p}*{Fc_p}*{Fperm_p}*44/12",
+}
+
 MONITORING = (
     Parameter("M_p", "biochar_dry_t", {"ja": "バイオ炭の施用量（乾燥重量）", "en": "biochar applied (dry mass)"}, "t",
               {"ja": "施用ごと", "en": "each application"}, ("field_log", "delivery_note")),

@@ -33,6 +33,13 @@ FORMULA = {
           "longer than the past mean and ending before heading",
 }
 
+# Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula)
+EXCEL: Mapping[str, str] = {
+    "AG-005 BL": "{A}*MIN(MAX({S},{M}),{N}+({S}-{N})*{straw_rate}+({M}-{N})*{compost_rate})*16/12*{GWP_CH4}/1000",
+    "AG-005 PJ = BL": "{BL}",
+    "AG-005 PJ = 0.7": "{ratio}*{BL}",
+}
+
 MONITORING = (
     Parameter("D_start", "drainage_start", {"ja": "中干し開始日", "en": "drainage start"}, "date",
               {"ja": "作付けごと", "en": "each season"}, ("photo_start", "farm_diary")),

@@ -25,6 +25,12 @@ FORMULA = {
           "(factor of the fiscal year of the reduction); EM_PJ = 0",
 }
 
+# Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula)
+EXCEL: Mapping[str, str] = {
+    "EN-R-002 EM_BL": "{EL_PJ,self}*{CEF_elec}",
+    "EN-R-002 EM_PJ": "0",
+}
+
 MONITORING = (
     Parameter("EL_gen", "generation_kwh", {"ja": "発電量", "en": "generation"}, "kWh",
               {"ja": "毎月（検針ごと）", "en": "monthly (each meter reading)"},

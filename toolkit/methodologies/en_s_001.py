@@ -33,6 +33,12 @@ FORMULA = {
           "EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel (CEF in t-CO2/GJ, the fuel's carbon factor tC/GJ × 44/12)",
 }
 
+# Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula)
+EXCEL: Mapping[str, str] = {
+    "EN-S-001 EM_BL": "{F_PJ}*{HV_PJ}*{ε_PJ}/{ε_BL}*{CEF_BL,fuel}",
+    "EN-S-001 EM_PJ": "{F_PJ}*{HV_PJ}*{CEF_PJ,fuel}",
+}
+
 MONITORING = (
     Parameter("F_PJ", "fuel_amount", {"ja": "導入ボイラーの燃料使用量", "en": "fuel used by the new boiler"},
               "kL / t / 千m3", {"ja": "毎月（燃料の請求書・検針票）", "en": "monthly (fuel invoice or meter slip)"},

@@ -34,6 +34,12 @@ FORMULA = {
           "tC/GJ × 44/12); EM_PJ = EL_HP (kWh) × CEF_elec (factor of the fiscal year of the reduction)",
 }
 
+# Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula)
+EXCEL: Mapping[str, str] = {
+    "EN-S-002 EM_BL": "{Q_heat}/{ε_BL}*{CEF_BL,fuel}",
+    "EN-S-002 EM_PJ": "{EL_HP}*{CEF_elec}",
+}
+
 MONITORING = (
     Parameter("Q_heat", "heat_gj", {"ja": "ヒートポンプの供給熱量", "en": "heat supplied by the heat pump"}, "GJ",
               {"ja": "毎月（熱量計の記録）", "en": "monthly (heat meter record)"}, ("heat_meter_log",)),

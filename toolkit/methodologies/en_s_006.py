@@ -35,6 +35,14 @@ FORMULA = {
           "EL_PJ = metered, EL_BL = EL_PJ × ΣP_BL·N_BL / ΣP_PJ·N_PJ (hours assumed unchanged)",
 }
 
+# Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula)
+EXCEL: Mapping[str, str] = {
+    "EN-S-006 EM_BL = EL_PJ": "{EL_PJ}*({P_BL}*{N_BL})/({P_PJ}*{N_PJ})*{CEF_elec}",
+    "EN-S-006 EM_BL = P_BL": "{P_BL}*{N_BL}*{T_PJ}/1000*{CEF_elec}",
+    "EN-S-006 EM_PJ = EL_PJ": "{EL_PJ}*{CEF_elec}",
+    "EN-S-006 EM_PJ = P_PJ": "{P_PJ}*{N_PJ}*{T_PJ}/1000*{CEF_elec}",
+}
+
 MONITORING = (
     Parameter("T_PJ", "operating_hours", {"ja": "点灯時間", "en": "operating hours"}, "h",
               {"ja": "毎月（点灯記録・タイマーログ）", "en": "monthly (lighting log, timer log)"},

@@ -38,6 +38,13 @@ FORMULA = {
           "× 0.5 × 44/12; E_PJ = work fuel (L) / 1000 × heating value (GJ/kL) × emission factor (t-CO2/GJ)",
 }
 
+# Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula).
+# E_PJ stands as a value: its fuel inputs (F, HV, CEF) are there only when the reading records fuel.
+EXCEL: Mapping[str, str] = {
+    "FO-001 EM_BL": "0",
+    "FO-001 EM_PJ": "{E_PJ}-{A}*{G}*{days}/{days_FY}*{BEF}*(1+{R})*{D}*{CF}*44/12",
+}
+
 MONITORING = (
     Parameter("A", "area_ha", {"ja": "林小班の面積", "en": "stand area"}, "ha",
               {"ja": "森林簿の更新ごと", "en": "at each forest-register update"}, ("forest_register",)),

@@ -1,0 +1,379 @@
+"""XLSX 別紙 (annex): the document's sheet-bound tables and charts, with live formulas a verifier can audit.
+
+Only blocks that name a sheet are written, in document order; tables sharing a sheet are stacked.
+The toolkit's own formulas are the only formulas: every user string is written as a string cell, so
+text such as `=HYPERLINK(…)` stays text. Same document, same bytes: the file dates come from
+`document.built` and the zip is rewritten by `deterministic_zip`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from toolkit.model import Chart, Column, Document, Missing, Series, Table, Value
+from toolkit.render import deterministic_zip
+from toolkit.render.text import clean, number_text
+
+PLACEHOLDER = re.compile(r"\{([^{}]+)\}")  # {key} or {table.key}; keys never hold "." or braces
+SHEET_FORBIDDEN = str.maketrans({"[": "［", "]": "］", ":": "：", "*": "＊", "?": "？", "/": "／", "\\": "＼"})
+SHEET_MAX = 31
+DATE_FORMAT = "yyyy/mm/dd"
+CONTENT_TYPES = "[Content_Types].xml"
+CATEGORY_LABEL = "年月"  # the charts are monthly (model.Chart)
+WIDTH_MIN, WIDTH_MAX, NUMBER_WIDTH_MAX = 8, 60, 16
+LANDSCAPE_FROM = 90  # total column width (characters) above which A4 portrait prints too small
+HEADER_LIMIT = 100  # characters of the project name in the page header (Excel allows 255 in all)
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=12)
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+MISSING_FILL = PatternFill("solid", fgColor="FFFF00")
+THIN = Side(style="thin")
+HEADER_BORDER = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+TOTAL_BORDER = Border(top=THIN)
+HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+Block = Table | Chart
+
+
+@dataclass
+class Placed:
+    """Where one block lands: its sheet, its rows and (tables) the letter of each column."""
+
+    block: Block
+    sheet: str
+    title_row: int
+    header_row: int
+    first: int  # the first data row
+    last: int  # the last data row; first - 1 when there are none
+    total_row: int | None = None
+    note_row: int | None = None
+    letters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def end(self) -> int:
+        return self.note_row or self.total_row or max(self.last, self.header_row)
+
+
+def render(document: Document, path: Path) -> None:
+    """Write the document's sheet-bound tables and charts to `path` as a reproducible XLSX workbook."""
+    path = Path(path)
+    sheets = layout(document)
+    tables = table_index(sheets)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, placed in sheets.items():
+        write_sheet(workbook.create_sheet(title), placed, tables, document)
+    if not workbook.worksheets:  # a workbook needs a sheet: the title alone says there is nothing to audit
+        sheet = workbook.create_sheet("別紙")
+        text_cell(sheet.cell(1, 1), document.workbook_title or document.title).font = TITLE
+    built = document.built.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    workbook.properties.title = document.workbook_title or document.title
+    workbook.properties.creator = "jcredit-toolkit"
+    workbook.properties.created = built
+    workbook.properties.modified = built
+    save(workbook, path)
+    deterministic_zip(path, document.built)
+
+
+def save(workbook: Workbook, path: Path) -> None:
+    """Save with [Content_Types].xml first, as readers expect, and without reading the clock.
+
+    openpyxl writes the content types last, and Workbook.save() stamps `modified` with the time.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as target:
+        names = source.namelist()
+        for name in sorted(names, key=lambda name: name != CONTENT_TYPES):  # stable: the rest keep their order
+            target.writestr(source.getinfo(name), source.read(name))
+
+
+def layout(document: Document) -> dict[str, list[Placed]]:
+    """Every sheet-bound block placed on its sheet, stacked in document order with a blank row between."""
+    sheets: dict[str, list[Placed]] = {}
+    titles: dict[str, str] = {}  # the block's sheet name -> a valid, unique sheet title
+    for block in (block for section in document.sections for block in section.blocks):
+        if not isinstance(block, (Table, Chart)) or block.sheet is None:
+            continue
+        if block.sheet not in titles:
+            titles[block.sheet] = sheet_title(block.sheet, {title.casefold() for title in titles.values()})
+        placed = sheets.setdefault(titles[block.sheet], [])
+        top = placed[-1].end + 2 if placed else 1
+        if isinstance(block, Table):
+            rows = len(block.rows)
+            spot = Placed(block, titles[block.sheet], top, top + 1, top + 2, top + 1 + rows,
+                          letters={column.key: get_column_letter(index)
+                                   for index, column in enumerate(block.columns, 1)})
+            if block.total is not None or block.total_formulas:
+                spot.total_row = spot.last + 1
+            if block.note:
+                spot.note_row = (spot.total_row or spot.last) + 1
+        else:
+            if any(len(series.values) != len(block.categories) for series in (block.bars, block.line) if series):
+                raise ValueError(f"chart {block.id!r}: a series and the categories differ in length")
+            spot = Placed(block, titles[block.sheet], top, top + 1, top + 2, top + 1 + len(block.categories))
+        placed.append(spot)
+    return sheets
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A valid sheet title for `name`: no []:*?/\\ (their full-width forms instead), 31 characters, unique."""
+    title = clean(name).translate(SHEET_FORBIDDEN).strip("'")[:SHEET_MAX] or "別紙"
+    base, number = title, 2
+    while title.casefold() in taken:
+        suffix = f"({number})"
+        title, number = base[:SHEET_MAX - len(suffix)] + suffix, number + 1
+    return title
+
+
+def table_index(sheets: dict[str, list[Placed]]) -> dict[str, Placed | None]:
+    """Placed tables by id; None marks an id used twice, which no formula may then reference."""
+    index: dict[str, Placed | None] = {}
+    for placed in (placed for on_sheet in sheets.values() for placed in on_sheet):
+        if isinstance(placed.block, Table):
+            index[placed.block.id] = None if placed.block.id in index else placed
+    return index
+
+
+def write_sheet(sheet: Worksheet, placed: list[Placed], tables: dict[str, Placed | None], document: Document) -> None:
+    widths: dict[int, int] = {}
+    for spot in placed:
+        if isinstance(spot.block, Table):
+            write_table(sheet, spot, tables, widths)
+        else:
+            write_chart(sheet, spot, widths)
+    for index, width in widths.items():
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, WIDTH_MIN), WIDTH_MAX)
+    first_table = next((spot for spot in placed if isinstance(spot.block, Table)), None)
+    if first_table is not None:
+        sheet.freeze_panes = f"A{first_table.header_row + 1}"
+        sheet.print_title_rows = f"{first_table.header_row}:{first_table.header_row}"
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = "landscape" if sum(widths.values()) > LANDSCAPE_FROM else "portrait"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    setup.fitToWidth, setup.fitToHeight = 1, 0  # one page wide, as many pages tall as needed
+    sheet.oddHeader.center.text = header_text(document.project_name)
+    sheet.oddFooter.center.text = "&P / &N"
+
+
+def write_table(sheet: Worksheet, spot: Placed, tables: dict[str, Placed | None], widths: dict[int, int]) -> None:
+    table: Table = spot.block  # type: ignore[assignment]
+    columns = {column.key: (index, column) for index, column in enumerate(table.columns, 1)}
+    text_cell(sheet.cell(spot.title_row, 1), table.title).font = TITLE
+    for index, column in enumerate(table.columns, 1):
+        cell = text_cell(sheet.cell(spot.header_row, index), header(column))
+        cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEADER_FILL, HEADER_BORDER, HEADER_ALIGN
+        widen(widths, index, max(text_width(line) for line in header(column).split("\n")))
+    if any(column.unit for column in table.columns):
+        sheet.row_dimensions[spot.header_row].height = 30  # label and unit on two lines
+    formats = [number_format(column) for column in table.columns]
+    for offset, row in enumerate(table.rows):
+        number = spot.first + offset
+        templates = table.formulas[offset] if offset < len(table.formulas) else {}
+        if templates:
+            check_keys(table, templates, "row formula")
+        for index, column in enumerate(table.columns, 1):
+            value = row.get(column.key)
+            cell = sheet.cell(number, index)
+            if column.key in templates:
+                cell.value = resolve(templates[column.key], spot, number, tables)
+                cell.number_format = formats[index - 1]
+            else:
+                put(cell, value, formats[index - 1])
+            widen(widths, index, value_width(value, column))
+    if spot.total_row is not None:
+        total = table.total or {}
+        check_keys(table, table.total_formulas, "total formula")
+        for key, (index, column) in columns.items():
+            cell = sheet.cell(spot.total_row, index)
+            if key in table.total_formulas and table.rows:  # no rows, no range: the value stands alone
+                cell.value = resolve(table.total_formulas[key], spot, None, tables)
+                cell.number_format = formats[index - 1]
+            else:
+                put(cell, total.get(key), formats[index - 1])
+            cell.font, cell.border = BOLD, TOTAL_BORDER
+            widen(widths, index, value_width(total.get(key), column))
+    if spot.note_row is not None:
+        text_cell(sheet.cell(spot.note_row, 1), table.note)
+
+
+def write_chart(sheet: Worksheet, spot: Placed, widths: dict[int, int]) -> None:
+    chart: Chart = spot.block  # type: ignore[assignment]
+    series = [chart.bars] + ([chart.line] if chart.line else [])
+    text_cell(sheet.cell(spot.title_row, 1), chart.title).font = TITLE
+    heads = [CATEGORY_LABEL] + [series_title(one) for one in series]
+    for index, head in enumerate(heads, 1):
+        cell = text_cell(sheet.cell(spot.header_row, index), head)
+        cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEADER_FILL, HEADER_BORDER, HEADER_ALIGN
+        widen(widths, index, text_width(head))
+    for offset, category in enumerate(chart.categories):
+        text_cell(sheet.cell(spot.first + offset, 1), category)
+        widen(widths, 1, text_width(category))
+        for index, one in enumerate(series, 2):
+            put(sheet.cell(spot.first + offset, index), one.values[offset], "General")
+            widen(widths, index, value_width(one.values[offset], None))
+    if not chart.categories:
+        return  # nothing to draw
+    # the categories are text: a string reference, not the number reference set_categories() writes
+    categories = StrRef(f"{quote(sheet.title)}!$A${spot.first}:$A${spot.last}")
+    bars = BarChart()
+    bars.type, bars.title = "col", chart.title
+    bars.add_data(Reference(sheet, min_col=2, min_row=spot.header_row, max_row=spot.last), titles_from_data=True)
+    bars.series[0].cat = AxDataSource(strRef=categories)
+    bars.x_axis.title, bars.y_axis.title = CATEGORY_LABEL, series_title(chart.bars)
+    bars.x_axis.delete = bars.y_axis.delete = False  # openpyxl 3.1 leaves axes hidden otherwise
+    if chart.line is not None:
+        line = LineChart()
+        line.add_data(Reference(sheet, min_col=3, min_row=spot.header_row, max_row=spot.last), titles_from_data=True)
+        line.series[0].cat = AxDataSource(strRef=categories)
+        line.y_axis.axId = 200  # a second value axis, on the right (openpyxl docs: "Adding a second axis")
+        line.y_axis.title = series_title(chart.line)
+        line.y_axis.crosses = "max"
+        line.y_axis.delete = False
+        line.y_axis.majorGridlines = None  # the bars' gridlines are enough
+        bars += line
+    bars.width, bars.height = 18, 9
+    sheet.add_chart(bars, f"{get_column_letter(len(heads) + 2)}{spot.title_row}")
+
+
+def resolve(template: str, spot: Placed, row: int | None, tables: dict[str, Placed | None]) -> str:
+    """An Excel formula from a template: {key} is this row's cell (a total: the column's data range),
+    {table.key} the total cell of another table. An unknown key or table is a toolkit bug: ValueError."""
+    table: Table = spot.block  # type: ignore[assignment]
+
+    def reference(match: re.Match) -> str:
+        name = match.group(1)
+        if "." in name:
+            return total_reference(name, spot, tables)
+        letter = spot.letters.get(name)
+        if letter is None:
+            raise ValueError(f"table {table.id!r}: formula {template!r} names an unknown column {name!r}")
+        return f"{letter}{row}" if row is not None else f"{letter}{spot.first}:{letter}{spot.last}"
+
+    formula = PLACEHOLDER.sub(reference, template)
+    if "{" in formula or "}" in formula:
+        raise ValueError(f"table {table.id!r}: formula {template!r} has an unmatched brace")
+    return "=" + formula
+
+
+def total_reference(name: str, spot: Placed, tables: dict[str, Placed | None]) -> str:
+    """The cell of {table.key}: the total of column `key` in table `table`, quoted across sheets."""
+    table_id, key = name.rsplit(".", 1)  # keys never hold ".", table ids might
+    where = f"table {spot.block.id!r}: {{{name}}}"
+    if table_id not in tables:
+        raise ValueError(f"{where} names a table that is not in the workbook")
+    target = tables[table_id]
+    if target is None:
+        raise ValueError(f"{where} is ambiguous: two tables in the workbook have the id {table_id!r}")
+    other: Table = target.block  # type: ignore[assignment]
+    if key not in target.letters:
+        raise ValueError(f"{where} names a column table {table_id!r} does not have")
+    has_total = key in other.total_formulas or (other.total or {}).get(key) is not None
+    if target.total_row is None or not has_total:
+        raise ValueError(f"{where} refers to a total table {table_id!r} does not have")
+    cell = f"{target.letters[key]}{target.total_row}"
+    return cell if target.sheet == spot.sheet else f"{quote(target.sheet)}!{cell}"
+
+
+def quote(sheet: str) -> str:
+    """A sheet name as a formula writes it: always quoted, a quote inside doubled."""
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def check_keys(table: Table, templates: dict[str, str], what: str) -> None:
+    unknown = [key for key in templates if key not in {column.key for column in table.columns}]
+    if unknown:
+        raise ValueError(f"table {table.id!r}: a {what} targets unknown column(s) {', '.join(map(repr, unknown))}")
+
+
+def put(cell: Cell, value: Value, number: str) -> Cell:
+    """One value into a cell: strings always as text, numbers as numbers, dates as dates, Missing marked."""
+    if value is None:
+        return cell
+    if isinstance(value, Missing):
+        text_cell(cell, value.marker).fill = MISSING_FILL
+    elif isinstance(value, str):
+        text_cell(cell, value)
+    elif isinstance(value, dt.date):
+        cell.value = value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, (int, Decimal, float)):
+        cell.value = value  # openpyxl writes numbers with 16 significant digits: all a double holds
+        cell.number_format = number
+    else:
+        text_cell(cell, str(value))
+    return cell
+
+
+def text_cell(cell: Cell, text: str) -> Cell:
+    """A string cell, whatever the string looks like: openpyxl takes "=…" for a formula unless told."""
+    cell.value = clean(text)
+    cell.data_type = "s"
+    return cell
+
+
+def header(column: Column) -> str:
+    return f"{column.label}\n({column.unit})" if column.unit else column.label
+
+
+def series_title(series: Series) -> str:
+    return f"{series.label} ({series.unit})" if series.unit else series.label
+
+
+def header_text(text: str) -> str:
+    """Text for a page header: "&" starts a code there, so it is doubled."""
+    return clean(text)[:HEADER_LIMIT].replace("&", "&&")
+
+
+def number_format(column: Column) -> str:
+    if column.kind == "integer":
+        return "#,##0"
+    if column.kind == "number" and column.places is not None:
+        return "#,##0." + "0" * column.places if column.places > 0 else "#,##0"
+    if column.kind == "date":
+        return DATE_FORMAT
+    return "General"  # places None: the value as it is, as the PDF shows it
+
+
+def value_width(value: Value, column: Column | None) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, Missing):
+        return text_width(value.marker)
+    if isinstance(value, dt.date):
+        return 10
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        places = None if column is None else 0 if column.kind == "integer" else column.places
+        return min(len(number_text(value, places)), NUMBER_WIDTH_MAX)
+    return max(text_width(line) for line in str(value).split("\n"))
+
+
+def text_width(text: str) -> int:
+    """Characters as Excel lays them out: full-width (and ambiguous, in a Japanese font) count as 2."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(char) in "WFA" else 1 for char in text)
+
+
+def widen(widths: dict[int, int], index: int, width: int) -> None:
+    if width > widths.get(index, 0):
+        widths[index] = width
