@@ -17,9 +17,12 @@ demo: setup
 	  $(BIN)/jcredit validate $$dir > out/$$name.validate.txt 2>&1 || status=1; \
 	  $(BIN)/jcredit calc $$dir --format json > out/$$name.calc.json 2> out/$$name.calc.warnings.txt || status=1; \
 	  $(BIN)/jcredit calc $$dir > out/$$name.calc.txt 2>> out/$$name.calc.warnings.txt || status=1; \
-	  printf '%-16s %s | %s\n' $$name "$$(tail -n 1 out/$$name.validate.txt)" "$$(grep -E '認証対象' out/$$name.calc.txt)"; \
+	  for doc in plan monitoring activity-list; do \
+	    $(BIN)/jcredit render $$doc $$dir -o out/$$name -q || status=1; \
+	  done; \
+	  printf '%-16s %s | %s | %s\n' $$name "$$(tail -n 1 out/$$name.validate.txt)" "$$(grep -E '認証対象' out/$$name.calc.txt)" "$$(ls out/$$name | wc -l) files in out/$$name/"; \
 	done; \
-	echo "outputs: out/ ($$(ls out | wc -l) files)"; exit $$status
+	echo "outputs: out/ ($$(find out -type f | wc -l) files)"; exit $$status
 
 test: setup
 	$(BIN)/python -m pytest
@@ -53,10 +56,12 @@ install-check: setup
 	cd /tmp && $(CURDIR)/build/install-check/bin/jcredit --version
 	cd /tmp && $(CURDIR)/build/install-check/bin/jcredit validate $(CURDIR)/samples/solar-program
 	cd /tmp && $(CURDIR)/build/install-check/bin/python -m toolkit validate $(CURDIR)/samples/rice-drainage -q
+	cd /tmp && $(CURDIR)/build/install-check/bin/jcredit render plan $(CURDIR)/samples/solar-program -o $(CURDIR)/build/install-check/out -q
 
 bench: setup
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_calc.py
+	$(BIN)/python benchmarks/bench_render.py
 
 clean:
 	rm -rf out build .venv *.egg-info

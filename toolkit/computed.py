@@ -159,14 +159,14 @@ def breakdown(context: Context, ids: set | None = None, table_id: str = "breakdo
         for figure in (piece.baseline, piece.project):
             symbols.update(dict.fromkeys(figure.inputs))
     columns = [Column("activity_id", "活動ID"), Column("start", "期間開始", kind="date"),
-               Column("end", "期間終了", kind="date"), Column("fiscal_year", "年度", kind="integer"),
+               Column("end", "期間終了", kind="date"), Column("fiscal_year", "年度"),
                *(Column(symbol, symbol, kind="number") for symbol in symbols),
                _tonnes("baseline", "ベースライン排出量"), _tonnes("project", "プロジェクト排出量"),
                _tonnes("reduction", "排出削減量")]
     rows, formulas = [], []
     for piece in pieces:
         row: dict[str, Any] = {"activity_id": piece.activity_id, "start": piece.start, "end": piece.end,
-                               "fiscal_year": piece.fiscal_year, **piece.baseline.inputs, **piece.project.inputs,
+                               "fiscal_year": f"{piece.fiscal_year}年度", **piece.baseline.inputs, **piece.project.inputs,
                                "baseline": piece.baseline.value, "project": piece.project.value,
                                "reduction": piece.reduction.value}
         rows.append(row)
@@ -287,7 +287,7 @@ def parameters(context: Context) -> Table:
                Column("unit", "単位"), Column("method_class", "分類"), Column("method", "方法概要", width=2),
                Column("frequency", "頻度")]
     if with_values:
-        columns += [Column("value", "実績値", kind="number"), Column("period", "計測対象期間", width=2)]
+        columns += [Column("value", "実績値", kind="number", width=2), Column("period", "計測対象期間", width=2)]
     columns.append(Column("remarks", "備考"))
     readings = context.readings()
     rows = []
@@ -303,6 +303,10 @@ def parameters(context: Context) -> Table:
         if with_values:
             values = [reading.get(parameter.field) for reading in readings]
             numbers = [value for value in values if isinstance(value, (int, Decimal)) and not isinstance(value, bool)]
+            if not numbers:  # a derived parameter (self-consumption = generation − sold): what the formulas used
+                numbers = [piece.baseline.inputs.get(parameter.symbol, piece.project.inputs.get(parameter.symbol))
+                           for piece in context.pieces()]
+                numbers = [number for number in numbers if number is not None]
             row["value"] = exact_sum(numbers) if numbers else None
             spans = [span for reading in readings for span in (context.module_reading_period()(reading),) if span]
             row["period"] = f"{date_text(min(s[0] for s in spans))}〜{date_text(max(s[1] for s in spans))}" if spans else None
@@ -313,12 +317,12 @@ def parameters(context: Context) -> Table:
 
 def factors_used(context: Context) -> Table:
     """B.2 (2): every factor row the calculation used, with its fiscal year, source and status."""
-    columns = [Column("table", "係数"), Column("keys", "区分"), Column("fiscal_year", "年度", kind="integer"),
+    columns = [Column("table", "係数"), Column("keys", "区分"), Column("fiscal_year", "年度"),
                Column("value", "値", kind="number"), Column("unit", "単位"), Column("source", "出典", width=3),
                Column("status", "確認状況")]
     status = {"verified": "確認済み", "unverified": "未確認", "third-party": "第三者資料"}
     rows = [{"table": factor_tables.table_label(ref.table), "keys": ", ".join(f"{k}={v}" for k, v in ref.keys),
-             "fiscal_year": ref.fiscal_year, "value": ref.value, "unit": ref.unit,
+             "fiscal_year": f"{ref.fiscal_year}年度" if ref.fiscal_year else None, "value": ref.value, "unit": ref.unit,
              "source": ref.source + ("（factors.yaml で指定）" if ref.overridden else ""),
              "status": status.get(ref.status, ref.status)} for ref in context.calculation.factors_used]
     return context.table(Table("factors", "使用した係数", columns, rows,

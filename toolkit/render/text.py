@@ -9,7 +9,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from toolkit.model import Column, Missing, Value
 
 EMPTY = "—"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in XML (DOCX, XLSX) nor shown in PDF
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML (DOCX, XLSX)
 
 
 def date_text(day: dt.date) -> str:
@@ -45,8 +45,8 @@ def value_text(value: Value, column: Column | None = None) -> str:
         return value.marker
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
-    if isinstance(value, dt.date):
-        return date_text(value)
+    if isinstance(value, dt.date):  # in a table cell the short form keeps columns narrow
+        return f"{value.year}/{value.month:02d}/{value.day:02d}" if column else date_text(value)
     if isinstance(value, (int, Decimal)):
         return number_text(value, column.places if column else None)
     return clean(str(value))

@@ -1,0 +1,58 @@
+"""`jcredit render`: the solar-program plan as PDF, and a 1,000-activity monitoring report as PDF + DOCX + XLSX.
+
+Fresh processes, reading and calculation included. Reports wall time, peak memory and output sizes.
+Usage: python benchmarks/bench_render.py [--activities N] [--runs R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from harness import BENCH_DIR, HERE, generated, timed
+
+PLAN_TARGET_SECONDS = 3.0
+REPORT_TARGET_SECONDS = 60.0
+
+
+def _render(document: str, project: Path, formats: str, runs: int) -> tuple[list[float], int, float, dict]:
+    times, code, peak, sizes = [], 0, 0.0, {}
+    for _ in range(runs):
+        out = Path(tempfile.mkdtemp(prefix="bench-render-")) / "out"
+        run_times, result, peak = timed([sys.executable, "-m", "toolkit", "render", document, str(project), "-o", str(out),
+                                         "--format", formats, "-q"], 1)
+        times += run_times
+        code = code or result.returncode
+        if result.returncode:
+            print(result.stderr[-2000:], file=sys.stderr)
+        sizes = {path.name: path.stat().st_size for path in sorted(out.glob("*"))} if out.exists() else {}
+        shutil.rmtree(out.parent, ignore_errors=True)
+    return times, code, peak, sizes
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--activities", type=int, default=1_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=BENCH_DIR)
+    args = parser.parse_args()
+
+    plan_times, plan_code, plan_peak, plan_sizes = _render("plan", HERE.parent / "samples" / "solar-program", "pdf",
+                                                           args.runs)
+    print(f"plan PDF (solar-program): best {min(plan_times):.2f} s, runs {', '.join(f'{t:.2f}' for t in plan_times)} "
+          f"(target ≤ {PLAN_TARGET_SECONDS} s); peak memory {plan_peak:.0f} MB; {plan_sizes}")
+    project = generated(args.dir, args.activities)
+    report_times, report_code, report_peak, report_sizes = _render("monitoring", project, "pdf,docx,xlsx",
+                                                                   max(1, args.runs - 1))
+    print(f"monitoring report PDF+DOCX+XLSX ({args.activities:,} activities, {args.activities * 12:,} readings): "
+          f"best {min(report_times):.2f} s, runs {', '.join(f'{t:.2f}' for t in report_times)} "
+          f"(target ≤ {REPORT_TARGET_SECONDS} s); peak memory {report_peak:.0f} MB")
+    print("  outputs: " + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in report_sizes.items()))
+    return 0 if plan_code == report_code == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

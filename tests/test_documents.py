@@ -1,0 +1,236 @@
+"""Document specs and the document model: fields, markers, narratives, computed tables, overrides, --final."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit import computed, documents, schema
+from toolkit.calculation import calculate, exact_sum
+from toolkit.documents import NotReady, TemplateError
+from toolkit.model import Fields, Missing, Paragraph, Table
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted(path.parent for path in (ROOT / "samples").glob("*/project.yaml"))
+SPECS = sorted((ROOT / "templates" / "documents").glob("*.yaml"))
+
+
+def _copy(sample: str, tmp_path: Path) -> Path:
+    target = tmp_path / sample
+    shutil.copytree(ROOT / "samples" / sample, target)
+    return target
+
+
+def _edit(project: Path, old: str, new: str) -> None:
+    path = project / "project.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _build(project: Path, kind: str = "plan", **options):
+    result = calculate(project)
+    overrides = project / "templates" if (project / "templates").is_dir() else None
+    return documents.build(kind, result, project, overrides, **options)
+
+
+def _fields(document) -> dict[str, tuple]:
+    return {row.path: row.value for section in document.sections for block in section.blocks
+            if isinstance(block, Fields) for row in block.rows}
+
+
+@pytest.mark.parametrize("path", SPECS, ids=[path.stem for path in SPECS])
+def test_every_spec_field_is_a_schema_field(path):
+    spec, _ = documents.load_spec(f"documents/{path.name}")
+    project_type = "program" if "program" in path.stem else "standard"
+    rules = schema.project_schema(project_type if path.stem.startswith("plan") else None) | \
+        schema.project_schema("program") | schema.project_schema("standard")
+    for section in spec["sections"]:
+        for block in section.get("blocks") or []:
+            for entry in block.get("fields") or []:
+                assert schema.field_rules(rules, entry["path"]) is not None, (path.name, entry["path"])
+
+
+@pytest.mark.parametrize("project", SAMPLES, ids=[path.name for path in SAMPLES])
+def test_every_document_of_every_sample_builds(project):
+    result = calculate(project)
+    for kind in documents.KINDS:
+        document = documents.build(kind, result, project)
+        assert document.sections and document.project_name
+        for table in document.tables():
+            assert all(set(row) <= {column.key for column in table.columns} for row in table.rows), table.id
+
+
+def test_missing_postal_code_is_a_marker_and_blocks_final(tmp_path):
+    project = _copy("solar-program", tmp_path)
+    _edit(project, 'postal_code: "500-8856"', "postal_code:")
+    document = _build(project)
+    assert _fields(document)["proponent.postal_code"] == (Missing("郵便番号", "proponent.postal_code", "plan.1.1"),)
+    assert "proponent.postal_code" in [item.path for item in document.open_items]
+    with pytest.raises(NotReady) as raised:
+        _build(project, final=True)
+    problem = next(p for p in raised.value.problems if p.path == "proponent.postal_code")
+    assert problem.label["ja"] == "郵便番号" and problem.section == "plan.1.1"
+    assert str(problem.location).startswith("project.yaml:")
+
+
+def test_optional_empty_field_is_a_dash_not_a_marker(tmp_path):
+    project = _copy("solar-program", tmp_path)
+    _edit(project, "  credit_holder: 岐阜地域脱炭素推進協議会\n", "")
+    assert _fields(_build(project))["program.credit_holder"] == ("—",)
+
+
+def test_complete_plan_renders_final_without_open_items():
+    document = _build(ROOT / "samples" / "solar-program", final=True)
+    assert document.open_items == [] and not document.draft
+
+
+def test_user_text_in_a_narrative_is_never_a_template(tmp_path):
+    project = _copy("solar-program", tmp_path)
+    path = project / "project.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"  purpose: >-\n(    .*\n)+", "  purpose: '{{ 7*7 }} {% if 1 %}x{% endif %} <script>&'\n", text)
+    path.write_text(text, encoding="utf-8")
+    document = _build(project)
+    texts = [part for section in document.sections for block in section.blocks if isinstance(block, Paragraph)
+             for part in block.parts]
+    assert "{{ 7*7 }} {% if 1 %}x{% endif %} <script>&" in texts
+    assert not any("49" == part for part in texts)
+
+
+def test_typical_activity_shapes_the_plan_annex():
+    project = ROOT / "samples" / "solar-program"
+    document = _build(project)
+    breakdown = next(table for table in document.tables() if table.id == "breakdown")
+    assert len({row["activity_id"] for row in breakdown.rows}) == 1
+    symbols = next(table for table in document.tables() if table.id == "symbols")
+    assert symbols.rows[1]["value"] == breakdown.total["baseline"]
+    assert symbols.rows[0]["value"] == breakdown.total["baseline"] - breakdown.total["project"]
+
+
+@pytest.mark.parametrize("project", SAMPLES, ids=[path.name for path in SAMPLES])
+def test_monitoring_totals_equal_the_calculation_and_the_sum_of_their_rows(project):
+    result = calculate(project)
+    document = documents.build("monitoring", result, project)
+    tables = {table.id: table for table in document.tables()}
+    monthly, by_year = tables["monthly"], tables["results"]
+    assert monthly.body is False and monthly.sheet
+    assert monthly.total["reduction"] == exact_sum(row["reduction"] for row in monthly.rows) == result.total_exact
+    assert by_year.total["reduction"] == exact_sum(row["reduction"] for row in by_year.rows) == result.total_exact
+    assert by_year.total["certified"] == result.total_certified
+    for row, formulas in zip(monthly.rows, monthly.formulas):
+        assert row["reduction"] == row["baseline"] - row["project"]
+        assert formulas["reduction"] == "{baseline}-{project}"
+
+
+def test_row_order_does_not_change_the_report(tmp_path):
+    import openpyxl
+
+    project = _copy("solar-program", tmp_path)
+    before = documents.build("monitoring", calculate(project), project)
+    workbook_path = project / "monitoring" / "2025.xlsx"
+    book = openpyxl.load_workbook(workbook_path)
+    sheet = book.worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    for index, row in enumerate(reversed(rows), start=2):
+        for column, value in enumerate(row, start=1):
+            sheet.cell(index, column, value)
+    book.save(workbook_path)
+    after = documents.build("monitoring", calculate(project), project)
+    for old, new in zip(before.tables(), after.tables()):
+        assert old.id == new.id and old.total == new.total
+        if old.id in ("results", "by_activity", "parameters", "factors"):
+            assert old.rows == new.rows, old.id
+
+
+def test_a_missing_activity_cell_is_a_marker_in_the_activity_list(folder):
+    folder.activities[1][3] = None  # 設備容量(kW)
+    root = folder.write()
+    for reading in folder.readings:
+        (root / reading[-1]).parent.mkdir(parents=True, exist_ok=True)
+        (root / reading[-1]).write_bytes(b"%PDF-1.4\n")
+    document = documents.build("activity-list", calculate(root), root)
+    table = document.tables()[0]
+    cell = table.rows[1]["capacity_kw"]
+    assert isinstance(cell, Missing) and cell.path == "activities[1].capacity_kw"
+    assert cell in document.open_items
+
+
+def test_long_evidence_lists_go_to_the_workbook_only():
+    project = ROOT / "samples" / "solar-program"
+    document = documents.build("monitoring", calculate(project), project)
+    evidence = next(table for table in document.tables() if table.id == "evidence")
+    assert len(evidence.rows) > computed.EVIDENCE_ROWS_IN_BODY and evidence.body is False
+    assert all(len(row["sha256"]) == 64 for row in evidence.rows)
+    printed = document.printed()
+    assert "evidence" not in [table.id for table in printed.tables()]
+    assert "evidence_count" in [table.id for table in printed.tables()]
+
+
+def test_required_fields_follow_the_stage():
+    spec, _ = documents.load_spec("documents/monitoring.yaml")
+    at_registration = documents.required_fields(spec, "registration")
+    at_verification = documents.required_fields(spec, "verification")
+    assert ("monitoring.B.4", "monitoring_report.deviations") in at_verification
+    assert ("monitoring.B.4", "monitoring_report.deviations") not in at_registration
+    assert set(at_registration) < set(at_verification)
+
+
+def _override(project: Path, text: str) -> Path:
+    path = project / "templates" / "documents" / "plan_program.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_project_spec_overrides_the_packaged_one(tmp_path):
+    project = _copy("solar-program", tmp_path)
+    packaged, _ = documents.load_spec("documents/plan_program.yaml")
+    import yaml
+
+    spec = yaml.safe_load((ROOT / "templates/documents/plan_program.yaml").read_text(encoding="utf-8"))
+    spec["title"] = "計画書（岐阜版）"
+    _override(project, yaml.safe_dump(spec, allow_unicode=True))
+    assert _build(project).title == "計画書（岐阜版）" != packaged["title"]
+
+
+def test_a_broken_override_names_its_file_and_line(tmp_path):
+    project = _copy("solar-program", tmp_path)
+    path = _override(project, "kind: plan\ntitle: x\nsections: [\n  - id: a\n")
+    with pytest.raises(TemplateError) as raised:
+        _build(project)
+    assert str(path) in str(raised.value) and ":4:" in str(raised.value)
+
+
+def test_a_broken_snippet_names_its_line(tmp_path):
+    project = _copy("solar-program", tmp_path)
+    path = _override(project, "kind: plan\ntitle: x\nsections:\n  - id: a\n    title: t\n    blocks:\n"
+                              "      - text: |\n          fine\n          {{ value( }}\n")
+    with pytest.raises(TemplateError) as raised:
+        _build(project)
+    assert f"{path}:9" in str(raised.value)
+
+
+def test_an_unknown_computed_table_is_named(tmp_path):
+    project = _copy("solar-program", tmp_path)
+    _override(project, "kind: plan\ntitle: x\nsections:\n  - id: a\n    title: t\n    blocks:\n      - table: nonsense\n")
+    with pytest.raises(TemplateError, match="nonsense"):
+        _build(project)
+
+
+def test_build_time_honours_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert documents.build_time().isoformat() == "2026-01-01T00:00:00+00:00"
+
+
+def test_tables_carry_formulas_only_for_known_columns():
+    project = ROOT / "samples" / "boiler"
+    document = documents.build("plan", calculate(project), project)
+    for table in document.tables():
+        keys = {column.key for column in table.columns}
+        for formulas in [*table.formulas, table.total_formulas]:
+            assert set(formulas) <= keys, table.id
+        assert isinstance(table, Table)
