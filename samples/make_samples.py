@@ -14,6 +14,7 @@ Japanese labels of schemas/methodologies/*.yaml (checked against the schema text
 from __future__ import annotations
 
 import calendar
+import os
 import random
 import shutil
 import struct
@@ -22,6 +23,10 @@ import zipfile
 import zlib
 from datetime import date, datetime, timedelta
 from pathlib import Path
+
+# openpyxl writes slightly different XML with and without lxml; pin the standard-library writer so the
+# workbooks are byte-identical whichever is installed. Must be set before openpyxl is imported.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -250,6 +255,7 @@ program:
   grouping_body: 岐阜地域脱炭素推進協議会（住宅用太陽光発電設備を設置した会員の取りまとめ）
   credit_holder: 岐阜地域脱炭素推進協議会
   bylaws: evidence/規約.txt       # 参加規約（会員は規約と同意書に同意して加入）
+  typical_activity: PV-0027       # 代表的な削減活動（別紙 A.3 の算定例）: 5.6 kW、FIT 認定、蓄電池なしの住宅
 
 additionality:
   method: household               # 家庭部門の削減活動: 追加性を有するものとみなす
@@ -271,6 +277,56 @@ activities: {file: activities.xlsx}
 
 # モニタリングの読取値は monitoring/2025.xlsx（2025年度、月ごと）に記入します。
 # 証憑は evidence/meter/ の買取電力量のお知らせ（活動ID_年-月.pdf）です。
+
+# モニタリング計画（計画書 2.3）: 方法論のモニタリング項目（記号）ごとに 1 行。
+# 分類・方法概要・計測機器・担当者は、計画書とモニタリング報告書（B.2）のモニタリング項目の表に載ります。
+monitoring_plan:
+  - symbol: EL_gen
+    method_class: 計測（パワーコンディショナの発電量表示）
+    method: 会員が毎月の検針日にパワーコンディショナ（又は発電量モニター）の月間発電量を読み取り、表示画面の写真とともに毎月10日までに協議会に提出し、協議会事務局がモニタリングシートに転記する。
+    meter: パワーコンディショナの積算発電量表示（計量法の検定対象外）
+    owner: 各会員（記録）、協議会事務局 加納 美咲（取りまとめ・保管）
+    remarks: 協議会事務局が売電量を下回らないこと、前年同月との差が大きくないことを毎月確認する
+  - symbol: EL_sold
+    method_class: 伝票（電力会社の買取電力量のお知らせ）
+    method: 電力会社の「買取電力量のお知らせ」に記載された月間の買取電力量を、会員が提出した写しから協議会事務局がモニタリングシートに転記する。
+    meter: 取引用電力量計（電力会社所有、検定付き。検定有効期限は各会員の検針票で確認）
+    owner: 各会員（提出）、協議会事務局 加納 美咲（転記・保管）
+    remarks: 証憑は evidence/meter/ に活動ID_年-月.pdf として保管する
+  - symbol: EL_PJ,self
+    method_class: 計算（発電量 − 売電量）
+    method: 月ごとに発電量から売電量を差し引いて自家消費量を求め、協議会事務局が会員ごとの集計表で確認する。
+    owner: 協議会事務局 加納 美咲（確認・保管）
+    remarks: 自家消費量は直接計測しない（蓄電池を経由した電力も家庭内で消費した分として含まれる）
+
+# 付随的な排出活動（別紙 A.3.2）: 算定式に含まれない排出とその影響度（36 件の年間の排出削減量 約 47 t-CO2 に対する割合）。
+incidental_emissions:
+  - scenario: project
+    source: パワーコンディショナの夜間の待機電力（系統からの受電）
+    amount_kg_per_year: 104
+    impact_pct: 0.22
+    method: 1 件あたり 約 1.5 W × 12 h × 365 日 ≒ 6.6 kWh/年（約 2.9 kg-CO2）× 36 件 に系統電力の排出係数 0.441 kg-CO2/kWh（仮の値）を乗じて推計。影響度が小さいため算定の対象外とする。
+    counted: false
+  - scenario: project
+    source: 定期点検（4年ごと）の点検業者の車両（ガソリン）
+    amount_kg_per_year: 52
+    impact_pct: 0.11
+    method: 年間 約 9 件の点検 × 往復 約 30 km ÷ 12 km/L ≒ ガソリン 22.5 L/年 × 2.32 kg-CO2/L で推計。影響度が小さいため算定の対象外とする。
+    counted: false
+
+# モニタリング報告（報告書の表紙と B.4）。モニタリング期間は読取値から求めるため記入しません。
+monitoring_report:
+  report_date: 2026-05-22         # 報告日（2025年度のモニタリング報告書）
+  deviations: 登録した計画からの変更はない。会員 36 件のすべてから、2025年度 12 か月分の買取電力量のお知らせの写しと発電量の記録の提出を受けた。
+"""
+
+SOLAR_FACTORS_YAML = """\
+# 係数の追加・上書き（このプロジェクトだけに適用）。ツールキットに同梱していない年度の値をここで補います。
+# 注意: 下の値はサンプル用の仮の値です。申請前に、その年度の J-クレジット制度の別表の値に置き換え、
+# 出典を書き、確認できたら status を verified にしてください。
+grid_electricity:
+  - {fiscal_year: 2025, basis: all_source, value: 0.000441, unit: t-CO2/kWh,
+     source: "サンプル用の仮の値（architecture.md の記入例）。実際の別表の値に置き換えること", status: unverified}
 """
 
 SOLAR_BYLAWS = """\
@@ -390,6 +446,7 @@ def meter_slip(reading: dict, activity: dict) -> bytes:
 def make_solar(rng: random.Random) -> dict:
     folder = fresh_folder("solar-program")
     write_text(folder / "project.yaml", SOLAR_PROJECT_YAML)
+    write_text(folder / "factors.yaml", SOLAR_FACTORS_YAML)
     write_text(folder / "evidence" / "規約.txt", SOLAR_BYLAWS)
     activities = solar_activities(rng)
     readings = solar_readings(rng, activities)
@@ -455,6 +512,7 @@ program:
   grouping_body: 大崎耕土水田メタン削減推進協議会（管内の農協・土地改良区・耕作者で構成）
   credit_holder: 大崎耕土水田メタン削減推進協議会
   bylaws: evidence/規約.txt       # 参加規約（耕作者は規約と同意書に同意して参加）
+  typical_activity: RD-0004       # 代表的な削減活動（別紙 A.3 の算定例）: 1.15 ha、排水不良田、稲わらすき込み、堆肥なし
 
 additionality:
   method: exempt                  # 方法論で追加性の評価が免除されている
@@ -474,6 +532,53 @@ activities: {file: activities.xlsx}            # 「活動一覧」シート
 drainage_history: {file: activities.xlsx}      # 「中干し実績」シート（2023・2024年の中干し日数）
 
 # モニタリング（2025年度の中干し開始日・終了日・出穂日と写真）は monitoring/2025.xlsx に記入します。
+
+# モニタリング計画（計画書 2.3）: 方法論のモニタリング項目（記号）ごとに 1 行。
+# 分類・方法概要・計測機器・担当者は、計画書とモニタリング報告書（B.2）のモニタリング項目の表に載ります。
+monitoring_plan:
+  - symbol: D_start
+    method_class: 記録（作業日誌・写真）
+    method: 耕作者が中干しを始めた日（入水口を閉じ、排水口を開けた日）を作業日誌に記入し、同じ日にほ場の写真を撮影して、毎年8月末日までに協議会に提出する。
+    owner: 各耕作者（記録）、協議会事務局 及川 理沙（取りまとめ・保管）
+    remarks: 写真の撮影日は画像の撮影情報で確認する
+  - symbol: D_end
+    method_class: 記録（作業日誌・写真）
+    method: 耕作者が中干しを終えた日（排水口を閉じ、入水を再開した日）を作業日誌に記入し、同じ日に田面の亀裂が分かる写真を撮影して、毎年8月末日までに協議会に提出する。
+    owner: 各耕作者（記録）、協議会事務局 及川 理沙（取りまとめ・保管）
+    remarks: 中干し日数が直近2年間の平均より7日以上長いことを協議会事務局が確認する
+  - symbol: D_heading
+    method_class: 記録（作業日誌）
+    method: 耕作者がほ場の茎のおよそ半数で穂が出た日を出穂日として作業日誌に記入し、協議会事務局が農協の生育調査による地域の出穂期と照合する。
+    owner: 各耕作者（記録）、協議会事務局 及川 理沙（照合・保管）
+    remarks: 中干しの終了日が出穂日より前であることを確認する
+
+# 付随的な排出活動（別紙 A.3.2）: 算定式に含まれない排出とその影響度（54 筆の年間の排出削減量 約 280 t-CO2 に対する割合）。
+incidental_emissions:
+  - scenario: project
+    source: 排水不良田の中干しに用いる可搬式エンジンポンプの燃料（ガソリン）
+    amount_kg_per_year: 180
+    impact_pct: 0.06
+    method: 低地の排水不良田 約 8 筆 × 延べ 約 12 h × 0.8 L/h ≒ ガソリン 77 L/年 × 2.32 kg-CO2/L で推計。影響度が小さいため算定の対象外とする。
+    counted: false
+  - scenario: project
+    source: 延長した中干し期間の見回りの車両（軽トラック、ガソリン）
+    amount_kg_per_year: 220
+    impact_pct: 0.08
+    method: 耕作者 28 者 × 追加の見回り 約 5 回 × 往復 約 10 km ÷ 15 km/L ≒ ガソリン 93 L/年 × 2.32 kg-CO2/L で推計。影響度が小さいため算定の対象外とする。
+    counted: false
+
+# モニタリング報告（報告書の表紙と B.4）。モニタリング期間は読取値から求めるため記入しません。
+monitoring_report:
+  report_date: 2025-11-21         # 報告日（2025年の作付けのモニタリング報告書）
+  deviations: 登録した計画からの変更はない。54 筆すべてについて、中干しの開始時と終了時の写真及び作業日誌（出穂日を含む）の提出を受けた。
+"""
+
+RICE_FACTORS_YAML = """\
+# 係数の追加・上書き（このプロジェクトだけに適用）。
+# 注意: 下の値はサンプル用の仮の値です。申請前に方法論の公式の表の値に置き換え、出典を書いてください。
+ag005_straw_production:
+  - {prefecture: 宮城県, value: 660, unit: kg/10a,
+     source: "サンプル用の仮の値（東北各県の第三者表の値 661.2〜723.6 kg/10a の範囲）。公式の表の値に置き換えること", status: unverified}
 """
 
 RICE_BYLAWS = """\
@@ -614,6 +719,7 @@ def farm_diary(activity: dict, record: dict, rng: random.Random) -> str:
 def make_rice(rng: random.Random) -> dict:
     folder = fresh_folder("rice-drainage")
     write_text(folder / "project.yaml", RICE_PROJECT_YAML)
+    write_text(folder / "factors.yaml", RICE_FACTORS_YAML)
     write_text(folder / "evidence" / "規約.txt", RICE_BYLAWS)
     activities, history = rice_activities(rng)
     monitoring = [{
