@@ -298,3 +298,12 @@ def test_a_long_table_has_its_total_once_at_the_end(long_document, tmp_path):
     sheet = loaded(written(long_document, tmp_path))["月別算定"]
     assert sheet["C303"].value == "=SUM(C3:C302)"
     assert [cell.value for cell in sheet["A"]].count("合計") == 1
+
+
+def test_every_cell_is_in_the_japanese_font_and_booleans_read_as_words(document, tmp_path):
+    table = Table("flags", "算定対象", [Column("name", "排出活動"), Column("counted", "算定対象")],
+                  [{"name": "待機電力", "counted": False}, {"name": "燃料", "counted": True}], sheet="フラグ")
+    sheet = loaded(written(with_tables(document, table), tmp_path))["フラグ"]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert cells and {cell.font.name for cell in cells} == {xlsx.FONT}
+    assert [cell.value for cell in cells if cell.value in ("はい", "いいえ")] == ["いいえ", "はい"]

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
@@ -40,8 +41,9 @@ WIDTH_MIN, WIDTH_MAX, NUMBER_WIDTH_MAX = 8, 60, 16
 LANDSCAPE_FROM = 90  # total column width (characters) above which A4 portrait prints too small
 HEADER_LIMIT = 100  # characters of the project name in the page header (Excel allows 255 in all)
 
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=12)
+FONT = "IPAexGothic"  # the documents' Japanese font; Excel substitutes its own where it is not installed
+BOLD = Font(name=FONT, bold=True, size=10)
+TITLE = Font(name=FONT, bold=True, size=12)
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 MISSING_FILL = PatternFill("solid", fgColor="FFFF00")
 THIN = Side(style="thin")
@@ -78,6 +80,7 @@ def render(document: Document, path: Path) -> None:
     tables = table_index(sheets)
     workbook = Workbook()
     workbook.remove(workbook.active)
+    set_default_font(workbook, Font(name=FONT, size=10))
     for title, placed in sheets.items():
         write_sheet(workbook.create_sheet(title), placed, tables, document)
     if not workbook.worksheets:  # a workbook needs a sheet: the title alone says there is nothing to audit
@@ -299,6 +302,12 @@ def quote(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
+def set_default_font(workbook: Workbook, font: Font) -> None:
+    """The font of every cell without its own: openpyxl keeps it first in the workbook's font list."""
+    workbook._fonts = IndexedList([font])  # openpyxl has no public setter for the default font
+    workbook._named_styles["Normal"].font = font
+
+
 def check_keys(table: Table, templates: dict[str, str], what: str) -> None:
     unknown = [key for key in templates if key not in {column.key for column in table.columns}]
     if unknown:
@@ -313,6 +322,8 @@ def put(cell: Cell, value: Value, number: str) -> Cell:
         text_cell(cell, value.marker).fill = MISSING_FILL
     elif isinstance(value, str):
         text_cell(cell, value)
+    elif isinstance(value, bool):  # as the PDF and DOCX say it
+        text_cell(cell, "はい" if value else "いいえ")
     elif isinstance(value, dt.date):
         cell.value = value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value
         cell.number_format = DATE_FORMAT
