@@ -84,8 +84,8 @@ def activities(context: Context) -> Table:
     table = schema.tables(context.calculation.methodology)["activities"]
     columns = _columns(table)
     crediting = {result.activity_id: result.crediting for result in context.calculation.activities}
-    columns += [Column("crediting_start", "認証対象期間の開始日", kind="date"),
-                Column("crediting_end", "認証対象期間の終了日", kind="date")]
+    columns += [Column("crediting_start", "認証対象期間の開始日", kind="date", width=13),
+                Column("crediting_end", "認証対象期間の終了日", kind="date", width=13)]
     optional = {key for key, rules in table.schema.items() if rules.get("meta", {}).get("optional")}
     rows = []
     for index, activity in enumerate(context.data.get("activities") or []):
@@ -108,8 +108,20 @@ def _columns(table: schema.Table) -> list[Column]:
     for key, rules in table.schema.items():
         meta = rules.get("meta", {})
         label, unit = meta["label"]["ja"], meta.get("unit", "")
-        columns.append(Column(key, label.split("(")[0] if unit else label, unit, _kind(rules)))
+        kind = _kind(rules)
+        columns.append(Column(key, label.split("(")[0] if unit else label, unit, kind, width=_width(rules, kind)))
     return columns
+
+
+def _width(rules: Mapping, kind: str) -> int:
+    """Relative column width, about the characters a typical value takes in the tables' font."""
+    if rules.get("type") == "boolean":
+        return 5
+    if kind in ("number", "integer"):
+        return 6
+    if kind == "date":
+        return 13
+    return 10 if rules.get("allowed") or rules.get("format") else 16
 
 
 def _kind(rules: Mapping) -> str:
