@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import re
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ import pytest
 from docx import Document as WordDocument
 from pypdf import PdfReader
 
+from fonts import fonts, runs_without_east_asian_font
 from toolkit import documents
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,11 +46,21 @@ def _copy(sample: str, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("project", SAMPLES, ids=[path.name for path in SAMPLES])
-def test_every_document_of_every_sample_renders(project, tmp_path, run):
+def test_every_document_of_every_sample_renders(project, tmp_path, run, caplog):
     out = tmp_path / "out"
-    for kind in documents.KINDS:
-        code, stdout, stderr = run("render", kind, project, "-o", out, "--format", "pdf,docx,xlsx", "-q")
-        assert code == 0, stderr
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        for kind in documents.KINDS:
+            code, stdout, stderr = run("render", kind, project, "-o", out, "--format", "pdf,docx,xlsx", "-q")
+            assert code == 0, stderr
+    assert not [record.getMessage() for record in caplog.records if record.name.startswith("weasyprint")]
+    for name in ("plan", "monitoring", "activity-list"):
+        reader = PdfReader(out / f"{name}.pdf")
+        sizes = {tuple(sorted(round(float(side)) for side in page.mediabox[2:])) for page in reader.pages}
+        assert sizes == {(595, 842)}, name  # A4, portrait or landscape
+        assert any("IPAex" in font for font, embedded in fonts(reader).items() if embedded), name
+        word = WordDocument(out / f"{name}.docx")
+        assert {(round(s.page_width.mm), round(s.page_height.mm)) for s in word.sections} <= {(210, 297), (297, 210)}
+        assert runs_without_east_asian_font(word) == [], name
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest["documents"]) == set(documents.KINDS)
     for kind, entry in manifest["documents"].items():
@@ -160,3 +172,21 @@ def test_docx_and_xlsx_are_valid_zips(tmp_path, run):
         with zipfile.ZipFile(io.BytesIO((out / name).read_bytes())) as archive:
             assert archive.testzip() is None
             assert archive.namelist()[0] == "[Content_Types].xml"
+
+
+def test_the_chart_has_the_same_data_in_every_format(tmp_path, run):
+    from toolkit.calculation import calculate
+
+    project = ROOT / "samples" / "solar-program"
+    chart = documents.build("monitoring", calculate(project), project).charts()[0]
+    out = tmp_path / "out"
+    assert run("render", "monitoring", project, "-o", out)[0] == 0
+    sheet = openpyxl.load_workbook(out / "monitoring-annex.xlsx")[chart.sheet]
+    rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] in chart.categories]
+    assert [row[0] for row in rows] == list(chart.categories)
+    assert [round(float(row[1]), 6) for row in rows] == [round(float(value), 6) for value in chart.bars.values]
+    assert [round(float(row[2]), 9) for row in rows] == [round(float(value), 9) for value in chart.line.values]
+    pdf = _pdf_text(out / "monitoring.pdf")
+    assert all(category in pdf for category in chart.categories) and chart.title in pdf
+    word = WordDocument(out / "monitoring.docx")
+    assert len(word.inline_shapes) == 1 and chart.title in _docx_text(out / "monitoring.docx")

@@ -19,14 +19,13 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Mm
 from docx.text.run import Run
 
+from fonts import IPAEX, W, east_asian_fonts, effective_east_asian
 from toolkit.errors import OutputError
 from toolkit.model import Chart, Column, Fields, Paragraph, Section, Series, Table
 from toolkit.render import docx as renderer
 from toolkit.render import template
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ROOT = Path(__file__).resolve().parents[2]
-IPAEX = {"IPAexMincho", "IPAexGothic"}
 
 
 def render(document, tmp_path: Path, name: str = "plan.docx", overrides: Path | None = None) -> docx.document.Document:
@@ -220,37 +219,6 @@ def test_chart_is_a_picture_across_the_text_width_with_caption(word):
     assert len(image) == 1 and image[0].blob[:8] == b"\x89PNG\r\n\x1a\n"
     texts = [paragraph.text for paragraph in word.paragraphs]
     assert texts[texts.index("") + 1] == "月別の自家消費量と排出削減量"  # caption right under the picture
-
-
-def east_asian_fonts(word) -> tuple[dict[str, str | None], dict[str, str | None], str]:
-    fonts, based_on, default = {}, {}, "Normal"
-    for style in word.styles.element.iter(f"{W}style"):
-        style_id = style.get(f"{W}styleId")
-        rfonts = style.find(f"{W}rPr/{W}rFonts")
-        fonts[style_id] = rfonts.get(f"{W}eastAsia") if rfonts is not None else None
-        parent = style.find(f"{W}basedOn")
-        based_on[style_id] = parent.get(f"{W}val") if parent is not None else None
-        if style.get(f"{W}type") == "paragraph" and style.get(f"{W}default") == "1":
-            default = style_id
-    return fonts, based_on, default
-
-
-def effective_east_asian(run, fonts, based_on, default) -> str | None:
-    """The East Asian font of a run from itself or its style chains (document defaults left out on purpose)."""
-    direct = run.find(f"{W}rPr/{W}rFonts")
-    if direct is not None and direct.get(f"{W}eastAsia"):
-        return direct.get(f"{W}eastAsia")
-    chains = [run.find(f"{W}rPr/{W}rStyle")]
-    paragraph = next(run.iterancestors(f"{W}p"))
-    chains.append(paragraph.find(f"{W}pPr/{W}pStyle"))
-    for start in [element.get(f"{W}val") for element in chains if element is not None] + [default]:
-        style_id, seen = start, set()
-        while style_id and style_id not in seen:
-            seen.add(style_id)
-            if fonts.get(style_id):
-                return fonts[style_id]
-            style_id = based_on.get(style_id)
-    return None
 
 
 def test_every_run_has_an_east_asian_font(word, tmp_path):

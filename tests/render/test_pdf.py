@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from fonts import fonts
 from toolkit.errors import OutputError
 from toolkit.model import Column, Document, Missing, Paragraph, Section, Table
 from toolkit.render import html, pdf
@@ -39,19 +40,6 @@ def write(document: Document, path: Path, overrides: Path | None = None) -> tupl
     pdf.render(document, path, overrides)
     reader = PdfReader(path)
     return reader, [page.extract_text() for page in reader.pages]
-
-
-def fonts(reader: PdfReader) -> dict[str, bool]:
-    """BaseFont name -> whether the font program is embedded (FontFile2 / FontFile3 in its descriptor)."""
-    found = {}
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font).get(
-                "/FontDescriptor")
-            descriptor = descriptor.get_object() if descriptor is not None else {}
-            found[str(font["/BaseFont"])] = "/FontFile2" in descriptor or "/FontFile3" in descriptor
-    return found
 
 
 @pytest.fixture
