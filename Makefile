@@ -18,7 +18,7 @@ demo: setup
 	  $(BIN)/jcredit calc $$dir --format json > out/$$name.calc.json 2> out/$$name.calc.warnings.txt || status=1; \
 	  $(BIN)/jcredit calc $$dir > out/$$name.calc.txt 2>> out/$$name.calc.warnings.txt || status=1; \
 	  for doc in plan monitoring activity-list; do \
-	    $(BIN)/jcredit render $$doc $$dir -o out/$$name -q || status=1; \
+	    $(BIN)/jcredit render $$doc $$dir -o out/$$name -q > /dev/null || status=1; \
 	  done; \
 	  printf '%-16s %s | %s | %s\n' $$name "$$(tail -n 1 out/$$name.validate.txt)" "$$(grep -E '認証対象' out/$$name.calc.txt)" "$$(ls out/$$name | wc -l) files in out/$$name/"; \
 	done; \
