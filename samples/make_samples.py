@@ -318,6 +318,13 @@ incidental_emissions:
 monitoring_report:
   report_date: 2026-05-22         # 報告日（2025年度のモニタリング報告書）
   deviations: 登録した計画からの変更はない。会員 36 件のすべてから、2025年度 12 か月分の買取電力量のお知らせの写しと発電量の記録の提出を受けた。
+
+# 他制度・補助金との関係（計画書 4）: 二重計上がないことの確認。
+double_counting:
+  other_scheme: false              # 同じ削減活動を他のクレジット制度・証書制度に登録していない
+  non_fossil_certificate: false    # 同じ電力に非化石証書は発行されていない（FIT/FIP で売電した電力は算定に含めない）
+  subsidies: 市町の住宅用太陽光発電設備設置費補助金（交付条件に環境価値の帰属の定めなし）
+  subsidy_claims_environmental_value: false   # 補助金の交付条件に CO2 削減価値の帰属の定めはない
 """
 
 SOLAR_FACTORS_YAML = """\
@@ -571,6 +578,13 @@ incidental_emissions:
 monitoring_report:
   report_date: 2025-11-21         # 報告日（2025年の作付けのモニタリング報告書）
   deviations: 登録した計画からの変更はない。54 筆すべてについて、中干しの開始時と終了時の写真及び作業日誌（出穂日を含む）の提出を受けた。
+
+# 他制度・補助金との関係（計画書 4）: 二重計上がないことの確認。
+double_counting:
+  other_scheme: false              # 同じ削減活動を他のクレジット制度・証書制度に登録していない
+  non_fossil_certificate: false    # 同じ電力に非化石証書は発行されていない
+  subsidies: なし（中干し延長に係る補助金は受けていない）
+  subsidy_claims_environmental_value: false   # 補助金の交付条件に CO2 削減価値の帰属の定めはない
 """
 
 RICE_FACTORS_YAML = """\

@@ -144,10 +144,11 @@ def payback(context: Context) -> Table | None:
         value = inputs.get(name)
         row[key] = value if value is not None else Missing(
             next(c.label for c in columns if c.key == key), f"additionality.{name}", "annex.A.2")
-    row["payback"] = assessment.payback.value if assessment.payback else None
+    never = assessment.payback is not None and not assessment.payback.value.is_finite()
+    row["payback"] = "回収不能" if never else (assessment.payback.value if assessment.payback else None)
     row["threshold"] = assessment.threshold_years
     row["judgement"] = {True: "追加性あり", False: "追加性なし"}.get(assessment.additional, "判定できません")
-    formulas = [{"payback": "({capex}-{subsidy})/({saving}-{om})"}] if assessment.payback else [{}]
+    formulas = [{"payback": "({capex}-{subsidy})/({saving}-{om})"}] if assessment.payback and not never else [{}]
     return context.table(Table("payback", "投資回収年数（補助金を控除）", columns, [row], formulas,
                                note="投資回収年数 = (設備投資額 − 補助金額) / (年間削減額 − 年間運転維持費)"))
 
@@ -418,6 +419,10 @@ def _months(present: list[tuple[int, int]]) -> list[tuple[int, int]]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
 
+
+# Blocks that show figures but can hold no 【未記入】 marker: the checklist skips them.
+GAPLESS = frozenset({"calculation_symbols", "typical_breakdown", "results_by_year", "results_by_activity",
+                     "monthly_rows", "factors_used", "evidence", "monthly_chart"})
 
 BUILDERS: dict[str, Callable[[Context], Any]] = {
     "activities": activities,

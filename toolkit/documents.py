@@ -26,6 +26,7 @@ from toolkit.render.text import clean, value_text
 
 KINDS = ("plan", "monitoring", "activity-list")
 _TOKEN = "\x00"
+NOT_APPLICABLE = {"該当なし", "対象外", "n/a", "na", "not applicable", "-", "—", "ー"}  # 「なし」 is an answer
 
 
 class NotReady(ToolkitError):
@@ -115,13 +116,27 @@ def build_time() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
+def static_missing(spec: Mapping, data: Mapping, stage: str) -> list[Missing]:
+    """The spec's required fields that are empty in `data`, without building the document (no calculation)."""
+    builder = _Builder(spec, Path(), data, None, Path(), build_time(), stage)
+    return [part for section in spec["sections"] for block in section.get("blocks") or []
+            for entry in block.get("fields") or [] for part in builder.field(entry, section["id"]).value
+            if isinstance(part, Missing)]
+
+
 def build(kind: str, calculation: Calculation, root: Path, overrides: Path | None = None,
-          built: dt.datetime | None = None, final: bool = False) -> Document:
-    """The document `kind` of a calculated project; `final` refuses while required fields are empty."""
+          built: dt.datetime | None = None, final: bool = False, stage: str | None = None,
+          with_evidence: bool = True) -> Document:
+    """The document `kind` of a calculated project; `final` refuses while required fields are empty.
+
+    `stage` checks the document at another stage than its own (the checklist at verification also
+    checks the plan); without `with_evidence` the blocks that cannot hold a gap are left out (fast).
+    """
     data = calculation.validation.project.data if calculation.validation else {}
     project_type = (data.get("project") or {}).get("type")
     spec, path = load_spec(spec_name(kind, project_type), overrides)
-    document = _Builder(spec, path, data, calculation, root, built or build_time()).document(kind)
+    builder = _Builder(spec, path, data, calculation, root, built or build_time(), stage, complete=with_evidence)
+    document = builder.document(kind)
     document.draft = not final
     if final and document.open_items:
         sources = calculation.validation.project.sources if calculation.validation else None
@@ -133,11 +148,11 @@ def build(kind: str, calculation: Calculation, root: Path, overrides: Path | Non
 
 
 class _Builder:
-    def __init__(self, spec: Mapping, path: Path, data: Mapping, calculation: Calculation, root: Path,
-                 built: dt.datetime):
+    def __init__(self, spec: Mapping, path: Path, data: Mapping, calculation: Calculation | None, root: Path,
+                 built: dt.datetime, stage: str | None = None, complete: bool = True):
         self.spec, self.path, self.data, self.calculation, self.root = spec, path, data, calculation, root
-        self.built = built
-        self.stage = spec.get("stage", "registration")
+        self.built, self.complete = built, complete
+        self.stage = stage or spec.get("stage", "registration")
         self.schema = schema.project_schema((data.get("project") or {}).get("type"))
         self.snippets = _snippet_environment()
 
@@ -156,6 +171,7 @@ class _Builder:
             landscape=bool(self.spec.get("landscape")), files=dict(self.spec.get("files") or {}),
             workbook_title=self.spec.get("workbook_title", ""), built=self.built)
         document.open_items = _open_items(document)
+        document.required = len(required_fields(self.spec, self.stage))
         return document
 
     def block(self, block: Mapping, section: Mapping) -> list[Block]:
@@ -164,6 +180,8 @@ class _Builder:
         if "text" in block:
             return [Paragraph(self.text(block["text"], section["id"], block.get("required", self.stage)))]
         name = block.get("table") or block.get("chart")
+        if not self.complete and name in computed.GAPLESS:
+            return []
         options = {key: value for key, value in block.items() if key not in ("table", "chart")}
         context = computed.Context(self.data, self.calculation, self.root, self.stage, options)
         made = computed.BUILDERS[name](context)
@@ -184,6 +202,8 @@ class _Builder:
     @cached_property
     def derived(self) -> dict[str, Any]:
         """Values a document shows when the input leaves them empty: what the calculation used."""
+        if self.calculation is None:
+            return {}
         pieces = [piece for result in self.calculation.activities for piece in result.periods]
         crediting = [result.crediting for result in self.calculation.activities if result.crediting]
         window = self.calculation.period
@@ -202,9 +222,9 @@ class _Builder:
         path = entry["path"]
         label = entry.get("label") or self.label(path)
         value = self.lookup(path)
-        if value in (None, ""):
-            required = entry.get("required")
-            needed = required in STAGES and STAGES.index(required) <= STAGES.index(self.stage)
+        required = entry.get("required")
+        needed = required in STAGES and STAGES.index(required) <= STAGES.index(self.stage)
+        if value in (None, "") or (needed and _not_applicable_without_reason(value)):
             shown: Inline = Missing(label, path, section, required) if needed else value_text(None)
         else:
             shown = value_text((entry.get("choices") or {}).get(value, value))
@@ -248,6 +268,11 @@ class _Builder:
             "fiscal_years": "、".join(f"{year}年度" for year in years) if years else None,
             "rules_version": calculation.rules_version,
         }
+
+
+def _not_applicable_without_reason(value: Any) -> bool:
+    """「該当なし」 alone is not an answer: a required field may say so only with its reason (該当なし：…)."""
+    return isinstance(value, str) and value.strip().rstrip("。.").lower() in NOT_APPLICABLE
 
 
 def _snippet_environment():

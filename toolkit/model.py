@@ -135,6 +135,7 @@ class Document:
     draft: bool = True
     landscape: bool = False
     open_items: list[Missing] = field(default_factory=list)  # every marker in the document, in order
+    required: int = 0  # fields its spec requires at its stage (the checklist's score counts them)
     files: dict[str, str] = field(default_factory=dict)  # format -> output file name
     workbook_title: str = ""  # the XLSX title (e.g. プロジェクト計画書 別紙)
     built: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # SOURCE_DATE_EPOCH or now: file dates

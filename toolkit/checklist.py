@@ -1,0 +1,211 @@
+"""The readiness checklist: every missing field, failed rule and missing piece of evidence, before a verifier sees it.
+
+Three sources, one list of findings:
+- missing fields: the documents are built from their specs, and every 【未記入】 marker is a finding,
+  so the checklist and the documents cannot disagree about what is missing;
+- rules: domain.md §7 and the methodologies' own rules (rules_check.py), each with a stable id;
+- evidence: each reading's evidence file exists inside the project; files nothing refers to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from toolkit import documents, messages, methodologies, rules_check, schema
+from toolkit import factors as factor_tables
+from toolkit.calculation import Calculation, calculate_data
+from toolkit.errors import ToolkitError
+from toolkit.findings import DOCUMENT_TITLES, Checklist, Finding
+from toolkit.inputs import LoadedProject, load_project
+from toolkit.model import STAGES
+from toolkit.problems import Location, Problem
+from toolkit.validation import validate
+
+# The documents each stage needs: registration (妥当性確認・登録) then verification (検証・認証).
+STAGE_DOCUMENTS = {"registration": ("plan", "activity-list"), "verification": ("plan", "activity-list", "monitoring")}
+EVIDENCE_FOLDER = "evidence"
+
+
+def check(target: Path, stage: str = "registration", monitoring: Path | None = None) -> Checklist:
+    """Read, validate and calculate the project, then list every finding at `stage`."""
+    loaded = load_project(Path(target), monitoring=monitoring)
+    validation = validate(loaded)
+    findings: list[Finding] = [_from_problem(problem, "V-INPUT") for problem in validation.errors]
+    calculation = None
+    if validation.valid:
+        try:
+            factors = factor_tables.load(loaded.data.get("rules_version"), loaded.root,
+                                         loaded.sources.locate("rules_version"))
+            calculation = calculate_data(loaded.data, factors, None, loaded.sources, validation)
+        except ToolkitError as error:
+            findings += [_from_problem(problem, "C-CALC") for problem in error.problems]
+    return _Checker(loaded, calculation, stage).checklist(findings)
+
+
+class _Checker:
+    def __init__(self, loaded: LoadedProject, calculation: Calculation | None, stage: str):
+        self.loaded, self.calculation, self.stage = loaded, calculation, stage
+        self.items: dict[str, int] = {}
+
+    def count(self, document: str, items: int = 1) -> None:
+        self.items[document] = self.items.get(document, 0) + items
+
+    def checklist(self, findings: list[Finding]) -> Checklist:
+        findings += self.missing_fields()
+        if self.calculation is not None:
+            findings += [_from_problem(problem, rules_check.rule_of(problem), rules_check.severity_of(problem))
+                         for problem in self.calculation.problems]
+            context = rules_check.Context(self.loaded, self.calculation, self.stage)
+            findings += rules_check.run(context)
+            for document, checked in context.checked.items():
+                self.count(document, checked)
+        evidence, found = self.evidence()
+        findings += found
+        name = (self.loaded.data.get("project") or {}).get("name")
+        return Checklist(self.stage, _deduplicated(findings), self.items, evidence,
+                         str(name) if name else self.loaded.root.name)
+
+    def missing_fields(self) -> list[Finding]:
+        """Every required field still empty, exactly as the documents of this stage mark it."""
+        found = []
+        for kind in STAGE_DOCUMENTS[self.stage]:
+            if self.calculation is None:  # the inputs do not calculate: the spec's own fields still tell
+                missing = self.missing_spec_fields(kind)
+            else:
+                document = documents.build(kind, self.calculation, self.loaded.root, _overrides(self.loaded.root),
+                                           stage=self.stage, with_evidence=False)
+                missing = document.open_items
+                self.count(kind, document.required)
+            for item in missing:
+                found.append(Finding("F-MISSING", "blocking", item.path, item.section, self.locate(item.path), "missing",
+                                     {"label": item.label, "document": DOCUMENT_TITLES[kind]}, {"ja": item.label}))
+        return found
+
+    def locate(self, path: str) -> Location:
+        """Where a field is, or where it belongs: a key absent from project.yaml goes in project.yaml."""
+        return self.loaded.sources.locate(path) or Location(self.loaded.relative(self.loaded.project_file))
+
+    def missing_spec_fields(self, kind: str) -> list:
+        project_type = (self.loaded.data.get("project") or {}).get("type")
+        spec, _ = documents.load_spec(documents.spec_name(kind, project_type), _overrides(self.loaded.root))
+        required = documents.required_fields(spec, self.stage)
+        self.count(kind, len(required))
+        return [item for item in documents.static_missing(spec, self.loaded.data, self.stage)]
+
+    def evidence(self) -> tuple[list[dict], list[Finding]]:
+        """Each reading's evidence files (its file columns): named, present, hashed; and files nobody names."""
+        if STAGES.index(self.stage) < STAGES.index("verification"):
+            return [], []
+        code = (((self.loaded.data.get("project") or {}).get("methodology")) or {}).get("code")
+        table = schema.tables(code)["monitoring"] if code in methodologies.codes() else None
+        columns = [key for key, rules in table.schema.items() if rules.get("inside_project")] if table else []
+        root, found, recorded = self.loaded.root, [], []
+        for index, reading in enumerate(self.loaded.data.get("monitoring") or []):
+            for column in columns:
+                path, relative = f"monitoring[{index}].{column}", reading.get(column)
+                self.count("monitoring")
+                if not relative:
+                    found.append(Finding("R-EVID-MONTH", "blocking", path, "monitoring.B.5", self.locate(path),
+                                         "evidence_missing", {"activity": reading.get("activity_id", "")},
+                                         table.schema[column]["meta"]["label"]))
+                    continue
+                digest = _sha256(root / relative)
+                if digest is None:
+                    found.append(Finding("R-EVID-FILE", "blocking", path, "monitoring.B.5", self.locate(path),
+                                         "evidence_not_found", {"file": relative}))
+                else:
+                    recorded.append({"path": relative, "sha256": digest})
+        named = _named_files(self.loaded.data)
+        for relative in _files_under(root, EVIDENCE_FOLDER):
+            if os.path.normpath(relative) not in named:
+                found.append(Finding("R-EVID-UNUSED", "info", "", "monitoring.B.5", Location(relative),
+                                     "evidence_unused", {"file": relative}))
+        return recorded, found
+
+
+def write_file(path: Path, write, force: bool = False) -> None:
+    """Write a report file whole (a temporary file moved into place); an existing file only with `force`."""
+    from toolkit.errors import OutputError
+
+    if path.exists() and not force:
+        raise OutputError(str(path), [Problem("exists", location=Location(str(path)))])
+    temporary = path.with_name(f".{path.name}.jcredit-tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(temporary)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise OutputError(str(error), [Problem("not_writable", location=Location(str(path)),
+                                               params={"reason": error.strerror or str(error)})]) from error
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _overrides(root: Path) -> Path | None:
+    return root / "templates" if (root / "templates").is_dir() else None
+
+
+def _from_problem(problem: Problem, rule: str, severity: str = "blocking") -> Finding:
+    """A validation or calculation problem as a finding: its message is the problem's own."""
+    code = f"problem.{rule}" if f"check.problem.{rule}" in messages.TEMPLATES else "problem"
+    return Finding(rule, severity, problem.path, problem.section or "", problem.location, code,
+                   {"message": {"ja": problem.message("ja"), "en": problem.message("en")}}, problem.label)
+
+
+def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per rule and path: a field both empty and needed by a formula is one gap, not two."""
+    seen: set[tuple[str, str]] = set()
+    missing = {finding.path for finding in findings if finding.rule == "F-MISSING"}
+    kept = []
+    for finding in findings:
+        key = (finding.rule, finding.path) if finding.path else (finding.rule, finding.code, str(finding.params))
+        if key in seen or (finding.rule != "F-MISSING" and finding.path in missing
+                           and finding.severity == "blocking"):
+            continue
+        seen.add(key)
+        kept.append(finding)
+    order = {name: index for index, name in enumerate(("plan", "activity-list", "monitoring", ""))}
+    return sorted(kept, key=lambda f: (order.get(f.document, 9), f.location.sort_key() if f.location else ("",)))
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _files_under(root: Path, folder: str) -> list[str]:
+    base = root / folder
+    if not base.is_dir():
+        return []
+    found = []
+    for directory, _, names in os.walk(base):
+        for name in names:
+            if not name.startswith(".") and not name.startswith("~$"):
+                found.append(Path(directory, name).relative_to(root).as_posix())
+    return sorted(found)
+
+
+def _named_files(data: Mapping) -> set[str]:
+    """Every string in the project data that could name a file: by-laws, certificates, evidence columns."""
+    named: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            if "/" in value or "." in value:
+                named.add(os.path.normpath(value))
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
+    return named
+
+

@@ -1,0 +1,79 @@
+"""Findings of the readiness checklist: what a verifier would send back, each with its rule, place and fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from toolkit import messages
+from toolkit.problems import Location
+
+SEVERITIES = ("blocking", "warning", "info")
+DOCUMENTS = {"plan": "plan", "annex": "plan", "monitoring": "monitoring", "activity_list": "activity-list"}
+DOCUMENT_TITLES = {"plan": {"ja": "プロジェクト計画書", "en": "project plan"},
+                   "monitoring": {"ja": "モニタリング報告書", "en": "monitoring report"},
+                   "activity-list": {"ja": "排出削減活動リスト", "en": "activity list"},
+                   "": {"ja": "入力", "en": "inputs"}}
+
+
+def document_of(section: str) -> str:
+    """The document a section id belongs to: plan.1.1 and annex.A.3 -> plan, monitoring.B.2 -> monitoring."""
+    return DOCUMENTS.get(section.split(".")[0], "")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One open item. `rule` is stable (R-ELIG-2Y, F-MISSING ...); the message and fix come from messages.py."""
+
+    rule: str
+    severity: str  # blocking | warning | info
+    path: str
+    section: str
+    location: Location | None
+    code: str  # the message template: messages.TEMPLATES["check." + code] and ["fix." + code]
+    params: Mapping[str, Any] = field(default_factory=dict)
+    label: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def document(self) -> str:
+        return document_of(self.section)
+
+    def message(self, lang: str = "ja") -> str:
+        return messages.render("check." + self.code, lang, self.params)
+
+    def fix(self, lang: str = "ja") -> str:
+        return messages.render("fix." + self.code, lang, self.params)
+
+    def label_in(self, lang: str = "ja") -> str:
+        return self.label.get(lang) or self.label.get("ja") or ""
+
+    def as_json(self, lang: str = "ja") -> dict:
+        return {"id": self.rule, "severity": self.severity, "path": self.path, "section": self.section,
+                "document": self.document, "message": self.message(lang), "fix": self.fix(lang),
+                "label": self.label_in(lang), "location": str(self.location) if self.location else ""}
+
+
+@dataclass
+class Checklist:
+    """Every finding at one stage, with how many required items each document has and how many are met."""
+
+    stage: str
+    findings: list[Finding]
+    items: dict[str, int]  # document -> required items checked (fields, rule checks, evidence files)
+    evidence: list[dict] = field(default_factory=list)  # {"path", "sha256"} of every evidence file referred to
+    project: str = ""  # the project's name, for the report's title
+
+    @property
+    def ready(self) -> bool:
+        return not any(finding.severity == "blocking" for finding in self.findings)
+
+    def blocking(self, document: str | None = None) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == "blocking"
+                and (document is None or finding.document == document)]
+
+    def score(self, document: str | None = None) -> float:
+        """Share of required items met: 1.0 when nothing is blocking."""
+        total = self.items.get(document, 0) if document else sum(self.items.values())
+        failed = len(self.blocking(document))
+        total = max(total, failed)
+        return round(1 - failed / total, 3) if total else 1.0

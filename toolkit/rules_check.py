@@ -1,0 +1,366 @@
+"""The checkable rules of domain.md §7 and of the methodologies, each with its stable id, as findings.
+
+A rule runs at the stages §7 gives it (V: registration, R: verification) and yields a finding at the
+field it concerns. Problems the calculation already reports (overlaps, gaps, unverified factors,
+AG-005 seasons) are mapped to their rule ids by `rule_of` rather than checked twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable, Iterator, Mapping
+
+from toolkit import factors as factor_tables
+from toolkit import methodologies
+from toolkit.calculation import Calculation, exact_sum
+from toolkit.eligibility import earliest_start, within_program_cap, within_two_years
+from toolkit.findings import Finding
+from toolkit.inputs import LoadedProject
+from toolkit.problems import Problem
+
+OTHER_PROGRAMS = "other_programs.csv"
+V, R = "registration", "verification"
+
+# calculation problem code -> (rule id, severity)
+CALC_RULES = {
+    "reading_overlap": ("R-PERIOD-GAP", "blocking"),
+    "reading_gap": ("R-PERIOD-GAP", "warning"),
+    "reading_outside_crediting": ("R-PERIOD-DATA", "warning"),
+    "reading_partly_outside": ("R-PERIOD-DATA", "warning"),
+    "crediting_end_beyond_rules": ("R-PERIOD-END", "warning"),
+    "crediting_unknown": ("R-PERIOD-START", "blocking"),
+    "factor_not_verified": ("R-FACTOR-STATUS", "warning"),
+    "rules_not_verified": ("R-FACTOR-STATUS", "warning"),
+}
+
+
+def rule_of(problem: Problem) -> str:
+    """The rule id of a calculation problem (AG-005 seasons carry theirs in their parameters)."""
+    if "rule" in problem.params:
+        return str(problem.params["rule"])
+    return CALC_RULES.get(problem.code, ("C-" + problem.code.upper().replace("_", "-"), ""))[0]
+
+
+def severity_of(problem: Problem) -> str:
+    known = CALC_RULES.get(problem.code)
+    if known:
+        return known[1]
+    return "blocking" if problem.severity == "error" else "warning"
+
+
+@dataclass
+class Context:
+    loaded: LoadedProject
+    calculation: Calculation
+    stage: str
+    checked: dict[str, int] = field(default_factory=dict)  # document -> rule checks made (the score's items)
+
+    @property
+    def data(self) -> Mapping:
+        return self.loaded.data
+
+    @property
+    def module(self):
+        return methodologies.get(self.calculation.methodology)
+
+    @property
+    def switches(self) -> Mapping[str, Any]:
+        return factor_tables.rule_versions()[self.calculation.rules_version]["switches"]
+
+    @property
+    def program(self) -> bool:
+        return (self.data.get("project") or {}).get("type") == "program"
+
+    def activities(self) -> Iterator[tuple[int, Mapping]]:
+        return enumerate(self.data.get("activities") or [])
+
+    def count(self, document: str = "plan") -> None:
+        self.checked[document] = self.checked.get(document, 0) + 1
+
+    def finding(self, rule: str, path: str, section: str, code: str, severity: str = "blocking",
+                **params: Any) -> Finding:
+        return Finding(rule, severity, path, section, self.loaded.sources.locate(path) if path else None, code, params)
+
+
+Rule = Callable[[Context], Iterator[Finding]]
+RULES: list[tuple[str, tuple[str, ...], Rule]] = []
+
+
+def rule(rule_id: str, *stages: str):
+    def register(function: Rule) -> Rule:
+        RULES.append((rule_id, stages, function))
+        return function
+    return register
+
+
+def run(context: Context) -> list[Finding]:
+    found = []
+    for _, stages, function in RULES:
+        if context.stage in stages:
+            found += function(context)
+    return found
+
+
+# -- eligibility and periods -----------------------------------------------------------------------
+@rule("R-ELIG-2Y", V, R)
+def two_year_rule(context: Context) -> Iterator[Finding]:
+    """Installed on or after the day 2 years before the registration application (not forest)."""
+    application = (context.data.get("project") or {}).get("registration_application_date")
+    if context.module.FOREST or application is None:
+        return
+    for index, activity in context.activities():
+        started = activity.get("commissioned_on")
+        if started is None:
+            continue
+        context.count("activity-list")
+        if not within_two_years(started, application):
+            yield context.finding("R-ELIG-2Y", f"activities[{index}].commissioned_on", "activity_list", "two_years",
+                                  activity=activity.get("id", ""), found=started, earliest=earliest_start(application),
+                                  application=application)
+
+
+@rule("R-PERIOD-START", V)
+def stated_start(context: Context) -> Iterator[Finding]:
+    """A stated crediting period may not start before the rules' start (the application date)."""
+    given = ((context.data.get("project") or {}).get("crediting_period") or {}).get("start")
+    starts = [result.crediting[0] for result in context.calculation.activities if result.crediting]
+    if given is None or not starts:
+        return
+    context.count()
+    if given < min(starts):
+        yield context.finding("R-PERIOD-START", "project.crediting_period.start", "plan.2.3", "period_start",
+                              found=given, start=min(starts))
+
+
+# -- additionality and baseline --------------------------------------------------------------------
+@rule("R-ADD-PAYBACK", V)
+def additionality(context: Context) -> Iterator[Finding]:
+    """Payback of at least the threshold with the subsidy deducted, or the household case, or a cited exemption."""
+    assessment = context.calculation.additionality
+    context.count()
+    if assessment.additional is False or (assessment.method == "exempt" and assessment.reason == "exempt_no_reason"):
+        payback = assessment.payback.value.quantize(Decimal("0.1")) if assessment.payback else ""
+        path = "additionality.exemption_reason" if assessment.method == "exempt" else "additionality.subsidy_jpy"
+        yield context.finding("R-ADD-PAYBACK", path, "annex.A.2", f"additionality_{assessment.reason}",
+                              payback=payback, threshold=assessment.threshold_years or "")
+
+
+@rule("R-BL-NEW", V)
+def baseline_as_new(context: Context) -> Iterator[Finding]:
+    """An old unit is the baseline only when its specs are known, it is within twice its statutory life,
+    and the new unit is at most 1.5 times its capacity; otherwise the baseline is a new installation."""
+    for index, activity in context.activities():
+        if activity.get("baseline_type") != "update":
+            continue
+        context.count()
+        path = f"activities[{index}].baseline_type"
+        age, life = activity.get("old_age_years"), activity.get("statutory_life_years")
+        old, new = activity.get("baseline_capacity_kw"), activity.get("project_capacity_kw")
+        if activity.get("old_specs_known") is False:
+            yield context.finding("R-BL-NOSPEC", path, "activity_list", "baseline_nospec", activity=activity.get("id", ""))
+        if age is not None and life is not None and age > 2 * life:
+            yield context.finding("R-BL-2XLIFE", path, "activity_list", "baseline_2xlife", activity=activity.get("id", ""),
+                                  age=age, life=life)
+        if old and new is not None and new > Decimal("1.5") * old:
+            yield context.finding("R-BL-1.5CAP", path, "activity_list", "baseline_capacity", activity=activity.get("id", ""),
+                                  old=old, new=new)
+
+
+# -- factors ---------------------------------------------------------------------------------------
+@rule("R-FY-FACTOR", V, R)
+def factor_years(context: Context) -> Iterator[Finding]:
+    """Every yearly factor a reduction used is the one of the fiscal year in which it happened."""
+    wrong: dict[tuple, Any] = {}
+    for result in context.calculation.activities:
+        for piece in result.periods:
+            for figure in (piece.baseline, piece.project):
+                for ref in figure.factors:
+                    if ref.fiscal_year is not None and ref.fiscal_year != piece.fiscal_year and \
+                            ref.table == "grid_electricity" and dict(ref.keys).get("basis") == "all_source":
+                        wrong.setdefault((ref.name, piece.fiscal_year), piece.source)
+    context.count("monitoring")
+    for (name, year), source in wrong.items():
+        yield context.finding("R-FY-FACTOR", source, "monitoring.B.2", "factor_year", name=name, year=year)
+
+
+# -- double counting -------------------------------------------------------------------------------
+@rule("R-DC-SCHEME", V, R)
+def other_schemes(context: Context) -> Iterator[Finding]:
+    """No similar scheme, no non-fossil certificate for the same power, no subsidy that keeps the value."""
+    answers = context.data.get("double_counting") or {}
+    for key, rule_id, code in (("other_scheme", "R-DC-SCHEME", "other_scheme"),
+                               ("non_fossil_certificate", "R-DC-NFC", "non_fossil"),
+                               ("subsidy_claims_environmental_value", "R-DC-SUBSIDY", "subsidy_value")):
+        context.count()
+        if answers.get(key) is True:
+            yield context.finding(rule_id, f"double_counting.{key}", "plan.4", code,
+                                  name=answers.get("other_scheme_name") or answers.get("subsidies") or "")
+
+
+@rule("R-DC-FIT", V, R)
+def fit_power(context: Context) -> Iterator[Finding]:
+    """EN-R-002: a FIT/FIP activity sells power; a year of readings with nothing sold is claimed FIT power."""
+    if context.calculation.methodology != "EN-R-002":
+        return
+    sold: dict[Any, Decimal] = defaultdict(Decimal)
+    counted: set = set()
+    for reading in context.data.get("monitoring") or []:
+        counted.add(reading.get("activity_id"))
+        sold[reading.get("activity_id")] += reading.get("sold_kwh") or 0
+    for index, activity in context.activities():
+        if activity.get("fit") and activity.get("id") in counted:
+            context.count("activity-list")
+            if sold[activity.get("id")] == 0:
+                yield context.finding("R-DC-FIT", f"activities[{index}].fit", "activity_list", "fit_nothing_sold",
+                                      "warning", activity=activity.get("id", ""))
+
+
+# -- monitoring ------------------------------------------------------------------------------------
+@rule("R-EVID-METER", R)
+def meter_validity(context: Context) -> Iterator[Finding]:
+    """A meter's certification or calibration must cover the whole monitoring period."""
+    ends = [piece.end for result in context.calculation.activities for piece in result.periods]
+    if not ends:
+        return
+    last = max(ends)
+    for index, row in enumerate(context.data.get("monitoring_plan") or []):
+        valid = row.get("meter_valid_until")
+        if valid is None:
+            continue
+        context.count("monitoring")
+        if valid < last:
+            yield context.finding("R-EVID-METER", f"monitoring_plan[{index}].meter_valid_until", "plan.2.3",
+                                  "meter_expired", symbol=row.get("symbol", ""), found=valid, end=last)
+
+
+# -- program type ----------------------------------------------------------------------------------
+@rule("R-PRG-COMMONMON", V, R)
+def common_monitoring(context: Context) -> Iterator[Finding]:
+    """Program type: every activity monitors the same items; each other set of items is one finding."""
+    if not context.program:
+        return
+    fields = [parameter.field for parameter in context.module.MONITORING]
+    items: dict[Any, frozenset] = {}
+    first_row: dict[Any, int] = {}
+    for index, reading in enumerate(context.data.get("monitoring") or []):
+        identifier = reading.get("activity_id")
+        first_row.setdefault(identifier, index)
+        items[identifier] = items.get(identifier, frozenset()) | {name for name in fields if reading.get(name) is not None}
+    context.count("activity-list")
+    groups: dict[frozenset, list] = defaultdict(list)
+    for identifier, found in items.items():
+        groups[found].append(identifier)
+    if len(groups) < 2:
+        return
+    usual = max(groups, key=lambda found: len(groups[found]))
+    for found, members in groups.items():
+        if found != usual:
+            shown = "、".join(map(str, members[:5])) + (f" ほか {len(members) - 5} 件" if len(members) > 5 else "")
+            yield context.finding("R-PRG-COMMONMON", f"monitoring[{first_row[members[0]]}].activity_id",
+                                  "monitoring.B.2", "common_monitoring", "warning", activity=shown,
+                                  items="、".join(sorted(found)) or "—", usual="、".join(sorted(usual)))
+
+
+@rule("R-PRG-DUPMEMBER", V, R)
+def double_membership(context: Context) -> Iterator[Finding]:
+    """Program type: no member is also a member of another program (other_programs.csv, if present)."""
+    path = context.loaded.root / OTHER_PROGRAMS
+    if not context.program or not path.is_file():
+        return
+    others = _other_members(path)
+    for index, activity in context.activities():
+        context.count("activity-list")
+        name_key, address_key = _member_keys(activity)
+        match = others.get(name_key) if name_key else None
+        if match is not None and (not address_key or not match[1] or match[1] == address_key):
+            yield context.finding("R-PRG-DUPMEMBER", f"activities[{index}]", "activity_list", "double_member",
+                                  activity=activity.get("id", ""), program=match[0], line=match[2])
+
+
+def _normal(text: Any) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(text or "")).split()).casefold()
+
+
+def _member_keys(activity: Mapping) -> tuple[str, str]:
+    name = next((activity[key] for key in ("name", "farmer", "owner") if activity.get(key)), "")
+    address = next((activity[key] for key in ("address", "field_address", "location") if activity.get(key)), "")
+    return _normal(name), _normal(address)
+
+
+def _other_members(path) -> dict[str, tuple[str, str, int]]:
+    """name -> (program, address, line) from other_programs.csv (columns program, name, address; UTF-8)."""
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    members = {}
+    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        row = {_normal(key): value for key, value in row.items() if key}
+        name = row.get("name") or row.get("氏名") or row.get("名称")
+        if name:
+            members[_normal(name)] = (row.get("program") or row.get("プログラム") or "", _normal(
+                row.get("address") or row.get("住所") or ""), line)
+    return members
+
+
+@rule("R-PRG-500T", V)
+def program_cap(context: Context) -> Iterator[Finding]:
+    """Program type under rules with a per-activity cap: at most that many t-CO2 a fiscal year each."""
+    if not context.program or context.switches.get("program_activity_cap_t") is None:
+        return
+    index_of = {activity.get("id"): index for index, activity in context.activities()}
+    for result in context.calculation.activities:
+        context.count("activity-list")
+        years: dict[int, list] = defaultdict(list)
+        for piece in result.periods:
+            years[piece.fiscal_year].append(piece.reduction.value)
+        for year, values in sorted(years.items()):
+            annual = exact_sum(values)
+            if not within_program_cap(annual, context.switches):
+                yield context.finding("R-PRG-500T", f"activities[{index_of.get(result.activity_id, 0)}]",
+                                      "activity_list", "program_cap", activity=result.activity_id, year=year,
+                                      found=annual.quantize(Decimal("0.1")), cap=context.switches["program_activity_cap_t"])
+
+
+# -- methodology rules -----------------------------------------------------------------------------
+@rule("R-AG5-PERC", V, R)
+def percolation(context: Context) -> Iterator[Finding]:
+    """AG-005: the daily percolation depth (日減水深) of each field is measured."""
+    if context.calculation.methodology != "AG-005":
+        return
+    for index, activity in context.activities():
+        context.count("activity-list")
+        if activity.get("percolation_mm_per_day") is None:
+            yield context.finding("R-AG5-PERC", f"activities[{index}].percolation_mm_per_day", "activity_list",
+                                  "percolation", activity=activity.get("id", ""))
+
+
+@rule("R-AG4-TEMP", V, R)
+def biochar_evidence(context: Context) -> Iterator[Finding]:
+    """AG-004: each batch has its pyrolysis temperature, its carbon content and the certificate that shows them."""
+    if context.calculation.methodology != "AG-004":
+        return
+    for index, reading in enumerate(context.data.get("monitoring") or []):
+        context.count("monitoring")
+        if reading.get("pyrolysis_temp_c") is None:  # the certificate showing it is an evidence file (checklist)
+            yield context.finding("R-AG4-TEMP", f"monitoring[{index}].pyrolysis_temp_c", "monitoring.B.2",
+                                  "biochar_pyrolysis_temp_c", batch=reading.get("batch_id") or index + 1)
+        if reading.get("carbon_content_pct") is None and reading.get("fixed_carbon_pct") is None \
+                and reading.get("refinement") is None:
+            yield context.finding("R-AG4-TEMP", f"monitoring[{index}].carbon_content_pct", "monitoring.B.2",
+                                  "biochar_carbon", batch=reading.get("batch_id") or index + 1)
+
+
+@rule("R-FO-PLAN", V, R)
+def forest_plan(context: Context) -> Iterator[Finding]:
+    """FO-001: every compartment is under an approved forest management plan; permanence filings by 30 June."""
+    if context.calculation.methodology != "FO-001":
+        return
+    for index, activity in context.activities():
+        context.count("activity-list")
+        if not activity.get("plan_id"):
+            yield context.finding("R-FO-PLAN", f"activities[{index}].plan_id", "activity_list", "forest_plan",
+                                  activity=activity.get("id", ""))
+    yield context.finding("R-FO-PERM", "", "monitoring.B.4", "forest_permanence", "info")
