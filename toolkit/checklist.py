@@ -20,13 +20,15 @@ from toolkit.calculation import Calculation, calculate_data
 from toolkit.errors import ToolkitError
 from toolkit.findings import DOCUMENT_TITLES, Checklist, Finding
 from toolkit.inputs import LoadedProject, load_project
-from toolkit.model import STAGES
+from toolkit.model import STAGES, Remark
 from toolkit.problems import Location, Problem
 from toolkit.validation import validate
 
 # The documents each stage needs: registration (妥当性確認・登録) then verification (検証・認証).
 STAGE_DOCUMENTS = {"registration": ("plan", "activity-list"), "verification": ("plan", "activity-list", "monitoring")}
 EVIDENCE_FOLDER = "evidence"
+# The findings a draft lists at its end: its own, the inputs' ("") and, for the plan, its activity list's.
+SHOWN_IN = {"plan": ("plan", "activity-list", ""), "activity-list": ("activity-list", ""), "monitoring": ("monitoring", "")}
 
 
 def check(target: Path, stage: str = "registration", monitoring: Path | None = None) -> Checklist:
@@ -43,6 +45,19 @@ def check(target: Path, stage: str = "registration", monitoring: Path | None = N
         except ToolkitError as error:
             findings += [_from_problem(problem, "C-CALC") for problem in error.problems]
     return _Checker(loaded, calculation, stage).checklist(findings)
+
+
+def of_calculation(calculation: Calculation, stage: str) -> Checklist:
+    """The checklist of a project already calculated (what `render` shows at a draft's end)."""
+    return _Checker(calculation.validation.project, calculation, stage).checklist([])
+
+
+def remarks(checklist: Checklist, kind: str, lang: str = "ja") -> list[Remark]:
+    """A document's share of the findings other than empty fields (those are its own markers)."""
+    return [Remark(finding.rule, finding.severity, finding.message(lang), finding.fix(lang), finding.path,
+                   finding.section)
+            for finding in checklist.findings
+            if finding.rule != "F-MISSING" and finding.severity != "info" and finding.document in SHOWN_IN[kind]]
 
 
 class _Checker:
@@ -65,7 +80,8 @@ class _Checker:
         evidence, found = self.evidence()
         findings += found
         name = (self.loaded.data.get("project") or {}).get("name")
-        return Checklist(self.stage, _deduplicated(findings), self.items, evidence,
+        items = {document: self.items.get(document, 0) for document in STAGE_DOCUMENTS[self.stage]}
+        return Checklist(self.stage, _deduplicated(findings), items, evidence,
                          str(name) if name else self.loaded.root.name)
 
     def missing_fields(self) -> list[Finding]:

@@ -211,7 +211,7 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
 def render(ctx: click.Context, document: str, project: Path, outdir: Path, formats: tuple[str, ...], final: bool,
            monitoring: Path | None, period, force: bool, lang: str):
     """計画書・報告書・活動リストを出力 / render the plan, the monitoring report or the activity list."""
-    from toolkit import bundle, documents
+    from toolkit import bundle, checklist, documents
     from toolkit.calculation import calculate
     from toolkit.errors import ValidationFailed
 
@@ -220,7 +220,9 @@ def render(ctx: click.Context, document: str, project: Path, outdir: Path, forma
         raise ValidationFailed(f"{len(result.errors)} calculation errors", result.errors)
     root = result.validation.project.root
     overrides = root / "templates" if (root / "templates").is_dir() else None
-    built = documents.build(document, result, root, overrides, final=final)
+    found = checklist.of_calculation(result, documents.STAGE_OF[document])
+    built = documents.build(document, result, root, overrides, final=final,
+                            remarks=checklist.remarks(found, document, "ja"))
     written = bundle.publish(built, result, outdir, formats, overrides, force)
     _print_problems([], [] if _quiet(ctx) else result.warnings, lang)
     if built.open_items and not _quiet(ctx):
@@ -229,6 +231,47 @@ def render(ctx: click.Context, document: str, project: Path, outdir: Path, forma
         click.echo(messages.render("draft_open_items", lang, {"count": len(built.open_items)}), err=True)
     for path in written:
         click.echo(str(path))
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path, readable=False))
+@click.option("--stage", type=click.Choice(["registration", "verification"]), default="registration", show_default=True,
+              help="registration (妥当性確認・登録) or verification (検証・認証).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "xlsx", "html"]), default="text",
+              help="Report format (xlsx needs -o).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file.")
+@click.option("--monitoring", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Readings file to use instead of the project's monitoring/.")
+@click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
+@common_options
+@click.pass_context
+def check(ctx: click.Context, project: Path, stage: str, output_format: str, output: Path | None,
+          monitoring: Path | None, force: bool, lang: str):
+    """審査前の確認リスト / the readiness checklist: what a verifier would send back (exit 0 when ready)."""
+    from toolkit import checklist, checklist_report, documents
+    from toolkit.errors import UsageError
+
+    if output_format == "xlsx" and output is None:
+        raise UsageError("--format xlsx needs -o FILE / xlsx 形式には -o でファイルを指定してください")
+    result = checklist.check(project, stage, monitoring)
+    name = result.project
+    if output_format == "xlsx":
+        checklist.write_file(output, lambda path: checklist_report.xlsx(result, lang, name, path, documents.build_time()),
+                             force)
+    else:
+        if output_format == "json":
+            text = json.dumps(checklist_report.as_json(result, lang), ensure_ascii=False, indent=2)
+        elif output_format == "html":
+            text = checklist_report.html(result, lang, name, documents.build_time())
+        else:
+            text = checklist_report.text(result, lang, name, color=output is None and sys.stdout.isatty())
+        if output is None:
+            click.echo(text)
+        else:
+            checklist.write_file(output, lambda path: path.write_text(text + "\n", encoding="utf-8"), force)
+    if output is not None:
+        click.echo(str(output))
+    ctx.exit(0 if result.ready else 1)
 
 
 @cli.command("factors")

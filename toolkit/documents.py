@@ -19,12 +19,14 @@ import yaml
 from toolkit import computed, schema
 from toolkit.calculation import Calculation
 from toolkit.errors import TemplateError, ToolkitError
-from toolkit.model import STAGES, Block, Chart, Document, FieldRow, Fields, Inline, Missing, Paragraph, Section, Table
+from toolkit.model import (STAGES, Block, Chart, Document, FieldRow, Fields, Inline, Missing, Paragraph, Remark,
+                           Section, Table)
 from toolkit.problems import Location, Problem
 from toolkit.render import template
 from toolkit.render.text import clean, value_text
 
 KINDS = ("plan", "monitoring", "activity-list")
+STAGE_OF = {"plan": "registration", "activity-list": "registration", "monitoring": "verification"}  # as the specs say
 _TOKEN = "\x00"
 NOT_APPLICABLE = {"該当なし", "対象外", "n/a", "na", "not applicable", "-", "—", "ー"}  # 「なし」 is an answer
 
@@ -126,8 +128,9 @@ def static_missing(spec: Mapping, data: Mapping, stage: str) -> list[Missing]:
 
 def build(kind: str, calculation: Calculation, root: Path, overrides: Path | None = None,
           built: dt.datetime | None = None, final: bool = False, stage: str | None = None,
-          with_evidence: bool = True) -> Document:
-    """The document `kind` of a calculated project; `final` refuses while required fields are empty.
+          with_evidence: bool = True, remarks: list[Remark] | None = None) -> Document:
+    """The document `kind` of a calculated project; `final` refuses while a required field is empty
+    or a blocking finding (`remarks`, from the checklist) remains.
 
     `stage` checks the document at another stage than its own (the checklist at verification also
     checks the plan); without `with_evidence` the blocks that cannot hold a gap are left out (fast).
@@ -138,12 +141,19 @@ def build(kind: str, calculation: Calculation, root: Path, overrides: Path | Non
     builder = _Builder(spec, path, data, calculation, root, built or build_time(), stage, complete=with_evidence)
     document = builder.document(kind)
     document.draft = not final
-    if final and document.open_items:
+    document.remarks = list(remarks or [])
+    blocking = [remark for remark in document.remarks if remark.severity == "blocking"]
+    if final and (document.open_items or blocking):
         sources = calculation.validation.project.sources if calculation.validation else None
-        raise NotReady(f"{len(document.open_items)} required fields are empty", [
-            Problem("document_missing", item.path, sources.locate(item.path) if sources else None,
-                    {"document": document.title}, {"ja": item.label, "en": item.label}, item.section)
-            for item in document.open_items])
+
+        def where(path: str):
+            return sources.locate(path) if sources and path else None
+
+        raise NotReady(f"{len(document.open_items) + len(blocking)} items block the final document", [
+            *(Problem("document_missing", item.path, where(item.path), {"document": document.title},
+                      {"ja": item.label, "en": item.label}, item.section) for item in document.open_items),
+            *(Problem("document_blocked", remark.path, where(remark.path),
+                      {"rule": remark.rule, "message": remark.text}, {}, remark.section) for remark in blocking)])
     return document
 
 

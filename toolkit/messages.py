@@ -124,6 +124,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "template_broken": ("使える様式（テンプレート）が必要ですが読めませんでした: {reason}", "expected a usable template, could not use it: {reason}"),
     "document_missing": ("{document}の必須項目が未記入です（--final では空欄のまま出力しません）",
                          "a required field of the {document} is empty (--final does not render blanks)"),
+    "document_blocked": ("{rule}: {message}（--final では出力しません）", "{rule}: {message} (--final does not render it)"),
     "draft_open_items": ("下書きです: 未記入の項目が {count} 件あり、【未記入: …】で示しています（--final で確認）",
                          "draft: {count} required fields are empty, shown as 【未記入: …】 (check with --final)"),
     # readiness checklist: check.<code> says what is wrong, fix.<code> how to put it right
@@ -133,8 +134,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "check.problem": ("{message}", "{message}"),
     "fix.problem": ("`jcredit validate` / `jcredit calc` の指摘どおりに入力を直す", "correct the input as `jcredit validate` / `jcredit calc` says"),
     "check.problem.R-FACTOR-STATUS": ("{message}", "{message}"),
-    "fix.problem.R-FACTOR-STATUS": ("公式の値（別表など）と照合し、factors.yaml に出典を添えて status: verified で記入する",
-                                    "check the value against the official table and enter it in factors.yaml with its source and status: verified"),
+    "fix.problem.R-FACTOR-STATUS": ("公式の資料と照合する。係数は factors.yaml に出典を添えて status: verified で記入する（規程の版は現行の規程で確認）",
+                                    "check it against the official source; enter a factor in factors.yaml with its source and status: verified (check a rules version against the current rules)"),
     "check.problem.R-PERIOD-GAP": ("{message}", "{message}"),
     "fix.problem.R-PERIOD-GAP": ("読取値の期間が切れ目なく重ならずに続くよう直す（欠測の月は理由を備考に）",
                                  "make the reading periods follow each other without gaps or overlaps (explain a missing month)"),

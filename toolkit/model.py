@@ -113,6 +113,18 @@ class Chart:
 Block = Union[Fields, Paragraph, Table, Chart]
 
 
+@dataclass(frozen=True)
+class Remark:
+    """A checklist finding other than an empty field (a failed rule, missing evidence), shown at a draft's end."""
+
+    rule: str  # R-ELIG-2Y ...
+    severity: str  # blocking | warning | info
+    text: str
+    fix: str
+    path: str = ""
+    section: str = ""
+
+
 @dataclass
 class Section:
     id: str  # plan.1.1, monitoring.B.2 ...: the same ids as the schema's meta sections
@@ -136,6 +148,7 @@ class Document:
     landscape: bool = False
     open_items: list[Missing] = field(default_factory=list)  # every marker in the document, in order
     required: int = 0  # fields its spec requires at its stage (the checklist's score counts them)
+    remarks: list[Remark] = field(default_factory=list)  # the checklist's other findings for this document
     files: dict[str, str] = field(default_factory=dict)  # format -> output file name
     workbook_title: str = ""  # the XLSX title (e.g. プロジェクト計画書 別紙)
     built: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # SOURCE_DATE_EPOCH or now: file dates

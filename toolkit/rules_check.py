@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from decimal import Decimal
 from typing import Any, Callable, Iterator, Mapping
 
 from toolkit import factors as factor_tables
-from toolkit import methodologies
+from toolkit import methodologies, schema
 from toolkit.calculation import Calculation, exact_sum
 from toolkit.eligibility import earliest_start, within_program_cap, within_two_years
 from toolkit.findings import Finding
@@ -24,6 +25,7 @@ from toolkit.inputs import LoadedProject
 from toolkit.problems import Problem
 
 OTHER_PROGRAMS = "other_programs.csv"
+_ROW_FIELD = re.compile(r"^(\w+)\[\d+\]\.(\w+)$")
 V, R = "registration", "verification"
 
 # calculation problem code -> (rule id, severity)
@@ -84,7 +86,18 @@ class Context:
 
     def finding(self, rule: str, path: str, section: str, code: str, severity: str = "blocking",
                 **params: Any) -> Finding:
-        return Finding(rule, severity, path, section, self.loaded.sources.locate(path) if path else None, code, params)
+        return Finding(rule, severity, path, section, self.loaded.sources.locate(path) if path else None, code, params,
+                       self.label(path))
+
+    def label(self, path: str) -> Mapping[str, str]:
+        """The label of the field at `path` (activities[3].commissioned_on -> 運転開始日), from its schema."""
+        row = _ROW_FIELD.match(path)
+        tables = schema.tables_of(self.data)
+        if row and row.group(1) in tables:
+            rules = tables[row.group(1)].schema.get(row.group(2), {})
+        else:
+            rules = schema.field_rules(schema.project_schema((self.data.get("project") or {}).get("type")), path) or {}
+        return rules.get("meta", {}).get("label", {})
 
 
 Rule = Callable[[Context], Iterator[Finding]]

@@ -44,6 +44,7 @@ def render(document: Document, path: Path, overrides: Path | None = None) -> Non
         for block in section.blocks:
             BLOCKS[type(block)](writer, block)
     write_open_items(writer, document)
+    write_remarks(writer, document)
     writer.save(document, path)
 
 
@@ -306,6 +307,22 @@ def write_open_items(writer: Writer, document: Document) -> None:
         name = " ".join(text for text in (section.number, section.title) if text) if section else ""
         where = f"{name}（{item.section}）" if name else item.section or "—"
         writer.paragraph("Open Item", run(value_text(item.label), MARKER) + run(clean(f"　{item.path}　{where}")))
+
+
+SEVERITY = {"blocking": "要対応", "warning": "注意", "info": "情報"}
+
+
+def write_remarks(writer: Writer, document: Document) -> None:
+    """The checklist's other findings for this document: rule, severity, what is wrong and the fix."""
+    if not document.remarks:
+        return
+    writer.heading(1, f"審査前の確認事項（{len(document.remarks)} 件）")
+    for remark in document.remarks:
+        severity = SEVERITY.get(remark.severity, remark.severity)
+        head = run(f"{remark.rule}　{severity}　", MARKER) if remark.severity == "blocking" else run(
+            f"{remark.rule}　{severity}　")
+        path = f"（{remark.path}）" if remark.path else ""
+        writer.paragraph("Open Item", head + run(clean(f"{remark.text}{path}　→ {remark.fix}")))
 
 
 BLOCKS: dict[type, Callable[[Writer, object], None]] = {
