@@ -82,7 +82,7 @@ class _Checker:
         name = (self.loaded.data.get("project") or {}).get("name")
         items = {document: self.items.get(document, 0) for document in STAGE_DOCUMENTS[self.stage]}
         return Checklist(self.stage, _deduplicated(findings), items, evidence,
-                         str(name) if name else self.loaded.root.name)
+                         str(name) if name else self.loaded.root.name, _overrides(self.loaded.root))
 
     def missing_fields(self) -> list[Finding]:
         """Every required field still empty, exactly as the documents of this stage mark it."""

@@ -262,7 +262,7 @@ def check(ctx: click.Context, project: Path, stage: str, output_format: str, out
         if output_format == "json":
             text = json.dumps(checklist_report.as_json(result, lang), ensure_ascii=False, indent=2)
         elif output_format == "html":
-            text = checklist_report.html(result, lang, name, documents.build_time())
+            text = checklist_report.html(result, lang, name, documents.build_time(), result.overrides)
         else:
             text = checklist_report.text(result, lang, name, color=output is None and sys.stdout.isatty())
         if output is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Mapping
 
 from toolkit import messages
@@ -62,6 +63,7 @@ class Checklist:
     items: dict[str, int]  # document -> required items checked (fields, rule checks, evidence files)
     evidence: list[dict] = field(default_factory=list)  # {"path", "sha256"} of every evidence file referred to
     project: str = ""  # the project's name, for the report's title
+    overrides: Path | None = None  # the project's templates/ folder, if it has one (the HTML page may be overridden)
 
     @property
     def ready(self) -> bool:
@@ -73,7 +75,7 @@ class Checklist:
 
     def score(self, document: str | None = None) -> float:
         """Share of required items met: 1.0 when nothing is blocking."""
-        total = self.items.get(document, 0) if document else sum(self.items.values())
+        total = self.items.get(document, 0) if document is not None else sum(self.items.values())
         failed = len(self.blocking(document))
         total = max(total, failed)
         return round(1 - failed / total, 3) if total else 1.0

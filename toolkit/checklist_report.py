@@ -1,0 +1,322 @@
+"""The readiness checklist in four forms: terminal text, contract JSON, a workbook a coach hands over, one HTML page.
+
+Every form groups the findings the same way: by document (plan, activity list, monitoring, then the
+inputs that belong to none), then by section in the order the findings come. openpyxl and Jinja are
+imported only by the form that needs them, so `check` in text or JSON loads neither.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from toolkit.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding
+from toolkit.render.text import clean
+
+ORDER = ("plan", "activity-list", "monitoring", "")
+TEMPLATE = "html/checklist.html"
+TEXT: dict[str, tuple[Any, Any]] = {
+    "title": ("確認リスト: {project}", "Readiness checklist: {project}"),
+    "sheet": ("確認リスト", "Checklist"),
+    "stage": ("段階: {stage}", "Stage: {stage}"),
+    "blocking": ("要対応", "blocking"),
+    "warning": ("注意", "warning"),
+    "info": ("情報", "info"),
+    "no_section": ("（節の指定なし）", "(no section)"),
+    "no_findings": ("指摘はありません", "No findings"),
+    "scores": ("書類別の達成率", "Score by document"),
+    "score_line": ("{percent}%（必須項目 {required} 件中 要対応 {open} 件）",
+                   "{percent}% ({open} of {required} required items open)"),
+    "ready": ("準備完了", "Ready"),
+    "ready_notes": ("準備完了（注意 {warning} 件、情報 {info} 件）", "Ready (warnings {warning}, notes {info})"),
+    "not_ready": ("未完了: 要対応 {blocking} 件、注意 {warning} 件、情報 {info} 件、達成率 {percent}%",
+                  "Not ready: blocking {blocking}, warnings {warning}, notes {info}, score {percent}%"),
+    "readiness": ("準備状況: {summary}", "Readiness: {summary}"),
+    "score": ("達成率: {percent}%", "Score: {percent}%"),
+    "built": ("作成日: {date}", "Date: {date}"),
+    "columns": (("No.", "重要度", "ルール", "書類", "節", "場所", "項目（パス）", "内容", "対応方法", "状況", "備考"),
+                ("No.", "Severity", "Rule", "Document", "Section", "Location", "Item (path)", "Finding", "How to fix",
+                 "Status", "Notes")),
+    "statuses": (("未対応", "対応中", "対応済み", "対象外"), ("open", "in progress", "done", "not applicable")),
+    "html_columns": (("重要度", "ルール", "場所", "項目（パス）", "内容", "対応方法"),
+                     ("Severity", "Rule", "Location", "Item (path)", "Finding", "How to fix")),
+    "counts": ("件数", "Counts"),
+    "findings": ("指摘事項", "Findings"),
+    "evidence": ("証憑ファイル {count} 件（SHA-256 記録済み）", "{count} evidence files (SHA-256 recorded)"),
+}
+STAGE_NAMES = {"registration": ("登録（妥当性確認）", "registration (validation)"),
+               "verification": ("認証（検証）", "verification")}
+MARKS = {"blocking": ("✗", "31"), "warning": ("!", "33"), "info": ("i", "2")}  # ANSI: red, yellow, dim
+WIDTHS = (5, 9, 16, 18, 14, 26, 32, 50, 40, 11, 24)  # the sheet's columns, in characters
+STATUS_COLUMN = 10
+FILLS = {"blocking": "FFC7CE", "warning": "FFEB9C"}
+
+
+def _text(key: str, lang: str) -> Any:
+    ja, en = TEXT[key]
+    return ja if lang == "ja" else en
+
+
+def _style(text: str, code: str, color: bool) -> str:
+    """ANSI colour, the codes click.style writes: only cli.py imports click, and only with `color`."""
+    return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+
+def _plain(text: str) -> str:
+    """User text for a terminal or a cell: no control characters (no escape sequences), line breaks kept."""
+    return clean(str(text)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def percent(score: float) -> int:
+    """A score as a whole percentage, cut rather than rounded: 100% only when nothing is open."""
+    return int(Decimal(str(score)) * 100)
+
+
+def counts(checklist: Checklist) -> dict[str, int]:
+    severities = [finding.severity for finding in checklist.findings]
+    return {severity: severities.count(severity) for severity in SEVERITIES}
+
+
+def documents(checklist: Checklist) -> list[str]:
+    """The documents with a score: those with required items or findings, in document order."""
+    present = set(checklist.items) | {finding.document for finding in checklist.findings}
+    return [document for document in ORDER if document and document in present]
+
+
+def scores(checklist: Checklist) -> dict[str, float]:
+    return {document: checklist.score(document) for document in documents(checklist)}
+
+
+def groups(checklist: Checklist) -> list[tuple[str, list[tuple[str, list[Finding]]]]]:
+    """(document, [(section, findings)]) in document order; sections in the order their findings come."""
+    found: dict[str, dict[str, list[Finding]]] = {}
+    for finding in checklist.findings:
+        document = finding.document if finding.document in ORDER else ""
+        found.setdefault(document, {}).setdefault(finding.section, []).append(finding)
+    return [(document, list(found[document].items())) for document in ORDER if document in found]
+
+
+def _tally(checklist: Checklist, document: str) -> dict[str, int]:
+    """Required items, how many are open and how many met; blocking findings beyond the count are items too."""
+    failed = len(checklist.blocking(document))
+    required = max(checklist.items.get(document, 0), failed)
+    return {"required": required, "open": failed, "met": required - failed}
+
+
+def summary(checklist: Checklist, lang: str) -> str:
+    """The one-line verdict: 準備完了, or 未完了 with the counts and the score."""
+    number = counts(checklist)
+    if checklist.ready:
+        if number["warning"] or number["info"]:
+            return _text("ready_notes", lang).format(**number)
+        return _text("ready", lang)
+    return _text("not_ready", lang).format(percent=percent(checklist.score()), **number)
+
+
+def what(finding: Finding, lang: str) -> str:
+    """The path with its label: `proponent.postal_code（郵便番号）`, or `… (postal code)` in English."""
+    label = finding.label_in(lang)
+    if finding.path and label:
+        return finding.path + (f"（{label}）" if lang == "ja" else f" ({label})")
+    return finding.path or label
+
+
+def _date(built: dt.datetime, lang: str) -> str:
+    day = built.date()
+    return f"{day.year}年{day.month}月{day.day}日" if lang == "ja" else day.isoformat()
+
+
+def stage_name(stage: str, lang: str) -> str:
+    ja, en = STAGE_NAMES.get(stage, (stage, stage))
+    return ja if lang == "ja" else en
+
+
+def document_title(document: str, lang: str) -> str:
+    return DOCUMENT_TITLES.get(document, DOCUMENT_TITLES[""])[lang if lang == "ja" else "en"]
+
+
+def text(checklist: Checklist, lang: str, project_name: str = "", color: bool = False) -> str:
+    """The terminal form: findings grouped by document and section, scores, then the summary line."""
+    project = _plain(project_name or checklist.project)
+    lines = [_style(_text("title", lang).format(project=project), "1", color),
+             _text("stage", lang).format(stage=stage_name(checklist.stage, lang)), ""]
+    if not checklist.findings:
+        lines += [_text("no_findings", lang), ""]
+    for document, sections in groups(checklist):
+        lines.append(_style(document_title(document, lang), "1", color))
+        for section, findings in sections:
+            lines.append("  § " + (_plain(section) if section else _text("no_section", lang)))
+            for finding in findings:
+                lines += _finding_lines(finding, lang, color)
+        lines.append("")
+    shown = documents(checklist)
+    if shown:
+        lines.append(_text("scores", lang))
+        titles = {document: document_title(document, lang) for document in shown}
+        column = max(_width(title) for title in titles.values()) + 2
+        for document in shown:
+            line = _text("score_line", lang).format(percent=percent(checklist.score(document)),
+                                                     **_tally(checklist, document))
+            lines.append("  " + titles[document] + " " * (column - _width(titles[document])) + line)
+        lines.append("")
+    verdict = summary(checklist, lang)
+    lines.append(_style(verdict, "32" if checklist.ready else "31", color))
+    return "\n".join(lines)
+
+
+def _finding_lines(finding: Finding, lang: str, color: bool) -> list[str]:
+    mark, code = MARKS.get(finding.severity, ("?", "0"))
+    head = " ".join(part for part in (str(finding.location) if finding.location else "", what(finding, lang)) if part)
+    message = _plain(finding.message(lang))
+    body = f"{_plain(head)}: {message}" if head else message
+    lines = [f"    {_style(mark + ' ' + _plain(finding.rule), code, color)}  {body}"]
+    fix = _plain(finding.fix(lang))
+    if fix:
+        lines.append("      → " + fix)
+    return [line.replace("\n", "\n        ") for line in lines]  # a line break in user text stays indented
+
+
+def as_json(checklist: Checklist, lang: str) -> dict:
+    """Contract 1 (`ready`, `stage`, `score`, `findings`) plus per-document scores, counts and evidence."""
+    return {"ready": checklist.ready, "stage": checklist.stage, "score": checklist.score(),
+            "project": checklist.project, "scores": scores(checklist), "counts": counts(checklist),
+            "findings": [finding.as_json(lang) for finding in checklist.findings], "evidence": list(checklist.evidence)}
+
+
+def rows(checklist: Checklist, lang: str) -> list[dict[str, str]]:
+    """One row per finding, in group order, as the sheet and the page show it."""
+    return [_row(finding, document, section, lang)
+            for document, sections in groups(checklist) for section, findings in sections for finding in findings]
+
+
+def _row(finding: Finding, document: str, section: str, lang: str) -> dict[str, str]:
+    known = finding.severity in SEVERITIES
+    return {"severity": finding.severity if known else "info",
+            "severity_name": _text(finding.severity, lang) if known else clean(finding.severity),
+            "rule": clean(finding.rule), "document": document_title(document, lang), "section": clean(section),
+            "location": clean(str(finding.location)) if finding.location else "",
+            "what": clean(what(finding, lang)), "message": clean(finding.message(lang)),
+            "fix": clean(finding.fix(lang))}
+
+
+def xlsx(checklist: Checklist, lang: str, project_name: str, path: Path, built: dt.datetime) -> None:
+    """The sheet a coach hands over: the verdict on top, one row per finding, a status column to fill in."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from toolkit.render import deterministic_zip
+    from toolkit.render.xlsx import (BOLD, FONT, HEADER_ALIGN, HEADER_BORDER, HEADER_FILL, header_text, save,
+                                     set_default_font, text_cell)
+
+    path = Path(path)
+    project = project_name or checklist.project
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _text("sheet", lang)
+    set_default_font(workbook, Font(name=FONT, size=10))
+    heads = [_text("title", lang).format(project=project),
+             _text("stage", lang).format(stage=stage_name(checklist.stage, lang)),
+             _text("readiness", lang).format(summary=summary(checklist, lang)),
+             _text("score", lang).format(percent=percent(checklist.score())) + "".join(
+                 f"　{document_title(document, lang)} {percent(score)}%"
+                 for document, score in scores(checklist).items()),
+             _text("built", lang).format(date=_date(built, lang))]
+    for number, line in enumerate(heads, 1):
+        text_cell(sheet.cell(number, 1), line).font = Font(name=FONT, bold=True, size=14 if number == 1 else 10)
+    header_row = len(heads) + 2
+    for index, title in enumerate(_text("columns", lang), 1):
+        cell = text_cell(sheet.cell(header_row, index), title)
+        cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEADER_FILL, HEADER_BORDER, HEADER_ALIGN
+    thin = Side(style="thin", color="999999")
+    border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    wrap = Alignment(vertical="top", wrap_text=True)
+    found = rows(checklist, lang)
+    for offset, row in enumerate(found):
+        number = header_row + 1 + offset
+        values = [row["severity_name"], row["rule"], row["document"], row["section"], row["location"], row["what"],
+                  row["message"], row["fix"], "", ""]
+        sheet.cell(number, 1).value = offset + 1
+        for index, value in enumerate(values, 2):
+            cell = sheet.cell(number, index)
+            if value:
+                text_cell(cell, value)
+        for index in range(1, len(WIDTHS) + 1):
+            cell = sheet.cell(number, index)
+            cell.border, cell.alignment = border, wrap
+        if row["severity"] in FILLS:
+            sheet.cell(number, 2).fill = PatternFill("solid", fgColor=FILLS[row["severity"]])
+    last = header_row + max(len(found), 1)
+    if not found:
+        text_cell(sheet.cell(header_row + 1, 8), _text("no_findings", lang))
+    status = get_column_letter(STATUS_COLUMN)
+    choices = _text("statuses", lang)
+    validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                                showErrorMessage=True, errorTitle=_text("columns", lang)[STATUS_COLUMN - 1],
+                                error=" / ".join(choices))
+    validation.add(f"{status}{header_row + 1}:{status}{last}")
+    sheet.add_data_validation(validation)
+    for index, width in enumerate(WIDTHS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(WIDTHS))}{last}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    setup = sheet.page_setup
+    setup.paperSize, setup.orientation = sheet.PAPERSIZE_A4, "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    setup.fitToWidth, setup.fitToHeight = 1, 0  # one page wide, as many pages tall as needed
+    sheet.oddHeader.center.text = header_text(project)
+    sheet.oddFooter.center.text = "&P / &N"
+    stamp = built.astimezone(dt.UTC).replace(tzinfo=None)
+    workbook.properties.title = _text("title", lang).format(project=clean(project))
+    workbook.properties.creator = "jcredit-toolkit"
+    workbook.properties.created = workbook.properties.modified = stamp
+    save(workbook, path)
+    deterministic_zip(path, built)
+
+
+def html(checklist: Checklist, lang: str, project_name: str, built: dt.datetime, overrides: Path | None = None) -> str:
+    """One self-contained page (inline CSS, no script); `overrides` is a project's templates/ folder."""
+    from jinja2 import TemplateError, TemplateNotFound
+
+    from toolkit.errors import TemplateError as TemplateUnusable
+    from toolkit.render.html import environment, where
+
+    number = counts(checklist)
+    context = {
+        "lang": "ja" if lang == "ja" else "en",
+        "title": _text("title", lang).format(project=clean(project_name or checklist.project)),
+        "project": clean(project_name or checklist.project),
+        "built": built,
+        "date": _date(built, lang),
+        "stage": stage_name(checklist.stage, lang),
+        "ready": checklist.ready,
+        "summary": summary(checklist, lang),
+        "percent": percent(checklist.score()),
+        "counts": [{"severity": severity, "name": _text(severity, lang), "count": number[severity]}
+                   for severity in SEVERITIES],
+        "scores": [{"document": document, "title": document_title(document, lang), "percent": percent(score),
+                    **_tally(checklist, document)}
+                   for document, score in scores(checklist).items()],
+        "groups": [{"document": document, "title": document_title(document, lang),
+                    "sections": [{"id": section or _text("no_section", lang),
+                                  "rows": [_row(finding, document, section, lang) for finding in findings]}
+                                 for section, findings in sections]}
+                   for document, sections in groups(checklist)],
+        "evidence": _text("evidence", lang).format(count=len(checklist.evidence)) if checklist.evidence else "",
+        "text": {key: _text(key, lang) for key in ("scores", "counts", "findings", "no_findings", "html_columns")},
+    }
+    try:
+        return environment(overrides).get_template(TEMPLATE).render(**context)
+    except TemplateError as error:
+        found = f"not found (見つかりません): {error.message}" if isinstance(error, TemplateNotFound) else error.message
+        raise TemplateUnusable(f"{where(error)}: template error (テンプレートの誤り): {found}") from error
+
