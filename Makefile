@@ -1,4 +1,5 @@
-# make demo: set up everything, then run the toolkit on every sample (outputs in out/)
+# make demo: set up everything, then run the toolkit on every sample (outputs in out/); check's exit code is
+# reported, not fatal: samples/incomplete-solar is incomplete on purpose
 # make test: set up everything, then run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -20,7 +21,11 @@ demo: setup
 	  for doc in plan monitoring activity-list; do \
 	    $(BIN)/jcredit render $$doc $$dir -o out/$$name -q > /dev/null || status=1; \
 	  done; \
-	  printf '%-16s %s | %s | %s\n' $$name "$$(tail -n 1 out/$$name.validate.txt)" "$$(grep -E '認証対象' out/$$name.calc.txt)" "$$(ls out/$$name | wc -l) files in out/$$name/"; \
+	  for stage in registration verification; do \
+	    $(BIN)/jcredit check $$dir --stage $$stage > out/$$name.check-$$stage.txt 2>&1; \
+	    $(BIN)/jcredit check $$dir --stage $$stage --format html -o out/$$name/check-$$stage.html -q > /dev/null; \
+	  done; \
+	  printf '%-16s %s | %s | %s | %s\n' $$name "$$(tail -n 1 out/$$name.validate.txt)" "$$(grep -E '認証対象' out/$$name.calc.txt)" "check: $$(tail -n 1 out/$$name.check-verification.txt)" "$$(ls out/$$name | wc -l) files in out/$$name/"; \
 	done; \
 	echo "outputs: out/ ($$(find out -type f | wc -l) files)"; exit $$status
 
@@ -62,6 +67,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_calc.py
 	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/bench_check.py
 
 clean:
 	rm -rf out build .venv *.egg-info

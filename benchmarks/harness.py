@@ -12,12 +12,16 @@ HERE = Path(__file__).resolve().parent
 BENCH_DIR = HERE.parent / "build" / "bench"
 
 
-def generated(folder: Path, activities: int, errors: int = 0, messy: bool = False) -> Path:
-    """The generated program for these settings, made by generate.py the first time it is asked for."""
-    project = folder / f"program-{activities}-{errors}{'-messy' if messy else ''}"
+def generated(folder: Path, activities: int, errors: int = 0, messy: bool = False, evidence: bool = False) -> Path:
+    """The generated program for these settings, made by generate.py the first time it is asked for.
+
+    With `evidence`, the meter slips the readings name (and a few unreferenced ones) exist too, in a folder
+    of its own (suffix -evidence), so the other settings keep theirs."""
+    project = folder / f"program-{activities}-{errors}{'-messy' if messy else ''}{'-evidence' if evidence else ''}"
     if not (project / "monitoring" / "readings.xlsx").exists():  # the last file generate.py writes
         subprocess.run([sys.executable, str(HERE / "generate.py"), str(project), "--activities", str(activities),
-                        "--errors", str(errors)] + (["--messy"] if messy else []), check=True)
+                        "--errors", str(errors)] + (["--messy"] if messy else [])
+                       + (["--evidence"] if evidence else []), check=True)
     return project
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -13,6 +12,7 @@ from typing import Callable, Mapping
 from toolkit import __version__
 from toolkit.calculation import Calculation
 from toolkit.errors import OutputError
+from toolkit.hashing import sha256
 from toolkit.model import Document
 from toolkit.problems import Location, Problem
 
@@ -32,14 +32,6 @@ def _renderer(fmt: str) -> Callable:
     return lambda document, path, overrides: xlsx.render(document, path)
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def publish(document: Document, calculation: Calculation, outdir: Path, formats: tuple[str, ...],
             overrides: Path | None = None, force: bool = False) -> list[Path]:
     """Render `document` in `formats` into `outdir` and record it in the folder's manifest.json.
@@ -48,14 +40,18 @@ def publish(document: Document, calculation: Calculation, outdir: Path, formats:
     complete are they moved in (a new `outdir` is renamed into place whole). Files of an earlier
     render are replaced only with `force`; other documents' entries in the manifest are kept.
     """
-    names = {fmt: document.files.get(fmt, f"{document.kind}.{fmt}") for fmt in formats}
+    names = {fmt: Path(document.files.get(fmt, f"{document.kind}.{fmt}")).name for fmt in formats}  # never a path
     existing = sorted(name for name in names.values() if (outdir / name).exists())
+    if (outdir / MANIFEST).exists() and not _read_manifest(outdir):
+        existing.append(MANIFEST)  # a manifest.json that is not ours is a user's file
     if existing and not force:
         raise OutputError(f"{outdir}: " + ", ".join(existing),
                           [Problem("exists", location=Location(str(outdir / name))) for name in existing])
     try:
-        outdir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.jcredit-", dir=outdir.parent))
+        # staged beside the outputs' final place, so every move is a rename on one file system
+        where = outdir if outdir.is_dir() else outdir.parent
+        where.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.jcredit-", dir=where))
     except OSError as error:
         raise _not_writable(outdir, error) from error
     try:
@@ -84,11 +80,12 @@ def _move_into(staging: Path, outdir: Path, names: list[str]) -> list[Path]:
 
 
 def _read_manifest(outdir: Path) -> dict:
+    """The folder's manifest if it is one of ours, else {}."""
     try:
         found = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return found if isinstance(found, dict) else {}
+    return found if isinstance(found, dict) and found.get("toolkit") == "jcredit-toolkit" else {}
 
 
 def _manifest(previous: Mapping, document: Document, calculation: Calculation, staging: Path,

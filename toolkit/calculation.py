@@ -92,7 +92,14 @@ def calculate(target: Path, monitoring: Path | None = None,
     if not validation.valid:
         raise ValidationFailed(f"{len(validation.errors)} errors", validation.errors)
     factors = factor_tables.load(loaded.data.get("rules_version"), loaded.root, loaded.sources.locate("rules_version"))
-    return calculate_data(loaded.data, factors, period, loaded.sources, validation)
+    return calculate_data(loaded.data, factors, period or stated_period(loaded.data), loaded.sources, validation)
+
+
+def stated_period(data: Mapping) -> tuple[dt.date | None, dt.date | None] | None:
+    """The report period project.yaml states (monitoring_report.period_start/end), if any: --period wins over it."""
+    report = data.get("monitoring_report") or {}
+    window = (report.get("period_start"), report.get("period_end"))
+    return window if any(window) else None
 
 
 def calculate_data(data: Mapping, factors: factor_tables.Factors,

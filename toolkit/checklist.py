@@ -9,7 +9,6 @@ Three sources, one list of findings:
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -18,6 +17,7 @@ from toolkit import documents, messages, methodologies, rules_check, schema
 from toolkit import factors as factor_tables
 from toolkit.calculation import Calculation, calculate_data
 from toolkit.errors import ToolkitError
+from toolkit.hashing import sha256
 from toolkit.findings import DOCUMENT_TITLES, Checklist, Finding
 from toolkit.inputs import LoadedProject, load_project
 from toolkit.model import STAGES, Remark
@@ -189,7 +189,7 @@ def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
 
 def _sha256(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256(path)
     except OSError:
         return None
 

@@ -8,7 +8,6 @@ Excel formulas given with them reproduce them from the inputs shown in the same 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,11 +17,13 @@ from typing import Any, Callable, Mapping
 from toolkit import factors as factor_tables
 from toolkit import methodologies, schema
 from toolkit.calculation import Calculation, exact_sum, truncate
+from toolkit.hashing import sha256
 from toolkit.figures import PeriodResult
-from toolkit.model import STAGES, Chart, Column, Missing, Paragraph, Series, Table
-from toolkit.render.text import date_text
+from toolkit.model import Chart, Column, Missing, Paragraph, Series, Table
+from toolkit.render.text import date_text, value_text
 
-EVIDENCE_ROWS_IN_BODY = 300  # more than this and the body lists evidence per activity; the workbook has every file
+EVIDENCE_ROWS_IN_BODY = 300
+PRINTED_INPUTS = 3  # a breakdown prints its input columns only up to this many; the workbook has them all  # more than this and the body lists evidence per activity; the workbook has every file
 T = "t-CO2"
 
 
@@ -43,9 +44,6 @@ class Context:
     @property
     def program(self) -> bool:
         return (self.data.get("project") or {}).get("type") == "program"
-
-    def required(self, stage: str = "registration") -> bool:
-        return STAGES.index(stage) <= STAGES.index(self.stage)
 
     def table(self, table: Table) -> Table:
         """The table as the spec places it: `sheet:` names its workbook sheet, `body: false` keeps it out of print."""
@@ -79,7 +77,7 @@ def _tonnes(key: str, label: str) -> Column:
 
 
 # -- plan -------------------------------------------------------------------------------------------
-def activities(context: Context) -> Table:
+def activities(context: Context) -> Table | Paragraph:
     """One row per activity with every column of the methodology's activity table, and its crediting period."""
     table = schema.tables(context.calculation.methodology)["activities"]
     columns = _columns(table)
@@ -98,6 +96,8 @@ def activities(context: Context) -> Table:
         period = crediting.get(activity.get("id"))
         row["crediting_start"], row["crediting_end"] = period if period else (None, None)
         rows.append(row)
+    if not rows:
+        return Paragraph(("削減活動: ", Missing("削減活動（活動一覧）", "activities", "activity_list")))
     used = [c for c in columns if c.key not in optional or any(row.get(c.key) is not None for row in rows)]
     return context.table(Table("activities", "排出削減活動リスト", used, rows, note=f"{len(rows)} 件"))
 
@@ -159,7 +159,7 @@ def typical_ids(context: Context) -> set | None:
         return None
     wanted = (context.data.get("program") or {}).get("typical_activity")
     known = [result.activity_id for result in context.calculation.activities]
-    return {wanted if wanted in known else (known[0] if known else None)}
+    return {wanted if wanted in known or wanted else (known[0] if known else None)}
 
 
 def breakdown(context: Context, ids: set | None = None, table_id: str = "breakdown",
@@ -173,7 +173,7 @@ def breakdown(context: Context, ids: set | None = None, table_id: str = "breakdo
             symbols.update(dict.fromkeys(figure.inputs))
     columns = [Column("activity_id", "活動ID"), Column("start", "期間開始", kind="date"),
                Column("end", "期間終了", kind="date"), Column("fiscal_year", "年度"),
-               *(Column(symbol, symbol, kind="number") for symbol in symbols),
+               *(Column(symbol, symbol, kind="number", printed=len(symbols) <= PRINTED_INPUTS) for symbol in symbols),
                _tonnes("baseline", "ベースライン排出量"), _tonnes("project", "プロジェクト排出量"),
                _tonnes("reduction", "排出削減量")]
     rows, formulas = [], []
@@ -190,10 +190,12 @@ def breakdown(context: Context, ids: set | None = None, table_id: str = "breakdo
              "project": exact_sum(r["project"] for r in rows), "reduction": exact_sum(r["reduction"] for r in rows)}
     sums = {key: f"SUM({{{key}}})" for key in ("baseline", "project", "reduction")}
     note = "各列の記号は算定式の記号。排出量は t-CO2、端数を含む値です。"
+    if len(symbols) > PRINTED_INPUTS:
+        note += "入力値（" + "、".join(symbols) + "）と計算式は別紙（XLSX）に示します。"
     return context.table(Table(table_id, title, columns, rows, formulas, total, sums, note=note))
 
 
-def calculation_symbols(context: Context) -> Table:
+def calculation_symbols(context: Context) -> Table | Paragraph:
     """A.3.1: ER = EM_BL − EM_PJ as 記号 / 定義 / 単位 / 数値, summed from the breakdown on the same workbook."""
     pieces = context.pieces(typical_ids(context))
     baseline = exact_sum(piece.baseline.value for piece in pieces)
@@ -206,6 +208,10 @@ def calculation_symbols(context: Context) -> Table:
     formulas = [{"value": "{breakdown.baseline}-{breakdown.project}"}, {"value": "{breakdown.baseline}"},
                 {"value": "{breakdown.project}"}]
     subject = "代表的な削減活動 " + ", ".join(sorted(map(str, typical_ids(context) or ()))) if context.program else "全活動"
+    wanted = (context.data.get("program") or {}).get("typical_activity")
+    if context.program and wanted and wanted not in {result.activity_id for result in context.calculation.activities}:
+        return Paragraph(("A.3.1: ", Missing(f"代表的な削減活動（{wanted} は活動一覧にない）", "program.typical_activity",
+                                             "annex.A.3")))
     return context.table(Table("symbols", "排出削減量の算定（A.3.1）", columns, rows, formulas,
                                note=f"{subject}、モニタリングデータの全期間。算定式: {context.module.FORMULA['ja']}"))
 
@@ -216,9 +222,11 @@ def typical_breakdown(context: Context) -> Table:
 
 def incidental(context: Context) -> Table | Paragraph:
     """A.3.2: the incidental emissions the project lists, with their impact and whether they are counted."""
-    rows = context.data.get("incidental_emissions") or []
-    if not rows:
+    rows = context.data.get("incidental_emissions")
+    if rows is None:
         return Paragraph(("付随的な排出活動: ", Missing("付随的な排出活動", "incidental_emissions", "annex.A.3")))
+    if not rows:
+        return Paragraph(("付随的な排出活動: なし",))
     table = schema.tables(context.calculation.methodology)["incidental_emissions"]
     columns = _columns(table)
     shown = []
@@ -235,8 +243,10 @@ def incidental(context: Context) -> Table | Paragraph:
     return context.table(Table("incidental", "付随的な排出活動（A.3.2）", columns, shown))
 
 
-def results_by_year(context: Context) -> Table:
+def results_by_year(context: Context) -> Table | Paragraph:
     """Per fiscal year: baseline, project and reduction (exact); the total once, then truncated once."""
+    if not context.pieces():
+        return Paragraph(("排出削減量: ", Missing("対象期間の読取値（モニタリングデータ）", "monitoring", "monitoring.B.2")))
     years: dict[int, list[PeriodResult]] = defaultdict(list)
     for piece in context.pieces():
         years[piece.fiscal_year].append(piece)
@@ -311,21 +321,51 @@ def parameters(context: Context) -> Table:
                                "definition": meta.get("help", {}).get("ja"), "unit": parameter.unit,
                                "frequency": parameter.frequency["ja"], "remarks": planned.get("remarks")}
         for key, label in (("method_class", "分類"), ("method", "方法概要")):
-            where = f"monitoring_plan[{index}].{key}" if index is not None else f"monitoring_plan[{parameter.symbol}]"
+            where = f"monitoring_plan[{index}].{key}" if index is not None else f"monitoring_plan[{parameter.symbol}].{key}"
             row[key] = planned.get(key) or Missing(f"{parameter.symbol} の{label}", where, "plan.2.3")
         if with_values:
-            values = [reading.get(parameter.field) for reading in readings]
-            numbers = [value for value in values if isinstance(value, (int, Decimal)) and not isinstance(value, bool)]
-            if not numbers:  # a derived parameter (self-consumption = generation − sold): what the formulas used
-                numbers = [piece.baseline.inputs.get(parameter.symbol, piece.project.inputs.get(parameter.symbol))
-                           for piece in context.pieces()]
-                numbers = [number for number in numbers if number is not None]
-            row["value"] = exact_sum(numbers) if numbers else None
+            row["value"] = _actual(context, parameter, readings)
             spans = [span for reading in readings for span in (context.module_reading_period()(reading),) if span]
-            row["period"] = f"{date_text(min(s[0] for s in spans))}〜{date_text(max(s[1] for s in spans))}" if spans else None
+            window = context.calculation.period
+            if spans:
+                first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+                first, last = max(first, window[0] or first), min(last, window[1] or last)
+                row["period"] = f"{date_text(first)}〜{date_text(last)}"
         rows.append(row)
-    note = "実績値は対象期間の全読取値の合計。" if with_values else ""
+    note = ("実績値: 加算できる項目は対象期間の合計（期間をまたぐ読取値は日割り）、それ以外は最小〜最大。"
+            if with_values else "")
     return context.table(Table("parameters", "モニタリング項目", columns, rows, note=note))
+
+
+def _actual(context: Context, parameter, readings: list[Mapping]) -> Any:
+    """B.2's 実績値: an additive quantity summed over the period (a reading across its edge by days);
+    a derived one (self-consumption) as the formulas used it; anything else (a temperature) as its range."""
+    if parameter.field in context.module.ADDITIVE:
+        total, period = [], context.module_reading_period()
+        for reading in readings:
+            value, span = reading.get(parameter.field), period(reading)
+            if isinstance(value, (int, Decimal)) and span:
+                total.append(value * _share(span, context.calculation.period))
+        if total:
+            return exact_sum(total)
+        derived = [piece.baseline.inputs.get(parameter.symbol, piece.project.inputs.get(parameter.symbol))
+                   for piece in context.pieces()]
+        derived = [number for number in derived if number is not None]
+        return exact_sum(derived) if derived else None
+    numbers = sorted(value for reading in readings for value in (reading.get(parameter.field),)
+                     if isinstance(value, (int, Decimal)) and not isinstance(value, bool))
+    if not numbers:
+        return None
+    low, high = value_text(numbers[0]), value_text(numbers[-1])
+    return low if low == high else f"{low}〜{high}"
+
+
+def _share(span: tuple[dt.date, dt.date], window: tuple[dt.date | None, dt.date | None]) -> Decimal:
+    """The part of a reading's days inside the report window (1 when it lies wholly inside)."""
+    start, end = max(span[0], window[0] or span[0]), min(span[1], window[1] or span[1])
+    if end < start:
+        return Decimal(0)
+    return Decimal((end - start).days + 1) / Decimal((span[1] - span[0]).days + 1)
 
 
 def factors_used(context: Context) -> Table:
@@ -371,18 +411,17 @@ def evidence(context: Context) -> list:
 
 
 def _sha256(root: Path, relative: str) -> str | None:
-    path = root / relative
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256(root / relative)
     except OSError:
-        return None  # reported by validation as file_not_found
+        return None  # the checklist reports it (R-EVID-FILE)
 
 
 def monthly_chart(context: Context) -> Chart | None:
     """Monthly activity data (the first numeric monitored parameter) as bars, reductions as a line."""
     readings = context.readings()
-    numeric = [p for p in context.module.MONITORING
-               if any(isinstance(r.get(p.field), (int, Decimal)) and not isinstance(r.get(p.field), bool) for r in readings)]
+    numeric = [p for p in context.module.MONITORING if p.field in context.module.ADDITIVE
+               and any(isinstance(r.get(p.field), (int, Decimal)) and not isinstance(r.get(p.field), bool) for r in readings)]
     period = context.module_reading_period()
     activity: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     reduction: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
@@ -393,7 +432,7 @@ def monthly_chart(context: Context) -> Chart | None:
         for reading in readings:
             span, value = period(reading), reading.get(parameter.field)
             if span and isinstance(value, (int, Decimal)):
-                activity[(span[0].year, span[0].month)] += value
+                activity[(span[0].year, span[0].month)] += value * _share(span, context.calculation.period)
         bars_label, bars_unit = parameter.label["ja"], parameter.unit
     else:
         for piece in context.pieces():

@@ -19,13 +19,14 @@ import yaml
 from toolkit import computed, schema
 from toolkit.calculation import Calculation
 from toolkit.errors import TemplateError, ToolkitError
-from toolkit.model import (STAGES, Block, Chart, Document, FieldRow, Fields, Inline, Missing, Paragraph, Remark,
+from toolkit.model import (STAGES, Block, Document, FieldRow, Fields, Inline, Missing, Paragraph, Remark,
                            Section, Table)
 from toolkit.problems import Location, Problem
 from toolkit.render import template
 from toolkit.render.text import clean, value_text
 
 KINDS = ("plan", "monitoring", "activity-list")
+WINDOW = {"monitoring_report.period_start": 0, "monitoring_report.period_end": 1}  # shown as the calculation used them
 STAGE_OF = {"plan": "registration", "activity-list": "registration", "monitoring": "verification"}  # as the specs say
 _TOKEN = "\x00"
 NOT_APPLICABLE = {"該当なし", "対象外", "n/a", "na", "not applicable", "-", "—", "ー"}  # 「なし」 is an answer
@@ -90,6 +91,16 @@ def _spec_problems(spec: Any) -> list[str]:
             elif kinds[0] in ("table", "chart") and block[kinds[0]] not in computed.BUILDERS:
                 found.append(f"{section['id']}: unknown {kinds[0]} {block[kinds[0]]!r} "
                              f"(known: {', '.join(sorted(computed.BUILDERS))})")
+            for entry in (block.get("fields") or []) if isinstance(block, dict) else []:
+                if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+                    found.append(f"{section['id']}: each field needs a path")
+                elif entry.get("required") not in (None, *STAGES):
+                    found.append(f"{section['id']} {entry['path']}: required must be one of {', '.join(STAGES)}")
+    if spec.get("stage", "registration") not in STAGES:
+        found.append(f"stage must be one of {', '.join(STAGES)}")
+    for fmt, name in (spec.get("files") or {}).items():
+        if not isinstance(name, str) or Path(name).name != name or not name.endswith(f".{fmt}") or name.startswith("."):
+            found.append(f"files.{fmt}: expected a plain file name ending in .{fmt}, found {name!r}")
     return found
 
 
@@ -207,6 +218,8 @@ class _Builder:
         value: Any = self.data
         for part in path.split("."):
             value = value.get(part) if isinstance(value, Mapping) else None
+        if path in WINDOW and self.calculation is not None and self.calculation.period[WINDOW[path]]:
+            return self.calculation.period[WINDOW[path]]  # the period the figures cover, whatever was typed
         return self.derived.get(path) if value in (None, "") else value
 
     @cached_property
@@ -314,6 +327,4 @@ def _open_items(document: Document) -> list[Missing]:
                 for row in block.rows:
                     for value in row.values():
                         take(value)
-            elif isinstance(block, Chart):
-                pass
     return list(found.values())

@@ -67,6 +67,7 @@ class Column:
     kind: str = "text"
     places: int | None = None  # decimals shown in PDF/DOCX (XLSX keeps the exact value); None: as is
     width: int = 1  # relative width in PDF/DOCX; XLSX widths follow the text
+    printed: bool = True  # False: in the workbook only (a breakdown's many input columns would not fit A4)
 
 
 @dataclass
@@ -154,8 +155,13 @@ class Document:
     built: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # SOURCE_DATE_EPOCH or now: file dates
 
     def printed(self) -> Document:
-        """The document as PDF and DOCX show it: without the tables that live in the workbook only."""
-        sections = [dataclasses.replace(section, blocks=[block for block in section.blocks
+        """The document as PDF and DOCX show it: without the tables and columns that live in the workbook only."""
+        def shown(block: Block) -> Block:
+            if isinstance(block, Table) and not all(column.printed for column in block.columns):
+                return dataclasses.replace(block, columns=[column for column in block.columns if column.printed])
+            return block
+
+        sections = [dataclasses.replace(section, blocks=[shown(block) for block in section.blocks
                                                          if not (isinstance(block, Table) and not block.body)])
                     for section in self.sections]
         return dataclasses.replace(self, sections=sections)

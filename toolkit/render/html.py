@@ -6,8 +6,9 @@ import datetime as dt
 from importlib.resources import files
 from pathlib import Path
 
-from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
+from jinja2 import (ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, TemplateSyntaxError)
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from toolkit.errors import TemplateError as TemplateUnusable
@@ -19,11 +20,9 @@ DOCUMENT = "html/document.html"
 
 
 def chart_svg(chart: Chart) -> Markup:
-    """The chart as an inline <svg> element; empty until render/chart.py is there."""
-    try:
-        from toolkit.render.chart import svg
-    except ImportError:
-        return Markup("")
+    """The chart as an inline <svg> element."""
+    from toolkit.render.chart import svg
+
     return Markup(svg(chart))  # chart.svg escapes every label itself
 
 
@@ -44,11 +43,12 @@ TESTS = {
 }
 
 
-def environment(overrides: Path | None = None) -> Environment:
+def environment(overrides: Path | None = None) -> SandboxedEnvironment:
     """Templates from `overrides` (a project's templates/ folder) first, then the packaged ones;
     "default:html/document.html" always names the packaged file, so an override can extend it."""
     folders = [overrides, PACKAGED] if overrides is not None else [PACKAGED]
-    env = Environment(
+    # sandboxed: a project folder someone sends a coach may carry templates, and they must not reach Python
+    env = SandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(folders),
                              PrefixLoader({"default": FileSystemLoader(PACKAGED)}, delimiter=":")]),
         undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True, auto_reload=False)
@@ -65,9 +65,12 @@ def render(document: Document, overrides: Path | None = None) -> str:
     except TemplateError as error:
         found = f"not found (見つかりません): {error.message}" if isinstance(error, TemplateNotFound) else error.message
         raise TemplateUnusable(f"{where(error)}: template error (テンプレートの誤り): {found}") from error
+    except (ArithmeticError, LookupError, TypeError, ValueError) as error:  # {{ 1/0 }}, a non-UTF-8 file ...
+        raise TemplateUnusable(f"{where(error)}: template error (テンプレートの誤り): {type(error).__name__}: {error}") \
+            from error
 
 
-def where(error: TemplateError) -> str:
+def where(error: Exception) -> str:
     """The template file and line an error points at: from a syntax error itself, else from the traceback."""
     if isinstance(error, TemplateSyntaxError):
         return f"{error.filename or error.name}:{error.lineno}"

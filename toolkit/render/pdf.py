@@ -16,6 +16,11 @@ def render(document: Document, path: Path, overrides: Path | None = None) -> Non
     source = html.render(document, overrides)
     base = (overrides if overrides is not None else html.PACKAGED) / "html"  # relative URLs in an override
     try:
-        HTML(string=source, base_url=str(base)).write_pdf(path)
+        HTML(string=source, base_url=str(base), url_fetcher=_refuse).write_pdf(path)
     except OSError as error:
         raise OutputError(f"{path}: cannot write the PDF (PDF を書き込めません): {error.strerror or error}") from error
+
+
+def _refuse(url: str, *args, **kwargs):
+    """The page is self-contained (inline CSS and SVG): nothing is fetched, not even a local file."""
+    raise ValueError(f"external resources are not loaded: {url}")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from toolkit.model import Column, Missing, Value
 
 EMPTY = "—"
+MAX_PLACES = 6  # an exact figure prints with at most this many decimals; the workbook keeps every digit
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML (DOCX, XLSX)
 
 
@@ -17,12 +18,16 @@ def date_text(day: dt.date) -> str:
 
 
 def number_text(value: Decimal | int, places: int | None = None, truncate: bool = False) -> str:
-    """1234.5 -> 1,234.5; with `places`, rounded half-even (or cut, with `truncate`) to that many decimals."""
+    """1234.5 -> 1,234.5; with `places`, rounded half up (or cut, with `truncate`) to that many decimals."""
     if isinstance(value, int):
         return f"{value:,}"
-    if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN if truncate else ROUND_HALF_EVEN)
+    if not value.is_finite():
+        return str(value)
+    if places is not None:  # half up, as Excel's number formats round, so print and workbook agree
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN if truncate else ROUND_HALF_UP)
         return f"{value:,.{places}f}"
+    if value.as_tuple().exponent < -MAX_PLACES:
+        value = value.quantize(Decimal(1).scaleb(-MAX_PLACES), rounding=ROUND_HALF_UP).normalize()
     value = value.normalize() if value == value.to_integral_value() else value
     text = format(value, "f")
     whole, _, fraction = text.partition(".")
