@@ -13,11 +13,11 @@ import os
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from toolkit import documents, messages, methodologies, rules_check, schema
+from toolkit import documents, messages, rules_check, schema
 from toolkit import factors as factor_tables
 from toolkit.calculation import Calculation, calculate_data
 from toolkit.errors import ToolkitError
-from toolkit.hashing import sha256
+from toolkit.hashing import sha256_many
 from toolkit.findings import DOCUMENT_TITLES, Checklist, Finding
 from toolkit.inputs import LoadedProject, load_project
 from toolkit.model import STAGES, Remark
@@ -115,28 +115,30 @@ class _Checker:
         """Each reading's evidence files (its file columns): named, present, hashed; and files nobody names."""
         if STAGES.index(self.stage) < STAGES.index("verification"):
             return [], []
-        code = (((self.loaded.data.get("project") or {}).get("methodology")) or {}).get("code")
-        table = schema.tables(code)["monitoring"] if code in methodologies.codes() else None
+        tables = schema.tables_of(self.loaded.data)
+        table = tables.get("monitoring")
         columns = [key for key, rules in table.schema.items() if rules.get("inside_project")] if table else []
-        root, found, recorded = self.loaded.root, [], []
+        root, found, named = self.loaded.root, [], []
         for index, reading in enumerate(self.loaded.data.get("monitoring") or []):
             for column in columns:
                 path, relative = f"monitoring[{index}].{column}", reading.get(column)
-                self.count("monitoring")
-                if not relative:
+                if relative:
+                    named.append((path, relative))
+                else:
                     found.append(Finding("R-EVID-MONTH", "blocking", path, "monitoring.B.5", self.locate(path),
                                          "evidence_missing", {"activity": reading.get("activity_id", "")},
                                          table.schema[column]["meta"]["label"]))
-                    continue
-                digest = _sha256(root / relative)
-                if digest is None:
-                    found.append(Finding("R-EVID-FILE", "blocking", path, "monitoring.B.5", self.locate(path),
-                                         "evidence_not_found", {"file": relative}))
-                else:
-                    recorded.append({"path": relative, "sha256": digest})
-        named = _named_files(self.loaded.data)
+        self.count("monitoring", len(named) + len(found))
+        recorded = []
+        for (path, relative), digest in zip(named, sha256_many(os.path.join(root, relative) for _, relative in named)):
+            if digest is None:
+                found.append(Finding("R-EVID-FILE", "blocking", path, "monitoring.B.5", self.locate(path),
+                                     "evidence_not_found", {"file": relative}))
+            else:
+                recorded.append({"path": relative, "sha256": digest})
+        referred = {os.path.normpath(relative) for _, relative in named} | _named_files(self.loaded.data, tables)
         for relative in _files_under(root, EVIDENCE_FOLDER):
-            if os.path.normpath(relative) not in named:
+            if os.path.normpath(relative) not in referred:
                 found.append(Finding("R-EVID-UNUSED", "info", "", "monitoring.B.5", Location(relative),
                                      "evidence_unused", {"file": relative}))
         return recorded, found
@@ -187,27 +189,18 @@ def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(kept, key=lambda f: (order.get(f.document, 9), f.location.sort_key() if f.location else ("",)))
 
 
-def _sha256(path: Path) -> str | None:
-    try:
-        return sha256(path)
-    except OSError:
-        return None
-
-
 def _files_under(root: Path, folder: str) -> list[str]:
-    base = root / folder
-    if not base.is_dir():
-        return []
+    """Files under root/folder as project-relative POSIX paths (os.walk and strings: 120,000 files)."""
+    base = os.path.join(root, folder)
     found = []
     for directory, _, names in os.walk(base):
-        for name in names:
-            if not name.startswith(".") and not name.startswith("~$"):
-                found.append(Path(directory, name).relative_to(root).as_posix())
+        prefix = os.path.relpath(directory, root).replace(os.sep, "/")
+        found += [f"{prefix}/{name}" for name in names if not name.startswith((".", "~$"))]
     return sorted(found)
 
 
-def _named_files(data: Mapping) -> set[str]:
-    """Every string in the project data that could name a file: by-laws, certificates, evidence columns."""
+def _named_files(data: Mapping, tables: Mapping) -> set[str]:
+    """Files the project names outside the readings' own file columns: by-laws, certificates, history photos."""
     named: set[str] = set()
 
     def walk(value) -> None:
@@ -221,7 +214,9 @@ def _named_files(data: Mapping) -> set[str]:
             for item in value:
                 walk(item)
 
-    walk(data)
+    walk({key: value for key, value in data.items() if key not in tables})
+    for name, table in tables.items():
+        columns = [key for key, rules in table.schema.items() if rules.get("inside_project")]
+        for row in data.get(name) or [] if columns else []:
+            walk([row.get(column) for column in columns])
     return named
-
-

@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping
 from toolkit import factors as factor_tables
 from toolkit import methodologies, schema
 from toolkit.calculation import Calculation, exact_sum, truncate
-from toolkit.hashing import sha256
+from toolkit.hashing import sha256_many
 from toolkit.figures import PeriodResult
 from toolkit.model import Chart, Column, Missing, Paragraph, Series, Table
 from toolkit.render.text import date_text, value_text
@@ -36,6 +36,7 @@ class Context:
     root: Path
     stage: str
     options: Mapping[str, Any] = field(default_factory=dict)  # the spec block's own keys (sheet, body ...)
+    quick: bool = False  # for the checklist: only what can hold a gap
 
     @property
     def module(self):
@@ -305,7 +306,7 @@ def parameters(context: Context) -> Table:
     """B.2 (1) / plan 2.3: each monitored parameter with its method; in the report also its actual value."""
     module, plan = context.module, _plan_rows(context)
     reading_schema = schema.tables(module.CODE)["monitoring"].schema
-    with_values = context.options.get("values", True)
+    with_values = context.options.get("values", True) and not context.quick  # the checklist needs no figures
     columns = [Column("symbol", "記号"), Column("item", "項目"), Column("definition", "定義", width=2),
                Column("unit", "単位"), Column("method_class", "分類"), Column("method", "方法概要", width=2),
                Column("frequency", "頻度")]
@@ -389,11 +390,12 @@ def evidence(context: Context) -> list:
     columns = [Column("activity_id", "活動ID"), Column("period", "対象期間", width=2), Column("file", "ファイル", width=3),
                Column("sha256", "SHA-256", width=3)]
     rows = []
-    for reading in readings:
+    digests = sha256_many(context.root / reading["evidence"] for reading in readings)
+    for reading, digest in zip(readings, digests):  # None: the checklist reports the file (R-EVID-FILE)
         span = period(reading)
         rows.append({"activity_id": reading.get("activity_id"),
                      "period": f"{date_text(span[0])}〜{date_text(span[1])}" if span else None,
-                     "file": reading["evidence"], "sha256": _sha256(context.root, reading["evidence"])})
+                     "file": reading["evidence"], "sha256": digest})
     table = context.table(Table("evidence", "証憑一覧", columns, rows, note=f"{len(rows)} 件"))
     if len(rows) <= EVIDENCE_ROWS_IN_BODY:
         return [table]
@@ -408,13 +410,6 @@ def evidence(context: Context) -> list:
                     total={"activity_id": "合計", "count": len(rows)},
                     note=f"全 {len(rows)} 件の一覧（ファイル名と SHA-256）は別紙（XLSX）の「{table.sheet}」シート。")
     return [summary, table]
-
-
-def _sha256(root: Path, relative: str) -> str | None:
-    try:
-        return sha256(root / relative)
-    except OSError:
-        return None  # the checklist reports it (R-EVID-FILE)
 
 
 def monthly_chart(context: Context) -> Chart | None:

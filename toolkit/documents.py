@@ -204,7 +204,7 @@ class _Builder:
         if not self.complete and name in computed.GAPLESS:
             return []
         options = {key: value for key, value in block.items() if key not in ("table", "chart")}
-        context = computed.Context(self.data, self.calculation, self.root, self.stage, options)
+        context = computed.Context(self.data, self.calculation, self.root, self.stage, options, quick=not self.complete)
         made = computed.BUILDERS[name](context)
         if made is None:
             return []
