@@ -21,7 +21,7 @@ from toolkit.errors import FactorError, InputMissing, ValidationFailed
 from toolkit.figures import FactorRef, Figure, PeriodResult
 from toolkit.inputs import SourceMap, load_project
 from toolkit.methodologies import ZERO
-from toolkit.problems import Problem
+from toolkit.problems import Location, Problem
 from toolkit.validation import Validation, validate
 
 REDUCTION_FORMULA = "ER = EM_BL − EM_PJ"
@@ -91,6 +91,10 @@ def calculate(target: Path, monitoring: Path | None = None,
     validation = validate(loaded)
     if not validation.valid:
         raise ValidationFailed(f"{len(validation.errors)} errors", validation.errors)
+    if not schema.declared(loaded.data)[1]:  # a draft may leave it empty; a calculation cannot
+        path = "project.methodology.code"
+        raise ValidationFailed("no methodology", [Problem("methodology_missing", path, loaded.sources.locate(path)
+                                                          or Location(loaded.relative(loaded.project_file)))])
     factors = factor_tables.load(loaded.data.get("rules_version"), loaded.root, loaded.sources.locate("rules_version"))
     return calculate_data(loaded.data, factors, period or stated_period(loaded.data), loaded.sources, validation)
 

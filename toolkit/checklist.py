@@ -13,12 +13,12 @@ import os
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from toolkit import documents, messages, rules_check, schema
+from toolkit import documents, messages, methodologies, rules_check, schema
 from toolkit import factors as factor_tables
 from toolkit.calculation import Calculation, calculate_data
 from toolkit.errors import ToolkitError
 from toolkit.hashing import sha256_many
-from toolkit.findings import DOCUMENT_TITLES, Checklist, Finding
+from toolkit.findings import DOCUMENT_TITLES, Checklist, Finding, document_of
 from toolkit.inputs import LoadedProject, load_project
 from toolkit.model import STAGES, Remark
 from toolkit.problems import Location, Problem
@@ -37,7 +37,7 @@ def check(target: Path, stage: str = "registration", monitoring: Path | None = N
     validation = validate(loaded)
     findings: list[Finding] = [_from_problem(problem, "V-INPUT") for problem in validation.errors]
     calculation = None
-    if validation.valid:
+    if validation.valid and schema.declared(loaded.data)[1] in methodologies.codes():  # else: the spec's fields only
         try:
             factors = factor_tables.load(loaded.data.get("rules_version"), loaded.root,
                                          loaded.sources.locate("rules_version"))
@@ -72,7 +72,7 @@ class _Checker:
         findings += self.missing_fields()
         if self.calculation is not None:
             findings += [_from_problem(problem, rules_check.rule_of(problem), rules_check.severity_of(problem))
-                         for problem in self.calculation.problems]
+                         for problem in self.calculation.problems if rules_check.applies(problem, self.stage)]
             context = rules_check.Context(self.loaded, self.calculation, self.stage)
             findings += rules_check.run(context)
             for document, checked in context.checked.items():
@@ -96,8 +96,10 @@ class _Checker:
                 missing = document.open_items
                 self.count(kind, document.required)
             for item in missing:
+                label = {"ja": item.label, "en": rules_check.field_label(self.loaded.data, item.path).get("en", item.label)}
                 found.append(Finding("F-MISSING", "blocking", item.path, item.section, self.locate(item.path), "missing",
-                                     {"label": item.label, "document": DOCUMENT_TITLES[kind]}, {"ja": item.label}))
+                                     {"label": label, "document": DOCUMENT_TITLES[document_of(item.section) or kind]},
+                                     label))
         return found
 
     def locate(self, path: str) -> Location:
@@ -105,8 +107,8 @@ class _Checker:
         return self.loaded.sources.locate(path) or Location(self.loaded.relative(self.loaded.project_file))
 
     def missing_spec_fields(self, kind: str) -> list:
-        project_type = (self.loaded.data.get("project") or {}).get("type")
-        spec, _ = documents.load_spec(documents.spec_name(kind, project_type), _overrides(self.loaded.root))
+        spec, _ = documents.load_spec(documents.spec_name(kind, documents.project_type(self.loaded.data)),
+                                      _overrides(self.loaded.root))
         required = documents.required_fields(spec, self.stage)
         self.count(kind, len(required))
         return [item for item in documents.static_missing(spec, self.loaded.data, self.stage)]
@@ -174,14 +176,17 @@ def _from_problem(problem: Problem, rule: str, severity: str = "blocking") -> Fi
 
 
 def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
-    """One finding per rule and path: a field both empty and needed by a formula is one gap, not two."""
-    seen: set[tuple[str, str]] = set()
-    missing = {finding.path for finding in findings if finding.rule == "F-MISSING"}
+    """One finding per gap: a rule's own finding wins over the bare empty-field one at the same path, and
+    both win over the calculation's complaint about the same field."""
+    findings = list(findings)
+    ruled = {finding.path for finding in findings if finding.rule.startswith("R-") and finding.path}
+    missing = {finding.path for finding in findings if finding.rule == "F-MISSING"} - ruled
+    seen: set[tuple] = set()
     kept = []
     for finding in findings:
         key = (finding.rule, finding.path) if finding.path else (finding.rule, finding.code, str(finding.params))
-        if key in seen or (finding.rule != "F-MISSING" and finding.path in missing
-                           and finding.severity == "blocking"):
+        if key in seen or (finding.rule == "F-MISSING" and finding.path in ruled) or (
+                finding.rule[:2] in ("C-", "V-") and finding.path in missing | ruled and finding.severity == "blocking"):
             continue
         seen.add(key)
         kept.append(finding)

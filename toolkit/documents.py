@@ -36,6 +36,14 @@ class NotReady(ToolkitError):
     """Raised by `--final` while required fields are still empty."""
 
 
+def project_type(data: Mapping) -> str | None:
+    """The project type, or with it empty the one its data implies (a `program:` block, a `site:` block)."""
+    declared = (data.get("project") or {}).get("type")
+    if declared in ("standard", "program"):
+        return declared
+    return "program" if data.get("program") else "standard" if data.get("site") else None
+
+
 def spec_name(kind: str, project_type: str | None) -> str:
     """The spec file of a document: the plan has one per project type."""
     if kind == "plan":
@@ -133,8 +141,8 @@ def static_missing(spec: Mapping, data: Mapping, stage: str) -> list[Missing]:
     """The spec's required fields that are empty in `data`, without building the document (no calculation)."""
     builder = _Builder(spec, Path(), data, None, Path(), build_time(), stage)
     return [part for section in spec["sections"] for block in section.get("blocks") or []
-            for entry in block.get("fields") or [] for part in builder.field(entry, section["id"]).value
-            if isinstance(part, Missing)]
+            for entry in block.get("fields") or [] if entry["path"] not in WINDOW  # computed, never typed
+            for part in builder.field(entry, section["id"]).value if isinstance(part, Missing)]
 
 
 def build(kind: str, calculation: Calculation, root: Path, overrides: Path | None = None,
@@ -147,8 +155,7 @@ def build(kind: str, calculation: Calculation, root: Path, overrides: Path | Non
     checks the plan); without `with_evidence` the blocks that cannot hold a gap are left out (fast).
     """
     data = calculation.validation.project.data if calculation.validation else {}
-    project_type = (data.get("project") or {}).get("type")
-    spec, path = load_spec(spec_name(kind, project_type), overrides)
+    spec, path = load_spec(spec_name(kind, project_type(data)), overrides)
     builder = _Builder(spec, path, data, calculation, root, built or build_time(), stage, complete=with_evidence)
     document = builder.document(kind)
     document.draft = not final

@@ -132,6 +132,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "fix.missing": ("入力ファイルの該当箇所に記入する（該当しない場合は「該当なし：理由」）",
                     "fill it in where the location points (if it does not apply: 'n/a: reason')"),
     "check.problem": ("{message}", "{message}"),
+    "methodology_missing": ("算定には方法論番号が必要ですが空欄でした", "expected a methodology code to calculate, found none"),
     "fix.problem": ("`jcredit validate` / `jcredit calc` の指摘どおりに入力を直す", "correct the input as `jcredit validate` / `jcredit calc` says"),
     "check.problem.R-FACTOR-STATUS": ("{message}", "{message}"),
     "fix.problem.R-FACTOR-STATUS": ("公式の資料と照合する。係数は factors.yaml に出典を添えて status: verified で記入する（規程の版は現行の規程で確認）",

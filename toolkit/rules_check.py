@@ -28,16 +28,16 @@ OTHER_PROGRAMS = "other_programs.csv"
 _ROW_FIELD = re.compile(r"^(\w+)\[\d+\]\.(\w+)$")
 V, R = "registration", "verification"
 
-# calculation problem code -> (rule id, severity)
+# calculation problem code -> (rule id, severity, stages): §7 checks readings at verification only
 CALC_RULES = {
-    "reading_overlap": ("R-PERIOD-GAP", "blocking"),
-    "reading_gap": ("R-PERIOD-GAP", "warning"),
-    "reading_outside_crediting": ("R-PERIOD-DATA", "warning"),
-    "reading_partly_outside": ("R-PERIOD-DATA", "warning"),
-    "crediting_end_beyond_rules": ("R-PERIOD-END", "warning"),
-    "crediting_unknown": ("R-PERIOD-START", "blocking"),
-    "factor_not_verified": ("R-FACTOR-STATUS", "warning"),
-    "rules_not_verified": ("R-FACTOR-STATUS", "warning"),
+    "reading_overlap": ("R-PERIOD-GAP", "blocking", (R,)),
+    "reading_gap": ("R-PERIOD-GAP", "warning", (R,)),
+    "reading_outside_crediting": ("R-PERIOD-DATA", "blocking", (R,)),  # calc excludes it, and says so as an error
+    "reading_partly_outside": ("R-PERIOD-DATA", "warning", (R,)),
+    "crediting_end_beyond_rules": ("R-PERIOD-END", "warning", (V, R)),
+    "crediting_unknown": ("R-PERIOD-START", "blocking", (V, R)),
+    "factor_not_verified": ("R-FACTOR-STATUS", "warning", (V, R)),
+    "rules_not_verified": ("R-FACTOR-STATUS", "warning", (V, R)),
 }
 
 
@@ -45,7 +45,15 @@ def rule_of(problem: Problem) -> str:
     """The rule id of a calculation problem (AG-005 seasons carry theirs in their parameters)."""
     if "rule" in problem.params:
         return str(problem.params["rule"])
-    return CALC_RULES.get(problem.code, ("C-" + problem.code.upper().replace("_", "-"), ""))[0]
+    return CALC_RULES.get(problem.code, ("C-" + problem.code.upper().replace("_", "-"),))[0]
+
+
+def applies(problem: Problem, stage: str) -> bool:
+    """Whether a calculation problem is checked at `stage` (AG-005 seasons: at verification)."""
+    known = CALC_RULES.get(problem.code)
+    if known:
+        return stage in known[2]
+    return stage == R or not str(problem.params.get("rule", "")).startswith("R-AG5")
 
 
 def severity_of(problem: Problem) -> str:
@@ -90,14 +98,18 @@ class Context:
                        self.label(path))
 
     def label(self, path: str) -> Mapping[str, str]:
-        """The label of the field at `path` (activities[3].commissioned_on -> 運転開始日), from its schema."""
-        row = _ROW_FIELD.match(path)
-        tables = schema.tables_of(self.data)
-        if row and row.group(1) in tables:
-            rules = tables[row.group(1)].schema.get(row.group(2), {})
-        else:
-            rules = schema.field_rules(schema.project_schema((self.data.get("project") or {}).get("type")), path) or {}
-        return rules.get("meta", {}).get("label", {})
+        return field_label(self.data, path)
+
+
+def field_label(data: Mapping, path: str) -> Mapping[str, str]:
+    """The label of the field at `path` (activities[3].commissioned_on -> 運転開始日), from its schema."""
+    row = _ROW_FIELD.match(path)
+    tables = schema.tables_of(data)
+    if row and row.group(1) in tables:
+        rules = tables[row.group(1)].schema.get(row.group(2), {})
+    else:
+        rules = schema.field_rules(schema.project_schema((data.get("project") or {}).get("type")), path) or {}
+    return rules.get("meta", {}).get("label", {})
 
 
 Rule = Callable[[Context], Iterator[Finding]]
@@ -206,13 +218,13 @@ def factor_years(context: Context) -> Iterator[Finding]:
 def other_schemes(context: Context) -> Iterator[Finding]:
     """No similar scheme, no non-fossil certificate for the same power, no subsidy that keeps the value."""
     answers = context.data.get("double_counting") or {}
-    for key, rule_id, code in (("other_scheme", "R-DC-SCHEME", "other_scheme"),
-                               ("non_fossil_certificate", "R-DC-NFC", "non_fossil"),
-                               ("subsidy_claims_environmental_value", "R-DC-SUBSIDY", "subsidy_value")):
+    for key, rule_id, code, named in (("other_scheme", "R-DC-SCHEME", "other_scheme", "other_scheme_name"),
+                                      ("non_fossil_certificate", "R-DC-NFC", "non_fossil", None),
+                                      ("subsidy_claims_environmental_value", "R-DC-SUBSIDY", "subsidy_value", "subsidies")):
         context.count()
         if answers.get(key) is True:
             yield context.finding(rule_id, f"double_counting.{key}", "plan.4", code,
-                                  name=answers.get("other_scheme_name") or answers.get("subsidies") or "")
+                                  name=(answers.get(named) if named else "") or "—")
 
 
 @rule("R-DC-FIT", V, R)
@@ -257,7 +269,12 @@ def common_monitoring(context: Context) -> Iterator[Finding]:
     """Program type: every activity monitors the same items; each other set of items is one finding."""
     if not context.program:
         return
-    fields = [parameter.field for parameter in context.module.MONITORING]
+    # optional items that only some batches have (transport fuel, an alternative to a measured carbon content)
+    # are not monitoring items of their own; an additive one (metered self-consumption) is
+    reading_schema = schema.tables(context.calculation.methodology)["monitoring"].schema
+    fields = [parameter.field for parameter in context.module.MONITORING
+              if parameter.field in context.module.ADDITIVE
+              or not reading_schema.get(parameter.field, {}).get("meta", {}).get("optional")]
     items: dict[Any, frozenset] = {}
     first_row: dict[Any, int] = {}
     for index, reading in enumerate(context.data.get("monitoring") or []):
@@ -373,7 +390,8 @@ def forest_plan(context: Context) -> Iterator[Finding]:
         return
     for index, activity in context.activities():
         context.count("activity-list")
-        if not activity.get("plan_id"):
+        plan_id = str(activity.get("plan_id") or "").strip()
+        if not plan_id or plan_id.startswith(("該当なし", "対象外", "なし", "n/a", "N/A")):
             yield context.finding("R-FO-PLAN", f"activities[{index}].plan_id", "activity_list", "forest_plan",
                                   activity=activity.get("id", ""))
     yield context.finding("R-FO-PERM", "", "monitoring.B.4", "forest_permanence", "info")

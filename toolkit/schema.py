@@ -50,10 +50,12 @@ def load(name: str) -> Any:
 
 
 def project_schema(project_type: str | None) -> dict:
-    """The Cerberus schema of project.yaml for `project_type` (standard, program, or None for common only)."""
+    """The Cerberus schema of project.yaml for `project_type`; with the type unknown, both types' keys are
+    allowed (the empty type is the one problem to report, not every key that depends on it)."""
     schema = copy.deepcopy(load("project.yaml"))
-    if project_type in ("standard", "program"):
-        schema.update(copy.deepcopy(load(f"{project_type}.yaml")))
+    for known in ("standard", "program"):
+        if project_type in (known, None) or project_type not in ("standard", "program"):
+            schema.update(copy.deepcopy(load(f"{known}.yaml")))
     return _prepared(schema)
 
 
