@@ -260,7 +260,7 @@ def results_by_year(context: Context) -> Table | Paragraph:
         project = exact_sum(piece.project.value for piece in years[year])
         rows.append({"fiscal_year": f"{year}年度", "baseline": baseline, "project": project,
                      "reduction": exact_sum(piece.reduction.value for piece in years[year])})
-        formulas.append({})
+        formulas.append(_sums_of(context.options.get("linked"), "fiscal_year"))
     calculation = context.calculation
     total = {"fiscal_year": "合計", "baseline": exact_sum(r["baseline"] for r in rows),
              "project": exact_sum(r["project"] for r in rows), "reduction": calculation.total_exact,
@@ -270,6 +270,14 @@ def results_by_year(context: Context) -> Table | Paragraph:
         sums["certified"] = "ROUNDDOWN(SUM({reduction}),0)"
     note = "認証対象の排出削減量は合計を 1 t-CO2 未満切り捨て（1回のみ）。"
     return context.table(Table("results", "年度別の排出削減量", columns, rows, formulas, total, sums, note=note))
+
+
+def _sums_of(linked: str | None, by: str) -> dict[str, str]:
+    """Formulas summing a row's figures from the per-period table `linked` in the same workbook (SUMIFS on `by`),
+    so every total down to the certified one recomputes from the monthly rows."""
+    if not linked:
+        return {}
+    return {key: f"SUMIFS({{{linked}.{key}[]}},{{{linked}.{by}[]}},{{{by}}})" for key in ("baseline", "project", "reduction")}
 
 
 def results_by_activity(context: Context) -> Table | None:
@@ -287,8 +295,9 @@ def results_by_activity(context: Context) -> Table | None:
                      "project": exact_sum(p.project.value for p in result.periods),
                      "reduction": result.reduction_exact})
     total = {"activity_id": "合計", **{key: exact_sum(r[key] for r in rows) for key in ("baseline", "project", "reduction")}}
+    formulas = [_sums_of(context.options.get("linked"), "activity_id") for _ in rows]
     sums = {key: f"SUM({{{key}}})" for key in ("baseline", "project", "reduction")}
-    return context.table(Table("by_activity", "削減活動ごとの排出削減量", columns, rows, [{} for _ in rows], total, sums,
+    return context.table(Table("by_activity", "削減活動ごとの排出削減量", columns, rows, formulas, total, sums,
                                note=f"{len(rows)} 活動"))
 
 

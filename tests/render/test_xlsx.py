@@ -307,3 +307,27 @@ def test_every_cell_is_in_the_japanese_font_and_booleans_read_as_words(document,
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
     assert cells and {cell.font.name for cell in cells} == {xlsx.FONT}
     assert [cell.value for cell in cells if cell.value in ("はい", "いいえ")] == ["いいえ", "はい"]
+
+
+@pytest.mark.parametrize("sample,kind", [("solar-program", "monitoring"), ("boiler", "plan"),
+                                         ("rice-drainage", "monitoring"), ("forest", "monitoring")])
+def test_a_samples_annex_recalculates_to_the_calculation(tmp_path, sample, kind):
+    """Every formula of a sample's 別紙, recalculated, gives the model's figure, and the certified total is calc's."""
+    formulas = pytest.importorskip("formulas")
+    from toolkit import documents
+    from toolkit.calculation import calculate
+
+    project = Path(__file__).resolve().parents[2] / "samples" / sample
+    result = calculate(project)
+    document = documents.build(kind, result, project)
+    path = written(document, tmp_path, f"{kind}-annex.xlsx")
+    computed = {key.upper(): value for key, value in formulas.ExcelModel().loads(str(path)).finish().calculate().items()}
+    expected = expected_formula_values(document)
+    assert expected
+    for (sheet, cell), value in expected.items():
+        result_value = computed[f"'[{path.name}]{sheet}'!{cell}".upper()].value[0, 0]
+        assert float(result_value) == pytest.approx(float(value), rel=1e-9, abs=1e-12), (sheet, cell)
+    results = next(table for table in document.tables() if table.id == "results")
+    spot = next(spot for spots in xlsx.layout(document).values() for spot in spots if spot.block is results)
+    certified = computed[f"'[{path.name}]{spot.sheet}'!{spot.letters['certified']}{spot.total_row}".upper()].value[0, 0]
+    assert int(certified) == result.total_certified

@@ -260,11 +260,14 @@ def write_chart(sheet: Worksheet, spot: Placed, widths: dict[int, int]) -> None:
 
 def resolve(template: str, spot: Placed, row: int | None, tables: dict[str, Placed | None]) -> str:
     """An Excel formula from a template: {key} is this row's cell (a total: the column's data range),
-    {table.key} the total cell of another table. An unknown key or table is a toolkit bug: ValueError."""
+    {table.key} the total cell of another table, {table.key[]} that column's data range. An unknown key or
+    table is a toolkit bug: ValueError."""
     table: Table = spot.block  # type: ignore[assignment]
 
     def reference(match: re.Match) -> str:
         name = match.group(1)
+        if "." in name and name.endswith("[]"):
+            return range_reference(name[:-2], spot, tables)
         if "." in name:
             return total_reference(name, spot, tables)
         letter = spot.letters.get(name)
@@ -295,6 +298,17 @@ def total_reference(name: str, spot: Placed, tables: dict[str, Placed | None]) -
         raise ValueError(f"{where} refers to a total table {table_id!r} does not have")
     cell = f"{target.letters[key]}{target.total_row}"
     return cell if target.sheet == spot.sheet else f"{quote(target.sheet)}!{cell}"
+
+
+def range_reference(name: str, spot: Placed, tables: dict[str, Placed | None]) -> str:
+    """The cells of {table.key[]}: the data rows of column `key` in table `table`, quoted across sheets."""
+    table_id, key = name.rsplit(".", 1)
+    target = tables.get(table_id)
+    if target is None or key not in target.letters:
+        raise ValueError(f"table {spot.block.id!r}: {{{name}[]}} names no column of a table in the workbook")
+    letter = target.letters[key]
+    cells = f"{letter}{target.first}:{letter}{max(target.last, target.first)}"
+    return cells if target.sheet == spot.sheet else f"{quote(target.sheet)}!{cells}"
 
 
 def quote(sheet: str) -> str:
