@@ -195,3 +195,16 @@ def test_the_chart_has_the_same_data_in_every_format(tmp_path, run):
     assert all(category in pdf for category in chart.categories) and chart.title in pdf
     word = WordDocument(out / "monitoring.docx")
     assert len(word.inline_shapes) == 1 and chart.title in _docx_text(out / "monitoring.docx")
+
+
+def test_many_findings_of_one_rule_end_a_draft_as_ten_and_a_count(tmp_path):
+    from toolkit import checklist
+    from toolkit.calculation import calculate
+
+    project = _copy("solar-program", tmp_path)
+    shutil.rmtree(project / "evidence" / "meter")  # 432 meter slips named and missing: one problem, many rows
+    found = checklist.of_calculation(calculate(project), "verification")
+    assert len([f for f in found.findings if f.rule == "R-EVID-FILE"]) == 432
+    remarks = [remark for remark in checklist.remarks(found, "monitoring") if remark.rule == "R-EVID-FILE"]
+    assert len(remarks) == checklist.REMARKS_PER_RULE + 1
+    assert "422" in remarks[-1].text

@@ -27,6 +27,7 @@ from toolkit.validation import validate
 # The documents each stage needs: registration (妥当性確認・登録) then verification (検証・認証).
 STAGE_DOCUMENTS = {"registration": ("plan", "activity-list"), "verification": ("plan", "activity-list", "monitoring")}
 EVIDENCE_FOLDER = "evidence"
+REMARKS_PER_RULE = 10
 # The findings a draft lists at its end: its own, the inputs' ("") and, for the plan, its activity list's.
 SHOWN_IN = {"plan": ("plan", "activity-list", ""), "activity-list": ("activity-list", ""), "monitoring": ("monitoring", "")}
 
@@ -53,11 +54,24 @@ def of_calculation(calculation: Calculation, stage: str) -> Checklist:
 
 
 def remarks(checklist: Checklist, kind: str, lang: str = "ja") -> list[Remark]:
-    """A document's share of the findings other than empty fields (those are its own markers)."""
-    return [Remark(finding.rule, finding.severity, finding.message(lang), finding.fix(lang), finding.path,
-                   finding.section)
-            for finding in checklist.findings
-            if finding.rule != "F-MISSING" and finding.severity != "info" and finding.document in SHOWN_IN[kind]]
+    """A document's share of the findings other than empty fields (those are its own markers); past
+    REMARKS_PER_RULE of one rule, one line counts the rest (12,000 missing meter slips are one problem)."""
+    shown: list[Remark] = []
+    more: dict[str, list[Finding]] = {}
+    for finding in checklist.findings:
+        if finding.rule == "F-MISSING" or finding.severity == "info" or finding.document not in SHOWN_IN[kind]:
+            continue
+        kept = more.setdefault(finding.rule, [])
+        kept.append(finding)
+        if len(kept) <= REMARKS_PER_RULE:
+            shown.append(Remark(finding.rule, finding.severity, finding.message(lang), finding.fix(lang), finding.path,
+                                finding.section))
+    for rule, found in more.items():
+        if len(found) > REMARKS_PER_RULE:
+            rest = len(found) - REMARKS_PER_RULE
+            shown.append(Remark(rule, found[0].severity, messages.render("remarks_more", lang, {"count": rest}),
+                                messages.render("remarks_more_fix", lang, {}), "", found[0].section))
+    return shown
 
 
 class _Checker:

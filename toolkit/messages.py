@@ -132,6 +132,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "fix.missing": ("入力ファイルの該当箇所に記入する（該当しない場合は「該当なし：理由」）",
                     "fill it in where the location points (if it does not apply: 'n/a: reason')"),
     "check.problem": ("{message}", "{message}"),
+    "remarks_more": ("同じ指摘がほかに {count} 件あります", "{count} more findings of this rule"),
+    "remarks_more_fix": ("`jcredit check` で全件を確認する", "see them all with `jcredit check`"),
     "methodology_missing": ("算定には方法論番号が必要ですが空欄でした", "expected a methodology code to calculate, found none"),
     "fix.problem": ("`jcredit validate` / `jcredit calc` の指摘どおりに入力を直す", "correct the input as `jcredit validate` / `jcredit calc` says"),
     "check.problem.R-FACTOR-STATUS": ("{message}", "{message}"),
