@@ -117,3 +117,24 @@ def _manifest(previous: Mapping, document: Document, calculation: Calculation, s
 def _not_writable(outdir: Path, error: OSError) -> OutputError:
     return OutputError(str(error), [Problem("not_writable", location=Location(str(outdir)),
                                             params={"reason": error.strerror or str(error)})])
+
+
+def write_file(path: Path, write: Callable[[Path], None], force: bool = False) -> None:
+    """Write one report file whole (a temporary file moved into place); an existing regular file only with
+    `force`, and never over anything else (a folder, a device)."""
+    try:
+        exists = path.exists() or path.is_symlink()
+        regular = path.is_file() and not path.is_symlink()
+    except OSError as error:
+        raise _not_writable(path, error) from error
+    if exists and not (force and regular):
+        raise OutputError(str(path), [Problem("exists", location=Location(str(path)))])
+    temporary = path.with_name(f".{path.name}.jcredit-tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(temporary)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise _not_writable(path, error) from error
+    finally:
+        temporary.unlink(missing_ok=True)

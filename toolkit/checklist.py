@@ -18,7 +18,7 @@ from toolkit import factors as factor_tables
 from toolkit.calculation import Calculation, calculate_data
 from toolkit.errors import ToolkitError
 from toolkit.hashing import sha256_many
-from toolkit.findings import DOCUMENT_TITLES, Checklist, Finding, document_of
+from toolkit.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding, document_of
 from toolkit.inputs import LoadedProject, load_project
 from toolkit.model import STAGES, Remark
 from toolkit.problems import Location, Problem
@@ -29,7 +29,8 @@ STAGE_DOCUMENTS = {"registration": ("plan", "activity-list"), "verification": ("
 EVIDENCE_FOLDER = "evidence"
 REMARKS_PER_RULE = 10
 # The findings a draft lists at its end: its own, the inputs' ("") and, for the plan, its activity list's.
-SHOWN_IN = {"plan": ("plan", "activity-list", ""), "activity-list": ("activity-list", ""), "monitoring": ("monitoring", "")}
+SHOWN_IN = {"plan": ("plan", "activity-list", ""), "activity-list": ("activity-list", ""),
+            "monitoring": ("monitoring", "activity-list", "")}  # an ineligible activity's reduction is in the report
 
 
 def check(target: Path, stage: str = "registration", monitoring: Path | None = None) -> Checklist:
@@ -37,8 +38,12 @@ def check(target: Path, stage: str = "registration", monitoring: Path | None = N
     loaded = load_project(Path(target), monitoring=monitoring)
     validation = validate(loaded)
     findings: list[Finding] = [_from_problem(problem, "V-INPUT") for problem in validation.errors]
+    if not validation.valid:  # fields, rules and evidence read wrong data until the input errors are fixed
+        findings.append(Finding("C-SKIPPED", "info", "", "", None, "skipped", {"count": len(validation.errors)}))
+        return Checklist(stage, findings, {document: 0 for document in STAGE_DOCUMENTS[stage]}, [],
+                         _project_name(loaded), documents.overrides(loaded.root))
     calculation = None
-    if validation.valid and schema.declared(loaded.data)[1] in methodologies.codes():  # else: the spec's fields only
+    if schema.declared(loaded.data)[1] in methodologies.codes():  # else: the spec's fields only
         try:
             factors = factor_tables.load(loaded.data.get("rules_version"), loaded.root,
                                          loaded.sources.locate("rules_version"))
@@ -93,10 +98,9 @@ class _Checker:
                 self.count(document, checked)
         evidence, found = self.evidence()
         findings += found
-        name = (self.loaded.data.get("project") or {}).get("name")
         items = {document: self.items.get(document, 0) for document in STAGE_DOCUMENTS[self.stage]}
-        return Checklist(self.stage, _deduplicated(findings), items, evidence,
-                         str(name) if name else self.loaded.root.name, _overrides(self.loaded.root))
+        return Checklist(self.stage, _deduplicated(findings), items, evidence, _project_name(self.loaded),
+                         documents.overrides(self.loaded.root))
 
     def missing_fields(self) -> list[Finding]:
         """Every required field still empty, exactly as the documents of this stage mark it."""
@@ -105,7 +109,7 @@ class _Checker:
             if self.calculation is None:  # the inputs do not calculate: the spec's own fields still tell
                 missing = self.missing_spec_fields(kind)
             else:
-                document = documents.build(kind, self.calculation, self.loaded.root, _overrides(self.loaded.root),
+                document = documents.build(kind, self.calculation, self.loaded.root, documents.overrides(self.loaded.root),
                                            stage=self.stage, with_evidence=False)
                 missing = document.open_items
                 self.count(kind, document.required)
@@ -122,10 +126,10 @@ class _Checker:
 
     def missing_spec_fields(self, kind: str) -> list:
         spec, _ = documents.load_spec(documents.spec_name(kind, documents.project_type(self.loaded.data)),
-                                      _overrides(self.loaded.root))
+                                      documents.overrides(self.loaded.root))
         required = documents.required_fields(spec, self.stage)
         self.count(kind, len(required))
-        return [item for item in documents.static_missing(spec, self.loaded.data, self.stage)]
+        return documents.static_missing(spec, self.loaded.data, self.stage)
 
     def evidence(self) -> tuple[list[dict], list[Finding]]:
         """Each reading's evidence files (its file columns): named, present, hashed; and files nobody names."""
@@ -138,6 +142,8 @@ class _Checker:
         for index, reading in enumerate(self.loaded.data.get("monitoring") or []):
             for column in columns:
                 path, relative = f"monitoring[{index}].{column}", reading.get(column)
+                if relative and not _inside(relative):
+                    continue  # validation reported it; nothing outside the project is ever read
                 if relative:
                     named.append((path, relative))
                 else:
@@ -160,26 +166,9 @@ class _Checker:
         return recorded, found
 
 
-def write_file(path: Path, write, force: bool = False) -> None:
-    """Write a report file whole (a temporary file moved into place); an existing file only with `force`."""
-    from toolkit.errors import OutputError
-
-    if path.exists() and not force:
-        raise OutputError(str(path), [Problem("exists", location=Location(str(path)))])
-    temporary = path.with_name(f".{path.name}.jcredit-tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write(temporary)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise OutputError(str(error), [Problem("not_writable", location=Location(str(path)),
-                                               params={"reason": error.strerror or str(error)})]) from error
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _overrides(root: Path) -> Path | None:
-    return root / "templates" if (root / "templates").is_dir() else None
+def _project_name(loaded: LoadedProject) -> str:
+    name = (loaded.data.get("project") or {}).get("name")
+    return str(name) if name else loaded.root.name
 
 
 def _from_problem(problem: Problem, rule: str, severity: str = "blocking") -> Finding:
@@ -198,14 +187,25 @@ def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
     seen: set[tuple] = set()
     kept = []
     for finding in findings:
-        key = (finding.rule, finding.path) if finding.path else (finding.rule, finding.code, str(finding.params))
+        key = (finding.rule, finding.path) if finding.rule[:2] in ("F-", "C-", "V-") and finding.path else (
+            finding.rule, finding.path, finding.code, str(finding.params))
         if key in seen or (finding.rule == "F-MISSING" and finding.path in ruled) or (
                 finding.rule[:2] in ("C-", "V-") and finding.path in missing | ruled and finding.severity == "blocking"):
             continue
         seen.add(key)
         kept.append(finding)
     order = {name: index for index, name in enumerate(("plan", "activity-list", "monitoring", ""))}
-    return sorted(kept, key=lambda f: (order.get(f.document, 9), f.location.sort_key() if f.location else ("",)))
+    severity = {name: index for index, name in enumerate(SEVERITIES)}
+    return sorted(kept, key=lambda f: (order.get(f.document, 9), severity.get(f.severity, 9), f.section,
+                                       f.location.sort_key() if f.location else ("",)))
+
+
+def _inside(relative) -> bool:
+    """A relative path that stays in the project (symbolic links are checked by validation, which ran first)."""
+    if not isinstance(relative, str):
+        return False
+    parts = relative.replace("\\", "/").split("/")
+    return not os.path.isabs(relative) and ".." not in parts
 
 
 def _files_under(root: Path, folder: str) -> list[str]:

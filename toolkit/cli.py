@@ -219,7 +219,7 @@ def render(ctx: click.Context, document: str, project: Path, outdir: Path, forma
     if result.errors:
         raise ValidationFailed(f"{len(result.errors)} calculation errors", result.errors)
     root = result.validation.project.root
-    overrides = root / "templates" if (root / "templates").is_dir() else None
+    overrides = documents.overrides(root)
     found = checklist.of_calculation(result, documents.STAGE_OF[document])
     built = documents.build(document, result, root, overrides, final=final,
                             remarks=checklist.remarks(found, document, "ja"))
@@ -248,7 +248,7 @@ def render(ctx: click.Context, document: str, project: Path, outdir: Path, forma
 def check(ctx: click.Context, project: Path, stage: str, output_format: str, output: Path | None,
           monitoring: Path | None, force: bool, lang: str):
     """審査前の確認リスト / the readiness checklist: what a verifier would send back (exit 0 when ready)."""
-    from toolkit import checklist, checklist_report, documents
+    from toolkit import bundle, checklist, checklist_report, documents
     from toolkit.errors import UsageError
 
     if output_format == "xlsx" and output is None:
@@ -256,7 +256,7 @@ def check(ctx: click.Context, project: Path, stage: str, output_format: str, out
     result = checklist.check(project, stage, monitoring)
     name = result.project
     if output_format == "xlsx":
-        checklist.write_file(output, lambda path: checklist_report.xlsx(result, lang, name, path, documents.build_time()),
+        bundle.write_file(output, lambda path: checklist_report.xlsx(result, lang, name, path, documents.build_time()),
                              force)
     else:
         if output_format == "json":
@@ -268,7 +268,7 @@ def check(ctx: click.Context, project: Path, stage: str, output_format: str, out
         if output is None:
             click.echo(text)
         else:
-            checklist.write_file(output, lambda path: path.write_text(text + "\n", encoding="utf-8"), force)
+            bundle.write_file(output, lambda path: path.write_text(text + "\n", encoding="utf-8"), force)
     if output is not None:
         click.echo(str(output))
     ctx.exit(0 if result.ready else 1)

@@ -36,6 +36,11 @@ class NotReady(ToolkitError):
     """Raised by `--final` while required fields are still empty."""
 
 
+def overrides(root: Path) -> Path | None:
+    """A project's templates/ folder, whose files override the packaged templates and specs one by one."""
+    return root / "templates" if (root / "templates").is_dir() else None
+
+
 def project_type(data: Mapping) -> str | None:
     """The project type, or with it empty the one its data implies (a `program:` block, a `site:` block)."""
     declared = (data.get("project") or {}).get("type")
@@ -302,7 +307,13 @@ class _Builder:
 
 def _not_applicable_without_reason(value: Any) -> bool:
     """「該当なし」 alone is not an answer: a required field may say so only with its reason (該当なし：…)."""
-    return isinstance(value, str) and value.strip().rstrip("。.").lower() in NOT_APPLICABLE
+    if not isinstance(value, str):
+        return False
+    text = value.strip().rstrip("。.").lower()
+    for word in NOT_APPLICABLE:  # 「該当なし：」 with nothing after it is no reason either
+        if text.startswith(word.lower()) and not text[len(word):].strip(" 　:：、,（()）-—"):
+            return True
+    return False
 
 
 def _snippet_environment():

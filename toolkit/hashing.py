@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable
@@ -29,7 +30,10 @@ def sha256(path: Path | str) -> str:
 
 
 def sha256_or_none(path: Path | str) -> str | None:
+    """The digest of a regular file; None for anything else (missing, a folder, a FIFO that would block)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
         return sha256(path)
     except OSError:
         return None

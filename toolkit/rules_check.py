@@ -8,12 +8,13 @@ AG-005 seasons) are mapped to their rule ids by `rule_of` rather than checked tw
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any, Callable, Iterator, Mapping
 
 from toolkit import factors as factor_tables
@@ -22,9 +23,11 @@ from toolkit.calculation import Calculation, exact_sum
 from toolkit.eligibility import earliest_start, within_program_cap, within_two_years
 from toolkit.findings import Finding
 from toolkit.inputs import LoadedProject
-from toolkit.problems import Problem
+from toolkit.problems import Location, Problem
 
 OTHER_PROGRAMS = "other_programs.csv"
+FIXED_CARBON_MIN = 55  # % (domain.md §5.5, §7 R-AG4-TEMP)
+HONORIFICS = ("様邸", "様宅", "様方", "様", "殿", "さん")
 _ROW_FIELD = re.compile(r"^(\w+)\[\d+\]\.(\w+)$")
 V, R = "registration", "verification"
 
@@ -34,7 +37,7 @@ CALC_RULES = {
     "reading_gap": ("R-PERIOD-GAP", "warning", (R,)),
     "reading_outside_crediting": ("R-PERIOD-DATA", "blocking", (R,)),  # calc excludes it, and says so as an error
     "reading_partly_outside": ("R-PERIOD-DATA", "warning", (R,)),
-    "crediting_end_beyond_rules": ("R-PERIOD-END", "warning", (V, R)),
+    "crediting_end_beyond_rules": ("R-PERIOD-END", "warning", (V,)),
     "crediting_unknown": ("R-PERIOD-START", "blocking", (V, R)),
     "factor_not_verified": ("R-FACTOR-STATUS", "warning", (V, R)),
     "rules_not_verified": ("R-FACTOR-STATUS", "warning", (V, R)),
@@ -169,10 +172,26 @@ def additionality(context: Context) -> Iterator[Finding]:
     assessment = context.calculation.additionality
     context.count()
     if assessment.additional is False or (assessment.method == "exempt" and assessment.reason == "exempt_no_reason"):
-        payback = assessment.payback.value.quantize(Decimal("0.1")) if assessment.payback else ""
+        payback = assessment.payback.value.quantize(Decimal("0.01"), rounding=ROUND_DOWN) if assessment.payback else ""
         path = "additionality.exemption_reason" if assessment.method == "exempt" else "additionality.subsidy_jpy"
         yield context.finding("R-ADD-PAYBACK", path, "annex.A.2", f"additionality_{assessment.reason}",
                               payback=payback, threshold=assessment.threshold_years or "")
+
+
+@rule("R-ADD-HOUSEHOLD", V)
+def household(context: Context) -> Iterator[Finding]:
+    """The household presumption holds only when every activity is a household's."""
+    if context.calculation.additionality.method != "household":
+        return
+    context.count()
+    columns = schema.tables(context.calculation.methodology)["activities"].schema
+    if "household" not in columns:
+        yield context.finding("R-ADD-PAYBACK", "additionality.method", "annex.A.2", "household_not_applicable")
+        return
+    for index, activity in context.activities():
+        if activity.get("household") is not True:
+            yield context.finding("R-ADD-PAYBACK", f"activities[{index}].household", "activity_list",
+                                  "household_activity", activity=activity.get("id", ""))
 
 
 @rule("R-BL-NEW", V)
@@ -221,10 +240,28 @@ def other_schemes(context: Context) -> Iterator[Finding]:
     for key, rule_id, code, named in (("other_scheme", "R-DC-SCHEME", "other_scheme", "other_scheme_name"),
                                       ("non_fossil_certificate", "R-DC-NFC", "non_fossil", None),
                                       ("subsidy_claims_environmental_value", "R-DC-SUBSIDY", "subsidy_value", "subsidies")):
+        if rule_id == "R-DC-SUBSIDY" and context.stage != V:  # §7: the subsidy is checked at validation
+            continue
         context.count()
         if answers.get(key) is True:
             yield context.finding(rule_id, f"double_counting.{key}", "plan.4", code,
                                   name=(answers.get(named) if named else "") or "—")
+    if context.stage == V:
+        yield from _subsidy_named(context, answers)
+
+
+def _subsidy_named(context: Context, answers: Mapping) -> Iterator[Finding]:
+    """A subsidy deducted in the payback must be the one named here; a Ministry of the Environment grant is
+    flagged for its terms (domain.md §7, third-party)."""
+    subsidy = (context.data.get("additionality") or {}).get("subsidy_jpy")
+    named = str(answers.get("subsidies") or "").strip()
+    context.count()
+    if subsidy and named.startswith(("なし", "無し", "none", "None")):  # empty: the field's own finding says it
+        yield context.finding("R-DC-SUBSIDY", "double_counting.subsidies", "plan.4", "subsidy_unnamed",
+                              amount=f"{subsidy:,}")
+    if "環境省" in named:
+        yield context.finding("R-DC-SUBSIDY", "double_counting.subsidies", "plan.4", "subsidy_moe", "warning",
+                              name=named)
 
 
 @rule("R-DC-FIT", V, R)
@@ -263,8 +300,42 @@ def meter_validity(context: Context) -> Iterator[Finding]:
                                   "meter_expired", symbol=row.get("symbol", ""), found=valid, end=last)
 
 
+@rule("R-PERIOD-DATA", R)
+def reading_coverage(context: Context) -> Iterator[Finding]:
+    """Each activity's readings cover its crediting period inside the monitoring period: none at all blocks,
+    a month missing at either end is a gap (between readings the calculation reports them)."""
+    module = context.module
+    if getattr(module, "SEASONAL", False):  # seasons and batches are events, not a tiling of time
+        return
+    pieces = [piece for result in context.calculation.activities for piece in result.periods]
+    window = context.calculation.period
+    first = window[0] or min((piece.start for piece in pieces), default=None)
+    last = window[1] or max((piece.end for piece in pieces), default=None)
+    if first is None or last is None:
+        yield context.finding("R-PERIOD-DATA", "monitoring", "monitoring.B.2", "no_readings")
+        return
+    index_of = {activity.get("id"): index for index, activity in context.activities()}
+    for result in context.calculation.activities:
+        if result.crediting is None:
+            continue
+        start, end = max(first, result.crediting[0]), min(last, result.crediting[1])
+        if end < start:
+            continue
+        context.count("monitoring")
+        path = f"activities[{index_of.get(result.activity_id, 0)}].id"
+        if not result.periods:
+            yield context.finding("R-PERIOD-DATA", path, "monitoring.B.2", "activity_unread",
+                                  activity=result.activity_id, start=start, end=end)
+            continue
+        covered = (min(piece.start for piece in result.periods), max(piece.end for piece in result.periods))
+        for gap in ((start, covered[0] - dt.timedelta(days=1)), (covered[1] + dt.timedelta(days=1), end)):
+            if gap[0] <= gap[1]:
+                yield context.finding("R-PERIOD-GAP", path, "monitoring.B.2", "activity_gap", "warning",
+                                      activity=result.activity_id, start=gap[0], end=gap[1])
+
+
 # -- program type ----------------------------------------------------------------------------------
-@rule("R-PRG-COMMONMON", V, R)
+@rule("R-PRG-COMMONMON", V)
 def common_monitoring(context: Context) -> Iterator[Finding]:
     """Program type: every activity monitors the same items; each other set of items is one finding."""
     if not context.program:
@@ -282,6 +353,9 @@ def common_monitoring(context: Context) -> Iterator[Finding]:
         first_row.setdefault(identifier, index)
         items[identifier] = items.get(identifier, frozenset()) | {name for name in fields if reading.get(name) is not None}
     context.count("activity-list")
+    def labels(names) -> str:
+        return "、".join(reading_schema[name]["meta"]["label"]["ja"] for name in sorted(names))
+
     groups: dict[frozenset, list] = defaultdict(list)
     for identifier, found in items.items():
         groups[found].append(identifier)
@@ -293,7 +367,7 @@ def common_monitoring(context: Context) -> Iterator[Finding]:
             shown = "、".join(map(str, members[:5])) + (f" ほか {len(members) - 5} 件" if len(members) > 5 else "")
             yield context.finding("R-PRG-COMMONMON", f"monitoring[{first_row[members[0]]}].activity_id",
                                   "monitoring.B.2", "common_monitoring", "warning", activity=shown,
-                                  items="、".join(sorted(found)) or "—", usual="、".join(sorted(usual)))
+                                  items=labels(found) or "—", usual=labels(usual) or "—")
 
 
 @rule("R-PRG-DUPMEMBER", V, R)
@@ -302,18 +376,29 @@ def double_membership(context: Context) -> Iterator[Finding]:
     path = context.loaded.root / OTHER_PROGRAMS
     if not context.program or not path.is_file():
         return
-    others = _other_members(path)
+    try:
+        others = _other_members(path)
+    except (OSError, OtherProgramsUnreadable) as error:
+        yield Finding("R-PRG-DUPMEMBER", "blocking", "", "activity_list", Location(OTHER_PROGRAMS, 1),
+                      "other_programs_unreadable", {"reason": str(error)})
+        return
     for index, activity in context.activities():
         context.count("activity-list")
         name_key, address_key = _member_keys(activity)
-        match = others.get(name_key) if name_key else None
-        if match is not None and (not address_key or not match[1] or match[1] == address_key):
-            yield context.finding("R-PRG-DUPMEMBER", f"activities[{index}]", "activity_list", "double_member",
-                                  activity=activity.get("id", ""), program=match[0], line=match[2])
+        for program, address, line in others.get(name_key, []) if name_key else []:
+            if not address_key or not address or address == address_key:
+                yield context.finding("R-PRG-DUPMEMBER", f"activities[{index}].name" if activity.get("name") else
+                                      f"activities[{index}].id", "activity_list", "double_member",
+                                      activity=activity.get("id", ""), program=program, line=line)
 
 
 def _normal(text: Any) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(text or "")).split()).casefold()
+    """Names compared as written by different people: NFKC, no spaces, no honorific (山田 太郎 様邸 = 山田太郎)."""
+    text = "".join(unicodedata.normalize("NFKC", str(text or "")).split()).casefold()
+    for honorific in HONORIFICS:
+        if text.endswith(honorific) and len(text) > len(honorific):
+            return text[: -len(honorific)]
+    return text
 
 
 def _member_keys(activity: Mapping) -> tuple[str, str]:
@@ -322,16 +407,34 @@ def _member_keys(activity: Mapping) -> tuple[str, str]:
     return _normal(name), _normal(address)
 
 
-def _other_members(path) -> dict[str, tuple[str, str, int]]:
-    """name -> (program, address, line) from other_programs.csv (columns program, name, address; UTF-8)."""
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    members = {}
-    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-        row = {_normal(key): value for key, value in row.items() if key}
-        name = row.get("name") or row.get("氏名") or row.get("名称")
+class OtherProgramsUnreadable(ValueError):
+    """Raised when other_programs.csv has neither a name column nor a readable encoding."""
+
+
+def _other_members(path) -> dict[str, list[tuple[str, str, int]]]:
+    """name -> [(program, address, line)] from other_programs.csv (program, name, address; UTF-8 or Shift_JIS)."""
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp932"):  # Excel on Japanese Windows saves CSV as Shift_JIS
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise OtherProgramsUnreadable("neither UTF-8 nor Shift_JIS")
+    reader = csv.DictReader(io.StringIO(text))
+    headers = {_normal(name): name for name in reader.fieldnames or []}
+    name_column = next((headers[key] for key in ("name", "氏名", "名称", "会員名") if key in headers), None)
+    if name_column is None:
+        raise OtherProgramsUnreadable(f"no name column (found: {', '.join(reader.fieldnames or []) or 'none'})")
+    program_column = next((headers[key] for key in ("program", "プログラム", "プログラム名") if key in headers), None)
+    address_column = next((headers[key] for key in ("address", "住所", "所在地") if key in headers), None)
+    members: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for line, row in enumerate(reader, start=2):
+        name = _normal(row.get(name_column))
         if name:
-            members[_normal(name)] = (row.get("program") or row.get("プログラム") or "", _normal(
-                row.get("address") or row.get("住所") or ""), line)
+            members[name].append((row.get(program_column) or "" if program_column else "",
+                                  _normal(row.get(address_column)) if address_column else "", line))
     return members
 
 
@@ -355,7 +458,7 @@ def program_cap(context: Context) -> Iterator[Finding]:
 
 
 # -- methodology rules -----------------------------------------------------------------------------
-@rule("R-AG5-PERC", V, R)
+@rule("R-AG5-PERC", R)
 def percolation(context: Context) -> Iterator[Finding]:
     """AG-005: the daily percolation depth (日減水深) of each field is measured."""
     if context.calculation.methodology != "AG-005":
@@ -377,10 +480,12 @@ def biochar_evidence(context: Context) -> Iterator[Finding]:
         if reading.get("pyrolysis_temp_c") is None:  # the certificate showing it is an evidence file (checklist)
             yield context.finding("R-AG4-TEMP", f"monitoring[{index}].pyrolysis_temp_c", "monitoring.B.2",
                                   "biochar_pyrolysis_temp_c", batch=reading.get("batch_id") or index + 1)
-        if reading.get("carbon_content_pct") is None and reading.get("fixed_carbon_pct") is None \
-                and reading.get("refinement") is None:
-            yield context.finding("R-AG4-TEMP", f"monitoring[{index}].carbon_content_pct", "monitoring.B.2",
-                                  "biochar_carbon", batch=reading.get("batch_id") or index + 1)
+        refinement, fixed = reading.get("refinement"), reading.get("fixed_carbon_pct")
+        proven = (refinement is not None and 0 <= refinement <= 9) or (fixed is not None and fixed >= FIXED_CARBON_MIN)
+        if not proven:  # §5.5: 精煉度 0–9 or fixed carbon ≥ 55 % makes it biochar; a carbon content alone does not
+            yield context.finding("R-AG4-TEMP", f"monitoring[{index}].{'fixed_carbon_pct' if fixed is not None else 'refinement'}",
+                                  "monitoring.B.2", "biochar_carbon", batch=reading.get("batch_id") or index + 1,
+                                  fixed=fixed if fixed is not None else "—", refinement=refinement if refinement is not None else "—")
 
 
 @rule("R-FO-PLAN", V, R)
