@@ -196,8 +196,16 @@ def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
         kept.append(finding)
     order = {name: index for index, name in enumerate(("plan", "activity-list", "monitoring", ""))}
     severity = {name: index for index, name in enumerate(SEVERITIES)}
-    return sorted(kept, key=lambda f: (order.get(f.document, 9), severity.get(f.severity, 9), f.section,
+    return sorted(kept, key=lambda f: (order.get(f.document, 9), _section_key(f.section), severity.get(f.severity, 9),
                                        f.location.sort_key() if f.location else ("",)))
+
+
+def _section_key(section: str) -> tuple:
+    """Sections in the order a document has them: plan.cover, plan.1.1 … plan.4, then the annex A.2, A.3."""
+    head, _, rest = section.partition(".")
+    parts = rest.split(".") if rest else []
+    return ({"plan": 0, "annex": 1}.get(head, 2), head,
+            *((0, int(part), "") if part.isdigit() else (1 if part != "cover" else -1, 0, part) for part in parts))
 
 
 def _inside(relative) -> bool:
