@@ -15,7 +15,7 @@ from typing import Iterable, Mapping
 
 from toolkit import documents, messages, methodologies, rules_check, schema
 from toolkit import factors as factor_tables
-from toolkit.calculation import Calculation, calculate_data
+from toolkit.calculation import Calculation, calculate_data, stated_period
 from toolkit.errors import ToolkitError
 from toolkit.hashing import sha256_many
 from toolkit.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding, document_of
@@ -47,7 +47,7 @@ def check(target: Path, stage: str = "registration", monitoring: Path | None = N
         try:
             factors = factor_tables.load(loaded.data.get("rules_version"), loaded.root,
                                          loaded.sources.locate("rules_version"))
-            calculation = calculate_data(loaded.data, factors, None, loaded.sources, validation)
+            calculation = calculate_data(loaded.data, factors, stated_period(loaded.data), loaded.sources, validation)
         except ToolkitError as error:
             findings += [_from_problem(problem, "C-CALC") for problem in error.problems]
     return _Checker(loaded, calculation, stage).checklist(findings)
