@@ -872,3 +872,12 @@ def test_invalid_input_reads_no_evidence_and_says_the_rest_waits(tmp_path):
     assert not found.ready and found.evidence == []
     assert [f.rule for f in found.findings if f.severity == "info"] == ["C-SKIPPED"]
     assert not [f for f in found.findings if f.rule.startswith(("F-", "R-"))]
+
+
+def test_a_file_the_plan_names_must_exist_at_registration(tmp_path):
+    root = sample(tmp_path, "solar-program", evidence=False)
+    assert of_rule(checklist.check(root, "registration"), "R-EVID-FILE") == []
+    replace(root, "  bylaws: evidence/規約.txt", "  bylaws: evidence/nothere.txt")
+    finding = the(checklist.check(root, "registration"), "R-EVID-FILE")
+    assert (finding.path, finding.severity, finding.section) == ("program.bylaws", "blocking", "plan.1.2")
+    assert where(finding) == f"project.yaml:{line_of(root, 'bylaws: evidence/nothere.txt')}"

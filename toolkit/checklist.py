@@ -97,7 +97,7 @@ class _Checker:
             for document, checked in context.checked.items():
                 self.count(document, checked)
         evidence, found = self.evidence()
-        findings += found
+        findings += found + self.named_files()
         items = {document: self.items.get(document, 0) for document in STAGE_DOCUMENTS[self.stage]}
         return Checklist(self.stage, _deduplicated(findings), items, evidence, _project_name(self.loaded),
                          documents.overrides(self.loaded.root))
@@ -130,6 +130,25 @@ class _Checker:
         required = documents.required_fields(spec, self.stage)
         self.count(kind, len(required))
         return documents.static_missing(spec, self.loaded.data, self.stage)
+
+    def named_files(self) -> list[Finding]:
+        """Files the plan and the activity rows name (by-laws, certificates, drainage photos) exist: at registration
+        the plan's, at verification every table's but the readings' (evidence() checks those)."""
+        found = []
+        named = [(path, value) for path, value in _file_fields(schema.project_schema(documents.project_type(
+            self.loaded.data)), self.loaded.data, "")]
+        if self.stage == "verification":
+            for name, table in schema.tables_of(self.loaded.data).items():
+                columns = [key for key, rules in table.schema.items() if rules.get("inside_project")]
+                for index, row in enumerate(self.loaded.data.get(name) or [] if name != "monitoring" else []):
+                    named += [(f"{name}[{index}].{column}", row.get(column)) for column in columns if row.get(column)]
+        for path, relative in named:
+            self.count(document_of(_section_of(self.loaded.data, path)) or "plan")
+            if _inside(relative) and not os.path.isfile(os.path.join(self.loaded.root, relative)):
+                found.append(Finding("R-EVID-FILE", "blocking", path, _section_of(self.loaded.data, path),
+                                     self.locate(path), "evidence_not_found", {"file": relative},
+                                     rules_check.field_label(self.loaded.data, path)))
+        return found
 
     def evidence(self) -> tuple[list[dict], list[Finding]]:
         """Each reading's evidence files (its file columns): named, present, hashed; and files nobody names."""
@@ -206,6 +225,23 @@ def _section_key(section: str) -> tuple:
     parts = rest.split(".") if rest else []
     return ({"plan": 0, "annex": 1}.get(head, 2), head,
             *((0, int(part), "") if part.isdigit() else (1 if part != "cover" else -1, 0, part) for part in parts))
+
+
+def _file_fields(rules_schema: Mapping, data: Mapping, prefix: str) -> Iterable[tuple[str, str]]:
+    """(dotted path, value) of every filled project.yaml field that names a file (inside_project)."""
+    for key, rules in rules_schema.items():
+        value = data.get(key) if isinstance(data, Mapping) else None
+        if rules.get("inside_project") and isinstance(value, str) and value:
+            yield f"{prefix}{key}", value
+        elif rules.get("type") == "dict" and isinstance(rules.get("schema"), Mapping) and isinstance(value, Mapping):
+            yield from _file_fields(rules["schema"], value, f"{prefix}{key}.")
+
+
+def _section_of(data: Mapping, path: str) -> str:
+    row = path.split("[")[0] if "[" in path else None
+    if row in schema.tables_of(data):
+        return "activity_list" if row != "monitoring" else "monitoring.B.5"
+    return schema.meta(schema.project_schema(documents.project_type(data)), path).get("section", "")
 
 
 def _inside(relative) -> bool:
