@@ -234,3 +234,12 @@ def test_tables_carry_formulas_only_for_known_columns():
         for formulas in [*table.formulas, table.total_formulas]:
             assert set(formulas) <= keys, table.id
         assert isinstance(table, Table)
+
+
+def test_codes_print_as_words_and_free_text_stays_as_typed():
+    project = ROOT / "samples" / "boiler"
+    table = documents.build("activity-list", calculate(project), project).tables()[0]
+    row = table.rows[0]
+    assert row["baseline_type"] == "更新（既存設備がベースライン）" and row["baseline_fuel"] == "A重油"
+    assert row["project_fuel"] == "都市ガス"
+    assert schema.code_label("new") == "新設扱い" and schema.code_label("新しい工場") == "新しい工場"

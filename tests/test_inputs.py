@@ -230,3 +230,12 @@ def test_the_same_change_down_a_column_is_one_warning_with_a_count(folder):
     assert (warning.code, str(warning.location), warning.as_json("en")["count"]) == (
         "fullwidth", "monitoring/2025.xlsx!モニタリング!D2", 3)
     assert "and 2 more in this column: D3, D4" in warning.message("en")
+
+
+def test_a_control_character_in_yaml_is_a_located_error_not_a_crash(folder, run):
+    folder.project_yaml = folder.project_yaml.replace("name: テスト市住宅用", 'name: "テスト\x00市住宅用', 1).replace(
+        "J-クレジットプロジェクト\n", 'J-クレジットプロジェクト"\n', 1)
+    root = folder.write()
+    code, _, stderr = run("validate", root, "--lang", "en")
+    line = folder.project_yaml.splitlines().index(next(l for l in folder.project_yaml.splitlines() if "\x00" in l)) + 1
+    assert code == 1 and f"project.yaml:{line}:" in stderr and "U+0000" in stderr and "Internal" not in stderr

@@ -86,6 +86,7 @@ def activities(context: Context) -> Table | Paragraph:
     columns += [Column("crediting_start", "認証対象期間の開始日", kind="date", width=13),
                 Column("crediting_end", "認証対象期間の終了日", kind="date", width=13)]
     optional = {key for key, rules in table.schema.items() if rules.get("meta", {}).get("optional")}
+    coded = {key for key, rules in table.schema.items() if isinstance(rules.get("allowed"), list)}
     rows = []
     for index, activity in enumerate(context.data.get("activities") or []):
         row: dict[str, Any] = {}
@@ -93,7 +94,7 @@ def activities(context: Context) -> Table | Paragraph:
             value = activity.get(column.key)
             if value is None and column.key not in optional:
                 value = Missing(column.label, f"activities[{index}].{column.key}", "activity_list", "registration")
-            row[column.key] = value
+            row[column.key] = schema.code_label(value) if column.key in coded else value
         period = crediting.get(activity.get("id"))
         row["crediting_start"], row["crediting_end"] = period if period else (None, None)
         rows.append(row)
@@ -236,7 +237,7 @@ def incidental(context: Context) -> Table | Paragraph:
         for column in columns:
             value = row.get(column.key)
             if column.key == "scenario":
-                value = {"baseline": "ベースライン", "project": "プロジェクト"}.get(value, value)
+                value = schema.code_label(value)
             if value is None:
                 value = Missing(column.label, f"incidental_emissions[{index}].{column.key}", "annex.A.3")
             line[column.key] = value

@@ -262,7 +262,9 @@ class _Builder:
         if value in (None, "") or (needed and _not_applicable_without_reason(value)):
             shown: Inline = Missing(label, path, section, required) if needed else value_text(None)
         else:
-            shown = value_text((entry.get("choices") or {}).get(value, value))
+            choices = entry.get("choices") or {}
+            coded = isinstance((schema.field_rules(self.schema, path) or {}).get("allowed"), list)
+            shown = value_text(choices[value] if value in choices else schema.code_label(value) if coded else value)
         return FieldRow(label, (shown,), path)
 
     def text(self, snippet: str, section: str, stage: str) -> tuple[Inline, ...]:

@@ -91,6 +91,13 @@ def tables_of(data: Mapping) -> dict[str, Table]:
     return tables(code) if code in methodologies.codes() else {}
 
 
+def code_label(value: Any) -> Any:
+    """How a document prints a code of an `allowed` list (heavy_oil_a -> A重油); other values unchanged."""
+    if isinstance(value, str):
+        return load("lists.yaml")["code_labels"].get(value, value)
+    return value
+
+
 def _stripped(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) else None
 

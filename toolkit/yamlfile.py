@@ -54,7 +54,13 @@ def read_yaml(path: Path, name: str, places: dict[str, Location], problems: list
     except UnicodeDecodeError:
         problems.append(Problem("not_utf8", "", Location(name), {"encoding": _guess_encoding(raw)}))
         return None
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader refuses control characters (\x00 ...) right here
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        problems.append(Problem("yaml_syntax", "", Location(name, line), {
+            "problem": messages.yaml_problem(f"control character U+{error.character:04X} is not allowed")}))
+        return None
     try:
         node = loader.get_single_node()
         if node is None:
