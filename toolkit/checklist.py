@@ -139,9 +139,9 @@ class _Checker:
             self.loaded.data)), self.loaded.data, "")]
         if self.stage == "verification":
             for name, table in schema.tables_of(self.loaded.data).items():
-                columns = [key for key, rules in table.schema.items() if rules.get("inside_project")]
                 for index, row in enumerate(self.loaded.data.get(name) or [] if name != "monitoring" else []):
-                    named += [(f"{name}[{index}].{column}", row.get(column)) for column in columns if row.get(column)]
+                    named += [(f"{name}[{index}].{column}", row.get(column)) for column in table.file_columns
+                              if row.get(column)]
         for path, relative in named:
             self.count(document_of(_section_of(self.loaded.data, path)) or "plan")
             if _inside(relative) and not os.path.isfile(os.path.join(self.loaded.root, relative)):
@@ -156,7 +156,7 @@ class _Checker:
             return [], []
         tables = schema.tables_of(self.loaded.data)
         table = tables.get("monitoring")
-        columns = [key for key, rules in table.schema.items() if rules.get("inside_project")] if table else []
+        columns = table.file_columns if table else []
         root, found, named = self.loaded.root, [], []
         for index, reading in enumerate(self.loaded.data.get("monitoring") or []):
             for column in columns:
@@ -279,7 +279,6 @@ def _named_files(data: Mapping, tables: Mapping) -> set[str]:
 
     walk({key: value for key, value in data.items() if key not in tables})
     for name, table in tables.items():
-        columns = [key for key, rules in table.schema.items() if rules.get("inside_project")]
-        for row in data.get(name) or [] if columns else []:
-            walk([row.get(column) for column in columns])
+        for row in data.get(name) or [] if table.file_columns else []:
+            walk([row.get(column) for column in table.file_columns])
     return named

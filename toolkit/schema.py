@@ -32,6 +32,11 @@ class Table:
         return [(key, rules.get("meta", {})) for key, rules in self.schema.items()]
 
     @cached_property
+    def file_columns(self) -> list[str]:
+        """The columns that name a file inside the project (evidence, certificates, photos)."""
+        return [key for key, rules in self.schema.items() if rules.get("inside_project")]
+
+    @cached_property
     def headers(self) -> dict[str, str]:
         """Column key by header as compared (`header_key`): the key itself and every label name it."""
         lookup = {}
