@@ -5,23 +5,17 @@ Reports wall time and peak memory of a fresh process. Usage: python benchmarks/b
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from decimal import ROUND_DOWN, Decimal
-from pathlib import Path
 
-from harness import BENCH_DIR, generated, timed
+from harness import arguments, generated, timed
 
 TARGET_SECONDS = 5.0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--activities", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--dir", type=Path, default=BENCH_DIR)
-    args = parser.parse_args()
+    args = arguments(__doc__, 10_000)
 
     project = generated(args.dir, args.activities)
     base = [sys.executable, "-m", "toolkit", "calc", str(project)]

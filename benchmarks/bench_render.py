@@ -6,13 +6,12 @@ Usage: python benchmarks/bench_render.py [--activities N] [--runs R]
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from harness import BENCH_DIR, HERE, generated, timed
+from harness import arguments, HERE, generated, timed
 
 PLAN_TARGET_SECONDS = 3.0
 REPORT_TARGET_SECONDS = 60.0
@@ -34,11 +33,7 @@ def _render(document: str, project: Path, formats: str, runs: int) -> tuple[list
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--activities", type=int, default=1_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--dir", type=Path, default=BENCH_DIR)
-    args = parser.parse_args()
+    args = arguments(__doc__, 1_000)
 
     plan_times, plan_code, plan_peak, plan_sizes = _render("plan", HERE.parent / "samples" / "solar-program", "pdf",
                                                            args.runs)

@@ -6,24 +6,20 @@ location. Usage: python benchmarks/bench_validate.py [--activities N] [--errors 
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from pathlib import Path
 
-from harness import BENCH_DIR, generated, timed
+from harness import arguments, generated, timed
 
 TARGET_SECONDS = 5.0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--activities", type=int, default=10_000)
-    parser.add_argument("--errors", type=int, default=40)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--messy", action="store_true", help="dates and kWh typed as text (normalised, grouped warnings)")
-    parser.add_argument("--dir", type=Path, default=BENCH_DIR)
-    args = parser.parse_args()
+    def own(parser) -> None:
+        parser.add_argument("--errors", type=int, default=40)
+        parser.add_argument("--messy", action="store_true", help="dates and kWh typed as text (normalised, grouped warnings)")
+
+    args = arguments(__doc__, 10_000, own)
 
     project = generated(args.dir, args.activities, args.errors, args.messy)
     listed = project / "expected_errors.json"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import resource
 import subprocess
 import sys
@@ -10,6 +11,17 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCH_DIR = HERE.parent / "build" / "bench"
+
+
+def arguments(description: str, activities: int, extra=None) -> argparse.Namespace:
+    """The options every benchmark takes (--activities, --runs, --dir); `extra` adds its own to the parser."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--activities", type=int, default=activities)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=BENCH_DIR)
+    if extra:
+        extra(parser)
+    return parser.parse_args()
 
 
 def generated(folder: Path, activities: int, errors: int = 0, messy: bool = False, evidence: bool = False) -> Path:
