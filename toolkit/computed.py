@@ -161,7 +161,7 @@ def typical_ids(context: Context) -> set | None:
         return None
     wanted = (context.data.get("program") or {}).get("typical_activity")
     known = [result.activity_id for result in context.calculation.activities]
-    return {wanted if wanted in known or wanted else (known[0] if known else None)}
+    return {wanted or (known[0] if known else None)}  # an unknown id stays: calculation_symbols marks it
 
 
 def breakdown(context: Context, ids: set | None = None, table_id: str = "breakdown",
@@ -247,10 +247,11 @@ def incidental(context: Context) -> Table | Paragraph:
 
 def results_by_year(context: Context) -> Table | Paragraph:
     """Per fiscal year: baseline, project and reduction (exact); the total once, then truncated once."""
-    if not context.pieces():
+    pieces = context.pieces()
+    if not pieces:
         return Paragraph(("排出削減量: ", Missing("対象期間の読取値（モニタリングデータ）", "monitoring", "monitoring.B.2")))
     years: dict[int, list[PeriodResult]] = defaultdict(list)
-    for piece in context.pieces():
+    for piece in pieces:
         years[piece.fiscal_year].append(piece)
     columns = [Column("fiscal_year", "年度"), _tonnes("baseline", "ベースライン排出量"),
                _tonnes("project", "プロジェクト排出量"), _tonnes("reduction", "排出削減量"),
@@ -430,7 +431,8 @@ def monthly_chart(context: Context) -> Chart | None:
     period = context.module_reading_period()
     activity: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     reduction: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for piece in context.pieces():
+    pieces = context.pieces()
+    for piece in pieces:
         reduction[(piece.start.year, piece.start.month)] += piece.reduction.value
     if numeric:
         parameter = numeric[0]
@@ -440,7 +442,7 @@ def monthly_chart(context: Context) -> Chart | None:
                 activity[(span[0].year, span[0].month)] += value * _share(span, context.calculation.period)
         bars_label, bars_unit = parameter.label["ja"], parameter.unit
     else:
-        for piece in context.pieces():
+        for piece in pieces:
             activity[(piece.start.year, piece.start.month)] += piece.baseline.value
         bars_label, bars_unit = "ベースライン排出量", T
     months = _months(sorted({*activity, *reduction}))
