@@ -1,8 +1,13 @@
-"""What the benchmarks share: a generated program (made once, kept in build/bench) and timed fresh processes."""
+"""What the benchmarks share: a generated program (made once, kept in build/bench), timed fresh processes, and
+the floor each job is measured against (a bare python-calamine read of the same workbooks).
+
+Seconds vary a lot on shared machines; a job's ratio to the floor, measured in the same run, varies much less.
+`--python` times another interpreter's `-m toolkit` (e.g. a frozen baseline install) on the same programs."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -14,11 +19,13 @@ BENCH_DIR = HERE.parent / "build" / "bench"
 
 
 def arguments(description: str, activities: int, extra=None) -> argparse.Namespace:
-    """The options every benchmark takes (--activities, --runs, --dir); `extra` adds its own to the parser."""
+    """The options every benchmark takes (--activities, --runs, --dir, --python); `extra` adds its own to the parser."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--activities", type=int, default=activities)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--dir", type=Path, default=BENCH_DIR)
+    parser.add_argument("--dir", type=lambda path: Path(path).resolve(), default=BENCH_DIR)
+    parser.add_argument("--python", type=os.path.abspath, default=sys.executable,  # not resolved: keeps a venv's symlink
+                        help="interpreter whose `-m toolkit` is timed (default: this one); generate.py runs with this one")
     if extra:
         extra(parser)
     return parser.parse_args()
@@ -42,6 +49,36 @@ def timed(command: list[str], runs: int) -> tuple[list[float], subprocess.Comple
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        result = subprocess.run(command, capture_output=True, text=True)
+        # cwd: `python -m` puts the working directory first on sys.path, where a checkout's toolkit/ would shadow the
+        # one installed for --python; benchmarks/ holds no package of that name
+        result = subprocess.run(command, capture_output=True, text=True, cwd=HERE)
         times.append(time.perf_counter() - start)
     return times, result, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+FLOOR_SCRIPT = """\
+import sys
+from python_calamine import CalamineWorkbook
+rows = []
+for path in sys.argv[1:]:
+    book = CalamineWorkbook.from_path(path)
+    for name in book.sheet_names:
+        rows.append(book.get_sheet_by_name(name).to_python())
+"""
+
+
+def floor(python: str, project: Path, runs: int) -> float:
+    """Best wall time of a fresh `python` that only reads, with python-calamine, every sheet of every .xlsx under
+    `project` into Python lists: start-up and reading, the part of any job on these workbooks it cannot skip.
+
+    The workbooks are found here, untimed: walking 120,000 evidence files is not reading."""
+    workbooks = [str(path) for path in sorted(project.rglob("*.xlsx"))]
+    times, result, _ = timed([python, "-c", FLOOR_SCRIPT, *workbooks], runs)
+    if result.returncode or not workbooks:
+        sys.exit(f"floor read of {project} failed:\n{result.stderr[-2000:]}")
+    return min(times)
+
+
+def ratio_line(job: str, times: list[float], floor_seconds: float) -> str:
+    """`job: best 2.81 s = 2.4× floor (floor 0.73 s)`: the job's best time over the floor's."""
+    return f"{job}: best {min(times):.2f} s = {min(times) / floor_seconds:.1f}× floor (floor {floor_seconds:.2f} s)"
