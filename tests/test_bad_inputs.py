@@ -10,7 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from toolkit import workbook
+from toolkit.read import workbook
 
 
 def yaml_replace(old: str, new: str):

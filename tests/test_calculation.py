@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit import factors as factor_tables
-from toolkit.calculation import calculate_data, exact_sum, truncate
+from toolkit.calculate import factors as factor_tables
+from toolkit.calculate.engine import calculate_data, exact_sum, truncate
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(p.name for p in (ROOT / "samples").iterdir() if (p / "project.yaml").is_file())
@@ -303,7 +303,7 @@ def test_the_baseline_mean_comes_from_the_history_rows():
     ({"capex_jpy": 10_000_000, "subsidy_jpy": 0, "annual_saving_jpy": 0}, True, "no_net_saving"),
 ])
 def test_additionality_edges(inputs, additional, reason):
-    from toolkit.additionality import assess
+    from toolkit.calculate.additionality import assess
 
     result = assess({"method": "payback", **inputs}, Decimal(3))
     assert (result.additional, result.reason) == (additional, reason)

@@ -23,9 +23,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit import checklist, documents, rules_check
-from toolkit.calculation import calculate
-from toolkit.findings import SEVERITIES, Checklist, Finding
+from toolkit.checklist import readiness as checklist
+from toolkit.documents import assemble as documents
+from toolkit.checklist import scheme_rules as rules_check
+from toolkit.calculate.engine import calculate
+from toolkit.checklist.findings import SEVERITIES, Checklist, Finding
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

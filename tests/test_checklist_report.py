@@ -10,9 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit import checklist_report as report
+from toolkit.render import checklist_forms as report
 from toolkit import messages
-from toolkit.findings import DOCUMENT_TITLES, Checklist, Finding
+from toolkit.checklist.findings import DOCUMENT_TITLES, Checklist, Finding
 from toolkit.problems import Location
 
 HOSTILE = '=HYPERLINK("http://example.com","x")<script>alert(1)</script>{{ 7*7 }}&amp;'
@@ -281,7 +281,7 @@ def test_text_and_json_load_neither_openpyxl_nor_jinja():
     import subprocess
     import sys
 
-    code = ("import sys; from toolkit import checklist_report as r; from toolkit.findings import Checklist;"
+    code = ("import sys; from toolkit.render import checklist_forms as r; from toolkit.checklist.findings import Checklist;"
             "c = Checklist('registration', [], {}); r.text(c, 'ja', 'p', False); r.as_json(c, 'ja');"
             "print(sorted({'openpyxl', 'jinja2'} & set(sys.modules)))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -70,7 +70,7 @@ def test_missing_project_exits_1_with_a_message_and_no_traceback(tmp_path, run):
 
 def test_an_internal_error_exits_3_with_a_short_message(folder, run, monkeypatch):
     folder.write()
-    monkeypatch.setattr("toolkit.validation._Checker.run", lambda self: 1 / 0)
+    monkeypatch.setattr("toolkit.validate.validation._Checker.run", lambda self: 1 / 0)
     status, _, err = run("validate", folder.root)
     assert status == 3
     assert "ZeroDivisionError" in err and "Traceback" not in err

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import computed, documents, schema
-from toolkit.calculation import calculate, exact_sum
-from toolkit.documents import NotReady, TemplateError
-from toolkit.model import Fields, Missing, Paragraph, Table
+from toolkit import schema
+from toolkit.documents import computed
+from toolkit.documents import assemble as documents
+from toolkit.calculate.engine import calculate, exact_sum
+from toolkit.documents.assemble import NotReady, TemplateError
+from toolkit.documents.model import Fields, Missing, Paragraph, Table
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(path.parent for path in (ROOT / "samples").glob("*/project.yaml"))

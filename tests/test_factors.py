@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from toolkit import factors as factor_tables
+from toolkit.calculate import factors as factor_tables
 from toolkit.errors import FactorError
 
 

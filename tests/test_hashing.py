@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from toolkit.hashing import sha256, sha256_many
+from toolkit.read.hashing import sha256, sha256_many
 
 
 def test_digests_match_hashlib_in_order_and_missing_files_are_none(tmp_path):

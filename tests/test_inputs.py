@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 
 from toolkit.errors import InputError
-from toolkit.inputs import find_project_file, load_project
-from toolkit.validation import validate
+from toolkit.read.folder import find_project_file, load_project
+from toolkit.validate.validation import validate
 
 
 def test_values_know_their_yaml_line_and_cell(folder):
@@ -189,7 +189,7 @@ def test_headers_below_a_title_row_are_found_and_cells_keep_their_rows(folder):
     ("name: 1.0e+99999999999", "name", "1.0e+99999999999"),  # no gigantic numbers
 ])
 def test_yaml_scalars_are_read_as_written(tmp_path, text, key, expected):
-    from toolkit.yamlfile import read_yaml
+    from toolkit.read.yamlfile import read_yaml
 
     (tmp_path / "p.yaml").write_text(text + "\n", encoding="utf-8")
     problems: list = []
@@ -204,7 +204,7 @@ def test_yaml_scalars_are_read_as_written(tmp_path, text, key, expected):
     ("project: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n", "yaml_too_deep"),
 ])
 def test_yaml_that_would_exhaust_the_machine_is_refused(tmp_path, text, code):
-    from toolkit.yamlfile import read_yaml
+    from toolkit.read.yamlfile import read_yaml
 
     (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
     problems: list = []
@@ -213,7 +213,7 @@ def test_yaml_that_would_exhaust_the_machine_is_refused(tmp_path, text, code):
 
 
 def test_a_shift_jis_file_is_named_as_such(tmp_path):
-    from toolkit.yamlfile import read_yaml
+    from toolkit.read.yamlfile import read_yaml
 
     (tmp_path / "p.yaml").write_bytes("名称: テスト\n".encode("cp932"))
     problems: list = []

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.normalize import (
+from toolkit.read.normalize import (
     ERAS,
     ERROR_CODES,
     NOTE_CODES,

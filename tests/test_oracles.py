@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from toolkit import factors as factor_tables
+from toolkit.calculate import factors as factor_tables
 from toolkit import periods
-from toolkit.additionality import assess
-from toolkit.calculation import truncate
-from toolkit.eligibility import within_program_cap, within_two_years
+from toolkit.calculate.additionality import assess
+from toolkit.calculate.engine import truncate
+from toolkit.calculate.eligibility import within_program_cap, within_two_years
 from toolkit.methodologies import ag_005, en_r_002
 
 D = Decimal

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit import methodologies, schema
-from toolkit.rowcheck import NotCompilable, compile_rows
-from toolkit.rules import Context, Validator
-from toolkit.validation import _leaves, _rule_error
+from toolkit.validate.rowcheck import NotCompilable, compile_rows
+from toolkit.validate.field_rules import Context, Validator
+from toolkit.validate.validation import _leaves, _rule_error
 
 TABLES = [(code, name) for code in methodologies.codes() for name in schema.tables(code)]
 

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from toolkit import methodologies
-from toolkit.validation import validate
+from toolkit.validate.validation import validate
 
 
 @pytest.mark.parametrize("code", methodologies.codes())

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import messages, methodologies, normalize, schema
+from toolkit import messages, methodologies, schema
+from toolkit.read import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit.validation import validate
+from toolkit.validate.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 

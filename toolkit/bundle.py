@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from toolkit import __version__
-from toolkit.calculation import Calculation
+from toolkit.calculate.engine import Calculation
 from toolkit.errors import OutputError
-from toolkit.hashing import sha256
-from toolkit.model import Document
+from toolkit.read.hashing import sha256
+from toolkit.documents.model import Document
 from toolkit.problems import Location, Problem
 
 MANIFEST = "manifest.json"

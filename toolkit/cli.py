@@ -92,7 +92,7 @@ def cli():
 @click.pass_context
 def validate(ctx: click.Context, project: Path, output_format: str, lang: str):
     """型と書式の誤りをすべて位置つきで表示 / report every type and format error with its location."""
-    from toolkit.validation import validate as run
+    from toolkit.validate.validation import validate as run
 
     result = run(project)
     if output_format == "json":
@@ -147,7 +147,7 @@ def init(ctx: click.Context, directory: Path, code: str, project_type: str, forc
 def _period(ctx: click.Context, param: click.Parameter, value: str | None):
     if not value:
         return None
-    from toolkit import normalize
+    from toolkit.read import normalize
 
     try:
         start, _, end = value.partition(":")
@@ -171,8 +171,8 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None):
 def calc(ctx: click.Context, project: Path, monitoring: Path | None, period, output_format: str, detail: bool,
          lang: str):
     """削減量を活動・年度ごとに算定 / reductions per activity and fiscal year, with factors and totals."""
-    from toolkit import report
-    from toolkit.calculation import calculate
+    from toolkit.render import calculation_report as report
+    from toolkit.calculate.engine import calculate
 
     result = calculate(project, monitoring=monitoring, period=period)
     if output_format == "json":
@@ -211,8 +211,10 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
 def render(ctx: click.Context, document: str, project: Path, outdir: Path, formats: tuple[str, ...], final: bool,
            monitoring: Path | None, period, force: bool, lang: str):
     """計画書・報告書・活動リストを出力 / render the plan, the monitoring report or the activity list."""
-    from toolkit import bundle, checklist, documents
-    from toolkit.calculation import calculate
+    from toolkit import bundle
+    from toolkit.checklist import readiness as checklist
+    from toolkit.documents import assemble as documents
+    from toolkit.calculate.engine import calculate
     from toolkit.errors import ValidationFailed
 
     result = calculate(project, monitoring=monitoring, period=period)
@@ -248,7 +250,10 @@ def render(ctx: click.Context, document: str, project: Path, outdir: Path, forma
 def check(ctx: click.Context, project: Path, stage: str, output_format: str, output: Path | None,
           monitoring: Path | None, force: bool, lang: str):
     """審査前の確認リスト / the readiness checklist: what a verifier would send back (exit 0 when ready)."""
-    from toolkit import bundle, checklist, checklist_report, documents
+    from toolkit import bundle
+    from toolkit.checklist import readiness as checklist
+    from toolkit.render import checklist_forms as checklist_report
+    from toolkit.documents import assemble as documents
     from toolkit.errors import UsageError
 
     if output_format == "xlsx" and output is None:
@@ -280,7 +285,7 @@ def check(ctx: click.Context, project: Path, stage: str, output_format: str, out
 @common_options
 def list_factors(rules_version: str | None, output_format: str, lang: str):
     """係数表と規程の版の一覧 / factor tables, their rows, sources and status, and the rule versions."""
-    from toolkit import report
+    from toolkit.render import calculation_report as report
 
     data = report.factors_json(rules_version)
     if output_format == "json":

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from toolkit import factors as factor_tables
+from toolkit.calculate import factors as factor_tables
 from toolkit.methodologies import ag_005
 from toolkit.periods import Piece
 

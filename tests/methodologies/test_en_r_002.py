@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from toolkit import factors as factor_tables
+from toolkit.calculate import factors as factor_tables
 from toolkit.errors import FactorError, InputConflict, InputMissing
 from toolkit.methodologies import en_r_002
 from toolkit.periods import Piece

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import calculation, periods
-from toolkit import factors as factor_tables
+from toolkit import periods
+from toolkit.calculate import engine as calculation
+from toolkit.calculate import factors as factor_tables
 from toolkit.errors import FactorError, InputMissing
 from toolkit.methodologies import en_s_002
-from toolkit.validation import validate
+from toolkit.validate.validation import validate
 
 D = Decimal
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import factors as factor_tables
-from toolkit.calculation import calculate
+from toolkit.calculate import factors as factor_tables
+from toolkit.calculate.engine import calculate
 from toolkit.errors import UnknownMethodology
 from toolkit.figures import Figure
 from toolkit.methodologies import ag_004, ag_005, codes, excel_formula, get

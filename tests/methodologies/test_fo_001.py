@@ -10,12 +10,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit import factors as factor_tables
-from toolkit.calculation import calculate_data
+from toolkit.calculate import factors as factor_tables
+from toolkit.calculate.engine import calculate_data
 from toolkit.errors import FactorError, InputMissing
 from toolkit.methodologies import fo_001
 from toolkit.periods import Piece, split_by_fiscal_year
-from toolkit.validation import validate
+from toolkit.validate.validation import validate
 
 D = Decimal
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "forest"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from toolkit.model import Chart, Column, Document, FieldRow, Fields, Missing, Paragraph, Section, Series, Table
+from toolkit.documents.model import Chart, Column, Document, FieldRow, Fields, Missing, Paragraph, Section, Series, Table
 
 HOSTILE = '<script>alert(1)</script> {{ 7*7 }} =HYPERLINK("http://example.com","x") & {% if 1 %}'
 POSTAL = Missing("郵便番号", "proponent.postal_code", "plan.1.1")

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from toolkit.errors import OutputError
-from toolkit.model import Chart, Series
+from toolkit.documents.model import Chart, Series
 from toolkit.render import chart as charts
 
 SVG = "{http://www.w3.org/2000/svg}"

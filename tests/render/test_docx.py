@@ -21,7 +21,7 @@ from docx.text.run import Run
 
 from fonts import IPAEX, W, east_asian_fonts, effective_east_asian
 from toolkit.errors import OutputError
-from toolkit.model import Chart, Column, Fields, Paragraph, Section, Series, Table
+from toolkit.documents.model import Chart, Column, Fields, Paragraph, Section, Series, Table
 from toolkit.render import docx as renderer
 from toolkit.render import template
 

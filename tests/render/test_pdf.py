@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from fonts import fonts
 from toolkit.errors import OutputError
-from toolkit.model import Column, Document, Missing, Paragraph, Section, Table
+from toolkit.documents.model import Column, Document, Missing, Paragraph, Section, Table
 from toolkit.render import html, pdf
 
 A4 = (595.28, 841.89)

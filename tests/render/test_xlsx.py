@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit.model import Column, Document, Missing, Section, Table
+from toolkit.documents.model import Column, Document, Missing, Section, Table
 from toolkit.render import xlsx
 
 HOSTILE = ['=HYPERLINK("http://example.com","x")', "+1", "-1", "@SUM(A1)", "<script>", "{{ 7*7 }}", "&",
@@ -314,8 +314,8 @@ def test_every_cell_is_in_the_japanese_font_and_booleans_read_as_words(document,
 def test_a_samples_annex_recalculates_to_the_calculation(tmp_path, sample, kind):
     """Every formula of a sample's 別紙, recalculated, gives the model's figure, and the certified total is calc's."""
     formulas = pytest.importorskip("formulas")
-    from toolkit import documents
-    from toolkit.calculation import calculate
+    from toolkit.documents import assemble as documents
+    from toolkit.calculate.engine import calculate
 
     project = Path(__file__).resolve().parents[2] / "samples" / sample
     result = calculate(project)

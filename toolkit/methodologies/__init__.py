@@ -16,7 +16,7 @@ from toolkit.errors import UnknownMethodology
 if TYPE_CHECKING:
     import datetime as dt
 
-    from toolkit.factors import Factors
+    from toolkit.calculate.factors import Factors
     from toolkit.figures import Figure
     from toolkit.periods import Piece
 
@@ -56,10 +56,12 @@ class Methodology(Protocol):
 
 @cache
 def _modules() -> tuple[ModuleType, ...]:
-    """Every module of this package is a methodology: adding one is adding one module."""
+    """Every module of this package that declares a CODE is a methodology: adding one is adding one module."""
     found = []
     for info in pkgutil.iter_modules(__path__):
-        found.append(importlib.import_module(f"{__name__}.{info.name}"))
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "CODE"):
+            found.append(module)
     return tuple(sorted(found, key=lambda module: module.CODE))
 
 

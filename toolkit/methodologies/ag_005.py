@@ -12,7 +12,7 @@ from typing import Mapping
 
 from toolkit import schema
 from toolkit.errors import InputConflict, InputMissing
-from toolkit.factors import Factors
+from toolkit.calculate.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import ZERO, Parameter
 from toolkit.periods import Piece

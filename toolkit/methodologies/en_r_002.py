@@ -6,9 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Mapping
 
-from toolkit.emissions import grid_factor
+from toolkit.methodologies.emissions import grid_factor
 from toolkit.errors import InputConflict, InputMissing
-from toolkit.factors import Factors
+from toolkit.calculate.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import Parameter, ZERO
 from toolkit.periods import Piece

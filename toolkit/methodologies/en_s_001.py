@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Mapping
 
-from toolkit.emissions import carbon_factor, heat_content
+from toolkit.methodologies.emissions import carbon_factor, heat_content
 from toolkit.errors import InputMissing
-from toolkit.factors import Factors
+from toolkit.calculate.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import PERCENT, Parameter, ZERO
 from toolkit.periods import Piece

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Mapping
 
-from toolkit.emissions import carbon_factor, grid_factor
+from toolkit.methodologies.emissions import carbon_factor, grid_factor
 from toolkit.errors import InputMissing
-from toolkit.factors import Factors
+from toolkit.calculate.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import PERCENT, Parameter
 from toolkit.periods import Piece

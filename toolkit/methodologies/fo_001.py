@@ -17,8 +17,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Mapping
 
-from toolkit.emissions import CO2_C, fuel_emission
-from toolkit.factors import Factors
+from toolkit.methodologies.emissions import CO2_C, fuel_emission
+from toolkit.calculate.factors import Factors
 from toolkit.figures import FactorRef, Figure
 from toolkit.methodologies import ZERO, Parameter
 from toolkit.periods import Piece

@@ -18,8 +18,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from toolkit.errors import OutputError
-from toolkit.model import Chart, Series
-from toolkit.render.text import clean, number_text
+from toolkit.documents.model import Chart, Series
+from toolkit.documents.text import clean, number_text
 
 WIDTH, HEIGHT = 170.0, 90.0  # mm: the text width of A4 at 20 mm margins
 FONT = 2.9  # mm (about 8 pt): ticks, categories and the legend

@@ -12,8 +12,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from toolkit.errors import TemplateError as TemplateUnusable
-from toolkit.model import Chart, Document, Fields, Missing, Paragraph, Table
-from toolkit.render.text import date_text, value_text
+from toolkit.documents.model import Chart, Document, Fields, Missing, Paragraph, Table
+from toolkit.documents.text import date_text, value_text
 
 PACKAGED = Path(str(files("toolkit.templates")))
 DOCUMENT = "html/document.html"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolkit.errors import OutputError
-from toolkit.model import Document
+from toolkit.documents.model import Document
 from toolkit.render import html
 
 

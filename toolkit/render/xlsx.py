@@ -27,9 +27,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from toolkit.model import Chart, Column, Document, Missing, Series, Table, Value
+from toolkit.documents.model import Chart, Column, Document, Missing, Series, Table, Value
 from toolkit.render import deterministic_zip
-from toolkit.render.text import clean, number_text
+from toolkit.documents.text import clean, number_text
 
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")  # {key} or {table.key}; keys never hold "." or braces
 SHEET_FORBIDDEN = str.maketrans({"[": "［", "]": "］", ":": "：", "*": "＊", "?": "？", "/": "／", "\\": "＼"})

@@ -13,16 +13,18 @@ import os
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from toolkit import documents, messages, methodologies, rules_check, schema
-from toolkit import factors as factor_tables
-from toolkit.calculation import Calculation, calculate_data, stated_period
+from toolkit import messages, methodologies, schema
+from toolkit.documents import assemble as documents
+from toolkit.checklist import scheme_rules as rules_check
+from toolkit.calculate import factors as factor_tables
+from toolkit.calculate.engine import Calculation, calculate_data, stated_period
 from toolkit.errors import ToolkitError
-from toolkit.hashing import sha256_many
-from toolkit.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding, document_of
-from toolkit.inputs import LoadedProject, load_project
-from toolkit.model import STAGES, Remark
+from toolkit.read.hashing import sha256_many
+from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding, document_of
+from toolkit.read.folder import LoadedProject, load_project
+from toolkit.documents.model import STAGES, Remark
 from toolkit.problems import Location, Problem
-from toolkit.validation import validate
+from toolkit.validate.validation import validate
 
 # The documents each stage needs: registration (妥当性確認・登録) then verification (検証・認証).
 STAGE_DOCUMENTS = {"registration": ("plan", "activity-list"), "verification": ("plan", "activity-list", "monitoring")}

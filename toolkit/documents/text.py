@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from toolkit.model import Column, Missing, Value
+from toolkit.documents.model import Column, Missing, Value
 
 EMPTY = "—"
 MAX_PLACES = 6  # an exact figure prints with at most this many decimals; the workbook keeps every digit

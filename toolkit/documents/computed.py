@@ -14,13 +14,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from toolkit import factors as factor_tables
+from toolkit.calculate import factors as factor_tables
 from toolkit import methodologies, schema
-from toolkit.calculation import Calculation, exact_sum, truncate
-from toolkit.hashing import sha256_many
+from toolkit.calculate.engine import Calculation, exact_sum, truncate
+from toolkit.read.hashing import sha256_many
 from toolkit.figures import PeriodResult
-from toolkit.model import Chart, Column, Missing, Paragraph, Series, Table
-from toolkit.render.text import date_text, value_text
+from toolkit.documents.model import Chart, Column, Missing, Paragraph, Series, Table
+from toolkit.documents.text import date_text, value_text
 
 EVIDENCE_ROWS_IN_BODY = 300
 PRINTED_INPUTS = 3  # a breakdown prints its input columns only up to this many; the workbook has them all  # more than this and the body lists evidence per activity; the workbook has every file

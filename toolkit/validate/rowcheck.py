@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Callable, NamedTuple
 
-from toolkit.rules import CHECKS, Context
+from toolkit.validate.field_rules import CHECKS, Context
 
 # type name -> (the types accepted, the types refused although they are subclasses)
 PYTHON_TYPES = {

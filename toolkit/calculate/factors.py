@@ -15,11 +15,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Mapping
 
-from toolkit import messages, normalize, schema
+from toolkit import messages, schema
+from toolkit.read import normalize
 from toolkit.errors import FactorError
 from toolkit.figures import FactorRef
 from toolkit.problems import Location, Problem
-from toolkit.yamlfile import read_yaml
+from toolkit.read.yamlfile import read_yaml
 
 STATUSES = ("verified", "unverified", "third-party")
 OVERRIDES_FILE = "factors.yaml"

@@ -15,8 +15,8 @@ from typing import Any
 from toolkit import messages, schema
 from toolkit.errors import InputError
 from toolkit.problems import Location, Problem
-from toolkit.rules import Context, check_inside_project
-from toolkit.yamlfile import read_yaml
+from toolkit.validate.field_rules import Context, check_inside_project
+from toolkit.read.yamlfile import read_yaml
 
 PROJECT_FILES = ("project.yaml", "project.yml", "project.json", "project.xlsx")
 PROJECT_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
@@ -261,7 +261,7 @@ class _Reader:
         return [self.inline_row(table, row, f"{table.name}[{i}]") for i, row in enumerate(data)]
 
     def workbook(self, path: Path, location: Location | None):
-        from toolkit.workbook import Workbook, WorkbookError
+        from toolkit.read.workbook import Workbook, WorkbookError
 
         if path in self.workbooks:
             return self.workbooks[path]
@@ -279,7 +279,7 @@ class _Reader:
         return book
 
     def sheet(self, book, name: str, path: Path):
-        from toolkit.workbook import WorkbookError
+        from toolkit.read.workbook import WorkbookError
 
         try:
             return book.sheet(name)

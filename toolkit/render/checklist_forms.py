@@ -13,8 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from toolkit.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding
-from toolkit.render.text import clean
+from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding
+from toolkit.documents.text import clean
 
 ORDER = ("plan", "activity-list", "monitoring", "")
 TEMPLATE = "html/checklist.html"

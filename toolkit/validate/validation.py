@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from toolkit import messages, normalize, schema
-from toolkit.inputs import LoadedProject, load_project
+from toolkit import messages, schema
+from toolkit.read import normalize
+from toolkit.read.folder import LoadedProject, load_project
 from toolkit.problems import Problem
-from toolkit.rowcheck import NotCompilable, RuleError, compile_rows
-from toolkit.rules import TIDY_FORMATS, Context, Validator, tidy_format
+from toolkit.validate.rowcheck import NotCompilable, RuleError, compile_rows
+from toolkit.validate.field_rules import TIDY_FORMATS, Context, Validator, tidy_format
 
 _BUILTIN_CODES = {0x02: "required", 0x03: "unknown_field"}
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, Callable, Iterator, Mapping
 
-from toolkit import factors as factor_tables
+from toolkit.calculate import factors as factor_tables
 from toolkit import methodologies, schema
-from toolkit.calculation import Calculation, exact_sum
-from toolkit.eligibility import earliest_start, within_program_cap, within_two_years
-from toolkit.findings import Finding
-from toolkit.inputs import LoadedProject
+from toolkit.calculate.engine import Calculation, exact_sum
+from toolkit.calculate.eligibility import earliest_start, within_program_cap, within_two_years
+from toolkit.checklist.findings import Finding
+from toolkit.read.folder import LoadedProject
 from toolkit.problems import Location, Problem
 
 OTHER_PROGRAMS = "other_programs.csv"

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from toolkit.errors import InputMissing
-from toolkit.factors import Factors
+from toolkit.calculate.factors import Factors
 from toolkit.figures import FactorRef
 from toolkit.methodologies import ZERO
 from toolkit.periods import Piece, add_months

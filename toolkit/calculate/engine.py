@@ -14,15 +14,15 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from toolkit import factors as factor_tables
+from toolkit.calculate import factors as factor_tables
 from toolkit import methodologies, periods, schema
-from toolkit.additionality import Additionality, assess
+from toolkit.calculate.additionality import Additionality, assess
 from toolkit.errors import FactorError, InputMissing, ValidationFailed
 from toolkit.figures import FactorRef, Figure, PeriodResult
-from toolkit.inputs import SourceMap, load_project
+from toolkit.read.folder import SourceMap, load_project
 from toolkit.methodologies import ZERO
 from toolkit.problems import Location, Problem
-from toolkit.validation import Validation, validate
+from toolkit.validate.validation import Validation, validate
 
 REDUCTION_FORMULA = "ER = EM_BL − EM_PJ"
 # Sums and differences are exact: a total equals the sum of its parts to the last digit, whatever the

@@ -6,9 +6,9 @@ import unicodedata
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from toolkit import factors as factor_tables
+from toolkit.calculate import factors as factor_tables
 from toolkit import methodologies
-from toolkit.calculation import Calculation
+from toolkit.calculate.engine import Calculation
 from toolkit.figures import Figure, PeriodResult
 
 SHOWN_PLACES = Decimal("0.000001")

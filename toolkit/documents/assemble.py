@@ -16,14 +16,15 @@ from typing import Any, Mapping
 
 import yaml
 
-from toolkit import computed, schema
-from toolkit.calculation import Calculation
+from toolkit import schema
+from toolkit.documents import computed
+from toolkit.calculate.engine import Calculation
 from toolkit.errors import TemplateError, ToolkitError
-from toolkit.model import (STAGES, Block, Document, FieldRow, Fields, Inline, Missing, Paragraph, Remark,
+from toolkit.documents.model import (STAGES, Block, Document, FieldRow, Fields, Inline, Missing, Paragraph, Remark,
                            Section, Table)
 from toolkit.problems import Location, Problem
 from toolkit.render import template
-from toolkit.render.text import clean, value_text
+from toolkit.documents.text import clean, value_text
 
 KINDS = ("plan", "monitoring", "activity-list")
 WINDOW = {"monitoring_report.period_start": 0, "monitoring_report.period_end": 1}  # shown as the calculation used them

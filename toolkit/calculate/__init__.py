@@ -1,0 +1,1 @@
+"""Calculation: factor tables, periods cut at fiscal years, the engine, additionality."""

@@ -1,0 +1,1 @@
+"""The readiness checklist: findings from document markers, rules and evidence."""

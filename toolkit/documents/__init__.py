@@ -1,0 +1,1 @@
+"""Documents: specs (templates/documents/*.yaml) + project + results -> the document model."""

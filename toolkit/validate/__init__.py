@@ -1,0 +1,1 @@
+"""Validation: schemas composed per project, domain rules, the fast row checker."""
