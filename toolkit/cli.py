@@ -214,6 +214,7 @@ def render(ctx: click.Context, document: str, project: Path, outdir: Path, forma
     from toolkit import bundle
     from toolkit.checklist import readiness as checklist
     from toolkit.documents import assemble as documents
+    from toolkit import packaged
     from toolkit.calculate.engine import calculate
     from toolkit.errors import ValidationFailed
 
@@ -221,7 +222,7 @@ def render(ctx: click.Context, document: str, project: Path, outdir: Path, forma
     if result.errors:
         raise ValidationFailed(f"{len(result.errors)} calculation errors", result.errors)
     root = result.validation.project.root
-    overrides = documents.overrides(root)
+    overrides = packaged.overrides(root)
     found = checklist.of_calculation(result, documents.STAGE_OF[document])
     built = documents.build(document, result, root, overrides, final=final,
                             remarks=checklist.remarks(found, document, "ja"))

@@ -7,12 +7,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib.resources import files
 from typing import Any, Mapping
 
-import yaml
 
 from toolkit import methodologies
+from toolkit.packaged import load
 
 _INDEX = re.compile(r"\[\d+\]")
 
@@ -45,13 +44,6 @@ class Table:
             for label in meta.get("label", {}).values():
                 lookup[header_key(label)] = key
         return lookup
-
-
-@cache
-def load(name: str) -> Any:
-    """One packaged YAML file under schemas/, parsed."""
-    text = files("toolkit.schemas").joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
 
 
 def project_schema(project_type: str | None) -> dict:

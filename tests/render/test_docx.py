@@ -23,7 +23,7 @@ from fonts import IPAEX, W, east_asian_fonts, effective_east_asian
 from toolkit.errors import OutputError
 from toolkit.documents.model import Chart, Column, Fields, Paragraph, Section, Series, Table
 from toolkit.render import docx as renderer
-from toolkit.render import template
+from toolkit.packaged import template
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Mapping
 
-from toolkit import messages, schema
+from toolkit import messages, packaged
 from toolkit.read import normalize
 from toolkit.errors import FactorError
 from toolkit.figures import FactorRef
@@ -107,7 +107,7 @@ def load(rules_version: Any, root: Path | None = None, location: Location | None
 
 @cache
 def rule_versions() -> dict[str, Mapping]:
-    return schema.load("factors/rules.yaml")["versions"]
+    return packaged.load("factors/rules.yaml")["versions"]
 
 
 def table_names() -> tuple[str, ...]:
@@ -120,7 +120,7 @@ def _specs() -> dict[str, Mapping]:
     specs = {}
     for entry in sorted(folder.iterdir(), key=lambda entry: entry.name):
         if entry.name.endswith(".yaml") and entry.name != "rules.yaml":
-            spec = schema.load(f"factors/{entry.name}")
+            spec = packaged.load(f"factors/{entry.name}")
             specs[spec["table"]] = spec
     return specs
 

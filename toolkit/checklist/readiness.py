@@ -20,6 +20,7 @@ from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.engine import Calculation, calculate_data, stated_period
 from toolkit.errors import ToolkitError
 from toolkit.read.hashing import sha256_many
+from toolkit import packaged
 from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding, document_of
 from toolkit.read.folder import LoadedProject, load_project
 from toolkit.documents.model import STAGES, Remark
@@ -43,7 +44,7 @@ def check(target: Path, stage: str = "registration", monitoring: Path | None = N
     if not validation.valid:  # fields, rules and evidence read wrong data until the input errors are fixed
         findings.append(Finding("C-SKIPPED", "info", "", "", None, "skipped", {"count": len(validation.errors)}))
         return Checklist(stage, findings, {document: 0 for document in STAGE_DOCUMENTS[stage]}, [],
-                         _project_name(loaded), documents.overrides(loaded.root))
+                         _project_name(loaded), packaged.overrides(loaded.root))
     calculation = None
     if schema.declared(loaded.data)[1] in methodologies.codes():  # else: the spec's fields only
         try:
@@ -102,7 +103,7 @@ class _Checker:
         findings += found + self.named_files()
         items = {document: self.items.get(document, 0) for document in STAGE_DOCUMENTS[self.stage]}
         return Checklist(self.stage, _deduplicated(findings), items, evidence, _project_name(self.loaded),
-                         documents.overrides(self.loaded.root))
+                         packaged.overrides(self.loaded.root))
 
     def missing_fields(self) -> list[Finding]:
         """Every required field still empty, exactly as the documents of this stage mark it."""
@@ -111,7 +112,7 @@ class _Checker:
             if self.calculation is None:  # the inputs do not calculate: the spec's own fields still tell
                 missing = self.missing_spec_fields(kind)
             else:
-                document = documents.build(kind, self.calculation, self.loaded.root, documents.overrides(self.loaded.root),
+                document = documents.build(kind, self.calculation, self.loaded.root, packaged.overrides(self.loaded.root),
                                            stage=self.stage, with_evidence=False)
                 missing = document.open_items
                 self.count(kind, document.required)
@@ -128,7 +129,7 @@ class _Checker:
 
     def missing_spec_fields(self, kind: str) -> list:
         spec, _ = documents.load_spec(documents.spec_name(kind, documents.project_type(self.loaded.data)),
-                                      documents.overrides(self.loaded.root))
+                                      packaged.overrides(self.loaded.root))
         required = documents.required_fields(spec, self.stage)
         self.count(kind, len(required))
         return documents.static_missing(spec, self.loaded.data, self.stage)

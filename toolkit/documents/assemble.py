@@ -23,7 +23,7 @@ from toolkit.errors import TemplateError, ToolkitError
 from toolkit.documents.model import (STAGES, Block, Document, FieldRow, Fields, Inline, Missing, Paragraph, Remark,
                            Section, Table)
 from toolkit.problems import Location, Problem
-from toolkit.render import template
+from toolkit.packaged import template
 from toolkit.documents.text import clean, value_text
 
 KINDS = ("plan", "monitoring", "activity-list")
@@ -35,11 +35,6 @@ NOT_APPLICABLE = {"該当なし", "対象外", "n/a", "na", "not applicable", "-
 
 class NotReady(ToolkitError):
     """Raised by `--final` while required fields are still empty."""
-
-
-def overrides(root: Path) -> Path | None:
-    """A project's templates/ folder, whose files override the packaged templates and specs one by one."""
-    return root / "templates" if (root / "templates").is_dir() else None
 
 
 def project_type(data: Mapping) -> str | None:

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from toolkit.methodologies.emissions import CO2_C, fuel_emission
-from toolkit.calculate.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import PERCENT, Parameter, ZERO
 from toolkit.periods import Piece
+
+if TYPE_CHECKING:
+    from toolkit.calculate.factors import Factors
 
 CODE = "AG-004"
 NAME = {"ja": "バイオ炭の農地施用", "en": "Application of biochar to farmland"}

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from toolkit import schema
+from toolkit import packaged
 from toolkit.errors import InputConflict, InputMissing
-from toolkit.calculate.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import ZERO, Parameter
 from toolkit.periods import Piece
+
+if TYPE_CHECKING:
+    from toolkit.calculate.factors import Factors
 
 CODE = "AG-005"
 NAME = {"ja": "水稲栽培における中干し期間の延長", "en": "Extended mid-season drainage in paddy rice"}
@@ -75,7 +77,7 @@ def emission_factor(activity: Mapping, factors: Factors) -> tuple[Decimal, dict,
     if empty:
         raise InputMissing(*empty)
     prefecture = activity["prefecture"]
-    region = schema.load("lists.yaml")["ag005_regions"][prefecture]
+    region = packaged.load("lists.yaml")["ag005_regions"][prefecture]
     klass, refs = drainage_class(activity["percolation_mm_per_day"], factors)
     s, m, n = (factors.get("ag005_emission_factor", unit="kg-CH4-C/ha", region=region, drainage_class=klass, input=kind)
                for kind in ("straw", "manure", "none"))

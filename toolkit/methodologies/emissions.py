@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from toolkit.errors import InputMissing
-from toolkit.calculate.factors import Factors
 from toolkit.figures import FactorRef
 from toolkit.methodologies import ZERO
 from toolkit.periods import Piece, add_months
+
+if TYPE_CHECKING:
+    from toolkit.calculate.factors import Factors
 
 CO2_C = (44, 12)  # molar masses of CO2 and C: t-C × 44/12 = t-CO2
 

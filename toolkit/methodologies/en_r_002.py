@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from toolkit.methodologies.emissions import grid_factor
 from toolkit.errors import InputConflict, InputMissing
-from toolkit.calculate.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import Parameter, ZERO
 from toolkit.periods import Piece
+
+if TYPE_CHECKING:
+    from toolkit.calculate.factors import Factors
 
 CODE = "EN-R-002"
 NAME = {"ja": "太陽光発電設備の導入", "en": "Installation of solar PV systems"}

@@ -9,14 +9,16 @@ catalogue form, 高位発熱量基準) and divided by 100 here. Baseline treatme
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from toolkit.methodologies.emissions import carbon_factor, heat_content
 from toolkit.errors import InputMissing
-from toolkit.calculate.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import PERCENT, Parameter, ZERO
 from toolkit.periods import Piece
+
+if TYPE_CHECKING:
+    from toolkit.calculate.factors import Factors
 
 CODE = "EN-S-001"
 NAME = {"ja": "ボイラーの導入", "en": "Installation of efficient boilers"}

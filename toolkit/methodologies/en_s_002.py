@@ -10,14 +10,16 @@ module as it is.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from toolkit.methodologies.emissions import carbon_factor, grid_factor
 from toolkit.errors import InputMissing
-from toolkit.calculate.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import PERCENT, Parameter
 from toolkit.periods import Piece
+
+if TYPE_CHECKING:
+    from toolkit.calculate.factors import Factors
 
 CODE = "EN-S-002"
 NAME = {"ja": "ヒートポンプの導入", "en": "Installation of heat pumps"}

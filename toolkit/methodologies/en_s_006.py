@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from toolkit.methodologies.emissions import grid_factor
 from toolkit.errors import InputMissing
-from toolkit.calculate.factors import Factors
 from toolkit.figures import Figure
 from toolkit.methodologies import ZERO, Parameter
 from toolkit.periods import Piece
+
+if TYPE_CHECKING:
+    from toolkit.calculate.factors import Factors
 
 CODE = "EN-S-006"
 NAME = {"ja": "照明設備の導入", "en": "Installation of efficient lighting"}

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from toolkit.methodologies.emissions import CO2_C, fuel_emission
-from toolkit.calculate.factors import Factors
 from toolkit.figures import FactorRef, Figure
 from toolkit.methodologies import ZERO, Parameter
 from toolkit.periods import Piece
+
+if TYPE_CHECKING:
+    from toolkit.calculate.factors import Factors
 
 CODE = "FO-001"
 NAME = {"ja": "森林経営活動", "en": "Forest management"}

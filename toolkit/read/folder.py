@@ -15,7 +15,7 @@ from typing import Any
 from toolkit import messages, schema
 from toolkit.errors import InputError
 from toolkit.problems import Location, Problem
-from toolkit.validate.field_rules import Context, check_inside_project
+from toolkit.read.confine import Context, check_inside_project
 from toolkit.read.yamlfile import read_yaml
 
 PROJECT_FILES = ("project.yaml", "project.yml", "project.json", "project.xlsx")

@@ -1,23 +1,11 @@
 """Renderers: one document model to PDF (Jinja + WeasyPrint), DOCX (python-docx) and XLSX (openpyxl).
-
-Templates come from the package's templates/ folder unless the project folder has a file of the same
-name under its own templates/ (an override, file by file).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from importlib.resources import as_file, files
 from pathlib import Path
-
-
-def template(name: str, overrides: Path | None = None) -> Path:
-    """The path of template `name`: the project's override when there is one, else the packaged file."""
-    if overrides is not None and (overrides / name).is_file():
-        return overrides / name
-    with as_file(files("toolkit.templates").joinpath(name)) as path:
-        return Path(path)
 
 
 def deterministic_zip(path: Path, when: dt.datetime) -> None:

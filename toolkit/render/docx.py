@@ -17,7 +17,8 @@ from xml.sax.saxutils import escape
 from toolkit.errors import OutputError
 from toolkit.documents.model import Chart, Column, Document, Fields, Inline, Missing, Paragraph, Section, Table, Value
 from toolkit.problems import Location, Problem
-from toolkit.render import deterministic_zip, template
+from toolkit.packaged import template
+from toolkit.render import deterministic_zip
 from toolkit.documents.text import clean, date_text, value_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

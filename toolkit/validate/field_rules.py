@@ -8,18 +8,16 @@ fast row checker (`rowcheck`) both call these functions, so the two cannot disag
 from __future__ import annotations
 
 import datetime as dt
-import os
-import posixpath
 import re
 import unicodedata
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Mapping
 
 import cerberus
 from cerberus import errors
 
 from toolkit import messages
+from toolkit.read.confine import Context, check_inside_project
 
 FORMATS = {
     "postal_code": (re.compile(r"\d{3}-\d{4}"), "123-4567"),
@@ -32,40 +30,7 @@ FORMATS = {
 
 FISCAL_YEARS = range(2013, 2101)  # the scheme began in FY2013
 TIDY_FORMATS = ("postal_code", "phone")
-_ABSOLUTE = re.compile(r"/|[A-Za-z]:")
 _DASHES = str.maketrans({"ー": "-", "－": "-", "‐": "-", "−": "-", "―": "-", "〒": None})
-
-
-class Context:
-    """What rules need beyond the document: the project folder, with its real directories cached."""
-
-    def __init__(self, root: Path | None = None):
-        self.root = root.resolve() if root else None
-        self._root_text = str(self.root) if root else ""
-        self._root_prefix = self._root_text + os.sep
-        self._real_dirs: dict[str, tuple[str, frozenset[str]]] = {}
-
-    def leads_outside(self, normal: str) -> bool:
-        """Whether a normalised relative path leaves the project folder through a symbolic link."""
-        parent, _, name = normal.rpartition("/")
-        real_parent, links = self._real_dirs.get(parent) or self._look_at(parent)
-        if not self._inside(real_parent):
-            return True
-        return name in links and not self._inside(os.path.realpath(os.path.join(real_parent, name)))
-
-    def _look_at(self, parent: str) -> tuple[str, frozenset[str]]:
-        # one listing per folder: evidence folders hold thousands of files, checked row by row
-        real = os.path.realpath(os.path.join(self._root_text, parent))
-        try:
-            with os.scandir(real) as entries:
-                links = frozenset(entry.name for entry in entries if entry.is_symlink())
-        except OSError:
-            links = frozenset()
-        self._real_dirs[parent] = (real, links)
-        return real, links
-
-    def _inside(self, real: str) -> bool:
-        return real == self._root_text or real.startswith(self._root_prefix)
 
 
 def tidy_format(fmt: str, value: Any) -> Any:
@@ -104,22 +69,6 @@ def check_not_above(other: str, value: Any, document: Mapping, context: Context)
 def check_fiscal_year(enabled: bool, value: Any, document: Mapping, context: Context) -> dict | None:
     if enabled and isinstance(value, int) and not isinstance(value, bool) and value not in FISCAL_YEARS:
         return {"found": value}
-    return None
-
-
-def check_inside_project(enabled: bool, value: Any, document: Mapping, context: Context) -> dict | None:
-    if not enabled or not isinstance(value, str) or context.root is None:
-        return None
-    path = value.replace("\\", "/")
-    if _ABSOLUTE.match(path):
-        return {"variant": "path_absolute", "found": value}
-    # normpath only where it could change something: it costs more than the rest of this check
-    unnormal = path.startswith(".") or "./" in path or "//" in path or path.endswith(("/", "."))
-    normal = posixpath.normpath(path) if unnormal else path
-    if normal == ".." or normal.startswith("../"):
-        return {"variant": "path_escapes", "found": value}
-    if context.leads_outside(normal):
-        return {"variant": "symlink_escapes", "found": value}
     return None
 
 

@@ -1,0 +1,62 @@
+"""Path confinement: a path a project names stays inside the project folder, symbolic links included.
+
+The one owner of "inside the project": validation's `inside_project` rule and every reader call it.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+_ABSOLUTE = re.compile(r"/|[A-Za-z]:")
+
+
+class Context:
+    """What rules need beyond the document: the project folder, with its real directories cached."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = root.resolve() if root else None
+        self._root_text = str(self.root) if root else ""
+        self._root_prefix = self._root_text + os.sep
+        self._real_dirs: dict[str, tuple[str, frozenset[str]]] = {}
+
+    def leads_outside(self, normal: str) -> bool:
+        """Whether a normalised relative path leaves the project folder through a symbolic link."""
+        parent, _, name = normal.rpartition("/")
+        real_parent, links = self._real_dirs.get(parent) or self._look_at(parent)
+        if not self._inside(real_parent):
+            return True
+        return name in links and not self._inside(os.path.realpath(os.path.join(real_parent, name)))
+
+    def _look_at(self, parent: str) -> tuple[str, frozenset[str]]:
+        # one listing per folder: evidence folders hold thousands of files, checked row by row
+        real = os.path.realpath(os.path.join(self._root_text, parent))
+        try:
+            with os.scandir(real) as entries:
+                links = frozenset(entry.name for entry in entries if entry.is_symlink())
+        except OSError:
+            links = frozenset()
+        self._real_dirs[parent] = (real, links)
+        return real, links
+
+    def _inside(self, real: str) -> bool:
+        return real == self._root_text or real.startswith(self._root_prefix)
+
+
+def check_inside_project(enabled: bool, value: Any, document: Mapping, context: Context) -> dict | None:
+    if not enabled or not isinstance(value, str) or context.root is None:
+        return None
+    path = value.replace("\\", "/")
+    if _ABSOLUTE.match(path):
+        return {"variant": "path_absolute", "found": value}
+    # normpath only where it could change something: it costs more than the rest of this check
+    unnormal = path.startswith(".") or "./" in path or "//" in path or path.endswith(("/", "."))
+    normal = posixpath.normpath(path) if unnormal else path
+    if normal == ".." or normal.startswith("../"):
+        return {"variant": "path_escapes", "found": value}
+    if context.leads_outside(normal):
+        return {"variant": "symlink_escapes", "found": value}
+    return None
