@@ -285,10 +285,7 @@ def xlsx(checklist: Checklist, lang: str, project_name: str, path: Path, built: 
 
 def html(checklist: Checklist, lang: str, project_name: str, built: dt.datetime, overrides: Path | None = None) -> str:
     """One self-contained page (inline CSS, no script); `overrides` is a project's templates/ folder."""
-    from jinja2 import TemplateError, TemplateNotFound
-
-    from toolkit.errors import TemplateError as TemplateUnusable
-    from toolkit.render.html import environment, where
+    from toolkit.render.html import rendered
 
     number = counts(checklist)
     context = {
@@ -314,9 +311,5 @@ def html(checklist: Checklist, lang: str, project_name: str, built: dt.datetime,
         "evidence": _text("evidence", lang).format(count=len(checklist.evidence)) if checklist.evidence else "",
         "text": {key: _text(key, lang) for key in ("scores", "counts", "findings", "no_findings", "html_columns")},
     }
-    try:
-        return environment(overrides).get_template(TEMPLATE).render(**context)
-    except TemplateError as error:
-        found = f"not found (見つかりません): {error.message}" if isinstance(error, TemplateNotFound) else error.message
-        raise TemplateUnusable(f"{where(error)}: template error (テンプレートの誤り): {found}") from error
+    return rendered(TEMPLATE, overrides, **context)
 

@@ -59,18 +59,24 @@ def environment(overrides: Path | None = None) -> SandboxedEnvironment:
 
 def render(document: Document, overrides: Path | None = None) -> str:
     """The document as one self-contained HTML page (styles inline), ready for WeasyPrint."""
+    return rendered(DOCUMENT, overrides, document=document,
+                    sections={section.id: section for section in document.sections})
+
+
+def rendered(name: str, overrides: Path | None = None, **context) -> str:
+    """The HTML template `name` (a project's override first) rendered with `context`; any error in it,
+    syntax or runtime, becomes the toolkit's TemplateError naming the template file and line."""
     try:
-        template = environment(overrides).get_template(DOCUMENT)
-        return template.render(document=document, sections={section.id: section for section in document.sections})
+        return environment(overrides).get_template(name).render(**context)
     except TemplateError as error:
         found = f"not found (見つかりません): {error.message}" if isinstance(error, TemplateNotFound) else error.message
-        raise TemplateUnusable(f"{where(error)}: template error (テンプレートの誤り): {found}") from error
+        raise TemplateUnusable(f"{where(error, name)}: template error (テンプレートの誤り): {found}") from error
     except (ArithmeticError, LookupError, TypeError, ValueError) as error:  # {{ 1/0 }}, a non-UTF-8 file ...
-        raise TemplateUnusable(f"{where(error)}: template error (テンプレートの誤り): {type(error).__name__}: {error}") \
-            from error
+        raise TemplateUnusable(f"{where(error, name)}: template error (テンプレートの誤り): "
+                               f"{type(error).__name__}: {error}") from error
 
 
-def where(error: Exception) -> str:
+def where(error: Exception, template: str = DOCUMENT) -> str:
     """The template file and line an error points at: from a syntax error itself, else from the traceback."""
     if isinstance(error, TemplateSyntaxError):
         return f"{error.filename or error.name}:{error.lineno}"
@@ -80,4 +86,4 @@ def where(error: Exception) -> str:
         if name.endswith((".html", ".css")):
             found = f"{name}:{frame.tb_lineno}"
         frame = frame.tb_next
-    return found or DOCUMENT
+    return found or template
