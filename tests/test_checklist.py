@@ -23,10 +23,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from toolkit import pipeline
 from toolkit.checklist import readiness as checklist
 from toolkit.documents import assemble as documents
 from toolkit.checklist import scheme_rules as rules_check
-from toolkit.calculate.engine import calculate
+from toolkit.pipeline import calculate
 from toolkit.checklist.findings import SEVERITIES, Checklist, Finding
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,13 +136,13 @@ def blocking(found: Checklist) -> set[tuple[str, str]]:
 @functools.cache
 def complete(name: str, stage: str) -> Checklist:
     """The checklist of an unedited sample (read in place; cached for the whole module)."""
-    return checklist.check(SAMPLES / name, stage)
+    return pipeline.check(SAMPLES / name, stage)
 
 
 def rules_only(root: Path, stage: str = "registration") -> list[Finding]:
     """The rules of rules_check.py as they fire, before the checklist merges an empty field's findings."""
     calculation = calculate(root)
-    return rules_check.run(rules_check.Context(calculation.validation.project, calculation, stage))
+    return rules_check.run(rules_check.Context(calculation.project, calculation, stage))
 
 
 # -- eligibility and crediting period -----------------------------------------------------------------
@@ -154,7 +155,7 @@ def test_two_year_rule(tmp_path, commissioned, fires):
     root = sample(tmp_path, "led-factory")
     replace(root, LED_01, LED_01.replace("2025-03-24", commissioned))
     for stage in STAGES:
-        found = of_rule(checklist.check(root, stage), "R-ELIG-2Y")
+        found = of_rule(pipeline.check(root, stage), "R-ELIG-2Y")
         if not fires:
             assert found == []
             continue
@@ -173,14 +174,14 @@ def test_two_year_rule_does_not_apply_to_complete_samples_or_forest():
 def test_stated_crediting_start_before_the_rules_start(tmp_path, start, fires):
     root = sample(tmp_path, "led-factory")
     replace(root, "    start: 2025-04-01", f"    start: {start}")
-    found = of_rule(checklist.check(root, "registration"), "R-PERIOD-START")
+    found = of_rule(pipeline.check(root, "registration"), "R-PERIOD-START")
     if fires:
         (finding,) = found
         assert (finding.path, finding.severity, finding.section) == ("project.crediting_period.start", "blocking", "plan.2.3")
         assert where(finding) == f"project.yaml:{line_of(root, f'start: {start}')}"
     else:
         assert found == []
-    assert of_rule(checklist.check(root, "verification"), "R-PERIOD-START") == []  # a registration (V) check
+    assert of_rule(pipeline.check(root, "verification"), "R-PERIOD-START") == []  # a registration (V) check
 
 
 @pytest.mark.parametrize("rules, end, fires", [("2023-10", "2033-03-31", True), ("2023-10", "2031-03-31", False),
@@ -190,9 +191,9 @@ def test_stated_crediting_end_beyond_the_rules_end(tmp_path, rules, end, fires):
     root = sample(tmp_path, "led-factory")
     replace(root, 'rules_version: "2023-10"', f'rules_version: "{rules}"')
     replace(root, "    end: 2031-03-31", f"    end: {end}")
-    assert of_rule(checklist.check(root, "verification"), "R-PERIOD-END") == []  # a registration (V) check
+    assert of_rule(pipeline.check(root, "verification"), "R-PERIOD-END") == []  # a registration (V) check
     for stage in ("registration",):
-        found = of_rule(checklist.check(root, stage), "R-PERIOD-END")
+        found = of_rule(pipeline.check(root, stage), "R-PERIOD-END")
         if fires:
             (finding,) = found
             assert (finding.path, finding.severity) == ("project.crediting_period.end", "warning")
@@ -205,7 +206,7 @@ def test_stated_crediting_end_beyond_the_rules_end(tmp_path, rules, end, fires):
 def test_reading_partly_outside_the_crediting_period_is_a_warning(tmp_path):
     root = sample(tmp_path, "led-factory")
     cells = set_cells(root, READINGS, {(0, "期間開始"): dt.datetime(2025, 3, 15)})
-    finding = the(checklist.check(root, "verification"), "R-PERIOD-DATA")
+    finding = the(pipeline.check(root, "verification"), "R-PERIOD-DATA")
     assert (finding.path, finding.severity) == ("monitoring[0].period_start", "warning")
     assert where(finding) == f"{READINGS}!モニタリング!{cells[(0, '期間開始')]}"
 
@@ -214,7 +215,7 @@ def test_reading_wholly_outside_the_crediting_period_blocks_as_calc_refuses_it(t
     root = sample(tmp_path, "led-factory")
     set_cells(root, READINGS, {(0, "期間開始"): dt.datetime(2025, 3, 1), (0, "期間終了"): dt.datetime(2025, 3, 31)})
     assert run("calc", root)[0] == 1
-    finding = the(checklist.check(root, "verification"), "R-PERIOD-DATA")
+    finding = the(pipeline.check(root, "verification"), "R-PERIOD-DATA")
     assert (finding.path, finding.severity) == ("monitoring[0].period_start", "blocking")
 
 
@@ -222,7 +223,7 @@ def test_gap_between_readings_is_a_warning(tmp_path):
     root = sample(tmp_path, "led-factory")
     assert column(root, READINGS, "活動ID")[3] == "LED-01"  # LED-01's May reading: April and June remain
     delete_rows(root, READINGS, [3])
-    finding = the(checklist.check(root, "verification"), "R-PERIOD-GAP")
+    finding = the(pipeline.check(root, "verification"), "R-PERIOD-GAP")
     following = column(root, READINGS, "活動ID").index("LED-01", 1)  # LED-01's June reading, after the gap
     assert (finding.path, finding.severity) == (f"monitoring[{following}]", "warning")
     assert where(finding) == f"{READINGS}!モニタリング!{following + 2}"
@@ -232,7 +233,7 @@ def test_gap_between_readings_is_a_warning(tmp_path):
 def test_overlapping_readings_block(tmp_path):
     root = sample(tmp_path, "led-factory")
     set_cells(root, READINGS, {(3, "期間開始"): dt.datetime(2025, 4, 20)})  # LED-01 May now starts in April
-    finding = the(checklist.check(root, "verification"), "R-PERIOD-GAP")
+    finding = the(pipeline.check(root, "verification"), "R-PERIOD-GAP")
     assert (finding.path, finding.severity) == ("monitoring[3]", "blocking")
     assert where(finding) == f"{READINGS}!モニタリング!5"
 
@@ -241,7 +242,7 @@ def test_activity_missing_the_first_month_of_the_monitoring_period_is_a_gap(tmp_
     root = sample(tmp_path, "led-factory")
     assert column(root, READINGS, "活動ID")[1] == "LED-02"
     delete_rows(root, READINGS, [1])  # LED-02 April: the others start on 2025-04-01, as does its crediting period
-    (finding,) = of_rule(checklist.check(root, "verification"), "R-PERIOD-GAP")
+    (finding,) = of_rule(pipeline.check(root, "verification"), "R-PERIOD-GAP")
     assert (finding.path, finding.severity) == ("activities[1].id", "warning")
     assert "2025-04-01" in finding.message("en") and "2025-04-30" in finding.message("en")
 
@@ -250,8 +251,8 @@ def test_an_activity_without_readings_blocks_at_verification(tmp_path):
     root = sample(tmp_path, "led-factory")
     rows = [index for index, value in enumerate(column(root, READINGS, "活動ID")) if value == "LED-02"]
     delete_rows(root, READINGS, rows)
-    assert of_rule(checklist.check(root, "registration"), "R-PERIOD-DATA") == []
-    (finding,) = of_rule(checklist.check(root, "verification"), "R-PERIOD-DATA")
+    assert of_rule(pipeline.check(root, "registration"), "R-PERIOD-DATA") == []
+    (finding,) = of_rule(pipeline.check(root, "verification"), "R-PERIOD-DATA")
     assert (finding.rule, finding.path, finding.severity) == ("R-PERIOD-DATA", "activities[1].id", "blocking")
 
 
@@ -268,7 +269,7 @@ def test_payback_with_the_subsidy_deducted(tmp_path, subsidy, fires):
     """(13,860,000 − subsidy) / (3,380,000 − 60,000) ≥ 3 years: exactly 3.0 at a subsidy of 3,900,000."""
     root = sample(tmp_path, "led-factory")
     replace(root, "subsidy_jpy: 2000000", f"subsidy_jpy: {subsidy}")
-    found = of_rule(checklist.check(root, "registration"), "R-ADD-PAYBACK")
+    found = of_rule(pipeline.check(root, "registration"), "R-ADD-PAYBACK")
     if not fires:
         assert found == []
         return
@@ -280,7 +281,7 @@ def test_payback_with_the_subsidy_deducted(tmp_path, subsidy, fires):
 def test_exemption_without_a_reason_blocks(tmp_path):
     root = sample(tmp_path, "rice-drainage", evidence=False)
     edit_yaml(root, lambda data: delete_key(data, "additionality.exemption_reason"))
-    finding = the(checklist.check(root, "registration"), "R-ADD-PAYBACK")
+    finding = the(pipeline.check(root, "registration"), "R-ADD-PAYBACK")
     assert (finding.path, finding.severity, finding.section) == ("additionality.exemption_reason", "blocking", "annex.A.2")
     assert finding.location.file == "project.yaml"
 
@@ -301,7 +302,7 @@ BASELINE_EDITS = {  # boiler BLR-01: 17 years old, statutory life 10 years, 1254
 def test_baseline_forced_to_new_installation(tmp_path, rule):
     root = sample(tmp_path, "boiler")
     replace(root, *BASELINE_EDITS[rule])
-    found = checklist.check(root, "registration")
+    found = pipeline.check(root, "registration")
     assert [finding.rule for finding in found.findings if finding.rule.startswith("R-BL-")] == [rule]
     finding = the(found, rule)
     assert (finding.path, finding.severity) == ("activities[0].baseline_type", "blocking")
@@ -316,7 +317,7 @@ def test_baseline_kept_as_update(tmp_path, edits):
     root = sample(tmp_path, "boiler")
     for old, new in edits:
         replace(root, old, new)
-    assert [f.rule for f in checklist.check(root, "registration").findings if f.rule.startswith("R-BL-")] == []
+    assert [f.rule for f in pipeline.check(root, "registration").findings if f.rule.startswith("R-BL-")] == []
 
 
 # -- factors -----------------------------------------------------------------------------------------
@@ -359,7 +360,7 @@ def test_verified_factors_under_verified_rules_raise_nothing(tmp_path):
         "  - {fiscal_year: 2025, basis: marginal, value: 0.000650, unit: t-CO2/kWh, source: test table, status: verified}\n",
         encoding="utf-8")
     for stage in STAGES:
-        found = checklist.check(root, stage)
+        found = pipeline.check(root, stage)
         assert of_rule(found, "R-FACTOR-STATUS") == [] and found.ready
 
 
@@ -371,7 +372,7 @@ def test_double_counting_answers(tmp_path, key, rule):
     assert of_rule(complete("led-factory", "registration"), rule) == []
     replace(root, f"  {key}: false", f"  {key}: true")
     for stage in STAGES if rule != "R-DC-SUBSIDY" else ("registration",):  # §7: the subsidy at validation only
-        finding = the(checklist.check(root, stage), rule)
+        finding = the(pipeline.check(root, stage), rule)
         assert (finding.path, finding.severity, finding.section) == (f"double_counting.{key}", "blocking", "plan.4")
         assert where(finding) == f"project.yaml:{line_of(root, f'{key}: true')}"
 
@@ -380,7 +381,7 @@ def test_double_counting_messages_name_their_own_scheme_or_subsidy(tmp_path):
     root = sample(tmp_path, "boiler")
     replace(root, "  other_scheme: false", "  other_scheme: true\n  other_scheme_name: グリーン熱証書")
     replace(root, "  subsidy_claims_environmental_value: false", "  subsidy_claims_environmental_value: true")
-    found = checklist.check(root, "registration")
+    found = pipeline.check(root, "registration")
     assert "グリーン熱証書" in the(found, "R-DC-SCHEME").message("en")
     assert "省エネルギー投資促進支援事業費補助金" in the(found, "R-DC-SUBSIDY").message("en")
 
@@ -392,7 +393,7 @@ def test_fit_activity_that_sold_nothing(tmp_path):
     set_cells(root, READINGS, {(row, "売電量(kWh)"): 0 for row, name in enumerate(ids) if name in ("PV-0001", "PV-0002")})
     assert column(root, "activities.xlsx", "FIT/FIP")[:2] == ["はい", "いいえ"]
     for stage in STAGES:
-        finding = the(checklist.check(root, stage), "R-DC-FIT")
+        finding = the(pipeline.check(root, stage), "R-DC-FIT")
         assert (finding.path, finding.severity) == ("activities[0].fit", "warning")
         assert where(finding) == "activities.xlsx!活動一覧!H2"
     assert of_rule(complete("solar-program", "registration"), "R-DC-FIT") == []
@@ -405,14 +406,14 @@ def test_meter_certification_must_cover_the_period(tmp_path, valid_until, fires)
     root = sample(tmp_path, "boiler")
     owner = "    owner: 総務部 金谷 佳奈（記録・保管）"
     replace(root, owner, f"    meter_valid_until: {valid_until}\n{owner}")
-    found = of_rule(checklist.check(root, "verification"), "R-EVID-METER")
+    found = of_rule(pipeline.check(root, "verification"), "R-EVID-METER")
     if fires:
         (finding,) = found
         assert (finding.path, finding.severity) == ("monitoring_plan[0].meter_valid_until", "blocking")
         assert where(finding) == f"project.yaml:{line_of(root, 'meter_valid_until:')}"
     else:
         assert found == []
-    assert of_rule(checklist.check(root, "registration"), "R-EVID-METER") == []  # a verification (R) check
+    assert of_rule(pipeline.check(root, "registration"), "R-EVID-METER") == []  # a verification (R) check
 
 
 def test_evidence_missing_absent_and_unused(tmp_path):
@@ -421,7 +422,7 @@ def test_evidence_missing_absent_and_unused(tmp_path):
     cells = set_cells(root, READINGS, {(0, "証憑"): None})
     (root / evidence[3]).unlink()
     (root / "evidence" / "extra.pdf").write_bytes(b"%PDF-1.4 not named by any reading")
-    found = checklist.check(root, "verification")
+    found = pipeline.check(root, "verification")
     month, absent = the(found, "R-EVID-MONTH"), the(found, "R-EVID-FILE")
     assert (month.path, month.severity, where(month)) == ("monitoring[0].evidence", "blocking",
                                                           f"{READINGS}!モニタリング!{cells[(0, '証憑')]}")
@@ -434,7 +435,7 @@ def test_evidence_missing_absent_and_unused(tmp_path):
     assert len(recorded) == len(evidence) - 2
     assert recorded[evidence[1]] == hashlib.sha256((root / evidence[1]).read_bytes()).hexdigest()
     # evidence is a verification matter
-    assert not [f for f in checklist.check(root, "registration").findings if f.rule.startswith("R-EVID-")]
+    assert not [f for f in pipeline.check(root, "registration").findings if f.rule.startswith("R-EVID-")]
 
 
 def test_complete_sample_evidence_is_all_there():
@@ -449,7 +450,7 @@ def test_program_activities_monitoring_other_items(tmp_path):
     ids, made, sold = (column(root, READINGS, header) for header in ("活動ID", "発電量(kWh)", "売電量(kWh)"))
     set_cells(root, READINGS, {(row, "自家消費量(kWh)"): made[row] - sold[row]
                                for row, name in enumerate(ids) if name == "PV-0001"})
-    finding = the(checklist.check(root, "registration"), "R-PRG-COMMONMON")
+    finding = the(pipeline.check(root, "registration"), "R-PRG-COMMONMON")
     assert (finding.path, finding.severity) == ("monitoring[0].activity_id", "warning")
     assert where(finding) == f"{READINGS}!モニタリング!A2"
     assert of_rule(complete("solar-program", "registration"), "R-PRG-COMMONMON") == []
@@ -470,7 +471,7 @@ def test_member_of_another_program(tmp_path, member, fires):
     root = sample(tmp_path, "solar-program", evidence=False)
     (root / "other_programs.csv").write_text(f"program,name,address\n別プログラムA,{member}\n", encoding="utf-8")
     for stage in STAGES:
-        found = of_rule(checklist.check(root, stage), "R-PRG-DUPMEMBER")
+        found = of_rule(pipeline.check(root, stage), "R-PRG-DUPMEMBER")
         if fires:
             (finding,) = found
             assert (finding.path, finding.severity, where(finding)) == ("activities[0].name", "blocking",
@@ -488,12 +489,12 @@ def test_per_activity_cap_of_old_rules(tmp_path, rules, area, fires):
     replace(root, 'rules_version: "2023-10"', f'rules_version: "{rules}"')
     if area:
         set_cells(root, "activities.xlsx", {(0, "面積(ha)"): area}, "活動一覧")
-    found = of_rule(checklist.check(root, "registration"), "R-PRG-500T")
+    found = of_rule(pipeline.check(root, "registration"), "R-PRG-500T")
     if fires:
         (finding,) = found
         assert (finding.path, finding.severity, where(finding)) == ("activities[0]", "blocking", "activities.xlsx!活動一覧!2")
         assert "500" in finding.message("en")
-        assert of_rule(checklist.check(root, "verification"), "R-PRG-500T") == []  # a registration (V) check
+        assert of_rule(pipeline.check(root, "verification"), "R-PRG-500T") == []  # a registration (V) check
     else:
         assert found == []
 
@@ -514,9 +515,9 @@ def test_rice_season_conditions(tmp_path, rule):
     root = sample(tmp_path, "rice-drainage", evidence=False)
     edit, path, cell = AG5[rule]
     edit(root)
-    registration = checklist.check(root, "registration")  # §7: season conditions are checked at verification
+    registration = pipeline.check(root, "registration")  # §7: season conditions are checked at verification
     assert not [finding for finding in registration.findings if finding.rule.startswith("R-AG5-")]
-    found = checklist.check(root, "verification")
+    found = pipeline.check(root, "verification")
     assert [finding.rule for finding in found.findings if finding.rule.startswith("R-AG5-")] == [rule]
     finding = the(found, rule)
     assert (finding.path, finding.severity, where(finding)) == (path, "warning", f"{READINGS}!モニタリング!{cell}")
@@ -536,7 +537,7 @@ def test_percolation_not_measured(tmp_path):
     path, cell = "activities[0].percolation_mm_per_day", "activities.xlsx!活動一覧!F2"
     finding = the(rules_only(root, "verification"), "R-AG5-PERC")
     assert (finding.path, finding.severity, where(finding)) == (path, "blocking", cell)
-    found = checklist.check(root, "verification")  # §7: R-AG5-PERC at verification
+    found = pipeline.check(root, "verification")  # §7: R-AG5-PERC at verification
     assert [(f.rule, f.severity, where(f)) for f in found.findings if f.path == path] == [("R-AG5-PERC", "blocking", cell)]
 
 
@@ -546,7 +547,7 @@ def test_biochar_temperature_and_carbon_content(tmp_path):
                                        (2, "精煉度"): None,  # row 2 had only the refinement to show its carbon
                                        (4, "炭素含有率の実測値(%)"): None})  # row 4 keeps its fixed carbon: enough
     for stage in STAGES:
-        found = {finding.path: finding for finding in of_rule(checklist.check(root, stage), "R-AG4-TEMP")}
+        found = {finding.path: finding for finding in of_rule(pipeline.check(root, stage), "R-AG4-TEMP")}
         assert set(found) == {"monitoring[0].pyrolysis_temp_c", "monitoring[2].refinement"}
         assert {finding.severity for finding in found.values()} == {"blocking"}
         assert where(found["monitoring[0].pyrolysis_temp_c"]) == f"{READINGS}!モニタリング!{cells[(0, '炭化温度(℃)')]}"
@@ -564,14 +565,14 @@ def test_forest_compartment_without_a_plan(tmp_path):
     replace(root, FOREST_R12_1, FOREST_R12_1.replace(" plan_id: 鹿沼市指令環第2024-118号,", ""))
     finding = the(rules_only(root), "R-FO-PLAN")
     assert (finding.path, finding.severity, finding.location.file) == ("activities[0].plan_id", "blocking", "project.yaml")
-    found = checklist.check(root, "registration")
+    found = pipeline.check(root, "registration")
     assert [(f.rule, f.severity) for f in found.findings if f.path == "activities[0].plan_id"] == [("R-FO-PLAN", "blocking")]
 
 
 def test_forest_compartment_declared_outside_any_plan(tmp_path):
     root = sample(tmp_path, "forest")
     replace(root, FOREST_R12_1, FOREST_R12_1.replace("鹿沼市指令環第2024-118号", "該当なし：森林経営計画の対象外の林分"))
-    finding = the(checklist.check(root, "registration"), "R-FO-PLAN")
+    finding = the(pipeline.check(root, "registration"), "R-FO-PLAN")
     assert (finding.path, finding.severity) == ("activities[0].plan_id", "blocking")
 
 
@@ -593,7 +594,7 @@ def test_empty_or_not_applicable_without_a_reason_is_missing(tmp_path, answer, m
         edit_yaml(root, lambda data: delete_key(data, "double_counting.subsidies"))
     else:
         replace(root, "  subsidies: なし（中干し延長に係る補助金は受けていない）", f"  subsidies: {answer}")
-    found = checklist.check(root, "registration")
+    found = pipeline.check(root, "registration")
     assert found.ready is not missing
     if missing:
         finding = the(found, "F-MISSING")
@@ -609,7 +610,7 @@ def test_ready_and_score(tmp_path):
     assert complete("led-factory", "registration").ready and complete("led-factory", "registration").score() == 1.0
     root = sample(tmp_path, "led-factory")
     edit_yaml(root, lambda data: delete_key(data, "proponent.postal_code"))
-    found = checklist.check(root, "registration")
+    found = pipeline.check(root, "registration")
     assert not found.ready
     assert 0 < found.score("plan") < 1 and found.score("activity-list") == 1.0
     assert found.score("plan") == round(1 - 1 / found.items["plan"], 3)
@@ -620,7 +621,7 @@ def test_remarks_leave_out_empty_fields_and_notes(tmp_path):
     root = sample(tmp_path, "forest")
     replace(root, "  other_scheme: false", "  other_scheme: true")
     edit_yaml(root, lambda data: delete_key(data, "proponent.postal_code"))
-    found = checklist.check(root, "registration")
+    found = pipeline.check(root, "registration")
     assert {"F-MISSING", "R-DC-SCHEME", "R-FO-PERM"} <= {finding.rule for finding in found.findings}
     shown = checklist.remarks(found, "plan", "en")
     assert "R-DC-SCHEME" in {remark.rule for remark in shown}
@@ -670,7 +671,7 @@ def check_without(root: Path, path: str, stage: str) -> Checklist:
     original = (root / "project.yaml").read_text(encoding="utf-8")
     try:
         edit_yaml(root, lambda data: delete_key(data, path))
-        return checklist.check(root, stage)
+        return pipeline.check(root, stage)
     finally:
         (root / "project.yaml").write_text(original, encoding="utf-8")
 
@@ -716,7 +717,7 @@ def test_removing_the_project_type_is_one_missing_field(complete_copies, name):
 def test_an_input_error_does_not_make_derived_fields_missing(tmp_path):
     root = sample(tmp_path, "led-factory")
     replace(root, 'postal_code: "507-0062"', 'postal_code: "507-006x"')
-    found = checklist.check(root, "verification")
+    found = pipeline.check(root, "verification")
     assert [(f.rule, f.path) for f in found.findings if f.severity == "blocking"] == [("V-INPUT", "proponent.postal_code")]
 
 
@@ -838,21 +839,21 @@ def test_a_deducted_subsidy_must_be_named_and_a_moe_grant_is_flagged(tmp_path):
     text = (root / "project.yaml").read_text(encoding="utf-8")
     named = next(line for line in text.splitlines() if line.startswith("  subsidies:"))
     replace(root, named, "  subsidies: なし")
-    finding = the(checklist.check(root, "registration"), "R-DC-SUBSIDY")
+    finding = the(pipeline.check(root, "registration"), "R-DC-SUBSIDY")
     assert (finding.path, finding.severity, finding.code) == ("double_counting.subsidies", "blocking", "subsidy_unnamed")
     replace(root, "  subsidies: なし", "  subsidies: 環境省 二酸化炭素排出抑制対策事業費等補助金")
-    finding = the(checklist.check(root, "registration"), "R-DC-SUBSIDY")
+    finding = the(pipeline.check(root, "registration"), "R-DC-SUBSIDY")
     assert (finding.severity, finding.code) == ("warning", "subsidy_moe")
 
 
 def test_household_presumption_needs_households(tmp_path):
     root = sample(tmp_path, "led-factory")
     replace(root, "  method: payback", "  method: household")
-    finding = the(checklist.check(root, "registration"), "R-ADD-PAYBACK")
+    finding = the(pipeline.check(root, "registration"), "R-ADD-PAYBACK")
     assert (finding.path, finding.code) == ("additionality.method", "household_not_applicable")
     solar = sample(tmp_path, "solar-program", evidence=False)
     set_cells(solar, "activities.xlsx", {(3, "家庭用"): "いいえ"}, "活動一覧")
-    finding = the(checklist.check(solar, "registration"), "R-ADD-PAYBACK")
+    finding = the(pipeline.check(solar, "registration"), "R-ADD-PAYBACK")
     assert (finding.path, finding.severity) == ("activities[3].household", "blocking")
 
 
@@ -860,17 +861,17 @@ def test_other_programs_in_shift_jis_and_unreadable(tmp_path):
     root = sample(tmp_path, "solar-program", evidence=False)
     name = column(root, "activities.xlsx", "名称", "活動一覧")[0]
     (root / "other_programs.csv").write_bytes(f"プログラム,氏名,住所\n別のプログラム,{name},\n".encode("cp932"))
-    finding = the(checklist.check(root, "registration"), "R-PRG-DUPMEMBER")
+    finding = the(pipeline.check(root, "registration"), "R-PRG-DUPMEMBER")
     assert finding.path == "activities[0].name" and finding.severity == "blocking"
     (root / "other_programs.csv").write_text("member,addr\nx,y\n", encoding="utf-8")
-    finding = the(checklist.check(root, "registration"), "R-PRG-DUPMEMBER")
+    finding = the(pipeline.check(root, "registration"), "R-PRG-DUPMEMBER")
     assert finding.code == "other_programs_unreadable" and str(finding.location) == "other_programs.csv:1"
 
 
 def test_invalid_input_reads_no_evidence_and_says_the_rest_waits(tmp_path):
     root = sample(tmp_path, "solar-program")
     set_cells(root, READINGS, {(0, "証憑"): "../../../../etc/hostname", (1, "発電量(kWh)"): "abc"})
-    found = checklist.check(root, "verification")
+    found = pipeline.check(root, "verification")
     assert not found.ready and found.evidence == []
     assert [f.rule for f in found.findings if f.severity == "info"] == ["C-SKIPPED"]
     assert not [f for f in found.findings if f.rule.startswith(("F-", "R-"))]
@@ -878,8 +879,8 @@ def test_invalid_input_reads_no_evidence_and_says_the_rest_waits(tmp_path):
 
 def test_a_file_the_plan_names_must_exist_at_registration(tmp_path):
     root = sample(tmp_path, "solar-program", evidence=False)
-    assert of_rule(checklist.check(root, "registration"), "R-EVID-FILE") == []
+    assert of_rule(pipeline.check(root, "registration"), "R-EVID-FILE") == []
     replace(root, "  bylaws: evidence/規約.txt", "  bylaws: evidence/nothere.txt")
-    finding = the(checklist.check(root, "registration"), "R-EVID-FILE")
+    finding = the(pipeline.check(root, "registration"), "R-EVID-FILE")
     assert (finding.path, finding.severity, finding.section) == ("program.bylaws", "blocking", "plan.1.2")
     assert where(finding) == f"project.yaml:{line_of(root, 'bylaws: evidence/nothere.txt')}"

@@ -11,7 +11,8 @@ import pytest
 from toolkit import schema
 from toolkit.documents import computed
 from toolkit.documents import assemble as documents
-from toolkit.calculate.engine import calculate, exact_sum
+from toolkit.calculate.engine import exact_sum
+from toolkit.pipeline import calculate
 from toolkit.documents.assemble import NotReady, TemplateError
 from toolkit.documents.model import Fields, Missing, Paragraph, Table
 

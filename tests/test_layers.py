@@ -15,8 +15,8 @@ STAGES = (
     ("toolkit.methodologies",),
     ("toolkit.schema",),
     ("toolkit.read",),
+    ("toolkit.project",),  # what validation returns
     ("toolkit.validate",),
-    ("toolkit.project",),
     ("toolkit.calculate",),
     ("toolkit.documents",),   # the checklist reads the documents' own gap markers
     ("toolkit.checklist",),

@@ -180,7 +180,7 @@ def test_docx_and_xlsx_are_valid_zips(tmp_path, run):
 
 
 def test_the_chart_has_the_same_data_in_every_format(tmp_path, run):
-    from toolkit.calculate.engine import calculate
+    from toolkit.pipeline import calculate
 
     project = ROOT / "samples" / "solar-program"
     chart = documents.build("monitoring", calculate(project), project).charts()[0]
@@ -199,7 +199,7 @@ def test_the_chart_has_the_same_data_in_every_format(tmp_path, run):
 
 def test_many_findings_of_one_rule_end_a_draft_as_ten_and_a_count(tmp_path):
     from toolkit.checklist import readiness as checklist
-    from toolkit.calculate.engine import calculate
+    from toolkit.pipeline import calculate
 
     project = _copy("solar-program", tmp_path)
     shutil.rmtree(project / "evidence" / "meter")  # 432 meter slips named and missing: one problem, many rows

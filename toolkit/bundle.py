@@ -90,12 +90,12 @@ def _read_manifest(outdir: Path) -> dict:
 
 def _manifest(previous: Mapping, document: Document, calculation: Calculation, staging: Path,
               names: Mapping[str, str]) -> dict:
-    loaded = calculation.validation.project if calculation.validation else None
+    project = calculation.project
     inputs = []
-    if loaded is not None:
-        files = [loaded.project_file, *loaded.files, loaded.root / "factors.yaml"]
+    if project is not None:
+        files = [project.project_file, *project.files, project.root / "factors.yaml"]
         for path in sorted({path for path in files if path.is_file()}):
-            inputs.append({"path": loaded.relative(path), "sha256": sha256(path)})
+            inputs.append({"path": project.relative(path), "sha256": sha256(path)})
     entry = {
         "title": document.title,
         "draft": document.draft,

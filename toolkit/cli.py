@@ -92,9 +92,9 @@ def cli():
 @click.pass_context
 def validate(ctx: click.Context, project: Path, output_format: str, lang: str):
     """型と書式の誤りをすべて位置つきで表示 / report every type and format error with its location."""
-    from toolkit.validate.validation import validate as run
+    from toolkit.pipeline import Run
 
-    result = run(project)
+    result = Run(project).validation
     if output_format == "json":
         click.echo(json.dumps({
             "valid": result.valid,
@@ -171,10 +171,10 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None):
 def calc(ctx: click.Context, project: Path, monitoring: Path | None, period, output_format: str, detail: bool,
          lang: str):
     """削減量を活動・年度ごとに算定 / reductions per activity and fiscal year, with factors and totals."""
+    from toolkit.pipeline import Run
     from toolkit.render import calculation_report as report
-    from toolkit.calculate.engine import calculate
 
-    result = calculate(project, monitoring=monitoring, period=period)
+    result = Run(project, monitoring, period).calculation
     if output_format == "json":
         # compact: the C encoder, ten times faster than indent= on a 10,000-activity program
         click.echo(json.dumps(report.calculation_json(result, lang, detail), ensure_ascii=False, separators=(",", ":")))
@@ -211,23 +211,11 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
 def render(ctx: click.Context, document: str, project: Path, outdir: Path, formats: tuple[str, ...], final: bool,
            monitoring: Path | None, period, force: bool, lang: str):
     """計画書・報告書・活動リストを出力 / render the plan, the monitoring report or the activity list."""
-    from toolkit import bundle
-    from toolkit.checklist import readiness as checklist
-    from toolkit.documents import assemble as documents
-    from toolkit import packaged
-    from toolkit.calculate.engine import calculate
-    from toolkit.errors import ValidationFailed
+    from toolkit.pipeline import Run
 
-    result = calculate(project, monitoring=monitoring, period=period)
-    if result.errors:
-        raise ValidationFailed(f"{len(result.errors)} calculation errors", result.errors)
-    root = result.validation.project.root
-    overrides = packaged.overrides(root)
-    found = checklist.of_calculation(result, documents.STAGE_OF[document])
-    built = documents.build(document, result, root, overrides, final=final,
-                            remarks=checklist.remarks(found, document, "ja"))
-    written = bundle.publish(built, result, outdir, formats, overrides, force)
-    _print_problems([], [] if _quiet(ctx) else result.warnings, lang)
+    run = Run(project, monitoring, period)
+    built, written = run.render(document, outdir, formats, final, force)
+    _print_problems([], [] if _quiet(ctx) else run.calculation.warnings, lang)
     if built.open_items and not _quiet(ctx):
         from toolkit import messages
 
@@ -252,14 +240,14 @@ def check(ctx: click.Context, project: Path, stage: str, output_format: str, out
           monitoring: Path | None, force: bool, lang: str):
     """審査前の確認リスト / the readiness checklist: what a verifier would send back (exit 0 when ready)."""
     from toolkit import bundle
-    from toolkit.checklist import readiness as checklist
-    from toolkit.render import checklist_forms as checklist_report
     from toolkit.documents import assemble as documents
     from toolkit.errors import UsageError
+    from toolkit.pipeline import Run
+    from toolkit.render import checklist_forms as checklist_report
 
     if output_format == "xlsx" and output is None:
         raise UsageError("--format xlsx needs -o FILE / xlsx 形式には -o でファイルを指定してください")
-    result = checklist.check(project, stage, monitoring)
+    result = Run(project, monitoring).checklist(stage)
     name = result.project
     if output_format == "xlsx":
         bundle.write_file(output, lambda path: checklist_report.xlsx(result, lang, name, path, documents.build_time()),

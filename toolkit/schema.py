@@ -82,6 +82,14 @@ def declared(data: Mapping) -> tuple[str | None, str | None]:
     return _stripped(project.get("type")), _stripped(methodology.get("code"))
 
 
+def project_type(data: Mapping) -> str | None:
+    """The project type, or with it empty the one its data implies (a `program:` block, a `site:` block)."""
+    declared = (data.get("project") or {}).get("type") if isinstance(data.get("project"), Mapping) else None
+    if declared in ("standard", "program"):
+        return declared
+    return "program" if data.get("program") else "standard" if data.get("site") else None
+
+
 def tables_of(data: Mapping) -> dict[str, Table]:
     """The tables of the methodology a project declares; none when the code is missing or unknown."""
     code = declared(data)[1]

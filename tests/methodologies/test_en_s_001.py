@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from toolkit import pipeline
 from toolkit import periods
 from toolkit.calculate import engine as calculation
 from toolkit.calculate import factors as factor_tables
@@ -141,8 +142,8 @@ WITHIN = {**ACROSS, "period_start": "2026-02-14", "period_end": "2026-03-16"}  #
 
 
 def test_split_at_31_march_keeps_the_total(tmp_path):
-    split = calculation.calculate(write_project(tmp_path / "a", [ACROSS]))
-    whole = calculation.calculate(write_project(tmp_path / "b", [WITHIN]))
+    split = pipeline.calculate(write_project(tmp_path / "a", [ACROSS]))
+    whole = pipeline.calculate(write_project(tmp_path / "b", [WITHIN]))
     assert not split.errors and not whole.errors
     pieces = split.activities[0].periods
     # 31 千m3 × 16/31 = 16 千m3 in FY2025, × 15/31 = 15 千m3 in FY2026
@@ -156,7 +157,7 @@ def test_split_at_31_march_keeps_the_total(tmp_path):
 
 def test_missing_heating_value_is_reported_by_calc(tmp_path):
     without = FACTORS.replace("  - {fuel: city_gas, per: 千m3", "  # - {fuel: city_gas, per: 千m3")
-    result = calculation.calculate(write_project(tmp_path / "p", [WITHIN], factors_text=without))
+    result = pipeline.calculate(write_project(tmp_path / "p", [WITHIN], factors_text=without))
     missing = [problem for problem in result.errors if problem.code == "factor_missing"]
     assert [problem.params["table"] for problem in missing] == ["heating_values"]
     assert "heating_values" in missing[0].message("en") and result.total_exact == 0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from toolkit import pipeline
 from toolkit import periods
 from toolkit.calculate import engine as calculation
 from toolkit.calculate import factors as factor_tables
@@ -111,7 +112,7 @@ ACROSS = {"activity_id": "HP-01", "period_start": "2026-03-16", "period_end": "2
 
 
 def test_split_at_31_march_changes_only_the_factor_year(tmp_path):
-    same = calculation.calculate(write_project(tmp_path / "a", [ACROSS]))
+    same = pipeline.calculate(write_project(tmp_path / "a", [ACROSS]))
     assert not same.errors
     pieces = same.activities[0].periods
     # 83 GJ and 6,200 kWh shared by days: 16/31 and 15/31
@@ -119,13 +120,13 @@ def test_split_at_31_march_changes_only_the_factor_year(tmp_path):
         (2025, D(83) * 16 / 31, D(3200)), (2026, D(83) * 15 / 31, D(3000))]
     # one factor in both years: the same as the unsplit reading, 83 / 0.83 × 0.0185 × 44/12 − 6,200 × 0.000441
     assert abs(same.total_exact - (D("1.85") * 44 / 12 - D(6200) * D("0.000441"))) < D("1e-18")
-    other = calculation.calculate(write_project(tmp_path / "b", [ACROSS], fy2026="0.000450"))
+    other = pipeline.calculate(write_project(tmp_path / "b", [ACROSS], fy2026="0.000450"))
     # only the FY2026 part of the electricity takes the other factor: 3,000 kWh × (0.000450 − 0.000441)
     assert abs(same.total_exact - other.total_exact - D(3000) * D("0.000009")) < D("1e-18")
 
 
 def test_missing_factor_year_is_reported_by_calc(tmp_path):
-    result = calculation.calculate(write_project(tmp_path / "p", [ACROSS], fy2026=None))
+    result = pipeline.calculate(write_project(tmp_path / "p", [ACROSS], fy2026=None))
     missing = [problem for problem in result.errors if problem.code == "factor_missing"]
     assert [(problem.params["table"], problem.params["year"]["en"]) for problem in missing] == [
         ("grid_electricity", "FY2026")]

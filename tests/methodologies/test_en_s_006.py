@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from toolkit import pipeline
 from toolkit import periods
 from toolkit.calculate import engine as calculation
 from toolkit.calculate import factors as factor_tables
@@ -158,7 +159,7 @@ ACROSS = [  # 31 days, 16 in FY2025 and 15 in FY2026
 
 
 def test_reading_across_31_march_is_split_by_days(tmp_path):
-    result = calculation.calculate(write_project(tmp_path / "p", ACROSS))
+    result = pipeline.calculate(write_project(tmp_path / "p", ACROSS))
     assert not result.errors
     hall = next(activity for activity in result.activities if activity.activity_id == "LED-01")
     assert [(p.fiscal_year, p.start, p.end) for p in hall.periods] == [
@@ -171,7 +172,7 @@ def test_reading_across_31_march_is_split_by_days(tmp_path):
 
 
 def test_split_differs_from_unsplit_only_by_the_factor_year(tmp_path):
-    result = calculation.calculate(write_project(tmp_path / "p", ACROSS, fy2026="0.000450"))
+    result = pipeline.calculate(write_project(tmp_path / "p", ACROSS, fy2026="0.000450"))
     # the same kWh, each part with its own year's factor:
     # FY2025 16/31 of 5,921 kWh = 3,056 kWh × 0.000441; FY2026 15/31 = 2,865 kWh × 0.000450
     assert result.total_exact == D(3056) * D("0.000441") + D(2865) * D("0.000450")
@@ -179,7 +180,7 @@ def test_split_differs_from_unsplit_only_by_the_factor_year(tmp_path):
 
 
 def test_missing_factor_year_is_reported_with_table_and_year(tmp_path):
-    result = calculation.calculate(write_project(tmp_path / "p", ACROSS, fy2026=None))
+    result = pipeline.calculate(write_project(tmp_path / "p", ACROSS, fy2026=None))
     missing = [problem for problem in result.errors if problem.code == "factor_missing"]
     assert len(missing) == 1  # reported once, though two readings need it
     assert missing[0].params["table"] == "grid_electricity" and "FY2026" in missing[0].message("en")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.calculate import factors as factor_tables
-from toolkit.calculate.engine import calculate
+from toolkit.pipeline import calculate
 from toolkit.errors import UnknownMethodology
 from toolkit.figures import Figure
 from toolkit.methodologies import ag_004, ag_005, codes, excel_formula, get

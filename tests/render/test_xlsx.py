@@ -315,7 +315,7 @@ def test_a_samples_annex_recalculates_to_the_calculation(tmp_path, sample, kind)
     """Every formula of a sample's 別紙, recalculated, gives the model's figure, and the certified total is calc's."""
     formulas = pytest.importorskip("formulas")
     from toolkit.documents import assemble as documents
-    from toolkit.calculate.engine import calculate
+    from toolkit.pipeline import calculate
 
     project = Path(__file__).resolve().parents[2] / "samples" / sample
     result = calculate(project)

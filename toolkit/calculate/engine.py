@@ -19,10 +19,10 @@ from toolkit import methodologies, periods, schema
 from toolkit.calculate.additionality import Additionality, assess
 from toolkit.errors import FactorError, InputMissing, ValidationFailed
 from toolkit.figures import FactorRef, Figure, PeriodResult
-from toolkit.read.folder import SourceMap, load_project
+from toolkit.project import Project
+from toolkit.read.folder import SourceMap
 from toolkit.methodologies import ZERO
 from toolkit.problems import Location, Problem
-from toolkit.validate.validation import Validation, validate
 
 REDUCTION_FORMULA = "ER = EM_BL − EM_PJ"
 # Sums and differences are exact: a total equals the sum of its parts to the last digit, whatever the
@@ -63,7 +63,7 @@ class Calculation:
     additionality: Additionality
     period: tuple[dt.date | None, dt.date | None] = (None, None)  # the report window asked for
     problems: list[Problem] = field(default_factory=list)
-    validation: Validation | None = None
+    project: Project | None = None  # the validated project the figures are of
 
     @property
     def errors(self) -> list[Problem]:
@@ -84,21 +84,6 @@ def truncate(value: Decimal) -> int:
     return int(value.quantize(NOISE, rounding=ROUND_HALF_EVEN, context=EXACT).to_integral_value(rounding=ROUND_DOWN))
 
 
-def calculate(target: Path, monitoring: Path | None = None,
-              period: tuple[dt.date | None, dt.date | None] | None = None) -> Calculation:
-    """Validate the project, then compute every reduction; raises ValidationFailed on invalid input."""
-    loaded = load_project(Path(target), monitoring=monitoring)
-    validation = validate(loaded)
-    if not validation.valid:
-        raise ValidationFailed(f"{len(validation.errors)} errors", validation.errors)
-    if not schema.declared(loaded.data)[1]:  # a draft may leave it empty; a calculation cannot
-        path = "project.methodology.code"
-        raise ValidationFailed("no methodology", [Problem("methodology_missing", path, loaded.sources.locate(path)
-                                                          or Location(loaded.relative(loaded.project_file)))])
-    factors = factor_tables.load(loaded.data.get("rules_version"), loaded.root, loaded.sources.locate("rules_version"))
-    return calculate_data(loaded.data, factors, period or stated_period(loaded.data), loaded.sources, validation)
-
-
 def stated_period(data: Mapping) -> tuple[dt.date | None, dt.date | None] | None:
     """The report period project.yaml states (monitoring_report.period_start/end), if any: --period wins over it."""
     report = data.get("monitoring_report") or {}
@@ -106,12 +91,18 @@ def stated_period(data: Mapping) -> tuple[dt.date | None, dt.date | None] | None
     return window if any(window) else None
 
 
+def calculate_project(project: Project, factors: factor_tables.Factors,
+                      period: tuple[dt.date | None, dt.date | None] | None = None) -> Calculation:
+    """Every reduction of a validated project, over `period` or else the report period it states."""
+    return _Run(project.methodology, factors, project.data, project.sources,
+                period or stated_period(project.data) or (None, None)).calculation(project)
+
+
 def calculate_data(data: Mapping, factors: factor_tables.Factors,
-                   period: tuple[dt.date | None, dt.date | None] | None = None,
-                   sources: SourceMap | None = None, validation: Validation | None = None) -> Calculation:
-    """Compute from validated, normalised project data (what `calculate` does after reading the folder)."""
+                   period: tuple[dt.date | None, dt.date | None] | None = None) -> Calculation:
+    """Compute from normalised data without a project folder (tests, generated rows)."""
     module = methodologies.get(data["project"]["methodology"]["code"])
-    return _Run(module, factors, data, sources or SourceMap(), period or (None, None)).calculation(validation)
+    return _Run(module, factors, data, SourceMap(), period or (None, None)).calculation(None)
 
 
 class _Run:
@@ -132,7 +123,7 @@ class _Run:
     def problem(self, code: str, path: str, severity: str = "error", **params: Any) -> None:
         self.problems.append(Problem(code, path, self.sources.locate(path), params, severity=severity))
 
-    def calculation(self, validation: Validation | None) -> Calculation:
+    def calculation(self, project: Project | None) -> Calculation:
         readings: dict[Any, list[tuple[int, Mapping]]] = defaultdict(list)
         for index, reading in enumerate(self.data.get("monitoring") or []):
             readings[reading.get("activity_id")].append((index, reading))
@@ -161,7 +152,7 @@ class _Run:
         threshold = Decimal(str(self.factors.switches["payback_threshold_years"]))
         return Calculation(self.module.CODE, self.factors.rules_version, results, total, certified,
                            dict(sorted(by_year.items())), used, assess(self.data.get("additionality"), threshold),
-                           self.window, problems, validation)
+                           self.window, problems, project)
 
     def rule_period(self, activity: Mapping) -> tuple[dt.date, dt.date] | None:
         """The crediting period by the rule version's formula (§4), for an activity or ({}) the project."""

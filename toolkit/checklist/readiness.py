@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from toolkit import messages, methodologies, schema
 from toolkit.documents import assemble as documents
@@ -22,43 +22,41 @@ from toolkit.errors import ToolkitError
 from toolkit.read.hashing import sha256_many
 from toolkit import packaged
 from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding, document_of
-from toolkit.read.folder import LoadedProject, load_project
-from toolkit.documents.model import STAGES, Remark
+from toolkit.project import Project
+from toolkit.documents.model import STAGES, Document, Remark
 from toolkit.problems import Location, Problem
-from toolkit.validate.validation import validate
+from toolkit.validate.validation import Validation
 
 # The documents each stage needs: registration (妥当性確認・登録) then verification (検証・認証).
 STAGE_DOCUMENTS = {"registration": ("plan", "activity-list"), "verification": ("plan", "activity-list", "monitoring")}
 EVIDENCE_FOLDER = "evidence"
 REMARKS_PER_RULE = 10
+DocumentSource = Callable[[str, str], Document]  # (kind, stage) -> the document whose markers are read
 # The findings a draft lists at its end: its own, the inputs' ("") and, for the plan, its activity list's.
 SHOWN_IN = {"plan": ("plan", "activity-list", ""), "activity-list": ("activity-list", ""),
             "monitoring": ("monitoring", "activity-list", "")}  # an ineligible activity's reduction is in the report
 
 
-def check(target: Path, stage: str = "registration", monitoring: Path | None = None) -> Checklist:
-    """Read, validate and calculate the project, then list every finding at `stage`."""
-    loaded = load_project(Path(target), monitoring=monitoring)
-    validation = validate(loaded)
-    findings: list[Finding] = [_from_problem(problem, "V-INPUT") for problem in validation.errors]
-    if not validation.valid:  # fields, rules and evidence read wrong data until the input errors are fixed
-        findings.append(Finding("C-SKIPPED", "info", "", "", None, "skipped", {"count": len(validation.errors)}))
-        return Checklist(stage, findings, {document: 0 for document in STAGE_DOCUMENTS[stage]}, [],
-                         _project_name(loaded), packaged.overrides(loaded.root))
-    calculation = None
-    if schema.declared(loaded.data)[1] in methodologies.codes():  # else: the spec's fields only
-        try:
-            factors = factor_tables.load(loaded.data.get("rules_version"), loaded.root,
-                                         loaded.sources.locate("rules_version"))
-            calculation = calculate_data(loaded.data, factors, stated_period(loaded.data), loaded.sources, validation)
-        except ToolkitError as error:
-            findings += [_from_problem(problem, "C-CALC") for problem in error.problems]
-    return _Checker(loaded, calculation, stage).checklist(findings)
+def of_invalid(validation: Validation, stage: str) -> Checklist:
+    """Input errors only: fields, rules and evidence would read wrong data until they are fixed."""
+    findings = [from_problem(problem, "V-INPUT") for problem in validation.errors]
+    findings.append(Finding("C-SKIPPED", "info", "", "", None, "skipped", {"count": len(validation.errors)}))
+    return Checklist(stage, findings, {document: 0 for document in STAGE_DOCUMENTS[stage]}, [],
+                     validation.project.name, packaged.overrides(validation.project.root))
+
+
+def of_project(project: Project, calculation: Calculation | None, stage: str, findings: list[Finding],
+               document: DocumentSource | None = None) -> Checklist:
+    """Every finding of a valid project at `stage`; without a calculation the specs' fields still tell.
+
+    `document(kind, stage)` gives the documents whose gap markers are the missing fields (the pipeline
+    passes the ones it builds anyway, so each is built once)."""
+    return _Checker(project, calculation, stage, document).checklist(list(findings))
 
 
 def of_calculation(calculation: Calculation, stage: str) -> Checklist:
-    """The checklist of a project already calculated (what `render` shows at a draft's end)."""
-    return _Checker(calculation.validation.project, calculation, stage).checklist([])
+    """The checklist of a project already calculated."""
+    return of_project(calculation.project, calculation, stage, [])
 
 
 def remarks(checklist: Checklist, kind: str, lang: str = "ja") -> list[Remark]:
@@ -83,8 +81,10 @@ def remarks(checklist: Checklist, kind: str, lang: str = "ja") -> list[Remark]:
 
 
 class _Checker:
-    def __init__(self, loaded: LoadedProject, calculation: Calculation | None, stage: str):
-        self.loaded, self.calculation, self.stage = loaded, calculation, stage
+    def __init__(self, project: Project, calculation: Calculation | None, stage: str,
+                 document: DocumentSource | None = None):
+        self.project, self.calculation, self.stage = project, calculation, stage
+        self.document = document or self.built
         self.items: dict[str, int] = {}
 
     def count(self, document: str, items: int = 1) -> None:
@@ -93,17 +93,17 @@ class _Checker:
     def checklist(self, findings: list[Finding]) -> Checklist:
         findings += self.missing_fields()
         if self.calculation is not None:
-            findings += [_from_problem(problem, rules_check.rule_of(problem), rules_check.severity_of(problem))
+            findings += [from_problem(problem, rules_check.rule_of(problem), rules_check.severity_of(problem))
                          for problem in self.calculation.problems if rules_check.applies(problem, self.stage)]
-            context = rules_check.Context(self.loaded, self.calculation, self.stage)
+            context = rules_check.Context(self.project, self.calculation, self.stage)
             findings += rules_check.run(context)
             for document, checked in context.checked.items():
                 self.count(document, checked)
         evidence, found = self.evidence()
         findings += found + self.named_files()
         items = {document: self.items.get(document, 0) for document in STAGE_DOCUMENTS[self.stage]}
-        return Checklist(self.stage, _deduplicated(findings), items, evidence, _project_name(self.loaded),
-                         packaged.overrides(self.loaded.root))
+        return Checklist(self.stage, _deduplicated(findings), items, evidence, self.project.name,
+                         packaged.overrides(self.project.root))
 
     def missing_fields(self) -> list[Finding]:
         """Every required field still empty, exactly as the documents of this stage mark it."""
@@ -112,56 +112,56 @@ class _Checker:
             if self.calculation is None:  # the inputs do not calculate: the spec's own fields still tell
                 missing = self.missing_spec_fields(kind)
             else:
-                document = documents.build(kind, self.calculation, self.loaded.root, packaged.overrides(self.loaded.root),
-                                           stage=self.stage, with_evidence=False)
+                document = self.document(kind, self.stage)
                 missing = document.open_items
                 self.count(kind, document.required)
             for item in missing:
-                label = {"ja": item.label, "en": rules_check.field_label(self.loaded.data, item.path).get("en", item.label)}
-                found.append(Finding("F-MISSING", "blocking", item.path, item.section, self.locate(item.path), "missing",
+                label = {"ja": item.label, "en": rules_check.field_label(self.project.data, item.path).get("en", item.label)}
+                found.append(Finding("F-MISSING", "blocking", item.path, item.section, self.project.locate(item.path), "missing",
                                      {"label": label, "document": DOCUMENT_TITLES[document_of(item.section) or kind]},
                                      label))
         return found
 
-    def locate(self, path: str) -> Location:
-        """Where a field is, or where it belongs: a key absent from project.yaml goes in project.yaml."""
-        return self.loaded.sources.locate(path) or Location(self.loaded.relative(self.loaded.project_file))
+    def built(self, kind: str, stage: str) -> Document:
+        """A document of this stage, without the blocks that cannot hold a gap (fast)."""
+        return documents.build(kind, self.calculation, self.project.root, packaged.overrides(self.project.root),
+                               stage=stage, with_evidence=False)
 
     def missing_spec_fields(self, kind: str) -> list:
-        spec, _ = documents.load_spec(documents.spec_name(kind, documents.project_type(self.loaded.data)),
-                                      packaged.overrides(self.loaded.root))
+        spec, _ = documents.load_spec(documents.spec_name(kind, schema.project_type(self.project.data)),
+                                      packaged.overrides(self.project.root))
         required = documents.required_fields(spec, self.stage)
         self.count(kind, len(required))
-        return documents.static_missing(spec, self.loaded.data, self.stage)
+        return documents.static_missing(spec, self.project.data, self.stage)
 
     def named_files(self) -> list[Finding]:
         """Files the plan and the activity rows name (by-laws, certificates, drainage photos) exist: at registration
         the plan's, at verification every table's but the readings' (evidence() checks those)."""
         found = []
-        named = [(path, value) for path, value in _file_fields(schema.project_schema(documents.project_type(
-            self.loaded.data)), self.loaded.data, "")]
+        named = [(path, value) for path, value in _file_fields(schema.project_schema(schema.project_type(
+            self.project.data)), self.project.data, "")]
         if self.stage == "verification":
-            for name, table in schema.tables_of(self.loaded.data).items():
-                for index, row in enumerate(self.loaded.data.get(name) or [] if name != "monitoring" else []):
+            for name, table in schema.tables_of(self.project.data).items():
+                for index, row in enumerate(self.project.data.get(name) or [] if name != "monitoring" else []):
                     named += [(f"{name}[{index}].{column}", row.get(column)) for column in table.file_columns
                               if row.get(column)]
         for path, relative in named:
-            self.count(document_of(_section_of(self.loaded.data, path)) or "plan")
-            if _inside(relative) and not os.path.isfile(os.path.join(self.loaded.root, relative)):
-                found.append(Finding("R-EVID-FILE", "blocking", path, _section_of(self.loaded.data, path),
-                                     self.locate(path), "evidence_not_found", {"file": relative},
-                                     rules_check.field_label(self.loaded.data, path)))
+            self.count(document_of(_section_of(self.project.data, path)) or "plan")
+            if _inside(relative) and not os.path.isfile(os.path.join(self.project.root, relative)):
+                found.append(Finding("R-EVID-FILE", "blocking", path, _section_of(self.project.data, path),
+                                     self.project.locate(path), "evidence_not_found", {"file": relative},
+                                     rules_check.field_label(self.project.data, path)))
         return found
 
     def evidence(self) -> tuple[list[dict], list[Finding]]:
         """Each reading's evidence files (its file columns): named, present, hashed; and files nobody names."""
         if STAGES.index(self.stage) < STAGES.index("verification"):
             return [], []
-        tables = schema.tables_of(self.loaded.data)
+        tables = schema.tables_of(self.project.data)
         table = tables.get("monitoring")
         columns = table.file_columns if table else []
-        root, found, named = self.loaded.root, [], []
-        for index, reading in enumerate(self.loaded.data.get("monitoring") or []):
+        root, found, named = self.project.root, [], []
+        for index, reading in enumerate(self.project.data.get("monitoring") or []):
             for column in columns:
                 path, relative = f"monitoring[{index}].{column}", reading.get(column)
                 if relative and not _inside(relative):
@@ -169,18 +169,18 @@ class _Checker:
                 if relative:
                     named.append((path, relative))
                 else:
-                    found.append(Finding("R-EVID-MONTH", "blocking", path, "monitoring.B.5", self.locate(path),
+                    found.append(Finding("R-EVID-MONTH", "blocking", path, "monitoring.B.5", self.project.locate(path),
                                          "evidence_missing", {"activity": reading.get("activity_id", "")},
                                          table.schema[column]["meta"]["label"]))
         self.count("monitoring", len(named) + len(found))
         recorded = []
         for (path, relative), digest in zip(named, sha256_many(os.path.join(root, relative) for _, relative in named)):
             if digest is None:
-                found.append(Finding("R-EVID-FILE", "blocking", path, "monitoring.B.5", self.locate(path),
+                found.append(Finding("R-EVID-FILE", "blocking", path, "monitoring.B.5", self.project.locate(path),
                                      "evidence_not_found", {"file": relative}))
             else:
                 recorded.append({"path": relative, "sha256": digest})
-        referred = {os.path.normpath(relative) for _, relative in named} | _named_files(self.loaded.data, tables)
+        referred = {os.path.normpath(relative) for _, relative in named} | _named_files(self.project.data, tables)
         for relative in _files_under(root, EVIDENCE_FOLDER):
             if os.path.normpath(relative) not in referred:
                 found.append(Finding("R-EVID-UNUSED", "info", "", "monitoring.B.5", Location(relative),
@@ -188,12 +188,7 @@ class _Checker:
         return recorded, found
 
 
-def _project_name(loaded: LoadedProject) -> str:
-    name = (loaded.data.get("project") or {}).get("name")
-    return str(name) if name else loaded.root.name
-
-
-def _from_problem(problem: Problem, rule: str, severity: str = "blocking") -> Finding:
+def from_problem(problem: Problem, rule: str, severity: str = "blocking") -> Finding:
     """A validation or calculation problem as a finding: its message is the problem's own."""
     code = f"problem.{rule}" if f"check.problem.{rule}" in messages.TEMPLATES else "problem"
     return Finding(rule, severity, problem.path, problem.section or "", problem.location, code,
@@ -244,7 +239,7 @@ def _section_of(data: Mapping, path: str) -> str:
     row = path.split("[")[0] if "[" in path else None
     if row in schema.tables_of(data):
         return "activity_list" if row != "monitoring" else "monitoring.B.5"
-    return schema.meta(schema.project_schema(documents.project_type(data)), path).get("section", "")
+    return schema.meta(schema.project_schema(schema.project_type(data)), path).get("section", "")
 
 
 def _inside(relative) -> bool:

@@ -22,7 +22,7 @@ from toolkit import methodologies, schema
 from toolkit.calculate.engine import Calculation, exact_sum
 from toolkit.calculate.eligibility import earliest_start, within_program_cap, within_two_years
 from toolkit.checklist.findings import Finding
-from toolkit.read.folder import LoadedProject
+from toolkit.project import Project
 from toolkit.problems import Location, Problem
 
 OTHER_PROGRAMS = "other_programs.csv"
@@ -68,14 +68,14 @@ def severity_of(problem: Problem) -> str:
 
 @dataclass
 class Context:
-    loaded: LoadedProject
+    project: Project
     calculation: Calculation
     stage: str
     checked: dict[str, int] = field(default_factory=dict)  # document -> rule checks made (the score's items)
 
     @property
     def data(self) -> Mapping:
-        return self.loaded.data
+        return self.project.data
 
     @property
     def module(self):
@@ -97,7 +97,7 @@ class Context:
 
     def finding(self, rule: str, path: str, section: str, code: str, severity: str = "blocking",
                 **params: Any) -> Finding:
-        return Finding(rule, severity, path, section, self.loaded.sources.locate(path) if path else None, code, params,
+        return Finding(rule, severity, path, section, self.project.sources.locate(path) if path else None, code, params,
                        self.label(path))
 
     def label(self, path: str) -> Mapping[str, str]:
@@ -373,7 +373,7 @@ def common_monitoring(context: Context) -> Iterator[Finding]:
 @rule("R-PRG-DUPMEMBER", V, R)
 def double_membership(context: Context) -> Iterator[Finding]:
     """Program type: no member is also a member of another program (other_programs.csv, if present)."""
-    path = context.loaded.root / OTHER_PROGRAMS
+    path = context.project.root / OTHER_PROGRAMS
     if not context.program or not path.is_file():
         return
     try:

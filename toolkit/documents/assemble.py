@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -35,14 +35,6 @@ NOT_APPLICABLE = {"該当なし", "対象外", "n/a", "na", "not applicable", "-
 
 class NotReady(ToolkitError):
     """Raised by `--final` while required fields are still empty."""
-
-
-def project_type(data: Mapping) -> str | None:
-    """The project type, or with it empty the one its data implies (a `program:` block, a `site:` block)."""
-    declared = (data.get("project") or {}).get("type")
-    if declared in ("standard", "program"):
-        return declared
-    return "program" if data.get("program") else "standard" if data.get("site") else None
 
 
 def spec_name(kind: str, project_type: str | None) -> str:
@@ -70,8 +62,19 @@ _SpecLoader.add_constructor("tag:yaml.org,2002:str", _SpecLoader.construct_lined
 
 
 def load_spec(name: str, overrides: Path | None = None) -> tuple[dict, Path]:
-    """A spec and the file it came from (the project's override or the packaged one)."""
+    """A spec and the file it came from (the project's override or the packaged one), parsed once per version
+    of the file: a command that builds several documents reads each spec once."""
     path = template(name, overrides)
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise _template_error(path, None, str(error)) from error
+    return _parsed_spec(path, stat.st_mtime_ns, stat.st_size), path
+
+
+@lru_cache(maxsize=32)
+def _parsed_spec(path: Path, mtime_ns: int, size: int) -> dict:
+    """The spec at `path` (mtime and size key the cache; callers must not change what it returns)."""
     try:
         spec = yaml.load(path.read_text(encoding="utf-8"), Loader=_SpecLoader)
     except yaml.YAMLError as error:
@@ -82,7 +85,7 @@ def load_spec(name: str, overrides: Path | None = None) -> tuple[dict, Path]:
     problems = [text for text in _spec_problems(spec)]
     if problems:
         raise _template_error(path, None, "; ".join(problems))
-    return spec, path
+    return spec
 
 
 def _spec_problems(spec: Any) -> list[str]:
@@ -149,22 +152,25 @@ def static_missing(spec: Mapping, data: Mapping, stage: str) -> list[Missing]:
 def build(kind: str, calculation: Calculation, root: Path, overrides: Path | None = None,
           built: dt.datetime | None = None, final: bool = False, stage: str | None = None,
           with_evidence: bool = True, remarks: list[Remark] | None = None) -> Document:
-    """The document `kind` of a calculated project; `final` refuses while a required field is empty
-    or a blocking finding (`remarks`, from the checklist) remains.
+    """The document `kind` of a calculated project, finished with `remarks` (see `finish`).
 
     `stage` checks the document at another stage than its own (the checklist at verification also
     checks the plan); without `with_evidence` the blocks that cannot hold a gap are left out (fast).
     """
-    data = calculation.validation.project.data if calculation.validation else {}
-    spec, path = load_spec(spec_name(kind, project_type(data)), overrides)
+    project = calculation.project
+    data = project.data if project else {}
+    spec, path = load_spec(spec_name(kind, schema.project_type(data)), overrides)
     builder = _Builder(spec, path, data, calculation, root, built or build_time(), stage, complete=with_evidence)
-    document = builder.document(kind)
+    return finish(builder.document(kind), remarks or [], final, project.sources if project else None)
+
+
+def finish(document: Document, remarks: list[Remark], final: bool, sources=None) -> Document:
+    """A draft carries `remarks` (the checklist's other findings); `final` refuses while a required field
+    is empty or a blocking finding remains, naming each where `sources` can place it."""
     document.draft = not final
-    document.remarks = list(remarks or [])
+    document.remarks = list(remarks)
     blocking = [remark for remark in document.remarks if remark.severity == "blocking"]
     if final and (document.open_items or blocking):
-        sources = calculation.validation.project.sources if calculation.validation else None
-
         def where(path: str):
             return sources.locate(path) if sources and path else None
 
@@ -198,7 +204,7 @@ class _Builder:
             kind=kind, title=self.spec["title"], project_name=clean(str(self.lookup("project.name") or "")),
             date=date if isinstance(date, dt.date) else self.built.date(), stage=self.stage, sections=sections,
             landscape=bool(self.spec.get("landscape")), files=dict(self.spec.get("files") or {}),
-            workbook_title=self.spec.get("workbook_title", ""), built=self.built)
+            workbook_title=self.spec.get("workbook_title", ""), built=self.built, complete=self.complete)
         document.open_items = _open_items(document)
         document.required = len(required_fields(self.spec, self.stage))
         return document

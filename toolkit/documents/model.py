@@ -153,6 +153,7 @@ class Document:
     files: dict[str, str] = field(default_factory=dict)  # format -> output file name
     workbook_title: str = ""  # the XLSX title (e.g. プロジェクト計画書 別紙)
     built: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # SOURCE_DATE_EPOCH or now: file dates
+    complete: bool = True  # False: built for its gaps only, without the blocks that cannot hold one
 
     def printed(self) -> Document:
         """The document as PDF and DOCX show it: without the tables and columns that live in the workbook only."""

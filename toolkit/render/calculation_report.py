@@ -158,7 +158,7 @@ def _additionality_line(result: Calculation, lang: str) -> str:
     ja, en = ADDITIONALITY[assessment.reason]
     payback = assessment.payback
     years = format(payback.value.quantize(Decimal("0.01")), "f") if payback and payback.value.is_finite() else ""
-    reason = ((result.validation.project.data.get("additionality") or {}).get("exemption_reason") or "") if result.validation else ""
+    reason = ((result.project.data.get("additionality") or {}).get("exemption_reason") or "") if result.project else ""
     return (ja if lang == "ja" else en).format(years=years, threshold=assessment.threshold_years, reason=reason[:60])
 
 

@@ -15,6 +15,7 @@ from toolkit import messages, schema
 from toolkit.read import normalize
 from toolkit.read.folder import LoadedProject, load_project
 from toolkit.problems import Problem
+from toolkit.project import Project
 from toolkit.validate.rowcheck import NotCompilable, RuleError, compile_rows
 from toolkit.validate.field_rules import TIDY_FORMATS, Context, Validator, tidy_format
 
@@ -25,7 +26,7 @@ _BUILTIN_CODES = {0x02: "required", 0x03: "unknown_field"}
 class Validation:
     """The outcome: the project as coerced, and every problem sorted by location."""
 
-    project: LoadedProject
+    project: Project
     problems: list[Problem]
 
     @property
@@ -50,12 +51,14 @@ def validate(target: Path | LoadedProject) -> Validation:
     file_order = {loaded.relative(path): index for index, path in enumerate(loaded.files)}
     problems.sort(key=lambda problem: (file_order.get(problem.location.file, len(file_order)) if problem.location else -1,
                                        problem.sort_key()))
-    return Validation(loaded, problems)
+    project = Project.of(loaded.root, loaded.project_file, loaded.files, checker.data, loaded.sources)
+    return Validation(project, problems)
 
 
 class _Checker:
     def __init__(self, loaded: LoadedProject):
         self.loaded = loaded
+        self.data = dict(loaded.data)  # coerced values go here: what was read stays as read
         self.context = Context(loaded.root)
         self.problems: list[Problem] = []
         project_type, code = schema.declared(loaded.data)
@@ -87,16 +90,18 @@ class _Checker:
 
     # -- the run ------------------------------------------------------------------------------
     def run(self) -> None:
-        data = self.loaded.data
+        data = self.data
         document = {key: value for key, value in data.items() if key not in schema.table_keys()}
         document = self.coerce_mapping(document, self.project_schema, "")
-        self.loaded.data.update(document)
+        data.update(document)
         validator = Validator(self.project_schema, context=self.context)
         validator.validate(document)
         for error in _leaves(validator._errors):
             self.report(_rule_error(error), self.project_schema)
         for table in self.tables.values():
-            rows = data.get(table.name) or []
+            rows = [dict(row) for row in data.get(table.name) or []]
+            if table.name in data:
+                data[table.name] = rows
             self.coerce_rows(table, rows)
             self.check_rows(table, rows)
         self.check_keys()
@@ -200,7 +205,7 @@ class _Checker:
         if activities is None or not activities.key:
             return
         first: dict[Any, int] = {}
-        for index, row in enumerate(self.loaded.data.get("activities") or []):
+        for index, row in enumerate(self.data.get("activities") or []):
             identifier = row.get(activities.key)
             if identifier is None:
                 continue
@@ -217,7 +222,7 @@ class _Checker:
         for table in self.tables.values():
             if "activity_id" not in table.schema:
                 continue
-            for index, row in enumerate(self.loaded.data.get(table.name) or []):
+            for index, row in enumerate(self.data.get(table.name) or []):
                 identifier = row.get("activity_id")
                 if identifier is not None and identifier not in first:
                     self.add("unknown_activity", f"{table.name}[{index}].activity_id", {"found": identifier})

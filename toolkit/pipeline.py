@@ -1,0 +1,116 @@
+"""The one way through: load -> validate -> factors -> calculate -> documents -> checklist -> render/bundle.
+
+Every command makes one `Run` and asks it for what it needs; each step is done at most once, when
+first asked for, and kept: `render plan` builds the plan once and the checklist reads its gaps from
+that same document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from pathlib import Path
+
+from toolkit import packaged
+from toolkit.calculate import factors as factor_tables
+from toolkit.calculate.engine import Calculation, calculate_project
+from toolkit.checklist import readiness
+from toolkit.checklist.findings import Checklist
+from toolkit.documents import assemble
+from toolkit.documents.model import Document
+from toolkit.errors import ToolkitError, ValidationFailed
+from toolkit.problems import Problem
+from toolkit.project import Project
+from toolkit.read.folder import load_project
+from toolkit.validate.validation import Validation, validate
+
+Window = tuple[dt.date | None, dt.date | None]
+
+
+class Run:
+    """One command's way through the pipeline, for one project folder."""
+
+    def __init__(self, target: Path, monitoring: Path | None = None, period: Window | None = None):
+        self.target, self.monitoring, self.period = Path(target), monitoring, period
+        self._documents: dict[tuple[str, str], Document] = {}
+        self._checklists: dict[str, Checklist] = {}
+
+    @cached_property
+    def validation(self) -> Validation:
+        """Every problem of the inputs, and the Project they make."""
+        return validate(load_project(self.target, monitoring=self.monitoring))
+
+    @property
+    def project(self) -> Project:
+        """The validated project; ValidationFailed while the inputs have errors."""
+        if not self.validation.valid:
+            raise ValidationFailed(f"{len(self.validation.errors)} errors", self.validation.errors)
+        return self.validation.project
+
+    @cached_property
+    def factors(self) -> factor_tables.Factors:
+        """The factor tables of the project's rules version, with its own overrides."""
+        project = self.project
+        if project.methodology is None:  # a draft may leave the code empty; a calculation cannot
+            path = "project.methodology.code"
+            raise ValidationFailed("no methodology", [Problem("methodology_missing", path, project.locate(path))])
+        return factor_tables.load(project.data.get("rules_version"), project.root,
+                                  project.sources.locate("rules_version"))
+
+    @cached_property
+    def calculation(self) -> Calculation:
+        """Every reduction, over --period or the report period the project states."""
+        return calculate_project(self.project, self.factors, self.period)
+
+    def document(self, kind: str, stage: str | None = None, complete: bool = True) -> Document:
+        """Document `kind` checked at `stage` (its own by default); a complete one serves a quick request too."""
+        stage = stage or assemble.STAGE_OF[kind]
+        kept = self._documents.get((kind, stage))
+        if kept is None or (complete and not kept.complete):
+            project = self.project
+            kept = assemble.build(kind, self.calculation, project.root, packaged.overrides(project.root),
+                                  stage=stage, with_evidence=complete)
+            self._documents[(kind, stage)] = kept
+        return kept
+
+    def checklist(self, stage: str) -> Checklist:
+        """Every finding at `stage`: input errors alone while there are any, else fields, rules and evidence."""
+        if stage not in self._checklists:
+            self._checklists[stage] = self._checked(stage)
+        return self._checklists[stage]
+
+    def _checked(self, stage: str) -> Checklist:
+        if not self.validation.valid:
+            return readiness.of_invalid(self.validation, stage)
+        project, calculation, findings = self.project, None, []
+        if project.methodology is not None:  # else: the specs' own fields still tell what is missing
+            try:
+                calculation = self.calculation
+            except ToolkitError as error:
+                findings = [readiness.from_problem(problem, "C-CALC") for problem in error.problems]
+        document = (lambda kind, at: self.document(kind, at, complete=False)) if calculation else None
+        return readiness.of_project(project, calculation, stage, findings, document)
+
+    def render(self, kind: str, outdir: Path, formats: tuple[str, ...], final: bool, force: bool) -> tuple[
+            Document, list[Path]]:
+        """Document `kind` written to `outdir` with its manifest; --final refuses while anything blocks."""
+        from toolkit import bundle
+
+        calculation = self.calculation
+        if calculation.errors:
+            raise ValidationFailed(f"{len(calculation.errors)} calculation errors", calculation.errors)
+        document = self.document(kind)
+        found = self.checklist(assemble.STAGE_OF[kind])
+        assemble.finish(document, readiness.remarks(found, kind, "ja"), final, self.project.sources)
+        written = bundle.publish(document, calculation, outdir, formats, packaged.overrides(self.project.root), force)
+        return document, written
+
+
+def calculate(target: Path, monitoring: Path | None = None, period: Window | None = None) -> Calculation:
+    """Validate the project folder, then compute every reduction; ValidationFailed on invalid input."""
+    return Run(target, monitoring, period).calculation
+
+
+def check(target: Path, stage: str = "registration", monitoring: Path | None = None) -> Checklist:
+    """The readiness checklist of a project folder at `stage`."""
+    return Run(target, monitoring).checklist(stage)
