@@ -87,7 +87,7 @@ class Context:
 
     @property
     def program(self) -> bool:
-        return (self.data.get("project") or {}).get("type") == "program"
+        return schema.project_type(self.data) == "program"
 
     def activities(self) -> Iterator[tuple[int, Mapping]]:
         return enumerate(self.data.get("activities") or [])
@@ -111,7 +111,7 @@ def field_label(data: Mapping, path: str) -> Mapping[str, str]:
     if row and row.group(1) in tables:
         rules = tables[row.group(1)].schema.get(row.group(2), {})
     else:
-        rules = schema.field_rules(schema.project_schema((data.get("project") or {}).get("type")), path) or {}
+        rules = schema.field_rules(schema.project_schema(schema.project_type(data)), path) or {}
     return rules.get("meta", {}).get("label", {})
 
 
@@ -305,7 +305,7 @@ def reading_coverage(context: Context) -> Iterator[Finding]:
     """Each activity's readings cover its crediting period inside the monitoring period: none at all blocks,
     a month missing at either end is a gap (between readings the calculation reports them)."""
     module = context.module
-    if getattr(module, "SEASONAL", False):  # seasons and batches are events, not a tiling of time
+    if module.SEASONAL:  # seasons and batches are events, not a tiling of time
         return
     pieces = [piece for result in context.calculation.activities for piece in result.periods]
     window = context.calculation.period

@@ -188,7 +188,7 @@ class _Builder:
         self.spec, self.path, self.data, self.calculation, self.root = spec, path, data, calculation, root
         self.built, self.complete = built, complete
         self.stage = stage or spec.get("stage", "registration")
-        self.schema = schema.project_schema((data.get("project") or {}).get("type"))
+        self.schema = schema.project_schema(schema.project_type(data))
         self.snippets = _snippet_environment()
 
     def document(self, kind: str) -> Document:
