@@ -114,9 +114,6 @@ class _Run:
         self.window = window
         self.problems: list[Problem] = []
         self.missing: set[tuple] = set()
-        self.seasonal = getattr(module, "SEASONAL", False)
-        self.reading_period = getattr(module, "reading_period", _reading_period)
-        self.findings = getattr(module, "reading_findings", None)
         self.activity_at = 0
         self.related = _related_rows(module.CODE, data)
 
@@ -193,13 +190,13 @@ class _Run:
         crediting = self.crediting(activity)
         activity = {**activity, **self.related.get(activity.get("id"), {})}
         dated = [(periods.Span(*span, position), reading) for position, reading in readings
-                 for span in (self.reading_period(reading),) if span]
+                 for span in (self.module.reading_period(reading),) if span]
         spans = [span for span, _ in dated]
         # events (a season, a batch) neither tile time nor exclude each other; a repeated season is not counted
-        skipped = self.repeated_seasons(spans) if self.seasonal else self.check_spans(spans)
+        skipped = self.repeated_seasons(spans) if self.module.SEASONAL else self.check_spans(spans)
         pieces: list[PeriodResult] = []
         for span, reading in dated:
-            for code, column, severity, params in (self.findings(activity, reading, self.factors) if self.findings else ()):
+            for code, column, severity, params in self.module.reading_findings(activity, reading, self.factors):
                 self.problem(code, f"monitoring[{span.index}].{column}", severity, **params)
             if crediting is not None and span.index not in skipped:
                 pieces += self.reading(activity, span.index, reading, (span.start, span.end), crediting)
@@ -210,7 +207,7 @@ class _Run:
                 crediting: tuple[dt.date, dt.date]) -> list[PeriodResult]:
         path = f"monitoring[{index}]"
         start, end = span
-        if self.seasonal:  # one event, counted whole where it ends: never shared out, never counted twice
+        if self.module.SEASONAL:  # one event, counted whole where it ends: never shared out, never counted twice
             if not crediting[0] <= end <= crediting[1]:
                 self.problem("reading_outside_crediting", f"{path}.{_start_field(reading)}", start=start, end=end,
                              crediting_start=crediting[0], crediting_end=crediting[1])
@@ -294,7 +291,7 @@ class _Run:
 
     def repeated_seasons(self, spans: list[periods.Span]) -> set[int]:
         """Readings repeating a fiscal year's only event (a rice season); reported, and not to be counted."""
-        if not getattr(self.module, "ONE_PER_FISCAL_YEAR", False):
+        if not self.module.ONE_PER_FISCAL_YEAR:
             return set()
         seen: dict[int, periods.Span] = {}
         repeated = set()
@@ -328,11 +325,6 @@ def _related_rows(code: str, data: Mapping) -> dict[Any, dict[str, list[Mapping]
         for row in data.get(name) or []:
             related[row.get("activity_id")].setdefault(name, []).append(row)
     return related
-
-
-def _reading_period(reading: Mapping) -> tuple[dt.date, dt.date] | None:
-    start, end = reading.get("period_start"), reading.get("period_end")
-    return (start, end) if start and end else None
 
 
 def _start_field(reading: Mapping) -> str:

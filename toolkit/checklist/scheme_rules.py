@@ -305,7 +305,7 @@ def reading_coverage(context: Context) -> Iterator[Finding]:
     """Each activity's readings cover its crediting period inside the monitoring period: none at all blocks,
     a month missing at either end is a gap (between readings the calculation reports them)."""
     module = context.module
-    if getattr(module, "SEASONAL", False):  # seasons and batches are events, not a tiling of time
+    if module.SEASONAL:  # seasons and batches are events, not a tiling of time
         return
     pieces = [piece for result in context.calculation.activities for piece in result.periods]
     window = context.calculation.period

@@ -59,14 +59,9 @@ class Context:
         rows = self.data.get("monitoring") or []
         if start is None and end is None:
             return list(rows)
-        period = self.module_reading_period()
+        period = self.module.reading_period
         return [row for row in rows for span in (period(row),)
                 if span and (start is None or span[1] >= start) and (end is None or span[0] <= end)]
-
-    def module_reading_period(self) -> Callable[[Mapping], tuple[dt.date, dt.date] | None]:
-        def default(row: Mapping):
-            return (row["period_start"], row["period_end"]) if row.get("period_start") and row.get("period_end") else None
-        return getattr(self.module, "reading_period", default)
 
     def pieces(self, activity_ids: set | None = None) -> list[PeriodResult]:
         return [piece for result in self.calculation.activities
@@ -337,7 +332,7 @@ def parameters(context: Context) -> Table:
             row[key] = planned.get(key) or Missing(f"{parameter.symbol} の{label}", where, "plan.2.3")
         if with_values:
             row["value"] = _actual(context, parameter, readings)
-            spans = [span for reading in readings for span in (context.module_reading_period()(reading),) if span]
+            spans = [span for reading in readings for span in (context.module.reading_period(reading),) if span]
             window = context.calculation.period
             if spans:
                 first, last = min(s[0] for s in spans), max(s[1] for s in spans)
@@ -353,7 +348,7 @@ def _actual(context: Context, parameter, readings: list[Mapping]) -> Any:
     """B.2's 実績値: an additive quantity summed over the period (a reading across its edge by days);
     a derived one (self-consumption) as the formulas used it; anything else (a temperature) as its range."""
     if parameter.field in context.module.ADDITIVE:
-        total, period = [], context.module_reading_period()
+        total, period = [], context.module.reading_period
         for reading in readings:
             value, span = reading.get(parameter.field), period(reading)
             if isinstance(value, (int, Decimal)) and span:
@@ -397,7 +392,7 @@ def factors_used(context: Context) -> Table:
 def evidence(context: Context) -> list:
     """B.5: each reading's evidence file, whether it exists and its SHA-256; long lists go to the workbook only."""
     readings = [row for row in context.readings() if row.get("evidence")]
-    period = context.module_reading_period()
+    period = context.module.reading_period
     columns = [Column("activity_id", "活動ID"), Column("period", "対象期間", width=2), Column("file", "ファイル", width=3),
                Column("sha256", "SHA-256", width=3)]
     rows = []
@@ -428,7 +423,7 @@ def monthly_chart(context: Context) -> Chart | None:
     readings = context.readings()
     numeric = [p for p in context.module.MONITORING if p.field in context.module.ADDITIVE
                and any(isinstance(r.get(p.field), (int, Decimal)) and not isinstance(r.get(p.field), bool) for r in readings)]
-    period = context.module_reading_period()
+    period = context.module.reading_period
     activity: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     reduction: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     pieces = context.pieces()

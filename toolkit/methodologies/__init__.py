@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from decimal import Decimal
 from types import ModuleType
-from typing import TYPE_CHECKING, Mapping, Protocol
+from typing import TYPE_CHECKING, Mapping, Protocol, Sequence
 
 from toolkit.errors import UnknownMethodology
 
@@ -48,6 +48,16 @@ class Methodology(Protocol):
     ADDITIVE: tuple[str, ...]  # reading fields shared out by days when a reading is split at 31 March
     FORMULA: Mapping[str, str]  # the calculation in words, ja and en
     EXCEL: Mapping[str, str]  # formula prefix -> Excel template over {input symbol}: the annex's live formulas
+    # optional: defaults.py gives what a module leaves out
+    SEASONAL: bool
+    ONE_PER_FISCAL_YEAR: bool
+    RULES: tuple  # (rule id, stages, function(context) -> findings): the methodology's own checklist rules
+
+    def reading_period(self, reading: Mapping) -> tuple[dt.date, dt.date] | None:
+        """The days a reading covers."""
+
+    def reading_findings(self, activity: Mapping, reading: Mapping, factors: Factors) -> Sequence[tuple]:
+        """Problems of one reading as (code, column, severity, params)."""
 
     def calculate(self, activity: Mapping, reading: Mapping, piece: Piece,
                   crediting: tuple[dt.date, dt.date], factors: Factors) -> tuple[Figure, Figure]:
@@ -57,10 +67,15 @@ class Methodology(Protocol):
 @cache
 def _modules() -> tuple[ModuleType, ...]:
     """Every module of this package that declares a CODE is a methodology: adding one is adding one module."""
+    from toolkit.methodologies import defaults
+
     found = []
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
         if hasattr(module, "CODE"):
+            for name in ("SEASONAL", "ONE_PER_FISCAL_YEAR", "RULES", "reading_period", "reading_findings"):
+                if not hasattr(module, name):
+                    setattr(module, name, getattr(defaults, name))
             found.append(module)
     return tuple(sorted(found, key=lambda module: module.CODE))
 
