@@ -1,7 +1,10 @@
-"""Messages quote what was found the same way in every template."""
+"""The message catalogue: both languages for every key, and found values quoted the same way everywhere."""
 
 import datetime as dt
+import string
 from decimal import Decimal
+
+import pytest
 
 from toolkit import messages
 
@@ -26,3 +29,66 @@ def test_localised_parameters_pick_the_language():
     hint = {"ja": "（岐阜県 のことですか）", "en": " (did you mean 岐阜県?)"}
     text = messages.render("allowed", "en", {"found": "岐阜", "choices": "a、b", "hint": hint})
     assert text.endswith("(did you mean 岐阜県?)")
+
+
+# the whole catalogue: every key in both languages, with the same placeholders
+
+FORMATTER = string.Formatter()
+
+
+def _placeholders(template: str) -> list[tuple[str, str | None, str | None]]:
+    """The {fields} of a template, each with its !conversion and :format spec, sorted; raises on a stray brace."""
+    return sorted({(name, conversion, spec) for _, name, spec, conversion in FORMATTER.parse(template)
+                   if name is not None}, key=str)
+
+
+def test_every_key_has_both_languages():
+    for key, entry in messages.TEMPLATES.items():
+        assert isinstance(entry, tuple) and len(entry) == len(messages.LANGS), key
+        for lang, template in zip(messages.LANGS, entry):
+            assert isinstance(template, str) and template.strip(), f"{key}: no {lang} text"
+
+
+@pytest.mark.parametrize("key", sorted(messages.TEMPLATES))
+def test_both_languages_have_the_same_placeholders(key):
+    ja, en = messages.TEMPLATES[key]
+    assert _placeholders(ja) == _placeholders(en), key
+
+
+def test_keys_are_grouped_by_known_prefixes():
+    prefixes = {key.split(".")[0] for key in messages.TEMPLATES if "." in key}
+    assert prefixes == {"check", "fix", "report", "checklist"}
+
+
+def test_type_names_have_both_languages():
+    for name, texts in messages.TYPE_NAMES.items():
+        assert set(texts) == set(messages.LANGS) and all(texts.values()), name
+
+
+def test_text_is_the_template_and_render_fills_it():
+    assert messages.text("checklist.title", "ja") == "確認リスト: {project}"
+    assert messages.text("checklist.title", "fr") == "Readiness checklist: {project}"  # any other language: English
+    assert messages.render("checklist.title", "en", {"project": "P"}) == "Readiness checklist: P"
+    assert messages.render("report.factors", "ja") == "使用した係数"
+    assert messages.both("checklist.document.plan") == {"ja": "プロジェクト計画書", "en": "project plan"}
+
+
+def test_the_reports_words_come_from_the_catalogue():
+    """Every severity, document, stage and additionality verdict the reports name has a text."""
+    from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES
+    from toolkit.render import calculation_report, checklist_forms
+
+    for severity in SEVERITIES:
+        assert f"checklist.severity.{severity}" in messages.TEMPLATES
+    for document in checklist_forms.ORDER:
+        assert checklist_forms.document_title(document, "en") == DOCUMENT_TITLES[document]["en"]
+    for stage in ("registration", "verification"):
+        assert f"checklist.stage.{stage}" in messages.TEMPLATES
+    assert checklist_forms.stage_name("other", "ja") == "other"
+    for column in calculation_report.COLUMNS:
+        assert f"report.column.{column}" in messages.TEMPLATES
+    reasons = ("payback_ok", "payback_short", "no_net_cost", "no_net_saving", "household", "exempt",
+               "exempt_no_reason", "missing")  # Additionality.reason
+    for reason in reasons:
+        assert f"report.additionality.{reason}" in messages.TEMPLATES
+    assert len(checklist_forms._text("columns", "ja")) == len(checklist_forms.WIDTHS)

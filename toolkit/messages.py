@@ -1,4 +1,8 @@
-"""Message templates, one Japanese and one English text per problem code."""
+"""The message catalogue: one Japanese and one English text per key, for every text a user reads.
+
+Keys without a prefix are problem messages; check.* and fix.* say what a checklist finding is and how to
+fix it; report.* are the words of the calc and factors text, checklist.* those of the readiness checklist.
+"""
 
 from __future__ import annotations
 
@@ -282,6 +286,79 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "summary_valid": ("問題はありません（警告 {warnings} 件）", "no problems (warnings: {warnings})"),
     "summary_invalid": ("エラー {errors} 件、警告 {warnings} 件", "errors: {errors}, warnings: {warnings}"),
     "more_warnings": ("…ほかに「{kind}」の警告 {count} 件", "… and {count} more '{kind}' warnings"),
+    # report.*: the text of `jcredit calc` and `jcredit factors`
+    "report.header": ("{code} {name}（規程の版 {rules}）", "{code} {name} (rules version {rules})"),
+    "report.formula": ("算定式: {formula}", "Formula: {formula}"),
+    "report.column.activity": ("活動ID", "activity"),
+    "report.column.year": ("年度", "FY"),
+    "report.column.baseline": ("ベースライン排出量(t)", "baseline (t)"),
+    "report.column.project": ("プロジェクト排出量(t)", "project (t)"),
+    "report.column.reduction": ("排出削減量(t)", "reduction (t)"),
+    "report.by_year": ("年度別の排出削減量（端数を含む）", "Reductions by fiscal year (exact)"),
+    "report.total_exact": ("排出削減量の合計（端数を含む）: {tonnes} t-CO2", "Total reduction (exact): {tonnes} t-CO2"),
+    "report.total": ("認証対象の排出削減量（1 t-CO2 未満切り捨て）: {tonnes} t-CO2",
+                     "Certifiable reduction (truncated to whole t-CO2): {tonnes} t-CO2"),
+    "report.factors": ("使用した係数", "Factors used"),
+    "report.shown": ("表示は小数第6位まで。JSON（--format json）は端数をすべて含みます。",
+                     "Figures shown to 6 decimals; --format json gives them exactly."),
+    "report.additionality.payback_ok": ("追加性: あり（投資回収年数 {years} 年 ≥ {threshold} 年、補助金控除後）",
+                                        "Additionality: yes (payback {years} years ≥ {threshold}, subsidy deducted)"),
+    "report.additionality.payback_short": ("追加性: なし（投資回収年数 {years} 年 < {threshold} 年、補助金控除後）",
+                                           "Additionality: no (payback {years} years < {threshold}, subsidy deducted)"),
+    "report.additionality.no_net_cost": ("追加性: なし（補助金が設備投資額以上で回収すべき費用がない）",
+                                         "Additionality: no (the subsidy covers the whole investment)"),
+    "report.additionality.no_net_saving": ("追加性: あり（年間の純削減額が0以下で投資を回収できない）",
+                                           "Additionality: yes (no net annual saving: the investment never pays back)"),
+    "report.additionality.household": ("追加性: あり（家庭における削減活動）", "Additionality: yes (household activities)"),
+    "report.additionality.exempt": ("追加性: 免除（{reason}）", "Additionality: exempt ({reason})"),
+    "report.additionality.exempt_no_reason": ("追加性: 免除とされているが根拠が空欄", "Additionality: exempt, but no basis is given"),
+    "report.additionality.missing": ("追加性: 判定に必要な値が不足", "Additionality: values needed to judge it are missing"),
+    "report.rules_versions": ("規程の版 / rules versions", "Rules versions"),
+    "report.factor_tables": ("係数表 / factor tables", "Factor tables"),
+    # checklist.*: the readiness checklist as text, workbook and page
+    "checklist.document.plan": ("プロジェクト計画書", "project plan"),
+    "checklist.document.monitoring": ("モニタリング報告書", "monitoring report"),
+    "checklist.document.activity-list": ("排出削減活動リスト", "activity list"),
+    "checklist.document.inputs": ("入力", "inputs"),
+    "checklist.stage.registration": ("登録（妥当性確認）", "registration (validation)"),
+    "checklist.stage.verification": ("認証（検証）", "verification"),
+    "checklist.severity.blocking": ("要対応", "blocking"),
+    "checklist.severity.warning": ("注意", "warning"),
+    "checklist.severity.info": ("情報", "info"),
+    "checklist.title": ("確認リスト: {project}", "Readiness checklist: {project}"),
+    "checklist.sheet": ("確認リスト", "Checklist"),
+    "checklist.stage": ("段階: {stage}", "Stage: {stage}"),
+    "checklist.no_section": ("（節の指定なし）", "(no section)"),
+    "checklist.no_findings": ("指摘はありません", "No findings"),
+    "checklist.scores": ("書類別の達成率", "Score by document"),
+    "checklist.score_line": ("{percent}%（必須項目 {required} 件中 要対応 {open} 件）",
+                             "{percent}% ({open} of {required} required items open)"),
+    "checklist.ready": ("準備完了", "Ready"),
+    "checklist.ready_notes": ("準備完了（注意 {warning} 件、情報 {info} 件）", "Ready (warnings {warning}, notes {info})"),
+    "checklist.not_ready": ("未完了: 要対応 {blocking} 件、注意 {warning} 件、情報 {info} 件、達成率 {percent}%",
+                            "Not ready: blocking {blocking}, warnings {warning}, notes {info}, score {percent}%"),
+    "checklist.readiness": ("準備状況: {summary}", "Readiness: {summary}"),
+    "checklist.score": ("達成率: {percent}%", "Score: {percent}%"),
+    "checklist.built": ("作成日: {date}", "Date: {date}"),
+    "checklist.path_label": ("{path}（{label}）", "{path} ({label})"),
+    "checklist.column.number": ("No.", "No."),
+    "checklist.column.severity": ("重要度", "Severity"),
+    "checklist.column.rule": ("ルール", "Rule"),
+    "checklist.column.document": ("書類", "Document"),
+    "checklist.column.section": ("節", "Section"),
+    "checklist.column.location": ("場所", "Location"),
+    "checklist.column.what": ("項目（パス）", "Item (path)"),
+    "checklist.column.message": ("内容", "Finding"),
+    "checklist.column.fix": ("対応方法", "How to fix"),
+    "checklist.column.status": ("状況", "Status"),
+    "checklist.column.notes": ("備考", "Notes"),
+    "checklist.status.open": ("未対応", "open"),
+    "checklist.status.in_progress": ("対応中", "in progress"),
+    "checklist.status.done": ("対応済み", "done"),
+    "checklist.status.not_applicable": ("対象外", "not applicable"),
+    "checklist.counts": ("件数", "Counts"),
+    "checklist.findings": ("指摘事項", "Findings"),
+    "checklist.evidence": ("証憑ファイル {count} 件（SHA-256 記録済み）", "{count} evidence files (SHA-256 recorded)"),
 }
 
 
@@ -301,6 +378,11 @@ YAML_PROBLEMS = (
     (r"expected a single document", "ファイルには一つの文書だけを書いてください（--- を取り除く）"),
     (r"while scanning", "引用符か括弧が閉じられていません"),
 )
+
+
+def both(code: str, params: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The text of `code` in every language, {"ja": ..., "en": ...}: a parameter of another message."""
+    return {lang: render(code, lang, params) for lang in LANGS}
 
 
 def yaml_problem(english: str) -> dict[str, str]:
@@ -338,12 +420,21 @@ def show(value: Any, lang: str) -> str:
     return f"「{text}」" if lang == "ja" else repr(text) if isinstance(value, str) else text
 
 
-def render(code: str, lang: str, params: Mapping[str, Any]) -> str:
-    """The message for `code` in `lang`; `found`/`value` params are quoted, {ja, en} params are localised."""
+def text(code: str, lang: str) -> str:
+    """The template of `code` in `lang` as it stands, placeholders and all, for a caller that fills it in itself."""
     ja, en = TEMPLATES[code]
-    template = ja if lang == "ja" else en
+    return ja if lang == "ja" else en
+
+
+def render(code: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
+    """The message for `code` in `lang`; `found`/`value` params are quoted, {ja, en} params are localised.
+
+    Every user-facing text comes from here: problem messages, checklist findings (check.*, fix.*), and the
+    words of the reports (report.*, checklist.*); a heading without placeholders needs no params.
+    """
+    template = text(code, lang)
     values = {}
-    for key, param in params.items():
+    for key, param in (params or {}).items():
         if isinstance(param, Mapping) and set(param) <= set(LANGS):
             param = param.get(lang, param.get("ja", ""))
         elif key in ("found", "value", "other_value"):

@@ -1,1 +1,1 @@
-"""Calculation: factor tables, periods cut at fiscal years, the engine, additionality."""
+"""Calculation: factor tables and rule switches, the engine, additionality, eligibility tests."""

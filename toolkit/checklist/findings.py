@@ -11,10 +11,9 @@ from toolkit.problems import Location
 
 SEVERITIES = ("blocking", "warning", "info")
 DOCUMENTS = {"plan": "plan", "annex": "plan", "monitoring": "monitoring", "activity_list": "activity-list"}
-DOCUMENT_TITLES = {"plan": {"ja": "プロジェクト計画書", "en": "project plan"},
-                   "monitoring": {"ja": "モニタリング報告書", "en": "monitoring report"},
-                   "activity-list": {"ja": "排出削減活動リスト", "en": "activity list"},
-                   "": {"ja": "入力", "en": "inputs"}}
+# each document's title in both languages, from messages.py (checklist.document.*); "" is the inputs
+DOCUMENT_TITLES = {document: messages.both("checklist.document." + (document or "inputs"))
+                   for document in ("plan", "monitoring", "activity-list", "")}
 
 
 def document_of(section: str) -> str:

@@ -7,23 +7,12 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from toolkit.calculate import factors as factor_tables
-from toolkit import methodologies
+from toolkit import messages, methodologies
 from toolkit.calculate.engine import Calculation
 from toolkit.figures import Figure, PeriodResult
 
 SHOWN_PLACES = Decimal("0.000001")
-TEXT = {
-    "header": ("{code} {name}（規程の版 {rules}）", "{code} {name} (rules version {rules})"),
-    "formula": ("算定式: {formula}", "Formula: {formula}"),
-    "columns": (("活動ID", "年度", "ベースライン排出量(t)", "プロジェクト排出量(t)", "排出削減量(t)"),
-                ("activity", "FY", "baseline (t)", "project (t)", "reduction (t)")),
-    "by_year": ("年度別の排出削減量（端数を含む）", "Reductions by fiscal year (exact)"),
-    "total_exact": ("排出削減量の合計（端数を含む）: {value} t-CO2", "Total reduction (exact): {value} t-CO2"),
-    "total": ("認証対象の排出削減量（1 t-CO2 未満切り捨て）: {value} t-CO2", "Certifiable reduction (truncated to whole t-CO2): {value} t-CO2"),
-    "factors": ("使用した係数", "Factors used"),
-    "shown": ("表示は小数第6位まで。JSON（--format json）は端数をすべて含みます。",
-              "Figures shown to 6 decimals; --format json gives them exactly."),
-}
+COLUMNS = ("activity", "year", "baseline", "project", "reduction")  # messages.py: report.column.*
 
 
 def _width(text: str) -> int:
@@ -39,9 +28,9 @@ def _right(text: str, width: int) -> str:
     return " " * max(0, width - _width(text)) + text
 
 
-def _text(key: str, lang: str) -> Any:
-    ja, en = TEXT[key]
-    return ja if lang == "ja" else en
+def _text(key: str, lang: str, **params: Any) -> str:
+    """The words of the report, from messages.py (report.*)."""
+    return messages.render("report." + key, lang, params)
 
 
 def exact(value: Decimal) -> str:
@@ -111,9 +100,9 @@ def additionality_json(result: Calculation) -> dict:
 
 def calculation_text(result: Calculation, lang: str = "ja") -> str:
     module = methodologies.get(result.methodology)
-    lines = [_text("header", lang).format(code=module.CODE, name=module.NAME[lang], rules=result.rules_version),
-             _text("formula", lang).format(formula=module.FORMULA[lang]), ""]
-    columns = _text("columns", lang)
+    lines = [_text("header", lang, code=module.CODE, name=module.NAME[lang], rules=result.rules_version),
+             _text("formula", lang, formula=module.FORMULA[lang]), ""]
+    columns = [_text("column." + column, lang) for column in COLUMNS]
     lines.append(_left(columns[0], 14) + _right(columns[1], 6) + "".join("  " + _right(text, 20) for text in columns[2:]))
     for activity in result.activities:
         per_year: dict[int, list[Decimal]] = {}
@@ -126,8 +115,8 @@ def calculation_text(result: Calculation, lang: str = "ja") -> str:
                          + "".join("  " + _right(shown(value), 20) for value in (baseline, project, reduction)))
     lines += ["", _text("by_year", lang)]
     lines += [f"  {year}: {shown(value)} t-CO2" for year, value in result.by_fiscal_year.items()]
-    lines += ["", _text("total_exact", lang).format(value=shown(result.total_exact)),
-              _text("total", lang).format(value=result.total_certified), "", _text("factors", lang)]
+    lines += ["", _text("total_exact", lang, tonnes=shown(result.total_exact)),
+              _text("total", lang, tonnes=result.total_certified), "", _text("factors", lang)]
     for ref in result.factors_used:
         year = f" FY{ref.fiscal_year}" if ref.fiscal_year else ""
         flag = "" if ref.status == "verified" else f"  [{ref.status}]"
@@ -137,29 +126,14 @@ def calculation_text(result: Calculation, lang: str = "ja") -> str:
     return "\n".join(lines)
 
 
-ADDITIONALITY = {
-    "payback_ok": ("追加性: あり（投資回収年数 {years} 年 ≥ {threshold} 年、補助金控除後）",
-                   "Additionality: yes (payback {years} years ≥ {threshold}, subsidy deducted)"),
-    "payback_short": ("追加性: なし（投資回収年数 {years} 年 < {threshold} 年、補助金控除後）",
-                      "Additionality: no (payback {years} years < {threshold}, subsidy deducted)"),
-    "no_net_cost": ("追加性: なし（補助金が設備投資額以上で回収すべき費用がない）",
-                    "Additionality: no (the subsidy covers the whole investment)"),
-    "no_net_saving": ("追加性: あり（年間の純削減額が0以下で投資を回収できない）",
-                      "Additionality: yes (no net annual saving: the investment never pays back)"),
-    "household": ("追加性: あり（家庭における削減活動）", "Additionality: yes (household activities)"),
-    "exempt": ("追加性: 免除（{reason}）", "Additionality: exempt ({reason})"),
-    "exempt_no_reason": ("追加性: 免除とされているが根拠が空欄", "Additionality: exempt, but no basis is given"),
-    "missing": ("追加性: 判定に必要な値が不足", "Additionality: values needed to judge it are missing"),
-}
-
-
 def _additionality_line(result: Calculation, lang: str) -> str:
+    """The verdict on additionality: messages.py report.additionality.<reason>."""
     assessment = result.additionality
-    ja, en = ADDITIONALITY[assessment.reason]
     payback = assessment.payback
     years = format(payback.value.quantize(Decimal("0.01")), "f") if payback and payback.value.is_finite() else ""
     reason = ((result.project.data.get("additionality") or {}).get("exemption_reason") or "") if result.project else ""
-    return (ja if lang == "ja" else en).format(years=years, threshold=assessment.threshold_years, reason=reason[:60])
+    return _text("additionality." + assessment.reason, lang, years=years, threshold=assessment.threshold_years,
+                 reason=reason[:60])
 
 
 def factors_json(rules_version: str | None = None) -> dict:
@@ -179,12 +153,12 @@ def factors_json(rules_version: str | None = None) -> dict:
 
 
 def factors_text(data: dict, lang: str = "ja") -> str:
-    lines = ["規程の版 / rules versions" if lang == "ja" else "Rules versions"]
+    lines = [_text("rules_versions", lang)]
     for name, spec in data["rules_versions"].items():
         lines.append(f"  {name}  {spec['label'][lang]}  [{spec['status']}]")
         lines += [f"      {key}: {value}" for key, value in spec["switches"].items()]
     lines.append("")
-    lines.append("係数表 / factor tables" if lang == "ja" else "Factor tables")
+    lines.append(_text("factor_tables", lang))
     for table, rows in data["tables"].items():
         lines.append(f"  {table}")
         for row in rows:

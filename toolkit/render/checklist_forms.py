@@ -13,42 +13,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from toolkit import messages
 from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding
 from toolkit.documents.text import clean
 
 ORDER = ("plan", "activity-list", "monitoring", "")
 TEMPLATE = "html/checklist.html"
-TEXT: dict[str, tuple[Any, Any]] = {
-    "title": ("確認リスト: {project}", "Readiness checklist: {project}"),
-    "sheet": ("確認リスト", "Checklist"),
-    "stage": ("段階: {stage}", "Stage: {stage}"),
-    "blocking": ("要対応", "blocking"),
-    "warning": ("注意", "warning"),
-    "info": ("情報", "info"),
-    "no_section": ("（節の指定なし）", "(no section)"),
-    "no_findings": ("指摘はありません", "No findings"),
-    "scores": ("書類別の達成率", "Score by document"),
-    "score_line": ("{percent}%（必須項目 {required} 件中 要対応 {open} 件）",
-                   "{percent}% ({open} of {required} required items open)"),
-    "ready": ("準備完了", "Ready"),
-    "ready_notes": ("準備完了（注意 {warning} 件、情報 {info} 件）", "Ready (warnings {warning}, notes {info})"),
-    "not_ready": ("未完了: 要対応 {blocking} 件、注意 {warning} 件、情報 {info} 件、達成率 {percent}%",
-                  "Not ready: blocking {blocking}, warnings {warning}, notes {info}, score {percent}%"),
-    "readiness": ("準備状況: {summary}", "Readiness: {summary}"),
-    "score": ("達成率: {percent}%", "Score: {percent}%"),
-    "built": ("作成日: {date}", "Date: {date}"),
-    "columns": (("No.", "重要度", "ルール", "書類", "節", "場所", "項目（パス）", "内容", "対応方法", "状況", "備考"),
-                ("No.", "Severity", "Rule", "Document", "Section", "Location", "Item (path)", "Finding", "How to fix",
-                 "Status", "Notes")),
-    "statuses": (("未対応", "対応中", "対応済み", "対象外"), ("open", "in progress", "done", "not applicable")),
-    "html_columns": (("重要度", "ルール", "場所", "項目（パス）", "内容", "対応方法"),
-                     ("Severity", "Rule", "Location", "Item (path)", "Finding", "How to fix")),
-    "counts": ("件数", "Counts"),
-    "findings": ("指摘事項", "Findings"),
-    "evidence": ("証憑ファイル {count} 件（SHA-256 記録済み）", "{count} evidence files (SHA-256 recorded)"),
-}
-STAGE_NAMES = {"registration": ("登録（妥当性確認）", "registration (validation)"),
-               "verification": ("認証（検証）", "verification")}
+# the words of every form are in messages.py (checklist.*); a list of column titles is a tuple of keys
+COLUMNS = {"columns": ("number", "severity", "rule", "document", "section", "location", "what", "message", "fix",
+                       "status", "notes"),
+           "html_columns": ("severity", "rule", "location", "what", "message", "fix")}
+STATUSES = ("open", "in_progress", "done", "not_applicable")
 MARKS = {"blocking": ("✗", "31"), "warning": ("!", "33"), "info": ("i", "2")}  # ANSI: red, yellow, dim
 WIDTHS = (5, 9, 16, 18, 14, 26, 32, 50, 40, 11, 24)  # the sheet's columns, in characters
 STATUS_COLUMN = 10
@@ -56,8 +31,14 @@ FILLS = {"blocking": "FFC7CE", "warning": "FFEB9C"}
 
 
 def _text(key: str, lang: str) -> Any:
-    ja, en = TEXT[key]
-    return ja if lang == "ja" else en
+    """A template of messages.py (checklist.<key>) to format; a severity's name; a tuple for column titles and statuses."""
+    if key in SEVERITIES:
+        return messages.text("checklist.severity." + key, lang)
+    if key in COLUMNS:
+        return tuple(messages.text("checklist.column." + column, lang) for column in COLUMNS[key])
+    if key == "statuses":
+        return tuple(messages.text("checklist.status." + status, lang) for status in STATUSES)
+    return messages.text("checklist." + key, lang)
 
 
 def _style(text: str, code: str, color: bool) -> str:
@@ -124,7 +105,7 @@ def what(finding: Finding, lang: str) -> str:
     """The path with its label: `proponent.postal_code（郵便番号）`, or `… (postal code)` in English."""
     label = finding.label_in(lang)
     if finding.path and label:
-        return finding.path + (f"（{label}）" if lang == "ja" else f" ({label})")
+        return _text("path_label", lang).format(path=finding.path, label=label)
     return finding.path or label
 
 
@@ -134,8 +115,8 @@ def _date(built: dt.datetime, lang: str) -> str:
 
 
 def stage_name(stage: str, lang: str) -> str:
-    ja, en = STAGE_NAMES.get(stage, (stage, stage))
-    return ja if lang == "ja" else en
+    key = "checklist.stage." + stage
+    return messages.text(key, lang) if key in messages.TEMPLATES else stage
 
 
 def document_title(document: str, lang: str) -> str:
