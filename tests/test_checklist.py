@@ -651,7 +651,7 @@ def required_paths(name: str, stage: str) -> list[str]:
     period, are not in project.yaml and cannot be removed)."""
     data = _sample_data(name)
     paths: list[str] = []
-    for kind in checklist.STAGE_DOCUMENTS[stage]:
+    for kind in documents.kinds_at(stage):
         spec, _ = documents.load_spec(documents.spec_name(kind, data["project"]["type"]))
         paths += [path for _, path in documents.required_fields(spec, stage) if path not in paths]
     return [path for path in paths if _present(data, path)]

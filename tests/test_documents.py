@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from toolkit import schema
 from toolkit.documents import computed
@@ -60,7 +61,7 @@ def test_every_spec_field_is_a_schema_field(path):
 @pytest.mark.parametrize("project", SAMPLES, ids=[path.name for path in SAMPLES])
 def test_every_document_of_every_sample_builds(project):
     result = calculate(project)
-    for kind in documents.KINDS:
+    for kind in documents.kinds():
         document = documents.build(kind, result, project)
         assert document.sections and document.project_name
         for table in document.tables():
@@ -246,3 +247,19 @@ def test_codes_print_as_words_and_free_text_stays_as_typed():
     assert row["baseline_type"] == "更新（既存設備がベースライン）" and row["baseline_fuel"] == "A重油"
     assert row["project_fuel"] == "都市ガス"
     assert schema.code_label("new") == "新設扱い" and schema.code_label("新しい工場") == "新しい工場"
+
+
+def test_every_section_the_code_names_is_in_a_spec():
+    """Section ids written in the code (findings place themselves in them) exist in the packaged specs."""
+    root = Path(documents.__file__).resolve().parents[1]
+    named = {match for path in root.rglob("*.py") for match in
+             re.findall(r'"((?:plan|monitoring|annex)\.[A-Za-z0-9_.]+|activity_list)"', path.read_text(encoding="utf-8"))}
+    specs = Path(documents.template("documents")).glob("*.yaml")
+    ids = {section["id"] for spec in specs for section in yaml.safe_load(spec.read_text(encoding="utf-8"))["sections"]}
+    assert named and named <= ids, sorted(named - ids)
+
+
+def test_document_kinds_and_stages_come_from_the_specs():
+    assert documents.kinds() == ("plan", "activity-list", "monitoring")
+    assert [documents.stage_of(kind) for kind in documents.kinds()] == ["registration", "registration", "verification"]
+    assert documents.kinds_at("registration") == ("plan", "activity-list")

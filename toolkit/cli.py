@@ -194,8 +194,17 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
     return asked
 
 
+def _document_kind(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from toolkit.documents import assemble
+
+    if value not in assemble.kinds():
+        raise click.BadParameter(f"expected one of {', '.join(assemble.kinds())}, found {value!r} / "
+                                 f"書類は {'、'.join(assemble.kinds())} のいずれか")
+    return value
+
+
 @cli.command()
-@click.argument("document", type=click.Choice(["plan", "monitoring", "activity-list"]))
+@click.argument("document", callback=_document_kind)
 @click.argument("project", type=click.Path(path_type=Path, readable=False))
 @click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="Output folder (created whole; manifest.json records inputs and outputs).")

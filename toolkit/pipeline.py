@@ -64,7 +64,7 @@ class Run:
 
     def document(self, kind: str, stage: str | None = None, complete: bool = True) -> Document:
         """Document `kind` checked at `stage` (its own by default); a complete one serves a quick request too."""
-        stage = stage or assemble.STAGE_OF[kind]
+        stage = stage or assemble.stage_of(kind)
         kept = self._documents.get((kind, stage))
         if kept is None or (complete and not kept.complete):
             project = self.project
@@ -100,7 +100,7 @@ class Run:
         if calculation.errors:
             raise ValidationFailed(f"{len(calculation.errors)} calculation errors", calculation.errors)
         document = self.document(kind)
-        found = self.checklist(assemble.STAGE_OF[kind])
+        found = self.checklist(assemble.stage_of(kind))
         assemble.finish(document, readiness.remarks(found, kind, "ja"), final, self.project.sources)
         written = bundle.publish(document, calculation, outdir, formats, packaged.overrides(self.project.root), force)
         return document, written

@@ -27,8 +27,6 @@ from toolkit.documents.model import STAGES, Document, Remark
 from toolkit.problems import Location, Problem
 from toolkit.validate.validation import Validation
 
-# The documents each stage needs: registration (妥当性確認・登録) then verification (検証・認証).
-STAGE_DOCUMENTS = {"registration": ("plan", "activity-list"), "verification": ("plan", "activity-list", "monitoring")}
 EVIDENCE_FOLDER = "evidence"
 REMARKS_PER_RULE = 10
 DocumentSource = Callable[[str, str], Document]  # (kind, stage) -> the document whose markers are read
@@ -41,7 +39,7 @@ def of_invalid(validation: Validation, stage: str) -> Checklist:
     """Input errors only: fields, rules and evidence would read wrong data until they are fixed."""
     findings = [from_problem(problem, "V-INPUT") for problem in validation.errors]
     findings.append(Finding("C-SKIPPED", "info", "", "", None, "skipped", {"count": len(validation.errors)}))
-    return Checklist(stage, findings, {document: 0 for document in STAGE_DOCUMENTS[stage]}, [],
+    return Checklist(stage, findings, {document: 0 for document in documents.kinds_at(stage)}, [],
                      validation.project.name, packaged.overrides(validation.project.root))
 
 
@@ -101,14 +99,14 @@ class _Checker:
                 self.count(document, checked)
         evidence, found = self.evidence()
         findings += found + self.named_files()
-        items = {document: self.items.get(document, 0) for document in STAGE_DOCUMENTS[self.stage]}
+        items = {document: self.items.get(document, 0) for document in documents.kinds_at(self.stage)}
         return Checklist(self.stage, _deduplicated(findings), items, evidence, self.project.name,
                          packaged.overrides(self.project.root))
 
     def missing_fields(self) -> list[Finding]:
         """Every required field still empty, exactly as the documents of this stage mark it."""
         found = []
-        for kind in STAGE_DOCUMENTS[self.stage]:
+        for kind in documents.kinds_at(self.stage):
             if self.calculation is None:  # the inputs do not calculate: the spec's own fields still tell
                 missing = self.missing_spec_fields(kind)
             else:
@@ -211,7 +209,7 @@ def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
             continue
         seen.add(key)
         kept.append(finding)
-    order = {name: index for index, name in enumerate(("plan", "activity-list", "monitoring", ""))}
+    order = {name: index for index, name in enumerate((*documents.kinds(), ""))}
     severity = {name: index for index, name in enumerate(SEVERITIES)}
     return sorted(kept, key=lambda f: (order.get(f.document, 9), _section_key(f.section), severity.get(f.severity, 9),
                                        f.location.sort_key() if f.location else ("",)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -26,11 +26,34 @@ from toolkit.problems import Location, Problem
 from toolkit.packaged import template
 from toolkit.documents.text import clean, value_text
 
-KINDS = ("plan", "monitoring", "activity-list")
 WINDOW = {"monitoring_report.period_start": 0, "monitoring_report.period_end": 1}  # shown as the calculation used them
-STAGE_OF = {"plan": "registration", "activity-list": "registration", "monitoring": "verification"}  # as the specs say
 _TOKEN = "\x00"
 NOT_APPLICABLE = {"該当なし", "対象外", "n/a", "na", "not applicable", "-", "—", "ー"}  # 「なし」 is an answer
+
+
+@cache
+def _kinds() -> dict[str, str]:
+    """Document kind -> its stage, in the order a project needs them: what the packaged specs declare."""
+    found = []
+    for path in sorted(Path(template("documents")).glob("*.yaml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found.append((STAGES.index(spec["stage"]), spec.get("order", 99), spec["kind"], spec["stage"]))
+    return {kind: stage for _, _, kind, stage in sorted(found)}
+
+
+def kinds() -> tuple[str, ...]:
+    """The document kinds (plan, activity-list, monitoring), in the order a project needs them."""
+    return tuple(_kinds())
+
+
+def stage_of(kind: str) -> str:
+    """The stage a document is written for (its spec's `stage`)."""
+    return _kinds()[kind]
+
+
+def kinds_at(stage: str) -> tuple[str, ...]:
+    """The documents a stage needs: its own and every earlier stage's."""
+    return tuple(kind for kind, own in _kinds().items() if STAGES.index(own) <= STAGES.index(stage))
 
 
 class NotReady(ToolkitError):
