@@ -14,6 +14,42 @@ from toolkit import methodologies
 from toolkit.packaged import load
 
 _INDEX = re.compile(r"\[\d+\]")
+# An answer that the field does not apply. 「なし」 (none) is not one: it answers the question (補助金: なし),
+# and a rule that needs something named (a subsidy, a plan id) checks for that itself.
+NOT_APPLICABLE = ("該当なし", "対象外", "not applicable", "n/a", "na", "-", "—", "ー")
+NONE = ("なし", "無し", "none")  # an answer that there is nothing to name
+_SEPARATORS = " 　:：、,（()）-—"
+
+
+def _answer(value: Any) -> str:
+    return value.strip().rstrip("。.").lower() if isinstance(value, str) else ""
+
+
+def _leading(text: str, words) -> str | None:
+    """What follows the first of `words` that `text` starts with as a word (「該当なし：理由」, not 「nagoya」)."""
+    for word in words:
+        rest = text[len(word):] if text.startswith(word) else None
+        if rest is not None and (not rest or rest[0] in _SEPARATORS):
+            return rest
+    return None
+
+
+def not_applicable(value: Any) -> bool:
+    """The answer says the field does not apply (「該当なし」, 「対象外：理由」, n/a ...), with or without a reason."""
+    return _leading(_answer(value), NOT_APPLICABLE) is not None
+
+
+def not_applicable_without_reason(value: Any) -> bool:
+    """「該当なし」 alone is not an answer: a required field may say so only with its reason (該当なし：…);
+    「該当なし：」 with nothing after it is no reason either."""
+    rest = _leading(_answer(value), NOT_APPLICABLE)
+    return rest is not None and not rest.strip(_SEPARATORS)
+
+
+def names_nothing(value: Any) -> bool:
+    """The answer names nothing: empty, 「なし（…）」 / none, or not applicable."""
+    text = _answer(value) if isinstance(value, str) else str(value or "").strip().lower()
+    return not text or _leading(text, NONE) is not None or not_applicable(text)
 
 
 @dataclass(frozen=True)

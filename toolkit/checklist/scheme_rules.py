@@ -256,7 +256,7 @@ def _subsidy_named(context: Context, answers: Mapping) -> Iterator[Finding]:
     subsidy = (context.data.get("additionality") or {}).get("subsidy_jpy")
     named = str(answers.get("subsidies") or "").strip()
     context.count()
-    if subsidy and named.startswith(("なし", "無し", "none", "None")):  # empty: the field's own finding says it
+    if subsidy and named and schema.names_nothing(named):  # empty: the field's own finding says it
         yield context.finding("R-DC-SUBSIDY", "double_counting.subsidies", "plan.4", "subsidy_unnamed",
                               amount=f"{subsidy:,}")
     if "環境省" in named:
@@ -488,6 +488,11 @@ def biochar_evidence(context: Context) -> Iterator[Finding]:
                                   fixed=fixed if fixed is not None else "—", refinement=refinement if refinement is not None else "—")
 
 
+def _an_id(text: str) -> bool:
+    """An identifier carries a number (鹿沼市指令環第2024-118号); a word alone (なし, 未定, 申請中) names nothing."""
+    return any(character.isdigit() for character in unicodedata.normalize("NFKC", text))
+
+
 @rule("R-FO-PLAN", V, R)
 def forest_plan(context: Context) -> Iterator[Finding]:
     """FO-001: every compartment is under an approved forest management plan; permanence filings by 30 June."""
@@ -496,7 +501,7 @@ def forest_plan(context: Context) -> Iterator[Finding]:
     for index, activity in context.activities():
         context.count("activity-list")
         plan_id = str(activity.get("plan_id") or "").strip()
-        if not plan_id or plan_id.startswith(("該当なし", "対象外", "なし", "n/a", "N/A")):
+        if schema.not_applicable(plan_id) or not _an_id(plan_id):  # 「なし」, 「未定」: no number, no plan
             yield context.finding("R-FO-PLAN", f"activities[{index}].plan_id", "activity_list", "forest_plan",
                                   activity=activity.get("id", ""))
     yield context.finding("R-FO-PERM", "", "monitoring.B.4", "forest_permanence", "info")

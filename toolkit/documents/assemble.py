@@ -28,7 +28,6 @@ from toolkit.documents.text import clean, value_text
 
 WINDOW = {"monitoring_report.period_start": 0, "monitoring_report.period_end": 1}  # shown as the calculation used them
 _TOKEN = "\x00"
-NOT_APPLICABLE = {"該当なし", "対象外", "n/a", "na", "not applicable", "-", "—", "ー"}  # 「なし」 is an answer
 
 
 @cache
@@ -284,7 +283,7 @@ class _Builder:
         value = self.lookup(path)
         required = entry.get("required")
         needed = required in STAGES and STAGES.index(required) <= STAGES.index(self.stage)
-        if value in (None, "") or (needed and _not_applicable_without_reason(value)):
+        if value in (None, "") or (needed and schema.not_applicable_without_reason(value)):
             shown: Inline = Missing(label, path, section, required) if needed else value_text(None)
         else:
             choices = entry.get("choices") or {}
@@ -330,17 +329,6 @@ class _Builder:
             "fiscal_years": "、".join(f"{year}年度" for year in years) if years else None,
             "rules_version": calculation.rules_version,
         }
-
-
-def _not_applicable_without_reason(value: Any) -> bool:
-    """「該当なし」 alone is not an answer: a required field may say so only with its reason (該当なし：…)."""
-    if not isinstance(value, str):
-        return False
-    text = value.strip().rstrip("。.").lower()
-    for word in NOT_APPLICABLE:  # 「該当なし：」 with nothing after it is no reason either
-        if text.startswith(word.lower()) and not text[len(word):].strip(" 　:：、,（()）-—"):
-            return True
-    return False
 
 
 def _snippet_environment():
