@@ -167,6 +167,28 @@ def field_rules(schema: Mapping, path: str) -> Mapping | None:
     return rules
 
 
+def field_meta(data: Mapping, path: str) -> Mapping:
+    """The metadata (label, unit, section, help) of the field at dotted `path` in a project's data: a row
+    field (`activities[3].commissioned_on`) from its table's schema, any other from project.yaml's."""
+    head = path.split("[", 1)[0].split(".", 1)[0]
+    tables = tables_of(data)
+    if head in tables:
+        column = path.rsplit(".", 1)[-1] if "]." in path else ""
+        return tables[head].schema.get(column, {}).get("meta", {})
+    return meta(_shared_project_schema(project_type(data)), path)
+
+
+def label(data: Mapping, path: str) -> Mapping[str, str]:
+    """The field's label in ja and en ({} for a path no schema declares)."""
+    return field_meta(data, path).get("label", {})
+
+
+@cache
+def _shared_project_schema(project_type: str | None) -> dict:
+    """project_schema for reading metadata only (one copy, never handed to Cerberus)."""
+    return project_schema(project_type)
+
+
 def meta(schema: Mapping, path: str) -> Mapping:
     rules = field_rules(schema, path)
     return rules.get("meta", {}) if rules else {}

@@ -286,8 +286,8 @@ class _Run:
         return parts
 
     def label(self, name: str, in_activity: bool) -> Mapping[str, str]:
-        table = schema.tables(self.module.CODE)["activities" if in_activity else "monitoring"]
-        return table.schema.get(name, {}).get("meta", {}).get("label", {"ja": name, "en": name})
+        return schema.label(self.data, f"{'activities' if in_activity else 'monitoring'}[0].{name}") or {
+            "ja": name, "en": name}
 
     def repeated_seasons(self, spans: list[periods.Span]) -> set[int]:
         """Readings repeating a fiscal year's only event (a rice season); reported, and not to be counted."""

@@ -114,7 +114,7 @@ class _Checker:
                 missing = document.open_items
                 self.count(kind, document.required)
             for item in missing:
-                label = {"ja": item.label, "en": rules_check.field_label(self.project.data, item.path).get("en", item.label)}
+                label = {"ja": item.label, "en": schema.label(self.project.data, item.path).get("en", item.label)}
                 found.append(Finding("F-MISSING", "blocking", item.path, item.section, self.project.locate(item.path), "missing",
                                      {"label": label, "document": DOCUMENT_TITLES[document_of(item.section) or kind]},
                                      label))
@@ -148,7 +148,7 @@ class _Checker:
             if _inside(relative) and not os.path.isfile(os.path.join(self.project.root, relative)):
                 found.append(Finding("R-EVID-FILE", "blocking", path, _section_of(self.project.data, path),
                                      self.project.locate(path), "evidence_not_found", {"file": relative},
-                                     rules_check.field_label(self.project.data, path)))
+                                     schema.label(self.project.data, path)))
         return found
 
     def evidence(self) -> tuple[list[dict], list[Finding]]:

@@ -28,7 +28,6 @@ from toolkit.problems import Location, Problem
 OTHER_PROGRAMS = "other_programs.csv"
 FIXED_CARBON_MIN = 55  # % (domain.md §5.5, §7 R-AG4-TEMP)
 HONORIFICS = ("様邸", "様宅", "様方", "様", "殿", "さん")
-_ROW_FIELD = re.compile(r"^(\w+)\[\d+\]\.(\w+)$")
 V, R = "registration", "verification"
 
 # calculation problem code -> (rule id, severity, stages): §7 checks readings at verification only
@@ -101,18 +100,7 @@ class Context:
                        self.label(path))
 
     def label(self, path: str) -> Mapping[str, str]:
-        return field_label(self.data, path)
-
-
-def field_label(data: Mapping, path: str) -> Mapping[str, str]:
-    """The label of the field at `path` (activities[3].commissioned_on -> 運転開始日), from its schema."""
-    row = _ROW_FIELD.match(path)
-    tables = schema.tables_of(data)
-    if row and row.group(1) in tables:
-        rules = tables[row.group(1)].schema.get(row.group(2), {})
-    else:
-        rules = schema.field_rules(schema.project_schema(schema.project_type(data)), path) or {}
-    return rules.get("meta", {}).get("label", {})
+        return schema.label(self.data, path)
 
 
 Rule = Callable[[Context], Iterator[Finding]]

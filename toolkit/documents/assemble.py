@@ -274,8 +274,7 @@ class _Builder:
         }
 
     def label(self, path: str) -> str:
-        meta = schema.meta(self.schema, path)
-        return meta.get("label", {}).get("ja", path)
+        return schema.label(self.data, path).get("ja", path)
 
     def field(self, entry: Mapping, section: str) -> FieldRow:
         path = entry["path"]

@@ -70,11 +70,7 @@ class _Checker:
 
     # -- labels and locations -----------------------------------------------------------------
     def meta(self, path: str) -> Mapping:
-        head = path.split("[", 1)[0].split(".", 1)[0]
-        if head in self.tables:
-            column = path.rsplit(".", 1)[-1] if "]." in path else ""
-            return self.tables[head].schema.get(column, {}).get("meta", {})
-        return schema.meta(self.project_schema, path)
+        return schema.field_meta(self.data, path)
 
     def labelled(self, problem: Problem) -> Problem:
         if problem.label or not problem.path:
