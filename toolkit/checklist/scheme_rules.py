@@ -26,7 +26,6 @@ from toolkit.project import Project
 from toolkit.problems import Location, Problem
 
 OTHER_PROGRAMS = "other_programs.csv"
-FIXED_CARBON_MIN = 55  # % (domain.md §5.5, §7 R-AG4-TEMP)
 HONORIFICS = ("様邸", "様宅", "様方", "様", "殿", "さん")
 V, R = "registration", "verification"
 
@@ -99,6 +98,10 @@ class Context:
         return Finding(rule, severity, path, section, self.project.sources.locate(path) if path else None, code, params,
                        self.label(path))
 
+    def names_nothing(self, value: Any) -> bool:
+        """The answer names nothing (empty, なし, 該当なし …): for methodology rules, which see no schema."""
+        return schema.names_nothing(value) or schema.not_applicable(value)
+
     def label(self, path: str) -> Mapping[str, str]:
         return schema.label(self.data, path)
 
@@ -115,8 +118,9 @@ def rule(rule_id: str, *stages: str):
 
 
 def run(context: Context) -> list[Finding]:
+    """The findings of the scheme's rules and of the project's methodology's own (its RULES) at the stage."""
     found = []
-    for _, stages, function in RULES:
+    for _, stages, function in (*RULES, *context.module.RULES):
         if context.stage in stages:
             found += function(context)
     return found
@@ -250,24 +254,6 @@ def _subsidy_named(context: Context, answers: Mapping) -> Iterator[Finding]:
     if "環境省" in named:
         yield context.finding("R-DC-SUBSIDY", "double_counting.subsidies", "plan.4", "subsidy_moe", "warning",
                               name=named)
-
-
-@rule("R-DC-FIT", V, R)
-def fit_power(context: Context) -> Iterator[Finding]:
-    """EN-R-002: a FIT/FIP activity sells power; a year of readings with nothing sold is claimed FIT power."""
-    if context.calculation.methodology != "EN-R-002":
-        return
-    sold: dict[Any, Decimal] = defaultdict(Decimal)
-    counted: set = set()
-    for reading in context.data.get("monitoring") or []:
-        counted.add(reading.get("activity_id"))
-        sold[reading.get("activity_id")] += reading.get("sold_kwh") or 0
-    for index, activity in context.activities():
-        if activity.get("fit") and activity.get("id") in counted:
-            context.count("activity-list")
-            if sold[activity.get("id")] == 0:
-                yield context.finding("R-DC-FIT", f"activities[{index}].fit", "activity_list", "fit_nothing_sold",
-                                      "warning", activity=activity.get("id", ""))
 
 
 # -- monitoring ------------------------------------------------------------------------------------
@@ -443,53 +429,3 @@ def program_cap(context: Context) -> Iterator[Finding]:
                 yield context.finding("R-PRG-500T", f"activities[{index_of.get(result.activity_id, 0)}]",
                                       "activity_list", "program_cap", activity=result.activity_id, year=year,
                                       found=annual.quantize(Decimal("0.1")), cap=context.switches["program_activity_cap_t"])
-
-
-# -- methodology rules -----------------------------------------------------------------------------
-@rule("R-AG5-PERC", R)
-def percolation(context: Context) -> Iterator[Finding]:
-    """AG-005: the daily percolation depth (日減水深) of each field is measured."""
-    if context.calculation.methodology != "AG-005":
-        return
-    for index, activity in context.activities():
-        context.count("activity-list")
-        if activity.get("percolation_mm_per_day") is None:
-            yield context.finding("R-AG5-PERC", f"activities[{index}].percolation_mm_per_day", "activity_list",
-                                  "percolation", activity=activity.get("id", ""))
-
-
-@rule("R-AG4-TEMP", V, R)
-def biochar_evidence(context: Context) -> Iterator[Finding]:
-    """AG-004: each batch has its pyrolysis temperature, its carbon content and the certificate that shows them."""
-    if context.calculation.methodology != "AG-004":
-        return
-    for index, reading in enumerate(context.data.get("monitoring") or []):
-        context.count("monitoring")
-        if reading.get("pyrolysis_temp_c") is None:  # the certificate showing it is an evidence file (checklist)
-            yield context.finding("R-AG4-TEMP", f"monitoring[{index}].pyrolysis_temp_c", "monitoring.B.2",
-                                  "biochar_pyrolysis_temp_c", batch=reading.get("batch_id") or index + 1)
-        refinement, fixed = reading.get("refinement"), reading.get("fixed_carbon_pct")
-        proven = (refinement is not None and 0 <= refinement <= 9) or (fixed is not None and fixed >= FIXED_CARBON_MIN)
-        if not proven:  # §5.5: 精煉度 0–9 or fixed carbon ≥ 55 % makes it biochar; a carbon content alone does not
-            yield context.finding("R-AG4-TEMP", f"monitoring[{index}].{'fixed_carbon_pct' if fixed is not None else 'refinement'}",
-                                  "monitoring.B.2", "biochar_carbon", batch=reading.get("batch_id") or index + 1,
-                                  fixed=fixed if fixed is not None else "—", refinement=refinement if refinement is not None else "—")
-
-
-def _an_id(text: str) -> bool:
-    """An identifier carries a number (鹿沼市指令環第2024-118号); a word alone (なし, 未定, 申請中) names nothing."""
-    return any(character.isdigit() for character in unicodedata.normalize("NFKC", text))
-
-
-@rule("R-FO-PLAN", V, R)
-def forest_plan(context: Context) -> Iterator[Finding]:
-    """FO-001: every compartment is under an approved forest management plan; permanence filings by 30 June."""
-    if context.calculation.methodology != "FO-001":
-        return
-    for index, activity in context.activities():
-        context.count("activity-list")
-        plan_id = str(activity.get("plan_id") or "").strip()
-        if schema.not_applicable(plan_id) or not _an_id(plan_id):  # 「なし」, 「未定」: no number, no plan
-            yield context.finding("R-FO-PLAN", f"activities[{index}].plan_id", "activity_list", "forest_plan",
-                                  activity=activity.get("id", ""))
-    yield context.finding("R-FO-PERM", "", "monitoring.B.4", "forest_permanence", "info")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from toolkit.methodologies.emissions import CO2_C, fuel_emission
 from toolkit.figures import Figure
@@ -22,6 +22,8 @@ from toolkit.methodologies import PERCENT, Parameter, ZERO
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
+    from toolkit.checklist.findings import Finding
+    from toolkit.checklist.scheme_rules import Context
     from toolkit.calculate.factors import Factors
 
 CODE = "AG-004"
@@ -105,3 +107,27 @@ def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tupl
                      {"M_p": mass, "Fc_p": carbon, "Fperm_p": permanence.value, "CO2_stored": stored, **fuel_inputs},
                      (*refs, permanence, *fuel_refs))
     return BASELINE, project
+
+
+# -- the methodology's own checklist rules (run by checklist/scheme_rules.py with the scheme's) ------
+FIXED_CARBON_MIN = 55  # % (domain.md §5.5, §7 R-AG4-TEMP)
+
+
+def biochar_evidence(context: Context) -> Iterator[Finding]:
+    """AG-004: each batch has its pyrolysis temperature, its carbon content and the certificate that shows them."""
+    for index, reading in enumerate(context.data.get("monitoring") or []):
+        context.count("monitoring")
+        if reading.get("pyrolysis_temp_c") is None:  # the certificate showing it is an evidence file (checklist)
+            yield context.finding("R-AG4-TEMP", f"monitoring[{index}].pyrolysis_temp_c", "monitoring.B.2",
+                                  "biochar_pyrolysis_temp_c", batch=reading.get("batch_id") or index + 1)
+        refinement, fixed = reading.get("refinement"), reading.get("fixed_carbon_pct")
+        proven = (refinement is not None and 0 <= refinement <= 9) or (fixed is not None and fixed >= FIXED_CARBON_MIN)
+        if not proven:  # §5.5: 精煉度 0–9 or fixed carbon ≥ 55 % makes it biochar; a carbon content alone does not
+            yield context.finding("R-AG4-TEMP", f"monitoring[{index}].{'fixed_carbon_pct' if fixed is not None else 'refinement'}",
+                                  "monitoring.B.2", "biochar_carbon", batch=reading.get("batch_id") or index + 1,
+                                  fixed=fixed if fixed is not None else "—", refinement=refinement if refinement is not None else "—")
+
+
+RULES = (
+    ("R-AG4-TEMP", ("registration", "verification"), biochar_evidence),
+)

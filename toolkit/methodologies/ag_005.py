@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from toolkit import packaged
 from toolkit.errors import InputConflict, InputMissing
@@ -17,6 +17,8 @@ from toolkit.methodologies import ZERO, Parameter
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
+    from toolkit.checklist.findings import Finding
+    from toolkit.checklist.scheme_rules import Context
     from toolkit.calculate.factors import Factors
 
 CODE = "AG-005"
@@ -153,3 +155,20 @@ def reading_findings(activity: Mapping, reading: Mapping, factors: Factors) -> l
     """Why a season earns nothing, as warnings at its row (the calculation counts no reduction for it)."""
     return [("ag005_" + rule.split("-")[-1].lower(), field, "warning", {"rule": rule, **params})
             for rule, field, params in unmet(activity, reading, factors)]
+
+
+# -- the methodology's own checklist rules (run by checklist/scheme_rules.py with the scheme's) ------
+
+
+def percolation(context: Context) -> Iterator[Finding]:
+    """AG-005: the daily percolation depth (日減水深) of each field is measured."""
+    for index, activity in context.activities():
+        context.count("activity-list")
+        if activity.get("percolation_mm_per_day") is None:
+            yield context.finding("R-AG5-PERC", f"activities[{index}].percolation_mm_per_day", "activity_list",
+                                  "percolation", activity=activity.get("id", ""))
+
+
+RULES = (
+    ("R-AG5-PERC", ("verification",), percolation),
+)

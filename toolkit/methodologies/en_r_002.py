@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Mapping
+from typing import Any, TYPE_CHECKING, Iterator, Mapping
 
 from toolkit.methodologies.emissions import grid_factor
 from toolkit.errors import InputConflict, InputMissing
@@ -13,6 +15,8 @@ from toolkit.methodologies import Parameter, ZERO
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
+    from toolkit.checklist.findings import Finding
+    from toolkit.checklist.scheme_rules import Context
     from toolkit.calculate.factors import Factors
 
 CODE = "EN-R-002"
@@ -73,3 +77,26 @@ def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tupl
                       {"EL_PJ,self": kwh, "CEF_elec": factor}, refs)
     project = Figure(ZERO, "t-CO2", "EN-R-002 EM_PJ = 0 (付随的排出は算定対象外)", {})
     return baseline, project
+
+
+# -- the methodology's own checklist rules (run by checklist/scheme_rules.py with the scheme's) ------
+
+
+def fit_power(context: Context) -> Iterator[Finding]:
+    """EN-R-002: a FIT/FIP activity sells power; a year of readings with nothing sold is claimed FIT power."""
+    sold: dict[Any, Decimal] = defaultdict(Decimal)
+    counted: set = set()
+    for reading in context.data.get("monitoring") or []:
+        counted.add(reading.get("activity_id"))
+        sold[reading.get("activity_id")] += reading.get("sold_kwh") or 0
+    for index, activity in context.activities():
+        if activity.get("fit") and activity.get("id") in counted:
+            context.count("activity-list")
+            if sold[activity.get("id")] == 0:
+                yield context.finding("R-DC-FIT", f"activities[{index}].fit", "activity_list", "fit_nothing_sold",
+                                      "warning", activity=activity.get("id", ""))
+
+
+RULES = (
+    ("R-DC-FIT", ("registration", "verification"), fit_power),
+)

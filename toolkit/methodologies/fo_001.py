@@ -13,9 +13,11 @@ The methodology version 3.0 is recalled, not verified: domain.md names no FO-001
 
 from __future__ import annotations
 
+import unicodedata
+
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from toolkit.methodologies.emissions import CO2_C, fuel_emission
 from toolkit.figures import FactorRef, Figure
@@ -23,6 +25,8 @@ from toolkit.methodologies import ZERO, Parameter
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
+    from toolkit.checklist.findings import Finding
+    from toolkit.checklist.scheme_rules import Context
     from toolkit.calculate.factors import Factors
 
 CODE = "FO-001"
@@ -84,3 +88,27 @@ def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tupl
                      "FO-001 EM_PJ = E_PJ − R_PJ; R_PJ = A × G × days/days_FY × BEF × (1 + R) × D × 0.5 × 44/12",
                      inputs, (bef, root, density, *fuel_refs))
     return baseline, project
+
+
+# -- the methodology's own checklist rules (run by checklist/scheme_rules.py with the scheme's) ------
+
+
+def _an_id(text: str) -> bool:
+    """An identifier carries a number (鹿沼市指令環第2024-118号); a word alone (なし, 未定, 申請中) names nothing."""
+    return any(character.isdigit() for character in unicodedata.normalize("NFKC", text))
+
+
+def forest_plan(context: Context) -> Iterator[Finding]:
+    """FO-001: every compartment is under an approved forest management plan; permanence filings by 30 June."""
+    for index, activity in context.activities():
+        context.count("activity-list")
+        plan_id = str(activity.get("plan_id") or "").strip()
+        if context.names_nothing(plan_id) or not _an_id(plan_id):  # 「なし」, 「未定」: no number, no plan
+            yield context.finding("R-FO-PLAN", f"activities[{index}].plan_id", "activity_list", "forest_plan",
+                                  activity=activity.get("id", ""))
+    yield context.finding("R-FO-PERM", "", "monitoring.B.4", "forest_permanence", "info")
+
+
+RULES = (
+    ("R-FO-PLAN", ("registration", "verification"), forest_plan),
+)
