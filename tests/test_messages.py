@@ -57,7 +57,7 @@ def test_both_languages_have_the_same_placeholders(key):
 
 def test_keys_are_grouped_by_known_prefixes():
     prefixes = {key.split(".")[0] for key in messages.TEMPLATES if "." in key}
-    assert prefixes == {"check", "fix", "report", "checklist"}
+    assert prefixes == {"check", "fix", "report", "checklist", "value"}
 
 
 def test_type_names_have_both_languages():
@@ -92,3 +92,12 @@ def test_the_reports_words_come_from_the_catalogue():
     for reason in reasons:
         assert f"report.additionality.{reason}" in messages.TEMPLATES
     assert len(checklist_forms._text("columns", "ja")) == len(checklist_forms.WIDTHS)
+
+
+def test_the_words_for_found_values_come_from_the_catalogue():
+    assert messages.show("", "ja") == "空欄"
+    assert messages.show(False, "en") == "no"
+    assert messages.show([1], "ja") == "一覧や項目の集まり"
+    assert messages.did_you_mean("岐阜県") == {"ja": "（岐阜県 のことですか）", "en": " (did you mean 岐阜県?)"}
+    assert messages.did_you_mean("") == ""
+    assert messages.yaml_problem("odd") == {"ja": "YAML として読めません（odd）", "en": "odd"}

@@ -359,6 +359,13 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "checklist.counts": ("件数", "Counts"),
     "checklist.findings": ("指摘事項", "Findings"),
     "checklist.evidence": ("証憑ファイル {count} 件（SHA-256 記録済み）", "{count} evidence files (SHA-256 recorded)"),
+    # value.*: how a found value is named inside a message (show, did_you_mean, yaml_problem)
+    "value.empty": ("空欄", "an empty value"),
+    "value.yes": ("はい", "yes"),
+    "value.no": ("いいえ", "no"),
+    "value.collection": ("一覧や項目の集まり", "a list or mapping"),
+    "value.did_you_mean": ("（{close} のことですか）", " (did you mean {close}?)"),
+    "value.yaml_unreadable": ("YAML として読めません（{problem}）", "{problem}"),
 }
 
 
@@ -390,29 +397,28 @@ def yaml_problem(english: str) -> dict[str, str]:
     for pattern, japanese in YAML_PROBLEMS:
         if re.match(pattern, english):
             return {"ja": japanese, "en": english}
-    return {"ja": f"YAML として読めません（{english}）", "en": english}
+    return both("value.yaml_unreadable", {"problem": english})
 
 
 def did_you_mean(close: Any) -> dict[str, str] | str:
     """The hint after a value that is almost a known one; empty when nothing is close."""
     if not close:
         return ""
-    return {"ja": f"（{close} のことですか）", "en": f" (did you mean {close}?)"}
+    return both("value.did_you_mean", {"close": close})
 
 
 def show(value: Any, lang: str) -> str:
     """How a found value is quoted in a message."""
     if value is None or value == "":
-        return "空欄" if lang == "ja" else "an empty value"
+        return render("value.empty", lang)
     if isinstance(value, bool):
-        text = ("はい" if value else "いいえ") if lang == "ja" else ("yes" if value else "no")
+        text = render("value.yes" if value else "value.no", lang)
     elif isinstance(value, (dt.date, dt.datetime)):
         text = value.isoformat()
     elif isinstance(value, Decimal):
         text = format(value, "f") if abs(value.adjusted()) < 30 else str(value)
     elif isinstance(value, (dict, list)):
-        text = {"ja": "一覧や項目の集まり", "en": "a list or mapping"}[lang]
-        return text
+        return render("value.collection", lang)
     else:
         text = str(value)
     if len(text) > 60:
