@@ -27,12 +27,24 @@ def sha256(path: Path | str) -> str:
         os.close(descriptor)
 
 
+# path -> (mtime_ns, size, digest): a command that lists evidence in a document and checks it in the
+# checklist reads each file once; a file changed in between (other mtime or size) is read again
+_KNOWN: dict[str, tuple[int, int, str]] = {}
+
+
 def sha256_or_none(path: Path | str) -> str | None:
     """The digest of a regular file; None for anything else (missing, a folder, a FIFO that would block)."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):
             return None
-        return sha256(path)
+        key = os.path.normpath(os.fspath(path))
+        known = _KNOWN.get(key)
+        if known and known[0] == status.st_mtime_ns and known[1] == status.st_size:
+            return known[2]
+        digest = sha256(path)
+        _KNOWN[key] = (status.st_mtime_ns, status.st_size, digest)
+        return digest
     except OSError:
         return None
 
