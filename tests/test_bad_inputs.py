@@ -221,3 +221,12 @@ def test_every_problem_is_reported_at_once(folder, run):
         "monitoring[0].period_start", "monitoring[1].sold_kwh", "monitoring[2].activity_id",
         "activities[1].capacity_kw", "proponent.postal_code"}
     assert all(e["location"] and e["path"] and e["message"] and e["label"] and e["section"] for e in errors)
+
+
+def test_a_control_character_in_a_path_is_a_finding_not_a_crash(tmp_path):
+    """Hypothesis found it: a NUL byte in an evidence path made os.scandir raise ValueError (exit 3)."""
+    from toolkit.read.confine import Context, check_inside_project
+
+    for value in ("evidence/a\x00.pdf", "evidence/\x1bb.pdf"):
+        assert check_inside_project(True, value, {}, Context(tmp_path)) == {"variant": "path_control", "found": value}
+    assert check_inside_project(True, "evidence/a.pdf", {}, Context(tmp_path)) is None

@@ -45,6 +45,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                             "expected a version of {code} among {known}, found {found}"),
     "path_absolute": ("プロジェクトフォルダ内の相対パスが必要ですが絶対パス{found}でした",
                       "expected a path relative to the project folder, found the absolute path {found}"),
+    "path_control": ("ファイルのパスが必要ですが{found}には制御文字が含まれています",
+                     "expected a file path, found {found}, which holds a control character"),
     "path_escapes": ("プロジェクトフォルダ内のパスが必要ですが{found}はフォルダの外を指しています",
                      "expected a path inside the project folder, found {found}, which leads outside it"),
     "symlink_escapes": ("プロジェクトフォルダ内のファイルが必要ですが{found}はフォルダ外へのシンボリックリンクです",

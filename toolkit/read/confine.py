@@ -49,6 +49,8 @@ class Context:
 def check_inside_project(enabled: bool, value: Any, document: Mapping, context: Context) -> dict | None:
     if not enabled or not isinstance(value, str) or context.root is None:
         return None
+    if "\x00" in value or any(ord(character) < 0x20 for character in value):  # no file system takes these
+        return {"variant": "path_control", "found": value}
     path = value.replace("\\", "/")
     if _ABSOLUTE.match(path):
         return {"variant": "path_absolute", "found": value}
