@@ -52,6 +52,17 @@ def common_options(command):
     return verbosity_options(command)
 
 
+def _lang(ctx: click.Context) -> str:
+    return ctx.meta.get("lang") or _default_lang()
+
+
+def _say(ctx: click.Context, code: str, **params) -> str:
+    """A message of the catalogue in the command's language (--lang is read first: it is eager)."""
+    from toolkit import messages
+
+    return messages.render(code, _lang(ctx), params)
+
+
 def _quiet(ctx: click.Context) -> bool:
     return ctx.meta.get("verbosity", 0) < 0
 
@@ -63,7 +74,7 @@ class JcreditGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ToolkitError as error:
-            lang = ctx.meta.get("lang") or _default_lang()
+            lang = _lang(ctx)
             for problem in error.problems:
                 click.echo(problem.line(lang), err=True)
             if not error.problems:
@@ -73,7 +84,9 @@ class JcreditGroup(click.Group):
             raise
         except Exception as error:  # a bug: short message, traceback only with -v
             log.debug("internal error", exc_info=True)
-            click.echo(f"Internal error / 内部エラー: {error!r} (-v shows the traceback)", err=True)
+            from toolkit import messages
+
+            click.echo(messages.render("cli.internal_error", _lang(ctx), {"error": repr(error)}), err=True)
             ctx.exit(3)
 
 
@@ -153,9 +166,9 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None):
         start, _, end = value.partition(":")
         window = tuple(normalize.coerce(part, "date")[0] if part else None for part in (start, end))
     except (normalize.NormalizeError, ValueError):
-        raise click.BadParameter("expected START:END as dates, e.g. 2025-04-01:2026-03-31 / 期間は 開始:終了 の日付で") from None
+        raise click.BadParameter(_say(ctx, "cli.period_form")) from None
     if window[0] and window[1] and window[1] < window[0]:
-        raise click.BadParameter("START must not be after END / 開始は終了より前の日付で")
+        raise click.BadParameter(_say(ctx, "cli.period_order"))
     return window
 
 
@@ -190,7 +203,7 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
     asked = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [fmt for fmt in asked if fmt not in FORMATS]
     if unknown or not asked:
-        raise click.BadParameter(f"expected some of {','.join(FORMATS)}, found {value!r} / 形式は pdf,docx,xlsx から")
+        raise click.BadParameter(_say(ctx, "cli.formats", known=",".join(FORMATS), given=value))
     return asked
 
 
@@ -198,8 +211,7 @@ def _document_kind(ctx: click.Context, param: click.Parameter, value: str) -> st
     from toolkit.documents import assemble
 
     if value not in assemble.kinds():
-        raise click.BadParameter(f"expected one of {', '.join(assemble.kinds())}, found {value!r} / "
-                                 f"書類は {'、'.join(assemble.kinds())} のいずれか")
+        raise click.BadParameter(_say(ctx, "cli.document_kind", known=", ".join(assemble.kinds()), given=value))
     return value
 
 
@@ -255,7 +267,7 @@ def check(ctx: click.Context, project: Path, stage: str, output_format: str, out
     from toolkit.render import checklist_forms as checklist_report
 
     if output_format == "xlsx" and output is None:
-        raise UsageError("--format xlsx needs -o FILE / xlsx 形式には -o でファイルを指定してください")
+        raise UsageError(_say(ctx, "cli.xlsx_needs_output"))
     result = Run(project, monitoring).checklist(stage)
     name = result.project
     if output_format == "xlsx":
