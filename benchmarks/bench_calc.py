@@ -27,13 +27,20 @@ def main() -> int:
     report = json.loads(result.stdout)
     exact = Decimal(report["total_reduction_exact_t"])
     periods = sum(len(activity["periods"]) for activity in report["activities"])
-    print(f"activities: {len(report['activities']):,}  period results: {periods:,}  "
-          f"total: {report['total_reduction_t']:,} t-CO2 (exact {exact})")
-    jobs = (("text", text_times, text_peak_mb), ("json", times, peak_mb),
-            ("json --detail", detail_times, detail_peak_mb))
+    print(
+        f"activities: {len(report['activities']):,}  period results: {periods:,}  "
+        f"total: {report['total_reduction_t']:,} t-CO2 (exact {exact})"
+    )
+    jobs = (
+        ("text", text_times, text_peak_mb),
+        ("json", times, peak_mb),
+        ("json --detail", detail_times, detail_peak_mb),
+    )
     for name, runs, peak in jobs:
-        print(f"calc ({name}) wall time: best {min(runs):.2f} s, runs {', '.join(f'{t:.2f}' for t in runs)} "
-              f"(target ≤ {TARGET_SECONDS} s); peak memory so far {peak:.0f} MB")
+        print(
+            f"calc ({name}) wall time: best {min(runs):.2f} s, runs {', '.join(f'{t:.2f}' for t in runs)} "
+            f"(target ≤ {TARGET_SECONDS} s); peak memory so far {peak:.0f} MB"
+        )
     floor_seconds = floor(args.python, project, args.runs)
     for name, runs, _ in jobs:
         print(ratio_line(f"calc ({name})", runs, floor_seconds))

@@ -28,9 +28,11 @@ def main() -> int:
             print(result.stderr[-2000:], file=sys.stderr)
             return 1
         report = json.loads(result.stdout)
-        print(f"check --stage {stage}: best {min(times):.2f} s, runs {', '.join(f'{t:.2f}' for t in times)} "
-              f"(target ≤ {TARGET_SECONDS} s); peak memory so far {peak_mb:.0f} MB; ready {report['ready']}, "
-              f"findings {report['counts']}, evidence files hashed {len(report['evidence']):,}")
+        print(
+            f"check --stage {stage}: best {min(times):.2f} s, runs {', '.join(f'{t:.2f}' for t in times)} "
+            f"(target ≤ {TARGET_SECONDS} s); peak memory so far {peak_mb:.0f} MB; ready {report['ready']}, "
+            f"findings {report['counts']}, evidence files hashed {len(report['evidence']):,}"
+        )
     floor_seconds = floor(args.python, project, args.runs)
     for stage, times in stage_times.items():
         print(ratio_line(f"check --stage {stage}", times, floor_seconds))

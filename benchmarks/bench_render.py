@@ -12,18 +12,34 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import arguments, HERE, floor, generated, ratio_line, timed
+from harness import HERE, arguments, floor, generated, ratio_line, timed
 
 PLAN_TARGET_SECONDS = 3.0
 REPORT_TARGET_SECONDS = 60.0
 
 
-def _render(python: str, document: str, project: Path, formats: str, runs: int) -> tuple[list[float], int, float, dict]:
+def _render(
+    python: str, document: str, project: Path, formats: str, runs: int
+) -> tuple[list[float], int, float, dict]:
     times, code, peak, sizes = [], 0, 0.0, {}
     for _ in range(runs):
         out = Path(tempfile.mkdtemp(prefix="bench-render-")) / "out"
-        run_times, result, peak = timed([python, "-m", "toolkit", "render", document, str(project), "-o", str(out),
-                                         "--format", formats, "-q"], 1)
+        run_times, result, peak = timed(
+            [
+                python,
+                "-m",
+                "toolkit",
+                "render",
+                document,
+                str(project),
+                "-o",
+                str(out),
+                "--format",
+                formats,
+                "-q",
+            ],
+            1,
+        )
         times += run_times
         code = code or result.returncode
         if result.returncode:
@@ -36,16 +52,22 @@ def _render(python: str, document: str, project: Path, formats: str, runs: int) 
 def main() -> int:
     args = arguments(__doc__, 1_000)
 
-    plan_times, plan_code, plan_peak, plan_sizes = _render(args.python, "plan", HERE.parent / "samples" / "solar-program",
-                                                           "pdf", args.runs)
-    print(f"plan PDF (solar-program): best {min(plan_times):.2f} s, runs {', '.join(f'{t:.2f}' for t in plan_times)} "
-          f"(target ≤ {PLAN_TARGET_SECONDS} s); peak memory {plan_peak:.0f} MB; {plan_sizes}")
+    plan_times, plan_code, plan_peak, plan_sizes = _render(
+        args.python, "plan", HERE.parent / "samples" / "solar-program", "pdf", args.runs
+    )
+    print(
+        f"plan PDF (solar-program): best {min(plan_times):.2f} s, runs {', '.join(f'{t:.2f}' for t in plan_times)} "
+        f"(target ≤ {PLAN_TARGET_SECONDS} s); peak memory {plan_peak:.0f} MB; {plan_sizes}"
+    )
     project = generated(args.dir, args.activities)
-    report_times, report_code, report_peak, report_sizes = _render(args.python, "monitoring", project, "pdf,docx,xlsx",
-                                                                   max(1, args.runs - 1))
-    print(f"monitoring report PDF+DOCX+XLSX ({args.activities:,} activities, {args.activities * 12:,} readings): "
-          f"best {min(report_times):.2f} s, runs {', '.join(f'{t:.2f}' for t in report_times)} "
-          f"(target ≤ {REPORT_TARGET_SECONDS} s); peak memory {report_peak:.0f} MB")
+    report_times, report_code, report_peak, report_sizes = _render(
+        args.python, "monitoring", project, "pdf,docx,xlsx", max(1, args.runs - 1)
+    )
+    print(
+        f"monitoring report PDF+DOCX+XLSX ({args.activities:,} activities, {args.activities * 12:,} readings): "
+        f"best {min(report_times):.2f} s, runs {', '.join(f'{t:.2f}' for t in report_times)} "
+        f"(target ≤ {REPORT_TARGET_SECONDS} s); peak memory {report_peak:.0f} MB"
+    )
     print("  outputs: " + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in report_sizes.items()))
     print(ratio_line("monitoring report", report_times, floor(args.python, project, args.runs)))
     return 0 if plan_code == report_code == 0 else 1

@@ -1,7 +1,8 @@
 """Validate a generated 10,000-activity program (120,000 readings in XLSX) in a fresh process.
 
 Reports wall time, peak memory and the ratio to the floor (harness.floor), and checks that every injected error is
-reported at its location. Usage: python benchmarks/bench_validate.py [--activities N] [--errors K] [--runs R] [--python PATH]
+reported at its location.
+Usage: python benchmarks/bench_validate.py [--activities N] [--errors K] [--runs R] [--python PATH]
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ TARGET_SECONDS = 5.0
 def main() -> int:
     def own(parser) -> None:
         parser.add_argument("--errors", type=int, default=40)
-        parser.add_argument("--messy", action="store_true", help="dates and kWh typed as text (normalised, grouped warnings)")
+        parser.add_argument(
+            "--messy", action="store_true", help="dates and kWh typed as text (normalised, grouped warnings)"
+        )
 
     args = arguments(__doc__, 10_000, own)
 
@@ -32,9 +35,14 @@ def main() -> int:
     missing = [e for e in expected if (e["location"], e["path"]) not in found]
     rows = args.activities * 12
     best = min(times)
-    print(f"activities: {args.activities:,}  readings: {rows:,}  injected errors: {len(expected)}  "
-          f"reported errors: {len(report['errors'])}  warnings: {len(report['warnings'])}")
-    print(f"validate wall time: best {best:.2f} s, runs {', '.join(f'{t:.2f}' for t in times)} (target ≤ {TARGET_SECONDS} s)")
+    print(
+        f"activities: {args.activities:,}  readings: {rows:,}  injected errors: {len(expected)}  "
+        f"reported errors: {len(report['errors'])}  warnings: {len(report['warnings'])}"
+    )
+    print(
+        f"validate wall time: best {best:.2f} s, runs {', '.join(f'{t:.2f}' for t in times)} "
+        f"(target ≤ {TARGET_SECONDS} s)"
+    )
     print(f"peak memory (max RSS of a run): {peak_mb:.0f} MB")
     print(ratio_line("validate", times, floor(args.python, project, args.runs)))
     if missing:

@@ -12,18 +12,16 @@ With --evidence, every meter slip the readings name is written as a tiny one-pag
 directly, content unique per file so the SHA-256 digests differ, derived from the seed), plus
 ORPHANS files nothing refers to (evidence/meter/orphan_N.pdf) for the checklist's "unreferenced
 evidence" finding. evidence/meter/ belongs to the generator: after every run it holds exactly that run's
-files (without --evidence it is removed), so the same settings always give the same files. With --errors too, the slips are those of the readings as generated
-before the errors were injected (an `evidence_outside` reading then names ../<file> while its slip sits,
-unreferenced, in evidence/meter/). N = 10,000 means 120,000 slips, a few seconds.
-
-With --errors K, K distinct errors of known kinds are injected into the readings and the activity
-list, and OUTDIR/expected_errors.json lists each one as
-    {"location": "monitoring/readings.xlsx!モニタリング!E123", "path": "monitoring[121].sold_kwh",
-     "kind": "sold_above_generation", "code": "not_above", "value": ...}
-where `location` is file!sheet!cell and `path` uses the 0-based index among data rows (sheet row 2 is
-index 0), as `jcredit validate --format json` reports them. `code` is the validator's problem code.
-
-Standard library + openpyxl only. N = 10,000 (120,000 readings) takes well under a minute.
+files (without --evidence it is removed), so the same settings always give the same files. With --errors
+too, the slips are those of the readings as generated before the errors were injected (an `evidence_outside`
+reading then names ../<file> while its slip sits, unreferenced, in evidence/meter/). N = 10,000 means 120,000
+slips, a few seconds. With --errors K, K distinct errors of known kinds are injected into the readings and the
+activity list, and OUTDIR/expected_errors.json lists each one as {"location":
+"monitoring/readings.xlsx!モニタリング!E123", "path": "monitoring[121].sold_kwh", "kind": "sold_above_generation",
+"code": "not_above", "value": ...} where `location` is file!sheet!cell and `path` uses the 0-based index among
+data rows (sheet row 2 is index 0), as `jcredit validate --format json` reports them. `code` is the
+validator's problem code. Standard library + openpyxl only. N = 10,000 (120,000 readings) takes well under a
+minute.
 """
 
 from __future__ import annotations
@@ -44,14 +42,25 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 ACTIVITY_COLUMNS = [  # key, Japanese label (schemas/methodologies/EN-R-002.yaml), width
-    ("id", "活動ID", 12), ("name", "名称", 20), ("prefecture", "都道府県", 10), ("address", "設置住所", 30),
-    ("capacity_kw", "設備容量(kW)", 13), ("commissioned_on", "運転開始日", 12), ("household", "家庭用", 8),
-    ("fit", "FIT/FIP", 8), ("battery", "蓄電池", 8), ("joined_on", "加入日", 12),
+    ("id", "活動ID", 12),
+    ("name", "名称", 20),
+    ("prefecture", "都道府県", 10),
+    ("address", "設置住所", 30),
+    ("capacity_kw", "設備容量(kW)", 13),
+    ("commissioned_on", "運転開始日", 12),
+    ("household", "家庭用", 8),
+    ("fit", "FIT/FIP", 8),
+    ("battery", "蓄電池", 8),
+    ("joined_on", "加入日", 12),
 ]
 READING_COLUMNS = [
-    ("activity_id", "活動ID", 12), ("period_start", "期間開始", 12), ("period_end", "期間終了", 12),
-    ("generation_kwh", "発電量(kWh)", 12), ("sold_kwh", "売電量(kWh)", 12),
-    ("self_consumption_kwh", "自家消費量(kWh)", 14), ("evidence", "証憑", 38),
+    ("activity_id", "活動ID", 12),
+    ("period_start", "期間開始", 12),
+    ("period_end", "期間終了", 12),
+    ("generation_kwh", "発電量(kWh)", 12),
+    ("sold_kwh", "売電量(kWh)", 12),
+    ("self_consumption_kwh", "自家消費量(kWh)", 14),
+    ("evidence", "証憑", 38),
 ]
 A_COL = {key: index for index, (key, _, _) in enumerate(ACTIVITY_COLUMNS)}
 R_COL = {key: index for index, (key, _, _) in enumerate(READING_COLUMNS)}
@@ -59,17 +68,76 @@ ACTIVITIES_FILE, ACTIVITIES_SHEET = "activities.xlsx", "活動一覧"
 READINGS_FILE, READINGS_SHEET = "monitoring/readings.xlsx", "モニタリング"
 
 PREFECTURES = {  # prefecture -> (weight, municipalities, 町名)
-    "岐阜県": (30, ["岐阜市", "大垣市", "各務原市", "多治見市", "関市", "羽島市"], ["本町", "緑町", "旭町", "栄町", "若宮町"]),
-    "愛知県": (30, ["名古屋市中川区", "豊田市", "岡崎市", "一宮市", "春日井市", "安城市"], ["東町", "中町", "桜町", "八幡町", "新田"]),
+    "岐阜県": (
+        30,
+        ["岐阜市", "大垣市", "各務原市", "多治見市", "関市", "羽島市"],
+        ["本町", "緑町", "旭町", "栄町", "若宮町"],
+    ),
+    "愛知県": (
+        30,
+        ["名古屋市中川区", "豊田市", "岡崎市", "一宮市", "春日井市", "安城市"],
+        ["東町", "中町", "桜町", "八幡町", "新田"],
+    ),
     "三重県": (12, ["津市", "四日市市", "鈴鹿市", "桑名市"], ["南町", "西町", "末広町", "港町"]),
     "静岡県": (12, ["浜松市中央区", "静岡市葵区", "富士市", "磐田市"], ["北町", "曙町", "住吉", "中島"]),
     "長野県": (8, ["松本市", "長野市", "飯田市"], ["元町", "城山", "寿", "平田"]),
     "滋賀県": (8, ["大津市", "草津市", "彦根市"], ["松原町", "野路", "南草津", "馬場"]),
 }
-SURNAMES = ["山田", "加藤", "伊藤", "林", "渡辺", "後藤", "高橋", "鈴木", "佐藤", "田中", "小川", "堀", "松井", "河合",
-            "服部", "安藤", "水野", "酒井", "野村", "杉山", "近藤", "市川", "坂井", "早川", "浅野", "大野", "森"]
-GIVEN = ["太郎", "健一", "誠", "浩二", "博之", "和也", "直樹", "裕子", "美穂", "恵子", "由美", "智子", "秀樹",
-         "正人", "隆", "修", "達也", "翔太", "陽子", "明美", "千尋", "典子", "康夫", "香織"]
+SURNAMES = [
+    "山田",
+    "加藤",
+    "伊藤",
+    "林",
+    "渡辺",
+    "後藤",
+    "高橋",
+    "鈴木",
+    "佐藤",
+    "田中",
+    "小川",
+    "堀",
+    "松井",
+    "河合",
+    "服部",
+    "安藤",
+    "水野",
+    "酒井",
+    "野村",
+    "杉山",
+    "近藤",
+    "市川",
+    "坂井",
+    "早川",
+    "浅野",
+    "大野",
+    "森",
+]
+GIVEN = [
+    "太郎",
+    "健一",
+    "誠",
+    "浩二",
+    "博之",
+    "和也",
+    "直樹",
+    "裕子",
+    "美穂",
+    "恵子",
+    "由美",
+    "智子",
+    "秀樹",
+    "正人",
+    "隆",
+    "修",
+    "達也",
+    "翔太",
+    "陽子",
+    "明美",
+    "千尋",
+    "典子",
+    "康夫",
+    "香織",
+]
 YIELD = {4: 118, 5: 130, 6: 105, 7: 120, 8: 125, 9: 100, 10: 92, 11: 75, 12: 65, 1: 70, 2: 82, 3: 105}
 MONTHS = [date(2025, m, 1) for m in range(4, 13)] + [date(2026, m, 1) for m in range(1, 4)]
 MONTH_ENDS = [d.replace(day=calendar.monthrange(d.year, d.month)[1]) for d in MONTHS]
@@ -160,18 +228,21 @@ def make_activities(rng: random.Random, count: int) -> list[list]:
         joined_from = max(commissioned + timedelta(days=7), recruitment)
         joined = joined_from + timedelta(days=rng.randint(0, (date(2025, 3, 31) - joined_from).days))
         fit = rng.random() < 0.6
-        rows.append([
-            f"PV-{number:06d}",
-            f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)} 様邸",
-            prefecture,
-            f"{rng.choice(cities)}{rng.choice(towns)}{rng.randint(1, 4)}丁目{rng.randint(1, 40)}-{rng.randint(1, 25)}",
-            round(rng.uniform(3.0, 9.9), 2),
-            commissioned,
-            "はい",
-            "はい" if fit else "いいえ",
-            "はい" if rng.random() < (0.25 if fit else 0.6) else "いいえ",
-            joined,
-        ])
+        rows.append(
+            [
+                f"PV-{number:06d}",
+                f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)} 様邸",
+                prefecture,
+                f"{rng.choice(cities)}{rng.choice(towns)}"
+                f"{rng.randint(1, 4)}丁目{rng.randint(1, 40)}-{rng.randint(1, 25)}",
+                round(rng.uniform(3.0, 9.9), 2),
+                commissioned,
+                "はい",
+                "はい" if fit else "いいえ",
+                "はい" if rng.random() < (0.25 if fit else 0.6) else "いいえ",
+                joined,
+            ]
+        )
     return rows
 
 
@@ -185,20 +256,28 @@ def make_readings(rng: random.Random, activities: list[list]) -> list[list]:
             identifier = activity[0]
             generation = round(activity[4] * per_kw * uniform(0.85, 1.15))
             sold = min(generation, round(generation * uniform(0.45, 0.75)))
-            rows.append([identifier, month, end, generation, sold, None, "evidence/meter/" + identifier + suffix])
+            rows.append(
+                [identifier, month, end, generation, sold, None, "evidence/meter/" + identifier + suffix]
+            )
     return rows
 
 
-def inject_errors(rng: random.Random, count: int, activities: list[list], readings: list[list]) -> list[dict]:
+def inject_errors(  # noqa: C901  (one branch per kind of error it plants)
+    rng: random.Random, count: int, activities: list[list], readings: list[list]
+) -> list[dict]:
     """Change `count` cells to known errors; return what `jcredit validate` should report for each."""
     if count <= 0:
         return []
     n = len(activities)
     plan = [ERROR_KINDS[i % len(ERROR_KINDS)] for i in range(count)]
-    activity_slots = sum(2 if kind == "duplicate_id" else 1 for kind, table, _, _ in plan if table == "activities")
+    activity_slots = sum(
+        2 if kind == "duplicate_id" else 1 for kind, table, _, _ in plan if table == "activities"
+    )
     reading_slots = sum(1 for _, table, _, _ in plan if table == "monitoring")
     if activity_slots > n or reading_slots > len(readings):
-        raise SystemExit(f"--errors {count} needs at least {activity_slots} activities and {reading_slots} readings")
+        raise SystemExit(
+            f"--errors {count} needs at least {activity_slots} activities and {reading_slots} readings"
+        )
     free_activities = list(range(n))
     rng.shuffle(free_activities)
     per_activity: dict[str, list[int]] = {}  # activity id -> its reading rows (for the duplicate-id rewrite)
@@ -226,8 +305,12 @@ def inject_errors(rng: random.Random, count: int, activities: list[list], readin
                 row = activities[index]
                 original = row[A_COL["id"]]
                 row[A_COL["id"]] = activities[first][A_COL["id"]]
-                for reading_index in per_activity.get(original, []):  # its readings follow it, so only the id clashes
-                    if readings[reading_index][R_COL["activity_id"]] == original:  # keep an injected unknown id
+                for reading_index in per_activity.get(
+                    original, []
+                ):  # its readings follow it, so only the id clashes
+                    if (
+                        readings[reading_index][R_COL["activity_id"]] == original
+                    ):  # keep an injected unknown id
                         readings[reading_index][R_COL["activity_id"]] = row[A_COL["id"]]
             elif kind == "prefecture_typo":
                 row[A_COL["prefecture"]] = row[A_COL["prefecture"]].replace("県", "件")
@@ -260,8 +343,15 @@ def inject_errors(rng: random.Random, count: int, activities: list[list], readin
                 row[R_COL["evidence"]] = "../" + row[R_COL["evidence"]].rsplit("/", 1)[-1]
             value = row[R_COL[column]]
             location = f"{READINGS_FILE}!{READINGS_SHEET}!{cell_name(R_COL[column], index)}"
-        expected.append({"location": location, "path": f"{table}[{index}].{column}", "kind": kind, "code": code,
-                         "value": value.isoformat() if isinstance(value, date) else value})
+        expected.append(
+            {
+                "location": location,
+                "path": f"{table}[{index}].{column}",
+                "kind": kind,
+                "code": code,
+                "value": value.isoformat() if isinstance(value, date) else value,
+            }
+        )
     expected.sort(key=lambda e: (e["location"].split("!")[0], int(e["path"].split("[")[1].split("]")[0])))
     return expected
 
@@ -292,17 +382,22 @@ def _pdf_head() -> tuple[bytes, list[int]]:
 
 
 _PDF_HEAD, _PDF_OFFSETS = _pdf_head()
-_PDF_XREF = (b"xref\n0 6\n0000000000 65535 f \n"
-             + b"".join(f"{offset:010d} 00000 n \n".encode() for offset in _PDF_OFFSETS)
-             + b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n")
+_PDF_XREF = (
+    b"xref\n0 6\n0000000000 65535 f \n"
+    + b"".join(f"{offset:010d} 00000 n \n".encode() for offset in _PDF_OFFSETS)
+    + b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n"
+)
 
 
 def minimal_pdf(lines: list[str]) -> bytes:
     """A one-page A4 PDF showing ASCII `lines` in Helvetica, with a correct cross-reference table.
 
     Objects 1-4 never change, so only the content stream and the xref position are made per file."""
-    stream = ("BT\n/F1 12 Tf\n14 TL\n56 780 Td\n("
-              + ") Tj\nT* (".join(_pdf_text(line) for line in lines) + ") Tj\nET").encode("ascii")
+    stream = (
+        "BT\n/F1 12 Tf\n14 TL\n56 780 Td\n("
+        + ") Tj\nT* (".join(_pdf_text(line) for line in lines)
+        + ") Tj\nET"
+    ).encode("ascii")
     body = _PDF_HEAD + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream\nendobj\n"
     return body + _PDF_XREF + str(len(body)).encode() + b"\n%%EOF\n"
 
@@ -310,13 +405,15 @@ def minimal_pdf(lines: list[str]) -> bytes:
 def meter_slip(reading: list) -> bytes:
     """The electricity company's monthly purchase notice for one reading (fictional, ASCII)."""
     start, end = reading[R_COL["period_start"]], reading[R_COL["period_end"]]
-    return minimal_pdf([
-        f"{reading[R_COL['activity_id']]} {start:%Y-%m} kaitori denryokuryo no oshirase (meter slip)",
-        f"Kenshin kikan: {start:%Y-%m-%d} - {end:%Y-%m-%d}",
-        f"Kaitori denryokuryo (sold): {reading[R_COL['sold_kwh']]} kWh",
-        f"Hatsudenryo (PCS display): {reading[R_COL['generation_kwh']]} kWh",
-        "Benchmark data, fictional (benchmarks/generate.py)",
-    ])
+    return minimal_pdf(
+        [
+            f"{reading[R_COL['activity_id']]} {start:%Y-%m} kaitori denryokuryo no oshirase (meter slip)",
+            f"Kenshin kikan: {start:%Y-%m-%d} - {end:%Y-%m-%d}",
+            f"Kaitori denryokuryo (sold): {reading[R_COL['sold_kwh']]} kWh",
+            f"Hatsudenryo (PCS display): {reading[R_COL['generation_kwh']]} kWh",
+            "Benchmark data, fictional (benchmarks/generate.py)",
+        ]
+    )
 
 
 def slips(readings: list[tuple]) -> Iterator[tuple[str, bytes]]:
@@ -324,10 +421,15 @@ def slips(readings: list[tuple]) -> Iterator[tuple[str, bytes]]:
     for row in readings:
         yield row[R_COL["evidence"]], meter_slip(row)
     for number in range(1, ORPHANS + 1):
-        yield f"{METER_FOLDER}/orphan_{number}.pdf", minimal_pdf([
-            f"orphan_{number}: a scanned page nothing refers to (benchmark data, fictional)",
-            "Shozoku fumei no sukyan gazo",
-        ])
+        yield (
+            f"{METER_FOLDER}/orphan_{number}.pdf",
+            minimal_pdf(
+                [
+                    f"orphan_{number}: a scanned page nothing refers to (benchmark data, fictional)",
+                    "Shozoku fumei no sukyan gazo",
+                ]
+            ),
+        )
 
 
 def _same_bytes(path: str, data: bytes) -> bool:
@@ -350,7 +452,7 @@ def write_evidence(outdir: Path, files: Iterable[tuple[str, bytes]]) -> int:
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
     base, prefix, written = str(outdir) + os.sep, METER_FOLDER + "/", 0
     for relative, data in files:
-        name = relative[len(prefix):] if relative.startswith(prefix) else relative
+        name = relative[len(prefix) :] if relative.startswith(prefix) else relative
         written += 1
         if name in stale:
             stale.discard(name)
@@ -403,19 +505,27 @@ def make_messy(readings: list[list]) -> None:
                 row[R_COL[column]] = f"{value:,}kWh"
 
 
-def generate(outdir: Path, count: int, errors: int, seed: int, messy: bool = False, evidence: bool = False) -> dict:
+def generate(
+    outdir: Path, count: int, errors: int, seed: int, messy: bool = False, evidence: bool = False
+) -> dict:
     rng = random.Random(seed)
     activities = make_activities(rng, count)
     readings = make_readings(rng, activities)
-    issued = [tuple(row) for row in readings] if evidence else []  # the slips as issued, before any injected error
+    issued = (
+        [tuple(row) for row in readings] if evidence else []
+    )  # the slips as issued, before any injected error
     expected = inject_errors(random.Random(seed + 1), errors, activities, readings)
     if messy:
         make_messy(readings)
     outdir.mkdir(parents=True, exist_ok=True)
     (outdir / "evidence").mkdir(exist_ok=True)
     (outdir / "evidence" / "規約.txt").write_text(BYLAWS, encoding="utf-8")
-    (outdir / "project.yaml").write_text(PROJECT_YAML.format(
-        count=count, readings=len(readings), errors=errors, seed=seed, activities_file=ACTIVITIES_FILE), encoding="utf-8")
+    (outdir / "project.yaml").write_text(
+        PROJECT_YAML.format(
+            count=count, readings=len(readings), errors=errors, seed=seed, activities_file=ACTIVITIES_FILE
+        ),
+        encoding="utf-8",
+    )
     (outdir / "factors.yaml").write_text(FACTORS_YAML, encoding="utf-8")
     written, evidence_started = 0, time.perf_counter()
     if evidence:
@@ -430,8 +540,13 @@ def generate(outdir: Path, count: int, errors: int, seed: int, messy: bool = Fal
         expected_file.write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     elif expected_file.exists():
         expected_file.unlink()  # a stale list from an earlier run would describe errors that are not there
-    return {"activities": len(activities), "readings": len(readings), "errors": len(expected),
-            "evidence": written, "evidence_seconds": evidence_seconds}
+    return {
+        "activities": len(activities),
+        "readings": len(readings),
+        "errors": len(expected),
+        "evidence": written,
+        "evidence_seconds": evidence_seconds,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -441,17 +556,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", "-k", type=int, default=0, help="number of injected errors (K)")
     parser.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
     parser.add_argument("--messy", action="store_true", help="type dates and kWh as text, as people do")
-    parser.add_argument("--evidence", action="store_true",
-                        help=f"also write every meter slip the readings name, and {ORPHANS} unreferenced ones")
+    parser.add_argument(
+        "--evidence",
+        action="store_true",
+        help=f"also write every meter slip the readings name, and {ORPHANS} unreferenced ones",
+    )
     args = parser.parse_args(argv)
     if args.activities < 1 or args.errors < 0:
         parser.error("--activities must be at least 1 and --errors at least 0")
     started = time.perf_counter()
     stats = generate(args.outdir, args.activities, args.errors, args.seed, args.messy, args.evidence)
     elapsed = time.perf_counter() - started
-    print(f"{args.outdir}: {stats['activities']:,} activities, {stats['readings']:,} readings, "
-          f"{stats['errors']} injected errors, {stats['evidence']:,} evidence files; generated in {elapsed:.2f} s"
-          + (f" (evidence {stats['evidence_seconds']:.2f} s)" if args.evidence else ""))
+    print(
+        f"{args.outdir}: {stats['activities']:,} activities, {stats['readings']:,} readings, "
+        f"{stats['errors']} injected errors, {stats['evidence']:,} evidence files; generated in {elapsed:.2f} s"
+        + (f" (evidence {stats['evidence_seconds']:.2f} s)" if args.evidence else "")
+    )
     return 0
 
 

@@ -24,23 +24,42 @@ def arguments(description: str, activities: int, extra=None) -> argparse.Namespa
     parser.add_argument("--activities", type=int, default=activities)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dir", type=lambda path: Path(path).resolve(), default=BENCH_DIR)
-    parser.add_argument("--python", type=os.path.abspath, default=sys.executable,  # not resolved: keeps a venv's symlink
-                        help="interpreter whose `-m toolkit` is timed (default: this one); generate.py runs with this one")
+    parser.add_argument(
+        "--python",
+        type=os.path.abspath,
+        default=sys.executable,  # not resolved: keeps a venv's symlink
+        help="interpreter whose `-m toolkit` is timed (default: this one); generate.py runs with this one",
+    )
     if extra:
         extra(parser)
     return parser.parse_args()
 
 
-def generated(folder: Path, activities: int, errors: int = 0, messy: bool = False, evidence: bool = False) -> Path:
+def generated(
+    folder: Path, activities: int, errors: int = 0, messy: bool = False, evidence: bool = False
+) -> Path:
     """The generated program for these settings, made by generate.py the first time it is asked for.
 
     With `evidence`, the meter slips the readings name (and a few unreferenced ones) exist too, in a folder
     of its own (suffix -evidence), so the other settings keep theirs."""
-    project = folder / f"program-{activities}-{errors}{'-messy' if messy else ''}{'-evidence' if evidence else ''}"
+    project = (
+        folder / f"program-{activities}-{errors}{'-messy' if messy else ''}{'-evidence' if evidence else ''}"
+    )
     if not (project / "monitoring" / "readings.xlsx").exists():  # the last file generate.py writes
-        subprocess.run([sys.executable, str(HERE / "generate.py"), str(project), "--activities", str(activities),
-                        "--errors", str(errors)] + (["--messy"] if messy else [])
-                       + (["--evidence"] if evidence else []), check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                str(project),
+                "--activities",
+                str(activities),
+                "--errors",
+                str(errors),
+            ]
+            + (["--messy"] if messy else [])
+            + (["--evidence"] if evidence else []),
+            check=True,
+        )
     return project
 
 

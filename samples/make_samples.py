@@ -41,41 +41,63 @@ ZIP_TIME = (2025, 4, 1, 9, 0, 0)
 # Column labels (meta.label.ja) of the methodology tables, in schema order: (key, label, kind).
 # kind: text | int | dec | date | bool; it sets the cell format and width.
 EN_R_002_ACTIVITIES = [
-    ("id", "活動ID", "text"), ("name", "名称", "text"), ("prefecture", "都道府県", "text"),
-    ("address", "設置住所", "text"), ("capacity_kw", "設備容量(kW)", "dec"),
-    ("commissioned_on", "運転開始日", "date"), ("household", "家庭用", "bool"), ("fit", "FIT/FIP", "bool"),
-    ("battery", "蓄電池", "bool"), ("joined_on", "加入日", "date"),
+    ("id", "活動ID", "text"),
+    ("name", "名称", "text"),
+    ("prefecture", "都道府県", "text"),
+    ("address", "設置住所", "text"),
+    ("capacity_kw", "設備容量(kW)", "dec"),
+    ("commissioned_on", "運転開始日", "date"),
+    ("household", "家庭用", "bool"),
+    ("fit", "FIT/FIP", "bool"),
+    ("battery", "蓄電池", "bool"),
+    ("joined_on", "加入日", "date"),
 ]
 EN_R_002_MONITORING = [
-    ("activity_id", "活動ID", "text"), ("period_start", "期間開始", "date"), ("period_end", "期間終了", "date"),
-    ("generation_kwh", "発電量(kWh)", "int"), ("sold_kwh", "売電量(kWh)", "int"),
-    ("self_consumption_kwh", "自家消費量(kWh)", "int"), ("evidence", "証憑", "text"),
+    ("activity_id", "活動ID", "text"),
+    ("period_start", "期間開始", "date"),
+    ("period_end", "期間終了", "date"),
+    ("generation_kwh", "発電量(kWh)", "int"),
+    ("sold_kwh", "売電量(kWh)", "int"),
+    ("self_consumption_kwh", "自家消費量(kWh)", "int"),
+    ("evidence", "証憑", "text"),
 ]
 AG_005_ACTIVITIES = [
-    ("id", "活動ID", "text"), ("farmer", "耕作者", "text"), ("prefecture", "都道府県", "text"),
-    ("field_address", "ほ場所在地", "text"), ("area_ha", "面積(ha)", "dec"),
+    ("id", "活動ID", "text"),
+    ("farmer", "耕作者", "text"),
+    ("prefecture", "都道府県", "text"),
+    ("field_address", "ほ場所在地", "text"),
+    ("area_ha", "面積(ha)", "dec"),
     ("percolation_mm_per_day", "日減水深(mm/日)", "dec"),
     ("straw_removed_kg_per_10a", "稲わら持ち出し量(kg/10a)", "int"),
     ("compost_t_per_10a", "堆肥施用量(t/10a)", "dec"),
     ("baseline_drainage_days", "中干し日数の過去平均(日)", "dec"),
-    ("drainage_start", "中干し開始日", "date"), ("drainage_end", "中干し終了日", "date"),
+    ("drainage_start", "中干し開始日", "date"),
+    ("drainage_end", "中干し終了日", "date"),
     ("heading_date", "出穂日", "date"),
 ]
 AG_005_HISTORY = [
-    ("activity_id", "活動ID", "text"), ("year", "年", "int"), ("drainage_days", "中干し日数(日)", "int"),
+    ("activity_id", "活動ID", "text"),
+    ("year", "年", "int"),
+    ("drainage_days", "中干し日数(日)", "int"),
     ("evidence", "証憑", "text"),
 ]
 AG_005_MONITORING = [
-    ("activity_id", "活動ID", "text"), ("fiscal_year", "年度", "int"),
-    ("drainage_start", "中干し開始日", "date"), ("drainage_end", "中干し終了日", "date"),
-    ("heading_date", "出穂日", "date"), ("photo_start", "開始時写真", "text"), ("photo_end", "終了時写真", "text"),
+    ("activity_id", "活動ID", "text"),
+    ("fiscal_year", "年度", "int"),
+    ("drainage_start", "中干し開始日", "date"),
+    ("drainage_end", "中干し終了日", "date"),
+    ("heading_date", "出穂日", "date"),
+    ("photo_start", "開始時写真", "text"),
+    ("photo_end", "終了時写真", "text"),
 ]
 
 
 def check_labels() -> None:
     """Fail loudly if a schema label changed and the headers above no longer match it."""
-    for schema_file, columns in (("EN-R-002.yaml", EN_R_002_ACTIVITIES + EN_R_002_MONITORING),
-                                 ("AG-005.yaml", AG_005_ACTIVITIES + AG_005_HISTORY + AG_005_MONITORING)):
+    for schema_file, columns in (
+        ("EN-R-002.yaml", EN_R_002_ACTIVITIES + EN_R_002_MONITORING),
+        ("AG-005.yaml", AG_005_ACTIVITIES + AG_005_HISTORY + AG_005_MONITORING),
+    ):
         path = SCHEMAS / schema_file
         if not path.is_file():
             continue  # running from an unpacked copy without schemas: nothing to compare with
@@ -117,8 +139,10 @@ def write_workbook(path: Path, sheets: list[tuple[str, list[tuple[str, str, str]
             if kind in NUMBER_FORMATS:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                     cell.number_format = NUMBER_FORMATS[kind]
-            widest = max([_display_width(label)] + [_display_width(row[index - 1]) for row in rows
-                                                    if row[index - 1] is not None])
+            widest = max(
+                [_display_width(label)]
+                + [_display_width(row[index - 1]) for row in rows if row[index - 1] is not None]
+            )
             sheet.column_dimensions[letter].width = min(60, widest + 3)
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
@@ -182,18 +206,26 @@ def minimal_pdf(lines: list[str]) -> bytes:
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
-def photo_png(sky: tuple[int, int, int], ground: tuple[int, int, int], width: int = 16, height: int = 12) -> bytes:
+def photo_png(
+    sky: tuple[int, int, int], ground: tuple[int, int, int], width: int = 16, height: int = 12
+) -> bytes:
     """A tiny RGB PNG: a band of sky over a band of paddy (a stand-in for a field photo)."""
     raw = bytearray()
     for y in range(height):
         colour = bytes(sky if y < height // 3 else ground)
         raw += b"\x00" + colour * width
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(bytes(raw), 9)) + _png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(bytes(raw), 9))
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def write_text(path: Path, text: str) -> None:
@@ -353,19 +385,106 @@ SOLAR_BYLAWS = """\
 """
 
 SOLAR_SURNAMES = [
-    "山田", "加藤", "伊藤", "林", "渡辺", "後藤", "高橋", "鈴木", "佐藤", "田中", "小川", "堀", "松井", "河合",
-    "服部", "安藤", "長尾", "水野", "酒井", "野村", "杉山", "棚橋", "纐纈", "日比野", "大野", "森", "清水",
-    "近藤", "市川", "坂井", "土屋", "三輪", "早川", "不破", "所", "宇野", "浅野", "国枝", "馬渕", "篠田",
+    "山田",
+    "加藤",
+    "伊藤",
+    "林",
+    "渡辺",
+    "後藤",
+    "高橋",
+    "鈴木",
+    "佐藤",
+    "田中",
+    "小川",
+    "堀",
+    "松井",
+    "河合",
+    "服部",
+    "安藤",
+    "長尾",
+    "水野",
+    "酒井",
+    "野村",
+    "杉山",
+    "棚橋",
+    "纐纈",
+    "日比野",
+    "大野",
+    "森",
+    "清水",
+    "近藤",
+    "市川",
+    "坂井",
+    "土屋",
+    "三輪",
+    "早川",
+    "不破",
+    "所",
+    "宇野",
+    "浅野",
+    "国枝",
+    "馬渕",
+    "篠田",
 ]
 SOLAR_GIVEN = [
-    "太郎", "健一", "誠", "浩二", "博之", "和也", "直樹", "大輔", "裕子", "美穂", "恵子", "由美", "真由美",
-    "智子", "秀樹", "勝利", "正人", "隆", "修", "達也", "翔太", "陽子", "明美", "千尋", "昌弘", "典子",
-    "康夫", "幸子", "雅樹", "香織", "一郎", "淳", "亮介", "奈緒子", "和彦", "久美子",
+    "太郎",
+    "健一",
+    "誠",
+    "浩二",
+    "博之",
+    "和也",
+    "直樹",
+    "大輔",
+    "裕子",
+    "美穂",
+    "恵子",
+    "由美",
+    "真由美",
+    "智子",
+    "秀樹",
+    "勝利",
+    "正人",
+    "隆",
+    "修",
+    "達也",
+    "翔太",
+    "陽子",
+    "明美",
+    "千尋",
+    "昌弘",
+    "典子",
+    "康夫",
+    "幸子",
+    "雅樹",
+    "香織",
+    "一郎",
+    "淳",
+    "亮介",
+    "奈緒子",
+    "和彦",
+    "久美子",
 ]
 # Municipality -> real 町名 (postal data); weights give most members to 岐阜市.
 SOLAR_TOWNS = {
-    "岐阜市": (14, ["茜部本郷", "茜部菱野", "芥見", "芥見南山", "岩滝東", "鶯谷町", "大洞緑山", "雄総桜",
-                   "江崎南", "宇佐南", "粟野東", "市橋", "今嶺", "岩田坂"]),
+    "岐阜市": (
+        14,
+        [
+            "茜部本郷",
+            "茜部菱野",
+            "芥見",
+            "芥見南山",
+            "岩滝東",
+            "鶯谷町",
+            "大洞緑山",
+            "雄総桜",
+            "江崎南",
+            "宇佐南",
+            "粟野東",
+            "市橋",
+            "今嶺",
+            "岩田坂",
+        ],
+    ),
     "各務原市": (7, ["那加桜町", "蘇原希望町", "鵜沼東町", "鵜沼台", "川島松原町", "尾崎北町", "蘇原寺島町"]),
     "羽島市": (4, ["竹鼻町丸の内", "正木町須賀", "福寿町浅平", "小熊町島"]),
     "瑞穂市": (4, ["別府", "馬場前畑町", "牛牧", "十七条"]),
@@ -374,7 +493,9 @@ SOLAR_TOWNS = {
 }
 # kWh generated per kW of panels in each month, Gifu (Apr ... Mar).
 SOLAR_YIELD = {4: 118, 5: 130, 6: 105, 7: 120, 8: 125, 9: 100, 10: 92, 11: 75, 12: 65, 1: 70, 2: 82, 3: 105}
-FY2025_MONTHS = [date(2025, month, 1) for month in range(4, 13)] + [date(2026, month, 1) for month in range(1, 4)]
+FY2025_MONTHS = [date(2025, month, 1) for month in range(4, 13)] + [
+    date(2026, month, 1) for month in range(1, 4)
+]
 
 
 def _street(rng: random.Random, town: str) -> str:
@@ -401,22 +522,26 @@ def solar_activities(rng: random.Random, count: int = 36) -> list[dict]:
         decimals = rng.choice((1, 2, 2))
         capacity = round(rng.uniform(3.2, 9.8), decimals)
         fit = rng.random() < 0.6
-        battery = rng.random() < (0.25 if fit else 0.6)  # self-consumption (non-FIT) homes add batteries more often
+        battery = rng.random() < (
+            0.25 if fit else 0.6
+        )  # self-consumption (non-FIT) homes add batteries more often
         on = commissioned[number]
         # members signed up during the recruitment before the application (by-laws in force 2025-02-01)
         joined = random_day(rng, max(on + timedelta(days=7), date(2025, 2, 3)), date(2025, 3, 31))
-        activities.append({
-            "id": f"PV-{number + 1:04d}",
-            "name": f"{surnames[number]} {rng.choice(SOLAR_GIVEN)} 様邸",
-            "prefecture": "岐阜県",
-            "address": city + _street(rng, town),
-            "capacity_kw": capacity,
-            "commissioned_on": on,
-            "household": "はい",
-            "fit": "はい" if fit else "いいえ",
-            "battery": "はい" if battery else "いいえ",
-            "joined_on": joined,
-        })
+        activities.append(
+            {
+                "id": f"PV-{number + 1:04d}",
+                "name": f"{surnames[number]} {rng.choice(SOLAR_GIVEN)} 様邸",
+                "prefecture": "岐阜県",
+                "address": city + _street(rng, town),
+                "capacity_kw": capacity,
+                "commissioned_on": on,
+                "household": "はい",
+                "fit": "はい" if fit else "いいえ",
+                "battery": "はい" if battery else "いいえ",
+                "joined_on": joined,
+            }
+        )
     return activities
 
 
@@ -428,26 +553,30 @@ def solar_readings(rng: random.Random, activities: list[dict]) -> list[dict]:
             generation = round(capacity * SOLAR_YIELD[month.month] * rng.uniform(0.85, 1.15))
             low, high = (0.45, 0.62) if activity["battery"] == "はい" else (0.55, 0.75)
             sold = min(generation, round(generation * rng.uniform(low, high)))
-            readings.append({
-                "activity_id": activity["id"],
-                "period_start": month,
-                "period_end": month_end(month),
-                "generation_kwh": generation,
-                "sold_kwh": sold,
-                "self_consumption_kwh": None,
-                "evidence": f"evidence/meter/{activity['id']}_{month:%Y-%m}.pdf",
-            })
+            readings.append(
+                {
+                    "activity_id": activity["id"],
+                    "period_start": month,
+                    "period_end": month_end(month),
+                    "generation_kwh": generation,
+                    "sold_kwh": sold,
+                    "self_consumption_kwh": None,
+                    "evidence": f"evidence/meter/{activity['id']}_{month:%Y-%m}.pdf",
+                }
+            )
     return readings
 
 
 def meter_slip(reading: dict, activity: dict) -> bytes:
-    return minimal_pdf([
-        f"{reading['activity_id']} {reading['period_start']:%Y-%m} kaitori denryokuryo no oshirase",
-        f"Kenshin kikan: {reading['period_start']:%Y-%m-%d} - {reading['period_end']:%Y-%m-%d}",
-        f"Kaitori denryokuryo (sold): {reading['sold_kwh']} kWh",
-        f"Hatsudenryo (PCS display): {reading['generation_kwh']} kWh",
-        f"Setsubi yoryo: {activity['capacity_kw']} kW  (sample data, fictional)",
-    ])
+    return minimal_pdf(
+        [
+            f"{reading['activity_id']} {reading['period_start']:%Y-%m} kaitori denryokuryo no oshirase",
+            f"Kenshin kikan: {reading['period_start']:%Y-%m-%d} - {reading['period_end']:%Y-%m-%d}",
+            f"Kaitori denryokuryo (sold): {reading['sold_kwh']} kWh",
+            f"Hatsudenryo (PCS display): {reading['generation_kwh']} kWh",
+            f"Setsubi yoryo: {activity['capacity_kw']} kW  (sample data, fictional)",
+        ]
+    )
 
 
 def make_solar(rng: random.Random) -> dict:
@@ -457,12 +586,26 @@ def make_solar(rng: random.Random) -> dict:
     write_text(folder / "evidence" / "規約.txt", SOLAR_BYLAWS)
     activities = solar_activities(rng)
     readings = solar_readings(rng, activities)
-    write_workbook(folder / "activities.xlsx", [
-        ("活動一覧", EN_R_002_ACTIVITIES, [[a[key] for key, _, _ in EN_R_002_ACTIVITIES] for a in activities]),
-    ])
-    write_workbook(folder / "monitoring" / "2025.xlsx", [
-        ("モニタリング", EN_R_002_MONITORING, [[r[key] for key, _, _ in EN_R_002_MONITORING] for r in readings]),
-    ])
+    write_workbook(
+        folder / "activities.xlsx",
+        [
+            (
+                "活動一覧",
+                EN_R_002_ACTIVITIES,
+                [[a[key] for key, _, _ in EN_R_002_ACTIVITIES] for a in activities],
+            ),
+        ],
+    )
+    write_workbook(
+        folder / "monitoring" / "2025.xlsx",
+        [
+            (
+                "モニタリング",
+                EN_R_002_MONITORING,
+                [[r[key] for key, _, _ in EN_R_002_MONITORING] for r in readings],
+            ),
+        ],
+    )
     by_id = {activity["id"]: activity for activity in activities}
     largest = 0
     for reading in readings:
@@ -474,11 +617,18 @@ def make_solar(rng: random.Random) -> dict:
     assert largest < 1024, largest
     generation = sum(r["generation_kwh"] for r in readings)
     sold = sum(r["sold_kwh"] for r in readings)
-    return {"activities": len(activities), "readings": len(readings), "generation_kwh": generation,
-            "sold_kwh": sold, "self_consumption_kwh": generation - sold,
-            "capacity_kw": round(sum(a["capacity_kw"] for a in activities), 2),
-            "fit": sum(a["fit"] == "はい" for a in activities), "battery": sum(a["battery"] == "はい" for a in activities),
-            "evidence_files": len(readings), "largest_pdf_bytes": largest}
+    return {
+        "activities": len(activities),
+        "readings": len(readings),
+        "generation_kwh": generation,
+        "sold_kwh": sold,
+        "self_consumption_kwh": generation - sold,
+        "capacity_kw": round(sum(a["capacity_kw"] for a in activities), 2),
+        "fit": sum(a["fit"] == "はい" for a in activities),
+        "battery": sum(a["battery"] == "はい" for a in activities),
+        "evidence_files": len(readings),
+        "largest_pdf_bytes": largest,
+    }
 
 
 # -- rice-drainage (AG-005) --------------------------------------------------------------------------
@@ -617,21 +767,53 @@ RICE_FARMERS = [
     ("農事組合法人 田尻あさひファーム", 4, "大崎市", "田尻沼部"),
     ("株式会社 涌谷アグリサービス", 4, "遠田郡涌谷町", "太田"),
     ("株式会社 みさと穂波農園", 3, "遠田郡美里町", "北浦"),
-    ("佐藤 健一", 3, "大崎市", "古川飯川"), ("高橋 正男", 2, "大崎市", "古川清水"),
-    ("千葉 和夫", 3, "遠田郡美里町", "中埣"), ("阿部 俊彦", 2, "大崎市", "三本木蒜袋"),
-    ("鈴木 勝", 1, "大崎市", "古川桜ノ目"), ("伊藤 幸子", 1, "大崎市", "古川大崎"),
-    ("菅原 浩", 2, "遠田郡涌谷町", "小里"), ("渡辺 清", 1, "大崎市", "田尻大嶺"),
-    ("及川 孝志", 2, "遠田郡美里町", "練牛"), ("小野寺 誠", 1, "遠田郡涌谷町", "成沢"),
-    ("遠藤 光男", 2, "大崎市", "鹿島台広長"), ("今野 秀一", 1, "大崎市", "古川長岡"),
-    ("斎藤 隆", 1, "遠田郡美里町", "二郷"), ("後藤 恵美子", 1, "大崎市", "田尻蕪栗"),
-    ("加藤 昭", 2, "大崎市", "古川新田"), ("大友 良平", 1, "遠田郡涌谷町", "猪岡短台"),
-    ("早坂 直人", 2, "遠田郡美里町", "青生"), ("門脇 哲也", 1, "大崎市", "古川渋井"),
-    ("猪股 茂", 1, "大崎市", "三本木蟻ケ袋"), ("尾形 実", 2, "遠田郡涌谷町", "太田"),
-    ("庄司 和子", 1, "大崎市", "古川小泉"), ("相澤 伸一", 1, "遠田郡美里町", "北浦"),
-    ("佐々木 博文", 2, "大崎市", "田尻沼部"), ("熊谷 修", 2, "大崎市", "古川福浦"),
+    ("佐藤 健一", 3, "大崎市", "古川飯川"),
+    ("高橋 正男", 2, "大崎市", "古川清水"),
+    ("千葉 和夫", 3, "遠田郡美里町", "中埣"),
+    ("阿部 俊彦", 2, "大崎市", "三本木蒜袋"),
+    ("鈴木 勝", 1, "大崎市", "古川桜ノ目"),
+    ("伊藤 幸子", 1, "大崎市", "古川大崎"),
+    ("菅原 浩", 2, "遠田郡涌谷町", "小里"),
+    ("渡辺 清", 1, "大崎市", "田尻大嶺"),
+    ("及川 孝志", 2, "遠田郡美里町", "練牛"),
+    ("小野寺 誠", 1, "遠田郡涌谷町", "成沢"),
+    ("遠藤 光男", 2, "大崎市", "鹿島台広長"),
+    ("今野 秀一", 1, "大崎市", "古川長岡"),
+    ("斎藤 隆", 1, "遠田郡美里町", "二郷"),
+    ("後藤 恵美子", 1, "大崎市", "田尻蕪栗"),
+    ("加藤 昭", 2, "大崎市", "古川新田"),
+    ("大友 良平", 1, "遠田郡涌谷町", "猪岡短台"),
+    ("早坂 直人", 2, "遠田郡美里町", "青生"),
+    ("門脇 哲也", 1, "大崎市", "古川渋井"),
+    ("猪股 茂", 1, "大崎市", "三本木蟻ケ袋"),
+    ("尾形 実", 2, "遠田郡涌谷町", "太田"),
+    ("庄司 和子", 1, "大崎市", "古川小泉"),
+    ("相澤 伸一", 1, "遠田郡美里町", "北浦"),
+    ("佐々木 博文", 2, "大崎市", "田尻沼部"),
+    ("熊谷 修", 2, "大崎市", "古川福浦"),
 ]
-RICE_AZA = ["前田", "川原", "新田", "中島", "下谷地", "八幡", "南沢", "北原", "西浦", "東田", "大道下", "沖",
-            "蓮沼", "柳原", "堰下", "四反田", "五反田", "上谷地", "鴻ノ巣", "袋"]
+RICE_AZA = [
+    "前田",
+    "川原",
+    "新田",
+    "中島",
+    "下谷地",
+    "八幡",
+    "南沢",
+    "北原",
+    "西浦",
+    "東田",
+    "大道下",
+    "沖",
+    "蓮沼",
+    "柳原",
+    "堰下",
+    "四反田",
+    "五反田",
+    "上谷地",
+    "鴻ノ巣",
+    "袋",
+]
 RICE_VARIETIES = ["ひとめぼれ", "ひとめぼれ", "ササニシキ", "つや姫", "だて正夢", "金のいぶき"]
 
 
@@ -646,8 +828,15 @@ def rice_activities(rng: random.Random) -> tuple[list[dict], list[dict]]:
         company = "法人" in farmer or "株式会社" in farmer
         aza_choices = rng.sample(RICE_AZA, 3)
         for _ in range(count):
-            fields.append({"farmer": farmer, "city": city, "oaza": oaza, "company": company,
-                           "aza": rng.choice(aza_choices)})
+            fields.append(
+                {
+                    "farmer": farmer,
+                    "city": city,
+                    "oaza": oaza,
+                    "company": company,
+                    "aza": rng.choice(aza_choices),
+                }
+            )
     assert len(fields) == 54, len(fields)
     rng.shuffle(fields)
     # Drainage classes: many heavy-clay paddies drain poorly in 大崎; a mix of all three.
@@ -657,8 +846,11 @@ def rice_activities(rng: random.Random) -> tuple[list[dict], list[dict]]:
     for number, (field, drainage_class) in enumerate(zip(fields, classes), start=1):
         identifier = f"RD-{number:04d}"
         area = round(rng.uniform(1.0, 2.8) if field["company"] else rng.uniform(0.25, 1.6), 2)
-        percolation = {"poor": rng.uniform(4.0, 7.3), "day": rng.uniform(7.7, 12.3),
-                       "fast": rng.uniform(12.7, 22.0)}[drainage_class]
+        percolation = {
+            "poor": rng.uniform(4.0, 7.3),
+            "day": rng.uniform(7.7, 12.3),
+            "fast": rng.uniform(12.7, 22.0),
+        }[drainage_class]
         straw_draw = rng.random()
         if straw_draw < 0.68:
             straw = 0
@@ -675,7 +867,9 @@ def rice_activities(rng: random.Random) -> tuple[list[dict], list[dict]]:
             days = [int(baseline), int(baseline) + 1]
         rng.shuffle(days)
         start = random_day(rng, date(2025, 6, 22), date(2025, 7, 6))
-        length = rng.randint(int(baseline + 8 + 0.5), int(baseline + 16))  # baseline + 8 ... baseline + 16 days
+        length = rng.randint(
+            int(baseline + 8 + 0.5), int(baseline + 16)
+        )  # baseline + 8 ... baseline + 16 days
         end = start + timedelta(days=length)
         heading = max(random_day(rng, date(2025, 8, 2), date(2025, 8, 15)), end + timedelta(days=7))
         variety = rng.choice(RICE_VARIETIES)
@@ -698,13 +892,18 @@ def rice_activities(rng: random.Random) -> tuple[list[dict], list[dict]]:
         activities.append(activity)
         for year, drained in zip((2023, 2024), days):
             past_start = random_day(rng, date(year, 6, 24), date(year, 7, 5))
-            history.append({
-                "activity_id": identifier, "year": year, "drainage_days": drained,
-                "evidence": f"evidence/diary/{identifier}_{year}.txt",
-                "start": past_start, "end": past_start + timedelta(days=drained),
-                "planting": random_day(rng, date(year, 5, 8), date(year, 5, 22)),
-                "heading": random_day(rng, date(year, 8, 1), date(year, 8, 12)),
-            })
+            history.append(
+                {
+                    "activity_id": identifier,
+                    "year": year,
+                    "drainage_days": drained,
+                    "evidence": f"evidence/diary/{identifier}_{year}.txt",
+                    "start": past_start,
+                    "end": past_start + timedelta(days=drained),
+                    "planting": random_day(rng, date(year, 5, 8), date(year, 5, 22)),
+                    "heading": random_day(rng, date(year, 8, 1), date(year, 8, 12)),
+                }
+            )
         assert sum(days) / 2 == baseline
         assert length - baseline >= 8 and heading > end
     return activities, history
@@ -736,40 +935,68 @@ def make_rice(rng: random.Random) -> dict:
     write_text(folder / "factors.yaml", RICE_FACTORS_YAML)
     write_text(folder / "evidence" / "規約.txt", RICE_BYLAWS)
     activities, history = rice_activities(rng)
-    monitoring = [{
-        "activity_id": a["id"], "fiscal_year": 2025, "drainage_start": a["drainage_start"],
-        "drainage_end": a["drainage_end"], "heading_date": a["heading_date"],
-        "photo_start": f"evidence/photos/{a['id']}_start.png", "photo_end": f"evidence/photos/{a['id']}_end.png",
-    } for a in activities]
-    write_workbook(folder / "activities.xlsx", [
-        ("活動一覧", AG_005_ACTIVITIES, [[a[key] for key, _, _ in AG_005_ACTIVITIES] for a in activities]),
-        ("中干し実績", AG_005_HISTORY, [[h[key] for key, _, _ in AG_005_HISTORY] for h in history]),
-    ])
-    write_workbook(folder / "monitoring" / "2025.xlsx", [
-        ("モニタリング", AG_005_MONITORING, [[m[key] for key, _, _ in AG_005_MONITORING] for m in monitoring]),
-    ])
+    monitoring = [
+        {
+            "activity_id": a["id"],
+            "fiscal_year": 2025,
+            "drainage_start": a["drainage_start"],
+            "drainage_end": a["drainage_end"],
+            "heading_date": a["heading_date"],
+            "photo_start": f"evidence/photos/{a['id']}_start.png",
+            "photo_end": f"evidence/photos/{a['id']}_end.png",
+        }
+        for a in activities
+    ]
+    write_workbook(
+        folder / "activities.xlsx",
+        [
+            (
+                "活動一覧",
+                AG_005_ACTIVITIES,
+                [[a[key] for key, _, _ in AG_005_ACTIVITIES] for a in activities],
+            ),
+            ("中干し実績", AG_005_HISTORY, [[h[key] for key, _, _ in AG_005_HISTORY] for h in history]),
+        ],
+    )
+    write_workbook(
+        folder / "monitoring" / "2025.xlsx",
+        [
+            (
+                "モニタリング",
+                AG_005_MONITORING,
+                [[m[key] for key, _, _ in AG_005_MONITORING] for m in monitoring],
+            ),
+        ],
+    )
     by_id = {activity["id"]: activity for activity in activities}
     for record in history:
         write_text(folder / record["evidence"], farm_diary(by_id[record["activity_id"]], record, rng))
     for row in monitoring:
         shade = rng.randint(-12, 12)
         sky = (150 + shade, 190 + shade, 225)
-        water = (112 + shade, 104 + shade, 78 + shade)       # flooded paddy at drainage start
-        cracked = (128 + shade, 142 + shade, 70 + shade)     # drained, cracked soil between green rows
+        water = (112 + shade, 104 + shade, 78 + shade)  # flooded paddy at drainage start
+        cracked = (128 + shade, 142 + shade, 70 + shade)  # drained, cracked soil between green rows
         for key, ground in (("photo_start", water), ("photo_end", cracked)):
             target = folder / row[key]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(photo_png(sky, ground))
-    return {"activities": len(activities), "history_rows": len(history), "monitoring_rows": len(monitoring),
-            "area_ha": round(sum(a["area_ha"] for a in activities), 2),
-            "percolation_classes": {
-                "<7.5": sum(a["percolation_mm_per_day"] < 7.5 for a in activities),
-                "7.5-12.5": sum(7.5 <= a["percolation_mm_per_day"] < 12.5 for a in activities),
-                ">=12.5": sum(a["percolation_mm_per_day"] >= 12.5 for a in activities)},
-            "farmers": len({a["farmer"] for a in activities}),
-            "extra_days_min": min((a["drainage_end"] - a["drainage_start"]).days - a["baseline_drainage_days"]
-                                  for a in activities),
-            "diaries": len(history), "photos": 2 * len(monitoring)}
+    return {
+        "activities": len(activities),
+        "history_rows": len(history),
+        "monitoring_rows": len(monitoring),
+        "area_ha": round(sum(a["area_ha"] for a in activities), 2),
+        "percolation_classes": {
+            "<7.5": sum(a["percolation_mm_per_day"] < 7.5 for a in activities),
+            "7.5-12.5": sum(7.5 <= a["percolation_mm_per_day"] < 12.5 for a in activities),
+            ">=12.5": sum(a["percolation_mm_per_day"] >= 12.5 for a in activities),
+        },
+        "farmers": len({a["farmer"] for a in activities}),
+        "extra_days_min": min(
+            (a["drainage_end"] - a["drainage_start"]).days - a["baseline_drainage_days"] for a in activities
+        ),
+        "diaries": len(history),
+        "photos": 2 * len(monitoring),
+    }
 
 
 def main() -> None:

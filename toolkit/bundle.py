@@ -11,10 +11,10 @@ from typing import Callable, Mapping
 
 from toolkit import __version__
 from toolkit.calculate.engine import Calculation
-from toolkit.errors import OutputError
-from toolkit.read.hashing import sha256
 from toolkit.documents.model import Document
+from toolkit.errors import OutputError
 from toolkit.problems import Location, Problem
+from toolkit.read.hashing import sha256
 
 MANIFEST = "manifest.json"
 FORMATS = ("pdf", "docx", "xlsx")
@@ -24,29 +24,42 @@ def _renderer(fmt: str) -> Callable:
     # imported only for the formats asked for: WeasyPrint and python-docx are slow to load
     if fmt == "pdf":
         from toolkit.render import pdf
+
         return lambda document, path, overrides: pdf.render(document.printed(), path, overrides)
     if fmt == "docx":
         from toolkit.render import docx
+
         return lambda document, path, overrides: docx.render(document.printed(), path, overrides)
     from toolkit.render import xlsx
+
     return lambda document, path, overrides: xlsx.render(document, path)
 
 
-def publish(document: Document, calculation: Calculation, outdir: Path, formats: tuple[str, ...],
-            overrides: Path | None = None, force: bool = False) -> list[Path]:
+def publish(
+    document: Document,
+    calculation: Calculation,
+    outdir: Path,
+    formats: tuple[str, ...],
+    overrides: Path | None = None,
+    force: bool = False,
+) -> list[Path]:
     """Render `document` in `formats` into `outdir` and record it in the folder's manifest.json.
 
     Everything is rendered into a staging folder beside `outdir` first; only when every file is
     complete are they moved in (a new `outdir` is renamed into place whole). Files of an earlier
     render are replaced only with `force`; other documents' entries in the manifest are kept.
     """
-    names = {fmt: Path(document.files.get(fmt, f"{document.kind}.{fmt}")).name for fmt in formats}  # never a path
+    names = {
+        fmt: Path(document.files.get(fmt, f"{document.kind}.{fmt}")).name for fmt in formats
+    }  # never a path
     existing = sorted(name for name in names.values() if (outdir / name).exists())
     if (outdir / MANIFEST).exists() and not _read_manifest(outdir):
         existing.append(MANIFEST)  # a manifest.json that is not ours is a user's file
     if existing and not force:
-        raise OutputError(f"{outdir}: " + ", ".join(existing),
-                          [Problem("exists", location=Location(str(outdir / name))) for name in existing])
+        raise OutputError(
+            f"{outdir}: " + ", ".join(existing),
+            [Problem("exists", location=Location(str(outdir / name))) for name in existing],
+        )
     try:
         # staged beside the outputs' final place, so every move is a rename on one file system
         where = outdir if outdir.is_dir() else outdir.parent
@@ -58,8 +71,9 @@ def publish(document: Document, calculation: Calculation, outdir: Path, formats:
         for fmt, name in names.items():
             _renderer(fmt)(document, staging / name, overrides)
         manifest = _manifest(_read_manifest(outdir), document, calculation, staging, names)
-        (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                                        encoding="utf-8")
+        (staging / MANIFEST).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
         return _move_into(staging, outdir, [*names.values(), MANIFEST])
     except OSError as error:
         raise _not_writable(outdir, error) from error
@@ -88,8 +102,9 @@ def _read_manifest(outdir: Path) -> dict:
     return found if isinstance(found, dict) and found.get("toolkit") == "jcredit-toolkit" else {}
 
 
-def _manifest(previous: Mapping, document: Document, calculation: Calculation, staging: Path,
-              names: Mapping[str, str]) -> dict:
+def _manifest(
+    previous: Mapping, document: Document, calculation: Calculation, staging: Path, names: Mapping[str, str]
+) -> dict:
     project = calculation.project
     inputs = []
     if project is not None:
@@ -103,20 +118,42 @@ def _manifest(previous: Mapping, document: Document, calculation: Calculation, s
         "methodology": calculation.methodology,
         "rules_version": calculation.rules_version,
         "inputs": inputs,
-        "factors": [{"name": ref.name, "fiscal_year": ref.fiscal_year, "value": format(ref.value.normalize(), "f"),
-                     "unit": ref.unit, "status": ref.status, "source": ref.source}
-                    for ref in calculation.factors_used],
-        "outputs": [{"path": name, "format": fmt, "sha256": sha256(staging / name)} for fmt, name in names.items()],
+        "factors": [
+            {
+                "name": ref.name,
+                "fiscal_year": ref.fiscal_year,
+                "value": format(ref.value.normalize(), "f"),
+                "unit": ref.unit,
+                "status": ref.status,
+                "source": ref.source,
+            }
+            for ref in calculation.factors_used
+        ],
+        "outputs": [
+            {"path": name, "format": fmt, "sha256": sha256(staging / name)} for fmt, name in names.items()
+        ],
     }
     documents = dict(previous.get("documents") or {}) if isinstance(previous.get("documents"), dict) else {}
     documents[document.kind] = entry
-    return {"toolkit": "jcredit-toolkit", "version": __version__, "built": document.built.isoformat(),
-            "documents": documents}
+    return {
+        "toolkit": "jcredit-toolkit",
+        "version": __version__,
+        "built": document.built.isoformat(),
+        "documents": documents,
+    }
 
 
 def _not_writable(outdir: Path, error: OSError) -> OutputError:
-    return OutputError(str(error), [Problem("not_writable", location=Location(str(outdir)),
-                                            params={"reason": error.strerror or str(error)})])
+    return OutputError(
+        str(error),
+        [
+            Problem(
+                "not_writable",
+                location=Location(str(outdir)),
+                params={"reason": error.strerror or str(error)},
+            )
+        ],
+    )
 
 
 def write_file(path: Path, write: Callable[[Path], None], force: bool = False) -> None:

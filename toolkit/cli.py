@@ -38,17 +38,29 @@ def _remember_lang(ctx: click.Context, param: click.Parameter, value: str) -> st
 
 def verbosity_options(command):
     """-v and -q, taken before the command name or after it."""
-    command = click.option("-v", "--verbose", count=True, expose_value=False, callback=_set_verbosity,
-                           help="More detail (tracebacks of internal errors).")(command)
-    return click.option("-q", "--quiet", count=True, expose_value=False, callback=_set_verbosity,
-                        help="Less output.")(command)
+    command = click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        callback=_set_verbosity,
+        help="More detail (tracebacks of internal errors).",
+    )(command)
+    return click.option(
+        "-q", "--quiet", count=True, expose_value=False, callback=_set_verbosity, help="Less output."
+    )(command)
 
 
 def common_options(command):
     """--lang, -v and -q, shared by every command."""
-    command = click.option("--lang", type=click.Choice(["ja", "en"]), default=_default_lang,
-                           callback=_remember_lang, is_eager=True,
-                           help="メッセージの言語 / language of messages (default ja, or $JCREDIT_LANG).")(command)
+    command = click.option(
+        "--lang",
+        type=click.Choice(["ja", "en"]),
+        default=_default_lang,
+        callback=_remember_lang,
+        is_eager=True,
+        help="メッセージの言語 / language of messages (default ja, or $JCREDIT_LANG).",
+    )(command)
     return verbosity_options(command)
 
 
@@ -99,8 +111,9 @@ def cli():
 
 @cli.command()
 @click.argument("project", type=click.Path(path_type=Path, readable=False))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              help="Report format.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Report format."
+)
 @common_options
 @click.pass_context
 def validate(ctx: click.Context, project: Path, output_format: str, lang: str):
@@ -109,18 +122,29 @@ def validate(ctx: click.Context, project: Path, output_format: str, lang: str):
 
     result = Run(project).validation
     if output_format == "json":
-        click.echo(json.dumps({
-            "valid": result.valid,
-            "errors": [problem.as_json(lang) for problem in result.errors],
-            "warnings": [problem.as_json(lang) for problem in result.warnings],
-        }, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "valid": result.valid,
+                    "errors": [problem.as_json(lang) for problem in result.errors],
+                    "warnings": [problem.as_json(lang) for problem in result.warnings],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         _print_problems(result.errors, [] if _quiet(ctx) else result.warnings, lang)
-        summary = ("summary_valid" if result.valid else "summary_invalid")
+        summary = "summary_valid" if result.valid else "summary_invalid"
         from toolkit import messages
 
-        click.echo(f"{project}: " + messages.render(summary, lang, {"errors": len(result.errors), "warnings": len(result.warnings)}),
-                   err=not result.valid)
+        click.echo(
+            f"{project}: "
+            + messages.render(
+                summary, lang, {"errors": len(result.errors), "warnings": len(result.warnings)}
+            ),
+            err=not result.valid,
+        )
     ctx.exit(0 if result.valid else 1)
 
 
@@ -136,15 +160,26 @@ def _print_problems(errors, warnings, lang: str) -> None:
             click.echo(click.style("W ", fg="yellow") + problem.line(lang), err=True)
     for code, count in sorted(shown.items()):
         if count > WARNINGS_SHOWN_PER_KIND:
-            click.echo("  " + messages.render("more_warnings", lang,
-                                              {"kind": code, "count": count - WARNINGS_SHOWN_PER_KIND}), err=True)
+            click.echo(
+                "  "
+                + messages.render(
+                    "more_warnings", lang, {"kind": code, "count": count - WARNINGS_SHOWN_PER_KIND}
+                ),
+                err=True,
+            )
 
 
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--methodology", "code", required=True, help="Methodology code, e.g. EN-R-002.")
-@click.option("--type", "project_type", type=click.Choice(["standard", "program"]), default="program",
-              show_default=True, help="standard (通常型) or program (プログラム型).")
+@click.option(
+    "--type",
+    "project_type",
+    type=click.Choice(["standard", "program"]),
+    default="program",
+    show_default=True,
+    help="standard (通常型) or program (プログラム型).",
+)
 @click.option("--force", is_flag=True, help="Overwrite files init would write.")
 @common_options
 @click.pass_context
@@ -174,15 +209,29 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None):
 
 @cli.command()
 @click.argument("project", type=click.Path(path_type=Path, readable=False))
-@click.option("--monitoring", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Readings file to use instead of the project's monitoring/.")
+@click.option(
+    "--monitoring",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Readings file to use instead of the project's monitoring/.",
+)
 @click.option("--period", callback=_period, help="Report period START:END (either side may be empty).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Report format.")
-@click.option("--detail", is_flag=True, help="JSON: each figure's formula, inputs and factor rows, for audit.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Report format."
+)
+@click.option(
+    "--detail", is_flag=True, help="JSON: each figure's formula, inputs and factor rows, for audit."
+)
 @common_options
 @click.pass_context
-def calc(ctx: click.Context, project: Path, monitoring: Path | None, period, output_format: str, detail: bool,
-         lang: str):
+def calc(
+    ctx: click.Context,
+    project: Path,
+    monitoring: Path | None,
+    period,
+    output_format: str,
+    detail: bool,
+    lang: str,
+):
     """削減量を活動・年度ごとに算定 / reductions per activity and fiscal year, with factors and totals."""
     from toolkit.pipeline import Run
     from toolkit.render import calculation_report as report
@@ -190,7 +239,11 @@ def calc(ctx: click.Context, project: Path, monitoring: Path | None, period, out
     result = Run(project, monitoring, period).calculation
     if output_format == "json":
         # compact: the C encoder, ten times faster than indent= on a 10,000-activity program
-        click.echo(json.dumps(report.calculation_json(result, lang, detail), ensure_ascii=False, separators=(",", ":")))
+        click.echo(
+            json.dumps(
+                report.calculation_json(result, lang, detail), ensure_ascii=False, separators=(",", ":")
+            )
+        )
     else:
         click.echo(report.calculation_text(result, lang))
     _print_problems(result.errors, [] if _quiet(ctx) else result.warnings, lang)
@@ -211,26 +264,53 @@ def _document_kind(ctx: click.Context, param: click.Parameter, value: str) -> st
     from toolkit.documents import assemble
 
     if value not in assemble.kinds():
-        raise click.BadParameter(_say(ctx, "cli.document_kind", known=", ".join(assemble.kinds()), given=value))
+        raise click.BadParameter(
+            _say(ctx, "cli.document_kind", known=", ".join(assemble.kinds()), given=value)
+        )
     return value
 
 
 @cli.command()
 @click.argument("document", callback=_document_kind)
 @click.argument("project", type=click.Path(path_type=Path, readable=False))
-@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="Output folder (created whole; manifest.json records inputs and outputs).")
-@click.option("--format", "formats", default="pdf,docx,xlsx", show_default=True, callback=_formats,
-              help="Comma-separated formats.")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Output folder (created whole; manifest.json records inputs and outputs).",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="pdf,docx,xlsx",
+    show_default=True,
+    callback=_formats,
+    help="Comma-separated formats.",
+)
 @click.option("--final", is_flag=True, help="Refuse while a required field is empty (no draft markers).")
-@click.option("--monitoring", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Readings file to use instead of the project's monitoring/.")
+@click.option(
+    "--monitoring",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Readings file to use instead of the project's monitoring/.",
+)
 @click.option("--period", callback=_period, help="Report period START:END (either side may be empty).")
 @click.option("--force", is_flag=True, help="Replace outputs of an earlier render in the folder.")
 @common_options
 @click.pass_context
-def render(ctx: click.Context, document: str, project: Path, outdir: Path, formats: tuple[str, ...], final: bool,
-           monitoring: Path | None, period, force: bool, lang: str):
+def render(
+    ctx: click.Context,
+    document: str,
+    project: Path,
+    outdir: Path,
+    formats: tuple[str, ...],
+    final: bool,
+    monitoring: Path | None,
+    period,
+    force: bool,
+    lang: str,
+):
     """計画書・報告書・活動リストを出力 / render the plan, the monitoring report or the activity list."""
     from toolkit.pipeline import Run
 
@@ -247,18 +327,41 @@ def render(ctx: click.Context, document: str, project: Path, outdir: Path, forma
 
 @cli.command()
 @click.argument("project", type=click.Path(path_type=Path, readable=False))
-@click.option("--stage", type=click.Choice(["registration", "verification"]), default="registration", show_default=True,
-              help="registration (妥当性確認・登録) or verification (検証・認証).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "xlsx", "html"]), default="text",
-              help="Report format (xlsx needs -o).")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file.")
-@click.option("--monitoring", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Readings file to use instead of the project's monitoring/.")
+@click.option(
+    "--stage",
+    type=click.Choice(["registration", "verification"]),
+    default="registration",
+    show_default=True,
+    help="registration (妥当性確認・登録) or verification (検証・認証).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "xlsx", "html"]),
+    default="text",
+    help="Report format (xlsx needs -o).",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."
+)
+@click.option(
+    "--monitoring",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Readings file to use instead of the project's monitoring/.",
+)
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
 @common_options
 @click.pass_context
-def check(ctx: click.Context, project: Path, stage: str, output_format: str, output: Path | None,
-          monitoring: Path | None, force: bool, lang: str):
+def check(
+    ctx: click.Context,
+    project: Path,
+    stage: str,
+    output_format: str,
+    output: Path | None,
+    monitoring: Path | None,
+    force: bool,
+    lang: str,
+):
     """審査前の確認リスト / the readiness checklist: what a verifier would send back (exit 0 when ready)."""
     from toolkit import bundle
     from toolkit.documents import assemble as documents
@@ -271,8 +374,11 @@ def check(ctx: click.Context, project: Path, stage: str, output_format: str, out
     result = Run(project, monitoring).checklist(stage)
     name = result.project
     if output_format == "xlsx":
-        bundle.write_file(output, lambda path: checklist_report.xlsx(result, lang, name, path, documents.build_time()),
-                             force)
+        bundle.write_file(
+            output,
+            lambda path: checklist_report.xlsx(result, lang, name, path, documents.build_time()),
+            force,
+        )
     else:
         if output_format == "json":
             text = json.dumps(checklist_report.as_json(result, lang), ensure_ascii=False, indent=2)
@@ -291,7 +397,9 @@ def check(ctx: click.Context, project: Path, stage: str, output_format: str, out
 
 @cli.command("factors")
 @click.option("--rules-version", help="Show the switches of this rules version only.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Report format.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Report format."
+)
 @common_options
 def list_factors(rules_version: str | None, output_format: str, lang: str):
     """係数表と規程の版の一覧 / factor tables, their rows, sources and status, and the rule versions."""
@@ -314,7 +422,9 @@ def list_methodologies(lang: str):
         module = methodologies.get(code)
         click.echo(f"{code}  {module.NAME[lang]}  (Ver. {', '.join(module.VERSIONS)})")
         for parameter in module.MONITORING:
-            click.echo(f"    {parameter.symbol:<12} {parameter.label[lang]} [{parameter.unit}] {parameter.frequency[lang]}")
+            click.echo(
+                f"    {parameter.symbol:<12} {parameter.label[lang]} [{parameter.unit}] {parameter.frequency[lang]}"
+            )
 
 
 def main() -> None:

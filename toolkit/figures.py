@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from typing import Mapping, NamedTuple
 
 from toolkit.problems import Location
@@ -23,7 +23,9 @@ class FactorRef:
     source: str
     status: str  # verified | unverified | third-party
     overridden: bool = False  # True when the project's factors.yaml supplied it
-    location: Location | None = field(default=None, compare=False)  # its line in factors.yaml, when overridden
+    location: Location | None = field(
+        default=None, compare=False
+    )  # its line in factors.yaml, when overridden
 
     @cached_property
     def name(self) -> str:

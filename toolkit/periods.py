@@ -51,7 +51,9 @@ def split_by_fiscal_year(start: dt.date, end: dt.date, reading_days: int | None 
     return pieces
 
 
-def clip(start: dt.date, end: dt.date, window_start: dt.date | None, window_end: dt.date | None) -> tuple[dt.date, dt.date] | None:
+def clip(
+    start: dt.date, end: dt.date, window_start: dt.date | None, window_end: dt.date | None
+) -> tuple[dt.date, dt.date] | None:
     """The part of [start, end] inside the window (open ends allowed), or None when nothing is inside."""
     first = max(start, window_start) if window_start else start
     last = min(end, window_end) if window_end else end
@@ -71,8 +73,9 @@ def add_years(day: dt.date, years: int) -> dt.date:
     return add_months(day, 12 * years)
 
 
-def crediting_period(application: dt.date, monitoring_start: dt.date | None, years: int,
-                     cap: dt.date | None) -> tuple[dt.date, dt.date]:
+def crediting_period(
+    application: dt.date, monitoring_start: dt.date | None, years: int, cap: dt.date | None
+) -> tuple[dt.date, dt.date]:
     """start = the later of the application and monitoring start; end = start + years − 1 day, capped (§4)."""
     start = max(application, monitoring_start) if monitoring_start else application
     end = add_years(start, years) - ONE_DAY
@@ -88,7 +91,9 @@ class Span:
     index: int
 
 
-def gaps_and_overlaps(spans: Iterable[Span]) -> tuple[list[tuple[dt.date, dt.date, Span]], list[tuple[Span, Span]]]:
+def gaps_and_overlaps(
+    spans: Iterable[Span],
+) -> tuple[list[tuple[dt.date, dt.date, Span]], list[tuple[Span, Span]]]:
     """Days no reading covers between the first and the last reading (with the reading after the gap),
     and pairs of readings that overlap."""
     ordered: Sequence[Span] = sorted(spans, key=lambda span: (span.start, span.end, span.index))

@@ -53,9 +53,12 @@ class Run:
         project = self.project
         if project.methodology is None:  # a draft may leave the code empty; a calculation cannot
             path = "project.methodology.code"
-            raise ValidationFailed("no methodology", [Problem("methodology_missing", path, project.locate(path))])
-        return factor_tables.load(project.data.get("rules_version"), project.root,
-                                  project.sources.locate("rules_version"))
+            raise ValidationFailed(
+                "no methodology", [Problem("methodology_missing", path, project.locate(path))]
+            )
+        return factor_tables.load(
+            project.data.get("rules_version"), project.root, project.sources.locate("rules_version")
+        )
 
     @cached_property
     def calculation(self) -> Calculation:
@@ -68,8 +71,14 @@ class Run:
         kept = self._documents.get((kind, stage))
         if kept is None or (complete and not kept.complete):
             project = self.project
-            kept = assemble.build(kind, self.calculation, project.root, packaged.overrides(project.root),
-                                  stage=stage, with_evidence=complete)
+            kept = assemble.build(
+                kind,
+                self.calculation,
+                project.root,
+                packaged.overrides(project.root),
+                stage=stage,
+                with_evidence=complete,
+            )
             self._documents[(kind, stage)] = kept
         return kept
 
@@ -91,8 +100,9 @@ class Run:
         document = (lambda kind, at: self.document(kind, at, complete=False)) if calculation else None
         return readiness.of_project(project, calculation, stage, findings, document)
 
-    def render(self, kind: str, outdir: Path, formats: tuple[str, ...], final: bool, force: bool) -> tuple[
-            Document, list[Path]]:
+    def render(
+        self, kind: str, outdir: Path, formats: tuple[str, ...], final: bool, force: bool
+    ) -> tuple[Document, list[Path]]:
         """Document `kind` written to `outdir` with its manifest; --final refuses while anything blocks."""
         from toolkit import bundle
 
@@ -102,7 +112,9 @@ class Run:
         document = self.document(kind)
         found = self.checklist(assemble.stage_of(kind))
         assemble.finish(document, readiness.remarks(found, kind, "ja"), final, self.project.sources)
-        written = bundle.publish(document, calculation, outdir, formats, packaged.overrides(self.project.root), force)
+        written = bundle.publish(
+            document, calculation, outdir, formats, packaged.overrides(self.project.root), force
+        )
         return document, written
 
 

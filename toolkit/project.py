@@ -31,8 +31,16 @@ class Project:
         code = schema.declared(data)[1]
         module = methodologies.get(code) if code in methodologies.codes() else None
         rules = data.get("rules_version")
-        return cls(root, project_file, tuple(files), MappingProxyType(data), sources, schema.project_type(data),
-                   module, rules if isinstance(rules, str) else None)
+        return cls(
+            root,
+            project_file,
+            tuple(files),
+            MappingProxyType(data),
+            sources,
+            schema.project_type(data),
+            module,
+            rules if isinstance(rules, str) else None,
+        )
 
     @property
     def name(self) -> str:

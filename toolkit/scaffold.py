@@ -28,13 +28,23 @@ def create_project(directory: Path, code: str, project_type: str, force: bool = 
         planned["activities.xlsx"] = None
     existing = sorted(name for name in planned if (directory / name).exists())
     if existing and not force:
-        raise OutputError(f"{directory}: " + ", ".join(existing),
-                          [Problem("exists", location=Location(str(directory / name))) for name in existing])
+        raise OutputError(
+            f"{directory}: " + ", ".join(existing),
+            [Problem("exists", location=Location(str(directory / name))) for name in existing],
+        )
     try:
         return _write(directory, methodology, project_type, tables, planned)
     except OSError as error:
-        raise OutputError(str(error), [Problem("not_writable", location=Location(str(directory)),
-                                               params={"reason": error.strerror or str(error)})]) from error
+        raise OutputError(
+            str(error),
+            [
+                Problem(
+                    "not_writable",
+                    location=Location(str(directory)),
+                    params={"reason": error.strerror or str(error)},
+                )
+            ],
+        ) from error
 
 
 def _write(directory: Path, methodology, project_type: str, tables, planned: dict) -> list[Path]:
@@ -60,8 +70,13 @@ def _write(directory: Path, methodology, project_type: str, tables, planned: dic
 
 def project_yaml(methodology, project_type: str, tables: Mapping[str, schema.Table]) -> str:
     """project.yaml with every field of the schema, empty, each under a comment with its label and help."""
-    values = {**_FIXED, "project": {"type": project_type,
-                                    "methodology": {"code": methodology.CODE, "version": methodology.VERSIONS[-1]}}}
+    values = {
+        **_FIXED,
+        "project": {
+            "type": project_type,
+            "methodology": {"code": methodology.CODE, "version": methodology.VERSIONS[-1]},
+        },
+    }
     lines = [
         f"# J-クレジット プロジェクト入力ファイル（{methodology.CODE} {methodology.NAME['ja']}、"
         f"{'プログラム型' if project_type == 'program' else '通常型'}）",
@@ -71,13 +86,20 @@ def project_yaml(methodology, project_type: str, tables: Mapping[str, schema.Tab
     ]
     _emit(schema.project_schema(project_type), values, 0, lines)
     if project_type == "program":
-        lines += ["", "# 活動一覧（会員の削減活動）は activities.xlsx に記入します。",
-                  "activities: {file: activities.xlsx}"]
+        lines += [
+            "",
+            "# 活動一覧（会員の削減活動）は activities.xlsx に記入します。",
+            "activities: {file: activities.xlsx}",
+        ]
         for name in tables:
             if name not in ("activities", "monitoring"):
                 lines.append(f"{name}: {{file: activities.xlsx}}")
     else:
-        lines += ["", "# 削減活動（設備ごとに1行）/ reduction activities, one per installation", "activities:"]
+        lines += [
+            "",
+            "# 削減活動（設備ごとに1行）/ reduction activities, one per installation",
+            "activities:",
+        ]
         first = True
         for key, rules in tables["activities"].schema.items():
             lines.append(f"  {'- ' if first else '  '}{key}:{_comment(rules)}")
@@ -86,7 +108,11 @@ def project_yaml(methodology, project_type: str, tables: Mapping[str, schema.Tab
             if name not in ("activities", "monitoring"):
                 columns = ", ".join(table.schema)
                 lines += ["", f"# {table.sheet['ja']}: 1行ごとに {{{columns}}}", f"{name}: []"]
-    lines += ["", f"# モニタリングの読取値は {MONITORING_WORKBOOK} に記入します（monitoring/ 内の .xlsx をすべて読みます）。", ""]
+    lines += [
+        "",
+        f"# モニタリングの読取値は {MONITORING_WORKBOOK} に記入します（monitoring/ 内の .xlsx をすべて読みます）。",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -146,25 +172,42 @@ def write_workbook(path: Path, tables: Mapping[str, schema.Table]) -> None:
                 choice_letter = get_column_letter(choice_columns)
                 for row, choice in enumerate(rules["allowed"], start=1):
                     choices.cell(row=row, column=choice_columns, value=choice)
-                validation = DataValidation(type="list", allow_blank=True,
-                                            formula1=f"選択肢!${choice_letter}$1:${choice_letter}${len(rules['allowed'])}")
+                validation = DataValidation(
+                    type="list",
+                    allow_blank=True,
+                    formula1=f"選択肢!${choice_letter}$1:${choice_letter}${len(rules['allowed'])}",
+                )
             elif kind == "boolean":
                 validation = DataValidation(type="list", formula1='"はい,いいえ"', allow_blank=True)
             elif kind == "date":
-                validation = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
+                validation = DataValidation(
+                    type="date", operator="greaterThan", formula1="36526", allow_blank=True
+                )
                 for row in range(2, 202):
                     sheet.cell(row=row, column=column).number_format = "yyyy-mm-dd"
             elif kind in ("decimal", "integer") and "min" in rules:
-                validation = DataValidation(type="decimal" if kind == "decimal" else "whole",
-                                            operator="greaterThanOrEqual", formula1=str(rules["min"]), allow_blank=True)
+                validation = DataValidation(
+                    type="decimal" if kind == "decimal" else "whole",
+                    operator="greaterThanOrEqual",
+                    formula1=str(rules["min"]),
+                    allow_blank=True,
+                )
             if validation is not None:
                 validation.error = f"{meta['label']['ja']}: {meta['help']['ja']}"
                 validation.errorTitle = "入力値の確認"
                 validation.showErrorMessage = True
                 sheet.add_data_validation(validation)
                 validation.add(cells)
-            guide.append((table.sheet["ja"], meta["label"]["ja"], key, meta.get("unit", ""),
-                          "任意" if meta.get("optional") else "", meta["help"]["ja"]))
+            guide.append(
+                (
+                    table.sheet["ja"],
+                    meta["label"]["ja"],
+                    key,
+                    meta.get("unit", ""),
+                    "任意" if meta.get("optional") else "",
+                    meta["help"]["ja"],
+                )
+            )
     help_sheet = book.create_sheet("説明", 0)
     help_sheet.append(["シート", "列見出し", "キー", "単位", "列", "説明"])
     for cell in help_sheet[1]:

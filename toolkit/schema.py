@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any, Mapping
 
-
 from toolkit import methodologies
 from toolkit.packaged import load
 
@@ -28,7 +27,7 @@ def _answer(value: Any) -> str:
 def _leading(text: str, words) -> str | None:
     """What follows the first of `words` that `text` starts with as a word (「該当なし：理由」, not 「nagoya」)."""
     for word in words:
-        rest = text[len(word):] if text.startswith(word) else None
+        rest = text[len(word) :] if text.startswith(word) else None
         if rest is not None and (not rest or rest[0] in _SEPARATORS):
             return rest
     return None
@@ -103,8 +102,14 @@ def tables(code: str) -> dict[str, Table]:
     """The tables a methodology's projects hold, keyed by name (activities, monitoring ...), then the common ones."""
     declared = {**load("methodologies/" + methodologies.get(code).SCHEMA), **load("tables.yaml")}
     return {
-        name: Table(name, spec["sheet"], spec["file"], spec.get("key"), _prepared(copy.deepcopy(spec["schema"])),
-                    spec.get("required", name in ("activities", "monitoring")))
+        name: Table(
+            name,
+            spec["sheet"],
+            spec["file"],
+            spec.get("key"),
+            _prepared(copy.deepcopy(spec["schema"])),
+            spec.get("required", name in ("activities", "monitoring")),
+        )
         for name, spec in declared.items()
     }
 

@@ -11,18 +11,17 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal
-from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from toolkit.calculate import factors as factor_tables
 from toolkit import methodologies, periods, schema
+from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.additionality import Additionality, assess
-from toolkit.errors import FactorError, InputMissing, ValidationFailed
+from toolkit.errors import FactorError, InputMissing
 from toolkit.figures import FactorRef, Figure, PeriodResult
+from toolkit.methodologies import ZERO
+from toolkit.problems import Problem
 from toolkit.project import Project
 from toolkit.read.folder import SourceMap
-from toolkit.methodologies import ZERO
-from toolkit.problems import Location, Problem
 
 REDUCTION_FORMULA = "ER = EM_BL − EM_PJ"
 # Sums and differences are exact: a total equals the sum of its parts to the last digit, whatever the
@@ -81,7 +80,9 @@ def truncate(value: Decimal) -> int:
     value is first brought to 12 decimals (far below any material amount) so that such a total
     is cut to 7, not 6.
     """
-    return int(value.quantize(NOISE, rounding=ROUND_HALF_EVEN, context=EXACT).to_integral_value(rounding=ROUND_DOWN))
+    return int(
+        value.quantize(NOISE, rounding=ROUND_HALF_EVEN, context=EXACT).to_integral_value(rounding=ROUND_DOWN)
+    )
 
 
 def stated_period(data: Mapping) -> tuple[dt.date | None, dt.date | None] | None:
@@ -91,15 +92,24 @@ def stated_period(data: Mapping) -> tuple[dt.date | None, dt.date | None] | None
     return window if any(window) else None
 
 
-def calculate_project(project: Project, factors: factor_tables.Factors,
-                      period: tuple[dt.date | None, dt.date | None] | None = None) -> Calculation:
+def calculate_project(
+    project: Project,
+    factors: factor_tables.Factors,
+    period: tuple[dt.date | None, dt.date | None] | None = None,
+) -> Calculation:
     """Every reduction of a validated project, over `period` or else the report period it states."""
-    return _Run(project.methodology, factors, project.data, project.sources,
-                period or stated_period(project.data) or (None, None)).calculation(project)
+    return _Run(
+        project.methodology,
+        factors,
+        project.data,
+        project.sources,
+        period or stated_period(project.data) or (None, None),
+    ).calculation(project)
 
 
-def calculate_data(data: Mapping, factors: factor_tables.Factors,
-                   period: tuple[dt.date | None, dt.date | None] | None = None) -> Calculation:
+def calculate_data(
+    data: Mapping, factors: factor_tables.Factors, period: tuple[dt.date | None, dt.date | None] | None = None
+) -> Calculation:
     """Compute from normalised data without a project folder (tests, generated rows)."""
     module = methodologies.get(data["project"]["methodology"]["code"])
     return _Run(module, factors, data, SourceMap(), period or (None, None)).calculation(None)
@@ -134,22 +144,53 @@ class _Run:
         for result in results:
             for piece in result.periods:
                 by_year[piece.fiscal_year] = EXACT.add(by_year[piece.fiscal_year], piece.reduction.value)
-        certified = (sum(truncate(result.reduction_exact) for result in results)
-                     if self.factors.switches.get("truncation") == "per_activity" else truncate(total))
-        used = sorted(self.factors.used.values(), key=lambda ref: (ref.table, ref.keys, ref.fiscal_year or 0, ref.unit))
+        certified = (
+            sum(truncate(result.reduction_exact) for result in results)
+            if self.factors.switches.get("truncation") == "per_activity"
+            else truncate(total)
+        )
+        used = sorted(
+            self.factors.used.values(), key=lambda ref: (ref.table, ref.keys, ref.fiscal_year or 0, ref.unit)
+        )
         if self.factors.version.get("status") != "verified":
-            self.problem("rules_not_verified", "rules_version", "warning", rules=self.factors.rules_version,
-                         source=self.factors.version.get("source", ""))
+            self.problem(
+                "rules_not_verified",
+                "rules_version",
+                "warning",
+                rules=self.factors.rules_version,
+                source=self.factors.version.get("source", ""),
+            )
         for ref in used:
             if ref.status != "verified":
-                self.problems.append(Problem("factor_not_verified", ref.table, ref.location, {
-                    "name": ref.name, "year": ref.fiscal_year or "", "status": ref.status, "source": ref.source},
-                    severity="warning"))
+                self.problems.append(
+                    Problem(
+                        "factor_not_verified",
+                        ref.table,
+                        ref.location,
+                        {
+                            "name": ref.name,
+                            "year": ref.fiscal_year or "",
+                            "status": ref.status,
+                            "source": ref.source,
+                        },
+                        severity="warning",
+                    )
+                )
         problems = sorted(self.problems, key=Problem.sort_key)
         threshold = Decimal(str(self.factors.switches["payback_threshold_years"]))
-        return Calculation(self.module.CODE, self.factors.rules_version, results, total, certified,
-                           dict(sorted(by_year.items())), used, assess(self.data.get("additionality"), threshold),
-                           self.window, problems, project)
+        return Calculation(
+            self.module.CODE,
+            self.factors.rules_version,
+            results,
+            total,
+            certified,
+            dict(sorted(by_year.items())),
+            used,
+            assess(self.data.get("additionality"), threshold),
+            self.window,
+            problems,
+            project,
+        )
 
     def rule_period(self, activity: Mapping) -> tuple[dt.date, dt.date] | None:
         """The crediting period by the rule version's formula (§4), for an activity or ({}) the project."""
@@ -158,12 +199,21 @@ class _Run:
         forest = self.module.FOREST
         years = switches["forest_crediting_years"] if forest else switches["crediting_years"]
         cap = switches.get("forest_crediting_cap" if forest else "crediting_cap")
-        application = project.get("registration_application_date") or (project.get("crediting_period") or {}).get("start")
+        application = project.get("registration_application_date") or (
+            project.get("crediting_period") or {}
+        ).get("start")
         if application is None:
             return None
         # the later of the application, the project's monitoring start and this member's own start
-        starts = [day for day in (project.get("monitoring_start_date"), activity.get("monitoring_start_date"),
-                                  activity.get("joined_on")) if day]
+        starts = [
+            day
+            for day in (
+                project.get("monitoring_start_date"),
+                activity.get("monitoring_start_date"),
+                activity.get("joined_on"),
+            )
+            if day
+        ]
         return periods.crediting_period(application, max(starts) if starts else None, years, cap)
 
     def crediting(self, activity: Mapping) -> tuple[dt.date, dt.date] | None:
@@ -182,55 +232,107 @@ class _Run:
             return
         given = (self.data.get("project") or {}).get("crediting_period") or {}
         if given.get("end") and given["end"] > rule[1]:
-            self.problem("crediting_end_beyond_rules", "project.crediting_period.end", "warning", found=given["end"],
-                         end=rule[1], rules=self.factors.rules_version)
+            self.problem(
+                "crediting_end_beyond_rules",
+                "project.crediting_period.end",
+                "warning",
+                found=given["end"],
+                end=rule[1],
+                rules=self.factors.rules_version,
+            )
 
-    def activity(self, index: int, activity: Mapping, readings: Sequence[tuple[int, Mapping]]) -> ActivityResult:
+    def activity(
+        self, index: int, activity: Mapping, readings: Sequence[tuple[int, Mapping]]
+    ) -> ActivityResult:
         self.activity_at = index  # where an activity's missing input is reported
         crediting = self.crediting(activity)
         activity = {**activity, **self.related.get(activity.get("id"), {})}
-        dated = [(periods.Span(*span, position), reading) for position, reading in readings
-                 for span in (self.module.reading_period(reading),) if span]
+        dated = [
+            (periods.Span(*span, position), reading)
+            for position, reading in readings
+            for span in (self.module.reading_period(reading),)
+            if span
+        ]
         spans = [span for span, _ in dated]
         # events (a season, a batch) neither tile time nor exclude each other; a repeated season is not counted
         skipped = self.repeated_seasons(spans) if self.module.SEASONAL else self.check_spans(spans)
         pieces: list[PeriodResult] = []
         for span, reading in dated:
-            for code, column, severity, params in self.module.reading_findings(activity, reading, self.factors):
+            for code, column, severity, params in self.module.reading_findings(
+                activity, reading, self.factors
+            ):
                 self.problem(code, f"monitoring[{span.index}].{column}", severity, **params)
             if crediting is not None and span.index not in skipped:
                 pieces += self.reading(activity, span.index, reading, (span.start, span.end), crediting)
         total = exact_sum(piece.reduction.value for piece in pieces)
         return ActivityResult(activity.get("id"), crediting, tuple(pieces), total)
 
-    def reading(self, activity: Mapping, index: int, reading: Mapping, span: tuple[dt.date, dt.date],
-                crediting: tuple[dt.date, dt.date]) -> list[PeriodResult]:
+    def reading(
+        self,
+        activity: Mapping,
+        index: int,
+        reading: Mapping,
+        span: tuple[dt.date, dt.date],
+        crediting: tuple[dt.date, dt.date],
+    ) -> list[PeriodResult]:
         path = f"monitoring[{index}]"
         start, end = span
-        if self.module.SEASONAL:  # one event, counted whole where it ends: never shared out, never counted twice
+        if (
+            self.module.SEASONAL
+        ):  # one event, counted whole where it ends: never shared out, never counted twice
             if not crediting[0] <= end <= crediting[1]:
-                self.problem("reading_outside_crediting", f"{path}.{_start_field(reading)}", start=start, end=end,
-                             crediting_start=crediting[0], crediting_end=crediting[1])
+                self.problem(
+                    "reading_outside_crediting",
+                    f"{path}.{_start_field(reading)}",
+                    start=start,
+                    end=end,
+                    crediting_start=crediting[0],
+                    crediting_end=crediting[1],
+                )
                 return []
             if (self.window[0] and end < self.window[0]) or (self.window[1] and end > self.window[1]):
                 return []
             days = periods.days(start, end)
-            return self.computed(activity, reading, periods.Piece(start, end, periods.fiscal_year(end), days, days),
-                                 crediting, path)
+            return self.computed(
+                activity,
+                reading,
+                periods.Piece(start, end, periods.fiscal_year(end), days, days),
+                crediting,
+                path,
+            )
         year = periods.fiscal_year(start)
-        if (crediting[0] <= start and end <= crediting[1] and periods.fiscal_year(end) == year
-                and self.window == (None, None)):  # the usual reading: inside, one fiscal year, nothing to cut
+        if (
+            crediting[0] <= start
+            and end <= crediting[1]
+            and periods.fiscal_year(end) == year
+            and self.window == (None, None)
+        ):  # the usual reading: inside, one fiscal year, nothing to cut
             days = periods.days(start, end)
-            return self.computed(activity, reading, periods.Piece(start, end, year, days, days), crediting, path)
+            return self.computed(
+                activity, reading, periods.Piece(start, end, year, days, days), crediting, path
+            )
         inside = periods.clip(span[0], span[1], *crediting)
         if inside is None:
-            self.problem("reading_outside_crediting", f"{path}.{_start_field(reading)}", start=span[0], end=span[1],
-                         crediting_start=crediting[0], crediting_end=crediting[1])
+            self.problem(
+                "reading_outside_crediting",
+                f"{path}.{_start_field(reading)}",
+                start=span[0],
+                end=span[1],
+                crediting_start=crediting[0],
+                crediting_end=crediting[1],
+            )
             return []
         if inside != span:
-            self.problem("reading_partly_outside", f"{path}.{_start_field(reading)}", "warning", start=span[0], end=span[1],
-                         crediting_start=crediting[0], crediting_end=crediting[1],
-                         excluded=periods.days(*span) - periods.days(*inside))
+            self.problem(
+                "reading_partly_outside",
+                f"{path}.{_start_field(reading)}",
+                "warning",
+                start=span[0],
+                end=span[1],
+                crediting_start=crediting[0],
+                crediting_end=crediting[1],
+                excluded=periods.days(*span) - periods.days(*inside),
+            )
         inside = periods.clip(inside[0], inside[1], *self.window)
         if inside is None:
             return []
@@ -241,8 +343,14 @@ class _Run:
             results += self.computed(activity, part, piece, crediting, path)
         return results
 
-    def computed(self, activity: Mapping, part: Mapping, piece: periods.Piece, crediting: tuple[dt.date, dt.date],
-                 path: str) -> list[PeriodResult]:
+    def computed(
+        self,
+        activity: Mapping,
+        part: Mapping,
+        piece: periods.Piece,
+        crediting: tuple[dt.date, dt.date],
+        path: str,
+    ) -> list[PeriodResult]:
         """The methodology's figures for one piece; what it cannot compute is reported, not raised."""
         try:
             baseline, project = self.module.calculate(activity, part, piece, crediting, self.factors)
@@ -258,12 +366,27 @@ class _Run:
             for name in error.fields:
                 if (where, name) not in self.missing:
                     self.missing.add((where, name))
-                    self.problem(error.code, f"{where}.{name}", label=self.label(name, error.in_activity), **error.params)
+                    self.problem(
+                        error.code,
+                        f"{where}.{name}",
+                        label=self.label(name, error.in_activity),
+                        **error.params,
+                    )
             return []
         # its inputs are the two figures beside it in the PeriodResult
         reduction = Figure(EXACT.subtract(baseline.value, project.value), "t-CO2", REDUCTION_FORMULA)
-        return [PeriodResult(str(activity.get("id")), piece.start, piece.end, piece.fiscal_year,
-                             baseline, project, reduction, path)]
+        return [
+            PeriodResult(
+                str(activity.get("id")),
+                piece.start,
+                piece.end,
+                piece.fiscal_year,
+                baseline,
+                project,
+                reduction,
+                path,
+            )
+        ]
 
     def shares(self, reading: Mapping, pieces: list[periods.Piece], reading_days: int) -> list[Mapping]:
         """The reading as each piece sees it: additive quantities shared out by days.
@@ -287,7 +410,9 @@ class _Run:
 
     def label(self, name: str, in_activity: bool) -> Mapping[str, str]:
         return schema.label(self.data, f"{'activities' if in_activity else 'monitoring'}[0].{name}") or {
-            "ja": name, "en": name}
+            "ja": name,
+            "en": name,
+        }
 
     def repeated_seasons(self, spans: list[periods.Span]) -> set[int]:
         """Readings repeating a fiscal year's only event (a rice season); reported, and not to be counted."""
@@ -299,8 +424,12 @@ class _Run:
             year = periods.fiscal_year(span.end)
             if year in seen:
                 repeated.add(span.index)
-                self.problem("season_duplicate", f"monitoring[{span.index}]", year=year,
-                             other=str(self.sources.locate(f"monitoring[{seen[year].index}]")))
+                self.problem(
+                    "season_duplicate",
+                    f"monitoring[{span.index}]",
+                    year=year,
+                    other=str(self.sources.locate(f"monitoring[{seen[year].index}]")),
+                )
             else:
                 seen[year] = span
         return repeated
@@ -309,8 +438,15 @@ class _Run:
         """Overlapping readings are errors, gaps warnings; nothing is skipped (the errors stop the report)."""
         gaps, overlaps = periods.gaps_and_overlaps(spans)
         for first, second in overlaps:
-            self.problem("reading_overlap", f"monitoring[{second.index}]", start=second.start, end=second.end,
-                         other=str(self.sources.locate(f"monitoring[{first.index}]")), other_start=first.start, other_end=first.end)
+            self.problem(
+                "reading_overlap",
+                f"monitoring[{second.index}]",
+                start=second.start,
+                end=second.end,
+                other=str(self.sources.locate(f"monitoring[{first.index}]")),
+                other_start=first.start,
+                other_end=first.end,
+            )
         for start, end, following in gaps:
             self.problem("reading_gap", f"monitoring[{following.index}]", "warning", start=start, end=end)
         return set()

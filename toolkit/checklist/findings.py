@@ -12,8 +12,10 @@ from toolkit.problems import Location
 SEVERITIES = ("blocking", "warning", "info")
 DOCUMENTS = {"plan": "plan", "annex": "plan", "monitoring": "monitoring", "activity_list": "activity-list"}
 # each document's title in both languages, from messages.py (checklist.document.*); "" is the inputs
-DOCUMENT_TITLES = {document: messages.both("checklist.document." + (document or "inputs"))
-                   for document in ("plan", "monitoring", "activity-list", "")}
+DOCUMENT_TITLES = {
+    document: messages.both("checklist.document." + (document or "inputs"))
+    for document in ("plan", "monitoring", "activity-list", "")
+}
 
 
 def document_of(section: str) -> str:
@@ -48,9 +50,17 @@ class Finding:
         return self.label.get(lang) or self.label.get("ja") or ""
 
     def as_json(self, lang: str = "ja") -> dict:
-        return {"id": self.rule, "severity": self.severity, "path": self.path, "section": self.section,
-                "document": self.document, "message": self.message(lang), "fix": self.fix(lang),
-                "label": self.label_in(lang), "location": str(self.location) if self.location else ""}
+        return {
+            "id": self.rule,
+            "severity": self.severity,
+            "path": self.path,
+            "section": self.section,
+            "document": self.document,
+            "message": self.message(lang),
+            "fix": self.fix(lang),
+            "label": self.label_in(lang),
+            "location": str(self.location) if self.location else "",
+        }
 
 
 @dataclass
@@ -60,17 +70,24 @@ class Checklist:
     stage: str
     findings: list[Finding]
     items: dict[str, int]  # document -> required items checked (fields, rule checks, evidence files)
-    evidence: list[dict] = field(default_factory=list)  # {"path", "sha256"} of every evidence file referred to
+    evidence: list[dict] = field(
+        default_factory=list
+    )  # {"path", "sha256"} of every evidence file referred to
     project: str = ""  # the project's name, for the report's title
-    overrides: Path | None = None  # the project's templates/ folder, if it has one (the HTML page may be overridden)
+    overrides: Path | None = (
+        None  # the project's templates/ folder, if it has one (the HTML page may be overridden)
+    )
 
     @property
     def ready(self) -> bool:
         return not any(finding.severity == "blocking" for finding in self.findings)
 
     def blocking(self, document: str | None = None) -> list[Finding]:
-        return [finding for finding in self.findings if finding.severity == "blocking"
-                and (document is None or finding.document == document)]
+        return [
+            finding
+            for finding in self.findings
+            if finding.severity == "blocking" and (document is None or finding.document == document)
+        ]
 
     def score(self, document: str | None = None) -> float:
         """Share of required items met: 1.0 when nothing is blocking."""

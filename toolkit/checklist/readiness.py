@@ -13,38 +13,49 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from toolkit import messages, methodologies, schema
-from toolkit.documents import assemble as documents
+from toolkit import messages, packaged, schema
+from toolkit.calculate.engine import Calculation
 from toolkit.checklist import scheme_rules as rules_check
-from toolkit.calculate import factors as factor_tables
-from toolkit.calculate.engine import Calculation, calculate_data, stated_period
-from toolkit.errors import ToolkitError
-from toolkit.read.hashing import sha256_many
-from toolkit import packaged
 from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding, document_of
-from toolkit.project import Project
+from toolkit.documents import assemble as documents
 from toolkit.documents.model import STAGES, Document, Remark
 from toolkit.problems import Location, Problem
+from toolkit.project import Project
+from toolkit.read.hashing import sha256_many
 from toolkit.validate.validation import Validation
 
 EVIDENCE_FOLDER = "evidence"
 REMARKS_PER_RULE = 10
 DocumentSource = Callable[[str, str], Document]  # (kind, stage) -> the document whose markers are read
 # The findings a draft lists at its end: its own, the inputs' ("") and, for the plan, its activity list's.
-SHOWN_IN = {"plan": ("plan", "activity-list", ""), "activity-list": ("activity-list", ""),
-            "monitoring": ("monitoring", "activity-list", "")}  # an ineligible activity's reduction is in the report
+SHOWN_IN = {
+    "plan": ("plan", "activity-list", ""),
+    "activity-list": ("activity-list", ""),
+    "monitoring": ("monitoring", "activity-list", ""),
+}  # an ineligible activity's reduction is in the report
 
 
 def of_invalid(validation: Validation, stage: str) -> Checklist:
     """Input errors only: fields, rules and evidence would read wrong data until they are fixed."""
     findings = [from_problem(problem, "V-INPUT") for problem in validation.errors]
     findings.append(Finding("C-SKIPPED", "info", "", "", None, "skipped", {"count": len(validation.errors)}))
-    return Checklist(stage, findings, {document: 0 for document in documents.kinds_at(stage)}, [],
-                     validation.project.name, packaged.overrides(validation.project.root))
+    return Checklist(
+        stage,
+        findings,
+        {document: 0 for document in documents.kinds_at(stage)},
+        [],
+        validation.project.name,
+        packaged.overrides(validation.project.root),
+    )
 
 
-def of_project(project: Project, calculation: Calculation | None, stage: str, findings: list[Finding],
-               document: DocumentSource | None = None) -> Checklist:
+def of_project(
+    project: Project,
+    calculation: Calculation | None,
+    stage: str,
+    findings: list[Finding],
+    document: DocumentSource | None = None,
+) -> Checklist:
     """Every finding of a valid project at `stage`; without a calculation the specs' fields still tell.
 
     `document(kind, stage)` gives the documents whose gap markers are the missing fields (the pipeline
@@ -63,24 +74,49 @@ def remarks(checklist: Checklist, kind: str, lang: str = "ja") -> list[Remark]:
     shown: list[Remark] = []
     more: dict[str, list[Finding]] = {}
     for finding in checklist.findings:
-        if finding.rule == "F-MISSING" or finding.severity == "info" or finding.document not in SHOWN_IN[kind]:
+        if (
+            finding.rule == "F-MISSING"
+            or finding.severity == "info"
+            or finding.document not in SHOWN_IN[kind]
+        ):
             continue
         kept = more.setdefault(finding.rule, [])
         kept.append(finding)
         if len(kept) <= REMARKS_PER_RULE:
-            shown.append(Remark(finding.rule, finding.severity, finding.message(lang), finding.fix(lang), finding.path,
-                                finding.section))
+            shown.append(
+                Remark(
+                    finding.rule,
+                    finding.severity,
+                    finding.message(lang),
+                    finding.fix(lang),
+                    finding.path,
+                    finding.section,
+                )
+            )
     for rule, found in more.items():
         if len(found) > REMARKS_PER_RULE:
             rest = len(found) - REMARKS_PER_RULE
-            shown.append(Remark(rule, found[0].severity, messages.render("remarks_more", lang, {"count": rest}),
-                                messages.render("remarks_more_fix", lang, {}), "", found[0].section))
+            shown.append(
+                Remark(
+                    rule,
+                    found[0].severity,
+                    messages.render("remarks_more", lang, {"count": rest}),
+                    messages.render("remarks_more_fix", lang, {}),
+                    "",
+                    found[0].section,
+                )
+            )
     return shown
 
 
 class _Checker:
-    def __init__(self, project: Project, calculation: Calculation | None, stage: str,
-                 document: DocumentSource | None = None):
+    def __init__(
+        self,
+        project: Project,
+        calculation: Calculation | None,
+        stage: str,
+        document: DocumentSource | None = None,
+    ):
         self.project, self.calculation, self.stage = project, calculation, stage
         self.document = document or self.built
         self.items: dict[str, int] = {}
@@ -91,8 +127,11 @@ class _Checker:
     def checklist(self, findings: list[Finding]) -> Checklist:
         findings += self.missing_fields()
         if self.calculation is not None:
-            findings += [from_problem(problem, rules_check.rule_of(problem), rules_check.severity_of(problem))
-                         for problem in self.calculation.problems if rules_check.applies(problem, self.stage)]
+            findings += [
+                from_problem(problem, rules_check.rule_of(problem), rules_check.severity_of(problem))
+                for problem in self.calculation.problems
+                if rules_check.applies(problem, self.stage)
+            ]
             context = rules_check.Context(self.project, self.calculation, self.stage)
             findings += rules_check.run(context)
             for document, checked in context.checked.items():
@@ -100,8 +139,14 @@ class _Checker:
         evidence, found = self.evidence()
         findings += found + self.named_files()
         items = {document: self.items.get(document, 0) for document in documents.kinds_at(self.stage)}
-        return Checklist(self.stage, _deduplicated(findings), items, evidence, self.project.name,
-                         packaged.overrides(self.project.root))
+        return Checklist(
+            self.stage,
+            _deduplicated(findings),
+            items,
+            evidence,
+            self.project.name,
+            packaged.overrides(self.project.root),
+        )
 
     def missing_fields(self) -> list[Finding]:
         """Every required field still empty, exactly as the documents of this stage mark it."""
@@ -114,20 +159,40 @@ class _Checker:
                 missing = document.open_items
                 self.count(kind, document.required)
             for item in missing:
-                label = {"ja": item.label, "en": schema.label(self.project.data, item.path).get("en", item.label)}
-                found.append(Finding("F-MISSING", "blocking", item.path, item.section, self.project.locate(item.path), "missing",
-                                     {"label": label, "document": DOCUMENT_TITLES[document_of(item.section) or kind]},
-                                     label))
+                label = {
+                    "ja": item.label,
+                    "en": schema.label(self.project.data, item.path).get("en", item.label),
+                }
+                found.append(
+                    Finding(
+                        "F-MISSING",
+                        "blocking",
+                        item.path,
+                        item.section,
+                        self.project.locate(item.path),
+                        "missing",
+                        {"label": label, "document": DOCUMENT_TITLES[document_of(item.section) or kind]},
+                        label,
+                    )
+                )
         return found
 
     def built(self, kind: str, stage: str) -> Document:
         """A document of this stage, without the blocks that cannot hold a gap (fast)."""
-        return documents.build(kind, self.calculation, self.project.root, packaged.overrides(self.project.root),
-                               stage=stage, with_evidence=False)
+        return documents.build(
+            kind,
+            self.calculation,
+            self.project.root,
+            packaged.overrides(self.project.root),
+            stage=stage,
+            with_evidence=False,
+        )
 
     def missing_spec_fields(self, kind: str) -> list:
-        spec, _ = documents.load_spec(documents.spec_name(kind, schema.project_type(self.project.data)),
-                                      packaged.overrides(self.project.root))
+        spec, _ = documents.load_spec(
+            documents.spec_name(kind, schema.project_type(self.project.data)),
+            packaged.overrides(self.project.root),
+        )
         required = documents.required_fields(spec, self.stage)
         self.count(kind, len(required))
         return documents.static_missing(spec, self.project.data, self.stage)
@@ -136,19 +201,37 @@ class _Checker:
         """Files the plan and the activity rows name (by-laws, certificates, drainage photos) exist: at registration
         the plan's, at verification every table's but the readings' (evidence() checks those)."""
         found = []
-        named = [(path, value) for path, value in _file_fields(schema.project_schema(schema.project_type(
-            self.project.data)), self.project.data, "")]
+        named = [
+            (path, value)
+            for path, value in _file_fields(
+                schema.project_schema(schema.project_type(self.project.data)), self.project.data, ""
+            )
+        ]
         if self.stage == "verification":
             for name, table in schema.tables_of(self.project.data).items():
-                for index, row in enumerate(self.project.data.get(name) or [] if name != "monitoring" else []):
-                    named += [(f"{name}[{index}].{column}", row.get(column)) for column in table.file_columns
-                              if row.get(column)]
+                for index, row in enumerate(
+                    self.project.data.get(name) or [] if name != "monitoring" else []
+                ):
+                    named += [
+                        (f"{name}[{index}].{column}", row.get(column))
+                        for column in table.file_columns
+                        if row.get(column)
+                    ]
         for path, relative in named:
             self.count(document_of(_section_of(self.project.data, path)) or "plan")
             if _inside(relative) and not os.path.isfile(os.path.join(self.project.root, relative)):
-                found.append(Finding("R-EVID-FILE", "blocking", path, _section_of(self.project.data, path),
-                                     self.project.locate(path), "evidence_not_found", {"file": relative},
-                                     schema.label(self.project.data, path)))
+                found.append(
+                    Finding(
+                        "R-EVID-FILE",
+                        "blocking",
+                        path,
+                        _section_of(self.project.data, path),
+                        self.project.locate(path),
+                        "evidence_not_found",
+                        {"file": relative},
+                        schema.label(self.project.data, path),
+                    )
+                )
         return found
 
     def evidence(self) -> tuple[list[dict], list[Finding]]:
@@ -167,30 +250,69 @@ class _Checker:
                 if relative:
                     named.append((path, relative))
                 else:
-                    found.append(Finding("R-EVID-MONTH", "blocking", path, "monitoring.B.5", self.project.locate(path),
-                                         "evidence_missing", {"activity": reading.get("activity_id", "")},
-                                         table.schema[column]["meta"]["label"]))
+                    found.append(
+                        Finding(
+                            "R-EVID-MONTH",
+                            "blocking",
+                            path,
+                            "monitoring.B.5",
+                            self.project.locate(path),
+                            "evidence_missing",
+                            {"activity": reading.get("activity_id", "")},
+                            table.schema[column]["meta"]["label"],
+                        )
+                    )
         self.count("monitoring", len(named) + len(found))
         recorded = []
-        for (path, relative), digest in zip(named, sha256_many(os.path.join(root, relative) for _, relative in named)):
+        for (path, relative), digest in zip(
+            named, sha256_many(os.path.join(root, relative) for _, relative in named)
+        ):
             if digest is None:
-                found.append(Finding("R-EVID-FILE", "blocking", path, "monitoring.B.5", self.project.locate(path),
-                                     "evidence_not_found", {"file": relative}))
+                found.append(
+                    Finding(
+                        "R-EVID-FILE",
+                        "blocking",
+                        path,
+                        "monitoring.B.5",
+                        self.project.locate(path),
+                        "evidence_not_found",
+                        {"file": relative},
+                    )
+                )
             else:
                 recorded.append({"path": relative, "sha256": digest})
-        referred = {os.path.normpath(relative) for _, relative in named} | _named_files(self.project.data, tables)
+        referred = {os.path.normpath(relative) for _, relative in named} | _named_files(
+            self.project.data, tables
+        )
         for relative in _files_under(root, EVIDENCE_FOLDER):
             if os.path.normpath(relative) not in referred:
-                found.append(Finding("R-EVID-UNUSED", "info", "", "monitoring.B.5", Location(relative),
-                                     "evidence_unused", {"file": relative}))
+                found.append(
+                    Finding(
+                        "R-EVID-UNUSED",
+                        "info",
+                        "",
+                        "monitoring.B.5",
+                        Location(relative),
+                        "evidence_unused",
+                        {"file": relative},
+                    )
+                )
         return recorded, found
 
 
 def from_problem(problem: Problem, rule: str, severity: str = "blocking") -> Finding:
     """A validation or calculation problem as a finding: its message is the problem's own."""
     code = f"problem.{rule}" if f"check.problem.{rule}" in messages.TEMPLATES else "problem"
-    return Finding(rule, severity, problem.path, problem.section or "", problem.location, code,
-                   {"message": {"ja": problem.message("ja"), "en": problem.message("en")}}, problem.label)
+    return Finding(
+        rule,
+        severity,
+        problem.path,
+        problem.section or "",
+        problem.location,
+        code,
+        {"message": {"ja": problem.message("ja"), "en": problem.message("en")}},
+        problem.label,
+    )
 
 
 def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
@@ -202,25 +324,48 @@ def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
     seen: set[tuple] = set()
     kept = []
     for finding in findings:
-        key = (finding.rule, finding.path) if finding.rule[:2] in ("F-", "C-", "V-") and finding.path else (
-            finding.rule, finding.path, finding.code, str(finding.params))
-        if key in seen or (finding.rule == "F-MISSING" and finding.path in ruled) or (
-                finding.rule[:2] in ("C-", "V-") and finding.path in missing | ruled and finding.severity == "blocking"):
+        key = (
+            (finding.rule, finding.path)
+            if finding.rule[:2] in ("F-", "C-", "V-") and finding.path
+            else (finding.rule, finding.path, finding.code, str(finding.params))
+        )
+        if (
+            key in seen
+            or (finding.rule == "F-MISSING" and finding.path in ruled)
+            or (
+                finding.rule[:2] in ("C-", "V-")
+                and finding.path in missing | ruled
+                and finding.severity == "blocking"
+            )
+        ):
             continue
         seen.add(key)
         kept.append(finding)
     order = {name: index for index, name in enumerate((*documents.kinds(), ""))}
     severity = {name: index for index, name in enumerate(SEVERITIES)}
-    return sorted(kept, key=lambda f: (order.get(f.document, 9), _section_key(f.section), severity.get(f.severity, 9),
-                                       f.location.sort_key() if f.location else ("",)))
+    return sorted(
+        kept,
+        key=lambda f: (
+            order.get(f.document, 9),
+            _section_key(f.section),
+            severity.get(f.severity, 9),
+            f.location.sort_key() if f.location else ("",),
+        ),
+    )
 
 
 def _section_key(section: str) -> tuple:
     """Sections in the order a document has them: plan.cover, plan.1.1 … plan.4, then the annex A.2, A.3."""
     head, _, rest = section.partition(".")
     parts = rest.split(".") if rest else []
-    return ({"plan": 0, "annex": 1}.get(head, 2), head,
-            *((0, int(part), "") if part.isdigit() else (1 if part != "cover" else -1, 0, part) for part in parts))
+    return (
+        {"plan": 0, "annex": 1}.get(head, 2),
+        head,
+        *(
+            (0, int(part), "") if part.isdigit() else (1 if part != "cover" else -1, 0, part)
+            for part in parts
+        ),
+    )
 
 
 def _file_fields(rules_schema: Mapping, data: Mapping, prefix: str) -> Iterable[tuple[str, str]]:
@@ -229,7 +374,11 @@ def _file_fields(rules_schema: Mapping, data: Mapping, prefix: str) -> Iterable[
         value = data.get(key) if isinstance(data, Mapping) else None
         if rules.get("inside_project") and isinstance(value, str) and value:
             yield f"{prefix}{key}", value
-        elif rules.get("type") == "dict" and isinstance(rules.get("schema"), Mapping) and isinstance(value, Mapping):
+        elif (
+            rules.get("type") == "dict"
+            and isinstance(rules.get("schema"), Mapping)
+            and isinstance(value, Mapping)
+        ):
             yield from _file_fields(rules["schema"], value, f"{prefix}{key}.")
 
 

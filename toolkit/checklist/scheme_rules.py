@@ -10,20 +10,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, Callable, Iterator, Mapping
 
-from toolkit.calculate import factors as factor_tables
 from toolkit import methodologies, schema
-from toolkit.calculate.engine import Calculation, exact_sum
+from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.eligibility import earliest_start, within_program_cap, within_two_years
+from toolkit.calculate.engine import Calculation, exact_sum
 from toolkit.checklist.findings import Finding
-from toolkit.project import Project
 from toolkit.problems import Location, Problem
+from toolkit.project import Project
 
 OTHER_PROGRAMS = "other_programs.csv"
 HONORIFICS = ("様邸", "様宅", "様方", "様", "殿", "さん")
@@ -33,7 +32,11 @@ V, R = "registration", "verification"
 CALC_RULES = {
     "reading_overlap": ("R-PERIOD-GAP", "blocking", (R,)),
     "reading_gap": ("R-PERIOD-GAP", "warning", (R,)),
-    "reading_outside_crediting": ("R-PERIOD-DATA", "blocking", (R,)),  # calc excludes it, and says so as an error
+    "reading_outside_crediting": (
+        "R-PERIOD-DATA",
+        "blocking",
+        (R,),
+    ),  # calc excludes it, and says so as an error
     "reading_partly_outside": ("R-PERIOD-DATA", "warning", (R,)),
     "crediting_end_beyond_rules": ("R-PERIOD-END", "warning", (V,)),
     "crediting_unknown": ("R-PERIOD-START", "blocking", (V, R)),
@@ -93,10 +96,19 @@ class Context:
     def count(self, document: str = "plan") -> None:
         self.checked[document] = self.checked.get(document, 0) + 1
 
-    def finding(self, rule: str, path: str, section: str, code: str, severity: str = "blocking",
-                **params: Any) -> Finding:
-        return Finding(rule, severity, path, section, self.project.sources.locate(path) if path else None, code, params,
-                       self.label(path))
+    def finding(
+        self, rule: str, path: str, section: str, code: str, severity: str = "blocking", **params: Any
+    ) -> Finding:
+        return Finding(
+            rule,
+            severity,
+            path,
+            section,
+            self.project.sources.locate(path) if path else None,
+            code,
+            params,
+            self.label(path),
+        )
 
     def names_nothing(self, value: Any) -> bool:
         """The answer names nothing (empty, なし, 該当なし …): for methodology rules, which see no schema."""
@@ -114,6 +126,7 @@ def rule(rule_id: str, *stages: str):
     def register(function: Rule) -> Rule:
         RULES.append((rule_id, stages, function))
         return function
+
     return register
 
 
@@ -139,9 +152,16 @@ def two_year_rule(context: Context) -> Iterator[Finding]:
             continue
         context.count("activity-list")
         if not within_two_years(started, application):
-            yield context.finding("R-ELIG-2Y", f"activities[{index}].commissioned_on", "activity_list", "two_years",
-                                  activity=activity.get("id", ""), found=started, earliest=earliest_start(application),
-                                  application=application)
+            yield context.finding(
+                "R-ELIG-2Y",
+                f"activities[{index}].commissioned_on",
+                "activity_list",
+                "two_years",
+                activity=activity.get("id", ""),
+                found=started,
+                earliest=earliest_start(application),
+                application=application,
+            )
 
 
 @rule("R-PERIOD-START", V)
@@ -153,8 +173,14 @@ def stated_start(context: Context) -> Iterator[Finding]:
         return
     context.count()
     if given < min(starts):
-        yield context.finding("R-PERIOD-START", "project.crediting_period.start", "plan.2.3", "period_start",
-                              found=given, start=min(starts))
+        yield context.finding(
+            "R-PERIOD-START",
+            "project.crediting_period.start",
+            "plan.2.3",
+            "period_start",
+            found=given,
+            start=min(starts),
+        )
 
 
 # -- additionality and baseline --------------------------------------------------------------------
@@ -163,11 +189,25 @@ def additionality(context: Context) -> Iterator[Finding]:
     """Payback of at least the threshold with the subsidy deducted, or the household case, or a cited exemption."""
     assessment = context.calculation.additionality
     context.count()
-    if assessment.additional is False or (assessment.method == "exempt" and assessment.reason == "exempt_no_reason"):
-        payback = assessment.payback.value.quantize(Decimal("0.01"), rounding=ROUND_DOWN) if assessment.payback else ""
-        path = "additionality.exemption_reason" if assessment.method == "exempt" else "additionality.subsidy_jpy"
-        yield context.finding("R-ADD-PAYBACK", path, "annex.A.2", f"additionality_{assessment.reason}",
-                              payback=payback, threshold=assessment.threshold_years or "")
+    if assessment.additional is False or (
+        assessment.method == "exempt" and assessment.reason == "exempt_no_reason"
+    ):
+        payback = (
+            assessment.payback.value.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+            if assessment.payback
+            else ""
+        )
+        path = (
+            "additionality.exemption_reason" if assessment.method == "exempt" else "additionality.subsidy_jpy"
+        )
+        yield context.finding(
+            "R-ADD-PAYBACK",
+            path,
+            "annex.A.2",
+            f"additionality_{assessment.reason}",
+            payback=payback,
+            threshold=assessment.threshold_years or "",
+        )
 
 
 @rule("R-ADD-HOUSEHOLD", V)
@@ -178,12 +218,19 @@ def household(context: Context) -> Iterator[Finding]:
     context.count()
     columns = schema.tables(context.calculation.methodology)["activities"].schema
     if "household" not in columns:
-        yield context.finding("R-ADD-PAYBACK", "additionality.method", "annex.A.2", "household_not_applicable")
+        yield context.finding(
+            "R-ADD-PAYBACK", "additionality.method", "annex.A.2", "household_not_applicable"
+        )
         return
     for index, activity in context.activities():
         if activity.get("household") is not True:
-            yield context.finding("R-ADD-PAYBACK", f"activities[{index}].household", "activity_list",
-                                  "household_activity", activity=activity.get("id", ""))
+            yield context.finding(
+                "R-ADD-PAYBACK",
+                f"activities[{index}].household",
+                "activity_list",
+                "household_activity",
+                activity=activity.get("id", ""),
+            )
 
 
 @rule("R-BL-NEW", V)
@@ -198,13 +245,29 @@ def baseline_as_new(context: Context) -> Iterator[Finding]:
         age, life = activity.get("old_age_years"), activity.get("statutory_life_years")
         old, new = activity.get("baseline_capacity_kw"), activity.get("project_capacity_kw")
         if activity.get("old_specs_known") is False:
-            yield context.finding("R-BL-NOSPEC", path, "activity_list", "baseline_nospec", activity=activity.get("id", ""))
+            yield context.finding(
+                "R-BL-NOSPEC", path, "activity_list", "baseline_nospec", activity=activity.get("id", "")
+            )
         if age is not None and life is not None and age > 2 * life:
-            yield context.finding("R-BL-2XLIFE", path, "activity_list", "baseline_2xlife", activity=activity.get("id", ""),
-                                  age=age, life=life)
+            yield context.finding(
+                "R-BL-2XLIFE",
+                path,
+                "activity_list",
+                "baseline_2xlife",
+                activity=activity.get("id", ""),
+                age=age,
+                life=life,
+            )
         if old and new is not None and new > Decimal("1.5") * old:
-            yield context.finding("R-BL-1.5CAP", path, "activity_list", "baseline_capacity", activity=activity.get("id", ""),
-                                  old=old, new=new)
+            yield context.finding(
+                "R-BL-1.5CAP",
+                path,
+                "activity_list",
+                "baseline_capacity",
+                activity=activity.get("id", ""),
+                old=old,
+                new=new,
+            )
 
 
 # -- factors ---------------------------------------------------------------------------------------
@@ -216,8 +279,12 @@ def factor_years(context: Context) -> Iterator[Finding]:
         for piece in result.periods:
             for figure in (piece.baseline, piece.project):
                 for ref in figure.factors:
-                    if ref.fiscal_year is not None and ref.fiscal_year != piece.fiscal_year and \
-                            ref.table == "grid_electricity" and dict(ref.keys).get("basis") == "all_source":
+                    if (
+                        ref.fiscal_year is not None
+                        and ref.fiscal_year != piece.fiscal_year
+                        and ref.table == "grid_electricity"
+                        and dict(ref.keys).get("basis") == "all_source"
+                    ):
                         wrong.setdefault((ref.name, piece.fiscal_year), piece.source)
     context.count("monitoring")
     for (name, year), source in wrong.items():
@@ -229,15 +296,22 @@ def factor_years(context: Context) -> Iterator[Finding]:
 def other_schemes(context: Context) -> Iterator[Finding]:
     """No similar scheme, no non-fossil certificate for the same power, no subsidy that keeps the value."""
     answers = context.data.get("double_counting") or {}
-    for key, rule_id, code, named in (("other_scheme", "R-DC-SCHEME", "other_scheme", "other_scheme_name"),
-                                      ("non_fossil_certificate", "R-DC-NFC", "non_fossil", None),
-                                      ("subsidy_claims_environmental_value", "R-DC-SUBSIDY", "subsidy_value", "subsidies")):
+    for key, rule_id, code, named in (
+        ("other_scheme", "R-DC-SCHEME", "other_scheme", "other_scheme_name"),
+        ("non_fossil_certificate", "R-DC-NFC", "non_fossil", None),
+        ("subsidy_claims_environmental_value", "R-DC-SUBSIDY", "subsidy_value", "subsidies"),
+    ):
         if rule_id == "R-DC-SUBSIDY" and context.stage != V:  # §7: the subsidy is checked at validation
             continue
         context.count()
         if answers.get(key) is True:
-            yield context.finding(rule_id, f"double_counting.{key}", "plan.4", code,
-                                  name=(answers.get(named) if named else "") or "—")
+            yield context.finding(
+                rule_id,
+                f"double_counting.{key}",
+                "plan.4",
+                code,
+                name=(answers.get(named) if named else "") or "—",
+            )
     if context.stage == V:
         yield from _subsidy_named(context, answers)
 
@@ -249,11 +323,13 @@ def _subsidy_named(context: Context, answers: Mapping) -> Iterator[Finding]:
     named = str(answers.get("subsidies") or "").strip()
     context.count()
     if subsidy and named and schema.names_nothing(named):  # empty: the field's own finding says it
-        yield context.finding("R-DC-SUBSIDY", "double_counting.subsidies", "plan.4", "subsidy_unnamed",
-                              amount=f"{subsidy:,}")
+        yield context.finding(
+            "R-DC-SUBSIDY", "double_counting.subsidies", "plan.4", "subsidy_unnamed", amount=f"{subsidy:,}"
+        )
     if "環境省" in named:
-        yield context.finding("R-DC-SUBSIDY", "double_counting.subsidies", "plan.4", "subsidy_moe", "warning",
-                              name=named)
+        yield context.finding(
+            "R-DC-SUBSIDY", "double_counting.subsidies", "plan.4", "subsidy_moe", "warning", name=named
+        )
 
 
 # -- monitoring ------------------------------------------------------------------------------------
@@ -270,8 +346,15 @@ def meter_validity(context: Context) -> Iterator[Finding]:
             continue
         context.count("monitoring")
         if valid < last:
-            yield context.finding("R-EVID-METER", f"monitoring_plan[{index}].meter_valid_until", "plan.2.3",
-                                  "meter_expired", symbol=row.get("symbol", ""), found=valid, end=last)
+            yield context.finding(
+                "R-EVID-METER",
+                f"monitoring_plan[{index}].meter_valid_until",
+                "plan.2.3",
+                "meter_expired",
+                symbol=row.get("symbol", ""),
+                found=valid,
+                end=last,
+            )
 
 
 @rule("R-PERIOD-DATA", R)
@@ -298,14 +381,29 @@ def reading_coverage(context: Context) -> Iterator[Finding]:
         context.count("monitoring")
         path = f"activities[{index_of.get(result.activity_id, 0)}].id"
         if not result.periods:
-            yield context.finding("R-PERIOD-DATA", path, "monitoring.B.2", "activity_unread",
-                                  activity=result.activity_id, start=start, end=end)
+            yield context.finding(
+                "R-PERIOD-DATA",
+                path,
+                "monitoring.B.2",
+                "activity_unread",
+                activity=result.activity_id,
+                start=start,
+                end=end,
+            )
             continue
         covered = (min(piece.start for piece in result.periods), max(piece.end for piece in result.periods))
         for gap in ((start, covered[0] - dt.timedelta(days=1)), (covered[1] + dt.timedelta(days=1), end)):
             if gap[0] <= gap[1]:
-                yield context.finding("R-PERIOD-GAP", path, "monitoring.B.2", "activity_gap", "warning",
-                                      activity=result.activity_id, start=gap[0], end=gap[1])
+                yield context.finding(
+                    "R-PERIOD-GAP",
+                    path,
+                    "monitoring.B.2",
+                    "activity_gap",
+                    "warning",
+                    activity=result.activity_id,
+                    start=gap[0],
+                    end=gap[1],
+                )
 
 
 # -- program type ----------------------------------------------------------------------------------
@@ -317,16 +415,22 @@ def common_monitoring(context: Context) -> Iterator[Finding]:
     # optional items that only some batches have (transport fuel, an alternative to a measured carbon content)
     # are not monitoring items of their own; an additive one (metered self-consumption) is
     reading_schema = schema.tables(context.calculation.methodology)["monitoring"].schema
-    fields = [parameter.field for parameter in context.module.MONITORING
-              if parameter.field in context.module.ADDITIVE
-              or not reading_schema.get(parameter.field, {}).get("meta", {}).get("optional")]
+    fields = [
+        parameter.field
+        for parameter in context.module.MONITORING
+        if parameter.field in context.module.ADDITIVE
+        or not reading_schema.get(parameter.field, {}).get("meta", {}).get("optional")
+    ]
     items: dict[Any, frozenset] = {}
     first_row: dict[Any, int] = {}
     for index, reading in enumerate(context.data.get("monitoring") or []):
         identifier = reading.get("activity_id")
         first_row.setdefault(identifier, index)
-        items[identifier] = items.get(identifier, frozenset()) | {name for name in fields if reading.get(name) is not None}
+        items[identifier] = items.get(identifier, frozenset()) | {
+            name for name in fields if reading.get(name) is not None
+        }
     context.count("activity-list")
+
     def labels(names) -> str:
         return "、".join(reading_schema[name]["meta"]["label"]["ja"] for name in sorted(names))
 
@@ -338,10 +442,19 @@ def common_monitoring(context: Context) -> Iterator[Finding]:
     usual = max(groups, key=lambda found: len(groups[found]))
     for found, members in groups.items():
         if found != usual:
-            shown = "、".join(map(str, members[:5])) + (f" ほか {len(members) - 5} 件" if len(members) > 5 else "")
-            yield context.finding("R-PRG-COMMONMON", f"monitoring[{first_row[members[0]]}].activity_id",
-                                  "monitoring.B.2", "common_monitoring", "warning", activity=shown,
-                                  items=labels(found) or "—", usual=labels(usual) or "—")
+            shown = "、".join(map(str, members[:5])) + (
+                f" ほか {len(members) - 5} 件" if len(members) > 5 else ""
+            )
+            yield context.finding(
+                "R-PRG-COMMONMON",
+                f"monitoring[{first_row[members[0]]}].activity_id",
+                "monitoring.B.2",
+                "common_monitoring",
+                "warning",
+                activity=shown,
+                items=labels(found) or "—",
+                usual=labels(usual) or "—",
+            )
 
 
 @rule("R-PRG-DUPMEMBER", V, R)
@@ -353,17 +466,30 @@ def double_membership(context: Context) -> Iterator[Finding]:
     try:
         others = _other_members(path)
     except (OSError, OtherProgramsUnreadable) as error:
-        yield Finding("R-PRG-DUPMEMBER", "blocking", "", "activity_list", Location(OTHER_PROGRAMS, 1),
-                      "other_programs_unreadable", {"reason": str(error)})
+        yield Finding(
+            "R-PRG-DUPMEMBER",
+            "blocking",
+            "",
+            "activity_list",
+            Location(OTHER_PROGRAMS, 1),
+            "other_programs_unreadable",
+            {"reason": str(error)},
+        )
         return
     for index, activity in context.activities():
         context.count("activity-list")
         name_key, address_key = _member_keys(activity)
         for program, address, line in others.get(name_key, []) if name_key else []:
             if not address_key or not address or address == address_key:
-                yield context.finding("R-PRG-DUPMEMBER", f"activities[{index}].name" if activity.get("name") else
-                                      f"activities[{index}].id", "activity_list", "double_member",
-                                      activity=activity.get("id", ""), program=program, line=line)
+                yield context.finding(
+                    "R-PRG-DUPMEMBER",
+                    f"activities[{index}].name" if activity.get("name") else f"activities[{index}].id",
+                    "activity_list",
+                    "double_member",
+                    activity=activity.get("id", ""),
+                    program=program,
+                    line=line,
+                )
 
 
 def _normal(text: Any) -> str:
@@ -377,7 +503,9 @@ def _normal(text: Any) -> str:
 
 def _member_keys(activity: Mapping) -> tuple[str, str]:
     name = next((activity[key] for key in ("name", "farmer", "owner") if activity.get(key)), "")
-    address = next((activity[key] for key in ("address", "field_address", "location") if activity.get(key)), "")
+    address = next(
+        (activity[key] for key in ("address", "field_address", "location") if activity.get(key)), ""
+    )
     return _normal(name), _normal(address)
 
 
@@ -400,15 +528,24 @@ def _other_members(path) -> dict[str, list[tuple[str, str, int]]]:
     headers = {_normal(name): name for name in reader.fieldnames or []}
     name_column = next((headers[key] for key in ("name", "氏名", "名称", "会員名") if key in headers), None)
     if name_column is None:
-        raise OtherProgramsUnreadable(f"no name column (found: {', '.join(reader.fieldnames or []) or 'none'})")
-    program_column = next((headers[key] for key in ("program", "プログラム", "プログラム名") if key in headers), None)
+        raise OtherProgramsUnreadable(
+            f"no name column (found: {', '.join(reader.fieldnames or []) or 'none'})"
+        )
+    program_column = next(
+        (headers[key] for key in ("program", "プログラム", "プログラム名") if key in headers), None
+    )
     address_column = next((headers[key] for key in ("address", "住所", "所在地") if key in headers), None)
     members: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
     for line, row in enumerate(reader, start=2):
         name = _normal(row.get(name_column))
         if name:
-            members[name].append((row.get(program_column) or "" if program_column else "",
-                                  _normal(row.get(address_column)) if address_column else "", line))
+            members[name].append(
+                (
+                    row.get(program_column) or "" if program_column else "",
+                    _normal(row.get(address_column)) if address_column else "",
+                    line,
+                )
+            )
     return members
 
 
@@ -426,6 +563,13 @@ def program_cap(context: Context) -> Iterator[Finding]:
         for year, values in sorted(years.items()):
             annual = exact_sum(values)
             if not within_program_cap(annual, context.switches):
-                yield context.finding("R-PRG-500T", f"activities[{index_of.get(result.activity_id, 0)}]",
-                                      "activity_list", "program_cap", activity=result.activity_id, year=year,
-                                      found=annual.quantize(Decimal("0.1")), cap=context.switches["program_activity_cap_t"])
+                yield context.finding(
+                    "R-PRG-500T",
+                    f"activities[{index_of.get(result.activity_id, 0)}]",
+                    "activity_list",
+                    "program_cap",
+                    activity=result.activity_id,
+                    year=year,
+                    found=annual.quantize(Decimal("0.1")),
+                    cap=context.switches["program_activity_cap_t"],
+                )

@@ -17,16 +17,30 @@ from typing import Any, Mapping
 import yaml
 
 from toolkit import schema
-from toolkit.documents import computed
 from toolkit.calculate.engine import Calculation
-from toolkit.errors import TemplateError, ToolkitError
-from toolkit.documents.model import (STAGES, Block, Document, FieldRow, Fields, Inline, Missing, Paragraph, Remark,
-                           Section, Table)
-from toolkit.problems import Location, Problem
-from toolkit.packaged import template
+from toolkit.documents import computed
+from toolkit.documents.model import (
+    STAGES,
+    Block,
+    Document,
+    FieldRow,
+    Fields,
+    Inline,
+    Missing,
+    Paragraph,
+    Remark,
+    Section,
+    Table,
+)
 from toolkit.documents.text import clean, value_text
+from toolkit.errors import TemplateError, ToolkitError
+from toolkit.packaged import template
+from toolkit.problems import Location, Problem
 
-WINDOW = {"monitoring_report.period_start": 0, "monitoring_report.period_end": 1}  # shown as the calculation used them
+WINDOW = {
+    "monitoring_report.period_start": 0,
+    "monitoring_report.period_end": 1,
+}  # shown as the calculation used them
 _TOKEN = "\x00"
 
 
@@ -101,7 +115,9 @@ def _parsed_spec(path: Path, mtime_ns: int, size: int) -> dict:
         spec = yaml.load(path.read_text(encoding="utf-8"), Loader=_SpecLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise _template_error(path, mark.line + 1 if mark else None, str(getattr(error, "problem", error))) from error
+        raise _template_error(
+            path, mark.line + 1 if mark else None, str(getattr(error, "problem", error))
+        ) from error
     except (OSError, UnicodeDecodeError) as error:
         raise _template_error(path, None, str(error)) from error
     problems = [text for text in _spec_problems(spec)]
@@ -119,21 +135,36 @@ def _spec_problems(spec: Any) -> list[str]:
             found.append(f"sections[{index}]: expected id and title")
             continue
         for block in section.get("blocks") or []:
-            kinds = [key for key in ("fields", "text", "table", "chart") if isinstance(block, dict) and key in block]
+            kinds = [
+                key
+                for key in ("fields", "text", "table", "chart")
+                if isinstance(block, dict) and key in block
+            ]
             if len(kinds) != 1:
-                found.append(f"sections[{index}] ({section['id']}): each block needs one of fields, text, table, chart")
+                found.append(
+                    f"sections[{index}] ({section['id']}): each block needs one of fields, text, table, chart"
+                )
             elif kinds[0] in ("table", "chart") and block[kinds[0]] not in computed.BUILDERS:
-                found.append(f"{section['id']}: unknown {kinds[0]} {block[kinds[0]]!r} "
-                             f"(known: {', '.join(sorted(computed.BUILDERS))})")
+                found.append(
+                    f"{section['id']}: unknown {kinds[0]} {block[kinds[0]]!r} "
+                    f"(known: {', '.join(sorted(computed.BUILDERS))})"
+                )
             for entry in (block.get("fields") or []) if isinstance(block, dict) else []:
                 if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
                     found.append(f"{section['id']}: each field needs a path")
                 elif entry.get("required") not in (None, *STAGES):
-                    found.append(f"{section['id']} {entry['path']}: required must be one of {', '.join(STAGES)}")
+                    found.append(
+                        f"{section['id']} {entry['path']}: required must be one of {', '.join(STAGES)}"
+                    )
     if spec.get("stage", "registration") not in STAGES:
         found.append(f"stage must be one of {', '.join(STAGES)}")
     for fmt, name in (spec.get("files") or {}).items():
-        if not isinstance(name, str) or Path(name).name != name or not name.endswith(f".{fmt}") or name.startswith("."):
+        if (
+            not isinstance(name, str)
+            or Path(name).name != name
+            or not name.endswith(f".{fmt}")
+            or name.startswith(".")
+        ):
             found.append(f"files.{fmt}: expected a plain file name ending in .{fmt}, found {name!r}")
     return found
 
@@ -166,14 +197,28 @@ def build_time() -> dt.datetime:
 def static_missing(spec: Mapping, data: Mapping, stage: str) -> list[Missing]:
     """The spec's required fields that are empty in `data`, without building the document (no calculation)."""
     builder = _Builder(spec, Path(), data, None, Path(), build_time(), stage)
-    return [part for section in spec["sections"] for block in section.get("blocks") or []
-            for entry in block.get("fields") or [] if entry["path"] not in WINDOW  # computed, never typed
-            for part in builder.field(entry, section["id"]).value if isinstance(part, Missing)]
+    return [
+        part
+        for section in spec["sections"]
+        for block in section.get("blocks") or []
+        for entry in block.get("fields") or []
+        if entry["path"] not in WINDOW  # computed, never typed
+        for part in builder.field(entry, section["id"]).value
+        if isinstance(part, Missing)
+    ]
 
 
-def build(kind: str, calculation: Calculation, root: Path, overrides: Path | None = None,
-          built: dt.datetime | None = None, final: bool = False, stage: str | None = None,
-          with_evidence: bool = True, remarks: list[Remark] | None = None) -> Document:
+def build(
+    kind: str,
+    calculation: Calculation,
+    root: Path,
+    overrides: Path | None = None,
+    built: dt.datetime | None = None,
+    final: bool = False,
+    stage: str | None = None,
+    with_evidence: bool = True,
+    remarks: list[Remark] | None = None,
+) -> Document:
     """The document `kind` of a calculated project, finished with `remarks` (see `finish`).
 
     `stage` checks the document at another stage than its own (the checklist at verification also
@@ -182,7 +227,9 @@ def build(kind: str, calculation: Calculation, root: Path, overrides: Path | Non
     project = calculation.project
     data = project.data if project else {}
     spec, path = load_spec(spec_name(kind, schema.project_type(data)), overrides)
-    builder = _Builder(spec, path, data, calculation, root, built or build_time(), stage, complete=with_evidence)
+    builder = _Builder(
+        spec, path, data, calculation, root, built or build_time(), stage, complete=with_evidence
+    )
     return finish(builder.document(kind), remarks or [], final, project.sources if project else None)
 
 
@@ -193,20 +240,52 @@ def finish(document: Document, remarks: list[Remark], final: bool, sources=None)
     document.remarks = list(remarks)
     blocking = [remark for remark in document.remarks if remark.severity == "blocking"]
     if final and (document.open_items or blocking):
+
         def where(path: str):
             return sources.locate(path) if sources and path else None
 
-        raise NotReady(f"{len(document.open_items) + len(blocking)} items block the final document", [
-            *(Problem("document_missing", item.path, where(item.path), {"document": document.title},
-                      {"ja": item.label, "en": item.label}, item.section) for item in document.open_items),
-            *(Problem("document_blocked", remark.path, where(remark.path),
-                      {"rule": remark.rule, "message": remark.text}, {}, remark.section) for remark in blocking)])
+        raise NotReady(
+            f"{len(document.open_items) + len(blocking)} items block the final document",
+            [
+                *(
+                    Problem(
+                        "document_missing",
+                        item.path,
+                        where(item.path),
+                        {"document": document.title},
+                        {"ja": item.label, "en": item.label},
+                        item.section,
+                    )
+                    for item in document.open_items
+                ),
+                *(
+                    Problem(
+                        "document_blocked",
+                        remark.path,
+                        where(remark.path),
+                        {"rule": remark.rule, "message": remark.text},
+                        {},
+                        remark.section,
+                    )
+                    for remark in blocking
+                ),
+            ],
+        )
     return document
 
 
 class _Builder:
-    def __init__(self, spec: Mapping, path: Path, data: Mapping, calculation: Calculation | None, root: Path,
-                 built: dt.datetime, stage: str | None = None, complete: bool = True):
+    def __init__(
+        self,
+        spec: Mapping,
+        path: Path,
+        data: Mapping,
+        calculation: Calculation | None,
+        root: Path,
+        built: dt.datetime,
+        stage: str | None = None,
+        complete: bool = True,
+    ):
         self.spec, self.path, self.data, self.calculation, self.root = spec, path, data, calculation, root
         self.built, self.complete = built, complete
         self.stage = stage or spec.get("stage", "registration")
@@ -219,14 +298,29 @@ class _Builder:
             blocks: list[Block] = []
             for block in entry.get("blocks") or []:
                 blocks += self.block(block, entry)
-            sections.append(Section(entry["id"], str(entry.get("number", "")), entry["title"], blocks,
-                                    int(entry.get("level", 1))))
+            sections.append(
+                Section(
+                    entry["id"],
+                    str(entry.get("number", "")),
+                    entry["title"],
+                    blocks,
+                    int(entry.get("level", 1)),
+                )
+            )
         date = self.lookup(self.spec.get("date", "")) if self.spec.get("date") else None
         document = Document(
-            kind=kind, title=self.spec["title"], project_name=clean(str(self.lookup("project.name") or "")),
-            date=date if isinstance(date, dt.date) else self.built.date(), stage=self.stage, sections=sections,
-            landscape=bool(self.spec.get("landscape")), files=dict(self.spec.get("files") or {}),
-            workbook_title=self.spec.get("workbook_title", ""), built=self.built, complete=self.complete)
+            kind=kind,
+            title=self.spec["title"],
+            project_name=clean(str(self.lookup("project.name") or "")),
+            date=date if isinstance(date, dt.date) else self.built.date(),
+            stage=self.stage,
+            sections=sections,
+            landscape=bool(self.spec.get("landscape")),
+            files=dict(self.spec.get("files") or {}),
+            workbook_title=self.spec.get("workbook_title", ""),
+            built=self.built,
+            complete=self.complete,
+        )
         document.open_items = _open_items(document)
         document.required = len(required_fields(self.spec, self.stage))
         return document
@@ -240,7 +334,9 @@ class _Builder:
         if not self.complete and name in computed.GAPLESS:
             return []
         options = {key: value for key, value in block.items() if key not in ("table", "chart")}
-        context = computed.Context(self.data, self.calculation, self.root, self.stage, options, quick=not self.complete)
+        context = computed.Context(
+            self.data, self.calculation, self.root, self.stage, options, quick=not self.complete
+        )
         made = computed.BUILDERS[name](context)
         if made is None:
             return []
@@ -287,7 +383,9 @@ class _Builder:
         else:
             choices = entry.get("choices") or {}
             coded = isinstance((schema.field_rules(self.schema, path) or {}).get("allowed"), list)
-            shown = value_text(choices[value] if value in choices else schema.code_label(value) if coded else value)
+            shown = value_text(
+                choices[value] if value in choices else schema.code_label(value) if coded else value
+            )
         return FieldRow(label, (shown,), path)
 
     def text(self, snippet: str, section: str, stage: str) -> tuple[Inline, ...]:
@@ -311,8 +409,11 @@ class _Builder:
             line = getattr(snippet, "line", 0) + (getattr(error, "lineno", None) or 1) - 1
             raise _template_error(self.path, line or None, f"{type(error).__name__}: {error}") from error
         pieces = rendered.strip().split(_TOKEN)
-        return tuple(parts[int(piece)] if odd else piece for odd, piece in
-                     ((index % 2 == 1, piece) for index, piece in enumerate(pieces)) if odd or piece)
+        return tuple(
+            parts[int(piece)] if odd else piece
+            for odd, piece in ((index % 2 == 1, piece) for index, piece in enumerate(pieces))
+            if odd or piece
+        )
 
     def facts(self) -> dict[str, Any]:
         """Computed values a snippet may quote (facts.activity_count ...)."""

@@ -14,16 +14,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from toolkit.calculate import factors as factor_tables
 from toolkit import methodologies, schema
+from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.engine import Calculation, exact_sum, truncate
-from toolkit.read.hashing import sha256_many
-from toolkit.figures import PeriodResult
 from toolkit.documents.model import Chart, Column, Missing, Paragraph, Series, Table
 from toolkit.documents.text import date_text, value_text
+from toolkit.figures import PeriodResult
+from toolkit.read.hashing import sha256_many
 
+# more than this and the body lists evidence per activity; the workbook has every file
 EVIDENCE_ROWS_IN_BODY = 300
-PRINTED_INPUTS = 3  # a breakdown prints its input columns only up to this many; the workbook has them all  # more than this and the body lists evidence per activity; the workbook has every file
+PRINTED_INPUTS = 3  # a breakdown prints its input columns only up to this many; the workbook has them all
 T = "t-CO2"
 
 
@@ -60,12 +61,20 @@ class Context:
         if start is None and end is None:
             return list(rows)
         period = self.module.reading_period
-        return [row for row in rows for span in (period(row),)
-                if span and (start is None or span[1] >= start) and (end is None or span[0] <= end)]
+        return [
+            row
+            for row in rows
+            for span in (period(row),)
+            if span and (start is None or span[1] >= start) and (end is None or span[0] <= end)
+        ]
 
     def pieces(self, activity_ids: set | None = None) -> list[PeriodResult]:
-        return [piece for result in self.calculation.activities
-                if activity_ids is None or result.activity_id in activity_ids for piece in result.periods]
+        return [
+            piece
+            for result in self.calculation.activities
+            if activity_ids is None or result.activity_id in activity_ids
+            for piece in result.periods
+        ]
 
 
 def _tonnes(key: str, label: str) -> Column:
@@ -78,8 +87,10 @@ def activities(context: Context) -> Table | Paragraph:
     table = schema.tables(context.calculation.methodology)["activities"]
     columns = _columns(table)
     crediting = {result.activity_id: result.crediting for result in context.calculation.activities}
-    columns += [Column("crediting_start", "認証対象期間の開始日", kind="date", width=13),
-                Column("crediting_end", "認証対象期間の終了日", kind="date", width=13)]
+    columns += [
+        Column("crediting_start", "認証対象期間の開始日", kind="date", width=13),
+        Column("crediting_end", "認証対象期間の終了日", kind="date", width=13),
+    ]
     optional = {key for key, rules in table.schema.items() if rules.get("meta", {}).get("optional")}
     coded = {key for key, rules in table.schema.items() if isinstance(rules.get("allowed"), list)}
     rows = []
@@ -88,7 +99,9 @@ def activities(context: Context) -> Table | Paragraph:
         for column in columns[:-2]:
             value = activity.get(column.key)
             if value is None and column.key not in optional:
-                value = Missing(column.label, f"activities[{index}].{column.key}", "activity_list", "registration")
+                value = Missing(
+                    column.label, f"activities[{index}].{column.key}", "activity_list", "registration"
+                )
             row[column.key] = schema.code_label(value) if column.key in coded else value
         period = crediting.get(activity.get("id"))
         row["crediting_start"], row["crediting_end"] = period if period else (None, None)
@@ -106,7 +119,9 @@ def _columns(table: schema.Table) -> list[Column]:
         meta = rules.get("meta", {})
         label, unit = meta["label"]["ja"], meta.get("unit", "")
         kind = _kind(rules)
-        columns.append(Column(key, label.split("(")[0] if unit else label, unit, kind, width=_width(rules, kind)))
+        columns.append(
+            Column(key, label.split("(")[0] if unit else label, unit, kind, width=_width(rules, kind))
+        )
     return columns
 
 
@@ -122,7 +137,9 @@ def _width(rules: Mapping, kind: str) -> int:
 
 
 def _kind(rules: Mapping) -> str:
-    return {"decimal": "number", "integer": "integer", "date": "date", "boolean": "text"}.get(rules.get("type"), "text")
+    return {"decimal": "number", "integer": "integer", "date": "date", "boolean": "text"}.get(
+        rules.get("type"), "text"
+    )
 
 
 def payback(context: Context) -> Table | None:
@@ -131,27 +148,51 @@ def payback(context: Context) -> Table | None:
     if assessment.method != "payback":
         return None
     inputs = context.data.get("additionality") or {}
-    columns = [Column("capex", "設備投資額", "円", "integer"), Column("subsidy", "補助金額", "円", "integer"),
-               Column("saving", "年間削減額", "円", "integer"), Column("om", "年間運転維持費", "円", "integer"),
-               Column("payback", "投資回収年数", "年", "number", places=1),
-               Column("threshold", "基準", "年", "number"), Column("judgement", "判定")]
-    names = {"capex": "capex_jpy", "subsidy": "subsidy_jpy", "saving": "annual_saving_jpy", "om": "annual_om_cost_jpy"}
+    columns = [
+        Column("capex", "設備投資額", "円", "integer"),
+        Column("subsidy", "補助金額", "円", "integer"),
+        Column("saving", "年間削減額", "円", "integer"),
+        Column("om", "年間運転維持費", "円", "integer"),
+        Column("payback", "投資回収年数", "年", "number", places=1),
+        Column("threshold", "基準", "年", "number"),
+        Column("judgement", "判定"),
+    ]
+    names = {
+        "capex": "capex_jpy",
+        "subsidy": "subsidy_jpy",
+        "saving": "annual_saving_jpy",
+        "om": "annual_om_cost_jpy",
+    }
     row: dict[str, Any] = {}
     for key, name in names.items():
         value = inputs.get(name)
-        row[key] = value if value is not None else Missing(
-            next(c.label for c in columns if c.key == key), f"additionality.{name}", "annex.A.2")
+        row[key] = (
+            value
+            if value is not None
+            else Missing(next(c.label for c in columns if c.key == key), f"additionality.{name}", "annex.A.2")
+        )
     never = assessment.payback is not None and not assessment.payback.value.is_finite()
     row["payback"] = "回収不能" if never else (assessment.payback.value if assessment.payback else None)
     row["threshold"] = assessment.threshold_years
     row["judgement"] = {True: "追加性あり", False: "追加性なし"}.get(assessment.additional, "判定できません")
-    formulas = [{"payback": "({capex}-{subsidy})/({saving}-{om})"}] if assessment.payback and not never else [{}]
-    return context.table(Table("payback", "投資回収年数（補助金を控除）", columns, [row], formulas,
-                               note="投資回収年数 = (設備投資額 − 補助金額) / (年間削減額 − 年間運転維持費)"))
+    formulas = (
+        [{"payback": "({capex}-{subsidy})/({saving}-{om})"}] if assessment.payback and not never else [{}]
+    )
+    return context.table(
+        Table(
+            "payback",
+            "投資回収年数（補助金を控除）",
+            columns,
+            [row],
+            formulas,
+            note="投資回収年数 = (設備投資額 − 補助金額) / (年間削減額 − 年間運転維持費)",
+        )
+    )
 
 
 def typical_ids(context: Context) -> set | None:
-    """The activity the plan's A.3 shows for a program (`program.typical_activity`, else the first); all for standard."""
+    """The activity the plan's A.3 shows for a program (`program.typical_activity`, else the first);
+    all for a standard project."""
     if not context.program:
         return None
     wanted = (context.data.get("program") or {}).get("typical_activity")
@@ -159,8 +200,12 @@ def typical_ids(context: Context) -> set | None:
     return {wanted or (known[0] if known else None)}  # an unknown id stays: calculation_symbols marks it
 
 
-def breakdown(context: Context, ids: set | None = None, table_id: str = "breakdown",
-              title: str = "算定の内訳（期間ごと）") -> Table:
+def breakdown(
+    context: Context,
+    ids: set | None = None,
+    table_id: str = "breakdown",
+    title: str = "算定の内訳（期間ごと）",
+) -> Table:
     """Every period piece with the inputs of its formulas and the Excel formulas that recompute it."""
     pieces = context.pieces(ids)
     code = context.calculation.methodology
@@ -168,23 +213,46 @@ def breakdown(context: Context, ids: set | None = None, table_id: str = "breakdo
     for piece in pieces:
         for figure in (piece.baseline, piece.project):
             symbols.update(dict.fromkeys(figure.inputs))
-    columns = [Column("activity_id", "活動ID"), Column("start", "期間開始", kind="date"),
-               Column("end", "期間終了", kind="date"), Column("fiscal_year", "年度"),
-               *(Column(symbol, symbol, kind="number", printed=len(symbols) <= PRINTED_INPUTS) for symbol in symbols),
-               _tonnes("baseline", "ベースライン排出量"), _tonnes("project", "プロジェクト排出量"),
-               _tonnes("reduction", "排出削減量")]
+    columns = [
+        Column("activity_id", "活動ID"),
+        Column("start", "期間開始", kind="date"),
+        Column("end", "期間終了", kind="date"),
+        Column("fiscal_year", "年度"),
+        *(
+            Column(symbol, symbol, kind="number", printed=len(symbols) <= PRINTED_INPUTS)
+            for symbol in symbols
+        ),
+        _tonnes("baseline", "ベースライン排出量"),
+        _tonnes("project", "プロジェクト排出量"),
+        _tonnes("reduction", "排出削減量"),
+    ]
     rows, formulas = [], []
     for piece in pieces:
-        row: dict[str, Any] = {"activity_id": piece.activity_id, "start": piece.start, "end": piece.end,
-                               "fiscal_year": f"{piece.fiscal_year}年度", **piece.baseline.inputs, **piece.project.inputs,
-                               "baseline": piece.baseline.value, "project": piece.project.value,
-                               "reduction": piece.reduction.value}
+        row: dict[str, Any] = {
+            "activity_id": piece.activity_id,
+            "start": piece.start,
+            "end": piece.end,
+            "fiscal_year": f"{piece.fiscal_year}年度",
+            **piece.baseline.inputs,
+            **piece.project.inputs,
+            "baseline": piece.baseline.value,
+            "project": piece.project.value,
+            "reduction": piece.reduction.value,
+        }
         rows.append(row)
-        formulas.append({"baseline": methodologies.excel_formula(code, piece.baseline),
-                         "project": methodologies.excel_formula(code, piece.project),
-                         "reduction": "{baseline}-{project}"})
-    total = {"activity_id": "合計", "baseline": exact_sum(r["baseline"] for r in rows),
-             "project": exact_sum(r["project"] for r in rows), "reduction": exact_sum(r["reduction"] for r in rows)}
+        formulas.append(
+            {
+                "baseline": methodologies.excel_formula(code, piece.baseline),
+                "project": methodologies.excel_formula(code, piece.project),
+                "reduction": "{baseline}-{project}",
+            }
+        )
+    total = {
+        "activity_id": "合計",
+        "baseline": exact_sum(r["baseline"] for r in rows),
+        "project": exact_sum(r["project"] for r in rows),
+        "reduction": exact_sum(r["reduction"] for r in rows),
+    }
     sums = {key: f"SUM({{{key}}})" for key in ("baseline", "project", "reduction")}
     note = "各列の記号は算定式の記号。排出量は t-CO2、端数を含む値です。"
     if len(symbols) > PRINTED_INPUTS:
@@ -197,31 +265,71 @@ def calculation_symbols(context: Context) -> Table | Paragraph:
     pieces = context.pieces(typical_ids(context))
     baseline = exact_sum(piece.baseline.value for piece in pieces)
     project = exact_sum(piece.project.value for piece in pieces)
-    columns = [Column("symbol", "記号"), Column("definition", "定義", width=3), Column("unit", "単位"),
-               Column("value", "数値", kind="number", places=3)]
-    rows = [{"symbol": "ER", "definition": "排出削減量（式1: ER = EM_BL − EM_PJ）", "unit": T, "value": baseline - project},
-            {"symbol": "EM_BL", "definition": "ベースライン排出量（A.3.5 の合計）", "unit": T, "value": baseline},
-            {"symbol": "EM_PJ", "definition": "プロジェクト排出量（A.3.3 の合計）", "unit": T, "value": project}]
-    formulas = [{"value": "{breakdown.baseline}-{breakdown.project}"}, {"value": "{breakdown.baseline}"},
-                {"value": "{breakdown.project}"}]
-    subject = "代表的な削減活動 " + ", ".join(sorted(map(str, typical_ids(context) or ()))) if context.program else "全活動"
+    columns = [
+        Column("symbol", "記号"),
+        Column("definition", "定義", width=3),
+        Column("unit", "単位"),
+        Column("value", "数値", kind="number", places=3),
+    ]
+    rows = [
+        {
+            "symbol": "ER",
+            "definition": "排出削減量（式1: ER = EM_BL − EM_PJ）",
+            "unit": T,
+            "value": baseline - project,
+        },
+        {"symbol": "EM_BL", "definition": "ベースライン排出量（A.3.5 の合計）", "unit": T, "value": baseline},
+        {"symbol": "EM_PJ", "definition": "プロジェクト排出量（A.3.3 の合計）", "unit": T, "value": project},
+    ]
+    formulas = [
+        {"value": "{breakdown.baseline}-{breakdown.project}"},
+        {"value": "{breakdown.baseline}"},
+        {"value": "{breakdown.project}"},
+    ]
+    subject = (
+        "代表的な削減活動 " + ", ".join(sorted(map(str, typical_ids(context) or ())))
+        if context.program
+        else "全活動"
+    )
     wanted = (context.data.get("program") or {}).get("typical_activity")
-    if context.program and wanted and wanted not in {result.activity_id for result in context.calculation.activities}:
-        return Paragraph(("A.3.1: ", Missing(f"代表的な削減活動（{wanted} は活動一覧にない）", "program.typical_activity",
-                                             "annex.A.3")))
-    return context.table(Table("symbols", "排出削減量の算定（A.3.1）", columns, rows, formulas,
-                               note=f"{subject}、モニタリングデータの全期間。算定式: {context.module.FORMULA['ja']}"))
+    if (
+        context.program
+        and wanted
+        and wanted not in {result.activity_id for result in context.calculation.activities}
+    ):
+        return Paragraph(
+            (
+                "A.3.1: ",
+                Missing(
+                    f"代表的な削減活動（{wanted} は活動一覧にない）", "program.typical_activity", "annex.A.3"
+                ),
+            )
+        )
+    return context.table(
+        Table(
+            "symbols",
+            "排出削減量の算定（A.3.1）",
+            columns,
+            rows,
+            formulas,
+            note=f"{subject}、モニタリングデータの全期間。算定式: {context.module.FORMULA['ja']}",
+        )
+    )
 
 
 def typical_breakdown(context: Context) -> Table:
-    return breakdown(context, typical_ids(context), title="ベースライン排出量・プロジェクト排出量の内訳（A.3.3, A.3.5）")
+    return breakdown(
+        context, typical_ids(context), title="ベースライン排出量・プロジェクト排出量の内訳（A.3.3, A.3.5）"
+    )
 
 
 def incidental(context: Context) -> Table | Paragraph:
     """A.3.2: the incidental emissions the project lists, with their impact and whether they are counted."""
     rows = context.data.get("incidental_emissions")
     if rows is None:
-        return Paragraph(("付随的な排出活動: ", Missing("付随的な排出活動", "incidental_emissions", "annex.A.3")))
+        return Paragraph(
+            ("付随的な排出活動: ", Missing("付随的な排出活動", "incidental_emissions", "annex.A.3"))
+        )
     if not rows:
         return Paragraph(("付随的な排出活動: なし",))
     table = schema.tables(context.calculation.methodology)["incidental_emissions"]
@@ -244,29 +352,50 @@ def results_by_year(context: Context) -> Table | Paragraph:
     """Per fiscal year: baseline, project and reduction (exact); the total once, then truncated once."""
     pieces = context.pieces()
     if not pieces:
-        return Paragraph(("排出削減量: ", Missing("対象期間の読取値（モニタリングデータ）", "monitoring", "monitoring.B.2")))
+        return Paragraph(
+            (
+                "排出削減量: ",
+                Missing("対象期間の読取値（モニタリングデータ）", "monitoring", "monitoring.B.2"),
+            )
+        )
     years: dict[int, list[PeriodResult]] = defaultdict(list)
     for piece in pieces:
         years[piece.fiscal_year].append(piece)
-    columns = [Column("fiscal_year", "年度"), _tonnes("baseline", "ベースライン排出量"),
-               _tonnes("project", "プロジェクト排出量"), _tonnes("reduction", "排出削減量"),
-               Column("certified", "認証対象の排出削減量", T, "integer")]
+    columns = [
+        Column("fiscal_year", "年度"),
+        _tonnes("baseline", "ベースライン排出量"),
+        _tonnes("project", "プロジェクト排出量"),
+        _tonnes("reduction", "排出削減量"),
+        Column("certified", "認証対象の排出削減量", T, "integer"),
+    ]
     rows, formulas = [], []
     for year in sorted(years):
         baseline = exact_sum(piece.baseline.value for piece in years[year])
         project = exact_sum(piece.project.value for piece in years[year])
-        rows.append({"fiscal_year": f"{year}年度", "baseline": baseline, "project": project,
-                     "reduction": exact_sum(piece.reduction.value for piece in years[year])})
+        rows.append(
+            {
+                "fiscal_year": f"{year}年度",
+                "baseline": baseline,
+                "project": project,
+                "reduction": exact_sum(piece.reduction.value for piece in years[year]),
+            }
+        )
         formulas.append(_sums_of(context.options.get("linked"), "fiscal_year"))
     calculation = context.calculation
-    total = {"fiscal_year": "合計", "baseline": exact_sum(r["baseline"] for r in rows),
-             "project": exact_sum(r["project"] for r in rows), "reduction": calculation.total_exact,
-             "certified": calculation.total_certified}
+    total = {
+        "fiscal_year": "合計",
+        "baseline": exact_sum(r["baseline"] for r in rows),
+        "project": exact_sum(r["project"] for r in rows),
+        "reduction": calculation.total_exact,
+        "certified": calculation.total_certified,
+    }
     sums = {"baseline": "SUM({baseline})", "project": "SUM({project})", "reduction": "SUM({reduction})"}
     if calculation.total_certified == truncate(calculation.total_exact):  # not under per-activity truncation
         sums["certified"] = "ROUNDDOWN(SUM({reduction}),0)"
     note = "認証対象の排出削減量は合計を 1 t-CO2 未満切り捨て（1回のみ）。"
-    return context.table(Table("results", "年度別の排出削減量", columns, rows, formulas, total, sums, note=note))
+    return context.table(
+        Table("results", "年度別の排出削減量", columns, rows, formulas, total, sums, note=note)
+    )
 
 
 def _sums_of(linked: str | None, by: str) -> dict[str, str]:
@@ -274,28 +403,57 @@ def _sums_of(linked: str | None, by: str) -> dict[str, str]:
     so every total down to the certified one recomputes from the monthly rows."""
     if not linked:
         return {}
-    return {key: f"SUMIFS({{{linked}.{key}[]}},{{{linked}.{by}[]}},{{{by}}})" for key in ("baseline", "project", "reduction")}
+    return {
+        key: f"SUMIFS({{{linked}.{key}[]}},{{{linked}.{by}[]}},{{{by}}})"
+        for key in ("baseline", "project", "reduction")
+    }
 
 
 def results_by_activity(context: Context) -> Table | None:
     """A program's activities, each with its crediting period and exact reduction."""
     if not context.program:
         return None
-    columns = [Column("activity_id", "活動ID"), Column("crediting", "認証対象期間", width=2),
-               _tonnes("baseline", "ベースライン排出量"), _tonnes("project", "プロジェクト排出量"),
-               _tonnes("reduction", "排出削減量")]
+    columns = [
+        Column("activity_id", "活動ID"),
+        Column("crediting", "認証対象期間", width=2),
+        _tonnes("baseline", "ベースライン排出量"),
+        _tonnes("project", "プロジェクト排出量"),
+        _tonnes("reduction", "排出削減量"),
+    ]
     rows = []
     for result in context.calculation.activities:
-        period = f"{date_text(result.crediting[0])}〜{date_text(result.crediting[1])}" if result.crediting else None
-        rows.append({"activity_id": result.activity_id, "crediting": period,
-                     "baseline": exact_sum(p.baseline.value for p in result.periods),
-                     "project": exact_sum(p.project.value for p in result.periods),
-                     "reduction": result.reduction_exact})
-    total = {"activity_id": "合計", **{key: exact_sum(r[key] for r in rows) for key in ("baseline", "project", "reduction")}}
+        period = (
+            f"{date_text(result.crediting[0])}〜{date_text(result.crediting[1])}"
+            if result.crediting
+            else None
+        )
+        rows.append(
+            {
+                "activity_id": result.activity_id,
+                "crediting": period,
+                "baseline": exact_sum(p.baseline.value for p in result.periods),
+                "project": exact_sum(p.project.value for p in result.periods),
+                "reduction": result.reduction_exact,
+            }
+        )
+    total = {
+        "activity_id": "合計",
+        **{key: exact_sum(r[key] for r in rows) for key in ("baseline", "project", "reduction")},
+    }
     formulas = [_sums_of(context.options.get("linked"), "activity_id") for _ in rows]
     sums = {key: f"SUM({{{key}}})" for key in ("baseline", "project", "reduction")}
-    return context.table(Table("by_activity", "削減活動ごとの排出削減量", columns, rows, formulas, total, sums,
-                               note=f"{len(rows)} 活動"))
+    return context.table(
+        Table(
+            "by_activity",
+            "削減活動ごとの排出削減量",
+            columns,
+            rows,
+            formulas,
+            total,
+            sums,
+            note=f"{len(rows)} 活動",
+        )
+    )
 
 
 def monthly_rows(context: Context) -> Table:
@@ -305,7 +463,9 @@ def monthly_rows(context: Context) -> Table:
 
 # -- monitoring -------------------------------------------------------------------------------------
 def _plan_rows(context: Context) -> dict[str, tuple[int, Mapping]]:
-    return {row.get("symbol"): (index, row) for index, row in enumerate(context.data.get("monitoring_plan") or [])}
+    return {
+        row.get("symbol"): (index, row) for index, row in enumerate(context.data.get("monitoring_plan") or [])
+    }
 
 
 def parameters(context: Context) -> Table:
@@ -313,34 +473,57 @@ def parameters(context: Context) -> Table:
     module, plan = context.module, _plan_rows(context)
     reading_schema = schema.tables(module.CODE)["monitoring"].schema
     with_values = context.options.get("values", True) and not context.quick  # the checklist needs no figures
-    columns = [Column("symbol", "記号"), Column("item", "項目"), Column("definition", "定義", width=2),
-               Column("unit", "単位"), Column("method_class", "分類"), Column("method", "方法概要", width=2),
-               Column("frequency", "頻度")]
+    columns = [
+        Column("symbol", "記号"),
+        Column("item", "項目"),
+        Column("definition", "定義", width=2),
+        Column("unit", "単位"),
+        Column("method_class", "分類"),
+        Column("method", "方法概要", width=2),
+        Column("frequency", "頻度"),
+    ]
     if with_values:
-        columns += [Column("value", "実績値", kind="number", width=2), Column("period", "計測対象期間", width=2)]
+        columns += [
+            Column("value", "実績値", kind="number", width=2),
+            Column("period", "計測対象期間", width=2),
+        ]
     columns.append(Column("remarks", "備考"))
     readings = context.readings()
     rows = []
     for parameter in module.MONITORING:
         index, planned = plan.get(parameter.symbol, (None, {}))
         meta = reading_schema.get(parameter.field, {}).get("meta", {})
-        row: dict[str, Any] = {"symbol": parameter.symbol, "item": parameter.label["ja"],
-                               "definition": meta.get("help", {}).get("ja"), "unit": parameter.unit,
-                               "frequency": parameter.frequency["ja"], "remarks": planned.get("remarks")}
+        row: dict[str, Any] = {
+            "symbol": parameter.symbol,
+            "item": parameter.label["ja"],
+            "definition": meta.get("help", {}).get("ja"),
+            "unit": parameter.unit,
+            "frequency": parameter.frequency["ja"],
+            "remarks": planned.get("remarks"),
+        }
         for key, label in (("method_class", "分類"), ("method", "方法概要")):
-            where = f"monitoring_plan[{index}].{key}" if index is not None else f"monitoring_plan[{parameter.symbol}].{key}"
+            where = (
+                f"monitoring_plan[{index}].{key}"
+                if index is not None
+                else f"monitoring_plan[{parameter.symbol}].{key}"
+            )
             row[key] = planned.get(key) or Missing(f"{parameter.symbol} の{label}", where, "plan.2.3")
         if with_values:
             row["value"] = _actual(context, parameter, readings)
-            spans = [span for reading in readings for span in (context.module.reading_period(reading),) if span]
+            spans = [
+                span for reading in readings for span in (context.module.reading_period(reading),) if span
+            ]
             window = context.calculation.period
             if spans:
                 first, last = min(s[0] for s in spans), max(s[1] for s in spans)
                 first, last = max(first, window[0] or first), min(last, window[1] or last)
                 row["period"] = f"{date_text(first)}〜{date_text(last)}"
         rows.append(row)
-    note = ("実績値: 加算できる項目は対象期間の合計（期間をまたぐ読取値は日割り）、それ以外は最小〜最大。"
-            if with_values else "")
+    note = (
+        "実績値: 加算できる項目は対象期間の合計（期間をまたぐ読取値は日割り）、それ以外は最小〜最大。"
+        if with_values
+        else ""
+    )
     return context.table(Table("parameters", "モニタリング項目", columns, rows, note=note))
 
 
@@ -355,12 +538,18 @@ def _actual(context: Context, parameter, readings: list[Mapping]) -> Any:
                 total.append(value * _share(span, context.calculation.period))
         if total:
             return exact_sum(total)
-        derived = [piece.baseline.inputs.get(parameter.symbol, piece.project.inputs.get(parameter.symbol))
-                   for piece in context.pieces()]
+        derived = [
+            piece.baseline.inputs.get(parameter.symbol, piece.project.inputs.get(parameter.symbol))
+            for piece in context.pieces()
+        ]
         derived = [number for number in derived if number is not None]
         return exact_sum(derived) if derived else None
-    numbers = sorted(value for reading in readings for value in (reading.get(parameter.field),)
-                     if isinstance(value, (int, Decimal)) and not isinstance(value, bool))
+    numbers = sorted(
+        value
+        for reading in readings
+        for value in (reading.get(parameter.field),)
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+    )
     if not numbers:
         return None
     low, high = value_text(numbers[0]), value_text(numbers[-1])
@@ -377,31 +566,61 @@ def _share(span: tuple[dt.date, dt.date], window: tuple[dt.date | None, dt.date 
 
 def factors_used(context: Context) -> Table:
     """B.2 (2): every factor row the calculation used, with its fiscal year, source and status."""
-    columns = [Column("table", "係数"), Column("keys", "区分"), Column("fiscal_year", "年度"),
-               Column("value", "値", kind="number"), Column("unit", "単位"), Column("source", "出典", width=3),
-               Column("status", "確認状況")]
+    columns = [
+        Column("table", "係数"),
+        Column("keys", "区分"),
+        Column("fiscal_year", "年度"),
+        Column("value", "値", kind="number"),
+        Column("unit", "単位"),
+        Column("source", "出典", width=3),
+        Column("status", "確認状況"),
+    ]
     status = {"verified": "確認済み", "unverified": "未確認", "third-party": "第三者資料"}
-    rows = [{"table": factor_tables.table_label(ref.table), "keys": ", ".join(f"{k}={v}" for k, v in ref.keys),
-             "fiscal_year": f"{ref.fiscal_year}年度" if ref.fiscal_year else None, "value": ref.value, "unit": ref.unit,
-             "source": ref.source + ("（factors.yaml で指定）" if ref.overridden else ""),
-             "status": status.get(ref.status, ref.status)} for ref in context.calculation.factors_used]
-    return context.table(Table("factors", "使用した係数", columns, rows,
-                               note="未確認の係数は公式の値で確認のうえ factors.yaml に status: verified で記入してください。"))
+    rows = [
+        {
+            "table": factor_tables.table_label(ref.table),
+            "keys": ", ".join(f"{k}={v}" for k, v in ref.keys),
+            "fiscal_year": f"{ref.fiscal_year}年度" if ref.fiscal_year else None,
+            "value": ref.value,
+            "unit": ref.unit,
+            "source": ref.source + ("（factors.yaml で指定）" if ref.overridden else ""),
+            "status": status.get(ref.status, ref.status),
+        }
+        for ref in context.calculation.factors_used
+    ]
+    return context.table(
+        Table(
+            "factors",
+            "使用した係数",
+            columns,
+            rows,
+            note="未確認の係数は公式の値で確認のうえ factors.yaml に status: verified で記入してください。",
+        )
+    )
 
 
 def evidence(context: Context) -> list:
     """B.5: each reading's evidence file, whether it exists and its SHA-256; long lists go to the workbook only."""
     readings = [row for row in context.readings() if row.get("evidence")]
     period = context.module.reading_period
-    columns = [Column("activity_id", "活動ID"), Column("period", "対象期間", width=2), Column("file", "ファイル", width=3),
-               Column("sha256", "SHA-256", width=3)]
+    columns = [
+        Column("activity_id", "活動ID"),
+        Column("period", "対象期間", width=2),
+        Column("file", "ファイル", width=3),
+        Column("sha256", "SHA-256", width=3),
+    ]
     rows = []
     digests = sha256_many(context.root / reading["evidence"] for reading in readings)
     for reading, digest in zip(readings, digests):  # None: the checklist reports the file (R-EVID-FILE)
         span = period(reading)
-        rows.append({"activity_id": reading.get("activity_id"),
-                     "period": f"{date_text(span[0])}〜{date_text(span[1])}" if span else None,
-                     "file": reading["evidence"], "sha256": digest})
+        rows.append(
+            {
+                "activity_id": reading.get("activity_id"),
+                "period": f"{date_text(span[0])}〜{date_text(span[1])}" if span else None,
+                "file": reading["evidence"],
+                "sha256": digest,
+            }
+        )
     table = context.table(Table("evidence", "証憑一覧", columns, rows, note=f"{len(rows)} 件"))
     if len(rows) <= EVIDENCE_ROWS_IN_BODY:
         return [table]
@@ -410,19 +629,29 @@ def evidence(context: Context) -> list:
     per_activity: dict[Any, int] = defaultdict(int)
     for row in rows:
         per_activity[row["activity_id"]] += 1
-    summary = Table("evidence_count", "活動ごとの証憑の件数", [Column("activity_id", "活動ID"),
-                    Column("count", "件数", kind="integer")],
-                    [{"activity_id": key, "count": count} for key, count in per_activity.items()],
-                    total={"activity_id": "合計", "count": len(rows)},
-                    note=f"全 {len(rows)} 件の一覧（ファイル名と SHA-256）は別紙（XLSX）の「{table.sheet}」シート。")
+    summary = Table(
+        "evidence_count",
+        "活動ごとの証憑の件数",
+        [Column("activity_id", "活動ID"), Column("count", "件数", kind="integer")],
+        [{"activity_id": key, "count": count} for key, count in per_activity.items()],
+        total={"activity_id": "合計", "count": len(rows)},
+        note=f"全 {len(rows)} 件の一覧（ファイル名と SHA-256）は別紙（XLSX）の「{table.sheet}」シート。",
+    )
     return [summary, table]
 
 
 def monthly_chart(context: Context) -> Chart | None:
     """Monthly activity data (the first numeric monitored parameter) as bars, reductions as a line."""
     readings = context.readings()
-    numeric = [p for p in context.module.MONITORING if p.field in context.module.ADDITIVE
-               and any(isinstance(r.get(p.field), (int, Decimal)) and not isinstance(r.get(p.field), bool) for r in readings)]
+    numeric = [
+        p
+        for p in context.module.MONITORING
+        if p.field in context.module.ADDITIVE
+        and any(
+            isinstance(r.get(p.field), (int, Decimal)) and not isinstance(r.get(p.field), bool)
+            for r in readings
+        )
+    ]
     period = context.module.reading_period
     activity: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     reduction: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
@@ -443,10 +672,14 @@ def monthly_chart(context: Context) -> Chart | None:
     months = _months(sorted({*activity, *reduction}))
     if not months:
         return None
-    return Chart("monthly", f"月別の{bars_label}と排出削減量", tuple(f"{y}-{m:02d}" for y, m in months),
-                 Series(bars_label, bars_unit, tuple(activity.get(month, Decimal(0)) for month in months)),
-                 Series("排出削減量", T, tuple(reduction.get(month, Decimal(0)) for month in months)),
-                 sheet=context.options.get("sheet"))
+    return Chart(
+        "monthly",
+        f"月別の{bars_label}と排出削減量",
+        tuple(f"{y}-{m:02d}" for y, m in months),
+        Series(bars_label, bars_unit, tuple(activity.get(month, Decimal(0)) for month in months)),
+        Series("排出削減量", T, tuple(reduction.get(month, Decimal(0)) for month in months)),
+        sheet=context.options.get("sheet"),
+    )
 
 
 def _months(present: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -462,8 +695,18 @@ def _months(present: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 # Blocks that show figures but can hold no 【未記入】 marker: the checklist skips them.
-GAPLESS = frozenset({"calculation_symbols", "typical_breakdown", "results_by_year", "results_by_activity",
-                     "monthly_rows", "factors_used", "evidence", "monthly_chart"})
+GAPLESS = frozenset(
+    {
+        "calculation_symbols",
+        "typical_breakdown",
+        "results_by_year",
+        "results_by_activity",
+        "monthly_rows",
+        "factors_used",
+        "evidence",
+        "monthly_chart",
+    }
+)
 
 BUILDERS: dict[str, Callable[[Context], Any]] = {
     "activities": activities,

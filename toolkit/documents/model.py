@@ -152,19 +152,32 @@ class Document:
     remarks: list[Remark] = field(default_factory=list)  # the checklist's other findings for this document
     files: dict[str, str] = field(default_factory=dict)  # format -> output file name
     workbook_title: str = ""  # the XLSX title (e.g. プロジェクト計画書 別紙)
-    built: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # SOURCE_DATE_EPOCH or now: file dates
+    built: dt.datetime = dt.datetime(
+        2000, 1, 1, tzinfo=dt.timezone.utc
+    )  # SOURCE_DATE_EPOCH or now: file dates
     complete: bool = True  # False: built for its gaps only, without the blocks that cannot hold one
 
     def printed(self) -> Document:
         """The document as PDF and DOCX show it: without the tables and columns that live in the workbook only."""
+
         def shown(block: Block) -> Block:
             if isinstance(block, Table) and not all(column.printed for column in block.columns):
-                return dataclasses.replace(block, columns=[column for column in block.columns if column.printed])
+                return dataclasses.replace(
+                    block, columns=[column for column in block.columns if column.printed]
+                )
             return block
 
-        sections = [dataclasses.replace(section, blocks=[shown(block) for block in section.blocks
-                                                         if not (isinstance(block, Table) and not block.body)])
-                    for section in self.sections]
+        sections = [
+            dataclasses.replace(
+                section,
+                blocks=[
+                    shown(block)
+                    for block in section.blocks
+                    if not (isinstance(block, Table) and not block.body)
+                ],
+            )
+            for section in self.sections
+        ]
         return dataclasses.replace(self, sections=sections)
 
     def tables(self) -> list[Table]:

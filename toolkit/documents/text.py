@@ -10,7 +10,9 @@ from toolkit.documents.model import Column, Missing, Value
 
 EMPTY = "—"
 MAX_PLACES = 6  # an exact figure prints with at most this many decimals; the workbook keeps every digit
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML (DOCX, XLSX)
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]"
+)  # not allowed in XML (DOCX, XLSX)
 
 
 def date_text(day: dt.date) -> str:

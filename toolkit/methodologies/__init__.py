@@ -6,8 +6,8 @@ import difflib
 import importlib
 import pkgutil
 from dataclasses import dataclass
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Mapping, Protocol, Sequence
 
@@ -47,7 +47,9 @@ class Methodology(Protocol):
     FOREST: bool  # forest projects take the forest crediting period and skip the 2-year rule
     ADDITIVE: tuple[str, ...]  # reading fields shared out by days when a reading is split at 31 March
     FORMULA: Mapping[str, str]  # the calculation in words, ja and en
-    EXCEL: Mapping[str, str]  # formula prefix -> Excel template over {input symbol}: the annex's live formulas
+    EXCEL: Mapping[
+        str, str
+    ]  # formula prefix -> Excel template over {input symbol}: the annex's live formulas
     # optional: defaults.py gives what a module leaves out
     SEASONAL: bool
     ONE_PER_FISCAL_YEAR: bool
@@ -59,8 +61,14 @@ class Methodology(Protocol):
     def reading_findings(self, activity: Mapping, reading: Mapping, factors: Factors) -> Sequence[tuple]:
         """Problems of one reading as (code, column, severity, params)."""
 
-    def calculate(self, activity: Mapping, reading: Mapping, piece: Piece,
-                  crediting: tuple[dt.date, dt.date], factors: Factors) -> tuple[Figure, Figure]:
+    def calculate(
+        self,
+        activity: Mapping,
+        reading: Mapping,
+        piece: Piece,
+        crediting: tuple[dt.date, dt.date],
+        factors: Factors,
+    ) -> tuple[Figure, Figure]:
         """Baseline and project emissions in t-CO2 of one reading piece inside one fiscal year."""
 
 
@@ -95,10 +103,15 @@ def get(code: str) -> Methodology:
 
     close = closest(code)
     hint = f" (did you mean {close}?)" if close else ""
-    raise UnknownMethodology(f"unknown methodology {code!r}{hint}; supported: {', '.join(codes())}", [Problem(
-        "methodology", params={
-            "found": code, "known": ", ".join(codes()),
-            "hint": messages.did_you_mean(close)})])
+    raise UnknownMethodology(
+        f"unknown methodology {code!r}{hint}; supported: {', '.join(codes())}",
+        [
+            Problem(
+                "methodology",
+                params={"found": code, "known": ", ".join(codes()), "hint": messages.did_you_mean(close)},
+            )
+        ],
+    )
 
 
 def closest(code: str) -> str | None:

@@ -16,15 +16,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from toolkit.methodologies.emissions import CO2_C, fuel_emission
 from toolkit.figures import Figure
-from toolkit.methodologies import PERCENT, Parameter, ZERO
+from toolkit.methodologies import PERCENT, ZERO, Parameter
+from toolkit.methodologies.emissions import CO2_C, fuel_emission
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
+    from toolkit.calculate.factors import Factors
     from toolkit.checklist.findings import Finding
     from toolkit.checklist.scheme_rules import Context
-    from toolkit.calculate.factors import Factors
 
 CODE = "AG-004"
 NAME = {"ja": "バイオ炭の農地施用", "en": "Application of biochar to farmland"}
@@ -35,12 +35,14 @@ SEASONAL = True  # each batch is one event on one day: no gaps or overlaps betwe
 ADDITIVE = ()  # one batch is one day: never split at 31 March
 FORMULA = {
     "ja": "ER = EM_BL − EM_PJ（純吸収量）。EM_BL = 0、EM_PJ = E_運搬 − CO2_貯留。"
-          "CO2_貯留 = Σ M_p（乾燥t）× Fc_p（原料区分の既定値、または実測の炭素含有率）× Fperm_p（炭化温度 600 ℃ 超 / 350〜600 ℃）× 44/12、"
-          "E_運搬 = 燃料使用量(L) / 1000 × 単位発熱量(GJ/kL) × 燃料の排出係数(t-CO2/GJ)。350 ℃ 以下のバイオ炭、鉱質土壌でないほ場は対象外",
+    "CO2_貯留 = Σ M_p（乾燥t）× Fc_p（原料区分の既定値、または実測の炭素含有率）"
+    "× Fperm_p（炭化温度 600 ℃ 超 / 350〜600 ℃）× 44/12、"
+    "E_運搬 = 燃料使用量(L) / 1000 × 単位発熱量(GJ/kL) × 燃料の排出係数(t-CO2/GJ)。"
+    "350 ℃ 以下のバイオ炭、鉱質土壌でないほ場は対象外",
     "en": "ER = EM_BL − EM_PJ (net removal); EM_BL = 0, EM_PJ = E_transport − CO2_stored; "
-          "CO2_stored = Σ M_p (dry t) × Fc_p (default of the feedstock class, or measured) × Fperm_p "
-          "(pyrolysis above 600 ℃ / 350–600 ℃) × 44/12; E_transport = fuel (L) / 1000 × heating value (GJ/kL) × "
-          "emission factor (t-CO2/GJ); biochar made at 350 ℃ or less and fields not on mineral soil are not eligible",
+    "CO2_stored = Σ M_p (dry t) × Fc_p (default of the feedstock class, or measured) × Fperm_p "
+    "(pyrolysis above 600 ℃ / 350–600 ℃) × 44/12; E_transport = fuel (L) / 1000 × heating value (GJ/kL) × "
+    "emission factor (t-CO2/GJ); biochar made at 350 ℃ or less and fields not on mineral soil are not eligible",
 }
 
 # Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula).
@@ -52,14 +54,38 @@ EXCEL: Mapping[str, str] = {
 }
 
 MONITORING = (
-    Parameter("M_p", "biochar_dry_t", {"ja": "バイオ炭の施用量（乾燥重量）", "en": "biochar applied (dry mass)"}, "t",
-              {"ja": "施用ごと", "en": "each application"}, ("field_log", "delivery_note")),
-    Parameter("T_p", "pyrolysis_temp_c", {"ja": "炭化温度", "en": "pyrolysis temperature"}, "℃",
-              {"ja": "製造ロットごと", "en": "each production batch"}, ("jba_certificate", "production_record")),
-    Parameter("Fc_p", "carbon_content_pct", {"ja": "炭素含有率（実測する場合）", "en": "carbon content (if measured)"}, "%",
-              {"ja": "製造ロットごと", "en": "each production batch"}, ("analysis_certificate",)),
-    Parameter("F_transport", "transport_fuel_l", {"ja": "運搬の燃料使用量", "en": "transport fuel used"}, "L",
-              {"ja": "運搬ごと", "en": "each delivery"}, ("refuelling_log", "fuel_receipt")),
+    Parameter(
+        "M_p",
+        "biochar_dry_t",
+        {"ja": "バイオ炭の施用量（乾燥重量）", "en": "biochar applied (dry mass)"},
+        "t",
+        {"ja": "施用ごと", "en": "each application"},
+        ("field_log", "delivery_note"),
+    ),
+    Parameter(
+        "T_p",
+        "pyrolysis_temp_c",
+        {"ja": "炭化温度", "en": "pyrolysis temperature"},
+        "℃",
+        {"ja": "製造ロットごと", "en": "each production batch"},
+        ("jba_certificate", "production_record"),
+    ),
+    Parameter(
+        "Fc_p",
+        "carbon_content_pct",
+        {"ja": "炭素含有率（実測する場合）", "en": "carbon content (if measured)"},
+        "%",
+        {"ja": "製造ロットごと", "en": "each production batch"},
+        ("analysis_certificate",),
+    ),
+    Parameter(
+        "F_transport",
+        "transport_fuel_l",
+        {"ja": "運搬の燃料使用量", "en": "transport fuel used"},
+        "L",
+        {"ja": "運搬ごと", "en": "each delivery"},
+        ("refuelling_log", "fuel_receipt"),
+    ),
 )
 ELIGIBLE_ABOVE_C = 350  # §5.5: pyrolysis above 350 ℃ only
 HIGH_BAND_ABOVE_C = 600  # §5.5: Fperm 0.80 above 600 ℃, 0.65 from 350 to 600 ℃
@@ -81,11 +107,14 @@ def temperature_band(celsius: int | None) -> str | None:
 
 def not_eligible(reason: str, emission: Decimal, inputs: Mapping, refs: tuple) -> tuple[Figure, Figure]:
     """No stored carbon counted for an ineligible batch; its transport emissions still count."""
-    return BASELINE, Figure(emission, "t-CO2", f"AG-004 EM_PJ = E_transport（対象外: {reason}、貯留量 0）", inputs, refs)
+    return BASELINE, Figure(
+        emission, "t-CO2", f"AG-004 EM_PJ = E_transport（対象外: {reason}、貯留量 0）", inputs, refs
+    )
 
 
-def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
-              factors: Factors) -> tuple[Figure, Figure]:
+def calculate(
+    activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date], factors: Factors
+) -> tuple[Figure, Figure]:
     """Baseline (0) and project emissions (transport − stored carbon, t-CO2) of one application batch."""
     emission, fuel_inputs, fuel_refs = fuel_emission(reading, ("transport_fuel", "transport_fuel_l"), factors)
     fuel_inputs = {**fuel_inputs, "E_transport": emission}
@@ -103,9 +132,13 @@ def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tupl
     mass = reading.get("biochar_dry_t") or ZERO
     # §5.5: CO2 = M_p × Fc_p × Fperm_p × 44/12 (one division, last)
     stored = mass * carbon * permanence.value * CO2_C[0] / CO2_C[1]
-    project = Figure(emission - stored, "t-CO2", f"AG-004 EM_PJ = E_transport − M_p × Fc_p × Fperm_p × 44/12; {source}",
-                     {"M_p": mass, "Fc_p": carbon, "Fperm_p": permanence.value, "CO2_stored": stored, **fuel_inputs},
-                     (*refs, permanence, *fuel_refs))
+    project = Figure(
+        emission - stored,
+        "t-CO2",
+        f"AG-004 EM_PJ = E_transport − M_p × Fc_p × Fperm_p × 44/12; {source}",
+        {"M_p": mass, "Fc_p": carbon, "Fperm_p": permanence.value, "CO2_stored": stored, **fuel_inputs},
+        (*refs, permanence, *fuel_refs),
+    )
     return BASELINE, project
 
 
@@ -117,17 +150,32 @@ def biochar_evidence(context: Context) -> Iterator[Finding]:
     """AG-004: each batch has its pyrolysis temperature, its carbon content and the certificate that shows them."""
     for index, reading in enumerate(context.data.get("monitoring") or []):
         context.count("monitoring")
-        if reading.get("pyrolysis_temp_c") is None:  # the certificate showing it is an evidence file (checklist)
-            yield context.finding("R-AG4-TEMP", f"monitoring[{index}].pyrolysis_temp_c", "monitoring.B.2",
-                                  "biochar_pyrolysis_temp_c", batch=reading.get("batch_id") or index + 1)
+        if (
+            reading.get("pyrolysis_temp_c") is None
+        ):  # the certificate showing it is an evidence file (checklist)
+            yield context.finding(
+                "R-AG4-TEMP",
+                f"monitoring[{index}].pyrolysis_temp_c",
+                "monitoring.B.2",
+                "biochar_pyrolysis_temp_c",
+                batch=reading.get("batch_id") or index + 1,
+            )
         refinement, fixed = reading.get("refinement"), reading.get("fixed_carbon_pct")
-        proven = (refinement is not None and 0 <= refinement <= 9) or (fixed is not None and fixed >= FIXED_CARBON_MIN)
-        if not proven:  # §5.5: 精煉度 0–9 or fixed carbon ≥ 55 % makes it biochar; a carbon content alone does not
-            yield context.finding("R-AG4-TEMP", f"monitoring[{index}].{'fixed_carbon_pct' if fixed is not None else 'refinement'}",
-                                  "monitoring.B.2", "biochar_carbon", batch=reading.get("batch_id") or index + 1,
-                                  fixed=fixed if fixed is not None else "—", refinement=refinement if refinement is not None else "—")
+        proven = (refinement is not None and 0 <= refinement <= 9) or (
+            fixed is not None and fixed >= FIXED_CARBON_MIN
+        )
+        if (
+            not proven
+        ):  # §5.5: 精煉度 0–9 or fixed carbon ≥ 55 % makes it biochar; a carbon content alone does not
+            yield context.finding(
+                "R-AG4-TEMP",
+                f"monitoring[{index}].{'fixed_carbon_pct' if fixed is not None else 'refinement'}",
+                "monitoring.B.2",
+                "biochar_carbon",
+                batch=reading.get("batch_id") or index + 1,
+                fixed=fixed if fixed is not None else "—",
+                refinement=refinement if refinement is not None else "—",
+            )
 
 
-RULES = (
-    ("R-AG4-TEMP", ("registration", "verification"), biochar_evidence),
-)
+RULES = (("R-AG4-TEMP", ("registration", "verification"), biochar_evidence),)

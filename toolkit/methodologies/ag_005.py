@@ -17,9 +17,9 @@ from toolkit.methodologies import ZERO, Parameter
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
+    from toolkit.calculate.factors import Factors
     from toolkit.checklist.findings import Finding
     from toolkit.checklist.scheme_rules import Context
-    from toolkit.calculate.factors import Factors
 
 CODE = "AG-005"
 NAME = {"ja": "水稲栽培における中干し期間の延長", "en": "Extended mid-season drainage in paddy rice"}
@@ -31,10 +31,11 @@ SEASONAL = True  # one season is one reading, counted whole in the fiscal year i
 ONE_PER_FISCAL_YEAR = True  # a field has one season a year: a second row for it is not counted
 FORMULA = {
     "ja": "ER = BL − PJ。BL = 面積(ha) × EF(kg CH4-C/ha) × 16/12 × GWP_CH4 / 1000、PJ = 0.7 × BL。"
-          "EF = min(max(S, M), N + (S − N) × 稲わらすき込み率 + (M − N) × 堆肥係数)。中干しが過去平均より7日以上長く、出穂前に終わった作期のみ",
+    "EF = min(max(S, M), N + (S − N) × 稲わらすき込み率 + (M − N) × 堆肥係数)。"
+    "中干しが過去平均より7日以上長く、出穂前に終わった作期のみ",
     "en": "ER = BL − PJ; BL = area (ha) × EF (kg CH4-C/ha) × 16/12 × GWP_CH4 / 1000; PJ = 0.7 × BL; "
-          "EF = min(max(S, M), N + (S − N) × straw rate + (M − N) × compost rate); only seasons drained ≥ 7 days "
-          "longer than the past mean and ending before heading",
+    "EF = min(max(S, M), N + (S − N) × straw rate + (M − N) × compost rate); only seasons drained ≥ 7 days "
+    "longer than the past mean and ending before heading",
 }
 
 # Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula)
@@ -45,12 +46,30 @@ EXCEL: Mapping[str, str] = {
 }
 
 MONITORING = (
-    Parameter("D_start", "drainage_start", {"ja": "中干し開始日", "en": "drainage start"}, "date",
-              {"ja": "作付けごと", "en": "each season"}, ("photo_start", "farm_diary")),
-    Parameter("D_end", "drainage_end", {"ja": "中干し終了日", "en": "drainage end"}, "date",
-              {"ja": "作付けごと", "en": "each season"}, ("photo_end", "farm_diary")),
-    Parameter("D_heading", "heading_date", {"ja": "出穂日", "en": "heading date"}, "date",
-              {"ja": "作付けごと", "en": "each season"}, ("farm_diary",)),
+    Parameter(
+        "D_start",
+        "drainage_start",
+        {"ja": "中干し開始日", "en": "drainage start"},
+        "date",
+        {"ja": "作付けごと", "en": "each season"},
+        ("photo_start", "farm_diary"),
+    ),
+    Parameter(
+        "D_end",
+        "drainage_end",
+        {"ja": "中干し終了日", "en": "drainage end"},
+        "date",
+        {"ja": "作付けごと", "en": "each season"},
+        ("photo_end", "farm_diary"),
+    ),
+    Parameter(
+        "D_heading",
+        "heading_date",
+        {"ja": "出穂日", "en": "heading date"},
+        "date",
+        {"ja": "作付けごと", "en": "each season"},
+        ("farm_diary",),
+    ),
 )
 
 
@@ -74,15 +93,22 @@ def emission_factor(activity: Mapping, factors: Factors) -> tuple[Decimal, dict,
     Prefecture, percolation and straw removed must be given: taken as empty, each would pick the
     highest factor and overstate the reduction.
     """
-    empty = [name for name in ("prefecture", "percolation_mm_per_day", "straw_removed_kg_per_10a")
-             if activity.get(name) is None]
+    empty = [
+        name
+        for name in ("prefecture", "percolation_mm_per_day", "straw_removed_kg_per_10a")
+        if activity.get(name) is None
+    ]
     if empty:
         raise InputMissing(*empty)
     prefecture = activity["prefecture"]
     region = packaged.load("lists.yaml")["ag005_regions"][prefecture]
     klass, refs = drainage_class(activity["percolation_mm_per_day"], factors)
-    s, m, n = (factors.get("ag005_emission_factor", unit="kg-CH4-C/ha", region=region, drainage_class=klass, input=kind)
-               for kind in ("straw", "manure", "none"))
+    s, m, n = (
+        factors.get(
+            "ag005_emission_factor", unit="kg-CH4-C/ha", region=region, drainage_class=klass, input=kind
+        )
+        for kind in ("straw", "manure", "none")
+    )
     cap = factors.get("ag005_parameter", unit="%", name="straw_pct_cap")
     removed = activity["straw_removed_kg_per_10a"]
     used = [*refs, s, m, n, cap]
@@ -90,9 +116,15 @@ def emission_factor(activity: Mapping, factors: Factors) -> tuple[Decimal, dict,
         production = factors.get("ag005_straw_production", unit="kg/10a", prefecture=prefecture)
         used.append(production)
         if production.value <= 0:
-            raise InputConflict("straw_removed_kg_per_10a", found=removed, limit=production.value,
-                                why={"ja": "稲わら生産量（係数表）", "en": "straw production (factor table)"})
-        pct = max(ZERO, min(cap.value, 100 * (1 - removed / production.value)))  # removal above production is none kept
+            raise InputConflict(
+                "straw_removed_kg_per_10a",
+                found=removed,
+                limit=production.value,
+                why={"ja": "稲わら生産量（係数表）", "en": "straw production (factor table)"},
+            )
+        pct = max(
+            ZERO, min(cap.value, 100 * (1 - removed / production.value))
+        )  # removal above production is none kept
     else:
         pct = cap.value
     rate = pct / cap.value
@@ -106,8 +138,9 @@ def emission_factor(activity: Mapping, factors: Factors) -> tuple[Decimal, dict,
     return ef, inputs, tuple(used)
 
 
-def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
-              factors: Factors) -> tuple[Figure, Figure]:
+def calculate(
+    activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date], factors: Factors
+) -> tuple[Figure, Figure]:
     """Baseline and project CH4 emissions (t-CO2) of one field in one season."""
     if activity.get("area_ha") is None:
         raise InputMissing("area_ha")
@@ -115,18 +148,29 @@ def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tupl
     gwp = factors.get("gwp", unit="t-CO2/t", gas="CH4", report=factors.switches["gwp_report"])
     area = activity["area_ha"]
     bl = area * ef * 16 * gwp.value / (12 * 1000)  # CH4-C → CH4 by 16/12, kg → t; divided once, last
-    baseline = Figure(bl, "t-CO2", "AG-005 BL = A × EF × 16/12 × GWP_CH4 / 1000",
-                      {"A": area, "EF": ef, **ef_inputs, "GWP_CH4": gwp.value}, (*refs, gwp))
+    baseline = Figure(
+        bl,
+        "t-CO2",
+        "AG-005 BL = A × EF × 16/12 × GWP_CH4 / 1000",
+        {"A": area, "EF": ef, **ef_inputs, "GWP_CH4": gwp.value},
+        (*refs, gwp),
+    )
     ratio = factors.get("ag005_parameter", unit="1", name="project_ratio")
     if unmet(activity, reading, factors):
         return baseline, Figure(bl, "t-CO2", "AG-005 PJ = BL (要件を満たさない作期: 削減なし)", {"BL": bl})
-    return baseline, Figure(ratio.value * bl, "t-CO2", "AG-005 PJ = 0.7 × BL", {"BL": bl, "ratio": ratio.value}, (ratio,))
+    return baseline, Figure(
+        ratio.value * bl, "t-CO2", "AG-005 PJ = 0.7 × BL", {"BL": bl, "ratio": ratio.value}, (ratio,)
+    )
 
 
 def baseline_days(activity: Mapping) -> tuple[Decimal | None, int]:
     """The mean drainage days of the field's history rows (and how many years), else the mean typed in."""
     history = activity.get("drainage_history") or []
-    days = {row["year"]: row["drainage_days"] for row in history if row.get("year") and row.get("drainage_days") is not None}
+    days = {
+        row["year"]: row["drainage_days"]
+        for row in history
+        if row.get("year") and row.get("drainage_days") is not None
+    }
     if days:
         return sum(days.values(), ZERO) / len(days), len(days)
     return activity.get("baseline_drainage_days"), 0
@@ -135,15 +179,24 @@ def baseline_days(activity: Mapping) -> tuple[Decimal | None, int]:
 def unmet(activity: Mapping, reading: Mapping, factors: Factors) -> list[tuple[str, str, dict]]:
     """The conditions a season fails (domain.md §5.6, §7): ≥ 2 years of history, drained ≥ 7 days longer
     than their mean, ended before heading. Each as (rule id, field, message parameters)."""
-    start, end, heading = reading.get("drainage_start"), reading.get("drainage_end"), reading.get("heading_date")
+    start, end, heading = (
+        reading.get("drainage_start"),
+        reading.get("drainage_end"),
+        reading.get("heading_date"),
+    )
     mean, years = baseline_days(activity)
     extension = factors.get("ag005_parameter", unit="日", name="min_extension_days")
     failed = []
     if activity.get("drainage_history") is not None and years < 2:
         failed.append(("R-AG5-2YHIST", "drainage_start", {"years": years}))
     if start and end and mean is not None and Decimal((end - start).days) < mean + extension.value:
-        failed.append(("R-AG5-7D", "drainage_end", {"days": (end - start).days, "mean": mean,
-                                                    "needed": mean + extension.value}))
+        failed.append(
+            (
+                "R-AG5-7D",
+                "drainage_end",
+                {"days": (end - start).days, "mean": mean, "needed": mean + extension.value},
+            )
+        )
     if mean is None:
         failed.append(("R-AG5-2YHIST", "drainage_start", {"years": 0}))
     if heading is None or (end and end >= heading):
@@ -151,10 +204,14 @@ def unmet(activity: Mapping, reading: Mapping, factors: Factors) -> list[tuple[s
     return failed
 
 
-def reading_findings(activity: Mapping, reading: Mapping, factors: Factors) -> list[tuple[str, str, str, dict]]:
+def reading_findings(
+    activity: Mapping, reading: Mapping, factors: Factors
+) -> list[tuple[str, str, str, dict]]:
     """Why a season earns nothing, as warnings at its row (the calculation counts no reduction for it)."""
-    return [("ag005_" + rule.split("-")[-1].lower(), field, "warning", {"rule": rule, **params})
-            for rule, field, params in unmet(activity, reading, factors)]
+    return [
+        ("ag005_" + rule.split("-")[-1].lower(), field, "warning", {"rule": rule, **params})
+        for rule, field, params in unmet(activity, reading, factors)
+    ]
 
 
 # -- the methodology's own checklist rules (run by checklist/scheme_rules.py with the scheme's) ------
@@ -165,10 +222,13 @@ def percolation(context: Context) -> Iterator[Finding]:
     for index, activity in context.activities():
         context.count("activity-list")
         if activity.get("percolation_mm_per_day") is None:
-            yield context.finding("R-AG5-PERC", f"activities[{index}].percolation_mm_per_day", "activity_list",
-                                  "percolation", activity=activity.get("id", ""))
+            yield context.finding(
+                "R-AG5-PERC",
+                f"activities[{index}].percolation_mm_per_day",
+                "activity_list",
+                "percolation",
+                activity=activity.get("id", ""),
+            )
 
 
-RULES = (
-    ("R-AG5-PERC", ("verification",), percolation),
-)
+RULES = (("R-AG5-PERC", ("verification",), percolation),)

@@ -17,8 +17,11 @@ if TYPE_CHECKING:
 CO2_C = (44, 12)  # molar masses of CO2 and C: t-C × 44/12 = t-CO2
 
 
-def grid_factor(piece: Piece, crediting_start: dt.date, factors: Factors) -> tuple[Decimal, tuple[FactorRef, ...]]:
-    """CEF_elec (t-CO2/kWh) of the piece's fiscal year; under the transitional marginal method, by years since the start."""
+def grid_factor(
+    piece: Piece, crediting_start: dt.date, factors: Factors
+) -> tuple[Decimal, tuple[FactorRef, ...]]:
+    """CEF_elec (t-CO2/kWh) of the piece's fiscal year; under the transitional marginal method, by years
+    since the start."""
     year = piece.fiscal_year
     all_source = factors.get("grid_electricity", year, "t-CO2/kWh", basis="all_source")
     if not factors.switches.get("marginal_bands"):

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Mapping
 
-from toolkit.methodologies.emissions import carbon_factor, heat_content
 from toolkit.errors import InputMissing
 from toolkit.figures import Figure
-from toolkit.methodologies import PERCENT, Parameter, ZERO
+from toolkit.methodologies import PERCENT, ZERO, Parameter
+from toolkit.methodologies.emissions import carbon_factor, heat_content
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
@@ -30,9 +30,9 @@ FOREST = False
 ADDITIVE = ("fuel_amount",)
 FORMULA = {
     "ja": "ER = EM_BL − EM_PJ。Q_heat = F_PJ × HV_PJ × ε_PJ（GJ）、EM_BL = Q_heat / ε_BL × CEF_BL,fuel、"
-          "EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel（CEF は t-CO2/GJ、燃料の炭素排出係数 tC/GJ × 44/12）",
+    "EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel（CEF は t-CO2/GJ、燃料の炭素排出係数 tC/GJ × 44/12）",
     "en": "ER = EM_BL − EM_PJ; Q_heat = F_PJ × HV_PJ × ε_PJ (GJ); EM_BL = Q_heat / ε_BL × CEF_BL,fuel; "
-          "EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel (CEF in t-CO2/GJ, the fuel's carbon factor tC/GJ × 44/12)",
+    "EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel (CEF in t-CO2/GJ, the fuel's carbon factor tC/GJ × 44/12)",
 }
 
 # Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula)
@@ -42,20 +42,28 @@ EXCEL: Mapping[str, str] = {
 }
 
 MONITORING = (
-    Parameter("F_PJ", "fuel_amount", {"ja": "導入ボイラーの燃料使用量", "en": "fuel used by the new boiler"},
-              "kL / t / 千m3", {"ja": "毎月（燃料の請求書・検針票）", "en": "monthly (fuel invoice or meter slip)"},
-              ("fuel_invoice", "gas_meter_slip")),
+    Parameter(
+        "F_PJ",
+        "fuel_amount",
+        {"ja": "導入ボイラーの燃料使用量", "en": "fuel used by the new boiler"},
+        "kL / t / 千m3",
+        {"ja": "毎月（燃料の請求書・検針票）", "en": "monthly (fuel invoice or meter slip)"},
+        ("fuel_invoice", "gas_meter_slip"),
+    ),
 )
 
 
-
-def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
-              factors: Factors) -> tuple[Figure, Figure]:
+def calculate(
+    activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date], factors: Factors
+) -> tuple[Figure, Figure]:
     """Baseline and project emissions (t-CO2) of one boiler in one reading piece."""
     amount = reading.get("fuel_amount") or ZERO
     per = reading.get("fuel_unit")
-    empty = [name for name in ("project_fuel", "baseline_fuel", "project_efficiency_pct", "baseline_efficiency_pct")
-             if not activity.get(name)]
+    empty = [
+        name
+        for name in ("project_fuel", "baseline_fuel", "project_efficiency_pct", "baseline_efficiency_pct")
+        if not activity.get(name)
+    ]
     if empty:
         raise InputMissing(*empty)
     if not per:
@@ -66,11 +74,25 @@ def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tupl
     cef_pj = carbon_factor(activity["project_fuel"], factors)
     cef_bl = carbon_factor(activity["baseline_fuel"], factors)
     q_heat = energy * eff_pj  # §5.3: Q_heat = F_PJ × HV_PJ × ε_PJ
-    baseline = Figure(q_heat / eff_bl * cef_bl.value, "t-CO2",  # §5.3: EM_BL = Q_heat / ε_BL × CEF_BL,fuel
-                      "EN-S-001 EM_BL = F_PJ × HV_PJ × ε_PJ / ε_BL × CEF_BL,fuel",
-                      {"F_PJ": amount, "HV_PJ": hv.value, "ε_PJ": eff_pj, "Q_heat": q_heat, "ε_BL": eff_bl,
-                       "CEF_BL,fuel": cef_bl.value}, (hv, cef_bl))
-    project = Figure(energy * cef_pj.value, "t-CO2",  # §5.3: EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel
-                     "EN-S-001 EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel",
-                     {"F_PJ": amount, "HV_PJ": hv.value, "CEF_PJ,fuel": cef_pj.value}, (hv, cef_pj))
+    baseline = Figure(
+        q_heat / eff_bl * cef_bl.value,
+        "t-CO2",  # §5.3: EM_BL = Q_heat / ε_BL × CEF_BL,fuel
+        "EN-S-001 EM_BL = F_PJ × HV_PJ × ε_PJ / ε_BL × CEF_BL,fuel",
+        {
+            "F_PJ": amount,
+            "HV_PJ": hv.value,
+            "ε_PJ": eff_pj,
+            "Q_heat": q_heat,
+            "ε_BL": eff_bl,
+            "CEF_BL,fuel": cef_bl.value,
+        },
+        (hv, cef_bl),
+    )
+    project = Figure(
+        energy * cef_pj.value,
+        "t-CO2",  # §5.3: EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel
+        "EN-S-001 EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel",
+        {"F_PJ": amount, "HV_PJ": hv.value, "CEF_PJ,fuel": cef_pj.value},
+        (hv, cef_pj),
+    )
     return baseline, project

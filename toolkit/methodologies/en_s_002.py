@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Mapping
 
-from toolkit.methodologies.emissions import carbon_factor, grid_factor
 from toolkit.errors import InputMissing
 from toolkit.figures import Figure
 from toolkit.methodologies import PERCENT, Parameter
+from toolkit.methodologies.emissions import carbon_factor, grid_factor
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
@@ -31,9 +31,9 @@ FOREST = False
 ADDITIVE = ("heat_gj", "electricity_kwh")
 FORMULA = {
     "ja": "ER = EM_BL − EM_PJ。EM_BL = Q_heat（GJ）/ ε_BL × CEF_BL,fuel（t-CO2/GJ、燃料の炭素排出係数 tC/GJ × 44/12）、"
-          "EM_PJ = EL_HP（kWh）× CEF_elec（削減が生じた年度の係数）",
+    "EM_PJ = EL_HP（kWh）× CEF_elec（削減が生じた年度の係数）",
     "en": "ER = EM_BL − EM_PJ; EM_BL = Q_heat (GJ) / ε_BL × CEF_BL,fuel (t-CO2/GJ, the fuel's carbon factor "
-          "tC/GJ × 44/12); EM_PJ = EL_HP (kWh) × CEF_elec (factor of the fiscal year of the reduction)",
+    "tC/GJ × 44/12); EM_PJ = EL_HP (kWh) × CEF_elec (factor of the fiscal year of the reduction)",
 }
 
 # Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula)
@@ -43,16 +43,28 @@ EXCEL: Mapping[str, str] = {
 }
 
 MONITORING = (
-    Parameter("Q_heat", "heat_gj", {"ja": "ヒートポンプの供給熱量", "en": "heat supplied by the heat pump"}, "GJ",
-              {"ja": "毎月（熱量計の記録）", "en": "monthly (heat meter record)"}, ("heat_meter_log",)),
-    Parameter("EL_HP", "electricity_kwh", {"ja": "ヒートポンプの電力使用量", "en": "heat pump electricity"}, "kWh",
-              {"ja": "毎月（子メーターの記録）", "en": "monthly (sub-meter record)"}, ("submeter_reading",)),
+    Parameter(
+        "Q_heat",
+        "heat_gj",
+        {"ja": "ヒートポンプの供給熱量", "en": "heat supplied by the heat pump"},
+        "GJ",
+        {"ja": "毎月（熱量計の記録）", "en": "monthly (heat meter record)"},
+        ("heat_meter_log",),
+    ),
+    Parameter(
+        "EL_HP",
+        "electricity_kwh",
+        {"ja": "ヒートポンプの電力使用量", "en": "heat pump electricity"},
+        "kWh",
+        {"ja": "毎月（子メーターの記録）", "en": "monthly (sub-meter record)"},
+        ("submeter_reading",),
+    ),
 )
 
 
-
-def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
-              factors: Factors) -> tuple[Figure, Figure]:
+def calculate(
+    activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date], factors: Factors
+) -> tuple[Figure, Figure]:
     """Baseline and project emissions (t-CO2) of one heat pump installation in one reading piece."""
     heat, kwh = reading.get("heat_gj"), reading.get("electricity_kwh")
     empty = [name for name, value in (("heat_gj", heat), ("electricity_kwh", kwh)) if value is None]
@@ -60,15 +72,30 @@ def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tupl
         raise InputMissing(*empty, in_activity=False)
     factor, grid_refs = grid_factor(piece, crediting[0], factors)  # §6: CEF_elec of the piece's fiscal year
     # §5.3: EM_PJ = EL_HP × CEF_elec
-    project = Figure(kwh * factor, "t-CO2", "EN-S-002 EM_PJ = EL_HP × CEF_elec",
-                     {"EL_HP": kwh, "CEF_elec": factor}, grid_refs)
+    project = Figure(
+        kwh * factor,
+        "t-CO2",
+        "EN-S-002 EM_PJ = EL_HP × CEF_elec",
+        {"EL_HP": kwh, "CEF_elec": factor},
+        grid_refs,
+    )
     fuel, efficiency = activity.get("baseline_fuel"), activity.get("baseline_efficiency_pct")
     if not fuel or not efficiency:  # without the old fuel and efficiency there is no baseline
-        raise InputMissing(*(name for name, value in (("baseline_fuel", fuel), ("baseline_efficiency_pct", efficiency))
-                             if not value))
+        raise InputMissing(
+            *(
+                name
+                for name, value in (("baseline_fuel", fuel), ("baseline_efficiency_pct", efficiency))
+                if not value
+            )
+        )
     eff_bl = efficiency / PERCENT
     cef_bl = carbon_factor(fuel, factors)
     # §5.3: EM_BL = Q_heat / ε_BL × CEF_BL,fuel
-    baseline = Figure(heat / eff_bl * cef_bl.value, "t-CO2", "EN-S-002 EM_BL = Q_heat / ε_BL × CEF_BL,fuel",
-                      {"Q_heat": heat, "ε_BL": eff_bl, "CEF_BL,fuel": cef_bl.value}, (cef_bl,))
+    baseline = Figure(
+        heat / eff_bl * cef_bl.value,
+        "t-CO2",
+        "EN-S-002 EM_BL = Q_heat / ε_BL × CEF_BL,fuel",
+        {"Q_heat": heat, "ε_BL": eff_bl, "CEF_BL,fuel": cef_bl.value},
+        (cef_bl,),
+    )
     return baseline, project

@@ -12,10 +12,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Mapping
 
-from toolkit.methodologies.emissions import grid_factor
 from toolkit.errors import InputMissing
 from toolkit.figures import Figure
 from toolkit.methodologies import ZERO, Parameter
+from toolkit.methodologies.emissions import grid_factor
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
@@ -30,11 +30,11 @@ FOREST = False
 ADDITIVE = ("operating_hours", "project_kwh")
 FORMULA = {
     "ja": "ER = EM_BL − EM_PJ。EM = EL × CEF_elec（削減が生じた年度の係数）。点灯時間による場合 "
-          "EL_BL = Σ P_BL × N_BL × T_PJ / 1000、EL_PJ = Σ P_PJ × N_PJ × T_PJ / 1000（kWh）。"
-          "計量による場合 EL_PJ = 計量値、EL_BL = EL_PJ × ΣP_BL·N_BL / ΣP_PJ·N_PJ（点灯時間は変わらないものとする）",
+    "EL_BL = Σ P_BL × N_BL × T_PJ / 1000、EL_PJ = Σ P_PJ × N_PJ × T_PJ / 1000（kWh）。"
+    "計量による場合 EL_PJ = 計量値、EL_BL = EL_PJ × ΣP_BL·N_BL / ΣP_PJ·N_PJ（点灯時間は変わらないものとする）",
     "en": "ER = EM_BL − EM_PJ; EM = EL × CEF_elec (factor of the fiscal year of the reduction). By hours: "
-          "EL_BL = Σ P_BL × N_BL × T_PJ / 1000, EL_PJ = Σ P_PJ × N_PJ × T_PJ / 1000 (kWh). By sub-meter: "
-          "EL_PJ = metered, EL_BL = EL_PJ × ΣP_BL·N_BL / ΣP_PJ·N_PJ (hours assumed unchanged)",
+    "EL_BL = Σ P_BL × N_BL × T_PJ / 1000, EL_PJ = Σ P_PJ × N_PJ × T_PJ / 1000 (kWh). By sub-meter: "
+    "EL_PJ = metered, EL_BL = EL_PJ × ΣP_BL·N_BL / ΣP_PJ·N_PJ (hours assumed unchanged)",
 }
 
 # Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula)
@@ -46,12 +46,22 @@ EXCEL: Mapping[str, str] = {
 }
 
 MONITORING = (
-    Parameter("T_PJ", "operating_hours", {"ja": "点灯時間", "en": "operating hours"}, "h",
-              {"ja": "毎月（点灯記録・タイマーログ）", "en": "monthly (lighting log, timer log)"},
-              ("lighting_log", "timer_log")),
-    Parameter("EL_PJ", "project_kwh", {"ja": "照明の電力使用量", "en": "lighting electricity"}, "kWh",
-              {"ja": "毎月（照明回路の子メーター）", "en": "monthly (sub-meter of the lighting circuits)"},
-              ("submeter_reading",)),
+    Parameter(
+        "T_PJ",
+        "operating_hours",
+        {"ja": "点灯時間", "en": "operating hours"},
+        "h",
+        {"ja": "毎月（点灯記録・タイマーログ）", "en": "monthly (lighting log, timer log)"},
+        ("lighting_log", "timer_log"),
+    ),
+    Parameter(
+        "EL_PJ",
+        "project_kwh",
+        {"ja": "照明の電力使用量", "en": "lighting electricity"},
+        "kWh",
+        {"ja": "毎月（照明回路の子メーター）", "en": "monthly (sub-meter of the lighting circuits)"},
+        ("submeter_reading",),
+    ),
 )
 
 W_PER_KW = Decimal(1000)  # rated power is in W, energy in kWh: a unit conversion, not a factor
@@ -77,8 +87,9 @@ def method(activity: Mapping, reading: Mapping) -> str:
     return "metered" if reading.get("project_kwh") is not None else "hours"
 
 
-def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
-              factors: Factors) -> tuple[Figure, Figure]:
+def calculate(
+    activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date], factors: Factors
+) -> tuple[Figure, Figure]:
     """Baseline and project emissions (t-CO2) of one fixture group in one reading piece."""
     p_bl, n_bl, pn_bl = installed_power(activity, "bl")
     p_pj, n_pj, pn_pj = installed_power(activity, "pj")
@@ -91,10 +102,20 @@ def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tupl
             raise InputMissing("project_kwh", in_activity=False)
         el_bl = el_pj * pn_bl / pn_pj if pn_pj else ZERO
         inputs = {**fixtures, "EL_PJ": el_pj, "EL_BL": el_bl, "CEF_elec": factor}
-        baseline = Figure(el_bl * factor, "t-CO2",
-                          "EN-S-006 EM_BL = EL_PJ × (P_BL × N_BL) / (P_PJ × N_PJ) × CEF_elec", inputs, refs)
-        project = Figure(el_pj * factor, "t-CO2", "EN-S-006 EM_PJ = EL_PJ（計量値）× CEF_elec",
-                         {"EL_PJ": el_pj, "CEF_elec": factor}, refs)
+        baseline = Figure(
+            el_bl * factor,
+            "t-CO2",
+            "EN-S-006 EM_BL = EL_PJ × (P_BL × N_BL) / (P_PJ × N_PJ) × CEF_elec",
+            inputs,
+            refs,
+        )
+        project = Figure(
+            el_pj * factor,
+            "t-CO2",
+            "EN-S-006 EM_PJ = EL_PJ（計量値）× CEF_elec",
+            {"EL_PJ": el_pj, "CEF_elec": factor},
+            refs,
+        )
         return baseline, project
     # §5.2: EL = Σ P (rated W, catalogue) × N × T_PJ (h, logs) / 1000
     hours = reading.get("operating_hours")
@@ -102,8 +123,18 @@ def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tupl
         raise InputMissing("operating_hours", in_activity=False)
     el_bl = pn_bl * hours / W_PER_KW
     el_pj = pn_pj * hours / W_PER_KW
-    baseline = Figure(el_bl * factor, "t-CO2", "EN-S-006 EM_BL = P_BL × N_BL × T_PJ / 1000 × CEF_elec",
-                      {"P_BL": p_bl, "N_BL": n_bl, "T_PJ": hours, "EL_BL": el_bl, "CEF_elec": factor}, refs)
-    project = Figure(el_pj * factor, "t-CO2", "EN-S-006 EM_PJ = P_PJ × N_PJ × T_PJ / 1000 × CEF_elec",
-                     {"P_PJ": p_pj, "N_PJ": n_pj, "T_PJ": hours, "EL_PJ": el_pj, "CEF_elec": factor}, refs)
+    baseline = Figure(
+        el_bl * factor,
+        "t-CO2",
+        "EN-S-006 EM_BL = P_BL × N_BL × T_PJ / 1000 × CEF_elec",
+        {"P_BL": p_bl, "N_BL": n_bl, "T_PJ": hours, "EL_BL": el_bl, "CEF_elec": factor},
+        refs,
+    )
+    project = Figure(
+        el_pj * factor,
+        "t-CO2",
+        "EN-S-006 EM_PJ = P_PJ × N_PJ × T_PJ / 1000 × CEF_elec",
+        {"P_PJ": p_pj, "N_PJ": n_pj, "T_PJ": hours, "EL_PJ": el_pj, "CEF_elec": factor},
+        refs,
+    )
     return baseline, project

@@ -13,21 +13,20 @@ The methodology version 3.0 is recalled, not verified: domain.md names no FO-001
 
 from __future__ import annotations
 
-import unicodedata
-
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from toolkit.methodologies.emissions import CO2_C, fuel_emission
 from toolkit.figures import FactorRef, Figure
 from toolkit.methodologies import ZERO, Parameter
+from toolkit.methodologies.emissions import CO2_C, fuel_emission
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
+    from toolkit.calculate.factors import Factors
     from toolkit.checklist.findings import Finding
     from toolkit.checklist.scheme_rules import Context
-    from toolkit.calculate.factors import Factors
 
 CODE = "FO-001"
 NAME = {"ja": "森林経営活動", "en": "Forest management"}
@@ -37,11 +36,11 @@ FOREST = True
 ADDITIVE = ("fuel_l",)  # fuel is used over the period; growth is a rate per year, prorated in calculate()
 FORMULA = {
     "ja": "ER = EM_BL − EM_PJ（純吸収量）。EM_BL = 0、EM_PJ = E_PJ − R_PJ。"
-          "R_PJ = Σ 面積(ha) × 年間成長量(m3/ha/年) × 日数/年度の日数 × BEF × (1 + R) × D(t/m3) × 0.5 × 44/12、"
-          "E_PJ = 施業の燃料使用量(L) / 1000 × 単位発熱量(GJ/kL) × 燃料の排出係数(t-CO2/GJ)",
+    "R_PJ = Σ 面積(ha) × 年間成長量(m3/ha/年) × 日数/年度の日数 × BEF × (1 + R) × D(t/m3) × 0.5 × 44/12、"
+    "E_PJ = 施業の燃料使用量(L) / 1000 × 単位発熱量(GJ/kL) × 燃料の排出係数(t-CO2/GJ)",
     "en": "ER = EM_BL − EM_PJ (net removal); EM_BL = 0, EM_PJ = E_PJ − R_PJ; "
-          "R_PJ = Σ area (ha) × annual growth (m3/ha/yr) × days / days in the fiscal year × BEF × (1 + R) × D (t/m3) "
-          "× 0.5 × 44/12; E_PJ = work fuel (L) / 1000 × heating value (GJ/kL) × emission factor (t-CO2/GJ)",
+    "R_PJ = Σ area (ha) × annual growth (m3/ha/yr) × days / days in the fiscal year × BEF × (1 + R) × D (t/m3) "
+    "× 0.5 × 44/12; E_PJ = work fuel (L) / 1000 × heating value (GJ/kL) × emission factor (t-CO2/GJ)",
 }
 
 # Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula).
@@ -52,41 +51,84 @@ EXCEL: Mapping[str, str] = {
 }
 
 MONITORING = (
-    Parameter("A", "area_ha", {"ja": "林小班の面積", "en": "stand area"}, "ha",
-              {"ja": "森林簿の更新ごと", "en": "at each forest-register update"}, ("forest_register",)),
-    Parameter("G", "growth_m3_per_ha", {"ja": "年間成長量", "en": "annual growth"}, "m3/ha/年",
-              {"ja": "年度ごと（林齢に応じ収穫表から）", "en": "each fiscal year (yield table for the age)"},
-              ("yield_table", "forest_register")),
-    Parameter("F_work", "fuel_l", {"ja": "施業の燃料使用量", "en": "work fuel used"}, "L",
-              {"ja": "施業ごと", "en": "each treatment"}, ("refuelling_log", "fuel_receipt")),
+    Parameter(
+        "A",
+        "area_ha",
+        {"ja": "林小班の面積", "en": "stand area"},
+        "ha",
+        {"ja": "森林簿の更新ごと", "en": "at each forest-register update"},
+        ("forest_register",),
+    ),
+    Parameter(
+        "G",
+        "growth_m3_per_ha",
+        {"ja": "年間成長量", "en": "annual growth"},
+        "m3/ha/年",
+        {"ja": "年度ごと（林齢に応じ収穫表から）", "en": "each fiscal year (yield table for the age)"},
+        ("yield_table", "forest_register"),
+    ),
+    Parameter(
+        "F_work",
+        "fuel_l",
+        {"ja": "施業の燃料使用量", "en": "work fuel used"},
+        "L",
+        {"ja": "施業ごと", "en": "each treatment"},
+        ("refuelling_log", "fuel_receipt"),
+    ),
 )
 CARBON_FRACTION = Decimal("0.5")  # carbon per dry biomass: physics, as the domain formula states (§5.4)
 
 
 def species_parameters(species: str | None, factors: Factors) -> tuple[FactorRef, FactorRef, FactorRef]:
     """BEF, R and D of a species from the factor table forest_species; FactorError names the missing row."""
-    return tuple(factors.get("forest_species", unit=unit, parameter=name, species=species)  # type: ignore[return-value]
-                 for name, unit in (("bef", "1"), ("root_ratio", "1"), ("wood_density", "t/m3")))
+    return tuple(
+        factors.get("forest_species", unit=unit, parameter=name, species=species)  # type: ignore[return-value]
+        for name, unit in (("bef", "1"), ("root_ratio", "1"), ("wood_density", "t/m3"))
+    )
 
 
-def calculate(activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date],
-              factors: Factors) -> tuple[Figure, Figure]:
+def calculate(
+    activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date], factors: Factors
+) -> tuple[Figure, Figure]:
     """Baseline (0) and project emissions (work fuel − removal, t-CO2) of one stand in one fiscal-year piece."""
     bef, root, density = species_parameters(activity.get("species"), factors)
     area = activity.get("area_ha") or ZERO
     growth = reading.get("growth_m3_per_ha") or ZERO
     # §5.4: ΔC = A × G × BEF × (1 + R) × D × 0.5 × 44/12, with the annual growth prorated by days (§4, §2.5):
     # the piece's days out of the days of its fiscal year. One division, last, so nothing is rounded before it.
-    removal = (area * growth * bef.value * (1 + root.value) * density.value * CARBON_FRACTION * CO2_C[0] * piece.days
-               / (CO2_C[1] * piece.days_in_fiscal_year))
+    removal = (
+        area
+        * growth
+        * bef.value
+        * (1 + root.value)
+        * density.value
+        * CARBON_FRACTION
+        * CO2_C[0]
+        * piece.days
+        / (CO2_C[1] * piece.days_in_fiscal_year)
+    )
     emission, fuel_inputs, fuel_refs = fuel_emission(reading, ("fuel", "fuel_l"), factors)
-    inputs = {"A": area, "G": growth, "days": Decimal(piece.days), "days_FY": Decimal(piece.days_in_fiscal_year),
-              "BEF": bef.value, "R": root.value, "D": density.value, "CF": CARBON_FRACTION, "R_PJ": removal,
-              **fuel_inputs, "E_PJ": emission}
+    inputs = {
+        "A": area,
+        "G": growth,
+        "days": Decimal(piece.days),
+        "days_FY": Decimal(piece.days_in_fiscal_year),
+        "BEF": bef.value,
+        "R": root.value,
+        "D": density.value,
+        "CF": CARBON_FRACTION,
+        "R_PJ": removal,
+        **fuel_inputs,
+        "E_PJ": emission,
+    }
     baseline = Figure(ZERO, "t-CO2", "FO-001 EM_BL = 0（吸収量はプロジェクト側の負の排出量として計上）", {})
-    project = Figure(emission - removal, "t-CO2",
-                     "FO-001 EM_PJ = E_PJ − R_PJ; R_PJ = A × G × days/days_FY × BEF × (1 + R) × D × 0.5 × 44/12",
-                     inputs, (bef, root, density, *fuel_refs))
+    project = Figure(
+        emission - removal,
+        "t-CO2",
+        "FO-001 EM_PJ = E_PJ − R_PJ; R_PJ = A × G × days/days_FY × BEF × (1 + R) × D × 0.5 × 44/12",
+        inputs,
+        (bef, root, density, *fuel_refs),
+    )
     return baseline, project
 
 
@@ -104,11 +146,14 @@ def forest_plan(context: Context) -> Iterator[Finding]:
         context.count("activity-list")
         plan_id = str(activity.get("plan_id") or "").strip()
         if context.names_nothing(plan_id) or not _an_id(plan_id):  # 「なし」, 「未定」: no number, no plan
-            yield context.finding("R-FO-PLAN", f"activities[{index}].plan_id", "activity_list", "forest_plan",
-                                  activity=activity.get("id", ""))
+            yield context.finding(
+                "R-FO-PLAN",
+                f"activities[{index}].plan_id",
+                "activity_list",
+                "forest_plan",
+                activity=activity.get("id", ""),
+            )
     yield context.finding("R-FO-PERM", "", "monitoring.B.4", "forest_permanence", "info")
 
 
-RULES = (
-    ("R-FO-PLAN", ("registration", "verification"), forest_plan),
-)
+RULES = (("R-FO-PLAN", ("registration", "verification"), forest_plan),)

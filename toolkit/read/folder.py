@@ -48,7 +48,9 @@ class SourceMap:
             index = int(match.group(2))
             if index < len(rows):
                 ref = refs[index]
-                return Location(ref.file, sheet=ref.sheet, row=rows[index], col=ref.columns.get(match.group(3) or ""))
+                return Location(
+                    ref.file, sheet=ref.sheet, row=rows[index], col=ref.columns.get(match.group(3) or "")
+                )
         while path:
             if path in self.places:
                 return self.places[path]
@@ -82,8 +84,16 @@ def find_project_file(target: Path) -> Path:
                 if (target / name).is_file():
                     return target / name
     except OSError as error:
-        raise InputError(str(target), [Problem("not_readable", location=Location(str(target)),
-                                               params={"reason": error.strerror or str(error)})]) from error
+        raise InputError(
+            str(target),
+            [
+                Problem(
+                    "not_readable",
+                    location=Location(str(target)),
+                    params={"reason": error.strerror or str(error)},
+                )
+            ],
+        ) from error
     raise InputError(str(target), [Problem("no_project_file", params={"found": str(target)})])
 
 
@@ -99,13 +109,20 @@ def load_project(target: Path, monitoring: Path | None = None) -> LoadedProject:
     reader = _Reader(loaded)
     others = [name for name in PROJECT_FILES if name != found.name and (root / name).is_file()]
     if others:
-        reader.problem("project_file_ambiguous", Location(found.name), severity="warning",
-                       used=found.name, ignored="、".join(others))
+        reader.problem(
+            "project_file_ambiguous",
+            Location(found.name),
+            severity="warning",
+            used=found.name,
+            ignored="、".join(others),
+        )
     loaded.data = reader.project_file(project_file)
     # an unknown code leaves no tables: validation reports it, and rows cannot be read without their columns
     for table in schema.tables_of(loaded.data).values():
         if table.name == "monitoring" and monitoring is not None:
-            loaded.data[table.name] = reader.table_file(table, Path(monitoring).resolve(), None, explicit=True)
+            loaded.data[table.name] = reader.table_file(
+                table, Path(monitoring).resolve(), None, explicit=True
+            )
         else:
             loaded.data[table.name] = reader.table(table, loaded.data.get(table.name))
     return loaded
@@ -118,7 +135,9 @@ class _Reader:
         self.workbooks: dict[Path, Any] = {}
 
     # -- problems -----------------------------------------------------------------------------
-    def problem(self, code: str, location: Location | None, path: str = "", severity: str = "error", **params):
+    def problem(
+        self, code: str, location: Location | None, path: str = "", severity: str = "error", **params
+    ):
         self.loaded.problems.append(Problem(code, path, location, params, severity=severity))
 
     # -- the project file ---------------------------------------------------------------------
@@ -134,7 +153,9 @@ class _Reader:
         return data
 
     def yaml_file(self, path: Path, prefix: str = "") -> Any:
-        return read_yaml(path, self.loaded.relative(path), self.loaded.sources.places, self.loaded.problems, prefix)
+        return read_yaml(
+            path, self.loaded.relative(path), self.loaded.sources.places, self.loaded.problems, prefix
+        )
 
     def project_workbook(self, path: Path) -> dict:
         book = self.workbook(path, Location(self.loaded.relative(path)))
@@ -142,8 +163,12 @@ class _Reader:
             return {}
         name = next((sheet for sheet in PROJECT_SHEETS if sheet in book.sheet_names), None)
         if name is None:
-            self.problem("sheet_missing", Location(self.loaded.relative(path)), sheet=PROJECT_SHEETS[0],
-                         found="、".join(book.sheet_names))
+            self.problem(
+                "sheet_missing",
+                Location(self.loaded.relative(path)),
+                sheet=PROJECT_SHEETS[0],
+                found="、".join(book.sheet_names),
+            )
             return {}
         sheet = self.sheet(book, name, path)
         data: dict = {}
@@ -171,7 +196,11 @@ class _Reader:
         if isinstance(reference, dict) and isinstance(reference.get("file"), str):
             path = self.inside(reference["file"], f"{table.name}.file")
             sheet = reference.get("sheet")
-            return self.table_file(table, path, sheet if isinstance(sheet, str) else None, explicit=True) if path else []
+            return (
+                self.table_file(table, path, sheet if isinstance(sheet, str) else None, explicit=True)
+                if path
+                else []
+            )
         if reference is not None:
             self.problem("table_ref", self.loaded.sources.locate(table.name), table.name, found=reference)
             return []
@@ -185,7 +214,9 @@ class _Reader:
                 return self.table_file(table, self.loaded.project_file, None, explicit=False)
         folder = (root / table.file).parent
         if folder.is_dir() and not os.access(folder, os.R_OK | os.X_OK):
-            self.problem("not_readable", Location(self.loaded.relative(folder)), table.name, reason="permission denied")
+            self.problem(
+                "not_readable", Location(self.loaded.relative(folder)), table.name, reason="permission denied"
+            )
             return []
         candidates = sorted(root.glob(table.file)) if "*" in table.file else [root / table.file]
         files = [path for path in candidates if path.is_file() and not path.name.startswith("~$")]
@@ -194,15 +225,24 @@ class _Reader:
         for path in files:
             if self.inside(path.relative_to(root).as_posix(), table.name):
                 book = self.workbook(path, None)
-                if book is not None and (table.required or any(name in book.sheet_names for name in table.sheet.values())):
+                if book is not None and (
+                    table.required or any(name in book.sheet_names for name in table.sheet.values())
+                ):
                     rows += self.table_file(table, path, None, explicit=table.required)
                     found = True
         alternative = f"{table.name}.yaml"
         if not files and (root / alternative).is_file() and self.inside(alternative, table.name):
             return self.table_yaml(table, root / alternative)
         if table.required and not found:
-            self.problem("table_not_found", Location(self.loaded.relative(self.loaded.project_file)), table.name,
-                         severity="warning", sheet=table.sheet["ja"], file=table.file, key=table.name)
+            self.problem(
+                "table_not_found",
+                Location(self.loaded.relative(self.loaded.project_file)),
+                table.name,
+                severity="warning",
+                sheet=table.sheet["ja"],
+                file=table.file,
+                key=table.name,
+            )
         return rows
 
     def inline_row(self, table: schema.Table, row: Any, path: str) -> dict:
@@ -222,14 +262,18 @@ class _Reader:
         try:
             exists = target.is_file()
         except OSError as error:  # a name too long, a folder without permission
-            self.problem("not_readable", self.loaded.sources.locate(path), path, reason=error.strerror or str(error))
+            self.problem(
+                "not_readable", self.loaded.sources.locate(path), path, reason=error.strerror or str(error)
+            )
             return None
         if not exists:
             self.problem("file_not_found", self.loaded.sources.locate(path), path, found=relative)
             return None
         return target
 
-    def table_file(self, table: schema.Table, path: Path, sheet_name: str | None, explicit: bool) -> list[dict]:
+    def table_file(
+        self, table: schema.Table, path: Path, sheet_name: str | None, explicit: bool
+    ) -> list[dict]:
         relative = self.loaded.relative(path)
         if path.suffix.lower() in (".yaml", ".yml", ".json"):
             return self.table_yaml(table, path)
@@ -242,8 +286,13 @@ class _Reader:
             name = book.sheet_names[0]
         if name is None:
             if explicit or sheet_name:
-                self.problem("sheet_missing", Location(relative), table.name, sheet=wanted[0],
-                             found="、".join(book.sheet_names))
+                self.problem(
+                    "sheet_missing",
+                    Location(relative),
+                    table.name,
+                    sheet=wanted[0],
+                    found="、".join(book.sheet_names),
+                )
             return []
         sheet = self.sheet(book, name, path)
         return self.sheet_rows(table, sheet, relative) if sheet else []
@@ -299,9 +348,17 @@ class _Reader:
             key = headers.get(schema.header_key(text))
             location = Location(relative, sheet=sheet.name, row=top + 1, col=index + 1)
             if key is None:
-                close = difflib.get_close_matches(str(text), [meta["label"]["ja"] for _, meta in table.columns()], n=1)
-                self.problem("column_unknown", location, table.name, severity="warning", column=text,
-                             hint=messages.did_you_mean(close and close[0]))
+                close = difflib.get_close_matches(
+                    str(text), [meta["label"]["ja"] for _, meta in table.columns()], n=1
+                )
+                self.problem(
+                    "column_unknown",
+                    location,
+                    table.name,
+                    severity="warning",
+                    column=text,
+                    hint=messages.did_you_mean(close and close[0]),
+                )
             elif key in columns:
                 first = Location(relative, sheet=sheet.name, row=top + 1, col=columns[key] + 1)
                 self.problem("column_duplicate", location, table.name, column=text, first=str(first))
@@ -310,13 +367,23 @@ class _Reader:
         found = "、".join(str(text) for text in header_row if str(text or "").strip()) or "（なし）"
         if not columns:
             labels = [meta["label"]["ja"] for _, meta in table.columns()][:3]
-            self.problem("header_missing", Location(relative, sheet=sheet.name, row=1, col=1), table.name,
-                         example="、".join(labels))
+            self.problem(
+                "header_missing",
+                Location(relative, sheet=sheet.name, row=1, col=1),
+                table.name,
+                example="、".join(labels),
+            )
             return []
         for key, meta in table.columns():
             if key not in columns and not meta.get("optional"):
-                self.problem("column_missing", Location(relative, sheet=sheet.name, row=top + 1, col=1), table.name,
-                             column=meta["label"]["ja"], key=key, found=found)
+                self.problem(
+                    "column_missing",
+                    Location(relative, sheet=sheet.name, row=top + 1, col=1),
+                    table.name,
+                    column=meta["label"]["ja"],
+                    key=key,
+                    found=found,
+                )
         ref = SheetRef(relative, sheet.name, {key: index + 1 for key, index in columns.items()})
         refs, row_numbers = self.loaded.sources.tables.setdefault(table.name, ([], []))
         offset = len(refs)
@@ -325,12 +392,17 @@ class _Reader:
         pairs = list(columns.items())
         width = len(header_row)
         suspect = sheet.suspect
-        for number, row in enumerate(rows[top + 1:], start=top + 2):
+        for number, row in enumerate(rows[top + 1 :], start=top + 2):
             if row.count("") + row.count(None) >= width:
                 pending_empty.append(number)
                 continue
             for empty in pending_empty:
-                self.problem("empty_row", Location(relative, sheet=sheet.name, row=empty), table.name, severity="warning")
+                self.problem(
+                    "empty_row",
+                    Location(relative, sheet=sheet.name, row=empty),
+                    table.name,
+                    severity="warning",
+                )
             pending_empty.clear()
             record = {key: row[index] for key, index in pairs}
             if suspect:
@@ -338,7 +410,12 @@ class _Reader:
                     if (number, index + 1) in suspect:
                         code, held = suspect[(number, index + 1)]
                         path = f"{table.name}[{offset + len(result)}].{key}"
-                        self.problem(code, Location(relative, sheet=sheet.name, row=number, col=index + 1), path, formula=held)
+                        self.problem(
+                            code,
+                            Location(relative, sheet=sheet.name, row=number, col=index + 1),
+                            path,
+                            formula=held,
+                        )
                         record[key] = None
             result.append(record)
             refs.append(ref)
@@ -359,7 +436,7 @@ def _set_path(data: dict, parts: list[str], value: Any) -> str | None:
     for depth, part in enumerate(parts[:-1]):
         data = data.setdefault(part, {})
         if not isinstance(data, dict):
-            return ".".join(parts[:depth + 1])
+            return ".".join(parts[: depth + 1])
     if isinstance(data.get(parts[-1]), dict):
         return ".".join(parts)
     data[parts[-1]] = value

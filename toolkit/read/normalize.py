@@ -12,11 +12,27 @@ from functools import lru_cache
 from typing import Callable, NamedTuple
 
 NOTE_CODES = (
-    "trailing_space", "number_as_text", "fullwidth", "thousands", "negative_mark", "unit",
-    "unit_converted", "datetime", "serial_date", "wareki", "date_format", "boolean_word",
+    "trailing_space",
+    "number_as_text",
+    "fullwidth",
+    "thousands",
+    "negative_mark",
+    "unit",
+    "unit_converted",
+    "datetime",
+    "serial_date",
+    "wareki",
+    "date_format",
+    "boolean_word",
 )
 ERROR_CODES = (
-    "not_a_number", "not_an_integer", "unit_mismatch", "unit_unexpected", "not_a_date", "impossible_date", "not_a_boolean",
+    "not_a_number",
+    "not_an_integer",
+    "unit_mismatch",
+    "unit_unexpected",
+    "not_a_date",
+    "impossible_date",
+    "not_a_boolean",
 )
 
 
@@ -80,8 +96,15 @@ _NEGATIVE_MARKS = "▲△"
 
 _UNIT_ALIASES = {"アール": "a", "平米": "m2", "平方メートル": "m2", "ヘクタール": "ha"}
 _UNIT_SCALES = {  # (field unit, typed unit) -> power of ten
-    ("kwh", "mwh"): 3, ("kwh", "gwh"): 6, ("kwh", "wh"): -3, ("kw", "mw"): 3, ("kw", "w"): -3,
-    ("ha", "a"): -2, ("ha", "m2"): -4, ("円", "千円"): 3, ("円", "万円"): 4,
+    ("kwh", "mwh"): 3,
+    ("kwh", "gwh"): 6,
+    ("kwh", "wh"): -3,
+    ("kw", "mw"): 3,
+    ("kw", "w"): -3,
+    ("ha", "a"): -2,
+    ("ha", "m2"): -4,
+    ("円", "千円"): 3,
+    ("円", "万円"): 4,
 }
 
 _TAIL = (  # optional weekday "(火)" and time "09:30", "T09:30:00+09:00"
@@ -93,14 +116,17 @@ _KANJI_MD = r"\s*年\s*(?P<m>[0-9]{1,2})\s*月\s*(?P<d>[0-9]{1,2})\s*日"
 _SEP_MD = r"\s*(?P<sep>[-/.])\s*(?P<m>[0-9]{1,2})\s*(?P=sep)\s*(?P<d>[0-9]{1,2})"
 _ERA_Y = r"(?P<era>明治|大正|昭和|平成|令和|[MTSHRmtshr])\s*(?P<y>[0-9]{1,2}|元)"
 _YEAR = r"(?P<y>[0-9]{4})"
-_DATE_FORMS = tuple((re.compile(pattern + _TAIL).fullmatch, code) for pattern, code in (
-    (_YEAR + r"-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})", None),
-    (_YEAR + _SEP_MD, "date_format"),
-    (_YEAR + _KANJI_MD, "date_format"),
-    (_YEAR + r"(?P<m>[0-9]{2})(?P<d>[0-9]{2})", "date_format"),
-    (_ERA_Y + _KANJI_MD, "wareki"),
-    (_ERA_Y + _SEP_MD, "wareki"),
-))
+_DATE_FORMS = tuple(
+    (re.compile(pattern + _TAIL).fullmatch, code)
+    for pattern, code in (
+        (_YEAR + r"-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})", None),
+        (_YEAR + _SEP_MD, "date_format"),
+        (_YEAR + _KANJI_MD, "date_format"),
+        (_YEAR + r"(?P<m>[0-9]{2})(?P<d>[0-9]{2})", "date_format"),
+        (_ERA_Y + _KANJI_MD, "wareki"),
+        (_ERA_Y + _SEP_MD, "wareki"),
+    )
+)
 
 _TRUE_WORDS = frozenset("true yes y 1 はい 有 有り あり ○ ◯ 〇 対象 済 済み ✓ ✔".split())
 _FALSE_WORDS = frozenset("false no n 0 いいえ 無 無し なし × ✕ ✗ ✘ - 対象外 未".split())
@@ -322,7 +348,9 @@ def _coerce_boolean(value: object, unit: str | None) -> tuple[object, tuple[Note
         if word in _TRUE_WORDS or word in _FALSE_WORDS:
             result = word in _TRUE_WORDS
             # はい/いいえ are what the input workbook's dropdowns offer: canonical, so no note
-            return result, _notes(codes + ([] if word in _CANONICAL_WORDS else ["boolean_word"]), value, result)
+            return result, _notes(
+                codes + ([] if word in _CANONICAL_WORDS else ["boolean_word"]), value, result
+            )
     elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         if isinstance(value, Decimal) and value.is_snan():
             raise NormalizeError("not_a_boolean", value)

@@ -68,13 +68,18 @@ class Workbook:
             if height > MAX_ROWS:
                 raise WorkbookError("xlsx_too_many_rows", limit=f"{MAX_ROWS:,}", found=f"{height:,}")
             if height * width > MAX_CELLS:
-                raise WorkbookError("xlsx_too_many_cells", limit=f"{MAX_CELLS:,}", found=f"{height * width:,}")
+                raise WorkbookError(
+                    "xlsx_too_many_cells", limit=f"{MAX_CELLS:,}", found=f"{height * width:,}"
+                )
             rows = calamine_sheet.to_python(skip_empty_area=False)
             problems = self._cell_problems(name)
         except WorkbookError:
             raise
         except Exception as error:  # calamine, zipfile and XML parsers raise many unrelated types
-            raise WorkbookError("not_readable", reason=str(error).splitlines()[0][:120] if str(error) else type(error).__name__) from error
+            raise WorkbookError(
+                "not_readable",
+                reason=str(error).splitlines()[0][:120] if str(error) else type(error).__name__,
+            ) from error
         return Sheet(name, rows, problems)
 
     def _cell_problems(self, name: str) -> dict[tuple[int, int], tuple[str, str]]:
@@ -99,7 +104,9 @@ class Workbook:
 def _check_container(path: Path) -> None:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise WorkbookError("xlsx_too_large", limit_mb=MAX_FILE_BYTES // 2**20, size_mb=round(size / 2**20, 1))
+        raise WorkbookError(
+            "xlsx_too_large", limit_mb=MAX_FILE_BYTES // 2**20, size_mb=round(size / 2**20, 1)
+        )
     if not zipfile.is_zipfile(path):
         raise WorkbookError("not_xlsx", found=_describe(path))
     try:
@@ -109,21 +116,31 @@ def _check_container(path: Path) -> None:
     except zipfile.BadZipFile as error:
         raise WorkbookError("not_xlsx", found=_describe(path)) from error
     if "xl/workbook.xml" not in names:
-        raise WorkbookError("not_xlsx", found={"ja": "Excel ブックでない ZIP ファイル", "en": "a ZIP file that is no workbook"})
+        raise WorkbookError(
+            "not_xlsx",
+            found={"ja": "Excel ブックでない ZIP ファイル", "en": "a ZIP file that is no workbook"},
+        )
     if unpacked > MAX_UNPACKED_BYTES:
-        raise WorkbookError("xlsx_unpacked_too_large", limit_mb=MAX_UNPACKED_BYTES // 2**20,
-                            size_mb=round(unpacked / 2**20, 1))
+        raise WorkbookError(
+            "xlsx_unpacked_too_large",
+            limit_mb=MAX_UNPACKED_BYTES // 2**20,
+            size_mb=round(unpacked / 2**20, 1),
+        )
 
 
 def _describe(path: Path) -> dict[str, str]:
     with path.open("rb") as file:
         head = file.read(1 << 20)
     if head.startswith(b"\xd0\xcf\x11\xe0") and "EncryptedPackage".encode("utf-16-le") in head:
-        return {"ja": "パスワードで保護されたブック。保護を解除して保存し直してください",
-                "en": "a password-protected workbook; remove the password and save it again"}
+        return {
+            "ja": "パスワードで保護されたブック。保護を解除して保存し直してください",
+            "en": "a password-protected workbook; remove the password and save it again",
+        }
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return {"ja": "旧形式の Excel ファイル（.xls）。.xlsx で保存し直してください",
-                "en": "an old-format Excel file (.xls); save it as .xlsx"}
+        return {
+            "ja": "旧形式の Excel ファイル（.xls）。.xlsx で保存し直してください",
+            "en": "an old-format Excel file (.xls); save it as .xlsx",
+        }
     if not head:
         return {"ja": "空のファイル", "en": "an empty file"}
     return {"ja": "Excel ブックではないファイル", "en": "a file that is not a workbook"}
@@ -140,7 +157,11 @@ def _sheet_part(archive: zipfile.ZipFile, name: str) -> str:
             target = targets.get(relation)
             if target is None:
                 break
-            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            return (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
     raise WorkbookError("not_readable", reason=f"sheet {name} has no part in the workbook")
 
 

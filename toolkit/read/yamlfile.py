@@ -30,19 +30,26 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag not in (_FLOAT, _INT, _BOOL)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 _Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
-_Loader.add_implicit_resolver(_FLOAT, re.compile(
-    r"^(?:[-+]?[0-9][0-9_]*(?:\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)|[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?)$"),
-    list("-+0123456789."))
+_Loader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"^(?:[-+]?[0-9][0-9_]*(?:\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)|[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?)$"
+    ),
+    list("-+0123456789."),
+)
 
 
 class _TooLarge(Exception):
     pass
 
 
-def read_yaml(path: Path, name: str, places: dict[str, Location], problems: list[Problem], prefix: str = "") -> Any:
+def read_yaml(
+    path: Path, name: str, places: dict[str, Location], problems: list[Problem], prefix: str = ""
+) -> Any:
     """Parse a YAML file into plain values; problems are appended, not raised. `name` is how messages call the file."""
     try:
         raw = path.read_bytes()
@@ -58,8 +65,18 @@ def read_yaml(path: Path, name: str, places: dict[str, Location], problems: list
         loader = _Loader(text)  # the reader refuses control characters (\x00 ...) right here
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
-        problems.append(Problem("yaml_syntax", "", Location(name, line), {
-            "problem": messages.yaml_problem(f"control character U+{error.character:04X} is not allowed")}))
+        problems.append(
+            Problem(
+                "yaml_syntax",
+                "",
+                Location(name, line),
+                {
+                    "problem": messages.yaml_problem(
+                        f"control character U+{error.character:04X} is not allowed"
+                    )
+                },
+            )
+        )
         return None
     try:
         node = loader.get_single_node()
@@ -71,11 +88,22 @@ def read_yaml(path: Path, name: str, places: dict[str, Location], problems: list
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         if error.context_mark is not None and (mark is None or mark.index >= len(text) - 1):
-            mark = error.context_mark  # an unclosed quote or bracket: where it opened, not the end of the file
+            mark = (
+                error.context_mark
+            )  # an unclosed quote or bracket: where it opened, not the end of the file
         where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
-        problems.append(Problem("yaml_syntax", "", where, {"problem": messages.yaml_problem(error.problem or error.context or "")}))
+        problems.append(
+            Problem(
+                "yaml_syntax",
+                "",
+                where,
+                {"problem": messages.yaml_problem(error.problem or error.context or "")},
+            )
+        )
     except yaml.YAMLError as error:
-        problems.append(Problem("yaml_syntax", "", Location(name), {"problem": messages.yaml_problem(str(error))}))
+        problems.append(
+            Problem("yaml_syntax", "", Location(name), {"problem": messages.yaml_problem(str(error))})
+        )
     except _TooLarge:
         problems.append(Problem("yaml_too_large", "", Location(name), {"limit": f"{MAX_NODES:,}"}))
     except RecursionError:
@@ -86,7 +114,9 @@ def read_yaml(path: Path, name: str, places: dict[str, Location], problems: list
 
 
 class _Builder:
-    def __init__(self, loader: yaml.SafeLoader, name: str, places: dict[str, Location], problems: list[Problem]):
+    def __init__(
+        self, loader: yaml.SafeLoader, name: str, places: dict[str, Location], problems: list[Problem]
+    ):
         self.loader = loader
         self.name = name
         self.places = places
@@ -103,12 +133,22 @@ class _Builder:
             first_line: dict = {}
             for key_node, value_node in node.value:
                 # the key as written: `null:` is the key "null", not None
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(self.loader.construct_object(key_node))
+                key = (
+                    key_node.value
+                    if isinstance(key_node, yaml.ScalarNode)
+                    else str(self.loader.construct_object(key_node))
+                )
                 line = key_node.start_mark.line + 1
                 child = f"{path}.{key}" if path else key
                 if key in result:
-                    self.problems.append(Problem("yaml_duplicate_key", child, Location(self.name, line),
-                                                 {"key": key, "first": first_line[key]}))
+                    self.problems.append(
+                        Problem(
+                            "yaml_duplicate_key",
+                            child,
+                            Location(self.name, line),
+                            {"key": key, "first": first_line[key]},
+                        )
+                    )
                 first_line[key] = line
                 self.places[child] = Location(self.name, line)
                 result[key] = self.build(value_node, child)

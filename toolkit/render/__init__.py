@@ -1,5 +1,4 @@
-"""Renderers: one document model to PDF (Jinja + WeasyPrint), DOCX (python-docx) and XLSX (openpyxl).
-"""
+"""Renderers: one document model to PDF (Jinja + WeasyPrint), DOCX (python-docx) and XLSX (openpyxl)."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ import unicodedata
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from toolkit.calculate import factors as factor_tables
 from toolkit import messages, methodologies
+from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.engine import Calculation
 from toolkit.figures import Figure, PeriodResult
 
@@ -44,18 +44,29 @@ def shown(value: Decimal) -> str:
 
 
 def figure_json(figure: Figure) -> dict:
-    found = {"value_t": exact(figure.value), "formula": figure.formula,
-             "inputs": {name: exact(value) for name, value in figure.inputs.items()}}
+    found = {
+        "value_t": exact(figure.value),
+        "formula": figure.formula,
+        "inputs": {name: exact(value) for name, value in figure.inputs.items()},
+    }
     if figure.factors:
-        found["factors"] = [ref.name + (f"@FY{ref.fiscal_year}" if ref.fiscal_year else "") for ref in figure.factors]
+        found["factors"] = [
+            ref.name + (f"@FY{ref.fiscal_year}" if ref.fiscal_year else "") for ref in figure.factors
+        ]
     return found
 
 
 def period_json(piece: PeriodResult, detail: bool) -> dict:
     """One period's figures; with `detail`, each figure's formula, inputs and factor rows too."""
-    found = {"start": piece.start.isoformat(), "end": piece.end.isoformat(), "fiscal_year": piece.fiscal_year,
-             "source": piece.source, "baseline_t": exact(piece.baseline.value), "project_t": exact(piece.project.value),
-             "reduction_t": exact(piece.reduction.value)}
+    found = {
+        "start": piece.start.isoformat(),
+        "end": piece.end.isoformat(),
+        "fiscal_year": piece.fiscal_year,
+        "source": piece.source,
+        "baseline_t": exact(piece.baseline.value),
+        "project_t": exact(piece.project.value),
+        "reduction_t": exact(piece.reduction.value),
+    }
     if detail:
         found.update(baseline=figure_json(piece.baseline), project=figure_json(piece.project))
     return found
@@ -74,17 +85,31 @@ def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False
         "total_reduction_t": result.total_certified,
         "total_reduction_exact_t": exact(result.total_exact),
         "by_fiscal_year": {str(year): exact(value) for year, value in result.by_fiscal_year.items()},
-        "activities": [{
-            "id": activity.activity_id,
-            "crediting_period": [day.isoformat() for day in activity.crediting] if activity.crediting else None,
-            "reduction_exact_t": exact(activity.reduction_exact),
-            "periods": [period_json(piece, detail) for piece in activity.periods],
-        } for activity in result.activities],
-        "factors_used": [{
-            "name": ref.name, "table": ref.table, "keys": dict(ref.keys), "fiscal_year": ref.fiscal_year,
-            "value": exact(ref.value), "unit": ref.unit, "status": ref.status, "source": ref.source,
-            "overridden": ref.overridden,
-        } for ref in result.factors_used],
+        "activities": [
+            {
+                "id": activity.activity_id,
+                "crediting_period": [day.isoformat() for day in activity.crediting]
+                if activity.crediting
+                else None,
+                "reduction_exact_t": exact(activity.reduction_exact),
+                "periods": [period_json(piece, detail) for piece in activity.periods],
+            }
+            for activity in result.activities
+        ],
+        "factors_used": [
+            {
+                "name": ref.name,
+                "table": ref.table,
+                "keys": dict(ref.keys),
+                "fiscal_year": ref.fiscal_year,
+                "value": exact(ref.value),
+                "unit": ref.unit,
+                "status": ref.status,
+                "source": ref.source,
+                "overridden": ref.overridden,
+            }
+            for ref in result.factors_used
+        ],
         "additionality": additionality_json(result),
         "problems": [problem.as_json(lang) | {"severity": problem.severity} for problem in result.problems],
     }
@@ -93,30 +118,53 @@ def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False
 def additionality_json(result: Calculation) -> dict:
     assessment = result.additionality
     payback = assessment.payback
-    return {"method": assessment.method, "additional": assessment.additional, "reason": assessment.reason,
-            "payback_years": exact(payback.value) if payback and payback.value.is_finite() else None,
-            "threshold_years": exact(assessment.threshold_years) if assessment.threshold_years is not None else None}
+    return {
+        "method": assessment.method,
+        "additional": assessment.additional,
+        "reason": assessment.reason,
+        "payback_years": exact(payback.value) if payback and payback.value.is_finite() else None,
+        "threshold_years": exact(assessment.threshold_years)
+        if assessment.threshold_years is not None
+        else None,
+    }
 
 
 def calculation_text(result: Calculation, lang: str = "ja") -> str:
     module = methodologies.get(result.methodology)
-    lines = [_text("header", lang, code=module.CODE, name=module.NAME[lang], rules=result.rules_version),
-             _text("formula", lang, formula=module.FORMULA[lang]), ""]
+    lines = [
+        _text("header", lang, code=module.CODE, name=module.NAME[lang], rules=result.rules_version),
+        _text("formula", lang, formula=module.FORMULA[lang]),
+        "",
+    ]
     columns = [_text("column." + column, lang) for column in COLUMNS]
-    lines.append(_left(columns[0], 14) + _right(columns[1], 6) + "".join("  " + _right(text, 20) for text in columns[2:]))
+    lines.append(
+        _left(columns[0], 14)
+        + _right(columns[1], 6)
+        + "".join("  " + _right(text, 20) for text in columns[2:])
+    )
     for activity in result.activities:
         per_year: dict[int, list[Decimal]] = {}
         for piece in activity.periods:
             sums = per_year.setdefault(piece.fiscal_year, [Decimal(0)] * 3)
-            for position, value in enumerate((piece.baseline.value, piece.project.value, piece.reduction.value)):
+            for position, value in enumerate(
+                (piece.baseline.value, piece.project.value, piece.reduction.value)
+            ):
                 sums[position] += value
         for year, (baseline, project, reduction) in sorted(per_year.items()):
-            lines.append(_left(str(activity.activity_id), 14) + _right(str(year), 6)
-                         + "".join("  " + _right(shown(value), 20) for value in (baseline, project, reduction)))
+            lines.append(
+                _left(str(activity.activity_id), 14)
+                + _right(str(year), 6)
+                + "".join("  " + _right(shown(value), 20) for value in (baseline, project, reduction))
+            )
     lines += ["", _text("by_year", lang)]
     lines += [f"  {year}: {shown(value)} t-CO2" for year, value in result.by_fiscal_year.items()]
-    lines += ["", _text("total_exact", lang, tonnes=shown(result.total_exact)),
-              _text("total", lang, tonnes=result.total_certified), "", _text("factors", lang)]
+    lines += [
+        "",
+        _text("total_exact", lang, tonnes=shown(result.total_exact)),
+        _text("total", lang, tonnes=result.total_certified),
+        "",
+        _text("factors", lang),
+    ]
     for ref in result.factors_used:
         year = f" FY{ref.fiscal_year}" if ref.fiscal_year else ""
         flag = "" if ref.status == "verified" else f"  [{ref.status}]"
@@ -130,10 +178,21 @@ def _additionality_line(result: Calculation, lang: str) -> str:
     """The verdict on additionality: messages.py report.additionality.<reason>."""
     assessment = result.additionality
     payback = assessment.payback
-    years = format(payback.value.quantize(Decimal("0.01")), "f") if payback and payback.value.is_finite() else ""
-    reason = ((result.project.data.get("additionality") or {}).get("exemption_reason") or "") if result.project else ""
-    return _text("additionality." + assessment.reason, lang, years=years, threshold=assessment.threshold_years,
-                 reason=reason[:60])
+    years = (
+        format(payback.value.quantize(Decimal("0.01")), "f") if payback and payback.value.is_finite() else ""
+    )
+    reason = (
+        ((result.project.data.get("additionality") or {}).get("exemption_reason") or "")
+        if result.project
+        else ""
+    )
+    return _text(
+        "additionality." + assessment.reason,
+        lang,
+        years=years,
+        threshold=assessment.threshold_years,
+        reason=reason[:60],
+    )
 
 
 def factors_json(rules_version: str | None = None) -> dict:
@@ -141,14 +200,33 @@ def factors_json(rules_version: str | None = None) -> dict:
     chosen = {rules_version: versions[rules_version]} if rules_version in versions else versions
     rows = factor_tables.shipped_rows().values()
     return {
-        "rules_versions": {name: {"label": spec["label"], "status": spec["status"], "source": spec["source"],
-                                  "switches": {key: (value.isoformat() if hasattr(value, "isoformat") else value)
-                                               for key, value in spec["switches"].items()}}
-                           for name, spec in chosen.items()},
-        "tables": {table: [{"keys": dict(row.keys), "fiscal_year": row.fiscal_year, "value": exact(row.value),
-                            "unit": row.unit, "status": row.status, "source": row.source}
-                           for row in sorted(rows, key=lambda row: (row.keys, row.fiscal_year or 0)) if row.table == table]
-                   for table in factor_tables.table_names()},
+        "rules_versions": {
+            name: {
+                "label": spec["label"],
+                "status": spec["status"],
+                "source": spec["source"],
+                "switches": {
+                    key: (value.isoformat() if hasattr(value, "isoformat") else value)
+                    for key, value in spec["switches"].items()
+                },
+            }
+            for name, spec in chosen.items()
+        },
+        "tables": {
+            table: [
+                {
+                    "keys": dict(row.keys),
+                    "fiscal_year": row.fiscal_year,
+                    "value": exact(row.value),
+                    "unit": row.unit,
+                    "status": row.status,
+                    "source": row.source,
+                }
+                for row in sorted(rows, key=lambda row: (row.keys, row.fiscal_year or 0))
+                if row.table == table
+            ]
+            for table in factor_tables.table_names()
+        },
     }
 
 
@@ -164,5 +242,7 @@ def factors_text(data: dict, lang: str = "ja") -> str:
         for row in rows:
             keys = ", ".join(f"{key}={value}" for key, value in row["keys"].items())
             year = f" FY{row['fiscal_year']}" if row["fiscal_year"] else ""
-            lines.append(f"      {keys}{year}: {row['value']} {row['unit']}  [{row['status']}]  {row['source']}")
+            lines.append(
+                f"      {keys}{year}: {row['value']} {row['unit']}  [{row['status']}]  {row['source']}"
+            )
     return "\n".join(lines)

@@ -17,9 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from toolkit.errors import OutputError
 from toolkit.documents.model import Chart, Series
 from toolkit.documents.text import clean, number_text
+from toolkit.errors import OutputError
 
 WIDTH, HEIGHT = 170.0, 90.0  # mm: the text width of A4 at 20 mm margins
 FONT = 2.9  # mm (about 8 pt): ticks, categories and the legend
@@ -104,7 +104,10 @@ class Axis:
 
     def ticks(self) -> list[tuple[float, str]]:
         places = max(0, -self.step.normalize().as_tuple().exponent)
-        return [(float(i * self.step), number_text(i * self.step, places)) for i in range(-self.below, self.above + 1)]
+        return [
+            (float(i * self.step), number_text(i * self.step, places))
+            for i in range(-self.below, self.above + 1)
+        ]
 
 
 def nice_step(span: Decimal, intervals: int = INTERVALS) -> Decimal:
@@ -192,9 +195,13 @@ def layout(chart: Chart) -> list[Shape]:
     for index, value in enumerate(bars):
         top = y_of(float(value), left)
         if top != zero:
-            shapes.append(Rect(plot_left + slot * (index + 0.2), min(top, zero), slot * 0.6, abs(zero - top), BAR))
+            shapes.append(
+                Rect(plot_left + slot * (index + 0.2), min(top, zero), slot * 0.6, abs(zero - top), BAR)
+            )
     shapes.append(Line(((plot_left, zero), (plot_right, zero)), AXIS, 0.25))  # the baseline, over the bars
-    points = tuple((plot_left + slot * (index + 0.5), y_of(float(value), right)) for index, value in enumerate(line))
+    points = tuple(
+        (plot_left + slot * (index + 0.5), y_of(float(value), right)) for index, value in enumerate(line)
+    )
     if len(points) > 1:
         shapes.append(Line(points, LINE, 0.5))
     shapes += [Dot(x, y, 0.9, LINE) for x, y in points]
@@ -215,26 +222,39 @@ def _mm(value: float) -> str:
 
 def svg(chart: Chart) -> str:
     """The chart as a self-contained <svg> element, WIDTH × HEIGHT mm, every text escaped."""
-    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{_mm(WIDTH)}mm" height="{_mm(HEIGHT)}mm" '
+    out = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{_mm(WIDTH)}mm" height="{_mm(HEIGHT)}mm" '
             f'viewBox="0 0 {_mm(WIDTH)} {_mm(HEIGHT)}" role="img" aria-label={quoteattr(clean(chart.title))} '
-            f'font-family="{FAMILY}, sans-serif" font-size="{_mm(FONT)}" fill="{TEXT}">'),
-           f"<title>{escape(clean(chart.title))}</title>",
-           f'<rect x="0" y="0" width="{_mm(WIDTH)}" height="{_mm(HEIGHT)}" fill="#FFFFFF"/>']
+            f'font-family="{FAMILY}, sans-serif" font-size="{_mm(FONT)}" fill="{TEXT}">'
+        ),
+        f"<title>{escape(clean(chart.title))}</title>",
+        f'<rect x="0" y="0" width="{_mm(WIDTH)}" height="{_mm(HEIGHT)}" fill="#FFFFFF"/>',
+    ]
     for shape in layout(chart):
         if isinstance(shape, Rect):
-            out.append(f'<rect x="{_mm(shape.x)}" y="{_mm(shape.y)}" width="{_mm(shape.w)}" '
-                       f'height="{_mm(shape.h)}" fill="{shape.fill}"/>')
+            out.append(
+                f'<rect x="{_mm(shape.x)}" y="{_mm(shape.y)}" width="{_mm(shape.w)}" '
+                f'height="{_mm(shape.h)}" fill="{shape.fill}"/>'
+            )
         elif isinstance(shape, Line):
             points = " ".join(f"{_mm(x)},{_mm(y)}" for x, y in shape.points)
-            out.append(f'<polyline points="{points}" fill="none" stroke="{shape.stroke}" '
-                       f'stroke-width="{_mm(shape.width)}" stroke-linejoin="round"/>')
+            out.append(
+                f'<polyline points="{points}" fill="none" stroke="{shape.stroke}" '
+                f'stroke-width="{_mm(shape.width)}" stroke-linejoin="round"/>'
+            )
         elif isinstance(shape, Dot):
-            out.append(f'<circle cx="{_mm(shape.x)}" cy="{_mm(shape.y)}" r="{_mm(shape.r)}" '
-                       f'fill="{shape.fill}" stroke="#FFFFFF" stroke-width="0.25"/>')
+            out.append(
+                f'<circle cx="{_mm(shape.x)}" cy="{_mm(shape.y)}" r="{_mm(shape.r)}" '
+                f'fill="{shape.fill}" stroke="#FFFFFF" stroke-width="0.25"/>'
+            )
         else:
             anchor = f' text-anchor="{shape.anchor}"' if shape.anchor != "start" else ""
-            where = (f'transform="translate({_mm(shape.x)},{_mm(shape.y)}) rotate(-90)"' if shape.vertical
-                     else f'x="{_mm(shape.x)}" y="{_mm(shape.y)}"')
+            where = (
+                f'transform="translate({_mm(shape.x)},{_mm(shape.y)}) rotate(-90)"'
+                if shape.vertical
+                else f'x="{_mm(shape.x)}" y="{_mm(shape.y)}"'
+            )
             size = f' font-size="{_mm(shape.size)}"' if shape.size != FONT else ""
             out.append(f"<text {where}{anchor}{size}>{escape(shape.text)}</text>")
     out.append("</svg>")
@@ -253,7 +273,9 @@ def png(chart: Chart, dpi: int = 200) -> bytes:
 
     def font(mm: float) -> ImageFont.FreeTypeFont:
         if mm not in fonts:
-            fonts[mm] = ImageFont.truetype(str(font_path()), round(mm * scale), layout_engine=ImageFont.Layout.BASIC)
+            fonts[mm] = ImageFont.truetype(
+                str(font_path()), round(mm * scale), layout_engine=ImageFont.Layout.BASIC
+            )
         return fonts[mm]
 
     def px(value: float) -> int:
@@ -261,16 +283,32 @@ def png(chart: Chart, dpi: int = 200) -> bytes:
 
     for shape in layout(chart):
         if isinstance(shape, Rect):
-            draw.rectangle((px(shape.x), px(shape.y), px(shape.x + shape.w) - 1, px(shape.y + shape.h) - 1),
-                           fill=shape.fill)
+            draw.rectangle(
+                (px(shape.x), px(shape.y), px(shape.x + shape.w) - 1, px(shape.y + shape.h) - 1),
+                fill=shape.fill,
+            )
         elif isinstance(shape, Line):
-            draw.line([(px(x), px(y)) for x, y in shape.points], fill=shape.stroke,
-                      width=max(1, px(shape.width)), joint="curve")
+            draw.line(
+                [(px(x), px(y)) for x, y in shape.points],
+                fill=shape.stroke,
+                width=max(1, px(shape.width)),
+                joint="curve",
+            )
         elif isinstance(shape, Dot):
             ring = px(shape.r + 0.25)
-            draw.ellipse((px(shape.x) - ring, px(shape.y) - ring, px(shape.x) + ring, px(shape.y) + ring), fill="#FFFFFF")
-            draw.ellipse((px(shape.x) - px(shape.r), px(shape.y) - px(shape.r),
-                          px(shape.x) + px(shape.r), px(shape.y) + px(shape.r)), fill=shape.fill)
+            draw.ellipse(
+                (px(shape.x) - ring, px(shape.y) - ring, px(shape.x) + ring, px(shape.y) + ring),
+                fill="#FFFFFF",
+            )
+            draw.ellipse(
+                (
+                    px(shape.x) - px(shape.r),
+                    px(shape.y) - px(shape.r),
+                    px(shape.x) + px(shape.r),
+                    px(shape.y) + px(shape.r),
+                ),
+                fill=shape.fill,
+            )
         elif not shape.vertical:
             anchor = {"start": "ls", "middle": "ms", "end": "rs"}[shape.anchor]
             draw.text((px(shape.x), px(shape.y)), shape.text, font=font(shape.size), fill=TEXT, anchor=anchor)
@@ -299,15 +337,22 @@ def font_path() -> Path:
         path = Path(os.path.expandvars(os.path.expanduser(candidate)))
         if path.is_file():
             return path
-    raise OutputError(f"no Japanese font for the chart pictures: expected {FAMILY} (ipaexg.ttf, Debian/Ubuntu "
-                      f"package fonts-ipaexfont-gothic), found none with fc-match nor in {', '.join(KNOWN_FONTS)}")
+    raise OutputError(
+        f"no Japanese font for the chart pictures: expected {FAMILY} (ipaexg.ttf, Debian/Ubuntu "
+        f"package fonts-ipaexfont-gothic), found none with fc-match nor in {', '.join(KNOWN_FONTS)}"
+    )
 
 
 def _fc_match(family: str) -> Path | None:
     """The file fontconfig gives for `family`, only when it really is that family (not a fallback)."""
     try:
-        result = subprocess.run(["fc-match", "-f", "%{family}\t%{file}", family],
-                                capture_output=True, text=True, timeout=20, check=False)
+        result = subprocess.run(
+            ["fc-match", "-f", "%{family}\t%{file}", family],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     families, _, file = result.stdout.partition("\t")

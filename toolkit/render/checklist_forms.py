@@ -20,9 +20,22 @@ from toolkit.documents.text import clean
 ORDER = ("plan", "activity-list", "monitoring", "")
 TEMPLATE = "html/checklist.html"
 # the words of every form are in messages.py (checklist.*); a list of column titles is a tuple of keys
-COLUMNS = {"columns": ("number", "severity", "rule", "document", "section", "location", "what", "message", "fix",
-                       "status", "notes"),
-           "html_columns": ("severity", "rule", "location", "what", "message", "fix")}
+COLUMNS = {
+    "columns": (
+        "number",
+        "severity",
+        "rule",
+        "document",
+        "section",
+        "location",
+        "what",
+        "message",
+        "fix",
+        "status",
+        "notes",
+    ),
+    "html_columns": ("severity", "rule", "location", "what", "message", "fix"),
+}
 STATUSES = ("open", "in_progress", "done", "not_applicable")
 MARKS = {"blocking": ("✗", "31"), "warning": ("!", "33"), "info": ("i", "2")}  # ANSI: red, yellow, dim
 WIDTHS = (5, 9, 16, 18, 14, 26, 32, 50, 40, 11, 24)  # the sheet's columns, in characters
@@ -31,7 +44,8 @@ FILLS = {"blocking": "FFC7CE", "warning": "FFEB9C"}
 
 
 def _text(key: str, lang: str) -> Any:
-    """A template of messages.py (checklist.<key>) to format; a severity's name; a tuple for column titles and statuses."""
+    """A template of messages.py (checklist.<key>) to format; a severity's name; a tuple for column titles
+    and statuses."""
     if key in SEVERITIES:
         return messages.text("checklist.severity." + key, lang)
     if key in COLUMNS:
@@ -126,8 +140,11 @@ def document_title(document: str, lang: str) -> str:
 def text(checklist: Checklist, lang: str, project_name: str = "", color: bool = False) -> str:
     """The terminal form: findings grouped by document and section, scores, then the summary line."""
     project = _plain(project_name or checklist.project)
-    lines = [_style(_text("title", lang).format(project=project), "1", color),
-             _text("stage", lang).format(stage=stage_name(checklist.stage, lang)), ""]
+    lines = [
+        _style(_text("title", lang).format(project=project), "1", color),
+        _text("stage", lang).format(stage=stage_name(checklist.stage, lang)),
+        "",
+    ]
     if not checklist.findings:
         lines += [_text("no_findings", lang), ""]
     for document, sections in groups(checklist):
@@ -143,8 +160,9 @@ def text(checklist: Checklist, lang: str, project_name: str = "", color: bool = 
         titles = {document: document_title(document, lang) for document in shown}
         column = max(_width(title) for title in titles.values()) + 2
         for document in shown:
-            line = _text("score_line", lang).format(percent=percent(checklist.score(document)),
-                                                     **_tally(checklist, document))
+            line = _text("score_line", lang).format(
+                percent=percent(checklist.score(document)), **_tally(checklist, document)
+            )
             lines.append("  " + titles[document] + " " * (column - _width(titles[document])) + line)
         lines.append("")
     verdict = summary(checklist, lang)
@@ -154,7 +172,9 @@ def text(checklist: Checklist, lang: str, project_name: str = "", color: bool = 
 
 def _finding_lines(finding: Finding, lang: str, color: bool) -> list[str]:
     mark, code = MARKS.get(finding.severity, ("?", "0"))
-    head = " ".join(part for part in (str(finding.location) if finding.location else "", what(finding, lang)) if part)
+    head = " ".join(
+        part for part in (str(finding.location) if finding.location else "", what(finding, lang)) if part
+    )
     message = _plain(finding.message(lang))
     body = f"{_plain(head)}: {message}" if head else message
     lines = [f"    {_style(mark + ' ' + _plain(finding.rule), code, color)}  {body}"]
@@ -166,25 +186,41 @@ def _finding_lines(finding: Finding, lang: str, color: bool) -> list[str]:
 
 def as_json(checklist: Checklist, lang: str) -> dict:
     """Contract 1 (`ready`, `stage`, `score`, `findings`) plus per-document scores, counts and evidence."""
-    return {"ready": checklist.ready, "stage": checklist.stage, "score": checklist.score(),
-            "project": checklist.project, "scores": scores(checklist), "counts": counts(checklist),
-            "findings": [finding.as_json(lang) for finding in checklist.findings], "evidence": list(checklist.evidence)}
+    return {
+        "ready": checklist.ready,
+        "stage": checklist.stage,
+        "score": checklist.score(),
+        "project": checklist.project,
+        "scores": scores(checklist),
+        "counts": counts(checklist),
+        "findings": [finding.as_json(lang) for finding in checklist.findings],
+        "evidence": list(checklist.evidence),
+    }
 
 
 def rows(checklist: Checklist, lang: str) -> list[dict[str, str]]:
     """One row per finding, in group order, as the sheet and the page show it."""
-    return [_row(finding, document, section, lang)
-            for document, sections in groups(checklist) for section, findings in sections for finding in findings]
+    return [
+        _row(finding, document, section, lang)
+        for document, sections in groups(checklist)
+        for section, findings in sections
+        for finding in findings
+    ]
 
 
 def _row(finding: Finding, document: str, section: str, lang: str) -> dict[str, str]:
     known = finding.severity in SEVERITIES
-    return {"severity": finding.severity if known else "info",
-            "severity_name": _text(finding.severity, lang) if known else clean(finding.severity),
-            "rule": clean(finding.rule), "document": document_title(document, lang), "section": clean(section),
-            "location": clean(str(finding.location)) if finding.location else "",
-            "what": clean(what(finding, lang)), "message": clean(finding.message(lang)),
-            "fix": clean(finding.fix(lang))}
+    return {
+        "severity": finding.severity if known else "info",
+        "severity_name": _text(finding.severity, lang) if known else clean(finding.severity),
+        "rule": clean(finding.rule),
+        "document": document_title(document, lang),
+        "section": clean(section),
+        "location": clean(str(finding.location)) if finding.location else "",
+        "what": clean(what(finding, lang)),
+        "message": clean(finding.message(lang)),
+        "fix": clean(finding.fix(lang)),
+    }
 
 
 def xlsx(checklist: Checklist, lang: str, project_name: str, path: Path, built: dt.datetime) -> None:
@@ -195,8 +231,17 @@ def xlsx(checklist: Checklist, lang: str, project_name: str, path: Path, built: 
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from toolkit.render import deterministic_zip
-    from toolkit.render.xlsx import (BOLD, FONT, HEADER_ALIGN, HEADER_BORDER, HEADER_FILL, header_text, save,
-                                     set_default_font, text_cell)
+    from toolkit.render.xlsx import (
+        BOLD,
+        FONT,
+        HEADER_ALIGN,
+        HEADER_BORDER,
+        HEADER_FILL,
+        header_text,
+        save,
+        set_default_font,
+        text_cell,
+    )
 
     path = Path(path)
     project = project_name or checklist.project
@@ -204,15 +249,21 @@ def xlsx(checklist: Checklist, lang: str, project_name: str, path: Path, built: 
     sheet = workbook.active
     sheet.title = _text("sheet", lang)
     set_default_font(workbook, Font(name=FONT, size=10))
-    heads = [_text("title", lang).format(project=project),
-             _text("stage", lang).format(stage=stage_name(checklist.stage, lang)),
-             _text("readiness", lang).format(summary=summary(checklist, lang)),
-             _text("score", lang).format(percent=percent(checklist.score())) + "".join(
-                 f"　{document_title(document, lang)} {percent(score)}%"
-                 for document, score in scores(checklist).items()),
-             _text("built", lang).format(date=_date(built, lang))]
+    heads = [
+        _text("title", lang).format(project=project),
+        _text("stage", lang).format(stage=stage_name(checklist.stage, lang)),
+        _text("readiness", lang).format(summary=summary(checklist, lang)),
+        _text("score", lang).format(percent=percent(checklist.score()))
+        + "".join(
+            f"　{document_title(document, lang)} {percent(score)}%"
+            for document, score in scores(checklist).items()
+        ),
+        _text("built", lang).format(date=_date(built, lang)),
+    ]
     for number, line in enumerate(heads, 1):
-        text_cell(sheet.cell(number, 1), line).font = Font(name=FONT, bold=True, size=14 if number == 1 else 10)
+        text_cell(sheet.cell(number, 1), line).font = Font(
+            name=FONT, bold=True, size=14 if number == 1 else 10
+        )
     header_row = len(heads) + 2
     for index, title in enumerate(_text("columns", lang), 1):
         cell = text_cell(sheet.cell(header_row, index), title)
@@ -223,8 +274,18 @@ def xlsx(checklist: Checklist, lang: str, project_name: str, path: Path, built: 
     found = rows(checklist, lang)
     for offset, row in enumerate(found):
         number = header_row + 1 + offset
-        values = [row["severity_name"], row["rule"], row["document"], row["section"], row["location"], row["what"],
-                  row["message"], row["fix"], "", ""]
+        values = [
+            row["severity_name"],
+            row["rule"],
+            row["document"],
+            row["section"],
+            row["location"],
+            row["what"],
+            row["message"],
+            row["fix"],
+            "",
+            "",
+        ]
         sheet.cell(number, 1).value = offset + 1
         for index, value in enumerate(values, 2):
             cell = sheet.cell(number, index)
@@ -240,9 +301,14 @@ def xlsx(checklist: Checklist, lang: str, project_name: str, path: Path, built: 
         text_cell(sheet.cell(header_row + 1, 8), _text("no_findings", lang))
     status = get_column_letter(STATUS_COLUMN)
     choices = _text("statuses", lang)
-    validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle=_text("columns", lang)[STATUS_COLUMN - 1],
-                                error=" / ".join(choices))
+    validation = DataValidation(
+        type="list",
+        formula1='"' + ",".join(choices) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_text("columns", lang)[STATUS_COLUMN - 1],
+        error=" / ".join(choices),
+    )
     validation.add(f"{status}{header_row + 1}:{status}{last}")
     sheet.add_data_validation(validation)
     for index, width in enumerate(WIDTHS, 1):
@@ -264,7 +330,9 @@ def xlsx(checklist: Checklist, lang: str, project_name: str, path: Path, built: 
     deterministic_zip(path, built)
 
 
-def html(checklist: Checklist, lang: str, project_name: str, built: dt.datetime, overrides: Path | None = None) -> str:
+def html(
+    checklist: Checklist, lang: str, project_name: str, built: dt.datetime, overrides: Path | None = None
+) -> str:
     """One self-contained page (inline CSS, no script); `overrides` is a project's templates/ folder."""
     from toolkit.render.html import rendered
 
@@ -279,18 +347,38 @@ def html(checklist: Checklist, lang: str, project_name: str, built: dt.datetime,
         "ready": checklist.ready,
         "summary": summary(checklist, lang),
         "percent": percent(checklist.score()),
-        "counts": [{"severity": severity, "name": _text(severity, lang), "count": number[severity]}
-                   for severity in SEVERITIES],
-        "scores": [{"document": document, "title": document_title(document, lang), "percent": percent(score),
-                    **_tally(checklist, document)}
-                   for document, score in scores(checklist).items()],
-        "groups": [{"document": document, "title": document_title(document, lang),
-                    "sections": [{"id": section or _text("no_section", lang),
-                                  "rows": [_row(finding, document, section, lang) for finding in findings]}
-                                 for section, findings in sections]}
-                   for document, sections in groups(checklist)],
-        "evidence": _text("evidence", lang).format(count=len(checklist.evidence)) if checklist.evidence else "",
-        "text": {key: _text(key, lang) for key in ("scores", "counts", "findings", "no_findings", "html_columns")},
+        "counts": [
+            {"severity": severity, "name": _text(severity, lang), "count": number[severity]}
+            for severity in SEVERITIES
+        ],
+        "scores": [
+            {
+                "document": document,
+                "title": document_title(document, lang),
+                "percent": percent(score),
+                **_tally(checklist, document),
+            }
+            for document, score in scores(checklist).items()
+        ],
+        "groups": [
+            {
+                "document": document,
+                "title": document_title(document, lang),
+                "sections": [
+                    {
+                        "id": section or _text("no_section", lang),
+                        "rows": [_row(finding, document, section, lang) for finding in findings],
+                    }
+                    for section, findings in sections
+                ],
+            }
+            for document, sections in groups(checklist)
+        ],
+        "evidence": _text("evidence", lang).format(count=len(checklist.evidence))
+        if checklist.evidence
+        else "",
+        "text": {
+            key: _text(key, lang) for key in ("scores", "counts", "findings", "no_findings", "html_columns")
+        },
     }
     return rendered(TEMPLATE, overrides, **context)
-

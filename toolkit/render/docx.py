@@ -14,12 +14,23 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from toolkit.errors import OutputError
-from toolkit.documents.model import Chart, Column, Document, Fields, Inline, Missing, Paragraph, Section, Table, Value
-from toolkit.problems import Location, Problem
-from toolkit.packaged import template
-from toolkit.render import deterministic_zip
+from toolkit.documents.model import (
+    Chart,
+    Column,
+    Document,
+    Fields,
+    Inline,
+    Missing,
+    Paragraph,
+    Section,
+    Table,
+    Value,
+)
 from toolkit.documents.text import clean, date_text, value_text
+from toolkit.errors import OutputError
+from toolkit.packaged import template
+from toolkit.problems import Location, Problem
+from toolkit.render import deterministic_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 AUTHOR = "jcredit-toolkit"
@@ -41,7 +52,9 @@ def render(document: Document, path: Path, overrides: Path | None = None) -> Non
     writer.header_footer(document)
     writer.title_block(document)
     for section in document.sections:
-        writer.heading(section.level, f"{section.number} {section.title}" if section.number else section.title)
+        writer.heading(
+            section.level, f"{section.number} {section.title}" if section.number else section.title
+        )
         for block in section.blocks:
             BLOCKS[type(block)](writer, block)
     write_open_items(writer, document)
@@ -92,8 +105,8 @@ class Writer:
         """Append one block to the body; `xml` starts with a bare root tag (<w:p>, <w:tbl>)."""
         from docx.oxml import parse_xml
 
-        root = xml[:xml.index(">")]
-        self.end.addprevious(parse_xml(f'{root} xmlns:w="{W}"{xml[len(root):]}'))
+        root = xml[: xml.index(">")]
+        self.end.addprevious(parse_xml(f'{root} xmlns:w="{W}"{xml[len(root) :]}'))
 
     def paragraph(self, style: str, runs: str, ppr: str = "") -> None:
         self.add(f'<w:p><w:pPr><w:pStyle w:val="{self.style(style)}"/>{ppr}</w:pPr>{runs}</w:p>')
@@ -113,9 +126,17 @@ class Writer:
         """Fill the placeholders of every page header and footer; right tabs follow the text width."""
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-        values = {"project_name": value_text(document.project_name), "title": value_text(document.title),
-                  "date": date_text(document.date), "status": DRAFT if document.draft else ""}
-        parts = [rel.target_part.element for rel in self.word.part.rels.values() if rel.reltype in (RT.HEADER, RT.FOOTER)]
+        values = {
+            "project_name": value_text(document.project_name),
+            "title": value_text(document.title),
+            "date": date_text(document.date),
+            "status": DRAFT if document.draft else "",
+        }
+        parts = [
+            rel.target_part.element
+            for rel in self.word.part.rels.values()
+            if rel.reltype in (RT.HEADER, RT.FOOTER)
+        ]
         for element in parts:
             for paragraph in element.iter(f"{{{W}}}p"):
                 self.fill(paragraph, values)
@@ -137,15 +158,19 @@ class Writer:
         joined = "".join(text.text or "" for text in texts)
         for name in PLACEHOLDER.findall(joined):
             if name not in values:
-                raise self.broken(f"unknown placeholder {{{{{name}}}}} in a page header or footer "
-                                  f"(known: {', '.join('{{' + key + '}}' for key in values)})")
+                raise self.broken(
+                    f"unknown placeholder {{{{{name}}}}} in a page header or footer "
+                    f"(known: {', '.join('{{' + key + '}}' for key in values)})"
+                )
 
         def replace(text: str) -> str:
             return PLACEHOLDER.sub(lambda match: values[match[1]], text)
 
         if not texts:
             return
-        if sum(len(PLACEHOLDER.findall(text.text or "")) for text in texts) == len(PLACEHOLDER.findall(joined)):
+        if sum(len(PLACEHOLDER.findall(text.text or "")) for text in texts) == len(
+            PLACEHOLDER.findall(joined)
+        ):
             targets = [(text, replace(text.text or "")) for text in texts]
         else:  # Word split a placeholder over runs: the whole text goes to the first run
             targets = [(texts[0], replace(joined))] + [(text, "") for text in texts[1:]]
@@ -156,18 +181,25 @@ class Writer:
     def title_block(self, document: Document) -> None:
         self.paragraph("Title", run(value_text(document.title)))
         self.paragraph("Subtitle", run(value_text(document.project_name)))
-        self.paragraph("Subtitle", run(date_text(document.date)),
-                       '<w:pBdr><w:bottom w:val="single" w:sz="8" w:space="8" w:color="333333"/></w:pBdr>'
-                       '<w:spacing w:after="360"/>')
+        self.paragraph(
+            "Subtitle",
+            run(date_text(document.date)),
+            '<w:pBdr><w:bottom w:val="single" w:sz="8" w:space="8" w:color="333333"/></w:pBdr>'
+            '<w:spacing w:after="360"/>',
+        )
 
-    def add_table(self, widths: list[int], rows: str, *, header: bool, total: bool, label_column: bool = False) -> None:
+    def add_table(
+        self, widths: list[int], rows: str, *, header: bool, total: bool, label_column: bool = False
+    ) -> None:
         look = (0x20 if header else 0) | (0x40 if total else 0) | (0x80 if label_column else 0) | 0x600
         grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
-        self.add(f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.style("Table Grid")}"/>'
-                 f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
-                 f'<w:tblLook w:val="{look:04X}" w:firstRow="{int(header)}" w:lastRow="{int(total)}" '
-                 f'w:firstColumn="{int(label_column)}" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
-                 f"<w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>")
+        self.add(
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.style("Table Grid")}"/>'
+            f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            f'<w:tblLook w:val="{look:04X}" w:firstRow="{int(header)}" w:lastRow="{int(total)}" '
+            f'w:firstColumn="{int(label_column)}" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+            f"<w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>"
+        )
 
     def save(self, document: Document, path: Path) -> None:
         when = document.built
@@ -180,7 +212,9 @@ class Writer:
         try:
             self.word.save(str(path))
         except OSError as error:
-            raise OutputError(str(path), [Problem("not_writable", "", Location(str(path)), {"reason": str(error)})]) from error
+            raise OutputError(
+                str(path), [Problem("not_writable", "", Location(str(path)), {"reason": str(error)})]
+            ) from error
         deterministic_zip(path, document.built)
 
 
@@ -234,17 +268,22 @@ def widths(weights: list[int], total: int) -> list[int]:
 
 
 def cell(width: int, style: str, runs: str, ppr: str = "") -> str:
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-            f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>{runs}</w:p></w:tc>')
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>{runs}</w:p></w:tc>'
+    )
 
 
 def write_fields(writer: Writer, block: Fields) -> None:
     label_width, value_width = widths([3, 7], writer.text_width)
     label, value = writer.style("Field Label"), writer.style("Field Value")
     rows = "".join(
-        "<w:tr><w:trPr><w:cantSplit/></w:trPr>" + cell(label_width, label, run(value_text(row.label)))
-        + cell(value_width, value, "".join(inline(part) for part in row.value) or inline(None)) + "</w:tr>"
-        for row in block.rows)
+        "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+        + cell(label_width, label, run(value_text(row.label)))
+        + cell(value_width, value, "".join(inline(part) for part in row.value) or inline(None))
+        + "</w:tr>"
+        for row in block.rows
+    )
     writer.add_table([label_width, value_width], rows, header=False, total=False, label_column=True)
 
 
@@ -263,18 +302,28 @@ def write_table(writer: Writer, block: Table) -> None:
     right = '<w:jc w:val="right"/>'
     rows = ["<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
     for column, width in zip(block.columns, sizes):
-        label = run(value_text(column.label)) + (run(f"\n({value_text(column.unit)})", UNIT) if column.unit else "")
+        label = run(value_text(column.label)) + (
+            run(f"\n({value_text(column.unit)})", UNIT) if column.unit else ""
+        )
         rows.append(cell(width, heading, label, right if column.kind in NUMERIC else ""))
     rows.append("</w:tr>")
     columns = list(zip(block.columns, sizes, styles))
     for row in block.rows:
         rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-        rows.extend(cell(width, style, inline(row.get(column.key), column)) for column, width, style in columns)
+        rows.extend(
+            cell(width, style, inline(row.get(column.key), column)) for column, width, style in columns
+        )
         rows.append("</w:tr>")
     if block.total is not None:
         rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-        rows.extend(cell(width, style, inline(block.total[column.key], column, BOLD) if column.key in block.total else "")
-                    for column, width, style in columns)
+        rows.extend(
+            cell(
+                width,
+                style,
+                inline(block.total[column.key], column, BOLD) if column.key in block.total else "",
+            )
+            for column, width, style in columns
+        )
         rows.append("</w:tr>")
     writer.add_table(sizes, "".join(rows), header=True, total=block.total is not None)
     if block.note:
@@ -294,7 +343,9 @@ def write_chart(writer: Writer, block: Chart) -> None:
     shape = picture.add_run().add_picture(io.BytesIO(png(block, dpi)), width=width)
     shape._inline.docPr.set("descr", value_text(block.title))  # alternative text for screen readers
     if block.title:
-        writer.paragraph("Caption", run(value_text(block.title)), '<w:keepNext w:val="0"/><w:jc w:val="center"/>')
+        writer.paragraph(
+            "Caption", run(value_text(block.title)), '<w:keepNext w:val="0"/><w:jc w:val="center"/>'
+        )
 
 
 def write_open_items(writer: Writer, document: Document) -> None:
@@ -307,7 +358,9 @@ def write_open_items(writer: Writer, document: Document) -> None:
         section = sections.get(item.section)
         name = " ".join(text for text in (section.number, section.title) if text) if section else ""
         where = f"{name}（{item.section}）" if name else item.section or "—"
-        writer.paragraph("Open Item", run(value_text(item.label), MARKER) + run(clean(f"　{item.path}　{where}")))
+        writer.paragraph(
+            "Open Item", run(value_text(item.label), MARKER) + run(clean(f"　{item.path}　{where}"))
+        )
 
 
 SEVERITY = {"blocking": "要対応", "warning": "注意", "info": "情報"}
@@ -320,11 +373,18 @@ def write_remarks(writer: Writer, document: Document) -> None:
     writer.heading(1, f"審査前の確認事項（{len(document.remarks)} 件）")
     for remark in document.remarks:
         severity = SEVERITY.get(remark.severity, remark.severity)
-        head = run(f"{remark.rule}　{severity}　", MARKER) if remark.severity == "blocking" else run(
-            f"{remark.rule}　{severity}　")
+        head = (
+            run(f"{remark.rule}　{severity}　", MARKER)
+            if remark.severity == "blocking"
+            else run(f"{remark.rule}　{severity}　")
+        )
         path = f"（{remark.path}）" if remark.path else ""
         writer.paragraph("Open Item", head + run(clean(f"{remark.text}{path}　→ {remark.fix}")))
 
 
 BLOCKS: dict[type, Callable[[Writer, object], None]] = {
-    Fields: write_fields, Paragraph: write_paragraph, Table: write_table, Chart: write_chart}
+    Fields: write_fields,
+    Paragraph: write_paragraph,
+    Table: write_table,
+    Chart: write_chart,
+}

@@ -6,14 +6,21 @@ import datetime as dt
 from importlib.resources import files
 from pathlib import Path
 
-from jinja2 import (ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
-                    TemplateNotFound, TemplateSyntaxError)
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from toolkit.errors import TemplateError as TemplateUnusable
 from toolkit.documents.model import Chart, Document, Fields, Missing, Paragraph, Table
 from toolkit.documents.text import date_text, value_text
+from toolkit.errors import TemplateError as TemplateUnusable
 
 PACKAGED = Path(str(files("toolkit.templates")))
 DOCUMENT = "html/document.html"
@@ -49,9 +56,14 @@ def environment(overrides: Path | None = None) -> SandboxedEnvironment:
     folders = [overrides, PACKAGED] if overrides is not None else [PACKAGED]
     # sandboxed: a project folder someone sends a coach may carry templates, and they must not reach Python
     env = SandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(folders),
-                             PrefixLoader({"default": FileSystemLoader(PACKAGED)}, delimiter=":")]),
-        undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True, auto_reload=False)
+        loader=ChoiceLoader(
+            [FileSystemLoader(folders), PrefixLoader({"default": FileSystemLoader(PACKAGED)}, delimiter=":")]
+        ),
+        undefined=StrictUndefined,
+        autoescape=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
     env.filters.update(FILTERS)
     env.tests.update(TESTS)
     return env
@@ -59,8 +71,12 @@ def environment(overrides: Path | None = None) -> SandboxedEnvironment:
 
 def render(document: Document, overrides: Path | None = None) -> str:
     """The document as one self-contained HTML page (styles inline), ready for WeasyPrint."""
-    return rendered(DOCUMENT, overrides, document=document,
-                    sections={section.id: section for section in document.sections})
+    return rendered(
+        DOCUMENT,
+        overrides,
+        document=document,
+        sections={section.id: section for section in document.sections},
+    )
 
 
 def rendered(name: str, overrides: Path | None = None, **context) -> str:
@@ -69,11 +85,18 @@ def rendered(name: str, overrides: Path | None = None, **context) -> str:
     try:
         return environment(overrides).get_template(name).render(**context)
     except TemplateError as error:
-        found = f"not found (見つかりません): {error.message}" if isinstance(error, TemplateNotFound) else error.message
-        raise TemplateUnusable(f"{where(error, name)}: template error (テンプレートの誤り): {found}") from error
+        found = (
+            f"not found (見つかりません): {error.message}"
+            if isinstance(error, TemplateNotFound)
+            else error.message
+        )
+        raise TemplateUnusable(
+            f"{where(error, name)}: template error (テンプレートの誤り): {found}"
+        ) from error
     except (ArithmeticError, LookupError, TypeError, ValueError) as error:  # {{ 1/0 }}, a non-UTF-8 file ...
-        raise TemplateUnusable(f"{where(error, name)}: template error (テンプレートの誤り): "
-                               f"{type(error).__name__}: {error}") from error
+        raise TemplateUnusable(
+            f"{where(error, name)}: template error (テンプレートの誤り): {type(error).__name__}: {error}"
+        ) from error
 
 
 def where(error: Exception, template: str = DOCUMENT) -> str:

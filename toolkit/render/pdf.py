@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toolkit.errors import OutputError
 from toolkit.documents.model import Document
+from toolkit.errors import OutputError
 from toolkit.render import html
 
 
@@ -18,7 +18,9 @@ def render(document: Document, path: Path, overrides: Path | None = None) -> Non
     try:
         HTML(string=source, base_url=str(base), url_fetcher=_refuse).write_pdf(path)
     except OSError as error:
-        raise OutputError(f"{path}: cannot write the PDF (PDF を書き込めません): {error.strerror or error}") from error
+        raise OutputError(
+            f"{path}: cannot write the PDF (PDF を書き込めません): {error.strerror or error}"
+        ) from error
 
 
 def _refuse(url: str, *args, **kwargs):

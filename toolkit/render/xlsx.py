@@ -18,21 +18,23 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from toolkit.documents.model import Chart, Column, Document, Missing, Series, Table, Value
-from toolkit.render import deterministic_zip
 from toolkit.documents.text import clean, number_text
+from toolkit.render import deterministic_zip
 
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")  # {key} or {table.key}; keys never hold "." or braces
-SHEET_FORBIDDEN = str.maketrans({"[": "［", "]": "］", ":": "：", "*": "＊", "?": "？", "/": "／", "\\": "＼"})
+SHEET_FORBIDDEN = str.maketrans(
+    {"[": "［", "]": "］", ":": "：", "*": "＊", "?": "？", "/": "／", "\\": "＼"}
+)
 SHEET_MAX = 31
 DATE_FORMAT = "yyyy/mm/dd"
 CONTENT_TYPES = "[Content_Types].xml"
@@ -103,9 +105,14 @@ def save(workbook: Workbook, path: Path) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         ExcelWriter(workbook, archive).save()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as target:
+    with (
+        zipfile.ZipFile(buffer) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as target,
+    ):
         names = source.namelist()
-        for name in sorted(names, key=lambda name: name != CONTENT_TYPES):  # stable: the rest keep their order
+        for name in sorted(
+            names, key=lambda name: name != CONTENT_TYPES
+        ):  # stable: the rest keep their order
             target.writestr(source.getinfo(name), source.read(name))
 
 
@@ -122,15 +129,25 @@ def layout(document: Document) -> dict[str, list[Placed]]:
         top = placed[-1].end + 2 if placed else 1
         if isinstance(block, Table):
             rows = len(block.rows)
-            spot = Placed(block, titles[block.sheet], top, top + 1, top + 2, top + 1 + rows,
-                          letters={column.key: get_column_letter(index)
-                                   for index, column in enumerate(block.columns, 1)})
+            spot = Placed(
+                block,
+                titles[block.sheet],
+                top,
+                top + 1,
+                top + 2,
+                top + 1 + rows,
+                letters={
+                    column.key: get_column_letter(index) for index, column in enumerate(block.columns, 1)
+                },
+            )
             if block.total is not None or block.total_formulas:
                 spot.total_row = spot.last + 1
             if block.note:
                 spot.note_row = (spot.total_row or spot.last) + 1
         else:
-            if any(len(series.values) != len(block.categories) for series in (block.bars, block.line) if series):
+            if any(
+                len(series.values) != len(block.categories) for series in (block.bars, block.line) if series
+            ):
                 raise ValueError(f"chart {block.id!r}: a series and the categories differ in length")
             spot = Placed(block, titles[block.sheet], top, top + 1, top + 2, top + 1 + len(block.categories))
         placed.append(spot)
@@ -143,7 +160,7 @@ def sheet_title(name: str, taken: set[str]) -> str:
     base, number = title, 2
     while title.casefold() in taken:
         suffix = f"({number})"
-        title, number = base[:SHEET_MAX - len(suffix)] + suffix, number + 1
+        title, number = base[: SHEET_MAX - len(suffix)] + suffix, number + 1
     return title
 
 
@@ -156,7 +173,9 @@ def table_index(sheets: dict[str, list[Placed]]) -> dict[str, Placed | None]:
     return index
 
 
-def write_sheet(sheet: Worksheet, placed: list[Placed], tables: dict[str, Placed | None], document: Document) -> None:
+def write_sheet(
+    sheet: Worksheet, placed: list[Placed], tables: dict[str, Placed | None], document: Document
+) -> None:
     widths: dict[int, int] = {}
     for spot in placed:
         if isinstance(spot.block, Table):
@@ -178,7 +197,9 @@ def write_sheet(sheet: Worksheet, placed: list[Placed], tables: dict[str, Placed
     sheet.oddFooter.center.text = "&P / &N"
 
 
-def write_table(sheet: Worksheet, spot: Placed, tables: dict[str, Placed | None], widths: dict[int, int]) -> None:
+def write_table(
+    sheet: Worksheet, spot: Placed, tables: dict[str, Placed | None], widths: dict[int, int]
+) -> None:
     table: Table = spot.block  # type: ignore[assignment]
     columns = {column.key: (index, column) for index, column in enumerate(table.columns, 1)}
     text_cell(sheet.cell(spot.title_row, 1), table.title).font = TITLE
@@ -240,13 +261,17 @@ def write_chart(sheet: Worksheet, spot: Placed, widths: dict[int, int]) -> None:
     categories = StrRef(f"{quote(sheet.title)}!$A${spot.first}:$A${spot.last}")
     bars = BarChart()
     bars.type, bars.title = "col", chart.title
-    bars.add_data(Reference(sheet, min_col=2, min_row=spot.header_row, max_row=spot.last), titles_from_data=True)
+    bars.add_data(
+        Reference(sheet, min_col=2, min_row=spot.header_row, max_row=spot.last), titles_from_data=True
+    )
     bars.series[0].cat = AxDataSource(strRef=categories)
     bars.x_axis.title, bars.y_axis.title = CATEGORY_LABEL, series_title(chart.bars)
     bars.x_axis.delete = bars.y_axis.delete = False  # openpyxl 3.1 leaves axes hidden otherwise
     if chart.line is not None:
         line = LineChart()
-        line.add_data(Reference(sheet, min_col=3, min_row=spot.header_row, max_row=spot.last), titles_from_data=True)
+        line.add_data(
+            Reference(sheet, min_col=3, min_row=spot.header_row, max_row=spot.last), titles_from_data=True
+        )
         line.series[0].cat = AxDataSource(strRef=categories)
         line.y_axis.axId = 200  # a second value axis, on the right (openpyxl docs: "Adding a second axis")
         line.y_axis.title = series_title(chart.line)
@@ -325,7 +350,9 @@ def set_default_font(workbook: Workbook, font: Font) -> None:
 def check_keys(table: Table, templates: dict[str, str], what: str) -> None:
     unknown = [key for key in templates if key not in {column.key for column in table.columns}]
     if unknown:
-        raise ValueError(f"table {table.id!r}: a {what} targets unknown column(s) {', '.join(map(repr, unknown))}")
+        raise ValueError(
+            f"table {table.id!r}: a {what} targets unknown column(s) {', '.join(map(repr, unknown))}"
+        )
 
 
 def put(cell: Cell, value: Value, number: str) -> Cell:

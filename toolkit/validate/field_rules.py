@@ -78,11 +78,12 @@ def check_methodology(enabled: bool, value: Any, document: Mapping, context: Con
     if not enabled or not isinstance(value, str) or value in methodologies.codes():
         return None
     close = methodologies.closest(value)
-    return {"found": value, "known": ", ".join(methodologies.codes()),
-            "hint": messages.did_you_mean(close)}
+    return {"found": value, "known": ", ".join(methodologies.codes()), "hint": messages.did_you_mean(close)}
 
 
-def check_methodology_version(code_field: str, value: Any, document: Mapping, context: Context) -> dict | None:
+def check_methodology_version(
+    code_field: str, value: Any, document: Mapping, context: Context
+) -> dict | None:
     from toolkit import methodologies
 
     code = document.get(code_field)
@@ -148,7 +149,8 @@ class Validator(cerberus.Validator):
             self._error(field, ERROR_DEFINITIONS[rule], params)
 
     def _validate_format(self, constraint, field, value):
-        """{'type': 'string', 'allowed': ['postal_code', 'phone', 'email', 'katakana', 'activity_id', 'rules_version']}"""
+        """{'type': 'string',
+        'allowed': ['postal_code', 'phone', 'email', 'katakana', 'activity_id', 'rules_version']}"""
         self._check("format", constraint, field, value)
 
     def _validate_not_before(self, constraint, field, value):

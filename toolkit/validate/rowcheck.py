@@ -50,11 +50,13 @@ class NotCompilable(Exception):
 def compile_rows(schema: dict) -> Callable[[dict, Context], list[RuleError]]:
     """One function checking a row dict against `schema`, as `rules.Validator` would."""
     namespace: dict[str, Any] = {"RuleError": RuleError, "KNOWN": frozenset(schema)}
-    lines = ["def check(row, context):",
-             "    found = []",
-             "    for name, v in row.items():",
-             "        if name not in KNOWN:",
-             "            found.append(RuleError((name,), 'unknown_field', None, v, {}))"]
+    lines = [
+        "def check(row, context):",
+        "    found = []",
+        "    for name, v in row.items():",
+        "        if name not in KNOWN:",
+        "            found.append(RuleError((name,), 'unknown_field', None, v, {}))",
+    ]
     for name, rules in schema.items():
         lines += _field_lines(name, rules, namespace)
     lines.append("    return found")
@@ -81,8 +83,10 @@ def _field_lines(name: str, rules: dict, namespace: dict) -> list[str]:
 
     def custom(rule: str, constraint: Any, indent: str) -> list[str]:
         check, argument = constant(CHECKS[rule]), constant(constraint)
-        return [f"{indent}p = {check}({argument}, v, row, context)",
-                f"{indent}if p is not None: found.append(RuleError({path}, {rule!r}, {argument}, v, p))"]
+        return [
+            f"{indent}p = {check}({argument}, v, row, context)",
+            f"{indent}if p is not None: found.append(RuleError({path}, {rule!r}, {argument}, v, p))",
+        ]
 
     lines = [f"    v = row.get({name!r}, KNOWN)", "    if v is KNOWN:", "        pass", "    elif v is None:"]
     if not rules.get("nullable", False):
@@ -93,7 +97,9 @@ def _field_lines(name: str, rules: dict, namespace: dict) -> list[str]:
             lines += custom(rule, constraint, "        ")
     if type_name:
         accepted, refused = PYTHON_TYPES[type_name]
-        test = f"not isinstance(v, {constant(accepted)})" + (f" or isinstance(v, {constant(refused)})" if refused else "")
+        test = f"not isinstance(v, {constant(accepted)})" + (
+            f" or isinstance(v, {constant(refused)})" if refused else ""
+        )
         lines += [f"    elif {test}:", "        " + error("type", type_name)]
     lines.append("    else:")
     lines.append("        pass")
@@ -102,6 +108,10 @@ def _field_lines(name: str, rules: dict, namespace: dict) -> list[str]:
             lines += custom(rule, constraint, "        ")
         else:
             comparison = _COMPARISONS[rule].format(c=constant(constraint))
-            lines += ["        try:", f"            if {comparison}: " + error(rule, constraint),
-                      "        except TypeError:", "            pass"]
+            lines += [
+                "        try:",
+                f"            if {comparison}: " + error(rule, constraint),
+                "        except TypeError:",
+                "            pass",
+            ]
     return lines
