@@ -1,6 +1,6 @@
 # make demo: set up everything, then run the toolkit on every sample (outputs in out/); check's exit code is
 # reported, not fatal: samples/incomplete-solar is incomplete on purpose
-# make test: set up everything, then run the whole test suite
+# make test: set up everything, then ruff (lint and format check) and the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -30,6 +30,8 @@ demo: setup
 	echo "outputs: out/ ($$(find out -type f | wc -l) files)"; exit $$status
 
 test: setup
+	$(BIN)/ruff check toolkit tests benchmarks tools samples/make_samples.py
+	$(BIN)/ruff format --check toolkit tests benchmarks tools samples/make_samples.py
 	$(BIN)/python -m pytest
 
 setup: system-deps $(VENV)/.installed

@@ -72,7 +72,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Internal error: {error} (-v shows the traceback)",
     ),
     "cli.period_form": (
-        "期間は 開始:終了 の日付で指定してください（例 2025-04-01:2026-03-31）",
+        "期間は START:END（開始:終了）の日付で指定してください（例 2025-04-01:2026-03-31）",
         "expected START:END as dates, e.g. 2025-04-01:2026-03-31",
     ),
     "cli.period_order": ("開始（START）は終了（END）より前の日付にしてください", "START must not be after END"),
