@@ -44,8 +44,20 @@ def spacing(before: int = 0, after: int = 0, line: int | None = None) -> str:
     return f'<w:spacing w:before="{before}" w:after="{after}"{rule}/>'
 
 
-def style(kind: str, style_id: str, name: str, font: str, *, based_on: str | None = "Normal", next_id: str = "",
-          ppr: str = "", rpr: str = "", extra: str = "", default: bool = False, priority: int = 0) -> str:
+def style(
+    kind: str,
+    style_id: str,
+    name: str,
+    font: str,
+    *,
+    based_on: str | None = "Normal",
+    next_id: str = "",
+    ppr: str = "",
+    rpr: str = "",
+    extra: str = "",
+    default: bool = False,
+    priority: int = 0,
+) -> str:
     """One w:style; `ppr` and `rpr` must already be in schema order (rFonts always comes first)."""
     attributes = f'w:type="{kind}" w:styleId="{style_id}"' + (' w:default="1"' if default else "")
     head = f'<w:name w:val="{name}"/>'
@@ -59,9 +71,17 @@ def style(kind: str, style_id: str, name: str, font: str, *, based_on: str | Non
 
 
 def heading(level: int, points: float, before: int, after: int, border: str = "") -> str:
-    ppr = f"<w:keepNext/><w:keepLines/>{border}{spacing(before, after, 276)}<w:jc w:val=\"left\"/>"
-    return style("paragraph", f"Heading{level}", f"heading {level}", GOTHIC, next_id="Normal", priority=9,
-                 ppr=f'{ppr}<w:outlineLvl w:val="{level - 1}"/>', rpr=f"<w:b/><w:bCs/>{size(round(points * 2))}")
+    ppr = f'<w:keepNext/><w:keepLines/>{border}{spacing(before, after, 276)}<w:jc w:val="left"/>'
+    return style(
+        "paragraph",
+        f"Heading{level}",
+        f"heading {level}",
+        GOTHIC,
+        next_id="Normal",
+        priority=9,
+        ppr=f'{ppr}<w:outlineLvl w:val="{level - 1}"/>',
+        rpr=f"<w:b/><w:bCs/>{size(round(points * 2))}",
+    )
 
 
 TABLE_GRID = f"""<w:tblPr><w:tblBorders><w:top {BORDER}/><w:left {BORDER}/><w:bottom {BORDER}/><w:right {BORDER}/>\
@@ -76,41 +96,123 @@ TABLE_GRID = f"""<w:tblPr><w:tblBorders><w:top {BORDER}/><w:left {BORDER}/><w:bo
 </w:tblStylePr>"""
 
 STYLES = [
-    style("paragraph", "Normal", "Normal", MINCHO, based_on=None, default=True,
-          ppr=f'{spacing(0, 142, 336)}<w:jc w:val="both"/>', rpr=size(21)),
-    style("paragraph", "Title", "Title", GOTHIC, next_id="Normal", priority=10,
-          ppr=f'{spacing(240, 120, 276)}<w:jc w:val="center"/>', rpr=f'<w:b/><w:bCs/><w:spacing w:val="36"/>{size(36)}'),
-    style("paragraph", "Subtitle", "Subtitle", GOTHIC, next_id="Normal", priority=11,
-          ppr=f'{spacing(0, 40, 276)}<w:jc w:val="center"/>', rpr=size(22)),
-    heading(1, 13, 454, 170, '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="333333"/></w:pBdr>'),
+    style(
+        "paragraph",
+        "Normal",
+        "Normal",
+        MINCHO,
+        based_on=None,
+        default=True,
+        ppr=f'{spacing(0, 142, 336)}<w:jc w:val="both"/>',
+        rpr=size(21),
+    ),
+    style(
+        "paragraph",
+        "Title",
+        "Title",
+        GOTHIC,
+        next_id="Normal",
+        priority=10,
+        ppr=f'{spacing(240, 120, 276)}<w:jc w:val="center"/>',
+        rpr=f'<w:b/><w:bCs/><w:spacing w:val="36"/>{size(36)}',
+    ),
+    style(
+        "paragraph",
+        "Subtitle",
+        "Subtitle",
+        GOTHIC,
+        next_id="Normal",
+        priority=11,
+        ppr=f'{spacing(0, 40, 276)}<w:jc w:val="center"/>',
+        rpr=size(22),
+    ),
+    heading(
+        1, 13, 454, 170, '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="333333"/></w:pBdr>'
+    ),
     heading(2, 11, 284, 113),
     heading(3, 10.5, 200, 80),
-    style("paragraph", "Caption", "caption", GOTHIC, next_id="Normal", priority=35,
-          ppr=f'<w:keepNext/>{spacing(120, 57, 276)}<w:jc w:val="left"/>', rpr=f"<w:b/><w:bCs/>{size(19)}"),
-    style("paragraph", "TableText", "Table Text", GOTHIC,
-          ppr=f'{spacing(0, 0, 264)}<w:jc w:val="left"/>', rpr=size(18)),
-    style("paragraph", "TableNumber", "Table Number", GOTHIC, based_on="TableText", ppr='<w:jc w:val="right"/>'),
-    style("paragraph", "TableHeading", "Table Heading", GOTHIC, based_on="TableText", ppr='<w:keepNext/>'),
+    style(
+        "paragraph",
+        "Caption",
+        "caption",
+        GOTHIC,
+        next_id="Normal",
+        priority=35,
+        ppr=f'<w:keepNext/>{spacing(120, 57, 276)}<w:jc w:val="left"/>',
+        rpr=f"<w:b/><w:bCs/>{size(19)}",
+    ),
+    style(
+        "paragraph",
+        "TableText",
+        "Table Text",
+        GOTHIC,
+        ppr=f'{spacing(0, 0, 264)}<w:jc w:val="left"/>',
+        rpr=size(18),
+    ),
+    style(
+        "paragraph", "TableNumber", "Table Number", GOTHIC, based_on="TableText", ppr='<w:jc w:val="right"/>'
+    ),
+    style("paragraph", "TableHeading", "Table Heading", GOTHIC, based_on="TableText", ppr="<w:keepNext/>"),
     style("paragraph", "FieldLabel", "Field Label", GOTHIC, based_on="TableText"),
     style("paragraph", "FieldValue", "Field Value", MINCHO, based_on="TableText", rpr=size(20)),
-    style("paragraph", "Figure", "Figure", MINCHO,
-          ppr=f'<w:keepNext/>{spacing(113, 0, 240)}<w:jc w:val="center"/>'),
-    style("paragraph", "Note", "Note", MINCHO, ppr=f'{spacing(40, 142, 276)}', rpr=size(17)),
-    style("paragraph", "OpenItem", "Open Item", MINCHO,
-          ppr=f'<w:numPr><w:numId w:val="1"/></w:numPr>{spacing(0, 60, 276)}<w:ind w:left="420" w:hanging="420"/>'
-              '<w:jc w:val="left"/>'),
-    style("paragraph", "Header", "header", GOTHIC, priority=99,
-          ppr='<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="999999"/></w:pBdr>'
-              f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>{spacing(0, 0, 240)}<w:jc w:val="left"/>',
-          rpr=f'<w:color w:val="555555"/>{size(16)}'),
-    style("paragraph", "Footer", "footer", GOTHIC, priority=99,
-          ppr=f'{spacing(0, 0, 240)}<w:jc w:val="center"/>', rpr=f'<w:color w:val="555555"/>{size(16)}'),
-    style("table", "TableNormal", "Normal Table", MINCHO, based_on=None, default=True, priority=99,
-          extra='<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
-                '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
-                '</w:tblCellMar></w:tblPr>'),
-    style("table", "TableGrid", "Table Grid", GOTHIC, based_on="TableNormal", priority=59,
-          ppr=spacing(0, 0, 264), rpr=size(18), extra=TABLE_GRID),
+    style(
+        "paragraph",
+        "Figure",
+        "Figure",
+        MINCHO,
+        ppr=f'<w:keepNext/>{spacing(113, 0, 240)}<w:jc w:val="center"/>',
+    ),
+    style("paragraph", "Note", "Note", MINCHO, ppr=f"{spacing(40, 142, 276)}", rpr=size(17)),
+    style(
+        "paragraph",
+        "OpenItem",
+        "Open Item",
+        MINCHO,
+        ppr=f'<w:numPr><w:numId w:val="1"/></w:numPr>{spacing(0, 60, 276)}<w:ind w:left="420" w:hanging="420"/>'
+        '<w:jc w:val="left"/>',
+    ),
+    style(
+        "paragraph",
+        "Header",
+        "header",
+        GOTHIC,
+        priority=99,
+        ppr='<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="999999"/></w:pBdr>'
+        f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>{spacing(0, 0, 240)}<w:jc w:val="left"/>',
+        rpr=f'<w:color w:val="555555"/>{size(16)}',
+    ),
+    style(
+        "paragraph",
+        "Footer",
+        "footer",
+        GOTHIC,
+        priority=99,
+        ppr=f'{spacing(0, 0, 240)}<w:jc w:val="center"/>',
+        rpr=f'<w:color w:val="555555"/>{size(16)}',
+    ),
+    style(
+        "table",
+        "TableNormal",
+        "Normal Table",
+        MINCHO,
+        based_on=None,
+        default=True,
+        priority=99,
+        extra='<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+        '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
+        "</w:tblCellMar></w:tblPr>",
+    ),
+    style(
+        "table",
+        "TableGrid",
+        "Table Grid",
+        GOTHIC,
+        based_on="TableNormal",
+        priority=59,
+        ppr=spacing(0, 0, 264),
+        rpr=size(18),
+        extra=TABLE_GRID,
+    ),
 ]
 
 STYLES_XML = f"""<w:styles xmlns:w="{W}"><w:docDefaults><w:rPrDefault><w:rPr>{fonts(MINCHO)}<w:kern w:val="2"/>{size(21)}\
@@ -126,8 +228,10 @@ DRAWING = "http://schemas.openxmlformats.org/drawingml/2006"
 DOCUMENT_XML = f"""<w:document xmlns:w="{W}" xmlns:r="{R}" xmlns:wp="{DRAWING}/wordprocessingDrawing" \
 xmlns:a="{DRAWING}/main" xmlns:pic="{DRAWING}/picture"><w:body><w:p/>{SECTION}</w:body></w:document>"""
 
-STATUS_RUN = ('<w:r><w:rPr><w:b/><w:bCs/><w:color w:val="B00020"/><w:spacing w:val="20"/></w:rPr>'
-              "<w:t>{{status}}</w:t></w:r>")
+STATUS_RUN = (
+    '<w:r><w:rPr><w:b/><w:bCs/><w:color w:val="B00020"/><w:spacing w:val="20"/></w:rPr>'
+    "<w:t>{{status}}</w:t></w:r>"
+)
 HEADER_XML = f"""<w:hdr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr>\
 <w:r><w:t>{{{{project_name}}}}</w:t></w:r><w:r><w:tab/></w:r>{STATUS_RUN}\
 <w:r><w:t xml:space="preserve">  {{{{date}}}}</w:t></w:r></w:p></w:hdr>"""
@@ -190,7 +294,9 @@ OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def relationships(*rels: tuple[str, str, str]) -> str:
-    items = "".join(f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>' for rid, kind, target in rels)
+    items = "".join(
+        f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>' for rid, kind, target in rels
+    )
     return f'<Relationships xmlns="{RELS}">{items}</Relationships>'
 
 
@@ -198,9 +304,13 @@ PARTS = {  # in this order: [Content_Types].xml first
     "[Content_Types].xml": CONTENT_TYPES_XML,
     "_rels/.rels": relationships(
         ("rId1", f"{OFFICE}/officeDocument", "word/document.xml"),
-        ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
-         "docProps/core.xml"),
-        ("rId3", f"{OFFICE}/extended-properties", "docProps/app.xml")),
+        (
+            "rId2",
+            "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+            "docProps/core.xml",
+        ),
+        ("rId3", f"{OFFICE}/extended-properties", "docProps/app.xml"),
+    ),
     "docProps/core.xml": CORE_XML,
     "docProps/app.xml": APP_XML,
     "word/document.xml": DOCUMENT_XML,
@@ -210,7 +320,8 @@ PARTS = {  # in this order: [Content_Types].xml first
         ("rIdNumbering", f"{OFFICE}/numbering", "numbering.xml"),
         ("rIdFonts", f"{OFFICE}/fontTable", "fontTable.xml"),
         ("rIdHeader", f"{OFFICE}/header", "header1.xml"),
-        ("rIdFooter", f"{OFFICE}/footer", "footer1.xml")),
+        ("rIdFooter", f"{OFFICE}/footer", "footer1.xml"),
+    ),
     "word/styles.xml": STYLES_XML,
     "word/settings.xml": SETTINGS_XML,
     "word/numbering.xml": NUMBERING_XML,

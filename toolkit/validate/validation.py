@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from toolkit import messages, schema
-from toolkit.read import normalize
-from toolkit.read.folder import LoadedProject, load_project
 from toolkit.problems import Problem
 from toolkit.project import Project
-from toolkit.validate.rowcheck import NotCompilable, RuleError, compile_rows
+from toolkit.read import normalize
+from toolkit.read.folder import LoadedProject, load_project
 from toolkit.validate.field_rules import TIDY_FORMATS, Context, Validator, tidy_format
+from toolkit.validate.rowcheck import NotCompilable, RuleError, compile_rows
 
 _BUILTIN_CODES = {0x02: "required", 0x03: "unknown_field"}
 
@@ -49,8 +49,12 @@ def validate(target: Path | LoadedProject) -> Validation:
     checker.run()
     problems = [checker.labelled(problem) for problem in loaded.problems] + checker.problems
     file_order = {loaded.relative(path): index for index, path in enumerate(loaded.files)}
-    problems.sort(key=lambda problem: (file_order.get(problem.location.file, len(file_order)) if problem.location else -1,
-                                       problem.sort_key()))
+    problems.sort(
+        key=lambda problem: (
+            file_order.get(problem.location.file, len(file_order)) if problem.location else -1,
+            problem.sort_key(),
+        )
+    )
     project = Project.of(loaded.root, loaded.project_file, loaded.files, checker.data, loaded.sources)
     return Validation(project, problems)
 
@@ -65,7 +69,9 @@ class _Checker:
         self.project_schema = schema.project_schema(project_type)
         self.tables = schema.tables_of(loaded.data)
         if code and not self.tables:  # a code given but unknown: say what could not be checked
-            present = sorted(name for name in schema.table_keys() if name in loaded.data or name == "activities")
+            present = sorted(
+                name for name in schema.table_keys() if name in loaded.data or name == "activities"
+            )
             self.add("tables_skipped", "project.methodology.code", {"tables": ", ".join(present)}, "warning")
 
     # -- labels and locations -----------------------------------------------------------------
@@ -76,13 +82,29 @@ class _Checker:
         if problem.label or not problem.path:
             return problem
         meta = self.meta(problem.path)
-        return Problem(problem.code, problem.path, problem.location, problem.params,
-                       meta.get("label", {}), meta.get("section", ""), problem.severity)
+        return Problem(
+            problem.code,
+            problem.path,
+            problem.location,
+            problem.params,
+            meta.get("label", {}),
+            meta.get("section", ""),
+            problem.severity,
+        )
 
     def add(self, code: str, path: str, params: Mapping[str, Any], severity: str = "error") -> None:
         meta = self.meta(path)
-        self.problems.append(Problem(code, path, self.loaded.sources.locate(path), params,
-                                     meta.get("label", {}), meta.get("section", ""), severity))
+        self.problems.append(
+            Problem(
+                code,
+                path,
+                self.loaded.sources.locate(path),
+                params,
+                meta.get("label", {}),
+                meta.get("section", ""),
+                severity,
+            )
+        )
 
     # -- the run ------------------------------------------------------------------------------
     def run(self) -> None:
@@ -137,7 +159,14 @@ class _Checker:
         if rules.get("format") in TIDY_FORMATS:
             tidy = tidy_format(rules["format"], coerced)
             if tidy != coerced:
-                noted.append(("postal_code_form" if rules["format"] == "postal_code" else "fullwidth", path, coerced, tidy))
+                noted.append(
+                    (
+                        "postal_code_form" if rules["format"] == "postal_code" else "fullwidth",
+                        path,
+                        coerced,
+                        tidy,
+                    )
+                )
                 coerced = tidy
         return coerced
 
@@ -176,8 +205,12 @@ class _Checker:
             _, path, before, after = entries[0]
             params: dict[str, Any] = {"found": before, "value": after}
             if len(entries) > 1:
-                cells = [str(self.loaded.sources.locate(entry[1])).rsplit("!", 1)[-1] for entry in entries[1:4]]
-                params.update(more=len(entries) - 1, cells=", ".join(cells) + (" …" if len(entries) > 4 else ""))
+                cells = [
+                    str(self.loaded.sources.locate(entry[1])).rsplit("!", 1)[-1] for entry in entries[1:4]
+                ]
+                params.update(
+                    more=len(entries) - 1, cells=", ".join(cells) + (" …" if len(entries) > 4 else "")
+                )
             self.add(code, path, params, "warning")
 
     def check_rows(self, table: schema.Table, rows: list[dict]) -> None:
@@ -193,7 +226,10 @@ class _Checker:
                 validator.validate(row)
                 found = [_rule_error(error) for error in _leaves(validator._errors)]
             for error in found:
-                self.report(error._replace(path=(table.name, index) + error.path), {table.name: {"schema": table.schema}})
+                self.report(
+                    error._replace(path=(table.name, index) + error.path),
+                    {table.name: {"schema": table.schema}},
+                )
 
     def check_keys(self) -> None:
         """Activity IDs are unique, and every other table refers to a listed activity."""
@@ -206,14 +242,29 @@ class _Checker:
             if identifier is None:
                 continue
             if identifier in first:
-                self.add("duplicate_id", f"activities[{index}].{activities.key}",
-                         {"found": identifier, "first": str(self.loaded.sources.locate(f"activities[{first[identifier]}].{activities.key}"))})
+                self.add(
+                    "duplicate_id",
+                    f"activities[{index}].{activities.key}",
+                    {
+                        "found": identifier,
+                        "first": str(
+                            self.loaded.sources.locate(f"activities[{first[identifier]}].{activities.key}")
+                        ),
+                    },
+                )
             else:
                 first[identifier] = index
-        broken = [p for p in self.loaded.problems + self.problems
-                  if p.severity == "error" and p.code != "duplicate_id"
-                  and p.path.startswith("activities[") and p.path.endswith(f".{activities.key}")]
-        if not first or broken:  # with an unreadable ID, every reading of it would look orphaned: fix the IDs first
+        broken = [
+            p
+            for p in self.loaded.problems + self.problems
+            if p.severity == "error"
+            and p.code != "duplicate_id"
+            and p.path.startswith("activities[")
+            and p.path.endswith(f".{activities.key}")
+        ]
+        if (
+            not first or broken
+        ):  # with an unreadable ID, every reading of it would look orphaned: fix the IDs first
             return
         for table in self.tables.values():
             if "activity_id" not in table.schema:
@@ -229,7 +280,9 @@ class _Checker:
         params: dict[str, Any] = {"found": error.value}
         rule = error.rule
         if rule == "type":
-            params["expected"] = messages.TYPE_NAMES.get(error.constraint, {"ja": str(error.constraint), "en": str(error.constraint)})
+            params["expected"] = messages.TYPE_NAMES.get(
+                error.constraint, {"ja": str(error.constraint), "en": str(error.constraint)}
+            )
         elif rule == "allowed":
             params.update(_choices(error.constraint, error.value))
         elif rule in ("min", "max"):
@@ -275,8 +328,13 @@ def _choices(allowed: list, value: Any) -> dict:
     hint = messages.did_you_mean(close and close[0])
     if len(allowed) <= 8:
         return {"choices": "、".join(map(str, allowed)), "hint": hint}
-    return {"choices": {"ja": f"{len(allowed)}個の候補（{allowed[0]} など）", "en": f"{len(allowed)} choices (such as {allowed[0]})"},
-            "hint": hint}
+    return {
+        "choices": {
+            "ja": f"{len(allowed)}個の候補（{allowed[0]} など）",
+            "en": f"{len(allowed)} choices (such as {allowed[0]})",
+        },
+        "hint": hint,
+    }
 
 
 def _sibling_keys(rules_schema: Mapping, path: tuple) -> list[str]:
