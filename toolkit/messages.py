@@ -75,7 +75,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "期間は START:END（開始:終了）の日付で指定してください（例 2025-04-01:2026-03-31）",
         "expected START:END as dates, e.g. 2025-04-01:2026-03-31",
     ),
-    "cli.period_order": ("開始（START）は終了（END）より前の日付にしてください", "START must not be after END"),
+    "cli.period_order": (
+        "開始（START）は終了（END）より前の日付にしてください",
+        "START must not be after END",
+    ),
     "cli.formats": (
         "形式は {known} から選んでください（指定: {given}）",
         "expected some of {known}, found {given}",
