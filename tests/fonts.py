@@ -14,8 +14,9 @@ def fonts(reader: PdfReader) -> dict[str, bool]:
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font).get(
-                "/FontDescriptor")
+            descriptor = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            ).get("/FontDescriptor")
             descriptor = descriptor.get_object() if descriptor is not None else {}
             found[str(font["/BaseFont"])] = "/FontFile2" in descriptor or "/FontFile3" in descriptor
     return found
@@ -58,5 +59,9 @@ def runs_without_east_asian_font(word) -> list:
     parts = [word.element.body]
     for section in word.sections:
         parts += [section.header._element, section.footer._element]
-    return [run for part in parts for run in part.iter(f"{W}r")
-            if effective_east_asian(run, fonts_by_style, based_on, default) not in IPAEX]
+    return [
+        run
+        for part in parts
+        for run in part.iter(f"{W}r")
+        if effective_east_asian(run, fonts_by_style, based_on, default) not in IPAEX
+    ]

@@ -21,8 +21,11 @@ from toolkit.calculate.engine import calculate_data, exact_sum, truncate
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(p.name for p in (ROOT / "samples").iterdir() if (p / "project.yaml").is_file())
 GRID = """grid_electricity:
-""" + "".join(f"  - {{fiscal_year: {year}, basis: all_source, value: 0.00044{year % 10}, unit: t-CO2/kWh, source: test, status: verified}}\n"
-              for year in range(2024, 2029))
+""" + "".join(
+    f"  - {{fiscal_year: {year}, basis: all_source, value: 0.00044{year % 10}, unit: t-CO2/kWh, "
+    f"source: test, status: verified}}\n"
+    for year in range(2024, 2029)
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +38,23 @@ def factors(tmp_path_factory):
 def solar(activities: list[tuple[str, list[tuple[dt.date, dt.date, Decimal, Decimal]]]]) -> dict:
     return {
         "rules_version": "2023-10",
-        "project": {"type": "program", "methodology": {"code": "EN-R-002", "version": "3.0"},
-                    "registration_application_date": dt.date(2025, 1, 1)},
+        "project": {
+            "type": "program",
+            "methodology": {"code": "EN-R-002", "version": "3.0"},
+            "registration_application_date": dt.date(2025, 1, 1),
+        },
         "activities": [{"id": name} for name, _ in activities],
-        "monitoring": [{"activity_id": name, "period_start": start, "period_end": end,
-                        "generation_kwh": generation, "sold_kwh": sold}
-                       for name, readings in activities for start, end, generation, sold in readings],
+        "monitoring": [
+            {
+                "activity_id": name,
+                "period_start": start,
+                "period_end": end,
+                "generation_kwh": generation,
+                "sold_kwh": sold,
+            }
+            for name, readings in activities
+            for start, end, generation, sold in readings
+        ],
     }
 
 
@@ -50,21 +64,27 @@ def reading_strategy():
         start = draw(st.dates(dt.date(2025, 1, 1), dt.date(2028, 12, 1)))
         end = start + dt.timedelta(days=draw(st.integers(0, 400)))
         generation = draw(st.decimals(0, 5000, places=2))
-        sold = draw(st.decimals(0, 5000, places=2).filter(lambda value: value <= generation) | st.just(Decimal(0)))
+        sold = draw(
+            st.decimals(0, 5000, places=2).filter(lambda value: value <= generation) | st.just(Decimal(0))
+        )
         return start, end, generation, min(sold, generation)
+
     return reading()
 
 
 def programs():
     return st.lists(st.lists(reading_strategy(), max_size=4), min_size=1, max_size=5).map(
-        lambda groups: [(f"PV-{index:04d}", readings) for index, readings in enumerate(groups)])
+        lambda groups: [(f"PV-{index:04d}", readings) for index, readings in enumerate(groups)]
+    )
 
 
 def run(data, folder):
     return calculate_data(data, factor_tables.load("2025-09", folder))
 
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @SETTINGS
@@ -90,8 +110,9 @@ def test_row_order_changes_no_result(factors, program, shuffler):
     shuffler.shuffle(data["activities"])
     after = run(data, factors)
     assert after.total_exact == before.total_exact and after.by_fiscal_year == before.by_fiscal_year
-    assert [(a.activity_id, a.reduction_exact) for a in after.activities] == \
-           [(a.activity_id, a.reduction_exact) for a in before.activities]
+    assert [(a.activity_id, a.reduction_exact) for a in after.activities] == [
+        (a.activity_id, a.reduction_exact) for a in before.activities
+    ]
 
 
 @SETTINGS
@@ -105,8 +126,20 @@ def test_splitting_a_reading_at_any_day_changes_no_total_beyond_proration(factor
     middle = start + dt.timedelta(days=first_days)
     generation_1, sold_1 = generation * first_days / length, sold * first_days / length
     whole = run(solar([("PV-1", [reading])]), factors).total_exact
-    split = run(solar([("PV-1", [(start, middle - dt.timedelta(days=1), generation_1, sold_1),
-                                 (middle, end, generation - generation_1, sold - sold_1)])]), factors).total_exact
+    split = run(
+        solar(
+            [
+                (
+                    "PV-1",
+                    [
+                        (start, middle - dt.timedelta(days=1), generation_1, sold_1),
+                        (middle, end, generation - generation_1, sold - sold_1),
+                    ],
+                )
+            ]
+        ),
+        factors,
+    ).total_exact
     assert abs(whole - split) <= Decimal("1e-20")
 
 
@@ -114,16 +147,33 @@ def test_splitting_a_reading_at_any_day_changes_no_total_beyond_proration(factor
 @given(programs())
 def test_doubling_every_activity_doubles_the_exact_total(factors, program):
     once = run(solar(program), factors).total_exact
-    twice = run(solar(program + [(name + "-copy", readings) for name, readings in program]), factors).total_exact
+    twice = run(
+        solar(program + [(name + "-copy", readings) for name, readings in program]), factors
+    ).total_exact
     assert twice == exact_sum([once, once])
 
 
 def test_results_do_not_depend_on_locale_or_time_zone():
     outputs = set()
-    for env in ({"TZ": "UTC", "LC_ALL": "C"}, {"TZ": "Asia/Tokyo", "LC_ALL": "C.UTF-8"},
-                {"TZ": "America/Los_Angeles", "LANG": "de_DE.UTF-8"}):
-        result = subprocess.run([sys.executable, "-m", "toolkit", "calc", str(ROOT / "samples/solar-program"), "--format", "json"],
-                                capture_output=True, text=True, env={**os.environ, **env})
+    for env in (
+        {"TZ": "UTC", "LC_ALL": "C"},
+        {"TZ": "Asia/Tokyo", "LC_ALL": "C.UTF-8"},
+        {"TZ": "America/Los_Angeles", "LANG": "de_DE.UTF-8"},
+    ):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "toolkit",
+                "calc",
+                str(ROOT / "samples/solar-program"),
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+        )
         assert result.returncode == 0, result.stderr
         outputs.add(result.stdout)
     assert len(outputs) == 1
@@ -134,8 +184,14 @@ def test_every_sample_computes_with_the_contract_keys(sample, run_cli):
     status, out, err = run_cli("calc", ROOT / "samples" / sample, "--format", "json")
     assert status == 0, err
     report = json.loads(out)
-    assert {"methodology", "rules_version", "total_reduction_t", "total_reduction_exact_t", "activities",
-            "factors_used"} <= set(report)
+    assert {
+        "methodology",
+        "rules_version",
+        "total_reduction_t",
+        "total_reduction_exact_t",
+        "activities",
+        "factors_used",
+    } <= set(report)
     assert report["total_reduction_t"] == truncate(Decimal(report["total_reduction_exact_t"]))
     assert report["total_reduction_t"] > 0
     for activity in report["activities"]:
@@ -158,8 +214,12 @@ def solar_copy(tmp_path):
 
 def test_changing_a_factor_changes_the_result_and_names_the_override(solar_copy, run):
     before = json.loads(run("calc", solar_copy, "--format", "json")[1])
-    text = (solar_copy / "factors.yaml").read_text(encoding="utf-8").replace("0.000441", "0.000500").replace(
-        "status: unverified", "status: verified")
+    text = (
+        (solar_copy / "factors.yaml")
+        .read_text(encoding="utf-8")
+        .replace("0.000441", "0.000500")
+        .replace("status: unverified", "status: verified")
+    )
     (solar_copy / "factors.yaml").write_text(text, encoding="utf-8")
     status, out, _ = run("calc", solar_copy, "--format", "json")
     after = json.loads(out)
@@ -167,7 +227,12 @@ def test_changing_a_factor_changes_the_result_and_names_the_override(solar_copy,
     assert Decimal(after["total_reduction_exact_t"]) != Decimal(before["total_reduction_exact_t"])
     (used,) = after["factors_used"]
     assert (used["name"], used["fiscal_year"], used["value"], used["status"], used["overridden"]) == (
-        "grid_electricity[basis=all_source]", 2025, "0.0005", "verified", True)
+        "grid_electricity[basis=all_source]",
+        2025,
+        "0.0005",
+        "verified",
+        True,
+    )
 
 
 def _edit_yaml(folder, old, new, name="project.yaml"):
@@ -185,19 +250,49 @@ def _edit_cell(folder, cell, value):
     book.save(folder / "monitoring/2025.xlsx")
 
 
-@pytest.mark.parametrize("case,edit,code,location,fragment_en", [
-    ("missing-factor-year", lambda f: _edit_yaml(f, "fiscal_year: 2025", "fiscal_year: 2024", "factors.yaml"),
-     "factor_missing", "factors.yaml", "FY2025"),
-    ("unknown-rules-version", lambda f: _edit_yaml(f, 'rules_version: "2023-10"', 'rules_version: "2023-11"'),
-     "rules_version_unknown", "project.yaml:5", "did you mean 2023-10"),
-    ("reading-outside-crediting", lambda f: (_edit_cell(f, "B2", dt.date(2031, 5, 1)), _edit_cell(f, "C2", dt.date(2031, 5, 31))),
-     "reading_outside_crediting", "monitoring/2025.xlsx!モニタリング!B2", "excluded"),
-    ("overlapping-periods", lambda f: _edit_cell(f, "C2", dt.date(2025, 5, 10)),
-     "reading_overlap", "monitoring/2025.xlsx!モニタリング", "overlapping"),
-    ("sold-above-generation", lambda f: _edit_cell(f, "E2", 99999),
-     "not_above", "monitoring/2025.xlsx!モニタリング!E2", "at most generation"),
-])
-def test_bad_calculation_inputs_exit_1_with_location(solar_copy, run, case, edit, code, location, fragment_en):
+@pytest.mark.parametrize(
+    "case,edit,code,location,fragment_en",
+    [
+        (
+            "missing-factor-year",
+            lambda f: _edit_yaml(f, "fiscal_year: 2025", "fiscal_year: 2024", "factors.yaml"),
+            "factor_missing",
+            "factors.yaml",
+            "FY2025",
+        ),
+        (
+            "unknown-rules-version",
+            lambda f: _edit_yaml(f, 'rules_version: "2023-10"', 'rules_version: "2023-11"'),
+            "rules_version_unknown",
+            "project.yaml:5",
+            "did you mean 2023-10",
+        ),
+        (
+            "reading-outside-crediting",
+            lambda f: (_edit_cell(f, "B2", dt.date(2031, 5, 1)), _edit_cell(f, "C2", dt.date(2031, 5, 31))),
+            "reading_outside_crediting",
+            "monitoring/2025.xlsx!モニタリング!B2",
+            "excluded",
+        ),
+        (
+            "overlapping-periods",
+            lambda f: _edit_cell(f, "C2", dt.date(2025, 5, 10)),
+            "reading_overlap",
+            "monitoring/2025.xlsx!モニタリング",
+            "overlapping",
+        ),
+        (
+            "sold-above-generation",
+            lambda f: _edit_cell(f, "E2", 99999),
+            "not_above",
+            "monitoring/2025.xlsx!モニタリング!E2",
+            "at most generation",
+        ),
+    ],
+)
+def test_bad_calculation_inputs_exit_1_with_location(
+    solar_copy, run, case, edit, code, location, fragment_en
+):
     edit(solar_copy)
     status, out, err = run("calc", solar_copy, "--lang", "en")
     assert status == 1, (out, err)
@@ -210,7 +305,11 @@ def test_an_input_the_formula_needs_is_reported_where_it_is_empty(tmp_path, run)
     target = tmp_path / "boiler"
     shutil.copytree(ROOT / "samples/boiler", target)
     text = (target / "project.yaml").read_text(encoding="utf-8")
-    line = next(number for number, content in enumerate(text.splitlines(), start=1) if "baseline_efficiency_pct" in content)
+    line = next(
+        number
+        for number, content in enumerate(text.splitlines(), start=1)
+        if "baseline_efficiency_pct" in content
+    )
     _edit_yaml(target, text.splitlines()[line - 1], text.splitlines()[line - 1].split(":")[0] + ":")
     status, out, err = run("calc", target, "--lang", "en")
     assert status == 1
@@ -219,6 +318,7 @@ def test_an_input_the_formula_needs_is_reported_where_it_is_empty(tmp_path, run)
 
 
 # -- crediting periods, seasons and additionality edges ---------------------------------------------
+
 
 def _one(start, end, kwh=Decimal(300), **activity):
     data = solar([("PV-1", [(start, end, kwh, Decimal(0))])])
@@ -236,7 +336,9 @@ def test_a_member_is_credited_from_its_own_start_not_the_projects(factors):
 
 def test_the_latest_of_application_project_monitoring_and_join_dates_starts_the_period(factors):
     data = _one(dt.date(2025, 7, 1), dt.date(2025, 7, 31), joined_on=dt.date(2025, 3, 1))
-    data["project"].update(registration_application_date=dt.date(2025, 6, 1), monitoring_start_date=dt.date(2025, 7, 1))
+    data["project"].update(
+        registration_application_date=dt.date(2025, 6, 1), monitoring_start_date=dt.date(2025, 7, 1)
+    )
     assert run(data, factors).activities[0].crediting[0] == dt.date(2025, 7, 1)
 
 
@@ -258,15 +360,35 @@ def test_unverified_rule_versions_are_flagged(factors):
 def _rice(seasons, history=((2023, 10), (2024, 10))):
     return {
         "rules_version": "2023-10",
-        "project": {"type": "program", "methodology": {"code": "AG-005", "version": "3.1"},
-                    "registration_application_date": dt.date(2025, 5, 1)},
-        "activities": [{"id": "RD-1", "prefecture": "福島県", "area_ha": Decimal(1), "percolation_mm_per_day": Decimal(10),
-                        "straw_removed_kg_per_10a": Decimal(0), "compost_t_per_10a": Decimal(0),
-                        "baseline_drainage_days": Decimal(10)}],
-        "drainage_history": [{"activity_id": "RD-1", "year": year, "drainage_days": Decimal(days)} for year, days in history],
-        "monitoring": [{"activity_id": "RD-1", "fiscal_year": start.year, "drainage_start": start,
-                        "drainage_end": start + dt.timedelta(days=length), "heading_date": dt.date(start.year, 8, 20)}
-                       for start, length in seasons],
+        "project": {
+            "type": "program",
+            "methodology": {"code": "AG-005", "version": "3.1"},
+            "registration_application_date": dt.date(2025, 5, 1),
+        },
+        "activities": [
+            {
+                "id": "RD-1",
+                "prefecture": "福島県",
+                "area_ha": Decimal(1),
+                "percolation_mm_per_day": Decimal(10),
+                "straw_removed_kg_per_10a": Decimal(0),
+                "compost_t_per_10a": Decimal(0),
+                "baseline_drainage_days": Decimal(10),
+            }
+        ],
+        "drainage_history": [
+            {"activity_id": "RD-1", "year": year, "drainage_days": Decimal(days)} for year, days in history
+        ],
+        "monitoring": [
+            {
+                "activity_id": "RD-1",
+                "fiscal_year": start.year,
+                "drainage_start": start,
+                "drainage_end": start + dt.timedelta(days=length),
+                "heading_date": dt.date(start.year, 8, 20),
+            }
+            for start, length in seasons
+        ],
     }
 
 
@@ -295,13 +417,16 @@ def test_the_baseline_mean_comes_from_the_history_rows():
     assert short.total_exact == 0 and "ag005_2yhist" in [p.code for p in short.problems]
 
 
-@pytest.mark.parametrize("inputs,additional,reason", [
-    ({"capex_jpy": 10_000_000, "annual_saving_jpy": 2_000_000}, None, "missing"),           # subsidy not stated
-    ({"capex_jpy": 10_000_000, "subsidy_jpy": 0, "annual_saving_jpy": 2_000_000}, True, "payback_ok"),
-    ({"capex_jpy": 10_000_000, "subsidy_jpy": 10_000_000, "annual_saving_jpy": 0}, False, "no_net_cost"),
-    ({"capex_jpy": 10_000_000, "subsidy_jpy": 12_000_000, "annual_saving_jpy": 1}, False, "no_net_cost"),
-    ({"capex_jpy": 10_000_000, "subsidy_jpy": 0, "annual_saving_jpy": 0}, True, "no_net_saving"),
-])
+@pytest.mark.parametrize(
+    "inputs,additional,reason",
+    [
+        ({"capex_jpy": 10_000_000, "annual_saving_jpy": 2_000_000}, None, "missing"),  # subsidy not stated
+        ({"capex_jpy": 10_000_000, "subsidy_jpy": 0, "annual_saving_jpy": 2_000_000}, True, "payback_ok"),
+        ({"capex_jpy": 10_000_000, "subsidy_jpy": 10_000_000, "annual_saving_jpy": 0}, False, "no_net_cost"),
+        ({"capex_jpy": 10_000_000, "subsidy_jpy": 12_000_000, "annual_saving_jpy": 1}, False, "no_net_cost"),
+        ({"capex_jpy": 10_000_000, "subsidy_jpy": 0, "annual_saving_jpy": 0}, True, "no_net_saving"),
+    ],
+)
 def test_additionality_edges(inputs, additional, reason):
     from toolkit.calculate.additionality import assess
 
@@ -325,10 +450,14 @@ def test_an_unverified_override_is_flagged_at_its_line(run):
 
 
 def test_detail_gives_each_figures_formula_inputs_and_factor_rows(run):
-    lean = json.loads(run("calc", ROOT / "samples/solar-program", "--format", "json")[1])["activities"][0]["periods"][0]
+    lean = json.loads(run("calc", ROOT / "samples/solar-program", "--format", "json")[1])["activities"][0][
+        "periods"
+    ][0]
     full = json.loads(run("calc", ROOT / "samples/solar-program", "--format", "json", "--detail")[1])
     period = full["activities"][0]["periods"][0]
-    assert {"start", "end", "fiscal_year", "baseline_t", "project_t", "reduction_t"} <= set(lean) and "baseline" not in lean
+    assert {"start", "end", "fiscal_year", "baseline_t", "project_t", "reduction_t"} <= set(
+        lean
+    ) and "baseline" not in lean
     assert period["baseline"]["formula"] == "EN-R-002 EM_BL = EL_PJ,self × CEF_elec"
     assert period["baseline"]["inputs"]["CEF_elec"] == "0.000441"
     assert period["baseline"]["factors"] == ["grid_electricity[basis=all_source]@FY2025"]

@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 
 from toolkit import pipeline
 from toolkit.checklist import readiness as checklist
-from toolkit.documents import assemble as documents
 from toolkit.checklist import scheme_rules as rules_check
-from toolkit.pipeline import calculate
 from toolkit.checklist.findings import SEVERITIES, Checklist, Finding
+from toolkit.documents import assemble as documents
+from toolkit.pipeline import calculate
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -37,14 +37,27 @@ STAGES = ("registration", "verification")
 READINGS = "monitoring/2025.xlsx"
 # Evidence folders holding one file per reading: left out where only the registration stage matters
 # (the checklist looks at evidence files only at verification), which keeps solar-program's copy cheap.
-PER_READING = ("meter", "photos", "diary", "fieldlog", "lighting_log", "submeter", "gas_invoice", "meter_log", "register")
+PER_READING = (
+    "meter",
+    "photos",
+    "diary",
+    "fieldlog",
+    "lighting_log",
+    "submeter",
+    "gas_invoice",
+    "meter_log",
+    "register",
+)
 
 
 # -- fixtures and edits -------------------------------------------------------------------------------
 def sample(tmp_path: Path, name: str, evidence: bool = True) -> Path:
     """A copy of samples/<name> to edit."""
-    return Path(shutil.copytree(SAMPLES / name, tmp_path / name,
-                                ignore=None if evidence else shutil.ignore_patterns(*PER_READING)))
+    return Path(
+        shutil.copytree(
+            SAMPLES / name, tmp_path / name, ignore=None if evidence else shutil.ignore_patterns(*PER_READING)
+        )
+    )
 
 
 def replace(root: Path, old: str, new: str, name: str = "project.yaml") -> None:
@@ -74,7 +87,9 @@ def _sheet(book, sheet: str | None):
     return book[sheet] if sheet else book.worksheets[0]
 
 
-def set_cells(root: Path, workbook: str, changes: dict[tuple[int, str], Any], sheet: str | None = None) -> dict:
+def set_cells(
+    root: Path, workbook: str, changes: dict[tuple[int, str], Any], sheet: str | None = None
+) -> dict:
     """Set cells by (data row index from 0, header label); returns their coordinates (F2 ...)."""
     path = root / workbook
     book = openpyxl.load_workbook(path)
@@ -115,7 +130,11 @@ def line_of(root: Path, needle: str, name: str = "project.yaml") -> int:
 
 # -- looking at findings ------------------------------------------------------------------------------
 def of_rule(found: Checklist | list[Finding], rule: str) -> list[Finding]:
-    return [finding for finding in (found.findings if isinstance(found, Checklist) else found) if finding.rule == rule]
+    return [
+        finding
+        for finding in (found.findings if isinstance(found, Checklist) else found)
+        if finding.rule == rule
+    ]
 
 
 def the(found: Checklist | list[Finding], rule: str) -> Finding:
@@ -146,10 +165,15 @@ def rules_only(root: Path, stage: str = "registration") -> list[Finding]:
 
 
 # -- eligibility and crediting period -----------------------------------------------------------------
-LED_01 = "  - id: LED-01\n    name: 第1工場 加工棟 高天井照明\n    location: 第1工場 加工棟 1階\n    commissioned_on: 2025-03-24"
+LED_01 = (
+    "  - id: LED-01\n    name: 第1工場 加工棟 高天井照明\n    location: 第1工場 加工棟 1階\n"
+    "    commissioned_on: 2025-03-24"
+)
 
 
-@pytest.mark.parametrize("commissioned, fires", [("2022-03-24", True), ("2023-03-31", True), ("2023-04-01", False)])
+@pytest.mark.parametrize(
+    "commissioned, fires", [("2022-03-24", True), ("2023-03-31", True), ("2023-04-01", False)]
+)
 def test_two_year_rule(tmp_path, commissioned, fires):
     """Registration applied for on 2025-04-01: installed on or after 2023-04-01 (the day 2 years before)."""
     root = sample(tmp_path, "led-factory")
@@ -177,15 +201,21 @@ def test_stated_crediting_start_before_the_rules_start(tmp_path, start, fires):
     found = of_rule(pipeline.check(root, "registration"), "R-PERIOD-START")
     if fires:
         (finding,) = found
-        assert (finding.path, finding.severity, finding.section) == ("project.crediting_period.start", "blocking", "plan.2.3")
+        assert (finding.path, finding.severity, finding.section) == (
+            "project.crediting_period.start",
+            "blocking",
+            "plan.2.3",
+        )
         assert where(finding) == f"project.yaml:{line_of(root, f'start: {start}')}"
     else:
         assert found == []
     assert of_rule(pipeline.check(root, "verification"), "R-PERIOD-START") == []  # a registration (V) check
 
 
-@pytest.mark.parametrize("rules, end, fires", [("2023-10", "2033-03-31", True), ("2023-10", "2031-03-31", False),
-                                                ("2025-09", "2033-03-31", False)])
+@pytest.mark.parametrize(
+    "rules, end, fires",
+    [("2023-10", "2033-03-31", True), ("2023-10", "2031-03-31", False), ("2025-09", "2033-03-31", False)],
+)
 def test_stated_crediting_end_beyond_the_rules_end(tmp_path, rules, end, fires):
     """2023-10 caps the period at 2031-03-31; 2025-09 has no cap (start + 8 years − 1 day = 2033-03-31)."""
     root = sample(tmp_path, "led-factory")
@@ -213,7 +243,9 @@ def test_reading_partly_outside_the_crediting_period_is_a_warning(tmp_path):
 
 def test_reading_wholly_outside_the_crediting_period_blocks_as_calc_refuses_it(tmp_path, run):
     root = sample(tmp_path, "led-factory")
-    set_cells(root, READINGS, {(0, "期間開始"): dt.datetime(2025, 3, 1), (0, "期間終了"): dt.datetime(2025, 3, 31)})
+    set_cells(
+        root, READINGS, {(0, "期間開始"): dt.datetime(2025, 3, 1), (0, "期間終了"): dt.datetime(2025, 3, 31)}
+    )
     assert run("calc", root)[0] == 1
     finding = the(pipeline.check(root, "verification"), "R-PERIOD-DATA")
     assert (finding.path, finding.severity) == ("monitoring[0].period_start", "blocking")
@@ -241,7 +273,9 @@ def test_overlapping_readings_block(tmp_path):
 def test_activity_missing_the_first_month_of_the_monitoring_period_is_a_gap(tmp_path):
     root = sample(tmp_path, "led-factory")
     assert column(root, READINGS, "活動ID")[1] == "LED-02"
-    delete_rows(root, READINGS, [1])  # LED-02 April: the others start on 2025-04-01, as does its crediting period
+    delete_rows(
+        root, READINGS, [1]
+    )  # LED-02 April: the others start on 2025-04-01, as does its crediting period
     (finding,) = of_rule(pipeline.check(root, "verification"), "R-PERIOD-GAP")
     assert (finding.path, finding.severity) == ("activities[1].id", "warning")
     assert "2025-04-01" in finding.message("en") and "2025-04-30" in finding.message("en")
@@ -274,7 +308,11 @@ def test_payback_with_the_subsidy_deducted(tmp_path, subsidy, fires):
         assert found == []
         return
     (finding,) = found
-    assert (finding.path, finding.severity, finding.section) == ("additionality.subsidy_jpy", "blocking", "annex.A.2")
+    assert (finding.path, finding.severity, finding.section) == (
+        "additionality.subsidy_jpy",
+        "blocking",
+        "annex.A.2",
+    )
     assert where(finding) == f"project.yaml:{line_of(root, f'subsidy_jpy: {subsidy}')}"
 
 
@@ -282,11 +320,17 @@ def test_exemption_without_a_reason_blocks(tmp_path):
     root = sample(tmp_path, "rice-drainage", evidence=False)
     edit_yaml(root, lambda data: delete_key(data, "additionality.exemption_reason"))
     finding = the(pipeline.check(root, "registration"), "R-ADD-PAYBACK")
-    assert (finding.path, finding.severity, finding.section) == ("additionality.exemption_reason", "blocking", "annex.A.2")
+    assert (finding.path, finding.severity, finding.section) == (
+        "additionality.exemption_reason",
+        "blocking",
+        "annex.A.2",
+    )
     assert finding.location.file == "project.yaml"
 
 
-@pytest.mark.parametrize("name", ["led-factory", "rice-drainage", "solar-program"])  # payback, exempt, household
+@pytest.mark.parametrize(
+    "name", ["led-factory", "rice-drainage", "solar-program"]
+)  # payback, exempt, household
 def test_additional_samples_pass(name):
     assert of_rule(complete(name, "registration"), "R-ADD-PAYBACK") == []
 
@@ -309,10 +353,17 @@ def test_baseline_forced_to_new_installation(tmp_path, rule):
     assert where(finding) == f"project.yaml:{line_of(root, 'baseline_type: update')}"
 
 
-@pytest.mark.parametrize("edits", [
-    [("old_age_years: 17", "old_age_years: 20"), ("project_capacity_kw: 1254", "project_capacity_kw: 1881")],  # at the limits
-    [("baseline_type: update", "baseline_type: new"), *BASELINE_EDITS.values()],  # already treated as new
-], ids=["at-the-limits", "already-new"])
+@pytest.mark.parametrize(
+    "edits",
+    [
+        [
+            ("old_age_years: 17", "old_age_years: 20"),
+            ("project_capacity_kw: 1254", "project_capacity_kw: 1881"),
+        ],  # at the limits
+        [("baseline_type: update", "baseline_type: new"), *BASELINE_EDITS.values()],  # already treated as new
+    ],
+    ids=["at-the-limits", "already-new"],
+)
 def test_baseline_kept_as_update(tmp_path, edits):
     root = sample(tmp_path, "boiler")
     for old, new in edits:
@@ -331,15 +382,25 @@ def test_factor_of_another_fiscal_year_blocks(tmp_path):
     piece = result.periods[0]
 
     def older(figure):
-        return figure._replace(factors=tuple(dataclasses.replace(ref, fiscal_year=piece.fiscal_year - 1)
-                                             if ref.table == "grid_electricity" else ref for ref in figure.factors))
+        return figure._replace(
+            factors=tuple(
+                dataclasses.replace(ref, fiscal_year=piece.fiscal_year - 1)
+                if ref.table == "grid_electricity"
+                else ref
+                for ref in figure.factors
+            )
+        )
 
     assert any(ref.table == "grid_electricity" for ref in piece.baseline.factors + piece.project.factors)
     wrong = piece._replace(baseline=older(piece.baseline), project=older(piece.project))
     calculation.activities[0] = dataclasses.replace(result, periods=(wrong, *result.periods[1:]))
     for stage in STAGES:
         finding = the(checklist.of_calculation(calculation, stage), "R-FY-FACTOR")
-        assert (finding.path, finding.severity, finding.section) == (piece.source, "blocking", "monitoring.B.2")
+        assert (finding.path, finding.severity, finding.section) == (
+            piece.source,
+            "blocking",
+            "monitoring.B.2",
+        )
         row = int(re.fullmatch(r"monitoring\[(\d+)\]", piece.source).group(1))
         assert where(finding) == f"{READINGS}!モニタリング!{row + 2}"
         assert f"FY{piece.fiscal_year}" in finding.message("en")
@@ -348,32 +409,51 @@ def test_factor_of_another_fiscal_year_blocks(tmp_path):
 def test_unverified_factors_and_rules_are_warnings():
     found = of_rule(complete("led-factory", "registration"), "R-FACTOR-STATUS")
     assert {(f.path, f.severity, where(f)) for f in found} == {
-        ("grid_electricity", "warning", "factors.yaml:5"), ("rules_version", "warning", "project.yaml:5")}
+        ("grid_electricity", "warning", "factors.yaml:5"),
+        ("rules_version", "warning", "project.yaml:5"),
+    }
 
 
 def test_verified_factors_under_verified_rules_raise_nothing(tmp_path):
     root = sample(tmp_path, "led-factory")
-    replace(root, 'rules_version: "2023-10"', 'rules_version: "2017-10"')  # verified; the band method needs marginal
+    replace(
+        root, 'rules_version: "2023-10"', 'rules_version: "2017-10"'
+    )  # verified; the band method needs marginal
     (root / "factors.yaml").write_text(
         "grid_electricity:\n"
-        "  - {fiscal_year: 2025, basis: all_source, value: 0.000441, unit: t-CO2/kWh, source: test table, status: verified}\n"
-        "  - {fiscal_year: 2025, basis: marginal, value: 0.000650, unit: t-CO2/kWh, source: test table, status: verified}\n",
-        encoding="utf-8")
+        "  - {fiscal_year: 2025, basis: all_source, value: 0.000441, unit: t-CO2/kWh, source: test table,"
+        " status: verified}\n"
+        "  - {fiscal_year: 2025, basis: marginal, value: 0.000650, unit: t-CO2/kWh, source: test table,"
+        " status: verified}\n",
+        encoding="utf-8",
+    )
     for stage in STAGES:
         found = pipeline.check(root, stage)
         assert of_rule(found, "R-FACTOR-STATUS") == [] and found.ready
 
 
 # -- double counting ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("key, rule", [("other_scheme", "R-DC-SCHEME"), ("non_fossil_certificate", "R-DC-NFC"),
-                                       ("subsidy_claims_environmental_value", "R-DC-SUBSIDY")])
+@pytest.mark.parametrize(
+    "key, rule",
+    [
+        ("other_scheme", "R-DC-SCHEME"),
+        ("non_fossil_certificate", "R-DC-NFC"),
+        ("subsidy_claims_environmental_value", "R-DC-SUBSIDY"),
+    ],
+)
 def test_double_counting_answers(tmp_path, key, rule):
     root = sample(tmp_path, "led-factory")
     assert of_rule(complete("led-factory", "registration"), rule) == []
     replace(root, f"  {key}: false", f"  {key}: true")
-    for stage in STAGES if rule != "R-DC-SUBSIDY" else ("registration",):  # §7: the subsidy at validation only
+    for stage in (
+        STAGES if rule != "R-DC-SUBSIDY" else ("registration",)
+    ):  # §7: the subsidy at validation only
         finding = the(pipeline.check(root, stage), rule)
-        assert (finding.path, finding.severity, finding.section) == (f"double_counting.{key}", "blocking", "plan.4")
+        assert (finding.path, finding.severity, finding.section) == (
+            f"double_counting.{key}",
+            "blocking",
+            "plan.4",
+        )
         assert where(finding) == f"project.yaml:{line_of(root, f'{key}: true')}"
 
 
@@ -390,7 +470,11 @@ def test_fit_activity_that_sold_nothing(tmp_path):
     """PV-0001 is FIT/FIP and PV-0002 is not: a year with nothing sold is a warning only for the first."""
     root = sample(tmp_path, "solar-program", evidence=False)
     ids = column(root, READINGS, "活動ID")
-    set_cells(root, READINGS, {(row, "売電量(kWh)"): 0 for row, name in enumerate(ids) if name in ("PV-0001", "PV-0002")})
+    set_cells(
+        root,
+        READINGS,
+        {(row, "売電量(kWh)"): 0 for row, name in enumerate(ids) if name in ("PV-0001", "PV-0002")},
+    )
     assert column(root, "activities.xlsx", "FIT/FIP")[:2] == ["はい", "いいえ"]
     for stage in STAGES:
         finding = the(pipeline.check(root, stage), "R-DC-FIT")
@@ -424,9 +508,16 @@ def test_evidence_missing_absent_and_unused(tmp_path):
     (root / "evidence" / "extra.pdf").write_bytes(b"%PDF-1.4 not named by any reading")
     found = pipeline.check(root, "verification")
     month, absent = the(found, "R-EVID-MONTH"), the(found, "R-EVID-FILE")
-    assert (month.path, month.severity, where(month)) == ("monitoring[0].evidence", "blocking",
-                                                          f"{READINGS}!モニタリング!{cells[(0, '証憑')]}")
-    assert (absent.path, absent.severity, where(absent)) == ("monitoring[3].evidence", "blocking", f"{READINGS}!モニタリング!F5")
+    assert (month.path, month.severity, where(month)) == (
+        "monitoring[0].evidence",
+        "blocking",
+        f"{READINGS}!モニタリング!{cells[(0, '証憑')]}",
+    )
+    assert (absent.path, absent.severity, where(absent)) == (
+        "monitoring[3].evidence",
+        "blocking",
+        f"{READINGS}!モニタリング!F5",
+    )
     unused = {where(finding): finding for finding in of_rule(found, "R-EVID-UNUSED")}
     assert (unused["evidence/extra.pdf"].path, unused["evidence/extra.pdf"].severity) == ("", "info")
     assert evidence[0] in unused  # the file the emptied cell used to name
@@ -448,8 +539,15 @@ def test_complete_sample_evidence_is_all_there():
 def test_program_activities_monitoring_other_items(tmp_path):
     root = sample(tmp_path, "solar-program", evidence=False)
     ids, made, sold = (column(root, READINGS, header) for header in ("活動ID", "発電量(kWh)", "売電量(kWh)"))
-    set_cells(root, READINGS, {(row, "自家消費量(kWh)"): made[row] - sold[row]
-                               for row, name in enumerate(ids) if name == "PV-0001"})
+    set_cells(
+        root,
+        READINGS,
+        {
+            (row, "自家消費量(kWh)"): made[row] - sold[row]
+            for row, name in enumerate(ids)
+            if name == "PV-0001"
+        },
+    )
     finding = the(pipeline.check(root, "registration"), "R-PRG-COMMONMON")
     assert (finding.path, finding.severity) == ("monitoring[0].activity_id", "warning")
     assert where(finding) == f"{READINGS}!モニタリング!A2"
@@ -460,28 +558,43 @@ def test_alternative_or_conditional_monitoring_values_are_common_items():
     assert of_rule(complete("biochar", "registration"), "R-PRG-COMMONMON") == []
 
 
-@pytest.mark.parametrize("member, fires", [
-    ("棚橋 典子 様邸,岐阜市芥見南山2丁目40-3", True),
-    ("棚橋　典子 様邸,岐阜市芥見南山２丁目４０－３", True),  # full-width space and digits: NFKC, spaces ignored
-    ("棚橋 典子 様邸,", True),  # no address to tell them apart
-    ("棚橋 典子 様邸,大垣市丸の内2丁目29", False),  # same name, another address
-    ("鈴木 一郎 様邸,岐阜市芥見南山2丁目40-3", False),
-])
+@pytest.mark.parametrize(
+    "member, fires",
+    [
+        ("棚橋 典子 様邸,岐阜市芥見南山2丁目40-3", True),
+        (
+            "棚橋　典子 様邸,岐阜市芥見南山２丁目４０－３",
+            True,
+        ),  # full-width space and digits: NFKC, spaces ignored
+        ("棚橋 典子 様邸,", True),  # no address to tell them apart
+        ("棚橋 典子 様邸,大垣市丸の内2丁目29", False),  # same name, another address
+        ("鈴木 一郎 様邸,岐阜市芥見南山2丁目40-3", False),
+    ],
+)
 def test_member_of_another_program(tmp_path, member, fires):
     root = sample(tmp_path, "solar-program", evidence=False)
-    (root / "other_programs.csv").write_text(f"program,name,address\n別プログラムA,{member}\n", encoding="utf-8")
+    (root / "other_programs.csv").write_text(
+        f"program,name,address\n別プログラムA,{member}\n", encoding="utf-8"
+    )
     for stage in STAGES:
         found = of_rule(pipeline.check(root, stage), "R-PRG-DUPMEMBER")
         if fires:
             (finding,) = found
-            assert (finding.path, finding.severity, where(finding)) == ("activities[0].name", "blocking",
-                                                                        "activities.xlsx!活動一覧!B2")
-            assert "別プログラムA" in finding.message("en") and "other_programs.csv:2" in finding.message("en")
+            assert (finding.path, finding.severity, where(finding)) == (
+                "activities[0].name",
+                "blocking",
+                "activities.xlsx!活動一覧!B2",
+            )
+            assert "別プログラムA" in finding.message("en") and "other_programs.csv:2" in finding.message(
+                "en"
+            )
         else:
             assert found == []
 
 
-@pytest.mark.parametrize("rules, area, fires", [("2013-04", 120, True), ("2013-04", None, False), ("2023-10", 120, False)])
+@pytest.mark.parametrize(
+    "rules, area, fires", [("2013-04", 120, True), ("2013-04", None, False), ("2023-10", 120, False)]
+)
 def test_per_activity_cap_of_old_rules(tmp_path, rules, area, fires):
     """Only 2013-04 (schemas/factors/rules.yaml) has program_activity_cap_t: 500. A 120 ha field reduces
     ~850 t a season; AG-005's factors have no fiscal year, so no factor rows need adding for 2013-04."""
@@ -492,7 +605,11 @@ def test_per_activity_cap_of_old_rules(tmp_path, rules, area, fires):
     found = of_rule(pipeline.check(root, "registration"), "R-PRG-500T")
     if fires:
         (finding,) = found
-        assert (finding.path, finding.severity, where(finding)) == ("activities[0]", "blocking", "activities.xlsx!活動一覧!2")
+        assert (finding.path, finding.severity, where(finding)) == (
+            "activities[0]",
+            "blocking",
+            "activities.xlsx!活動一覧!2",
+        )
         assert "500" in finding.message("en")
         assert of_rule(pipeline.check(root, "verification"), "R-PRG-500T") == []  # a registration (V) check
     else:
@@ -501,12 +618,21 @@ def test_per_activity_cap_of_old_rules(tmp_path, rules, area, fires):
 
 # -- methodology rules --------------------------------------------------------------------------------
 AG5 = {  # rice-drainage RD-0001: drained 2025-07-04 to 07-27 (mean 8.5 days before), heading 2025-08-06
-    "R-AG5-7D": (lambda root: set_cells(root, READINGS, {(0, "中干し終了日"): dt.datetime(2025, 7, 10)}),
-                 "monitoring[0].drainage_end", "D2"),
-    "R-AG5-HEADING": (lambda root: set_cells(root, READINGS, {(0, "中干し終了日"): dt.datetime(2025, 8, 6)}),
-                      "monitoring[0].heading_date", "E2"),  # ends on the heading day: not before it
-    "R-AG5-2YHIST": (lambda root: delete_rows(root, "activities.xlsx", [1], "中干し実績"),  # RD-0001's 2024 row
-                     "monitoring[0].drainage_start", "C2"),
+    "R-AG5-7D": (
+        lambda root: set_cells(root, READINGS, {(0, "中干し終了日"): dt.datetime(2025, 7, 10)}),
+        "monitoring[0].drainage_end",
+        "D2",
+    ),
+    "R-AG5-HEADING": (
+        lambda root: set_cells(root, READINGS, {(0, "中干し終了日"): dt.datetime(2025, 8, 6)}),
+        "monitoring[0].heading_date",
+        "E2",
+    ),  # ends on the heading day: not before it
+    "R-AG5-2YHIST": (
+        lambda root: delete_rows(root, "activities.xlsx", [1], "中干し実績"),  # RD-0001's 2024 row
+        "monitoring[0].drainage_start",
+        "C2",
+    ),
 }
 
 
@@ -520,7 +646,11 @@ def test_rice_season_conditions(tmp_path, rule):
     found = pipeline.check(root, "verification")
     assert [finding.rule for finding in found.findings if finding.rule.startswith("R-AG5-")] == [rule]
     finding = the(found, rule)
-    assert (finding.path, finding.severity, where(finding)) == (path, "warning", f"{READINGS}!モニタリング!{cell}")
+    assert (finding.path, finding.severity, where(finding)) == (
+        path,
+        "warning",
+        f"{READINGS}!モニタリング!{cell}",
+    )
 
 
 def test_complete_rice_sample_meets_every_season_condition():
@@ -538,24 +668,38 @@ def test_percolation_not_measured(tmp_path):
     finding = the(rules_only(root, "verification"), "R-AG5-PERC")
     assert (finding.path, finding.severity, where(finding)) == (path, "blocking", cell)
     found = pipeline.check(root, "verification")  # §7: R-AG5-PERC at verification
-    assert [(f.rule, f.severity, where(f)) for f in found.findings if f.path == path] == [("R-AG5-PERC", "blocking", cell)]
+    assert [(f.rule, f.severity, where(f)) for f in found.findings if f.path == path] == [
+        ("R-AG5-PERC", "blocking", cell)
+    ]
 
 
 def test_biochar_temperature_and_carbon_content(tmp_path):
     root = sample(tmp_path, "biochar", evidence=False)
-    cells = set_cells(root, READINGS, {(0, "炭化温度(℃)"): None,
-                                       (2, "精煉度"): None,  # row 2 had only the refinement to show its carbon
-                                       (4, "炭素含有率の実測値(%)"): None})  # row 4 keeps its fixed carbon: enough
+    cells = set_cells(
+        root,
+        READINGS,
+        {
+            (0, "炭化温度(℃)"): None,
+            (2, "精煉度"): None,  # row 2 had only the refinement to show its carbon
+            (4, "炭素含有率の実測値(%)"): None,
+        },
+    )  # row 4 keeps its fixed carbon: enough
     for stage in STAGES:
         found = {finding.path: finding for finding in of_rule(pipeline.check(root, stage), "R-AG4-TEMP")}
         assert set(found) == {"monitoring[0].pyrolysis_temp_c", "monitoring[2].refinement"}
         assert {finding.severity for finding in found.values()} == {"blocking"}
-        assert where(found["monitoring[0].pyrolysis_temp_c"]) == f"{READINGS}!モニタリング!{cells[(0, '炭化温度(℃)')]}"
+        assert (
+            where(found["monitoring[0].pyrolysis_temp_c"])
+            == f"{READINGS}!モニタリング!{cells[(0, '炭化温度(℃)')]}"
+        )
         assert where(found["monitoring[2].refinement"]) == f"{READINGS}!モニタリング!{cells[(2, '精煉度')]}"
     assert of_rule(complete("biochar", "verification"), "R-AG4-TEMP") == []
 
 
-FOREST_R12_1 = "location: 鹿沼市上粕尾字大倉, plan_id: 鹿沼市指令環第2024-118号,\n     species: sugi, forest_type: plantation, planted_year: 1978"
+FOREST_R12_1 = (
+    "location: 鹿沼市上粕尾字大倉, plan_id: 鹿沼市指令環第2024-118号,\n"
+    "     species: sugi, forest_type: plantation, planted_year: 1978"
+)
 
 
 def test_forest_compartment_without_a_plan(tmp_path):
@@ -564,14 +708,24 @@ def test_forest_compartment_without_a_plan(tmp_path):
     assert of_rule(rules_only(root), "R-FO-PLAN") == []
     replace(root, FOREST_R12_1, FOREST_R12_1.replace(" plan_id: 鹿沼市指令環第2024-118号,", ""))
     finding = the(rules_only(root), "R-FO-PLAN")
-    assert (finding.path, finding.severity, finding.location.file) == ("activities[0].plan_id", "blocking", "project.yaml")
+    assert (finding.path, finding.severity, finding.location.file) == (
+        "activities[0].plan_id",
+        "blocking",
+        "project.yaml",
+    )
     found = pipeline.check(root, "registration")
-    assert [(f.rule, f.severity) for f in found.findings if f.path == "activities[0].plan_id"] == [("R-FO-PLAN", "blocking")]
+    assert [(f.rule, f.severity) for f in found.findings if f.path == "activities[0].plan_id"] == [
+        ("R-FO-PLAN", "blocking")
+    ]
 
 
 def test_forest_compartment_declared_outside_any_plan(tmp_path):
     root = sample(tmp_path, "forest")
-    replace(root, FOREST_R12_1, FOREST_R12_1.replace("鹿沼市指令環第2024-118号", "該当なし：森林経営計画の対象外の林分"))
+    replace(
+        root,
+        FOREST_R12_1,
+        FOREST_R12_1.replace("鹿沼市指令環第2024-118号", "該当なし：森林経営計画の対象外の林分"),
+    )
     finding = the(pipeline.check(root, "registration"), "R-FO-PLAN")
     assert (finding.path, finding.severity) == ("activities[0].plan_id", "blocking")
 
@@ -579,15 +733,28 @@ def test_forest_compartment_declared_outside_any_plan(tmp_path):
 def test_forest_permanence_reminder():
     for stage in STAGES:
         finding = the(complete("forest", stage), "R-FO-PERM")
-        assert (finding.path, finding.severity, finding.section, finding.location) == ("", "info", "monitoring.B.4", None)
+        assert (finding.path, finding.severity, finding.section, finding.location) == (
+            "",
+            "info",
+            "monitoring.B.4",
+            None,
+        )
     for name in ALL_SAMPLES:
         if name != "forest":
             assert of_rule(complete(name, "registration"), "R-FO-PERM") == []
 
 
 # -- missing fields, readiness, score, remarks ---------------------------------------------------------
-@pytest.mark.parametrize("answer, missing", [(None, True), ("該当なし", True), ("該当なし。", True),
-                                             ("該当なし：補助金の交付は受けていない", False), ("なし", False)])
+@pytest.mark.parametrize(
+    "answer, missing",
+    [
+        (None, True),
+        ("該当なし", True),
+        ("該当なし。", True),
+        ("該当なし：補助金の交付は受けていない", False),
+        ("なし", False),
+    ],
+)
 def test_empty_or_not_applicable_without_a_reason_is_missing(tmp_path, answer, missing):
     root = sample(tmp_path, "rice-drainage", evidence=False)  # no subsidy deducted: 「なし」 is an answer
     if answer is None:
@@ -598,7 +765,11 @@ def test_empty_or_not_applicable_without_a_reason_is_missing(tmp_path, answer, m
     assert found.ready is not missing
     if missing:
         finding = the(found, "F-MISSING")
-        assert (finding.path, finding.severity, finding.document) == ("double_counting.subsidies", "blocking", "plan")
+        assert (finding.path, finding.severity, finding.document) == (
+            "double_counting.subsidies",
+            "blocking",
+            "plan",
+        )
         assert finding.location.file == "project.yaml"
         if answer:
             assert where(finding) == f"project.yaml:{line_of(root, f'subsidies: {answer}')}"
@@ -607,7 +778,10 @@ def test_empty_or_not_applicable_without_a_reason_is_missing(tmp_path, answer, m
 
 
 def test_ready_and_score(tmp_path):
-    assert complete("led-factory", "registration").ready and complete("led-factory", "registration").score() == 1.0
+    assert (
+        complete("led-factory", "registration").ready
+        and complete("led-factory", "registration").score() == 1.0
+    )
     root = sample(tmp_path, "led-factory")
     edit_yaml(root, lambda data: delete_key(data, "proponent.postal_code"))
     found = pipeline.check(root, "registration")
@@ -657,8 +831,13 @@ def required_paths(name: str, stage: str) -> list[str]:
     return [path for path in paths if _present(data, path)]
 
 
-CASES = [(name, stage, path) for name in ALL_SAMPLES for stage in STAGES for path in required_paths(name, stage)
-         if path not in KNOWN_BREAKERS]
+CASES = [
+    (name, stage, path)
+    for name in ALL_SAMPLES
+    for stage in STAGES
+    for path in required_paths(name, stage)
+    if path not in KNOWN_BREAKERS
+]
 
 
 @pytest.fixture(scope="module")
@@ -686,8 +865,12 @@ def assert_one_new_blocking_finding(root: Path, name: str, stage: str, path: str
 
 
 def test_every_sample_and_stage_has_required_fields_to_remove():
-    assert {(name, stage) for name, stage, _ in CASES} == {(name, stage) for name in ALL_SAMPLES for stage in STAGES}
-    assert {"proponent.postal_code", "program.bylaws", "site.name", "monitoring_report.report_date"} <= {p for *_, p in CASES}
+    assert {(name, stage) for name, stage, _ in CASES} == {
+        (name, stage) for name in ALL_SAMPLES for stage in STAGES
+    }
+    assert {"proponent.postal_code", "program.bylaws", "site.name", "monitoring_report.report_date"} <= {
+        p for *_, p in CASES
+    }
 
 
 @settings(max_examples=15, deadline=None)
@@ -697,16 +880,24 @@ def test_removing_any_required_field_adds_exactly_one_blocking_finding(complete_
     assert_one_new_blocking_finding(complete_copies[name], name, stage, path)
 
 
-@pytest.mark.parametrize("stage, path", [(stage, path) for stage in STAGES for path in required_paths("led-factory", stage)
-                                         if path not in KNOWN_BREAKERS])
+@pytest.mark.parametrize(
+    "stage, path",
+    [
+        (stage, path)
+        for stage in STAGES
+        for path in required_paths("led-factory", stage)
+        if path not in KNOWN_BREAKERS
+    ],
+)
 def test_removing_each_required_field_of_the_led_sample(complete_copies, stage, path):
     """Every required field of one sample, both stages (the hypothesis test samples all seven)."""
     assert_one_new_blocking_finding(complete_copies["led-factory"], "led-factory", stage, path)
 
 
 def test_removing_the_methodology_code_is_one_missing_field(complete_copies):
-    assert_one_new_blocking_finding(complete_copies["led-factory"], "led-factory", "registration",
-                                    "project.methodology.code")
+    assert_one_new_blocking_finding(
+        complete_copies["led-factory"], "led-factory", "registration", "project.methodology.code"
+    )
 
 
 @pytest.mark.parametrize("name", ["led-factory", "rice-drainage"])  # standard and program
@@ -718,7 +909,9 @@ def test_an_input_error_does_not_make_derived_fields_missing(tmp_path):
     root = sample(tmp_path, "led-factory")
     replace(root, 'postal_code: "507-0062"', 'postal_code: "507-006x"')
     found = pipeline.check(root, "verification")
-    assert [(f.rule, f.path) for f in found.findings if f.severity == "blocking"] == [("V-INPUT", "proponent.postal_code")]
+    assert [(f.rule, f.path) for f in found.findings if f.severity == "blocking"] == [
+        ("V-INPUT", "proponent.postal_code")
+    ]
 
 
 # -- acceptance: the samples, the 2-year rule through the command ---------------------------------------
@@ -733,7 +926,9 @@ def test_complete_sample_is_ready_at_both_stages(run, name):
 def three_years_old(tmp_path) -> Path:
     """solar-program with PV-0001 commissioned on 2022-04-01, three years before its 2025-04-01 application."""
     root = sample(tmp_path, "solar-program", evidence=False)
-    assert set_cells(root, "activities.xlsx", {(0, "運転開始日"): dt.datetime(2022, 4, 1)}) == {(0, "運転開始日"): "F2"}
+    assert set_cells(root, "activities.xlsx", {(0, "運転開始日"): dt.datetime(2022, 4, 1)}) == {
+        (0, "運転開始日"): "F2"
+    }
     return root
 
 
@@ -752,8 +947,11 @@ def test_activity_three_years_old_blocks_in_json(run, three_years_old):
     assert report["ready"] is False and report["stage"] == "registration" and report["score"] < 1
     (finding,) = [finding for finding in report["findings"] if finding["severity"] == "blocking"]
     assert {key: finding[key] for key in ("id", "severity", "path", "location")} == {
-        "id": "R-ELIG-2Y", "severity": "blocking", "path": "activities[0].commissioned_on",
-        "location": "activities.xlsx!活動一覧!F2"}
+        "id": "R-ELIG-2Y",
+        "severity": "blocking",
+        "path": "activities[0].commissioned_on",
+        "location": "activities.xlsx!活動一覧!F2",
+    }
 
 
 # samples/incomplete-solar/EXPECTED.md: (id, severity, path, location; project.yaml without its line, stages)
@@ -765,7 +963,13 @@ INCOMPLETE = [
     ("F-MISSING", "blocking", "monitoring_report.deviations", "project.yaml", ("verification",)),
     ("R-ELIG-2Y", "blocking", "activities[2].commissioned_on", "activities.xlsx!活動一覧!F4", STAGES),
     ("R-PERIOD-GAP", "warning", "monitoring[68]", "monitoring/2025.xlsx!モニタリング!70", ("verification",)),
-    ("R-EVID-FILE", "blocking", "monitoring[35].evidence", "monitoring/2025.xlsx!モニタリング!G37", ("verification",)),
+    (
+        "R-EVID-FILE",
+        "blocking",
+        "monitoring[35].evidence",
+        "monitoring/2025.xlsx!モニタリング!G37",
+        ("verification",),
+    ),
     ("R-EVID-UNUSED", "info", "", "evidence/scan_20250805.pdf", ("verification",)),
     ("R-FACTOR-STATUS", "warning", "grid_electricity", "factors.yaml:5", STAGES),
     ("R-FACTOR-STATUS", "warning", "rules_version", "project.yaml", STAGES),
@@ -776,8 +980,10 @@ INCOMPLETE = [
 def test_incomplete_sample_shows_its_documented_gaps(run, stage):
     status, out, _ = run("check", SAMPLES / "incomplete-solar", "--stage", stage, "--format", "json")
     assert status == 1
-    found = [(f["id"], f["severity"], f["path"], re.sub(r"^project\.yaml:\d+$", "project.yaml", f["location"]))
-             for f in json.loads(out)["findings"]]
+    found = [
+        (f["id"], f["severity"], f["path"], re.sub(r"^project\.yaml:\d+$", "project.yaml", f["location"]))
+        for f in json.loads(out)["findings"]
+    ]
     assert sorted(found) == sorted(row[:4] for row in INCOMPLETE if stage in row[4])
 
 
@@ -791,8 +997,9 @@ def test_json_keys_per_contract(run, three_years_old):
         assert report["findings"]
         for finding in report["findings"]:
             assert {"id", "severity", "path", "section", "message", "location"} <= set(finding)
-            assert finding["severity"] in SEVERITIES and all(isinstance(finding[key], str) for key in
-                                                             ("id", "path", "section", "message", "location"))
+            assert finding["severity"] in SEVERITIES and all(
+                isinstance(finding[key], str) for key in ("id", "path", "section", "message", "location")
+            )
 
 
 def test_xlsx_needs_an_output_file(run):
@@ -819,7 +1026,9 @@ def test_english_messages(run, tmp_path):
     status, out, _ = run("check", root, "--lang", "en")
     assert status == 1
     assert out.startswith("Readiness checklist: ") and "Stage: registration (validation)" in out
-    assert "the activity is registered in another scheme" in out and "withdraw it from the other scheme" in out
+    assert (
+        "the activity is registered in another scheme" in out and "withdraw it from the other scheme" in out
+    )
     status, out, _ = run("check", root, "--lang", "en", "--format", "json")
     (finding,) = [finding for finding in json.loads(out)["findings"] if finding["id"] == "R-DC-SCHEME"]
     assert finding["message"].startswith("the activity is registered in another scheme")
@@ -840,7 +1049,11 @@ def test_a_deducted_subsidy_must_be_named_and_a_moe_grant_is_flagged(tmp_path):
     named = next(line for line in text.splitlines() if line.startswith("  subsidies:"))
     replace(root, named, "  subsidies: なし")
     finding = the(pipeline.check(root, "registration"), "R-DC-SUBSIDY")
-    assert (finding.path, finding.severity, finding.code) == ("double_counting.subsidies", "blocking", "subsidy_unnamed")
+    assert (finding.path, finding.severity, finding.code) == (
+        "double_counting.subsidies",
+        "blocking",
+        "subsidy_unnamed",
+    )
     replace(root, "  subsidies: なし", "  subsidies: 環境省 二酸化炭素排出抑制対策事業費等補助金")
     finding = the(pipeline.check(root, "registration"), "R-DC-SUBSIDY")
     assert (finding.severity, finding.code) == ("warning", "subsidy_moe")
@@ -860,7 +1073,9 @@ def test_household_presumption_needs_households(tmp_path):
 def test_other_programs_in_shift_jis_and_unreadable(tmp_path):
     root = sample(tmp_path, "solar-program", evidence=False)
     name = column(root, "activities.xlsx", "名称", "活動一覧")[0]
-    (root / "other_programs.csv").write_bytes(f"プログラム,氏名,住所\n別のプログラム,{name},\n".encode("cp932"))
+    (root / "other_programs.csv").write_bytes(
+        f"プログラム,氏名,住所\n別のプログラム,{name},\n".encode("cp932")
+    )
     finding = the(pipeline.check(root, "registration"), "R-PRG-DUPMEMBER")
     assert finding.path == "activities[0].name" and finding.severity == "blocking"
     (root / "other_programs.csv").write_text("member,addr\nx,y\n", encoding="utf-8")

@@ -10,58 +10,140 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit.render import checklist_forms as report
 from toolkit import messages
 from toolkit.checklist.findings import DOCUMENT_TITLES, Checklist, Finding
 from toolkit.problems import Location
+from toolkit.render import checklist_forms as report
 
 HOSTILE = '=HYPERLINK("http://example.com","x")<script>alert(1)</script>{{ 7*7 }}&amp;'
 BUILT = dt.datetime(2025, 4, 1, 9, 30, tzinfo=dt.UTC)
 PLAN = DOCUMENT_TITLES["plan"]
 
 
-def finding(rule: str, severity: str, path: str, section: str, location: Location | None, code: str,
-            params: dict, label: dict | None = None) -> Finding:
-    assert "check." + code in messages.TEMPLATES and "fix." + code in messages.TEMPLATES, code  # real codes only
+def finding(
+    rule: str,
+    severity: str,
+    path: str,
+    section: str,
+    location: Location | None,
+    code: str,
+    params: dict,
+    label: dict | None = None,
+) -> Finding:
+    assert "check." + code in messages.TEMPLATES and "fix." + code in messages.TEMPLATES, (
+        code
+    )  # real codes only
     return Finding(rule, severity, path, section, location, code, params, label or {})
 
 
 @pytest.fixture
 def checklist() -> Checklist:
-    return Checklist("registration", [
-        finding("F-MISSING", "blocking", "proponent.postal_code", "plan.1.1", Location("project.yaml", 14), "missing",
-                {"label": "郵便番号", "document": PLAN}, {"ja": "郵便番号", "en": "postal code"}),
-        finding("F-MISSING", "blocking", "project.summary", "plan.2.1", Location("project.yaml", 20), "missing",
-                {"label": HOSTILE, "document": PLAN}, {"ja": HOSTILE}),
-        finding("R-BASE-NOSPEC", "warning", "activities[0].baseline", "activity_list.1",
-                Location("activities.xlsx", sheet="活動", row=5, col=3), "baseline_nospec", {"activity": "PV-0001"}),
-        finding("R-EVID-UNUSED", "info", "", "monitoring.B.5", Location("evidence/x.pdf"), "evidence_unused",
-                {"file": "evidence/x.pdf"}),
-        finding("V-INPUT", "blocking", "=cmd|' /C calc'!A0", "", Location("project.yaml", 3), "problem",
-                {"message": {"ja": "=1+1 \x1b[31m赤", "en": "=1+1 \x1b[31mred"}}),
-    ], {"plan": 20, "activity-list": 10, "monitoring": 5}, [{"path": "evidence/a.pdf", "sha256": "0" * 64}], "テスト市")
+    return Checklist(
+        "registration",
+        [
+            finding(
+                "F-MISSING",
+                "blocking",
+                "proponent.postal_code",
+                "plan.1.1",
+                Location("project.yaml", 14),
+                "missing",
+                {"label": "郵便番号", "document": PLAN},
+                {"ja": "郵便番号", "en": "postal code"},
+            ),
+            finding(
+                "F-MISSING",
+                "blocking",
+                "project.summary",
+                "plan.2.1",
+                Location("project.yaml", 20),
+                "missing",
+                {"label": HOSTILE, "document": PLAN},
+                {"ja": HOSTILE},
+            ),
+            finding(
+                "R-BASE-NOSPEC",
+                "warning",
+                "activities[0].baseline",
+                "activity_list.1",
+                Location("activities.xlsx", sheet="活動", row=5, col=3),
+                "baseline_nospec",
+                {"activity": "PV-0001"},
+            ),
+            finding(
+                "R-EVID-UNUSED",
+                "info",
+                "",
+                "monitoring.B.5",
+                Location("evidence/x.pdf"),
+                "evidence_unused",
+                {"file": "evidence/x.pdf"},
+            ),
+            finding(
+                "V-INPUT",
+                "blocking",
+                "=cmd|' /C calc'!A0",
+                "",
+                Location("project.yaml", 3),
+                "problem",
+                {"message": {"ja": "=1+1 \x1b[31m赤", "en": "=1+1 \x1b[31mred"}},
+            ),
+        ],
+        {"plan": 20, "activity-list": 10, "monitoring": 5},
+        [{"path": "evidence/a.pdf", "sha256": "0" * 64}],
+        "テスト市",
+    )
 
 
 @pytest.fixture
 def ready() -> Checklist:
-    return Checklist("verification", [
-        finding("R-EVID-UNUSED", "info", "", "monitoring.B.5", Location("evidence/x.pdf"), "evidence_unused",
-                {"file": "evidence/x.pdf"})], {"plan": 3, "monitoring": 2}, [], "テスト市")
+    return Checklist(
+        "verification",
+        [
+            finding(
+                "R-EVID-UNUSED",
+                "info",
+                "",
+                "monitoring.B.5",
+                Location("evidence/x.pdf"),
+                "evidence_unused",
+                {"file": "evidence/x.pdf"},
+            )
+        ],
+        {"plan": 3, "monitoring": 2},
+        [],
+        "テスト市",
+    )
 
 
 # text
+
 
 def test_text_groups_by_document_then_section_in_order(checklist):
     out = report.text(checklist, "ja", "テスト市", color=False)
     lines = out.splitlines()
     heads = [line for line in lines if line and not line.startswith(" ")]
     assert heads[:2] == ["確認リスト: テスト市", "段階: 登録（妥当性確認）"]
-    assert heads[2:7] == ["プロジェクト計画書", "排出削減活動リスト", "モニタリング報告書", "入力", "書類別の達成率"]
+    assert heads[2:7] == [
+        "プロジェクト計画書",
+        "排出削減活動リスト",
+        "モニタリング報告書",
+        "入力",
+        "書類別の達成率",
+    ]
     sections = [line.strip() for line in lines if line.startswith("  § ")]
-    assert sections == ["§ plan.1.1", "§ plan.2.1", "§ activity_list.1", "§ monitoring.B.5", "§ （節の指定なし）"]
+    assert sections == [
+        "§ plan.1.1",
+        "§ plan.2.1",
+        "§ activity_list.1",
+        "§ monitoring.B.5",
+        "§ （節の指定なし）",
+    ]
     first = lines.index("  § plan.1.1")
-    assert lines[first + 1] == ("    ✗ F-MISSING  project.yaml:14 proponent.postal_code（郵便番号）: "
-                                "プロジェクト計画書の必須項目「郵便番号」が未記入です")
+    assert lines[first + 1] == (
+        "    ✗ F-MISSING  project.yaml:14 proponent.postal_code（郵便番号）: "
+        "プロジェクト計画書の必須項目「郵便番号」が未記入です"
+    )
     assert lines[first + 2].startswith("      → 入力ファイルの該当箇所に記入する")
     assert "    ! R-BASE-NOSPEC  activities.xlsx!活動!C5 activities[0].baseline: 活動 PV-0001" in out
     assert "    i R-EVID-UNUSED  evidence/x.pdf: evidence/x.pdf はどの読取値からも参照されていません" in out
@@ -80,8 +162,10 @@ def test_text_in_english(checklist):
     lines = out.splitlines()
     assert lines[0] == "Readiness checklist: Test city"
     assert "project plan" in lines and "activity list" in lines and "inputs" in lines
-    assert "    ✗ F-MISSING  project.yaml:14 proponent.postal_code (postal code): " \
-           "the required field '郵便番号' of the project plan is empty" in lines
+    assert (
+        "    ✗ F-MISSING  project.yaml:14 proponent.postal_code (postal code): "
+        "the required field '郵便番号' of the project plan is empty" in lines
+    )
     assert "  project plan       90% (2 of 20 required items open)" in lines
     assert lines[-1] == "Not ready: blocking 3, warnings 1, notes 1, score 91%"
 
@@ -106,14 +190,24 @@ def test_colour_only_when_asked(checklist):
 
 
 def test_long_lists_are_not_truncated():
-    many = [finding("F-MISSING", "blocking", f"activities[{index}].name", "activity_list.1",
-                    Location("activities.xlsx", sheet="活動", row=index + 2, col=2), "missing",
-                    {"label": "名称", "document": DOCUMENT_TITLES["activity-list"]}) for index in range(500)]
+    many = [
+        finding(
+            "F-MISSING",
+            "blocking",
+            f"activities[{index}].name",
+            "activity_list.1",
+            Location("activities.xlsx", sheet="活動", row=index + 2, col=2),
+            "missing",
+            {"label": "名称", "document": DOCUMENT_TITLES["activity-list"]},
+        )
+        for index in range(500)
+    ]
     out = report.text(Checklist("registration", many, {"activity-list": 1000}, []), "ja", "p", color=False)
     assert out.count("✗ F-MISSING") == 500 and "activities[499].name" in out
 
 
 # JSON
+
 
 def test_json_keeps_the_contract_and_adds_scores_counts_and_evidence(checklist):
     found = report.as_json(checklist, "en")
@@ -125,15 +219,23 @@ def test_json_keeps_the_contract_and_adds_scores_counts_and_evidence(checklist):
     assert found["evidence"] == [{"path": "evidence/a.pdf", "sha256": "0" * 64}]
     for item in found["findings"]:
         assert {"id", "severity", "path", "section", "message", "location"} <= set(item)
-    assert found["findings"][0] == {"id": "F-MISSING", "severity": "blocking", "path": "proponent.postal_code",
-                                    "section": "plan.1.1", "document": "plan", "label": "postal code",
-                                    "message": "the required field '郵便番号' of the project plan is empty",
-                                    "fix": messages.render("fix.missing", "en", {}), "location": "project.yaml:14"}
+    assert found["findings"][0] == {
+        "id": "F-MISSING",
+        "severity": "blocking",
+        "path": "proponent.postal_code",
+        "section": "plan.1.1",
+        "document": "plan",
+        "label": "postal code",
+        "message": "the required field '郵便番号' of the project plan is empty",
+        "fix": messages.render("fix.missing", "en", {}),
+        "location": "project.yaml:14",
+    }
     message = report.as_json(checklist, "ja")["findings"][1]["message"]
     assert message == f"プロジェクト計画書の必須項目「{HOSTILE}」が未記入です"
 
 
 # XLSX
+
 
 def written(checklist: Checklist, tmp_path: Path, lang: str = "ja", name: str = "check.xlsx") -> Path:
     path = tmp_path / name
@@ -156,11 +258,29 @@ def test_xlsx_has_the_title_rows_and_the_table(checklist, tmp_path):
     assert titles[2].startswith("達成率: 91%")
     assert titles[3] == "作成日: 2025年4月1日"
     top = header_row(sheet)
-    assert [cell.value for cell in sheet[top]] == ["No.", "重要度", "ルール", "書類", "節", "場所", "項目（パス）",
-                                                   "内容", "対応方法", "状況", "備考"]
+    assert [cell.value for cell in sheet[top]] == [
+        "No.",
+        "重要度",
+        "ルール",
+        "書類",
+        "節",
+        "場所",
+        "項目（パス）",
+        "内容",
+        "対応方法",
+        "状況",
+        "備考",
+    ]
     first = [cell.value for cell in sheet[top + 1]]
-    assert first[:7] == [1, "要対応", "F-MISSING", "プロジェクト計画書", "plan.1.1", "project.yaml:14",
-                         "proponent.postal_code（郵便番号）"]
+    assert first[:7] == [
+        1,
+        "要対応",
+        "F-MISSING",
+        "プロジェクト計画書",
+        "plan.1.1",
+        "project.yaml:14",
+        "proponent.postal_code（郵便番号）",
+    ]
     assert first[9] is None and first[10] is None  # status and notes: for the coach
     assert sheet.max_row == top + 5
     assert sheet.freeze_panes == f"A{top + 1}"
@@ -190,7 +310,9 @@ def test_xlsx_status_column_has_a_dropdown(checklist, tmp_path):
     assert str(validation.sqref) == f"J{top + 1}:J{top + 5}"
     english = openpyxl.load_workbook(written(checklist, tmp_path, "en", "en.xlsx"))
     assert english.sheetnames == ["Checklist"]
-    assert english.active.data_validations.dataValidation[0].formula1 == '"open,in progress,done,not applicable"'
+    assert (
+        english.active.data_validations.dataValidation[0].formula1 == '"open,in progress,done,not applicable"'
+    )
 
 
 def test_xlsx_writes_every_hostile_string_as_text(checklist, tmp_path):
@@ -203,8 +325,10 @@ def test_xlsx_writes_every_hostile_string_as_text(checklist, tmp_path):
 
 
 def test_xlsx_same_checklist_same_bytes(checklist, tmp_path):
-    assert written(checklist, tmp_path, name="a.xlsx").read_bytes() == written(checklist, tmp_path,
-                                                                               name="b.xlsx").read_bytes()
+    assert (
+        written(checklist, tmp_path, name="a.xlsx").read_bytes()
+        == written(checklist, tmp_path, name="b.xlsx").read_bytes()
+    )
 
 
 def test_xlsx_without_findings(tmp_path):
@@ -213,6 +337,7 @@ def test_xlsx_without_findings(tmp_path):
 
 
 # HTML
+
 
 class Page(HTMLParser):
     def __init__(self) -> None:
@@ -253,9 +378,13 @@ def test_html_summary_counts_and_scores(checklist):
     assert "確認リスト: テスト市" in text and "登録（妥当性確認）" in text and "2025年4月1日" in text
     assert "未完了: 要対応 3 件、注意 1 件、情報 1 件、達成率 91%" in text
     assert '<strong class="count-blocking">3</strong>' in out
-    assert '<strong class="count-warning">1</strong>' in out and '<strong class="count-info">1</strong>' in out
+    assert (
+        '<strong class="count-warning">1</strong>' in out and '<strong class="count-info">1</strong>' in out
+    )
     assert 'style="width: 90%"' in out and 'style="width: 100%"' in out
-    assert text.index("プロジェクト計画書") < text.index("排出削減活動リスト") < text.index("モニタリング報告書")
+    assert (
+        text.index("プロジェクト計画書") < text.index("排出削減活動リスト") < text.index("モニタリング報告書")
+    )
     assert '<html lang="ja">' in out
 
 
@@ -268,7 +397,9 @@ def test_html_in_english_and_ready(ready):
 def test_html_project_override_extends_the_packaged_page(checklist, tmp_path):
     (tmp_path / "html").mkdir()
     (tmp_path / "html" / "checklist.html").write_text(
-        '{% extends "default:html/checklist.html" %}{% block scores %}<p>override</p>{% endblock %}', encoding="utf-8")
+        '{% extends "default:html/checklist.html" %}{% block scores %}<p>override</p>{% endblock %}',
+        encoding="utf-8",
+    )
     out = report.html(checklist, "ja", "テスト市", BUILT, overrides=tmp_path)
     assert "<p>override</p>" in out and "&lt;script&gt;" in out and "<script>" not in out
 
@@ -281,8 +412,10 @@ def test_text_and_json_load_neither_openpyxl_nor_jinja():
     import subprocess
     import sys
 
-    code = ("import sys; from toolkit.render import checklist_forms as r; from toolkit.checklist.findings import Checklist;"
-            "c = Checklist('registration', [], {}); r.text(c, 'ja', 'p', False); r.as_json(c, 'ja');"
-            "print(sorted({'openpyxl', 'jinja2'} & set(sys.modules)))")
+    code = (
+        "import sys; from toolkit.render import checklist_forms as r; from toolkit.checklist.findings import Checklist;"
+        "c = Checklist('registration', [], {}); r.text(c, 'ja', 'p', False); r.as_json(c, 'ja');"
+        "print(sorted({'openpyxl', 'jinja2'} & set(sys.modules)))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -38,13 +38,21 @@ def test_invalid_project_exits_1_and_each_error_has_the_contract_keys(folder, ru
     assert status == 1
     (error,) = json.loads(out)["errors"]
     assert {"path", "location", "message", "label", "section"} <= set(error)
-    assert error == {"path": "monitoring[0].generation_kwh", "location": "monitoring/2025.xlsx!モニタリング!D2",
-                     "message": "expected a number, found 'abc'", "label": "generation (kWh)",
-                     "section": "monitoring.B.2", "code": "not_a_number", "count": 1}
+    assert error == {
+        "path": "monitoring[0].generation_kwh",
+        "location": "monitoring/2025.xlsx!モニタリング!D2",
+        "message": "expected a number, found 'abc'",
+        "label": "generation (kWh)",
+        "section": "monitoring.B.2",
+        "code": "not_a_number",
+        "count": 1,
+    }
 
 
 def test_five_different_errors_are_all_reported_with_path_and_location(folder, run):
-    folder.project_yaml = folder.project_yaml.replace('"500-8570"', '"5008"').replace("type: program", "type: progrm")
+    folder.project_yaml = folder.project_yaml.replace('"500-8570"', '"5008"').replace(
+        "type: program", "type: progrm"
+    )
     folder.activities[0][3] = -1
     folder.readings[1][2] = "2025-02-30"
     folder.readings[2][4] = 9000
@@ -84,8 +92,10 @@ def test_language_follows_lang_option(folder, run):
 
 
 def test_importing_the_cli_loads_no_heavy_library():
-    code = ("import sys, toolkit.cli; heavy = {'openpyxl', 'python_calamine', 'cerberus', 'weasyprint', 'docx', 'jinja2'};"
-            "print(sorted(heavy & set(sys.modules)))")
+    code = (
+        "import sys, toolkit.cli; heavy = {'openpyxl', 'python_calamine', 'cerberus', 'weasyprint', 'docx', 'jinja2'};"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
@@ -93,7 +103,9 @@ def test_importing_the_cli_loads_no_heavy_library():
 def test_only_the_cli_imports_click():
     for path in (ROOT / "toolkit").rglob("*.py"):
         if path.name != "cli.py":
-            assert not re.search(r"^\s*(import click|from click)", path.read_text(encoding="utf-8"), re.M), path
+            assert not re.search(r"^\s*(import click|from click)", path.read_text(encoding="utf-8"), re.M), (
+                path
+            )
 
 
 def test_the_library_never_prints():
@@ -115,7 +127,13 @@ def test_factors_lists_rule_versions_and_rows_with_status(run):
     assert {"2013-04", "2017-10", "2023-10", "2025-09"} <= set(data["rules_versions"])
     assert data["rules_versions"]["2025-09"]["switches"]["crediting_cap"] is None
     rows = data["tables"]["grid_electricity"]
-    assert {"keys": {"basis": "all_source"}, "fiscal_year": 2012, "value": "0.487", "unit": "kg-CO2/kWh",
-            "status": "verified", "source": "別表 (expydoc 8105134), 平成24年度 全電源"} in rows
+    assert {
+        "keys": {"basis": "all_source"},
+        "fiscal_year": 2012,
+        "value": "0.487",
+        "unit": "kg-CO2/kWh",
+        "status": "verified",
+        "source": "別表 (expydoc 8105134), 平成24年度 全電源",
+    } in rows
     text = run("factors", "--lang", "en")[1]
     assert "grid_electricity" in text and "[third-party]" in text

@@ -10,12 +10,12 @@ import pytest
 import yaml
 
 from toolkit import schema
-from toolkit.documents import computed
-from toolkit.documents import assemble as documents
 from toolkit.calculate.engine import exact_sum
-from toolkit.pipeline import calculate
+from toolkit.documents import assemble as documents
+from toolkit.documents import computed
 from toolkit.documents.assemble import NotReady, TemplateError
 from toolkit.documents.model import Fields, Missing, Paragraph, Table
+from toolkit.pipeline import calculate
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(path.parent for path in (ROOT / "samples").glob("*/project.yaml"))
@@ -42,16 +42,24 @@ def _build(project: Path, kind: str = "plan", **options):
 
 
 def _fields(document) -> dict[str, tuple]:
-    return {row.path: row.value for section in document.sections for block in section.blocks
-            if isinstance(block, Fields) for row in block.rows}
+    return {
+        row.path: row.value
+        for section in document.sections
+        for block in section.blocks
+        if isinstance(block, Fields)
+        for row in block.rows
+    }
 
 
 @pytest.mark.parametrize("path", SPECS, ids=[path.stem for path in SPECS])
 def test_every_spec_field_is_a_schema_field(path):
     spec, _ = documents.load_spec(f"documents/{path.name}")
     project_type = "program" if "program" in path.stem else "standard"
-    rules = schema.project_schema(project_type if path.stem.startswith("plan") else None) | \
-        schema.project_schema("program") | schema.project_schema("standard")
+    rules = (
+        schema.project_schema(project_type if path.stem.startswith("plan") else None)
+        | schema.project_schema("program")
+        | schema.project_schema("standard")
+    )
     for section in spec["sections"]:
         for block in section.get("blocks") or []:
             for entry in block.get("fields") or []:
@@ -72,7 +80,9 @@ def test_missing_postal_code_is_a_marker_and_blocks_final(tmp_path):
     project = _copy("solar-program", tmp_path)
     _edit(project, 'postal_code: "500-8856"', "postal_code:")
     document = _build(project)
-    assert _fields(document)["proponent.postal_code"] == (Missing("郵便番号", "proponent.postal_code", "plan.1.1"),)
+    assert _fields(document)["proponent.postal_code"] == (
+        Missing("郵便番号", "proponent.postal_code", "plan.1.1"),
+    )
     assert "proponent.postal_code" in [item.path for item in document.open_items]
     with pytest.raises(NotReady) as raised:
         _build(project, final=True)
@@ -96,11 +106,18 @@ def test_user_text_in_a_narrative_is_never_a_template(tmp_path):
     project = _copy("solar-program", tmp_path)
     path = project / "project.yaml"
     text = path.read_text(encoding="utf-8")
-    text = re.sub(r"  purpose: >-\n(    .*\n)+", "  purpose: '{{ 7*7 }} {% if 1 %}x{% endif %} <script>&'\n", text)
+    text = re.sub(
+        r"  purpose: >-\n(    .*\n)+", "  purpose: '{{ 7*7 }} {% if 1 %}x{% endif %} <script>&'\n", text
+    )
     path.write_text(text, encoding="utf-8")
     document = _build(project)
-    texts = [part for section in document.sections for block in section.blocks if isinstance(block, Paragraph)
-             for part in block.parts]
+    texts = [
+        part
+        for section in document.sections
+        for block in section.blocks
+        if isinstance(block, Paragraph)
+        for part in block.parts
+    ]
     assert "{{ 7*7 }} {% if 1 %}x{% endif %} <script>&" in texts
     assert not any("49" == part for part in texts)
 
@@ -122,8 +139,16 @@ def test_monitoring_totals_equal_the_calculation_and_the_sum_of_their_rows(proje
     tables = {table.id: table for table in document.tables()}
     monthly, by_year = tables["monthly"], tables["results"]
     assert monthly.body is False and monthly.sheet
-    assert monthly.total["reduction"] == exact_sum(row["reduction"] for row in monthly.rows) == result.total_exact
-    assert by_year.total["reduction"] == exact_sum(row["reduction"] for row in by_year.rows) == result.total_exact
+    assert (
+        monthly.total["reduction"]
+        == exact_sum(row["reduction"] for row in monthly.rows)
+        == result.total_exact
+    )
+    assert (
+        by_year.total["reduction"]
+        == exact_sum(row["reduction"] for row in by_year.rows)
+        == result.total_exact
+    )
     assert by_year.total["certified"] == result.total_certified
     for row, formulas in zip(monthly.rows, monthly.formulas):
         assert row["reduction"] == row["baseline"] - row["project"]
@@ -211,8 +236,11 @@ def test_a_broken_override_names_its_file_and_line(tmp_path):
 
 def test_a_broken_snippet_names_its_line(tmp_path):
     project = _copy("solar-program", tmp_path)
-    path = _override(project, "kind: plan\ntitle: x\nsections:\n  - id: a\n    title: t\n    blocks:\n"
-                              "      - text: |\n          fine\n          {{ value( }}\n")
+    path = _override(
+        project,
+        "kind: plan\ntitle: x\nsections:\n  - id: a\n    title: t\n    blocks:\n"
+        "      - text: |\n          fine\n          {{ value( }}\n",
+    )
     with pytest.raises(TemplateError) as raised:
         _build(project)
     assert f"{path}:9" in str(raised.value)
@@ -220,7 +248,10 @@ def test_a_broken_snippet_names_its_line(tmp_path):
 
 def test_an_unknown_computed_table_is_named(tmp_path):
     project = _copy("solar-program", tmp_path)
-    _override(project, "kind: plan\ntitle: x\nsections:\n  - id: a\n    title: t\n    blocks:\n      - table: nonsense\n")
+    _override(
+        project,
+        "kind: plan\ntitle: x\nsections:\n  - id: a\n    title: t\n    blocks:\n      - table: nonsense\n",
+    )
     with pytest.raises(TemplateError, match="nonsense"):
         _build(project)
 
@@ -252,14 +283,27 @@ def test_codes_print_as_words_and_free_text_stays_as_typed():
 def test_every_section_the_code_names_is_in_a_spec():
     """Section ids written in the code (findings place themselves in them) exist in the packaged specs."""
     root = Path(documents.__file__).resolve().parents[1]
-    named = {match for path in root.rglob("*.py") for match in
-             re.findall(r'"((?:plan|monitoring|annex)\.[A-Za-z0-9_.]+|activity_list)"', path.read_text(encoding="utf-8"))}
+    named = {
+        match
+        for path in root.rglob("*.py")
+        for match in re.findall(
+            r'"((?:plan|monitoring|annex)\.[A-Za-z0-9_.]+|activity_list)"', path.read_text(encoding="utf-8")
+        )
+    }
     specs = Path(documents.template("documents")).glob("*.yaml")
-    ids = {section["id"] for spec in specs for section in yaml.safe_load(spec.read_text(encoding="utf-8"))["sections"]}
+    ids = {
+        section["id"]
+        for spec in specs
+        for section in yaml.safe_load(spec.read_text(encoding="utf-8"))["sections"]
+    }
     assert named and named <= ids, sorted(named - ids)
 
 
 def test_document_kinds_and_stages_come_from_the_specs():
     assert documents.kinds() == ("plan", "activity-list", "monitoring")
-    assert [documents.stage_of(kind) for kind in documents.kinds()] == ["registration", "registration", "verification"]
+    assert [documents.stage_of(kind) for kind in documents.kinds()] == [
+        "registration",
+        "registration",
+        "verification",
+    ]
     assert documents.kinds_at("registration") == ("plan", "activity-list")

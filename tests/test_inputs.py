@@ -25,7 +25,15 @@ def test_values_know_their_yaml_line_and_cell(folder):
 
 
 def test_headers_match_by_english_key_or_japanese_label_in_any_width(folder):
-    folder.activity_headers = ["id", "名称", "都道府県", "設備容量（ｋＷ）", "commissioned_on", "家庭用", "fit"]
+    folder.activity_headers = [
+        "id",
+        "名称",
+        "都道府県",
+        "設備容量（ｋＷ）",
+        "commissioned_on",
+        "家庭用",
+        "fit",
+    ]
     folder.write()
     result = validate(folder.root)
     assert result.valid, [p.line() for p in result.errors]
@@ -39,7 +47,9 @@ def test_unknown_columns_are_ignored_with_a_warning(folder):
     folder.write()
     result = validate(folder.root)
     assert result.valid
-    assert [(p.code, str(p.location)) for p in result.warnings] == [("column_unknown", "activities.xlsx!活動一覧!H1")]
+    assert [(p.code, str(p.location)) for p in result.warnings] == [
+        ("column_unknown", "activities.xlsx!活動一覧!H1")
+    ]
 
 
 def test_empty_rows_between_data_are_skipped_with_a_warning_and_trailing_ones_silently(folder):
@@ -48,7 +58,9 @@ def test_empty_rows_between_data_are_skipped_with_a_warning_and_trailing_ones_si
     folder.write()
     result = validate(folder.root)
     assert result.valid
-    assert [(p.code, str(p.location)) for p in result.warnings] == [("empty_row", "activities.xlsx!活動一覧!3")]
+    assert [(p.code, str(p.location)) for p in result.warnings] == [
+        ("empty_row", "activities.xlsx!活動一覧!3")
+    ]
     assert len(result.project.data["activities"]) == 3
     assert str(result.project.sources.locate("activities[1].id")) == "activities.xlsx!活動一覧!A4"
 
@@ -96,15 +108,20 @@ def test_formula_cells_give_their_cached_value(folder):
 def test_inline_activities_and_monitoring_yaml(folder):
     folder.project_yaml = folder.project_yaml.replace(
         "activities: {file: activities.xlsx}",
-        "activities:\n  - {id: PV-0001, 設備容量(kW): 4.5, commissioned_on: 令和6年5月1日}\n")
+        "activities:\n  - {id: PV-0001, 設備容量(kW): 4.5, commissioned_on: 令和6年5月1日}\n",
+    )
     folder.write()
     (folder.root / "activities.xlsx").unlink()
     (folder.root / "monitoring/2025.xlsx").unlink()
-    folder.write_text("monitoring.yaml", "- {activity_id: PV-0001, period_start: 2025-04-01, period_end: 2025-04-30,\n"
-                                         "   generation_kwh: 531, sold_kwh: 320}\n- {activity_id: PV-0001, sold_kwh: -1}\n")
+    folder.write_text(
+        "monitoring.yaml",
+        "- {activity_id: PV-0001, period_start: 2025-04-01, period_end: 2025-04-30,\n"
+        "   generation_kwh: 531, sold_kwh: 320}\n- {activity_id: PV-0001, sold_kwh: -1}\n",
+    )
     result = validate(folder.root)
     assert [(p.code, str(p.location), p.path) for p in result.errors] == [
-        ("min", "monitoring.yaml:3", "monitoring[1].sold_kwh")]
+        ("min", "monitoring.yaml:3", "monitoring[1].sold_kwh")
+    ]
     assert result.project.data["activities"][0]["capacity_kw"] == 4.5
     assert result.project.data["activities"][0]["commissioned_on"] == dt.date(2024, 5, 1)
 
@@ -160,7 +177,9 @@ def test_a_table_yaml_may_name_its_table(folder):
     (folder.root / "monitoring/2025.xlsx").unlink()
     folder.write_text("monitoring.yaml", "monitoring:\n  - {activity_id: PV-0001, generation_kwh: -1}\n")
     result = validate(folder.root)
-    assert [(p.path, str(p.location)) for p in result.errors] == [("monitoring[0].generation_kwh", "monitoring.yaml:2")]
+    assert [(p.path, str(p.location)) for p in result.errors] == [
+        ("monitoring[0].generation_kwh", "monitoring.yaml:2")
+    ]
 
 
 def test_headers_below_a_title_row_are_found_and_cells_keep_their_rows(folder):
@@ -181,13 +200,16 @@ def test_headers_below_a_title_row_are_found_and_cells_keep_their_rows(folder):
     assert str(result.project.sources.locate("activities[1].capacity_kw")) == "activities.xlsx!活動一覧!D5"
 
 
-@pytest.mark.parametrize("text,key,expected", [
-    ("postal_code: 0600001", "postal_code", "0600001"),   # not octal
-    ("name: 1:30", "name", "1:30"),                         # not base 60
-    ("name: no", "name", "no"),                             # not a boolean
-    ("name: 3.0", "name", Decimal("3.0")),                  # digits as written
-    ("name: 1.0e+99999999999", "name", "1.0e+99999999999"),  # no gigantic numbers
-])
+@pytest.mark.parametrize(
+    "text,key,expected",
+    [
+        ("postal_code: 0600001", "postal_code", "0600001"),  # not octal
+        ("name: 1:30", "name", "1:30"),  # not base 60
+        ("name: no", "name", "no"),  # not a boolean
+        ("name: 3.0", "name", Decimal("3.0")),  # digits as written
+        ("name: 1.0e+99999999999", "name", "1.0e+99999999999"),  # no gigantic numbers
+    ],
+)
 def test_yaml_scalars_are_read_as_written(tmp_path, text, key, expected):
     from toolkit.read.yamlfile import read_yaml
 
@@ -197,12 +219,18 @@ def test_yaml_scalars_are_read_as_written(tmp_path, text, key, expected):
     assert problems == []
 
 
-@pytest.mark.parametrize("text,code", [
-    ("a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
-     "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n",
-     "yaml_too_large"),
-    ("project: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n", "yaml_too_deep"),
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        (
+            "a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+            "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+            "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n",
+            "yaml_too_large",
+        ),
+        ("project: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n", "yaml_too_deep"),
+    ],
+)
 def test_yaml_that_would_exhaust_the_machine_is_refused(tmp_path, text, code):
     from toolkit.read.yamlfile import read_yaml
 
@@ -228,14 +256,23 @@ def test_the_same_change_down_a_column_is_one_warning_with_a_count(folder):
     result = validate(folder.root)
     (warning,) = result.warnings
     assert (warning.code, str(warning.location), warning.as_json("en")["count"]) == (
-        "fullwidth", "monitoring/2025.xlsx!モニタリング!D2", 3)
+        "fullwidth",
+        "monitoring/2025.xlsx!モニタリング!D2",
+        3,
+    )
     assert "and 2 more in this column: D3, D4" in warning.message("en")
 
 
 def test_a_control_character_in_yaml_is_a_located_error_not_a_crash(folder, run):
-    folder.project_yaml = folder.project_yaml.replace("name: テスト市住宅用", 'name: "テスト\x00市住宅用', 1).replace(
-        "J-クレジットプロジェクト\n", 'J-クレジットプロジェクト"\n', 1)
+    folder.project_yaml = folder.project_yaml.replace(
+        "name: テスト市住宅用", 'name: "テスト\x00市住宅用', 1
+    ).replace("J-クレジットプロジェクト\n", 'J-クレジットプロジェクト"\n', 1)
     root = folder.write()
     code, _, stderr = run("validate", root, "--lang", "en")
-    line = folder.project_yaml.splitlines().index(next(l for l in folder.project_yaml.splitlines() if "\x00" in l)) + 1
+    line = (
+        folder.project_yaml.splitlines().index(
+            next(text for text in folder.project_yaml.splitlines() if "\x00" in text)
+        )
+        + 1
+    )
     assert code == 1 and f"project.yaml:{line}:" in stderr and "U+0000" in stderr and "Internal" not in stderr

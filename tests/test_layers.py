@@ -10,15 +10,22 @@ import toolkit
 PACKAGE = Path(toolkit.__file__).parent
 # Each stage may import itself and the stages above it, never one below.
 STAGES = (
-    ("toolkit", "toolkit.errors", "toolkit.messages", "toolkit.problems", "toolkit.periods", "toolkit.figures",
-     "toolkit.packaged"),
+    (
+        "toolkit",
+        "toolkit.errors",
+        "toolkit.messages",
+        "toolkit.problems",
+        "toolkit.periods",
+        "toolkit.figures",
+        "toolkit.packaged",
+    ),
     ("toolkit.methodologies",),
     ("toolkit.schema",),
     ("toolkit.read",),
     ("toolkit.project",),  # what validation returns
     ("toolkit.validate",),
     ("toolkit.calculate",),
-    ("toolkit.documents",),   # the checklist reads the documents' own gap markers
+    ("toolkit.documents",),  # the checklist reads the documents' own gap markers
     ("toolkit.checklist",),
     ("toolkit.render",),
     ("toolkit.bundle",),
@@ -49,8 +56,12 @@ def modules() -> dict[str, Path]:
 def imports(path: Path, name: str) -> set[str]:
     """Every toolkit module `path` imports when it runs (lazy imports in functions included; typing-only not)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    typing_only = {id(node) for block in ast.walk(tree) if isinstance(block, ast.If)
-                   and "TYPE_CHECKING" in ast.unparse(block.test) for node in ast.walk(block)}
+    typing_only = {
+        id(node)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+        for node in ast.walk(block)
+    }
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
     for node in ast.walk(tree):
@@ -61,10 +72,15 @@ def imports(path: Path, name: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else [])
+                )
             if base.startswith("toolkit"):
                 known = modules()
-                found |= {f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names}
+                found |= {
+                    f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base
+                    for alias in node.names
+                }
     return found - {name}
 
 
@@ -86,7 +102,7 @@ def test_no_import_cycle():
         state[node] = 1
         for child in sorted(graph[node]):
             if state.get(child) == 1:
-                cycles.append(" -> ".join(trail[trail.index(child):] + [child]) if child in trail else child)
+                cycles.append(" -> ".join(trail[trail.index(child) :] + [child]) if child in trail else child)
             elif child not in state:
                 visit(child, trail + [child])
         state[node] = 2

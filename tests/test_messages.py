@@ -38,8 +38,14 @@ FORMATTER = string.Formatter()
 
 def _placeholders(template: str) -> list[tuple[str, str | None, str | None]]:
     """The {fields} of a template, each with its !conversion and :format spec, sorted; raises on a stray brace."""
-    return sorted({(name, conversion, spec) for _, name, spec, conversion in FORMATTER.parse(template)
-                   if name is not None}, key=str)
+    return sorted(
+        {
+            (name, conversion, spec)
+            for _, name, spec, conversion in FORMATTER.parse(template)
+            if name is not None
+        },
+        key=str,
+    )
 
 
 def test_every_key_has_both_languages():
@@ -67,7 +73,9 @@ def test_type_names_have_both_languages():
 
 def test_text_is_the_template_and_render_fills_it():
     assert messages.text("checklist.title", "ja") == "確認リスト: {project}"
-    assert messages.text("checklist.title", "fr") == "Readiness checklist: {project}"  # any other language: English
+    assert (
+        messages.text("checklist.title", "fr") == "Readiness checklist: {project}"
+    )  # any other language: English
     assert messages.render("checklist.title", "en", {"project": "P"}) == "Readiness checklist: P"
     assert messages.render("report.factors", "ja") == "使用した係数"
     assert messages.both("checklist.document.plan") == {"ja": "プロジェクト計画書", "en": "project plan"}
@@ -87,8 +95,16 @@ def test_the_reports_words_come_from_the_catalogue():
     assert checklist_forms.stage_name("other", "ja") == "other"
     for column in calculation_report.COLUMNS:
         assert f"report.column.{column}" in messages.TEMPLATES
-    reasons = ("payback_ok", "payback_short", "no_net_cost", "no_net_saving", "household", "exempt",
-               "exempt_no_reason", "missing")  # Additionality.reason
+    reasons = (
+        "payback_ok",
+        "payback_short",
+        "no_net_cost",
+        "no_net_saving",
+        "household",
+        "exempt",
+        "exempt_no_reason",
+        "missing",
+    )  # Additionality.reason
     for reason in reasons:
         assert f"report.additionality.{reason}" in messages.TEMPLATES
     assert len(checklist_forms._text("columns", "ja")) == len(checklist_forms.WIDTHS)
@@ -98,6 +114,9 @@ def test_the_words_for_found_values_come_from_the_catalogue():
     assert messages.show("", "ja") == "空欄"
     assert messages.show(False, "en") == "no"
     assert messages.show([1], "ja") == "一覧や項目の集まり"
-    assert messages.did_you_mean("岐阜県") == {"ja": "（岐阜県 のことですか）", "en": " (did you mean 岐阜県?)"}
+    assert messages.did_you_mean("岐阜県") == {
+        "ja": "（岐阜県 のことですか）",
+        "en": " (did you mean 岐阜県?)",
+    }
     assert messages.did_you_mean("") == ""
     assert messages.yaml_problem("odd") == {"ja": "YAML として読めません（odd）", "en": "odd"}

@@ -138,10 +138,14 @@ VALUES = [
     # boolean
     (True, "boolean", None, True, ()),
     (False, "boolean", None, False, ()),
-    *[(w, "boolean", None, True, ("boolean_word",))
-      for w in ("true", "TRUE", "Yes", "y", "1", "有", "あり", "○", "◯", "〇", "対象", "済")],
-    *[(w, "boolean", None, False, ("boolean_word",))
-      for w in ("false", "No", "N", "0", "無", "なし", "×", "✕", "-", "対象外")],
+    *[
+        (w, "boolean", None, True, ("boolean_word",))
+        for w in ("true", "TRUE", "Yes", "y", "1", "有", "あり", "○", "◯", "〇", "対象", "済")
+    ],
+    *[
+        (w, "boolean", None, False, ("boolean_word",))
+        for w in ("false", "No", "N", "0", "無", "なし", "×", "✕", "-", "対象外")
+    ],
     # the dropdown words of the input workbook are canonical
     ("はい", "boolean", None, True, ()),
     ("いいえ", "boolean", None, False, ()),
@@ -259,7 +263,11 @@ def test_unit_mismatch_params():
 
 def test_error_pickles_and_note_is_frozen():
     error = pickle.loads(pickle.dumps(NormalizeError("unit_mismatch", "1t", expected="kg", found_unit="t")))
-    assert (error.code, error.found, error.params) == ("unit_mismatch", "1t", {"expected": "kg", "found_unit": "t"})
+    assert (error.code, error.found, error.params) == (
+        "unit_mismatch",
+        "1t",
+        {"expected": "kg", "found_unit": "t"},
+    )
     with pytest.raises(dataclasses.FrozenInstanceError):
         Note("unit", "1kWh", D(1)).code = "x"
 
@@ -289,18 +297,31 @@ def test_decimal_with_thousands_round_trips(number):
 
 
 def _wareki(day: date) -> list[str]:
-    for name, letter, offset, first in (("令和", "R", 2018, date(2019, 5, 1)), ("平成", "H", 1988, date(1989, 1, 8))):
+    for name, letter, offset, first in (
+        ("令和", "R", 2018, date(2019, 5, 1)),
+        ("平成", "H", 1988, date(1989, 1, 8)),
+    ):
         if day >= first:
             year = day.year - offset
             kanji_year = "元" if year == 1 else str(year)
-            return [f"{name}{kanji_year}年{day.month}月{day.day}日", f"{letter}{year:02}.{day.month:02}.{day.day:02}"]
+            return [
+                f"{name}{kanji_year}年{day.month}月{day.day}日",
+                f"{letter}{year:02}.{day.month:02}.{day.day:02}",
+            ]
     return []
 
 
 @given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
 def test_date_forms_round_trip(day):
     serial = (day - date(1899, 12, 30)).days
-    forms = [day.isoformat(), f"{day.year}/{day.month}/{day.day}", serial, float(serial), serial + 0.5, *_wareki(day)]
+    forms = [
+        day.isoformat(),
+        f"{day.year}/{day.month}/{day.day}",
+        serial,
+        float(serial),
+        serial + 0.5,
+        *_wareki(day),
+    ]
     for form in forms:
         assert coerce(form, "date")[0] == day, form
     assert excel_serial_to_date(serial) == day
@@ -308,16 +329,29 @@ def test_date_forms_round_trip(day):
 
 
 ANY_VALUE = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.decimals(), st.dates(), st.datetimes(),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.decimals(),
+    st.dates(),
+    st.datetimes(),
     st.text(max_size=12),
-    st.from_regex(r"[▲\-+ ]?[0-9０-９,，.]{1,9}(e[0-9]{1,3})? ?(kWh|MWh|kW|ha|a|㎡|円|万円|日|kg)?", fullmatch=True),
-    st.from_regex(r"(R|H|S|令和|平成|昭和)?[0-9元]{1,4}[年/.\-][0-9]{1,2}[月/.\-][0-9]{1,2}日?", fullmatch=True),
+    st.from_regex(
+        r"[▲\-+ ]?[0-9０-９,，.]{1,9}(e[0-9]{1,3})? ?(kWh|MWh|kW|ha|a|㎡|円|万円|日|kg)?", fullmatch=True
+    ),
+    st.from_regex(
+        r"(R|H|S|令和|平成|昭和)?[0-9元]{1,4}[年/.\-][0-9]{1,2}[月/.\-][0-9]{1,2}日?", fullmatch=True
+    ),
 )
 
 
 @settings(max_examples=300)
-@given(ANY_VALUE, st.sampled_from(["string", "integer", "decimal", "date", "boolean"]),
-       st.sampled_from([None, "kWh", "kW", "ha", "円", "日"]))
+@given(
+    ANY_VALUE,
+    st.sampled_from(["string", "integer", "decimal", "date", "boolean"]),
+    st.sampled_from([None, "kWh", "kW", "ha", "円", "日"]),
+)
 def test_codes_are_declared_and_no_float_escapes(found, type_name, unit):
     try:
         value, notes = coerce(found, type_name, unit)

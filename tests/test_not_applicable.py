@@ -1,6 +1,7 @@
-"""「該当なし」 and 「なし」 mean one thing everywhere (schema.not_applicable and its kin): 「該当なし」 says a field does
-not apply and needs its reason; 「なし」 is an answer, one that names nothing, so a rule that needs a name (the
-subsidy deducted, the forest plan's id) finds it missing, whatever word says so."""
+"""「該当なし」 and 「なし」 mean one thing everywhere (schema.not_applicable and its kin):
+「該当なし」 says a field does not apply and needs its reason; 「なし」 is an answer,
+one that names nothing, so a rule that needs a name (the subsidy deducted, the forest
+plan's id) finds it missing, whatever word says so."""
 
 from __future__ import annotations
 
@@ -32,17 +33,20 @@ def _set(project: Path, prefix: str, value: str) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-@pytest.mark.parametrize("value, applies, reason_given, names_nothing", [
-    ("該当なし", False, False, True),
-    ("該当なし：自己資金のみ", False, True, True),
-    ("対象外（間伐のみ）", False, True, True),
-    ("N/A", False, False, True),
-    ("なし", True, True, True),
-    ("なし（補助金は受けていない）", True, True, True),
-    ("無し", True, True, True),
-    ("nagoya", True, True, False),
-    ("省エネルギー投資促進支援事業費補助金", True, True, False),
-])
+@pytest.mark.parametrize(
+    "value, applies, reason_given, names_nothing",
+    [
+        ("該当なし", False, False, True),
+        ("該当なし：自己資金のみ", False, True, True),
+        ("対象外（間伐のみ）", False, True, True),
+        ("N/A", False, False, True),
+        ("なし", True, True, True),
+        ("なし（補助金は受けていない）", True, True, True),
+        ("無し", True, True, True),
+        ("nagoya", True, True, False),
+        ("省エネルギー投資促進支援事業費補助金", True, True, False),
+    ],
+)
 def test_one_reading_of_the_words(value, applies, reason_given, names_nothing):
     assert schema.not_applicable(value) is not applies
     assert schema.not_applicable_without_reason(value) is not reason_given
@@ -51,17 +55,28 @@ def test_one_reading_of_the_words(value, applies, reason_given, names_nothing):
 
 def _subsidies_shown(project: Path):
     document = documents.build("plan", pipeline.calculate(project), project)
-    (value,) = [row.value for section in document.sections for block in section.blocks if isinstance(block, Fields)
-                for row in block.rows if row.path == "double_counting.subsidies"][:1]
+    (value,) = [
+        row.value
+        for section in document.sections
+        for block in section.blocks
+        if isinstance(block, Fields)
+        for row in block.rows
+        if row.path == "double_counting.subsidies"
+    ][:1]
     return value
 
 
 def _rule(project: Path, rule: str) -> list:
-    return [(finding.path, finding.code) for finding in pipeline.check(project, "registration").findings
-            if finding.rule == rule]
+    return [
+        (finding.path, finding.code)
+        for finding in pipeline.check(project, "registration").findings
+        if finding.rule == rule
+    ]
 
 
-@pytest.mark.parametrize("answer, missing", [("なし", False), ("該当なし", True), ("該当なし：自己資金のみ", False)])
+@pytest.mark.parametrize(
+    "answer, missing", [("なし", False), ("該当なし", True), ("該当なし：自己資金のみ", False)]
+)
 def test_a_deducted_subsidy_answered_none_is_shown_and_flagged_alike(tmp_path, answer, missing):
     """The plan shows 「なし」 as the answer it is (「該当なし」 alone is a gap); the subsidy rule, which needs the
     deducted subsidy named, finds each of them naming none."""
@@ -71,11 +86,20 @@ def test_a_deducted_subsidy_answered_none_is_shown_and_flagged_alike(tmp_path, a
     assert _rule(project, "R-DC-SUBSIDY") == [("double_counting.subsidies", "subsidy_unnamed")]
 
 
-@pytest.mark.parametrize("plan_id, planned", [("なし", False), ("該当なし：森林経営計画の対象外の林分", False),
-                                              ("未定", False), ("鹿沼市指令環第２０２４－１１８号", True)])
+@pytest.mark.parametrize(
+    "plan_id, planned",
+    [
+        ("なし", False),
+        ("該当なし：森林経営計画の対象外の林分", False),
+        ("未定", False),
+        ("鹿沼市指令環第２０２４－１１８号", True),
+    ],
+)
 def test_a_forest_plan_id_must_be_an_id(tmp_path, plan_id, planned):
     project = _copy("forest", tmp_path)
     path = project / "project.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(PLAN_ID, f"plan_id: {plan_id}", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(PLAN_ID, f"plan_id: {plan_id}", 1), encoding="utf-8"
+    )
     found = _rule(project, "R-FO-PLAN")
     assert (("activities[0].plan_id", "forest_plan") in found) is not planned

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from toolkit.calculate import factors as factor_tables
 from toolkit import periods
+from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.additionality import assess
-from toolkit.calculate.engine import truncate
 from toolkit.calculate.eligibility import within_program_cap, within_two_years
+from toolkit.calculate.engine import truncate
 from toolkit.methodologies import ag_005, en_r_002
 
 D = Decimal
@@ -22,8 +22,9 @@ def factors_for(version: str, tmp_path, overrides: str = "", **switches):
         (tmp_path / "factors.yaml").write_text(overrides, encoding="utf-8")
     loaded = factor_tables.load(version, tmp_path)
     if switches:
-        loaded = factor_tables.Factors(version, {**loaded.version, "switches": {**loaded.switches, **switches}},
-                                       loaded._rows)
+        loaded = factor_tables.Factors(
+            version, {**loaded.version, "switches": {**loaded.switches, **switches}}, loaded._rows
+        )
     return loaded
 
 
@@ -39,17 +40,22 @@ grid_electricity:
 """
 
 
-@pytest.mark.parametrize("oracle,kwh,expected_kg", [
-    # expydoc 7629704 [verified], decoded [derived]: 887 kWh × 0.540 / 0.5135 / 0.487
-    ("T-PV-887", D(887), (D("478.98"), D("455.47"), D("431.97"))),
-    # 123deta zw577d0z [verified], decoded [derived]: 1,575 kWh × the same bands
-    ("T-PV-1575", D(1575), (D("850.5"), D("808.76"), D("767.03"))),
-])
+@pytest.mark.parametrize(
+    "oracle,kwh,expected_kg",
+    [
+        # expydoc 7629704 [verified], decoded [derived]: 887 kWh × 0.540 / 0.5135 / 0.487
+        ("T-PV-887", D(887), (D("478.98"), D("455.47"), D("431.97"))),
+        # 123deta zw577d0z [verified], decoded [derived]: 1,575 kWh × the same bands
+        ("T-PV-1575", D(1575), (D("850.5"), D("808.76"), D("767.03"))),
+    ],
+)
 def test_T_PV_band_method(oracle, kwh, expected_kg, tmp_path):
     factors = factors_for("2017-10", tmp_path, PV_BANDS)  # transitional marginal-source bands on
     start = dt.date(2015, 4, 1)
     for band, piece_start in enumerate((dt.date(2015, 6, 1), dt.date(2016, 6, 1), dt.date(2017, 11, 1))):
-        piece = periods.Piece(piece_start, piece_start, 2015, 1, 1)  # the factor year is fixed by the override
+        piece = periods.Piece(
+            piece_start, piece_start, 2015, 1, 1
+        )  # the factor year is fixed by the override
         reading = {"generation_kwh": kwh, "sold_kwh": D(0)}
         baseline, project = en_r_002.calculate({}, reading, piece, (start, dt.date(2023, 3, 31)), factors)
         assert abs(baseline.value * 1000 - expected_kg[band]) <= D("0.5"), (oracle, band)
@@ -58,8 +64,13 @@ def test_T_PV_band_method(oracle, kwh, expected_kg, tmp_path):
 
 def test_T_PAYBACK_and_FLIP():
     """[derived] capex 10M, subsidy 3M, saving 2M/yr → 3.5 y (additional); subsidy 5M → 2.5 y (not)."""
-    base = {"method": "payback", "capex_jpy": 10_000_000, "subsidy_jpy": 3_000_000,
-            "annual_saving_jpy": 2_000_000, "annual_om_cost_jpy": 0}
+    base = {
+        "method": "payback",
+        "capex_jpy": 10_000_000,
+        "subsidy_jpy": 3_000_000,
+        "annual_saving_jpy": 2_000_000,
+        "annual_om_cost_jpy": 0,
+    }
     result = assess(base, D(3))
     assert result.payback.value == D("3.5") and result.additional is True
     undeducted = (D(base["capex_jpy"])) / D(base["annual_saving_jpy"])
@@ -68,7 +79,9 @@ def test_T_PAYBACK_and_FLIP():
     assert flipped.payback.value == D("2.5") and flipped.additional is False
 
 
-@pytest.mark.parametrize("fuel,expected", [("kerosene", D("0.06783")), ("lpg", D("0.05903")), ("city_gas", D("0.04987"))])
+@pytest.mark.parametrize(
+    "fuel,expected", [("kerosene", D("0.06783")), ("lpg", D("0.05903")), ("city_gas", D("0.04987"))]
+)
 def test_T_FUEL(fuel, expected):
     """[derived] 0.0185 / 0.0161 / 0.0136 tC/GJ × 44/12, the conversion done in code."""
     factors = factor_tables.load("2023-10")
@@ -76,27 +89,43 @@ def test_T_FUEL(fuel, expected):
 
 
 def _ag5(factors, prefecture, percolation, removed, area=D(1), compost=D(0)):
-    activity = {"prefecture": prefecture, "percolation_mm_per_day": percolation, "straw_removed_kg_per_10a": removed,
-                "compost_t_per_10a": compost, "area_ha": area, "baseline_drainage_days": D(10)}
-    reading = {"drainage_start": dt.date(2025, 6, 20), "drainage_end": dt.date(2025, 7, 15), "heading_date": dt.date(2025, 8, 5)}
+    activity = {
+        "prefecture": prefecture,
+        "percolation_mm_per_day": percolation,
+        "straw_removed_kg_per_10a": removed,
+        "compost_t_per_10a": compost,
+        "area_ha": area,
+        "baseline_drainage_days": D(10),
+    }
+    reading = {
+        "drainage_start": dt.date(2025, 6, 20),
+        "drainage_end": dt.date(2025, 7, 15),
+        "heading_date": dt.date(2025, 8, 5),
+    }
     piece = periods.Piece(reading["drainage_start"], reading["drainage_end"], 2025, 26, 26)
-    baseline, project = ag_005.calculate(activity, reading, piece, (dt.date(2025, 5, 1), dt.date(2031, 3, 31)), factors)
+    baseline, project = ag_005.calculate(
+        activity, reading, piece, (dt.date(2025, 5, 1), dt.date(2031, 3, 31)), factors
+    )
     return baseline, project
 
 
-@pytest.mark.parametrize("oracle,prefecture,percolation,removed,area,gwp,ef,er,truncated", [
-    # [derived] from [third-party] rice-ch4-simulator: 東北, 日排除, straw kept (production 661.2), compost 0
-    ("T-AG5-1HA", "福島県", D(10), D(0), D(1), "AR5", D(392), D("4.3904"), 4),
-    ("T-AG5-10HA", "福島県", D(10), D(0), D(10), "AR5", D(392), D("43.904"), 43),
-    ("T-AG5-HALF", "福島県", D(10), D("330.6"), D(1), "AR5", D("249.33"), D("2.7925"), 2),
-    ("T-AG5-KANTO", "茨城県", D(15), D("632.4"), D(1), "AR5", D(16), D("0.179"), 0),
-    ("T-AG5-HOKKAIDO", "北海道", D(5), D(0), D(1), "AR5", D(662), D("7.4144"), 7),
-    ("T-AG5-GWP25", "福島県", D(10), D(0), D(1), "AR4", D(392), D("3.92"), 3),
-])
+@pytest.mark.parametrize(
+    "oracle,prefecture,percolation,removed,area,gwp,ef,er,truncated",
+    [
+        # [derived] from [third-party] rice-ch4-simulator: 東北, 日排除, straw kept (production 661.2), compost 0
+        ("T-AG5-1HA", "福島県", D(10), D(0), D(1), "AR5", D(392), D("4.3904"), 4),
+        ("T-AG5-10HA", "福島県", D(10), D(0), D(10), "AR5", D(392), D("43.904"), 43),
+        ("T-AG5-HALF", "福島県", D(10), D("330.6"), D(1), "AR5", D("249.33"), D("2.7925"), 2),
+        ("T-AG5-KANTO", "茨城県", D(15), D("632.4"), D(1), "AR5", D(16), D("0.179"), 0),
+        ("T-AG5-HOKKAIDO", "北海道", D(5), D(0), D(1), "AR5", D(662), D("7.4144"), 7),
+        ("T-AG5-GWP25", "福島県", D(10), D(0), D(1), "AR4", D(392), D("3.92"), 3),
+    ],
+)
 def test_T_AG5(oracle, prefecture, percolation, removed, area, gwp, ef, er, truncated):
     factors = factor_tables.load("2023-10")
-    factors = factor_tables.Factors("2023-10", {**factors.version, "switches": {**factors.switches, "gwp_report": gwp}},
-                                    factors._rows)
+    factors = factor_tables.Factors(
+        "2023-10", {**factors.version, "switches": {**factors.switches, "gwp_report": gwp}}, factors._rows
+    )
     baseline, project = _ag5(factors, prefecture, percolation, removed, area)
     assert abs(baseline.inputs["EF"] - ef) <= D("0.01"), oracle
     reduction = baseline.value - project.value
@@ -107,8 +136,9 @@ def test_T_AG5(oracle, prefecture, percolation, removed, area, gwp, ef, er, trun
 def test_T_AG5_1HA_parts():
     """BL 14.6347, PJ 10.2443 for one hectare (GWP 28)."""
     factors = factor_tables.load("2023-10")
-    factors = factor_tables.Factors("2023-10", {**factors.version, "switches": {**factors.switches, "gwp_report": "AR5"}},
-                                    factors._rows)
+    factors = factor_tables.Factors(
+        "2023-10", {**factors.version, "switches": {**factors.switches, "gwp_report": "AR5"}}, factors._rows
+    )
     baseline, project = _ag5(factors, "福島県", D(10), D(0))
     assert abs(baseline.value - D("14.6347")) <= D("0.0001")
     assert abs(project.value - D("10.2443")) <= D("0.0001")
@@ -121,13 +151,16 @@ def test_T_ELIG_2Y():
     assert not within_two_years(dt.date(2021, 12, 6), application)
 
 
-@pytest.mark.parametrize("version,cap,end", [("2023-10", True, dt.date(2031, 3, 31)), ("2025-09", False, dt.date(2033, 5, 31))])
+@pytest.mark.parametrize(
+    "version,cap,end", [("2023-10", True, dt.date(2031, 3, 31)), ("2025-09", False, dt.date(2033, 5, 31))]
+)
 def test_T_PERIOD(version, cap, end):
     """[derived] application 2025-06-01, monitoring 2025-04-01 → 2025-06-01 … 2031-03-31 capped, … 2033-05-31 not."""
     switches = factor_tables.rule_versions()[version]["switches"]
     assert (switches["crediting_cap"] is not None) is cap
-    assert periods.crediting_period(dt.date(2025, 6, 1), dt.date(2025, 4, 1), switches["crediting_years"],
-                                    switches["crediting_cap"]) == (dt.date(2025, 6, 1), end)
+    assert periods.crediting_period(
+        dt.date(2025, 6, 1), dt.date(2025, 4, 1), switches["crediting_years"], switches["crediting_cap"]
+    ) == (dt.date(2025, 6, 1), end)
 
 
 def test_T_PRG_500T():

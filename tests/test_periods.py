@@ -38,7 +38,10 @@ def test_pieces_tile_the_period_and_their_shares_sum_to_one(a, b):
 def test_crediting_period_is_eight_years_less_a_day_and_capped_where_the_rules_say():
     start = dt.date(2025, 6, 1)
     assert periods.crediting_period(start, dt.date(2025, 4, 1), 8, None) == (start, dt.date(2033, 5, 31))
-    assert periods.crediting_period(start, dt.date(2025, 4, 1), 8, dt.date(2031, 3, 31)) == (start, dt.date(2031, 3, 31))
+    assert periods.crediting_period(start, dt.date(2025, 4, 1), 8, dt.date(2031, 3, 31)) == (
+        start,
+        dt.date(2031, 3, 31),
+    )
     assert periods.crediting_period(start, dt.date(2025, 9, 1), 8, None)[0] == dt.date(2025, 9, 1)
 
 
@@ -48,14 +51,19 @@ def test_leap_days_move_to_28_february():
 
 
 def test_gaps_and_overlaps():
-    spans = [periods.Span(dt.date(2025, 4, 1), dt.date(2025, 4, 30), 0),
-             periods.Span(dt.date(2025, 5, 3), dt.date(2025, 5, 31), 1),
-             periods.Span(dt.date(2025, 5, 31), dt.date(2025, 6, 30), 2)]
+    spans = [
+        periods.Span(dt.date(2025, 4, 1), dt.date(2025, 4, 30), 0),
+        periods.Span(dt.date(2025, 5, 3), dt.date(2025, 5, 31), 1),
+        periods.Span(dt.date(2025, 5, 31), dt.date(2025, 6, 30), 2),
+    ]
     gaps, overlaps = periods.gaps_and_overlaps(reversed(spans))
     assert gaps == [(dt.date(2025, 5, 1), dt.date(2025, 5, 2), spans[1])]
     assert overlaps == [(spans[1], spans[2])]
 
 
 def test_clip_to_a_window():
-    assert periods.clip(dt.date(2025, 3, 1), dt.date(2025, 4, 30), dt.date(2025, 4, 1), None) == (dt.date(2025, 4, 1), dt.date(2025, 4, 30))
+    assert periods.clip(dt.date(2025, 3, 1), dt.date(2025, 4, 30), dt.date(2025, 4, 1), None) == (
+        dt.date(2025, 4, 1),
+        dt.date(2025, 4, 30),
+    )
     assert periods.clip(dt.date(2025, 3, 1), dt.date(2025, 3, 31), dt.date(2025, 4, 1), None) is None

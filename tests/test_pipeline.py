@@ -20,7 +20,11 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 def counted(monkeypatch):
     """Calls of the steps that must run once: building a document, parsing a spec, calculating."""
     calls = {"build": [], "spec": [], "calculate": 0}
-    build, parse, calculate = assemble._Builder.document, assemble._parsed_spec.__wrapped__, engine._Run.calculation
+    build, parse, calculate = (
+        assemble._Builder.document,
+        assemble._parsed_spec.__wrapped__,
+        engine._Run.calculation,
+    )
 
     def counting_build(self, kind):
         calls["build"].append(kind)
@@ -41,7 +45,9 @@ def counted(monkeypatch):
 
 
 def test_render_plan_builds_the_plan_once_and_reads_its_spec_once(counted, tmp_path):
-    document, written = pipeline.Run(SAMPLES / "solar-program").render("plan", tmp_path / "out", ("xlsx",), False, False)
+    document, written = pipeline.Run(SAMPLES / "solar-program").render(
+        "plan", tmp_path / "out", ("xlsx",), False, False
+    )
     assert document.kind == "plan" and written
     assert counted["build"].count("plan") == 1
     assert counted["spec"].count("plan_program.yaml") == 1
@@ -64,4 +70,7 @@ def test_validation_leaves_the_data_as_read(sample):
     assert project.data != before  # dates, decimals and codes coerced: a copy, not the data as read
     with pytest.raises(TypeError):
         project.data["project"] = {}  # frozen: nothing downstream changes the coerced data either
-    assert project.methodology is not None and project.methodology.CODE == project.data["project"]["methodology"]["code"]
+    assert (
+        project.methodology is not None
+        and project.methodology.CODE == project.data["project"]["methodology"]["code"]
+    )

@@ -16,9 +16,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document as WordDocument
+from fonts import fonts, runs_without_east_asian_font
 from pypdf import PdfReader
 
-from fonts import fonts, runs_without_east_asian_font
 from toolkit.documents import assemble as documents
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +60,10 @@ def test_every_document_of_every_sample_renders(project, tmp_path, run, caplog):
         assert sizes == {(595, 842)}, name  # A4, portrait or landscape
         assert any("IPAex" in font for font, embedded in fonts(reader).items() if embedded), name
         word = WordDocument(out / f"{name}.docx")
-        assert {(round(s.page_width.mm), round(s.page_height.mm)) for s in word.sections} <= {(210, 297), (297, 210)}
+        assert {(round(s.page_width.mm), round(s.page_height.mm)) for s in word.sections} <= {
+            (210, 297),
+            (297, 210),
+        }
         assert runs_without_east_asian_font(word) == [], name
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest["documents"]) == set(documents.kinds())
@@ -78,19 +81,29 @@ def test_every_document_of_every_sample_renders(project, tmp_path, run, caplog):
 
 def test_the_report_shows_the_certified_total(tmp_path, run):
     out = tmp_path / "out"
-    code, _, stderr = run("render", "monitoring", ROOT / "samples" / "boiler", "-o", out, "--format", "pdf,docx")
+    code, _, stderr = run(
+        "render", "monitoring", ROOT / "samples" / "boiler", "-o", out, "--format", "pdf,docx"
+    )
     assert code == 0, stderr
-    certified = re.compile(r"合計\s+493\.\d+\s+329\.\d+\s+164\.\d+\s+164\b")  # the total row: exact, then certified
+    certified = re.compile(
+        r"合計\s+493\.\d+\s+329\.\d+\s+164\.\d+\s+164\b"
+    )  # the total row: exact, then certified
     assert certified.search(re.sub(r"\s+", " ", _pdf_text(out / "monitoring.pdf")))
     word = WordDocument(out / "monitoring.docx")
-    totals = [[cell.text for cell in table.rows[-1].cells] for table in word.tables if table.rows[-1].cells[0].text == "合計"]
+    totals = [
+        [cell.text for cell in table.rows[-1].cells]
+        for table in word.tables
+        if table.rows[-1].cells[0].text == "合計"
+    ]
     assert ["合計", "493.564", "329.072", "164.492", "164"] in totals
 
 
 def test_missing_postal_code_is_marked_in_draft_and_blocks_final(tmp_path, run):
     project = _copy("solar-program", tmp_path)
     path = project / "project.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('postal_code: "500-8856"', "postal_code:"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('postal_code: "500-8856"', "postal_code:"), encoding="utf-8"
+    )
     code, _, stderr = run("render", "plan", project, "-o", tmp_path / "draft", "--format", "pdf,docx")
     assert code == 0, stderr
     assert "【未記入: 郵便番号】" in _pdf_text(tmp_path / "draft" / "plan.pdf")
@@ -151,28 +164,38 @@ def test_user_text_is_literal_in_every_format(tmp_path, run):
 def test_an_invalid_project_writes_nothing(tmp_path, run):
     project = _copy("boiler", tmp_path)
     path = project / "project.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("rules_version:", "rules_version: 1999-01 #"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("rules_version:", "rules_version: 1999-01 #"),
+        encoding="utf-8",
+    )
     code, _, stderr = run("render", "plan", project, "-o", tmp_path / "out")
     assert code == 1 and "rules_version" in stderr
     assert not (tmp_path / "out").exists()
 
 
 def test_unknown_format_is_a_usage_error(tmp_path, run):
-    code, _, stderr = run("render", "plan", ROOT / "samples" / "boiler", "-o", tmp_path / "out", "--format", "pdf,odt")
+    code, _, stderr = run(
+        "render", "plan", ROOT / "samples" / "boiler", "-o", tmp_path / "out", "--format", "pdf,odt"
+    )
     assert code == 2 and "pdf,docx,xlsx" in stderr
 
 
 def test_validate_and_calc_do_not_load_the_renderers():
-    code = ("import sys; from toolkit.cli import main; sys.argv = ['jcredit', 'calc', 'samples/boiler', '-q']\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('weasyprint', 'docx', 'openpyxl.chart') if m in sys.modules))")
+    code = (
+        "import sys; from toolkit.cli import main; sys.argv = ['jcredit', 'calc', 'samples/boiler', '-q']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('weasyprint', 'docx', 'openpyxl.chart') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_docx_and_xlsx_are_valid_zips(tmp_path, run):
     out = tmp_path / "out"
-    assert run("render", "monitoring", ROOT / "samples" / "rice-drainage", "-o", out, "--format", "docx,xlsx")[0] == 0
+    assert (
+        run("render", "monitoring", ROOT / "samples" / "rice-drainage", "-o", out, "--format", "docx,xlsx")[0]
+        == 0
+    )
     for name in ("monitoring.docx", "monitoring-annex.xlsx"):
         with zipfile.ZipFile(io.BytesIO((out / name).read_bytes())) as archive:
             assert archive.testzip() is None
@@ -189,8 +212,12 @@ def test_the_chart_has_the_same_data_in_every_format(tmp_path, run):
     sheet = openpyxl.load_workbook(out / "monitoring-annex.xlsx")[chart.sheet]
     rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] in chart.categories]
     assert [row[0] for row in rows] == list(chart.categories)
-    assert [round(float(row[1]), 6) for row in rows] == [round(float(value), 6) for value in chart.bars.values]
-    assert [round(float(row[2]), 9) for row in rows] == [round(float(value), 9) for value in chart.line.values]
+    assert [round(float(row[1]), 6) for row in rows] == [
+        round(float(value), 6) for value in chart.bars.values
+    ]
+    assert [round(float(row[2]), 9) for row in rows] == [
+        round(float(value), 9) for value in chart.line.values
+    ]
     pdf = _pdf_text(out / "monitoring.pdf")
     assert all(category in pdf for category in chart.categories) and chart.title in pdf
     word = WordDocument(out / "monitoring.docx")

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit import methodologies, schema
-from toolkit.validate.rowcheck import NotCompilable, compile_rows
 from toolkit.validate.field_rules import Context, Validator
+from toolkit.validate.rowcheck import NotCompilable, compile_rows
 from toolkit.validate.validation import _leaves, _rule_error
 
 TABLES = [(code, name) for code in methodologies.codes() for name in schema.tables(code)]
@@ -21,8 +21,21 @@ values = st.one_of(
     st.decimals(-100, 100000, places=3, allow_nan=False, allow_infinity=False),
     st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31)),
     st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2030, 1, 1)),
-    st.sampled_from(["", "PV-0001", "RD-1", "岐阜県", "岐阜", "x" * 120, "../outside.pdf", "evidence/a.pdf",
-                     "/etc/passwd", "PV 0001", "はい"]),
+    st.sampled_from(
+        [
+            "",
+            "PV-0001",
+            "RD-1",
+            "岐阜県",
+            "岐阜",
+            "x" * 120,
+            "../outside.pdf",
+            "evidence/a.pdf",
+            "/etc/passwd",
+            "PV 0001",
+            "はい",
+        ]
+    ),
     st.text(max_size=8),
 )
 
@@ -55,9 +68,15 @@ def test_fast_path_gives_the_same_errors_as_cerberus(code, name, data, tmp_path)
 
 def test_a_valid_row_has_no_errors(tmp_path):
     table = schema.tables("EN-R-002")["monitoring"]
-    row = {"activity_id": "PV-0001", "period_start": dt.date(2025, 4, 1), "period_end": dt.date(2025, 4, 30),
-           "generation_kwh": Decimal("512"), "sold_kwh": Decimal("300"), "self_consumption_kwh": None,
-           "evidence": "evidence/meter/PV-0001_2025-04.pdf"}
+    row = {
+        "activity_id": "PV-0001",
+        "period_start": dt.date(2025, 4, 1),
+        "period_end": dt.date(2025, 4, 30),
+        "generation_kwh": Decimal("512"),
+        "sold_kwh": Decimal("300"),
+        "self_consumption_kwh": None,
+        "evidence": "evidence/meter/PV-0001_2025-04.pdf",
+    }
     assert compile_rows(table.schema)(row, Context(tmp_path)) == []
 
 

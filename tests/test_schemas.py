@@ -46,7 +46,9 @@ def test_every_rule_used_has_a_message(name, rules_schema):
     for path, rules in _fields(rules_schema):
         for rule in rules:
             codes = variants.get(rule, (rule,))
-            assert all(code in messages.TEMPLATES for code in codes) or rule in silent, f"{name}:{path}: no message for {rule}"
+            assert all(code in messages.TEMPLATES for code in codes) or rule in silent, (
+                f"{name}:{path}: no message for {rule}"
+            )
     assert "type" in messages.TEMPLATES
 
 

@@ -21,10 +21,13 @@ def _with_override(tmp_path: Path, name: str, text: str) -> Path:
 
 
 @pytest.mark.parametrize("broken", sorted(BROKEN))
-@pytest.mark.parametrize("name, command", [("document.html", ("render", "plan", "{project}", "-o", "{out}",
-                                                                "--format", "pdf")),
-                                           ("checklist.html", ("check", "{project}", "--format", "html",
-                                                               "-o", "{out}/checklist.html"))])
+@pytest.mark.parametrize(
+    "name, command",
+    [
+        ("document.html", ("render", "plan", "{project}", "-o", "{out}", "--format", "pdf")),
+        ("checklist.html", ("check", "{project}", "--format", "html", "-o", "{out}/checklist.html")),
+    ],
+)
 def test_a_broken_html_override_exits_1_with_its_file_and_line(tmp_path, run, name, command, broken):
     project = _with_override(tmp_path, name, BROKEN[broken])
     code, _, stderr = run(*(part.format(project=project, out=tmp_path / "out") for part in command))

@@ -41,16 +41,19 @@ def batch(**values) -> dict:
     return {"applied_on": DAY, "biochar_dry_t": D(2), "feedstock": "wood", "pyrolysis_temp_c": 650, **values}
 
 
-@pytest.mark.parametrize("reading,stored", [
-    # 2 t wood at 650 ℃: 2 × Fc 0.77 × Fperm 0.80 × 44/12 = 1.232 × 44 / 12 = 54.208 / 12 = 4.5173…
-    (batch(), D("54.208") / 12),
-    # 1.5 t rice husk at 450 ℃: 1.5 × 0.49 × 0.65 × 44/12 = 0.47775 × 44 / 12 = 21.021 / 12 = 1.75175
-    (batch(biochar_dry_t=D("1.5"), feedstock="rice_husk", pyrolysis_temp_c=450), D("1.75175")),
-    # 600 ℃ is still the 350–600 ℃ band: 2 × 0.77 × 0.65 × 44/12 = 1.001 × 44 / 12 = 44.044 / 12
-    (batch(pyrolysis_temp_c=600), D("44.044") / 12),
-    # measured carbon 84.2 % replaces the default: 3 × 0.842 × 0.80 × 44/12 = 2.0208 × 44 / 12 = 7.4096
-    (batch(biochar_dry_t=D(3), pyrolysis_temp_c=820, carbon_content_pct=D("84.2")), D("7.4096")),
-])
+@pytest.mark.parametrize(
+    "reading,stored",
+    [
+        # 2 t wood at 650 ℃: 2 × Fc 0.77 × Fperm 0.80 × 44/12 = 1.232 × 44 / 12 = 54.208 / 12 = 4.5173…
+        (batch(), D("54.208") / 12),
+        # 1.5 t rice husk at 450 ℃: 1.5 × 0.49 × 0.65 × 44/12 = 0.47775 × 44 / 12 = 21.021 / 12 = 1.75175
+        (batch(biochar_dry_t=D("1.5"), feedstock="rice_husk", pyrolysis_temp_c=450), D("1.75175")),
+        # 600 ℃ is still the 350–600 ℃ band: 2 × 0.77 × 0.65 × 44/12 = 1.001 × 44 / 12 = 44.044 / 12
+        (batch(pyrolysis_temp_c=600), D("44.044") / 12),
+        # measured carbon 84.2 % replaces the default: 3 × 0.842 × 0.80 × 44/12 = 2.0208 × 44 / 12 = 7.4096
+        (batch(biochar_dry_t=D(3), pyrolysis_temp_c=820, carbon_content_pct=D("84.2")), D("7.4096")),
+    ],
+)
 def test_stored_carbon_is_the_hand_computed_value(factors, reading, stored):
     baseline, project = ag_004.calculate(FIELD, reading, PIECE, CREDITING, factors)
     assert baseline.value == 0
@@ -73,17 +76,22 @@ def test_transport_fuel_is_deducted(factors):
     assert abs(project.value - (transport - D("54.208") / 12)) < D("1e-25")
 
 
-@pytest.mark.parametrize("celsius,band", [(None, None), (300, None), (350, None), (351, "350_600c"),
-                                          (600, "350_600c"), (601, "above_600c")])
+@pytest.mark.parametrize(
+    "celsius,band",
+    [(None, None), (300, None), (350, None), (351, "350_600c"), (600, "350_600c"), (601, "above_600c")],
+)
 def test_temperature_bands(celsius, band):
     assert ag_004.temperature_band(celsius) == band
 
 
-@pytest.mark.parametrize("activity,reading", [
-    (FIELD, batch(pyrolysis_temp_c=350)),          # 350 ℃ or less is not eligible (§5.5: > 350 ℃)
-    (FIELD, batch(pyrolysis_temp_c=None)),         # unknown temperature: no band, nothing stored
-    ({"id": "BC-1", "mineral_soil": False}, batch()),  # organic soil is not eligible
-])
+@pytest.mark.parametrize(
+    "activity,reading",
+    [
+        (FIELD, batch(pyrolysis_temp_c=350)),  # 350 ℃ or less is not eligible (§5.5: > 350 ℃)
+        (FIELD, batch(pyrolysis_temp_c=None)),  # unknown temperature: no band, nothing stored
+        ({"id": "BC-1", "mineral_soil": False}, batch()),  # organic soil is not eligible
+    ],
+)
 def test_an_ineligible_batch_stores_nothing_but_its_transport_still_counts(factors, activity, reading):
     reading = {**reading, "transport_fuel": "diesel", "transport_fuel_l": D(20)}
     _, project = ag_004.calculate(activity, reading, PIECE, CREDITING, factors)
@@ -96,15 +104,22 @@ def test_the_schema_rejects_a_batch_made_at_350_c_and_accepts_351(tmp_path):
     set_cells(folder / "monitoring" / "2025.xlsx", {2: {"炭化温度(℃)": 350}, 3: {"炭化温度(℃)": 351}})
     errors = validate(folder).errors
     assert [(problem.path, problem.code, problem.params["limit"]) for problem in errors] == [
-        ("monitoring[0].pyrolysis_temp_c", "min", "351")]
+        ("monitoring[0].pyrolysis_temp_c", "min", "351")
+    ]
 
 
 def test_missing_factor_rows_are_errors_naming_their_table(factors, tmp_path):
     with pytest.raises(FactorError) as caught:  # no gasoline heating value is shipped or supplied
-        ag_004.calculate(FIELD, batch(transport_fuel="gasoline", transport_fuel_l=D(5)), PIECE, CREDITING, factors)
+        ag_004.calculate(
+            FIELD, batch(transport_fuel="gasoline", transport_fuel_l=D(5)), PIECE, CREDITING, factors
+        )
     assert caught.value.problems[0].params["table"] == "heating_values"
     bare = factor_tables.load("2023-10", tmp_path / "nothing")
-    rows = {key: row for key, row in bare._rows.items() if row.table != "ag004_biochar" or "fperm" not in str(row.keys)}
+    rows = {
+        key: row
+        for key, row in bare._rows.items()
+        if row.table != "ag004_biochar" or "fperm" not in str(row.keys)
+    }
     without_fperm = factor_tables.Factors("2023-10", bare.version, rows)
     with pytest.raises(FactorError) as caught:
         ag_004.calculate(FIELD, batch(), PIECE, CREDITING, without_fperm)
@@ -113,13 +128,21 @@ def test_missing_factor_rows_are_errors_naming_their_table(factors, tmp_path):
 
 
 def test_a_batch_is_one_day_in_the_fiscal_year_of_its_application(factors):
-    assert ag_004.reading_period({"applied_on": dt.date(2026, 3, 31)}) == (dt.date(2026, 3, 31), dt.date(2026, 3, 31))
+    assert ag_004.reading_period({"applied_on": dt.date(2026, 3, 31)}) == (
+        dt.date(2026, 3, 31),
+        dt.date(2026, 3, 31),
+    )
     assert ag_004.reading_period({"applied_on": None}) is None
-    data = {"rules_version": "2023-10",
-            "project": {"type": "program", "methodology": {"code": "AG-004", "version": "2.4"},
-                        "crediting_period": {"start": CREDITING[0], "end": CREDITING[1]}},
-            "activities": [FIELD],
-            "monitoring": [{"activity_id": "BC-1", **batch(applied_on=dt.date(2026, 3, 31))}]}
+    data = {
+        "rules_version": "2023-10",
+        "project": {
+            "type": "program",
+            "methodology": {"code": "AG-004", "version": "2.4"},
+            "crediting_period": {"start": CREDITING[0], "end": CREDITING[1]},
+        },
+        "activities": [FIELD],
+        "monitoring": [{"activity_id": "BC-1", **batch(applied_on=dt.date(2026, 3, 31))}],
+    }
     result = calculate_data(data, factors)
     assert result.by_fiscal_year == {2025: D("54.208") / 12}
     assert result.total_certified == 4
@@ -131,6 +154,7 @@ def test_the_sample_validates_without_warnings():
 
 
 # -- bad inputs ---------------------------------------------------------------------------------------
+
 
 def copy_sample(tmp_path: Path) -> Path:
     folder = tmp_path / "biochar"
@@ -151,15 +175,29 @@ def set_cells(path: Path, rows: dict[int, dict[str, object]]) -> None:
 def test_bad_fields_and_batches_are_rejected_with_their_paths(tmp_path):
     folder = copy_sample(tmp_path)
     set_cells(folder / "activities.xlsx", {2: {"地目": "forest", "面積(ha)": -1}})
-    set_cells(folder / "monitoring" / "2025.xlsx", {2: {
-        "原料区分": "bamboo", "施用量(乾燥t)": -0.5, "精煉度": 10, "炭素含有率の実測値(%)": 120,
-        "品質証明書": "/etc/passwd", "証憑": "../outside.txt", "運搬の燃料使用量(L)": "12 kg"}})
+    set_cells(
+        folder / "monitoring" / "2025.xlsx",
+        {
+            2: {
+                "原料区分": "bamboo",
+                "施用量(乾燥t)": -0.5,
+                "精煉度": 10,
+                "炭素含有率の実測値(%)": 120,
+                "品質証明書": "/etc/passwd",
+                "証憑": "../outside.txt",
+                "運搬の燃料使用量(L)": "12 kg",
+            }
+        },
+    )
     found = {(problem.path, problem.code) for problem in validate(folder).errors}
     assert found == {
-        ("activities[0].land_use", "allowed"), ("activities[0].area_ha", "min"),
-        ("monitoring[0].feedstock", "allowed"), ("monitoring[0].biochar_dry_t", "min"),
-        ("monitoring[0].refinement", "max"), ("monitoring[0].carbon_content_pct", "max"),
-        ("monitoring[0].certificate", "path_absolute"), ("monitoring[0].evidence", "path_escapes"),
-        ("monitoring[0].transport_fuel_l", "unit_mismatch")}
-
-
+        ("activities[0].land_use", "allowed"),
+        ("activities[0].area_ha", "min"),
+        ("monitoring[0].feedstock", "allowed"),
+        ("monitoring[0].biochar_dry_t", "min"),
+        ("monitoring[0].refinement", "max"),
+        ("monitoring[0].carbon_content_pct", "max"),
+        ("monitoring[0].certificate", "path_absolute"),
+        ("monitoring[0].evidence", "path_escapes"),
+        ("monitoring[0].transport_fuel_l", "unit_mismatch"),
+    }

@@ -13,9 +13,11 @@ from toolkit.methodologies import en_r_002
 from toolkit.periods import Piece
 
 CREDITING = (dt.date(2025, 4, 1), dt.date(2031, 3, 31))
-GRID = ("grid_electricity:\n"
-        "  - {fiscal_year: 2025, basis: all_source, value: 0.000441, unit: t-CO2/kWh, source: test, status: verified}\n"
-        "  - {fiscal_year: 2026, basis: all_source, value: 0.000400, unit: t-CO2/kWh, source: test, status: verified}\n")
+GRID = (
+    "grid_electricity:\n"
+    "  - {fiscal_year: 2025, basis: all_source, value: 0.000441, unit: t-CO2/kWh, source: test, status: verified}\n"
+    "  - {fiscal_year: 2026, basis: all_source, value: 0.000400, unit: t-CO2/kWh, source: test, status: verified}\n"
+)
 
 
 @pytest.fixture
@@ -29,8 +31,9 @@ def piece(year: int) -> Piece:
 
 
 def test_sold_and_fit_power_is_never_counted(factors):
-    baseline, project = en_r_002.calculate({"fit": True}, {"generation_kwh": D(600), "sold_kwh": D(450)}, piece(2025),
-                                           CREDITING, factors)
+    baseline, project = en_r_002.calculate(
+        {"fit": True}, {"generation_kwh": D(600), "sold_kwh": D(450)}, piece(2025), CREDITING, factors
+    )
     assert baseline.value == D(150) * D("0.000441")  # (600 − 450) kWh × CEF
     assert baseline.inputs["EL_PJ,self"] == D(150) and project.value == 0
 

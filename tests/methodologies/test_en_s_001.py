@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import pipeline
-from toolkit import periods
-from toolkit.calculate import engine as calculation
+from toolkit import periods, pipeline
 from toolkit.calculate import factors as factor_tables
 from toolkit.errors import FactorError, InputMissing
 from toolkit.methodologies import en_s_001
@@ -28,10 +26,20 @@ heating_values:
 fuels:
   - {fuel: heavy_oil_a, value: 0.0189, unit: tC/GJ, source: test, status: unverified}
 """
-LPG_BOILER = {"id": "BLR-01", "baseline_fuel": "kerosene", "baseline_efficiency_pct": D(80),
-              "project_fuel": "lpg", "project_efficiency_pct": D(90)}
-GAS_BOILER = {"id": "BLR-02", "baseline_fuel": "heavy_oil_a", "baseline_efficiency_pct": D(82),
-              "project_fuel": "city_gas", "project_efficiency_pct": D("88.5")}
+LPG_BOILER = {
+    "id": "BLR-01",
+    "baseline_fuel": "kerosene",
+    "baseline_efficiency_pct": D(80),
+    "project_fuel": "lpg",
+    "project_efficiency_pct": D(90),
+}
+GAS_BOILER = {
+    "id": "BLR-02",
+    "baseline_fuel": "heavy_oil_a",
+    "baseline_efficiency_pct": D(82),
+    "project_fuel": "city_gas",
+    "project_efficiency_pct": D("88.5"),
+}
 APRIL = periods.split_by_fiscal_year(dt.date(2025, 4, 1), dt.date(2025, 4, 30))[0]
 
 
@@ -44,13 +52,17 @@ def test_lpg_replacing_kerosene_by_hand(tmp_path):
     # F_PJ × HV_PJ = 2 t × 50.8 GJ/t = 101.6 GJ;  Q_heat = 101.6 × 0.90 = 91.44 GJ
     # baseline fuel = 91.44 / 0.80 = 114.3 GJ;  EM_BL = 114.3 × 0.0185 tC/GJ × 44/12 = 2.11455 × 44/12 = 7.75335 t
     # EM_PJ = 101.6 × 0.0161 × 44/12 = 1.63576 × 44/12 = 5.99778666… t;  ER = 1.75556333… t
-    baseline, project = en_s_001.calculate(LPG_BOILER, {"fuel_amount": D(2), "fuel_unit": "t"}, APRIL, CREDITING,
-                                           factors(tmp_path))
+    baseline, project = en_s_001.calculate(
+        LPG_BOILER, {"fuel_amount": D(2), "fuel_unit": "t"}, APRIL, CREDITING, factors(tmp_path)
+    )
     assert abs(baseline.value - D("7.75335")) < CLOSE
     assert abs(project.value - D("1.63576") * 44 / 12) < CLOSE
     assert abs(baseline.value - project.value - D("1.755563333333333333333")) < D("1e-18")
     assert baseline.inputs["Q_heat"] == D("91.44") and baseline.inputs["ε_BL"] == D("0.8")
-    assert [ref.name for ref in baseline.factors] == ["heating_values[fuel=lpg,per=t]", "fuels[fuel=kerosene]"]
+    assert [ref.name for ref in baseline.factors] == [
+        "heating_values[fuel=lpg,per=t]",
+        "fuels[fuel=kerosene]",
+    ]
     assert [ref.name for ref in project.factors] == ["heating_values[fuel=lpg,per=t]", "fuels[fuel=lpg]"]
     assert project.factors[1].unit == "t-CO2/GJ"
 
@@ -58,8 +70,9 @@ def test_lpg_replacing_kerosene_by_hand(tmp_path):
 def test_heavy_oil_a_supplied_by_the_project(tmp_path):
     # 10 千m3 × 44.8 GJ/千m3 = 448 GJ; Q_heat = 448 × 0.885 = 396.48 GJ; EM_BL = 396.48 / 0.82 × 0.0189 × 44/12
     # = 483.5122 GJ × 0.0693 = 33.50739512… t;  EM_PJ = 448 × 0.0136 × 44/12 = 22.34026666… t
-    baseline, project = en_s_001.calculate(GAS_BOILER, {"fuel_amount": D(10), "fuel_unit": "千m3"}, APRIL, CREDITING,
-                                           factors(tmp_path))
+    baseline, project = en_s_001.calculate(
+        GAS_BOILER, {"fuel_amount": D(10), "fuel_unit": "千m3"}, APRIL, CREDITING, factors(tmp_path)
+    )
     assert abs(baseline.value - D("33.50739512195121951219512195")) < CLOSE
     assert abs(project.value - D("22.34026666666666666666666667")) < CLOSE
     assert baseline.factors[1].overridden and baseline.factors[1].status == "unverified"
@@ -67,8 +80,13 @@ def test_heavy_oil_a_supplied_by_the_project(tmp_path):
 
 def test_missing_heating_value_names_the_table(tmp_path):
     with pytest.raises(FactorError) as caught:
-        en_s_001.calculate(LPG_BOILER, {"fuel_amount": D(2), "fuel_unit": "t"}, APRIL, CREDITING,
-                           factor_tables.load("2023-10", tmp_path))
+        en_s_001.calculate(
+            LPG_BOILER,
+            {"fuel_amount": D(2), "fuel_unit": "t"},
+            APRIL,
+            CREDITING,
+            factor_tables.load("2023-10", tmp_path),
+        )
     problem = caught.value.problems[0]
     assert problem.code == "factor_missing" and problem.params["table"] == "heating_values"
     assert "fuel=lpg" in problem.params["keys"] and "per=t" in problem.params["keys"]
@@ -77,15 +95,22 @@ def test_missing_heating_value_names_the_table(tmp_path):
 
 def test_amount_in_another_unit_than_the_heating_value_is_never_converted(tmp_path):
     with pytest.raises(FactorError) as caught:
-        en_s_001.calculate(LPG_BOILER, {"fuel_amount": D(2000), "fuel_unit": "kL"}, APRIL, CREDITING, factors(tmp_path))
+        en_s_001.calculate(
+            LPG_BOILER, {"fuel_amount": D(2000), "fuel_unit": "kL"}, APRIL, CREDITING, factors(tmp_path)
+        )
     assert "per=kL" in caught.value.problems[0].params["keys"]
 
 
 def test_missing_carbon_factor_names_the_fuels_table(tmp_path):
     no_heavy_oil = "\n".join(FACTORS.splitlines()[:4]) + "\n"
     with pytest.raises(FactorError) as caught:
-        en_s_001.calculate(GAS_BOILER, {"fuel_amount": D(10), "fuel_unit": "千m3"}, APRIL, CREDITING,
-                           factors(tmp_path, no_heavy_oil))
+        en_s_001.calculate(
+            GAS_BOILER,
+            {"fuel_amount": D(10), "fuel_unit": "千m3"},
+            APRIL,
+            CREDITING,
+            factors(tmp_path, no_heavy_oil),
+        )
     assert caught.value.problems[0].params["table"] == "fuels"
     assert "heavy_oil_a" in caught.value.problems[0].params["keys"]
 
@@ -94,13 +119,16 @@ def test_missing_carbon_factor_names_the_fuels_table(tmp_path):
 def test_draft_without_an_input_is_refused_naming_it(empty, tmp_path):
     activity = {**LPG_BOILER, empty: None}
     with pytest.raises(InputMissing) as caught:
-        en_s_001.calculate(activity, {"fuel_amount": D(2), "fuel_unit": "t"}, APRIL, CREDITING, factors(tmp_path))
+        en_s_001.calculate(
+            activity, {"fuel_amount": D(2), "fuel_unit": "t"}, APRIL, CREDITING, factors(tmp_path)
+        )
     assert caught.value.fields == (empty,) and caught.value.in_activity
 
 
 def test_no_fuel_no_emissions(tmp_path):
-    baseline, project = en_s_001.calculate(LPG_BOILER, {"fuel_amount": None, "fuel_unit": "t"}, APRIL, CREDITING,
-                                           factors(tmp_path))
+    baseline, project = en_s_001.calculate(
+        LPG_BOILER, {"fuel_amount": None, "fuel_unit": "t"}, APRIL, CREDITING, factors(tmp_path)
+    )
     assert baseline.value == project.value == 0
 
 
@@ -129,15 +157,22 @@ def write_project(root, readings: list[dict], project: str = PROJECT, factors_te
     (root / "evidence" / "invoice.txt").write_text("ガス料金請求書", encoding="utf-8")
     lines = ["monitoring:"]
     for reading in readings:
-        cells = ", ".join(f"{key}: {value}" for key, value in {"evidence": "evidence/invoice.txt", **reading}.items())
+        cells = ", ".join(
+            f"{key}: {value}" for key, value in {"evidence": "evidence/invoice.txt", **reading}.items()
+        )
         lines.append(f"  - {{{cells}}}")
     (root / "monitoring.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (root / "factors.yaml").write_text(factors_text, encoding="utf-8")
     return root
 
 
-ACROSS = {"activity_id": "BLR-02", "period_start": "2026-03-16", "period_end": "2026-04-15",
-          "fuel_amount": 31, "fuel_unit": "千m3"}  # 31 days: 16 in FY2025, 15 in FY2026
+ACROSS = {
+    "activity_id": "BLR-02",
+    "period_start": "2026-03-16",
+    "period_end": "2026-04-15",
+    "fuel_amount": 31,
+    "fuel_unit": "千m3",
+}  # 31 days: 16 in FY2025, 15 in FY2026
 WITHIN = {**ACROSS, "period_start": "2026-02-14", "period_end": "2026-03-16"}  # 31 days in FY2025
 
 
@@ -151,8 +186,9 @@ def test_split_at_31_march_keeps_the_total(tmp_path):
     # no yearly factor here (fuels and heating values are not per year): the totals agree
     assert abs(split.total_exact - whole.total_exact) < CLOSE
     # 31 × 44.8 × (0.885 / 0.82 × 0.0693 − 0.0136 × 44/12) = 31 × 1.116… = 34.6 t
-    assert abs(whole.total_exact - D(31) * D("44.8") * (D("0.885") / D("0.82") * D("0.0693")
-                                                        - D("0.0136") * 44 / 12)) < D("1e-18")
+    assert abs(
+        whole.total_exact - D(31) * D("44.8") * (D("0.885") / D("0.82") * D("0.0693") - D("0.0136") * 44 / 12)
+    ) < D("1e-18")
 
 
 def test_missing_heating_value_is_reported_by_calc(tmp_path):
@@ -185,13 +221,16 @@ def test_bad_activity_values_are_rejected(good, bad, field, code, tmp_path):
     assert (f"activities[0].{field}", code) in found, found
 
 
-@pytest.mark.parametrize("change,field,code", [
-    ({"fuel_unit": "L"}, "fuel_unit", "allowed"),
-    ({"fuel_unit": "m3"}, "fuel_unit", "allowed"),
-    ({"fuel_amount": -3}, "fuel_amount", "min"),
-    ({"period_end": "2026-01-31"}, "period_end", "not_before"),
-    ({"evidence": "/etc/passwd"}, "evidence", "path_absolute"),
-])
+@pytest.mark.parametrize(
+    "change,field,code",
+    [
+        ({"fuel_unit": "L"}, "fuel_unit", "allowed"),
+        ({"fuel_unit": "m3"}, "fuel_unit", "allowed"),
+        ({"fuel_amount": -3}, "fuel_amount", "min"),
+        ({"period_end": "2026-01-31"}, "period_end", "not_before"),
+        ({"evidence": "/etc/passwd"}, "evidence", "path_absolute"),
+    ],
+)
 def test_bad_readings_are_rejected(change, field, code, tmp_path):
     root = write_project(tmp_path / "p", [{**WITHIN, **change}])
     found = {(problem.path, problem.code) for problem in validate(root).errors}
@@ -199,6 +238,7 @@ def test_bad_readings_are_rejected(change, field, code, tmp_path):
 
 
 # -- the sample -----------------------------------------------------------------------------------
+
 
 def test_sample_validates_and_calculates(run):
     code, out, err = run("validate", SAMPLES / "boiler")
@@ -211,4 +251,8 @@ def test_sample_validates_and_calculates(run):
     assert result["total_reduction_t"] == 164
     assert abs(D(result["total_reduction_exact_t"]) - D("164.4918021463414634146341463")) < D("1e-18")
     names = {factor["name"] for factor in result["factors_used"]}
-    assert names == {"heating_values[fuel=city_gas,per=千m3]", "fuels[fuel=city_gas]", "fuels[fuel=heavy_oil_a]"}
+    assert names == {
+        "heating_values[fuel=city_gas,per=千m3]",
+        "fuels[fuel=city_gas]",
+        "fuels[fuel=heavy_oil_a]",
+    }

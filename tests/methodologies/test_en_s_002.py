@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import pipeline
-from toolkit import periods
-from toolkit.calculate import engine as calculation
+from toolkit import periods, pipeline
 from toolkit.calculate import factors as factor_tables
 from toolkit.errors import FactorError, InputMissing
 from toolkit.methodologies import en_s_002
@@ -26,7 +24,12 @@ grid_electricity:
   - {fiscal_year: 2025, basis: all_source, value: 0.000441, unit: t-CO2/kWh, source: test, status: unverified}
   - {fiscal_year: 2026, basis: all_source, value: %s, unit: t-CO2/kWh, source: test, status: unverified}
 """
-HEAT_PUMP = {"id": "HP-01", "baseline_fuel": "kerosene", "baseline_efficiency_pct": D(83), "heat_method": "meter"}
+HEAT_PUMP = {
+    "id": "HP-01",
+    "baseline_fuel": "kerosene",
+    "baseline_efficiency_pct": D(83),
+    "heat_method": "meter",
+}
 APRIL = periods.split_by_fiscal_year(dt.date(2025, 4, 1), dt.date(2025, 4, 30))[0]
 APRIL_2026 = periods.split_by_fiscal_year(dt.date(2026, 4, 1), dt.date(2026, 4, 30))[0]
 
@@ -47,7 +50,9 @@ def test_kerosene_boiler_replaced_by_hand(tmp_path):
     assert abs(baseline.value - project.value - D("4.137333333333333333333333333")) < CLOSE
     assert baseline.inputs == {"Q_heat": D(83), "ε_BL": D("0.83"), "CEF_BL,fuel": baseline.factors[0].value}
     assert [ref.name for ref in baseline.factors] == ["fuels[fuel=kerosene]"]
-    assert [(ref.name, ref.fiscal_year) for ref in project.factors] == [("grid_electricity[basis=all_source]", 2025)]
+    assert [(ref.name, ref.fiscal_year) for ref in project.factors] == [
+        ("grid_electricity[basis=all_source]", 2025)
+    ]
 
 
 def test_the_factor_is_the_one_of_the_readings_fiscal_year(tmp_path):
@@ -58,8 +63,13 @@ def test_the_factor_is_the_one_of_the_readings_fiscal_year(tmp_path):
 
 def test_missing_grid_factor_names_table_and_year(tmp_path):
     with pytest.raises(FactorError) as caught:
-        en_s_002.calculate(HEAT_PUMP, {"heat_gj": D(1), "electricity_kwh": D(1)}, APRIL, CREDITING,
-                           factor_tables.load("2023-10", tmp_path))
+        en_s_002.calculate(
+            HEAT_PUMP,
+            {"heat_gj": D(1), "electricity_kwh": D(1)},
+            APRIL,
+            CREDITING,
+            factor_tables.load("2023-10", tmp_path),
+        )
     problem = caught.value.problems[0]
     assert problem.code == "factor_missing" and problem.params["table"] == "grid_electricity"
     assert "2025年度" in problem.message("ja") and "FY2025" in problem.message("en")
@@ -68,7 +78,9 @@ def test_missing_grid_factor_names_table_and_year(tmp_path):
 def test_draft_without_baseline_is_refused_naming_the_field(tmp_path):
     reading = {"heat_gj": D(83), "electricity_kwh": D(6000)}
     with pytest.raises(InputMissing) as caught:
-        en_s_002.calculate({**HEAT_PUMP, "baseline_efficiency_pct": None}, reading, APRIL, CREDITING, factors(tmp_path))
+        en_s_002.calculate(
+            {**HEAT_PUMP, "baseline_efficiency_pct": None}, reading, APRIL, CREDITING, factors(tmp_path)
+        )
     assert caught.value.fields == ("baseline_efficiency_pct",)
 
 
@@ -97,7 +109,9 @@ def write_project(root, readings: list[dict], project: str = PROJECT, fy2026: st
     (root / "evidence" / "meter.txt").write_text("検針記録", encoding="utf-8")
     lines = ["monitoring:"]
     for reading in readings:
-        cells = ", ".join(f"{key}: {value}" for key, value in {"evidence": "evidence/meter.txt", **reading}.items())
+        cells = ", ".join(
+            f"{key}: {value}" for key, value in {"evidence": "evidence/meter.txt", **reading}.items()
+        )
         lines.append(f"  - {{{cells}}}")
     (root / "monitoring.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     text = GRID % (fy2026 or "0")
@@ -107,8 +121,13 @@ def write_project(root, readings: list[dict], project: str = PROJECT, fy2026: st
     return root
 
 
-ACROSS = {"activity_id": "HP-01", "period_start": "2026-03-16", "period_end": "2026-04-15",
-          "heat_gj": 83, "electricity_kwh": 6200}  # 31 days: 16 in FY2025, 15 in FY2026
+ACROSS = {
+    "activity_id": "HP-01",
+    "period_start": "2026-03-16",
+    "period_end": "2026-04-15",
+    "heat_gj": 83,
+    "electricity_kwh": 6200,
+}  # 31 days: 16 in FY2025, 15 in FY2026
 
 
 def test_split_at_31_march_changes_only_the_factor_year(tmp_path):
@@ -117,7 +136,9 @@ def test_split_at_31_march_changes_only_the_factor_year(tmp_path):
     pieces = same.activities[0].periods
     # 83 GJ and 6,200 kWh shared by days: 16/31 and 15/31
     assert [(p.fiscal_year, p.baseline.inputs["Q_heat"], p.project.inputs["EL_HP"]) for p in pieces] == [
-        (2025, D(83) * 16 / 31, D(3200)), (2026, D(83) * 15 / 31, D(3000))]
+        (2025, D(83) * 16 / 31, D(3200)),
+        (2026, D(83) * 15 / 31, D(3000)),
+    ]
     # one factor in both years: the same as the unsplit reading, 83 / 0.83 × 0.0185 × 44/12 − 6,200 × 0.000441
     assert abs(same.total_exact - (D("1.85") * 44 / 12 - D(6200) * D("0.000441"))) < D("1e-18")
     other = pipeline.calculate(write_project(tmp_path / "b", [ACROSS], fy2026="0.000450"))
@@ -129,7 +150,8 @@ def test_missing_factor_year_is_reported_by_calc(tmp_path):
     result = pipeline.calculate(write_project(tmp_path / "p", [ACROSS], fy2026=None))
     missing = [problem for problem in result.errors if problem.code == "factor_missing"]
     assert [(problem.params["table"], problem.params["year"]["en"]) for problem in missing] == [
-        ("grid_electricity", "FY2026")]
+        ("grid_electricity", "FY2026")
+    ]
     assert [p.fiscal_year for p in result.activities[0].periods] == [2025]
 
 
@@ -152,12 +174,15 @@ def test_bad_activity_values_are_rejected(good, bad, field, code, tmp_path):
     assert (f"activities[0].{field}", code) in found, found
 
 
-@pytest.mark.parametrize("change,field,code", [
-    ({"heat_gj": -1}, "heat_gj", "min"),
-    ({"electricity_kwh": -1}, "electricity_kwh", "min"),
-    ({"activity_id": "HP 01"}, "activity_id", "format"),
-    ({"period_end": "2026-03-15"}, "period_end", "not_before"),
-])
+@pytest.mark.parametrize(
+    "change,field,code",
+    [
+        ({"heat_gj": -1}, "heat_gj", "min"),
+        ({"electricity_kwh": -1}, "electricity_kwh", "min"),
+        ({"activity_id": "HP 01"}, "activity_id", "format"),
+        ({"period_end": "2026-03-15"}, "period_end", "not_before"),
+    ],
+)
 def test_bad_readings_are_rejected(change, field, code, tmp_path):
     root = write_project(tmp_path / "p", [{**ACROSS, **change}])
     found = {(problem.path, problem.code) for problem in validate(root).errors}
@@ -165,6 +190,7 @@ def test_bad_readings_are_rejected(change, field, code, tmp_path):
 
 
 # -- the sample -----------------------------------------------------------------------------------
+
 
 def test_sample_validates_and_calculates(run):
     code, out, err = run("validate", SAMPLES / "heat-pump")

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import pipeline
-from toolkit import periods
-from toolkit.calculate import engine as calculation
+from toolkit import periods, pipeline
 from toolkit.calculate import factors as factor_tables
 from toolkit.errors import FactorError, InputMissing
 from toolkit.methodologies import en_s_006
@@ -25,10 +23,22 @@ grid_electricity:
   - {fiscal_year: 2025, basis: all_source, value: 0.000441, unit: t-CO2/kWh, source: test, status: unverified}
   - {fiscal_year: 2026, basis: all_source, value: %s, unit: t-CO2/kWh, source: test, status: unverified}
 """
-HALL = {"id": "LED-01", "baseline_power_w": D(435), "baseline_count": 48, "project_power_w": D(110),
-        "project_count": 48, "monitoring_method": "hours"}
-OFFICE = {"id": "LED-03", "baseline_power_w": D(88), "baseline_count": 96, "project_power_w": D(32),
-          "project_count": 96, "monitoring_method": "metered"}
+HALL = {
+    "id": "LED-01",
+    "baseline_power_w": D(435),
+    "baseline_count": 48,
+    "project_power_w": D(110),
+    "project_count": 48,
+    "monitoring_method": "hours",
+}
+OFFICE = {
+    "id": "LED-03",
+    "baseline_power_w": D(88),
+    "baseline_count": 96,
+    "project_power_w": D(32),
+    "project_count": 96,
+    "monitoring_method": "metered",
+}
 
 
 def grid(tmp_path, fy2026: str = "0.000441"):
@@ -46,7 +56,9 @@ APRIL = piece(dt.date(2025, 4, 1), dt.date(2025, 4, 30))
 def test_hours_method_by_hand(tmp_path):
     # EL_BL = 435 W × 48 × 350 h / 1000 = 7,308 kWh;  EM_BL = 7,308 × 0.000441 = 3.222828 t
     # EL_PJ = 110 W × 48 × 350 h / 1000 = 1,848 kWh;  EM_PJ = 1,848 × 0.000441 = 0.814968 t;  ER = 2.40786 t
-    baseline, project = en_s_006.calculate(HALL, {"operating_hours": D(350)}, APRIL, CREDITING, grid(tmp_path))
+    baseline, project = en_s_006.calculate(
+        HALL, {"operating_hours": D(350)}, APRIL, CREDITING, grid(tmp_path)
+    )
     assert baseline.value == D("3.222828") and project.value == D("0.814968")
     assert baseline.value - project.value == D("2.40786")
     assert baseline.inputs["EL_BL"] == D(7308) and project.inputs["EL_PJ"] == D(1848)
@@ -69,7 +81,9 @@ def test_method_defaults_to_metered_when_kwh_given(tmp_path):
     undeclared = {**OFFICE, "monitoring_method": None}
     baseline, _ = en_s_006.calculate(undeclared, {"project_kwh": D(700)}, APRIL, CREDITING, grid(tmp_path))
     assert baseline.value == D("0.848925")
-    baseline, project = en_s_006.calculate(undeclared, {"operating_hours": D(100)}, APRIL, CREDITING, grid(tmp_path))
+    baseline, project = en_s_006.calculate(
+        undeclared, {"operating_hours": D(100)}, APRIL, CREDITING, grid(tmp_path)
+    )
     assert baseline.value == D(8448) * 100 / 1000 * D("0.000441")  # 844.8 kWh × 0.000441
 
 
@@ -82,8 +96,13 @@ def test_empty_fixture_inputs_are_refused_naming_them(tmp_path):
 
 def test_an_empty_reading_is_refused_not_taken_as_none(tmp_path):
     with pytest.raises(InputMissing) as raised:
-        en_s_006.calculate({**HALL, "monitoring_method": "hours"}, {"operating_hours": None}, APRIL, CREDITING,
-                           grid(tmp_path))
+        en_s_006.calculate(
+            {**HALL, "monitoring_method": "hours"},
+            {"operating_hours": None},
+            APRIL,
+            CREDITING,
+            grid(tmp_path),
+        )
     assert raised.value.fields == ("operating_hours",) and not raised.value.in_activity
 
 
@@ -142,7 +161,9 @@ def write_project(root, readings: list[dict], project: str = PROJECT, fy2026: st
     (root / "evidence" / "log.txt").write_text("点灯記録", encoding="utf-8")
     lines = ["monitoring:"]
     for reading in readings:
-        cells = ", ".join(f"{key}: {value}" for key, value in {"evidence": "evidence/log.txt", **reading}.items())
+        cells = ", ".join(
+            f"{key}: {value}" for key, value in {"evidence": "evidence/log.txt", **reading}.items()
+        )
         lines.append(f"  - {{{cells}}}")
     (root / "monitoring.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     factors = GRID % (fy2026 or "0")
@@ -153,7 +174,12 @@ def write_project(root, readings: list[dict], project: str = PROJECT, fy2026: st
 
 
 ACROSS = [  # 31 days, 16 in FY2025 and 15 in FY2026
-    {"activity_id": "LED-01", "period_start": "2026-03-16", "period_end": "2026-04-15", "operating_hours": 310},
+    {
+        "activity_id": "LED-01",
+        "period_start": "2026-03-16",
+        "period_end": "2026-04-15",
+        "operating_hours": 310,
+    },
     {"activity_id": "LED-03", "period_start": "2026-03-16", "period_end": "2026-04-15", "project_kwh": 620},
 ]
 
@@ -163,7 +189,9 @@ def test_reading_across_31_march_is_split_by_days(tmp_path):
     assert not result.errors
     hall = next(activity for activity in result.activities if activity.activity_id == "LED-01")
     assert [(p.fiscal_year, p.start, p.end) for p in hall.periods] == [
-        (2025, dt.date(2026, 3, 16), dt.date(2026, 3, 31)), (2026, dt.date(2026, 4, 1), dt.date(2026, 4, 15))]
+        (2025, dt.date(2026, 3, 16), dt.date(2026, 3, 31)),
+        (2026, dt.date(2026, 4, 1), dt.date(2026, 4, 15)),
+    ]
     # 310 h × 16/31 = 160 h and 310 h × 15/31 = 150 h
     assert [p.baseline.inputs["T_PJ"] for p in hall.periods] == [D(160), D(150)]
     # unsplit, with one factor: hall (435 − 110) × 48 × 310 / 1000 = 4,836 kWh;
@@ -195,8 +223,11 @@ BAD_ACTIVITY = {
     "project_count: 48,": ("project_count: 0,", "activities[0].project_count", "min"),
     "baseline_count: 48": ("baseline_count: -1", "activities[0].baseline_count", "min"),
     "monitoring_method: hours": ("monitoring_method: daily", "activities[0].monitoring_method", "allowed"),
-    "old_specs_known: はい, baseline_power_w: 435": ("old_specs_known: たぶん, baseline_power_w: 435",
-                                                  "activities[0].old_specs_known", "not_a_boolean"),
+    "old_specs_known: はい, baseline_power_w: 435": (
+        "old_specs_known: たぶん, baseline_power_w: 435",
+        "activities[0].old_specs_known",
+        "not_a_boolean",
+    ),
 }
 
 
@@ -209,12 +240,15 @@ def test_bad_activity_values_are_rejected(good, tmp_path):
     assert (path, code) in found, found
 
 
-@pytest.mark.parametrize("change,path,code", [
-    ({"operating_hours": -5}, "monitoring[0].operating_hours", "min"),
-    ({"project_kwh": "多い"}, "monitoring[0].project_kwh", "not_a_number"),
-    ({"period_end": "2026-03-01"}, "monitoring[0].period_end", "not_before"),
-    ({"evidence": "../outside.txt"}, "monitoring[0].evidence", "path_escapes"),
-])
+@pytest.mark.parametrize(
+    "change,path,code",
+    [
+        ({"operating_hours": -5}, "monitoring[0].operating_hours", "min"),
+        ({"project_kwh": "多い"}, "monitoring[0].project_kwh", "not_a_number"),
+        ({"period_end": "2026-03-01"}, "monitoring[0].period_end", "not_before"),
+        ({"evidence": "../outside.txt"}, "monitoring[0].evidence", "path_escapes"),
+    ],
+)
 def test_bad_readings_are_rejected(change, path, code, tmp_path):
     root = write_project(tmp_path / "p", [{**ACROSS[0], **change}])
     found = {(problem.path, problem.code) for problem in validate(root).errors}
@@ -222,6 +256,7 @@ def test_bad_readings_are_rejected(change, path, code, tmp_path):
 
 
 # -- the sample -----------------------------------------------------------------------------------
+
 
 def test_sample_validates_and_calculates(run):
     code, out, err = run("validate", SAMPLES / "led-factory")

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from toolkit.errors import OutputError
 from toolkit.documents.model import Chart, Series
+from toolkit.errors import OutputError
 from toolkit.render import chart as charts
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -21,7 +21,9 @@ MONTHS = tuple(f"2025-{month:02d}" for month in range(4, 13))
 def make(categories=MONTHS, bars=None, line=(), bar_label="自家消費量", line_unit="t-CO2") -> Chart:
     bars = tuple(Decimal(1000 + 50 * index) for index in range(len(categories))) if bars is None else bars
     series = Series("排出削減量", line_unit, line) if line is not None else None
-    return Chart("monthly", "月別の自家消費量 & <排出削減量>", categories, Series(bar_label, "kWh", bars), series)
+    return Chart(
+        "monthly", "月別の自家消費量 & <排出削減量>", categories, Series(bar_label, "kWh", bars), series
+    )
 
 
 @pytest.fixture
@@ -63,29 +65,48 @@ def test_bars_and_line_follow_the_values(sample):
     assert [dot.y for dot in dots[1:]] == sorted((dot.y for dot in dots[1:]), reverse=True)  # rising line
 
 
-@pytest.mark.parametrize(("span", "step"), [
-    ("1400", "500"), ("1000", "200"), ("7", "2"), ("12.5", "2.5"), ("0.03", "0.01"), ("4.9", "1"), ("1", "0.2"),
-])
+@pytest.mark.parametrize(
+    ("span", "step"),
+    [
+        ("1400", "500"),
+        ("1000", "200"),
+        ("7", "2"),
+        ("12.5", "2.5"),
+        ("0.03", "0.01"),
+        ("4.9", "1"),
+        ("1", "0.2"),
+    ],
+)
 def test_nice_steps(span, step):
     assert charts.nice_step(Decimal(span)) == Decimal(step)
 
 
-@pytest.mark.parametrize(("values", "labels"), [
-    (("0", "1450"), ["0", "500", "1,000", "1,500"]),
-    (("0.9",), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]),
-    (("1.1", "0.2"), ["0.00", "0.25", "0.50", "0.75", "1.00", "1.25"]),
-    (("-40", "90"), ["-50", "0", "50", "100"]),
-    ((), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]),
-])
+@pytest.mark.parametrize(
+    ("values", "labels"),
+    [
+        (("0", "1450"), ["0", "500", "1,000", "1,500"]),
+        (("0.9",), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]),
+        (("1.1", "0.2"), ["0.00", "0.25", "0.50", "0.75", "1.00", "1.25"]),
+        (("-40", "90"), ["-50", "0", "50", "100"]),
+        ((), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]),
+    ],
+)
 def test_axis_ticks_are_round(values, labels):
     assert [text for _, text in charts.axis(tuple(Decimal(value) for value in values)).ticks()] == labels
 
 
 def test_both_axes_share_their_grid_lines(sample):
     shapes = charts.layout(sample)
-    left = [shape for shape in shapes if isinstance(shape, charts.Label) and shape.anchor == "end" and shape.x < 30]
-    right = [shape for shape in shapes
-             if isinstance(shape, charts.Label) and shape.anchor == "start" and shape.x > 150 and shape.y > 12]
+    left = [
+        shape
+        for shape in shapes
+        if isinstance(shape, charts.Label) and shape.anchor == "end" and shape.x < 30
+    ]
+    right = [
+        shape
+        for shape in shapes
+        if isinstance(shape, charts.Label) and shape.anchor == "start" and shape.x > 150 and shape.y > 12
+    ]
     assert [label.y for label in left] == [label.y for label in right]
 
 
@@ -100,14 +121,21 @@ def test_png_is_a_deterministic_png_of_the_same_size(sample):
     assert Image.open(io.BytesIO(charts.png(sample, dpi=100))).size == (669, 354)
 
 
-@pytest.mark.parametrize("chart", [
-    make(categories=(), bars=(), line=()),
-    make(categories=(), bars=(), line=None),
-    make(bars=(Decimal(0),) * len(MONTHS), line=(Decimal(0),) * len(MONTHS)),
-    make(bars=(Decimal(5),), line=(Decimal(1),) * 3),  # fewer values than categories
-    make(categories=tuple(f"{2025 + index // 12}-{index % 12 + 1:02d}" for index in range(72)),
-         bars=tuple(Decimal(index - 20) for index in range(72)), line=tuple(Decimal(index) for index in range(72))),
-], ids=["empty", "empty-no-line", "all-zero", "short-series", "72-months-negative"])
+@pytest.mark.parametrize(
+    "chart",
+    [
+        make(categories=(), bars=(), line=()),
+        make(categories=(), bars=(), line=None),
+        make(bars=(Decimal(0),) * len(MONTHS), line=(Decimal(0),) * len(MONTHS)),
+        make(bars=(Decimal(5),), line=(Decimal(1),) * 3),  # fewer values than categories
+        make(
+            categories=tuple(f"{2025 + index // 12}-{index % 12 + 1:02d}" for index in range(72)),
+            bars=tuple(Decimal(index - 20) for index in range(72)),
+            line=tuple(Decimal(index) for index in range(72)),
+        ),
+    ],
+    ids=["empty", "empty-no-line", "all-zero", "short-series", "72-months-negative"],
+)
 def test_edge_cases_draw(chart):
     from PIL import Image
 
@@ -121,8 +149,12 @@ def test_empty_chart_says_so():
 
 def test_many_categories_turn_vertical():
     many = make(categories=tuple(f"2025-{index:02d}" for index in range(1, 31)))
-    assert all(shape.vertical for shape in charts.layout(many) if isinstance(shape, charts.Label) and shape.text.startswith("2025-"))
-    assert 'rotate(-90)' in charts.svg(many)
+    assert all(
+        shape.vertical
+        for shape in charts.layout(many)
+        if isinstance(shape, charts.Label) and shape.text.startswith("2025-")
+    )
+    assert "rotate(-90)" in charts.svg(many)
 
 
 def test_no_japanese_font_is_a_clear_error(monkeypatch):

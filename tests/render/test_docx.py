@@ -18,17 +18,19 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Mm
 from docx.text.run import Run
-
 from fonts import IPAEX, W, east_asian_fonts, effective_east_asian
-from toolkit.errors import OutputError
+
 from toolkit.documents.model import Chart, Column, Fields, Paragraph, Section, Series, Table
-from toolkit.render import docx as renderer
+from toolkit.errors import OutputError
 from toolkit.packaged import template
+from toolkit.render import docx as renderer
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def render(document, tmp_path: Path, name: str = "plan.docx", overrides: Path | None = None) -> docx.document.Document:
+def render(
+    document, tmp_path: Path, name: str = "plan.docx", overrides: Path | None = None
+) -> docx.document.Document:
     path = tmp_path / name
     renderer.render(document, path, overrides)
     return docx.Document(str(path))
@@ -42,23 +44,37 @@ def word(document, tmp_path):
 @pytest.fixture
 def hostile(document) -> str:
     """The conftest's hostile text: the value of the field 実施者名."""
-    return next(row.value[0] for section in document.sections for block in section.blocks
-                if isinstance(block, Fields) for row in block.rows if row.label == "実施者名")
+    return next(
+        row.value[0]
+        for section in document.sections
+        for block in section.blocks
+        if isinstance(block, Fields)
+        for row in block.rows
+        if row.label == "実施者名"
+    )
 
 
 def grow(document, rows: int):
     """The conftest document with `rows` rows in its readings table (what build_document(rows=N) makes)."""
     readings = document.tables()[1]
-    readings.rows = [{"activity_id": f"PV-{index:04d}", "month": f"2025-{index % 12 + 1:02d}",
-                      "kwh": Decimal(300 + index), "factor": Decimal("0.000441"),
-                      "reduction": Decimal(300 + index) * Decimal("0.000441")} for index in range(rows)]
+    readings.rows = [
+        {
+            "activity_id": f"PV-{index:04d}",
+            "month": f"2025-{index % 12 + 1:02d}",
+            "kwh": Decimal(300 + index),
+            "factor": Decimal("0.000441"),
+            "reduction": Decimal(300 + index) * Decimal("0.000441"),
+        }
+        for index in range(rows)
+    ]
     return document
 
 
 def parts(word) -> list:
     """The document body and every header and footer part."""
-    return [word.element] + [rel.target_part.element for rel in word.part.rels.values()
-                             if rel.reltype in (RT.HEADER, RT.FOOTER)]
+    return [word.element] + [
+        rel.target_part.element for rel in word.part.rels.values() if rel.reltype in (RT.HEADER, RT.FOOTER)
+    ]
 
 
 def text_of(element) -> str:
@@ -70,12 +86,16 @@ def paragraphs(element) -> list[str]:
 
 
 def header_text(word) -> str:
-    return "".join(text_of(rel.target_part.element) for rel in word.part.rels.values() if rel.reltype == RT.HEADER)
+    return "".join(
+        text_of(rel.target_part.element) for rel in word.part.rels.values() if rel.reltype == RT.HEADER
+    )
 
 
 def word_table(word, table: Table):
     """The Word table whose header row starts with the model table's first column label."""
-    found = [candidate for candidate in word.tables if candidate.rows[0].cells[0].text == table.columns[0].label]
+    found = [
+        candidate for candidate in word.tables if candidate.rows[0].cells[0].text == table.columns[0].label
+    ]
     assert len(found) == 1
     return found[0]
 
@@ -84,8 +104,10 @@ def test_a4_portrait_with_20_mm_margins(word):
     section = word.sections[0]
     assert abs(section.page_width - Mm(210)) <= Mm(0.5) and abs(section.page_height - Mm(297)) <= Mm(0.5)
     assert section.orientation == WD_ORIENT.PORTRAIT
-    assert all(abs(margin - Mm(20)) <= Mm(0.5) for margin in
-               (section.left_margin, section.right_margin, section.top_margin, section.bottom_margin))
+    assert all(
+        abs(margin - Mm(20)) <= Mm(0.5)
+        for margin in (section.left_margin, section.right_margin, section.top_margin, section.bottom_margin)
+    )
 
 
 def test_landscape_swaps_the_page_and_moves_the_right_tab(document, tmp_path):
@@ -101,12 +123,23 @@ def test_landscape_swaps_the_page_and_moves_the_right_tab(document, tmp_path):
 
 def test_title_block_then_headings_with_heading_styles(word, document):
     styled = [(paragraph.style.name, paragraph.text) for paragraph in word.paragraphs if paragraph.text]
-    assert styled[:3] == [("Title", document.title), ("Subtitle", document.project_name), ("Subtitle", "2025年4月1日")]
+    assert styled[:3] == [
+        ("Title", document.title),
+        ("Subtitle", document.project_name),
+        ("Subtitle", "2025年4月1日"),
+    ]
     headings = [(name, text) for name, text in styled if name.startswith("Heading")]
-    assert headings == [("Heading 1", "表紙"), ("Heading 1", "1 プロジェクト実施者"), ("Heading 2", "1.1 運営・管理者"),
-                        ("Heading 2", "2.1 目的及び概要"), ("Heading 1", "未記入の項目（1 件）")]
-    outline = {name: word.styles[name].element.find(f"{W}pPr/{W}outlineLvl").get(f"{W}val")
-               for name in ("Heading 1", "Heading 2")}
+    assert headings == [
+        ("Heading 1", "表紙"),
+        ("Heading 1", "1 プロジェクト実施者"),
+        ("Heading 2", "1.1 運営・管理者"),
+        ("Heading 2", "2.1 目的及び概要"),
+        ("Heading 1", "未記入の項目（1 件）"),
+    ]
+    outline = {
+        name: word.styles[name].element.find(f"{W}pPr/{W}outlineLvl").get(f"{W}val")
+        for name in ("Heading 1", "Heading 2")
+    }
     assert outline == {"Heading 1": "0", "Heading 2": "1"}  # the navigation pane shows them
 
 
@@ -141,12 +174,16 @@ def test_header_shows_project_date_and_draft(word, document, tmp_path):
     header = header_text(word)
     assert document.project_name in header and "2025年4月1日" in header and "下書き" in header
     assert "{{" not in header
-    assert "下書き" not in header_text(render(dataclasses.replace(document, draft=False), tmp_path, "final.docx"))
+    assert "下書き" not in header_text(
+        render(dataclasses.replace(document, draft=False), tmp_path, "final.docx")
+    )
 
 
 def test_footer_has_page_and_numpages_fields(word):
     footers = [rel.target_part.element for rel in word.part.rels.values() if rel.reltype == RT.FOOTER]
-    instructions = " ".join(node.get(f"{W}instr") for footer in footers for node in footer.iter(f"{W}fldSimple"))
+    instructions = " ".join(
+        node.get(f"{W}instr") for footer in footers for node in footer.iter(f"{W}fldSimple")
+    )
     instructions += " ".join(node.text for footer in footers for node in footer.iter(f"{W}instrText"))
     assert "PAGE" in instructions.replace("NUMPAGES", "") and "NUMPAGES" in instructions
     assert " / " in "".join(paragraphs(footers[0]))
@@ -158,7 +195,8 @@ def test_data_tables_repeat_their_header_row(word, document):
         flags = [row._tr.find(f"{W}trPr/{W}tblHeader") is not None for row in rows]
         assert flags[0] and not any(flags[1:])
         assert [cell.text for cell in rows[0].cells] == [
-            column.label + (f"\n({column.unit})" if column.unit else "") for column in table.columns]
+            column.label + (f"\n({column.unit})" if column.unit else "") for column in table.columns
+        ]
 
 
 def test_rows_in_order_and_total_once_last_in_bold(word, document):
@@ -179,8 +217,9 @@ def test_number_columns_are_right_aligned(word, document):
     for column, cell in zip(readings.columns, row.cells):
         style = cell.paragraphs[0].style
         expected = WD_ALIGN_PARAGRAPH.RIGHT if column.kind in ("number", "integer") else None
-        alignment = style.paragraph_format.alignment or (style.base_style.paragraph_format.alignment
-                                                         if style.base_style else None)
+        alignment = style.paragraph_format.alignment or (
+            style.base_style.paragraph_format.alignment if style.base_style else None
+        )
         assert (alignment == WD_ALIGN_PARAGRAPH.RIGHT) == (expected == WD_ALIGN_PARAGRAPH.RIGHT), column.key
     assert row.cells[2].text == "300" and row.cells[3].text == "0.000441"
 
@@ -188,7 +227,9 @@ def test_number_columns_are_right_aligned(word, document):
 def test_fields_are_a_two_column_table(word, hostile):
     fields = next(table for table in word.tables if table.rows[0].cells[0].text == "実施者名")
     assert [[cell.text for cell in row.cells] for row in fields.rows] == [
-        ["実施者名", hostile], ["郵便番号", "【未記入: 郵便番号】"]]
+        ["実施者名", hostile],
+        ["郵便番号", "【未記入: 郵便番号】"],
+    ]
     assert fields.rows[0].cells[0].paragraphs[0].style.name == "Field Label"
 
 
@@ -229,14 +270,25 @@ def test_every_run_has_an_east_asian_font(word, tmp_path):
     defaults = word.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
     assert defaults.get(f"{W}eastAsia") in IPAEX
     package = zipfile.ZipFile(tmp_path / "plan.docx")
-    assert not any("eastAsiaTheme" in package.read(name).decode() for name in package.namelist() if name.endswith(".xml"))
+    assert not any(
+        "eastAsiaTheme" in package.read(name).decode() for name in package.namelist() if name.endswith(".xml")
+    )
 
 
 def test_base_docx_every_style_sets_east_asian_font_and_japanese():
     base = docx.Document(str(template("base.docx")))
     styles = list(base.styles.element.iter(f"{W}style"))
-    assert {style.get(f"{W}styleId") for style in styles} >= {"Normal", "Heading1", "Heading2", "Title", "Caption",
-                                                              "TableGrid", "OpenItem", "Header", "Footer"}
+    assert {style.get(f"{W}styleId") for style in styles} >= {
+        "Normal",
+        "Heading1",
+        "Heading2",
+        "Title",
+        "Caption",
+        "TableGrid",
+        "OpenItem",
+        "Header",
+        "Footer",
+    }
     for style in styles:
         rfonts = style.find(f"{W}rPr/{W}rFonts")
         assert rfonts is not None and rfonts.get(f"{W}eastAsia") in IPAEX, style.get(f"{W}styleId")
@@ -251,7 +303,9 @@ def test_base_docx_is_what_the_script_builds(tmp_path):
     spec = importlib.util.spec_from_file_location("make_base_docx", ROOT / "tools" / "make_base_docx.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.build(tmp_path / "base.docx").read_bytes() == (ROOT / "templates" / "base.docx").read_bytes()
+    assert (
+        module.build(tmp_path / "base.docx").read_bytes() == (ROOT / "templates" / "base.docx").read_bytes()
+    )
 
 
 def test_same_document_same_bytes(document, tmp_path):
@@ -266,7 +320,12 @@ def test_core_properties_come_from_the_document(document, tmp_path):
     built = dt.datetime(2025, 6, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=9)))
     properties = render(dataclasses.replace(document, built=built), tmp_path).core_properties
     assert properties.author == "jcredit-toolkit" and properties.title == document.title
-    assert properties.created == properties.modified == properties.last_printed == dt.datetime(2025, 6, 1, 0, 30, tzinfo=dt.timezone.utc)
+    assert (
+        properties.created
+        == properties.modified
+        == properties.last_printed
+        == dt.datetime(2025, 6, 1, 0, 30, tzinfo=dt.timezone.utc)
+    )
     assert zipfile.ZipFile(tmp_path / "plan.docx").infolist()[0].date_time == (2025, 6, 1, 0, 30, 0)
 
 
@@ -308,6 +367,7 @@ def test_override_placeholder_split_over_runs_is_filled(document, tmp_path):
         paragraph = base.sections[0].header.add_paragraph()
         paragraph.add_run("{{proj")
         paragraph.add_run("ect_name}} – {{title}}")
+
     header = header_text(render(document, tmp_path, overrides=edited_base(tmp_path, split)))
     assert f"{document.project_name} – {document.title}" in header
 
@@ -316,6 +376,7 @@ def test_override_without_east_asian_defaults_gets_one(document, tmp_path):
     def strip(base):
         for rfonts in base.styles.element.iter(f"{W}rFonts"):
             rfonts.getparent().remove(rfonts)
+
     word = render(document, tmp_path, overrides=edited_base(tmp_path, strip))
     defaults = word.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
     assert defaults.get(f"{W}eastAsia") == "IPAexMincho"
@@ -329,12 +390,21 @@ def test_broken_override_is_a_clear_error(document, tmp_path):
 
 
 def test_empty_table_and_empty_chart(document, tmp_path):
-    document.sections.append(Section("plan.3", "3", "空", [
-        Table("empty", "", [Column("a", "A"), Column("b", "B", kind="number")], []),
-        Chart("none", "", (), Series("自家消費量", "kWh", ())),
-    ]))
+    document.sections.append(
+        Section(
+            "plan.3",
+            "3",
+            "空",
+            [
+                Table("empty", "", [Column("a", "A"), Column("b", "B", kind="number")], []),
+                Chart("none", "", (), Series("自家消費量", "kWh", ())),
+            ],
+        )
+    )
     word = render(document, tmp_path)
-    assert [cell.text for cell in word.tables[-1].rows[0].cells] == ["A", "B"] and len(word.tables[-1].rows) == 1
+    assert [cell.text for cell in word.tables[-1].rows[0].cells] == ["A", "B"] and len(
+        word.tables[-1].rows
+    ) == 1
     assert len(word.inline_shapes) == 2
 
 

@@ -11,11 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from fonts import fonts
 from pypdf import PdfReader
 
-from fonts import fonts
-from toolkit.errors import OutputError
 from toolkit.documents.model import Column, Document, Missing, Paragraph, Section, Table
+from toolkit.errors import OutputError
 from toolkit.render import html, pdf
 
 A4 = (595.28, 841.89)
@@ -46,7 +46,11 @@ def write(document: Document, path: Path, overrides: Path | None = None) -> tupl
 def rendered(document, tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         reader, pages = write(document, tmp_path / "plan.pdf")
-    return reader, pages, [record.getMessage() for record in caplog.records if record.name.startswith("weasyprint")]
+    return (
+        reader,
+        pages,
+        [record.getMessage() for record in caplog.records if record.name.startswith("weasyprint")],
+    )
 
 
 def test_pages_are_a4_portrait(rendered):
@@ -117,8 +121,12 @@ def test_long_table_repeats_its_header_and_totals_once(long_document, tmp_path):
 
 
 def test_missing_in_a_table_cell_is_marked(document):
-    table = Table("t", "表", [Column("a", "値", kind="number")], [{"a": Missing("容量", "activities[0].capacity_kw")},
-                                                                     {"a": Decimal("1.5")}])
+    table = Table(
+        "t",
+        "表",
+        [Column("a", "値", kind="number")],
+        [{"a": Missing("容量", "activities[0].capacity_kw")}, {"a": Decimal("1.5")}],
+    )
     document.sections.append(Section("plan.9", "9", "追加", [table]))
     source = html.render(document)
     assert '<td class="num"><span class="missing">【未記入: 容量】</span></td>' in source
@@ -126,7 +134,9 @@ def test_missing_in_a_table_cell_is_marked(document):
 
 
 def test_control_characters_are_dropped_and_line_breaks_kept(document):
-    document.sections.append(Section("plan.9", "9", "追加\x07", [Paragraph(("一行目\n二行目\x0b", "", "。"))]))
+    document.sections.append(
+        Section("plan.9", "9", "追加\x07", [Paragraph(("一行目\n二行目\x0b", "", "。"))])
+    )
     source = html.render(document)
     assert "\x07" not in source and "\x0b" not in source
     assert "<p>一行目\n二行目。</p>" in source  # shown as two lines (white-space: pre-line), as in the DOCX
@@ -157,7 +167,8 @@ def test_override_extends_the_packaged_template(document, tmp_path):
 def test_override_of_the_stylesheet_alone(document, tmp_path):
     (tmp_path / "html").mkdir()
     (tmp_path / "html" / "document.css").write_text(
-        '{% include "default:html/document.css" %}\nh1 { color: navy; }\n', encoding="utf-8")
+        '{% include "default:html/document.css" %}\nh1 { color: navy; }\n', encoding="utf-8"
+    )
     source = html.render(document, tmp_path)
     assert "h1 { color: navy; }" in source and "@page" in source
 
@@ -175,7 +186,8 @@ def test_undefined_name_in_override_names_file_and_line(document, tmp_path):
     (tmp_path / "html").mkdir()
     (tmp_path / "html" / "document.html").write_text(
         '{% extends "default:html/document.html" %}\n{% block title_block %}\n{{ no_such_name }}\n{% endblock %}\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     with pytest.raises(OutputError, match=r"document\.html:3"):
         html.render(document, tmp_path)
 

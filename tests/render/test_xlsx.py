@@ -16,8 +16,18 @@ import pytest
 from toolkit.documents.model import Column, Document, Missing, Section, Table
 from toolkit.render import xlsx
 
-HOSTILE = ['=HYPERLINK("http://example.com","x")', "+1", "-1", "@SUM(A1)", "<script>", "{{ 7*7 }}", "&",
-           "=1+1", "'quoted", "\t=2"]
+HOSTILE = [
+    '=HYPERLINK("http://example.com","x")',
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "<script>",
+    "{{ 7*7 }}",
+    "&",
+    "=1+1",
+    "'quoted",
+    "\t=2",
+]
 
 
 def written(document: Document, tmp_path: Path, name: str = "plan-annex.xlsx") -> Path:
@@ -28,7 +38,9 @@ def written(document: Document, tmp_path: Path, name: str = "plan-annex.xlsx") -
 
 def with_tables(document: Document, *tables: Table) -> Document:
     """The document with one more section holding `tables`."""
-    return dataclasses.replace(document, sections=[*document.sections, Section("extra", "9", "追加", list(tables))])
+    return dataclasses.replace(
+        document, sections=[*document.sections, Section("extra", "9", "追加", list(tables))]
+    )
 
 
 def loaded(path: Path):
@@ -46,8 +58,13 @@ def test_a_table_has_title_header_rows_total_and_note(document, tmp_path):
     document.tables()[1].note = "注: 自家消費量は発電量−売電量"
     sheet = loaded(written(document, tmp_path))["月別算定"]
     assert sheet["A1"].value == "月別の算定" and sheet["A1"].font.b
-    assert [cell.value for cell in sheet[2]] == ["活動ID", "年月", "自家消費量\n(kWh)", "排出係数\n(t-CO2/kWh)",
-                                                 "排出削減量\n(t-CO2)"]
+    assert [cell.value for cell in sheet[2]] == [
+        "活動ID",
+        "年月",
+        "自家消費量\n(kWh)",
+        "排出係数\n(t-CO2/kWh)",
+        "排出削減量\n(t-CO2)",
+    ]
     assert sheet["A3"].value == "PV-0000" and sheet["A42"].value == "PV-0039"
     assert sheet["A43"].value == "合計" and sheet["A43"].font.b and sheet["E43"].border.top.style == "thin"
     assert sheet["A44"].value == "注: 自家消費量は発電量−売電量"
@@ -76,32 +93,68 @@ def test_an_ampersand_in_the_project_name_is_not_a_header_code(document, tmp_pat
 
 
 def test_tables_sharing_a_sheet_are_stacked_with_a_blank_row(document, tmp_path):
-    second = Table("second", "第二の表", [Column("a", "項目"), Column("b", "値", kind="integer")],
-                   [{"a": "x", "b": 1}], sheet="算定", total={"a": "合計", "b": 1})
+    second = Table(
+        "second",
+        "第二の表",
+        [Column("a", "項目"), Column("b", "値", kind="integer")],
+        [{"a": "x", "b": 1}],
+        sheet="算定",
+        total={"a": "合計", "b": 1},
+    )
     sheet = loaded(written(with_tables(document, second), tmp_path))["算定"]
-    assert sheet["A5"].value == "ER" and sheet["A6"].value is None  # the summary ends at row 5, then a blank row
+    assert (
+        sheet["A5"].value == "ER" and sheet["A6"].value is None
+    )  # the summary ends at row 5, then a blank row
     assert [sheet[f"A{row}"].value for row in range(7, 11)] == ["第二の表", "項目", "x", "合計"]
     assert sheet["A7"].font.b and sheet["A10"].font.b
     assert sheet.freeze_panes == "A3"  # below the header of the first table only
 
 
 def test_number_formats_follow_the_column_kind_and_places(tmp_path, document):
-    table = Table("kinds", "種類", [Column("i", "整数", kind="integer"), Column("n0", "数0", kind="number", places=0),
-                                   Column("n3", "数3", kind="number", places=3), Column("n", "数", kind="number"),
-                                   Column("d", "日付", kind="date"), Column("t", "文字")],
-                  [{"i": 12345, "n0": Decimal("1234.5"), "n3": Decimal("0.1235"), "n": Decimal("0.000441"),
-                    "d": dt.date(2025, 4, 1), "t": "テキスト"}], sheet="種類")
+    table = Table(
+        "kinds",
+        "種類",
+        [
+            Column("i", "整数", kind="integer"),
+            Column("n0", "数0", kind="number", places=0),
+            Column("n3", "数3", kind="number", places=3),
+            Column("n", "数", kind="number"),
+            Column("d", "日付", kind="date"),
+            Column("t", "文字"),
+        ],
+        [
+            {
+                "i": 12345,
+                "n0": Decimal("1234.5"),
+                "n3": Decimal("0.1235"),
+                "n": Decimal("0.000441"),
+                "d": dt.date(2025, 4, 1),
+                "t": "テキスト",
+            }
+        ],
+        sheet="種類",
+    )
     sheet = loaded(written(with_tables(document, table), tmp_path))["種類"]
     assert [sheet.cell(3, column).number_format for column in range(1, 6)] == [
-        "#,##0", "#,##0", "#,##0.000", "General", "yyyy/mm/dd"]
+        "#,##0",
+        "#,##0",
+        "#,##0.000",
+        "General",
+        "yyyy/mm/dd",
+    ]
     assert sheet["E3"].value == dt.datetime(2025, 4, 1) and sheet["E3"].is_date
     assert sheet["B3"].value == 1234.5 and sheet["B3"].data_type == "n"  # the exact value; the format rounds
 
 
 def test_decimals_are_numbers_with_all_the_digits_a_double_holds(tmp_path, document):
     third = Decimal(1) / Decimal(3)
-    table = Table("precise", "精度", [Column("x", "値", kind="number")],
-                  [{"x": third}, {"x": Decimal("123456789.123456789")}, {"x": Decimal("1E-7")}], sheet="精度")
+    table = Table(
+        "precise",
+        "精度",
+        [Column("x", "値", kind="number")],
+        [{"x": third}, {"x": Decimal("123456789.123456789")}, {"x": Decimal("1E-7")}],
+        sheet="精度",
+    )
     sheet = loaded(written(with_tables(document, table), tmp_path))["精度"]
     for row, value in zip(range(3, 6), (third, Decimal("123456789.123456789"), Decimal("1E-7"))):
         assert sheet.cell(row, 1).data_type == "n"
@@ -110,8 +163,15 @@ def test_decimals_are_numbers_with_all_the_digits_a_double_holds(tmp_path, docum
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_user_text_is_always_a_literal_string(tmp_path, document, text):
-    table = Table("hostile", text, [Column("t", text, unit=text), Column("n", "数", kind="number")],
-                  [{"t": text, "n": Decimal(1)}], total={"t": text}, sheet="表", note=text)
+    table = Table(
+        "hostile",
+        text,
+        [Column("t", text, unit=text), Column("n", "数", kind="number")],
+        [{"t": text, "n": Decimal(1)}],
+        total={"t": text},
+        sheet="表",
+        note=text,
+    )
     sheet = loaded(written(with_tables(document, table), tmp_path))["表"]
     for cell in ("A1", "A3", "A4", "A5"):  # title, value, total, note
         assert sheet[cell].data_type == "s" and sheet[cell].value == text
@@ -121,14 +181,20 @@ def test_user_text_is_always_a_literal_string(tmp_path, document, text):
 def test_the_conftest_hostile_text_stays_text(document, tmp_path):
     sheet = loaded(written(document, tmp_path))["算定"]
     assert sheet["B5"].data_type == "s"
-    assert sheet["B5"].value == '<script>alert(1)</script> {{ 7*7 }} =HYPERLINK("http://example.com","x") & {% if 1 %}'
+    assert (
+        sheet["B5"].value
+        == '<script>alert(1)</script> {{ 7*7 }} =HYPERLINK("http://example.com","x") & {% if 1 %}'
+    )
 
 
 def test_hostile_text_is_not_a_formula_in_the_file(document, tmp_path):
     path = written(document, tmp_path)
     with zipfile.ZipFile(path) as archive:
-        sheets = [html.unescape(archive.read(name).decode()) for name in archive.namelist()
-                  if name.startswith("xl/worksheets/sheet")]
+        sheets = [
+            html.unescape(archive.read(name).decode())
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/sheet")
+        ]
     formulas = [formula for sheet in sheets for formula in re.findall(r"<f>(.*?)</f>", sheet)]
     assert "'月別算定'!E43" in formulas and "SUM(C3:C42)" in formulas  # the toolkit's own formulas are there
     assert not [formula for formula in formulas if "HYPERLINK" in formula or "script" in formula]
@@ -136,8 +202,13 @@ def test_hostile_text_is_not_a_formula_in_the_file(document, tmp_path):
 
 
 def test_a_missing_value_shows_the_marker_on_yellow_and_none_stays_empty(tmp_path, document):
-    table = Table("open", "未記入", [Column("a", "郵便番号"), Column("b", "備考")],
-                  [{"a": Missing("郵便番号", "proponent.postal_code"), "b": None}], sheet="未記入")
+    table = Table(
+        "open",
+        "未記入",
+        [Column("a", "郵便番号"), Column("b", "備考")],
+        [{"a": Missing("郵便番号", "proponent.postal_code"), "b": None}],
+        sheet="未記入",
+    )
     sheet = loaded(written(with_tables(document, table), tmp_path))["未記入"]
     assert sheet["A3"].value == "【未記入: 郵便番号】" and sheet["A3"].data_type == "s"
     assert sheet["A3"].fill.fill_type == "solid" and sheet["A3"].fill.fgColor.rgb.endswith("FFFF00")
@@ -181,8 +252,13 @@ def test_recalculated_formulas_give_the_model_values(request, tmp_path, fixture)
     computed = {key.upper(): value for key, value in solution.items()}
     expected = expected_formula_values(document)
     book = loaded(path)
-    in_file = {(sheet.title, cell.coordinate) for sheet in book for row in sheet.iter_rows() for cell in row
-               if cell.data_type == "f"}
+    in_file = {
+        (sheet.title, cell.coordinate)
+        for sheet in book
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    }
     assert in_file == set(expected)
     for (sheet, cell), value in expected.items():
         result = computed[f"'[{path.name}]{sheet}'!{cell}".upper()].value[0, 0]
@@ -229,7 +305,9 @@ def test_a_chart_without_a_line_has_one_series(document, tmp_path):
 
 def test_a_chart_without_categories_has_its_title_and_no_drawing(document, tmp_path):
     chart = document.charts()[0]
-    empty = dataclasses.replace(chart, categories=(), bars=dataclasses.replace(chart.bars, values=()), line=None)
+    empty = dataclasses.replace(
+        chart, categories=(), bars=dataclasses.replace(chart.bars, values=()), line=None
+    )
     document.sections[-1].blocks[-1] = empty
     sheet = loaded(written(document, tmp_path))["グラフ"]
     assert sheet["A1"].value == chart.title and not sheet._charts
@@ -253,12 +331,15 @@ def test_a_document_with_nothing_for_the_workbook_still_gives_one(document, tmp_
     assert book.sheetnames == ["別紙"] and book["別紙"]["A1"].value == "プロジェクト計画書 別紙"
 
 
-@pytest.mark.parametrize("name,title", [
-    ("月別算定", "月別算定"),
-    ("a/b:c*d?e[f]g\\h", "a／b：c＊d？e［f］g＼h"),
-    ("長" * 40, "長" * 31),
-    ("'引用'", "引用"),
-])
+@pytest.mark.parametrize(
+    "name,title",
+    [
+        ("月別算定", "月別算定"),
+        ("a/b:c*d?e[f]g\\h", "a／b：c＊d？e［f］g＼h"),
+        ("長" * 40, "長" * 31),
+        ("'引用'", "引用"),
+    ],
+)
 def test_sheet_titles_are_valid(name, title):
     assert xlsx.sheet_title(name, set()) == title
 
@@ -267,7 +348,9 @@ def test_sheet_titles_stay_unique_when_cut():
     assert xlsx.sheet_title("長" * 40, {"長" * 31}) == "長" * 28 + "(2)"
 
 
-@pytest.mark.parametrize("template", ["{nope}*2", "{nope.value}", "{readings.month}", "{readings.nope}", "{kwh"])
+@pytest.mark.parametrize(
+    "template", ["{nope}*2", "{nope.value}", "{readings.month}", "{readings.nope}", "{kwh"]
+)
 def test_a_formula_naming_something_unknown_is_a_bug(document, tmp_path, template):
     document.tables()[0].formulas[1] = {"value": template.replace("{kwh", "{value")}
     with pytest.raises(ValueError):
@@ -281,8 +364,15 @@ def test_a_formula_for_an_unknown_column_is_a_bug(document, tmp_path):
 
 
 def test_a_table_without_rows_keeps_its_total_value(document, tmp_path):
-    table = Table("empty", "空", [Column("a", "項目"), Column("n", "数", kind="number")], [], sheet="空",
-                  total={"a": "合計", "n": Decimal(0)}, total_formulas={"n": "SUM({n})"})
+    table = Table(
+        "empty",
+        "空",
+        [Column("a", "項目"), Column("n", "数", kind="number")],
+        [],
+        sheet="空",
+        total={"a": "合計", "n": Decimal(0)},
+        total_formulas={"n": "SUM({n})"},
+    )
     sheet = loaded(written(with_tables(document, table), tmp_path))["空"]
     assert sheet["B3"].value == 0 and sheet["B3"].data_type == "n"
 
@@ -301,16 +391,28 @@ def test_a_long_table_has_its_total_once_at_the_end(long_document, tmp_path):
 
 
 def test_every_cell_is_in_the_japanese_font_and_booleans_read_as_words(document, tmp_path):
-    table = Table("flags", "算定対象", [Column("name", "排出活動"), Column("counted", "算定対象")],
-                  [{"name": "待機電力", "counted": False}, {"name": "燃料", "counted": True}], sheet="フラグ")
+    table = Table(
+        "flags",
+        "算定対象",
+        [Column("name", "排出活動"), Column("counted", "算定対象")],
+        [{"name": "待機電力", "counted": False}, {"name": "燃料", "counted": True}],
+        sheet="フラグ",
+    )
     sheet = loaded(written(with_tables(document, table), tmp_path))["フラグ"]
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
     assert cells and {cell.font.name for cell in cells} == {xlsx.FONT}
     assert [cell.value for cell in cells if cell.value in ("はい", "いいえ")] == ["いいえ", "はい"]
 
 
-@pytest.mark.parametrize("sample,kind", [("solar-program", "monitoring"), ("boiler", "plan"),
-                                         ("rice-drainage", "monitoring"), ("forest", "monitoring")])
+@pytest.mark.parametrize(
+    "sample,kind",
+    [
+        ("solar-program", "monitoring"),
+        ("boiler", "plan"),
+        ("rice-drainage", "monitoring"),
+        ("forest", "monitoring"),
+    ],
+)
 def test_a_samples_annex_recalculates_to_the_calculation(tmp_path, sample, kind):
     """Every formula of a sample's 別紙, recalculated, gives the model's figure, and the certified total is calc's."""
     formulas = pytest.importorskip("formulas")
@@ -321,7 +423,10 @@ def test_a_samples_annex_recalculates_to_the_calculation(tmp_path, sample, kind)
     result = calculate(project)
     document = documents.build(kind, result, project)
     path = written(document, tmp_path, f"{kind}-annex.xlsx")
-    computed = {key.upper(): value for key, value in formulas.ExcelModel().loads(str(path)).finish().calculate().items()}
+    computed = {
+        key.upper(): value
+        for key, value in formulas.ExcelModel().loads(str(path)).finish().calculate().items()
+    }
     expected = expected_formula_values(document)
     assert expected
     for (sheet, cell), value in expected.items():
@@ -329,5 +434,7 @@ def test_a_samples_annex_recalculates_to_the_calculation(tmp_path, sample, kind)
         assert float(result_value) == pytest.approx(float(value), rel=1e-9, abs=1e-12), (sheet, cell)
     results = next(table for table in document.tables() if table.id == "results")
     spot = next(spot for spots in xlsx.layout(document).values() for spot in spots if spot.block is results)
-    certified = computed[f"'[{path.name}]{spot.sheet}'!{spot.letters['certified']}{spot.total_row}".upper()].value[0, 0]
+    certified = computed[
+        f"'[{path.name}]{spot.sheet}'!{spot.letters['certified']}{spot.total_row}".upper()
+    ].value[0, 0]
     assert int(certified) == result.total_certified
