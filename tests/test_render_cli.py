@@ -45,6 +45,7 @@ def _copy(sample: str, tmp_path: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("project", SAMPLES, ids=[path.name for path in SAMPLES])
 def test_every_document_of_every_sample_renders(project, tmp_path, run, caplog):
     out = tmp_path / "out"
@@ -130,6 +131,7 @@ def test_existing_outputs_need_force_and_stay_untouched(tmp_path, run):
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]  # no staging left behind
 
 
+@pytest.mark.slow
 def test_same_inputs_and_epoch_give_identical_outputs(tmp_path, run, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     project = ROOT / "samples" / "heat-pump"
@@ -140,6 +142,7 @@ def test_same_inputs_and_epoch_give_identical_outputs(tmp_path, run, monkeypatch
     assert _pdf_text(tmp_path / "a" / "plan.pdf") == _pdf_text(tmp_path / "b" / "plan.pdf")
 
 
+@pytest.mark.slow
 def test_user_text_is_literal_in_every_format(tmp_path, run):
     project = _copy("led-factory", tmp_path)
     path = project / "project.yaml"
@@ -202,6 +205,7 @@ def test_docx_and_xlsx_are_valid_zips(tmp_path, run):
             assert archive.namelist()[0] == "[Content_Types].xml"
 
 
+@pytest.mark.slow
 def test_the_chart_has_the_same_data_in_every_format(tmp_path, run):
     from toolkit.pipeline import calculate
 

@@ -111,6 +111,7 @@ def test_final_document_has_no_draft_mark_and_no_open_items(document, tmp_path):
     assert "未記入の項目" not in text
 
 
+@pytest.mark.slow
 def test_long_table_repeats_its_header_and_totals_once(long_document, tmp_path):
     _, pages = write(long_document, tmp_path / "long.pdf")
     assert len(pages) >= 2

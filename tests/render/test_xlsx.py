@@ -413,6 +413,7 @@ def test_every_cell_is_in_the_japanese_font_and_booleans_read_as_words(document,
         ("forest", "monitoring"),
     ],
 )
+@pytest.mark.slow
 def test_a_samples_annex_recalculates_to_the_calculation(tmp_path, sample, kind):
     """Every formula of a sample's 別紙, recalculated, gives the model's figure, and the certified total is calc's."""
     formulas = pytest.importorskip("formulas")

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.engine import calculate_data, exact_sum, truncate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted(p.name for p in (ROOT / "samples").iterdir() if (p / "project.yaml").is_file())
 GRID = """grid_electricity:
 """ + "".join(

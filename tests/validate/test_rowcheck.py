@@ -55,6 +55,7 @@ def test_every_shipped_row_schema_compiles(code, name):
     compile_rows(schema.tables(code)[name].schema)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code,name", TABLES)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())

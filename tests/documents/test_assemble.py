@@ -17,7 +17,7 @@ from toolkit.documents.assemble import NotReady, TemplateError
 from toolkit.documents.model import Fields, Missing, Paragraph, Table
 from toolkit.pipeline import calculate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted(path.parent for path in (ROOT / "samples").glob("*/project.yaml"))
 SPECS = sorted((ROOT / "templates" / "documents").glob("*.yaml"))
 

@@ -30,7 +30,7 @@ from toolkit.checklist.findings import SEVERITIES, Checklist, Finding
 from toolkit.documents import assemble as documents
 from toolkit.pipeline import calculate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
 ALL_SAMPLES = ("solar-program", "led-factory", "boiler", "heat-pump", "forest", "biochar", "rice-drainage")
 STAGES = ("registration", "verification")

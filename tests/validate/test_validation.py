@@ -13,7 +13,7 @@ import pytest
 
 from toolkit.validate.validation import validate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _generator():
