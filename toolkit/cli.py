@@ -428,6 +428,7 @@ def list_methodologies(lang: str):
 
 
 def main() -> None:
+    """The `jcredit` entry point."""
     # A run builds hundreds of thousands of small objects and frees them at exit; the cycle
     # collector would walk them over and over (about a quarter of calc's time) for nothing.
     gc.disable()

@@ -16,6 +16,7 @@ def fiscal_year(day: dt.date) -> int:
 
 
 def fiscal_year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of fiscal year `year` (1 April to 31 March)."""
     return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
 
 

@@ -195,6 +195,7 @@ def _shared_project_schema(project_type: str | None) -> dict:
 
 
 def meta(schema: Mapping, path: str) -> Mapping:
+    """The metadata (label, unit, section, help) of the field at dotted `path` in a schema."""
     rules = field_rules(schema, path)
     return rules.get("meta", {}) if rules else {}
 

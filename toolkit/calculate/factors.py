@@ -108,6 +108,7 @@ class Factors:
 
 
 def missing_problem(table: str, keys: Mapping[str, Any], fiscal_year: int | None) -> Problem:
+    """The problem of a factor row the calculation needs and no table has, naming the table, keys and year."""
     label = _table_spec(table)["label"]
     what = ", ".join(f"{key}={value}" for key, value in keys.items())
     return Problem(
@@ -152,10 +153,12 @@ def load(rules_version: Any, root: Path | None = None, location: Location | None
 
 @cache
 def rule_versions() -> dict[str, Mapping]:
+    """Every rules version with its label, status, source and switches (schemas/factors/rules.yaml)."""
     return packaged.load("factors/rules.yaml")["versions"]
 
 
 def table_names() -> tuple[str, ...]:
+    """The names of the shipped factor tables, sorted."""
     return tuple(sorted(_specs()))
 
 

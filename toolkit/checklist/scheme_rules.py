@@ -61,6 +61,7 @@ def applies(problem: Problem, stage: str) -> bool:
 
 
 def severity_of(problem: Problem) -> str:
+    """The checklist severity of a calculation problem: its rule's, else blocking for an error."""
     known = CALC_RULES.get(problem.code)
     if known:
         return known[1]
@@ -123,6 +124,8 @@ RULES: list[tuple[str, tuple[str, ...], Rule]] = []
 
 
 def rule(rule_id: str, *stages: str):
+    """Register the decorated function as the scheme rule `rule_id`, checked at `stages`."""
+
     def register(function: Rule) -> Rule:
         RULES.append((rule_id, stages, function))
         return function

@@ -318,6 +318,7 @@ def calculation_symbols(context: Context) -> Table | Paragraph:
 
 
 def typical_breakdown(context: Context) -> Table:
+    """A.3.3/A.3.5: the per-period breakdown of the plan's typical activity (all activities if standard)."""
     return breakdown(
         context, typical_ids(context), title="ベースライン排出量・プロジェクト排出量の内訳（A.3.3, A.3.5）"
     )

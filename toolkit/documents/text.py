@@ -16,6 +16,7 @@ _CONTROL = re.compile(
 
 
 def date_text(day: dt.date) -> str:
+    """A date as documents write it in text: 2025年4月1日."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 

@@ -74,6 +74,7 @@ MONITORING = (
 
 
 def reading_period(reading: Mapping) -> tuple[dt.date, dt.date] | None:
+    """A season runs from the start of drainage to its end; both are needed."""
     start, end = reading.get("drainage_start"), reading.get("drainage_end")
     return (start, end) if start and end else None
 

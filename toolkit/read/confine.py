@@ -48,6 +48,7 @@ class Context:
 
 
 def check_inside_project(enabled: bool, value: Any, document: Mapping, context: Context) -> dict | None:
+    """Rule inside_project: a relative path that stays in the project folder, links included."""
     if not enabled or not isinstance(value, str) or context.root is None:
         return None
     if _CONTROL.search(value):  # a NUL makes the file system calls below raise

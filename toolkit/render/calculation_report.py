@@ -40,10 +40,12 @@ def exact(value: Decimal) -> str:
 
 
 def shown(value: Decimal) -> str:
+    """A quantity as text output shows it: six decimals, rounded half to even."""
     return format(value.quantize(SHOWN_PLACES, rounding=ROUND_HALF_EVEN), "f")
 
 
 def figure_json(figure: Figure) -> dict:
+    """A figure with its formula, inputs and factor rows, as calc --detail prints it."""
     found = {
         "value_t": exact(figure.value),
         "formula": figure.formula,
@@ -116,6 +118,7 @@ def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False
 
 
 def additionality_json(result: Calculation) -> dict:
+    """The additionality assessment as calc's JSON gives it: method, payback, threshold, verdict."""
     assessment = result.additionality
     payback = assessment.payback
     return {
@@ -130,6 +133,7 @@ def additionality_json(result: Calculation) -> dict:
 
 
 def calculation_text(result: Calculation, lang: str = "ja") -> str:
+    """The calculation as calc prints it: header, formula, rows per activity and year, totals, factors."""
     module = methodologies.get(result.methodology)
     lines = [
         _text("header", lang, code=module.CODE, name=module.NAME[lang], rules=result.rules_version),
@@ -196,6 +200,7 @@ def _additionality_line(result: Calculation, lang: str) -> str:
 
 
 def factors_json(rules_version: str | None = None) -> dict:
+    """The rules versions (or the one asked for) and every shipped factor row, as `jcredit factors` gives them."""
     versions = factor_tables.rule_versions()
     chosen = {rules_version: versions[rules_version]} if rules_version in versions else versions
     rows = factor_tables.shipped_rows().values()
@@ -231,6 +236,7 @@ def factors_json(rules_version: str | None = None) -> dict:
 
 
 def factors_text(data: dict, lang: str = "ja") -> str:
+    """`factors_json` as readable text: the rules versions with their switches, then each table's rows."""
     lines = [_text("rules_versions", lang)]
     for name, spec in data["rules_versions"].items():
         lines.append(f"  {name}  {spec['label'][lang]}  [{spec['status']}]")

@@ -119,6 +119,7 @@ def nice_step(span: Decimal, intervals: int = INTERVALS) -> Decimal:
 
 
 def axis(values: tuple[Decimal, ...]) -> Axis:
+    """The value axis of a chart: spanning zero and every value, in round steps."""
     low, high = min((*values, Decimal(0))), max((*values, Decimal(0)))
     if low == high:  # nothing, or all zero: an axis from 0 to 1
         high = Decimal(1)
@@ -132,6 +133,7 @@ def text_width(text: str, size: float = FONT) -> float:
 
 
 def legend_text(series: Series) -> str:
+    """A series' name in the legend, with its unit."""
     return clean(f"{series.label}（{series.unit}）" if series.unit else series.label)
 
 

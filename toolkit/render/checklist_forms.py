@@ -75,6 +75,7 @@ def percent(score: float) -> int:
 
 
 def counts(checklist: Checklist) -> dict[str, int]:
+    """How many findings of each severity."""
     severities = [finding.severity for finding in checklist.findings]
     return {severity: severities.count(severity) for severity in SEVERITIES}
 
@@ -86,6 +87,7 @@ def documents(checklist: Checklist) -> list[str]:
 
 
 def scores(checklist: Checklist) -> dict[str, float]:
+    """The share of required items met, per document of the checklist's stage."""
     return {document: checklist.score(document) for document in documents(checklist)}
 
 
@@ -129,11 +131,13 @@ def _date(built: dt.datetime, lang: str) -> str:
 
 
 def stage_name(stage: str, lang: str) -> str:
+    """The stage's name in `lang` (妥当性確認・登録 …), or its code when the catalogue has none."""
     key = "checklist.stage." + stage
     return messages.text(key, lang) if key in messages.TEMPLATES else stage
 
 
 def document_title(document: str, lang: str) -> str:
+    """The title of a document kind in `lang`; the inputs' title for findings of no document."""
     return DOCUMENT_TITLES.get(document, DOCUMENT_TITLES[""])[lang if lang == "ja" else "en"]
 
 

@@ -249,6 +249,7 @@ def text_xml(text: str) -> str:
 
 
 def run(text: str, rpr: str = "") -> str:
+    """A WordprocessingML run of escaped text, with its run properties."""
     return f"<w:r>{rpr}{text_xml(text)}</w:r>"
 
 
@@ -268,6 +269,7 @@ def widths(weights: list[int], total: int) -> list[int]:
 
 
 def cell(width: int, style: str, runs: str, ppr: str = "") -> str:
+    """A table cell of `width` twentieths of a point holding one paragraph of `runs` in `style`."""
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
         f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>{runs}</w:p></w:tc>'
@@ -275,6 +277,7 @@ def cell(width: int, style: str, runs: str, ppr: str = "") -> str:
 
 
 def write_fields(writer: Writer, block: Fields) -> None:
+    """A fields block as a two-column table of labels and values."""
     label_width, value_width = widths([3, 7], writer.text_width)
     label, value = writer.style("Field Label"), writer.style("Field Value")
     rows = "".join(
@@ -288,6 +291,7 @@ def write_fields(writer: Writer, block: Fields) -> None:
 
 
 def write_paragraph(writer: Writer, block: Paragraph) -> None:
+    """A narrative block as one Normal paragraph."""
     writer.paragraph("Normal", "".join(inline(part) for part in block.parts if part))
 
 

@@ -176,6 +176,7 @@ def table_index(sheets: dict[str, list[Placed]]) -> dict[str, Placed | None]:
 def write_sheet(
     sheet: Worksheet, placed: list[Placed], tables: dict[str, Placed | None], document: Document
 ) -> None:
+    """Every table and chart placed on a sheet, then its column widths."""
     widths: dict[int, int] = {}
     for spot in placed:
         if isinstance(spot.block, Table):
@@ -200,6 +201,7 @@ def write_sheet(
 def write_table(
     sheet: Worksheet, spot: Placed, tables: dict[str, Placed | None], widths: dict[int, int]
 ) -> None:
+    """One table on a sheet: headers, rows with live formulas where the table has them, totals."""
     table: Table = spot.block  # type: ignore[assignment]
     columns = {column.key: (index, column) for index, column in enumerate(table.columns, 1)}
     text_cell(sheet.cell(spot.title_row, 1), table.title).font = TITLE
@@ -241,6 +243,7 @@ def write_table(
 
 
 def write_chart(sheet: Worksheet, spot: Placed, widths: dict[int, int]) -> None:
+    """A chart's data on the sheet and the native chart drawn from it."""
     chart: Chart = spot.block  # type: ignore[assignment]
     series = [chart.bars] + ([chart.line] if chart.line else [])
     text_cell(sheet.cell(spot.title_row, 1), chart.title).font = TITLE
@@ -348,6 +351,7 @@ def set_default_font(workbook: Workbook, font: Font) -> None:
 
 
 def check_keys(table: Table, templates: dict[str, str], what: str) -> None:
+    """Refuse a formula or total template that names a column the table does not have."""
     unknown = [key for key in templates if key not in {column.key for column in table.columns}]
     if unknown:
         raise ValueError(
@@ -384,10 +388,12 @@ def text_cell(cell: Cell, text: str) -> Cell:
 
 
 def header(column: Column) -> str:
+    """A column header as the workbook shows it, with its unit on a second line."""
     return f"{column.label}\n({column.unit})" if column.unit else column.label
 
 
 def series_title(series: Series) -> str:
+    """A chart series' title with its unit."""
     return f"{series.label} ({series.unit})" if series.unit else series.label
 
 
@@ -397,6 +403,7 @@ def header_text(text: str) -> str:
 
 
 def number_format(column: Column) -> str:
+    """The Excel number format of a column's kind and decimal places."""
     if column.kind == "integer":
         return "#,##0"
     if column.kind == "number" and column.places is not None:
@@ -407,6 +414,7 @@ def number_format(column: Column) -> str:
 
 
 def value_width(value: Value, column: Column | None) -> int:
+    """The width in characters a value needs in its column."""
     if value is None:
         return 0
     if isinstance(value, Missing):
@@ -427,5 +435,6 @@ def text_width(text: str) -> int:
 
 
 def widen(widths: dict[int, int], index: int, width: int) -> None:
+    """Widen column `index` to `width` if it is narrower."""
     if width > widths.get(index, 0):
         widths[index] = width

@@ -44,6 +44,7 @@ def tidy_format(fmt: str, value: Any) -> Any:
 
 
 def check_format(fmt: str, value: Any, document: Mapping, context: Context) -> dict | None:
+    """Rule format: the value matches the named pattern (postal code, phone, mail, katakana, ids)."""
     if not isinstance(value, str):
         return None
     pattern, example = FORMATS[fmt]
@@ -53,6 +54,7 @@ def check_format(fmt: str, value: Any, document: Mapping, context: Context) -> d
 
 
 def check_not_before(other: str, value: Any, document: Mapping, context: Context) -> dict | None:
+    """Rule not_before: a date not before the date in field `other` of the same row."""
     earlier = document.get(other)
     if _is_date(value) and _is_date(earlier) and value < earlier:
         return {"other_field": other, "other_value": earlier, "found": value}
@@ -60,6 +62,7 @@ def check_not_before(other: str, value: Any, document: Mapping, context: Context
 
 
 def check_not_above(other: str, value: Any, document: Mapping, context: Context) -> dict | None:
+    """Rule not_above: a number at most the number in field `other` of the same row."""
     ceiling = document.get(other)
     if _is_number(value) and _is_number(ceiling) and value > ceiling:
         return {"other_field": other, "other_value": ceiling, "found": value}
@@ -67,12 +70,14 @@ def check_not_above(other: str, value: Any, document: Mapping, context: Context)
 
 
 def check_fiscal_year(enabled: bool, value: Any, document: Mapping, context: Context) -> dict | None:
+    """Rule fiscal_year: a fiscal year the scheme can have (FY2013 to FY2100)."""
     if enabled and isinstance(value, int) and not isinstance(value, bool) and value not in FISCAL_YEARS:
         return {"found": value}
     return None
 
 
 def check_methodology(enabled: bool, value: Any, document: Mapping, context: Context) -> dict | None:
+    """Rule methodology: a supported methodology code, with the closest one as a hint."""
     from toolkit import methodologies
 
     if not enabled or not isinstance(value, str) or value in methodologies.codes():
@@ -84,6 +89,7 @@ def check_methodology(enabled: bool, value: Any, document: Mapping, context: Con
 def check_methodology_version(
     code_field: str, value: Any, document: Mapping, context: Context
 ) -> dict | None:
+    """Rule methodology_version: a version the methodology in field `code_field` has."""
     from toolkit import methodologies
 
     code = document.get(code_field)
