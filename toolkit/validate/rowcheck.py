@@ -4,7 +4,7 @@ Cerberus costs about 130 µs a row; a 120,000-row program needs far less. The sc
 definition: `compile_rows` turns the same YAML rules into one Python function per schema, mirroring
 Cerberus' order (nullable, type, then the other rules as listed) for the rules our row schemas use.
 A schema with any other rule is refused and the caller falls back to Cerberus.
-tests/test_rowcheck.py proves both paths give the same errors.
+tests/validate/test_rowcheck.py proves both paths give the same errors.
 """
 
 from __future__ import annotations
