@@ -22,17 +22,18 @@ class Context:
         self.root = root.resolve() if root else None
         self._root_text = str(self.root) if root else ""
         self._root_prefix = self._root_text + os.sep
-        self._real_dirs: dict[str, tuple[str, frozenset[str]]] = {}
+        # folder -> (its real path, whether that is inside, the names in it that are symbolic links)
+        self._real_dirs: dict[str, tuple[str, bool, frozenset[str]]] = {}
 
     def leads_outside(self, normal: str) -> bool:
         """Whether a normalised relative path leaves the project folder through a symbolic link."""
         parent, _, name = normal.rpartition("/")
-        real_parent, links = self._real_dirs.get(parent) or self._look_at(parent)
-        if not self._inside(real_parent):
+        real_parent, inside, links = self._real_dirs.get(parent) or self._look_at(parent)
+        if not inside:
             return True
         return name in links and not self._inside(os.path.realpath(os.path.join(real_parent, name)))
 
-    def _look_at(self, parent: str) -> tuple[str, frozenset[str]]:
+    def _look_at(self, parent: str) -> tuple[str, bool, frozenset[str]]:
         # one listing per folder: evidence folders hold thousands of files, checked row by row
         real = os.path.realpath(os.path.join(self._root_text, parent))
         try:
@@ -40,8 +41,8 @@ class Context:
                 links = frozenset(entry.name for entry in entries if entry.is_symlink())
         except OSError:
             links = frozenset()
-        self._real_dirs[parent] = (real, links)
-        return real, links
+        self._real_dirs[parent] = (real, self._inside(real), links)
+        return self._real_dirs[parent]
 
     def _inside(self, real: str) -> bool:
         return real == self._root_text or real.startswith(self._root_prefix)
@@ -51,7 +52,7 @@ def check_inside_project(enabled: bool, value: Any, document: Mapping, context: 
     """Rule inside_project: a relative path that stays in the project folder, links included."""
     if not enabled or not isinstance(value, str) or context.root is None:
         return None
-    if _CONTROL.search(value):  # a NUL makes the file system calls below raise
+    if not value.isprintable() and _CONTROL.search(value):  # a NUL makes the file system calls below raise
         return {"variant": "path_control", "found": value}
     path = value.replace("\\", "/")
     if _ABSOLUTE.match(path):

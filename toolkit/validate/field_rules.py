@@ -122,11 +122,14 @@ def _as_number(text: str) -> Decimal | None:
 
 
 def _is_date(value: Any) -> bool:
-    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    return type(value) is dt.date or (isinstance(value, dt.date) and not isinstance(value, dt.datetime))
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+    kind = type(value)  # the exact types first: rows check this 360,000 times
+    return (
+        kind is Decimal or kind is int or (isinstance(value, (int, Decimal)) and not isinstance(value, bool))
+    )
 
 
 class Validator(cerberus.Validator):
