@@ -18,6 +18,7 @@ from toolkit.read.normalize import (
     NormalizeError,
     Note,
     coerce,
+    coerce_column,
     excel_serial_to_date,
     parse_wareki,
 )
@@ -361,3 +362,40 @@ def test_codes_are_declared_and_no_float_escapes(found, type_name, unit):
     assert not isinstance(value, float)
     assert all(note.code in NOTE_CODES for note in notes)
     assert len({note.code for note in notes}) == len(notes)
+
+
+_RAW = st.one_of(
+    st.none(),
+    st.just(""),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.dates(),
+    st.datetimes(),
+    st.text(max_size=6),
+    st.sampled_from([" 12", "12 ", "１２", "2025-04-01", "R7.4.1", "　x", "x"]),
+)
+
+
+@settings(max_examples=300)
+@given(
+    values=st.lists(_RAW, max_size=12), type_name=st.sampled_from(["decimal", "string", "date", "integer"])
+)
+def test_the_column_fast_path_gives_what_the_coercer_gives(values, type_name):
+    """Cells the fast path converts get the coercer's value without notes; every other cell is handed back raw."""
+    rows = [{"x": value} for value in values]
+    others = coerce_column(rows, "x", type_name)
+    for index, value in enumerate(values):
+        if index in others:
+            assert rows[index]["x"] is value
+            continue
+        expected, notes = coerce(value, type_name)
+        assert notes == ()
+        assert rows[index]["x"] == expected and type(rows[index]["x"]) is type(expected)
+
+
+def test_the_column_fast_path_fills_a_missing_key_with_none():
+    rows = [{}, {"x": 1.5}]
+    assert coerce_column(rows, "x", "decimal") == []
+    assert rows == [{"x": None}, {"x": Decimal("1.5")}]

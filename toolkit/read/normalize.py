@@ -145,6 +145,33 @@ def coercer(type_name: str | None):
     return _COERCERS.get(type_name)
 
 
+def coerce_column(rows: list[dict], key: str, type_name: str) -> list[int]:
+    """Give every row's `key` its canonical typed value where it already has one; return the other rows' indexes.
+
+    The 130,000-row tables of a program are almost all canonical cells (a float from Excel, a date, a
+    tidy string): those are converted here without a call per cell. An empty cell becomes None. The
+    rows returned keep their raw value and go through `coercer(type_name)`, which notes or refuses them.
+    """
+    others: list[int] = []
+    decimal, string, day = type_name == "decimal", type_name == "string", type_name == "date"
+    for index, row in enumerate(rows):
+        value = row.get(key)
+        kind = type(value)
+        if kind is float and decimal and math.isfinite(value):
+            row[key] = Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+        elif kind is str and string and value and len(value.strip()) == len(value):
+            pass
+        elif kind is date and day:
+            pass
+        elif value is None or value == "":
+            row[key] = None
+        elif kind is int and decimal:
+            row[key] = Decimal(value)
+        else:
+            others.append(index)
+    return others
+
+
 def excel_serial_to_date(serial: int | float | Decimal) -> date:
     """Read an Excel serial day (1900 date system, Lotus leap-year bug included); a time fraction is dropped."""
     if (

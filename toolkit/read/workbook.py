@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from xml.etree import ElementTree
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -62,6 +63,8 @@ class Workbook:
         self.sheet_names: list[str] = list(self._book.sheet_names)
 
     def sheet(self, name: str) -> Sheet:
+        # the second look at the sheet's XML runs beside calamine's parse, which lets go of the GIL
+        scan = _Background(self._cell_problems, name)
         try:
             calamine_sheet = self._book.get_sheet_by_name(name)
             height, width = calamine_sheet.total_height, calamine_sheet.total_width
@@ -72,7 +75,7 @@ class Workbook:
                     "xlsx_too_many_cells", limit=f"{MAX_CELLS:,}", found=f"{height * width:,}"
                 )
             rows = calamine_sheet.to_python(skip_empty_area=False)
-            problems = self._cell_problems(name)
+            problems = scan.result()
         except WorkbookError:
             raise
         except Exception as error:  # calamine, zipfile and XML parsers raise many unrelated types
@@ -99,6 +102,30 @@ class Workbook:
                 text = (formula.group(1) or b"").decode("utf-8", "replace")
                 found[where] = ("formula_no_value", "=" + text if text else "（共有数式）")
         return found
+
+
+class _Background(threading.Thread):
+    """A call run in a thread; `result()` waits for it and returns its value or raises its exception."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any):
+        super().__init__(daemon=True)
+        self._call = (function, args)
+        self._outcome: tuple[Any, BaseException | None] = (None, None)
+        self.start()
+
+    def run(self) -> None:
+        function, args = self._call
+        try:
+            self._outcome = (function(*args), None)
+        except BaseException as error:  # handed to the caller, who decides
+            self._outcome = (None, error)
+
+    def result(self) -> Any:
+        self.join()
+        value, error = self._outcome
+        if error is not None:
+            raise error
+        return value
 
 
 def _check_container(path: Path) -> None:

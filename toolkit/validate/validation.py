@@ -172,13 +172,15 @@ class _Checker:
 
     def coerce_rows(self, table: schema.Table, rows: list[dict]) -> None:
         for key, rules in table.schema.items():
-            coerce = normalize.coercer(rules.get("type"))
+            type_name = rules.get("type")
+            coerce = normalize.coercer(type_name)
             if coerce is None:
                 continue
             unit = rules.get("meta", {}).get("unit")
             plain = rules.get("format") not in TIDY_FORMATS
             noted: list[tuple] = []
-            for index, row in enumerate(rows):
+            for index in normalize.coerce_column(rows, key, type_name) if plain else range(len(rows)):
+                row = rows[index]
                 value = row.get(key)
                 if value is None or value == "":
                     row[key] = None
