@@ -83,6 +83,7 @@ class JcreditGroup(click.Group):
     """Maps library errors to exit codes in one place: 1 for user-fixable input, 3 for bugs."""
 
     def invoke(self, ctx: click.Context):
+        """Run the command: a `ToolkitError` prints its problems and exits with its code, a bug exits 3."""
         try:
             return super().invoke(ctx)
         except ToolkitError as error:

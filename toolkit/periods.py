@@ -36,6 +36,7 @@ class Piece(NamedTuple):
 
     @property
     def days_in_fiscal_year(self) -> int:
+        """Days in the piece's fiscal year (365 or 366): FO-001 prorates annual growth by it."""
         first, last = fiscal_year_bounds(self.fiscal_year)
         return days(first, last)
 

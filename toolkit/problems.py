@@ -30,6 +30,7 @@ class Location:
         return self.file
 
     def sort_key(self) -> tuple:
+        """Sort by file, sheet, line or row, then column, a missing part first (None does not compare)."""
         return (self.file, self.sheet or "", self.line or self.row or 0, self.col or self.column or 0)
 
 
@@ -55,15 +56,18 @@ class Problem:
     severity: str = "error"
 
     def message(self, lang: str = "ja") -> str:
+        """What is wrong in `lang`; a grouped warning adds how many more cells have it and where."""
         text = messages.render(self.code, lang, self.params)
         if self.params.get("more"):  # a grouped warning: the first cell, then how many more and where
             text += messages.render("and_more", lang, self.params)
         return text
 
     def label_in(self, lang: str = "ja") -> str:
+        """The field's label in `lang`, else in Japanese, else ""."""
         return self.label.get(lang) or self.label.get("ja") or ""
 
     def sort_key(self) -> tuple:
+        """Order by location, then path and code: the same inputs list their problems in the same order."""
         return (self.location.sort_key() if self.location else ("",), self.path, self.code)
 
     def line(self, lang: str = "ja") -> str:
@@ -77,6 +81,7 @@ class Problem:
         return f"{head}: {self.message(lang)}" if head else self.message(lang)
 
     def as_json(self, lang: str = "ja") -> dict:
+        """The problem as the JSON output lists it, in `lang`; `count` includes the cells grouped into it."""
         return {
             "path": self.path,
             "location": str(self.location) if self.location else "",

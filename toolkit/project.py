@@ -50,6 +50,7 @@ class Project:
 
     @property
     def program(self) -> bool:
+        """Whether this is a program-type project (プログラム型) rather than a standard one."""
         return self.type == "program"
 
     def relative(self, path: Path) -> str:

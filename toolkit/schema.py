@@ -63,6 +63,7 @@ class Table:
     required: bool = False  # reported when no file or sheet holds it
 
     def columns(self) -> list[tuple[str, Mapping]]:
+        """Each column's key with its `meta` (label, help, section ...), in schema order."""
         return [(key, rules.get("meta", {})) for key, rules in self.schema.items()]
 
     @cached_property

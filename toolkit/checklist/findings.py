@@ -38,18 +38,23 @@ class Finding:
 
     @property
     def document(self) -> str:
+        """The document of the finding's section (plan, monitoring, activity-list); "" for the inputs."""
         return document_of(self.section)
 
     def message(self, lang: str = "ja") -> str:
+        """What is wrong, from the catalogue's `check.<code>` template in `lang`."""
         return messages.render("check." + self.code, lang, self.params)
 
     def fix(self, lang: str = "ja") -> str:
+        """What to do about it, from the catalogue's `fix.<code>` template in `lang`."""
         return messages.render("fix." + self.code, lang, self.params)
 
     def label_in(self, lang: str = "ja") -> str:
+        """The field's label in `lang`, else in Japanese, else ""."""
         return self.label.get(lang) or self.label.get("ja") or ""
 
     def as_json(self, lang: str = "ja") -> dict:
+        """The finding as `jcredit check --json` lists it, its texts in `lang`."""
         return {
             "id": self.rule,
             "severity": self.severity,
@@ -80,9 +85,11 @@ class Checklist:
 
     @property
     def ready(self) -> bool:
+        """Ready for the stage when no finding is blocking; warnings and info do not hold it back."""
         return not any(finding.severity == "blocking" for finding in self.findings)
 
     def blocking(self, document: str | None = None) -> list[Finding]:
+        """The blocking findings, of one document or (None) of all."""
         return [
             finding
             for finding in self.findings

@@ -70,6 +70,8 @@ def severity_of(problem: Problem) -> str:
 
 @dataclass
 class Context:
+    """Every rule's input (project, calculation, stage); `checked` counts per document the checks made."""
+
     project: Project
     calculation: Calculation
     stage: str
@@ -77,29 +79,36 @@ class Context:
 
     @property
     def data(self) -> Mapping:
+        """The project's validated data."""
         return self.project.data
 
     @property
     def module(self):
+        """The methodology module the calculation used (its FOREST, SEASONAL, MONITORING, RULES ...)."""
         return methodologies.get(self.calculation.methodology)
 
     @property
     def switches(self) -> Mapping[str, Any]:
+        """The switches of the rules version the calculation applied (a program's per-activity cap ...)."""
         return factor_tables.rule_versions()[self.calculation.rules_version]["switches"]
 
     @property
     def program(self) -> bool:
+        """Whether this is a program-type project (プログラム型), to which the R-PRG rules apply."""
         return schema.project_type(self.data) == "program"
 
     def activities(self) -> Iterator[tuple[int, Mapping]]:
+        """Each activity row with its index, for the `activities[i]` path of a finding."""
         return enumerate(self.data.get("activities") or [])
 
     def count(self, document: str = "plan") -> None:
+        """Count one rule check made for `document`: each is an item of the checklist's score."""
         self.checked[document] = self.checked.get(document, 0) + 1
 
     def finding(
         self, rule: str, path: str, section: str, code: str, severity: str = "blocking", **params: Any
     ) -> Finding:
+        """A finding located where `path` was read, with the field's label and `params` for its message."""
         return Finding(
             rule,
             severity,
@@ -116,6 +125,7 @@ class Context:
         return schema.names_nothing(value) or schema.not_applicable(value)
 
     def label(self, path: str) -> Mapping[str, str]:
+        """The field's label in ja and en ({} for a path no schema declares)."""
         return schema.label(self.data, path)
 
 

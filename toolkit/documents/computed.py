@@ -41,10 +41,12 @@ class Context:
 
     @property
     def module(self):
+        """The methodology module the calculation used."""
         return methodologies.get(self.calculation.methodology)
 
     @property
     def program(self) -> bool:
+        """Whether this is a program-type project (プログラム型), whose plan shows one typical activity."""
         return schema.project_type(self.data) == "program"
 
     def table(self, table: Table) -> Table:
@@ -56,6 +58,7 @@ class Context:
         return table
 
     def readings(self) -> list[Mapping]:
+        """The monitoring rows whose reading period overlaps the report period; all when none is set."""
         start, end = self.calculation.period
         rows = self.data.get("monitoring") or []
         if start is None and end is None:
@@ -69,6 +72,7 @@ class Context:
         ]
 
     def pieces(self, activity_ids: set | None = None) -> list[PeriodResult]:
+        """The calculation's period results, of every activity or only of those in `activity_ids`."""
         return [
             piece
             for result in self.calculation.activities

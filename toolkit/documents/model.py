@@ -28,6 +28,7 @@ class Missing:
 
     @property
     def marker(self) -> str:
+        """The text every renderer shows in the field's place: 【未記入: label】."""
         return f"【未記入: {self.label}】"
 
     def __str__(self) -> str:
@@ -49,11 +50,15 @@ class FieldRow:
 
 @dataclass(frozen=True)
 class Fields:
+    """A list of labelled values, drawn as a two-column table of labels and values."""
+
     rows: tuple[FieldRow, ...]
 
 
 @dataclass(frozen=True)
 class Paragraph:
+    """Narrative text: a run of plain text and 【未記入】 markers."""
+
     parts: tuple[Inline, ...]
 
 
@@ -94,6 +99,8 @@ class Table:
 
 @dataclass(frozen=True)
 class Series:
+    """One series of a chart: its name and unit for the legend, and one value per category."""
+
     label: str
     unit: str
     values: tuple[Decimal, ...]
@@ -128,6 +135,8 @@ class Remark:
 
 @dataclass
 class Section:
+    """A numbered section of a document: its heading, its blocks, and the id its open items refer to."""
+
     id: str  # plan.1.1, monitoring.B.2 ...: the same ids as the schema's meta sections
     number: str  # shown before the title: 1.1, B.2 ...
     title: str
@@ -181,7 +190,9 @@ class Document:
         return dataclasses.replace(self, sections=sections)
 
     def tables(self) -> list[Table]:
+        """Every table in the document, in order, the workbook-only ones included."""
         return [block for section in self.sections for block in section.blocks if isinstance(block, Table)]
 
     def charts(self) -> list[Chart]:
+        """Every chart in the document, in order."""
         return [block for section in self.sections for block in section.blocks if isinstance(block, Chart)]

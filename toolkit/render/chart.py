@@ -49,6 +49,8 @@ KNOWN_FONTS = (
 
 @dataclass(frozen=True)
 class Rect:
+    """A filled rectangle (a bar or a legend key), `x`, `y` its top left corner, in mm."""
+
     x: float
     y: float
     w: float
@@ -58,6 +60,8 @@ class Rect:
 
 @dataclass(frozen=True)
 class Line:
+    """A polyline (grid line, axis or the reduction line) with its colour and width in mm."""
+
     points: tuple[tuple[float, float], ...]
     stroke: str
     width: float
@@ -65,6 +69,8 @@ class Line:
 
 @dataclass(frozen=True)
 class Dot:
+    """A filled circle marking a point of the reduction line (and its legend key), in mm."""
+
     x: float
     y: float
     r: float
@@ -96,13 +102,16 @@ class Axis:
 
     @property
     def low(self) -> float:
+        """The axis' lowest value: `below` steps under zero."""
         return float(-self.below * self.step)
 
     @property
     def high(self) -> float:
+        """The axis' highest value: `above` steps over zero."""
         return float(self.above * self.step)
 
     def ticks(self) -> list[tuple[float, str]]:
+        """Each grid value with its label, written with as many decimals as the step has."""
         places = max(0, -self.step.normalize().as_tuple().exponent)
         return [
             (float(i * self.step), number_text(i * self.step, places))

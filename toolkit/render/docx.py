@@ -83,6 +83,7 @@ class Writer:
         ensure_east_asian(self.word.styles.element)
 
     def broken(self, reason: str) -> OutputError:
+        """The error for an unusable base.docx, naming the file and `reason`, for the caller to raise."""
         where = Location(str(self.base))
         return OutputError(f"{where}: {reason}", [Problem("template_broken", "", where, {"reason": reason})])
 
@@ -109,12 +110,15 @@ class Writer:
         self.end.addprevious(parse_xml(f'{root} xmlns:w="{W}"{xml[len(root) :]}'))
 
     def paragraph(self, style: str, runs: str, ppr: str = "") -> None:
+        """Append a paragraph in the style named `style`, with `runs` and extra paragraph properties `ppr`."""
         self.add(f'<w:p><w:pPr><w:pStyle w:val="{self.style(style)}"/>{ppr}</w:pPr>{runs}</w:p>')
 
     def heading(self, level: int, text: str) -> None:
+        """Append a heading styled Heading 1, 2 or 3; a level outside that range takes the nearest."""
         self.paragraph(f"Heading {min(max(level, 1), 3)}", run(clean(text)))
 
     def page(self, landscape: bool) -> None:
+        """Set portrait or landscape whatever base.docx had, ordering the page's width and height to match."""
         from docx.enum.section import WD_ORIENT
 
         section = self.word.sections[-1]
@@ -179,6 +183,7 @@ class Writer:
             text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
     def title_block(self, document: Document) -> None:
+        """Append the title lines: the document's title, the project's name and the date above a rule."""
         self.paragraph("Title", run(value_text(document.title)))
         self.paragraph("Subtitle", run(value_text(document.project_name)))
         self.paragraph(
@@ -191,6 +196,7 @@ class Writer:
     def add_table(
         self, widths: list[int], rows: str, *, header: bool, total: bool, label_column: bool = False
     ) -> None:
+        """Append a fixed-layout table, widths in twips; flags: a header row, a total row, a label column."""
         look = (0x20 if header else 0) | (0x40 if total else 0) | (0x80 if label_column else 0) | 0x600
         grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
         self.add(
@@ -202,6 +208,7 @@ class Writer:
         )
 
     def save(self, document: Document, path: Path) -> None:
+        """Save to `path`, properties and zip times from `document.built`: same document, same bytes."""
         when = document.built
         when = when.astimezone(dt.timezone.utc).replace(tzinfo=None) if when.tzinfo else when
         properties = self.word.core_properties

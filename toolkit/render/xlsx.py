@@ -72,6 +72,7 @@ class Placed:
 
     @property
     def end(self) -> int:
+        """The block's last row (its note, total, data or header row); the next block starts two below."""
         return self.note_row or self.total_row or max(self.last, self.header_row)
 
 
