@@ -66,10 +66,12 @@ class Calculation:
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems that make a figure missing (a factor or input absent, readings overlapping)."""
         return [problem for problem in self.problems if problem.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
+        """The problems reported beside the figures (unverified factors, gaps, readings cut at the period)."""
         return [problem for problem in self.problems if problem.severity == "warning"]
 
 

@@ -42,6 +42,7 @@ class SourceMap:
     tables: dict[str, tuple[list[SheetRef], list[int]]] = field(default_factory=dict)
 
     def locate(self, path: str) -> Location | None:
+        """Where a dotted path was read: a table row's cell, or the nearest YAML line of it or a parent."""
         match = _PATH.match(path)
         if match and match.group(1) in self.tables:
             refs, rows = self.tables[match.group(1)]

@@ -63,6 +63,7 @@ class Workbook:
         self.sheet_names: list[str] = list(self._book.sheet_names)
 
     def sheet(self, name: str) -> Sheet:
+        """One sheet's cells and its untrustworthy cells; WorkbookError when it is beyond the limits or unreadable."""
         # the second look at the sheet's XML runs beside calamine's parse, which lets go of the GIL
         scan = _Background(self._cell_problems, name)
         try:

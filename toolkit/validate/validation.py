@@ -31,14 +31,17 @@ class Validation:
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems that stop the project from being computed."""
         return [problem for problem in self.problems if problem.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
+        """The problems reported but not stopping anything (notes on changed values, skipped checks)."""
         return [problem for problem in self.problems if problem.severity == "warning"]
 
     @property
     def valid(self) -> bool:
+        """Whether no problem is an error."""
         return not self.errors
 
 
