@@ -84,8 +84,7 @@ def crediting_period(
     return start, min(end, cap) if cap else end
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A period covered by a reading, with the index of the reading it came from."""
 
     start: dt.date

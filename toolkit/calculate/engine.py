@@ -18,7 +18,7 @@ from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.additionality import Additionality, assess
 from toolkit.errors import FactorError, InputMissing
 from toolkit.figures import FactorRef, Figure, PeriodResult
-from toolkit.methodologies import ZERO
+from toolkit.methodologies import ZERO, defaults
 from toolkit.problems import Problem
 from toolkit.project import Project
 from toolkit.read.folder import SourceMap
@@ -249,23 +249,35 @@ class _Run:
         self.activity_at = index  # where an activity's missing input is reported
         crediting = self.crediting(activity)
         activity = {**activity, **self.related.get(activity.get("id"), {})}
+        module = self.module
         dated = [
             (periods.Span(*span, position), reading)
             for position, reading in readings
-            for span in (self.module.reading_period(reading),)
+            for span in (module.reading_period(reading),)
             if span
         ]
         spans = [span for span, _ in dated]
         # events (a season, a batch) neither tile time nor exclude each other; a repeated season is not counted
-        skipped = self.repeated_seasons(spans) if self.module.SEASONAL else self.check_spans(spans)
+        skipped = self.repeated_seasons(spans) if module.SEASONAL else self.check_spans(spans)
+        findings = module.reading_findings is not defaults.reading_findings
+        # the usual reading, inside the crediting period and one fiscal year with no window, is computed
+        # straight away: it is nearly every reading of a program, and nothing in it needs cutting
+        first, last = crediting or (None, None)
+        straight = crediting is not None and not module.SEASONAL and self.window == (None, None)
         pieces: list[PeriodResult] = []
-        for span, reading in dated:
-            for code, column, severity, params in self.module.reading_findings(
-                activity, reading, self.factors
-            ):
-                self.problem(code, f"monitoring[{span.index}].{column}", severity, **params)
-            if crediting is not None and span.index not in skipped:
-                pieces += self.reading(activity, span.index, reading, (span.start, span.end), crediting)
+        for (start, end, position), reading in dated:
+            if findings:
+                for code, column, severity, params in module.reading_findings(activity, reading, self.factors):
+                    self.problem(code, f"monitoring[{position}].{column}", severity, **params)
+            if crediting is None or position in skipped:
+                continue
+            year = periods.fiscal_year(start)
+            if straight and first <= start and end <= last and periods.fiscal_year(end) == year:
+                days = periods.days(start, end)
+                piece = periods.Piece(start, end, year, days, days)
+                pieces += self.computed(activity, reading, piece, crediting, f"monitoring[{position}]")
+            else:
+                pieces += self.reading(activity, position, reading, (start, end), crediting)
         total = exact_sum(piece.reduction.value for piece in pieces)
         return ActivityResult(activity.get("id"), crediting, tuple(pieces), total)
 
@@ -277,6 +289,7 @@ class _Run:
         span: tuple[dt.date, dt.date],
         crediting: tuple[dt.date, dt.date],
     ) -> list[PeriodResult]:
+        """A reading that is an event, or that a crediting period, a fiscal year or the window cuts."""
         path = f"monitoring[{index}]"
         start, end = span
         if (
@@ -301,17 +314,6 @@ class _Run:
                 periods.Piece(start, end, periods.fiscal_year(end), days, days),
                 crediting,
                 path,
-            )
-        year = periods.fiscal_year(start)
-        if (
-            crediting[0] <= start
-            and end <= crediting[1]
-            and periods.fiscal_year(end) == year
-            and self.window == (None, None)
-        ):  # the usual reading: inside, one fiscal year, nothing to cut
-            days = periods.days(start, end)
-            return self.computed(
-                activity, reading, periods.Piece(start, end, year, days, days), crediting, path
             )
         inside = periods.clip(span[0], span[1], *crediting)
         if inside is None:
