@@ -8,8 +8,9 @@ from typing import Any
 
 from toolkit import messages, methodologies
 from toolkit.calculate import factors as factor_tables
-from toolkit.calculate.engine import Calculation
+from toolkit.calculate.engine import EXACT, Calculation
 from toolkit.figures import Figure, PeriodResult
+from toolkit.methodologies import ZERO
 
 SHOWN_PLACES = Decimal("0.000001")
 COLUMNS = ("activity", "year", "baseline", "project", "reduction")  # messages.py: report.column.*
@@ -17,6 +18,8 @@ COLUMNS = ("activity", "year", "baseline", "project", "reduction")  # messages.p
 
 def _width(text: str) -> int:
     """Columns a terminal gives the text: full-width (Japanese) characters take two."""
+    if text.isascii():  # figures and IDs, nearly every cell
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
@@ -35,8 +38,11 @@ def _text(key: str, lang: str, **params: Any) -> str:
 
 def exact(value: Decimal) -> str:
     """A Decimal as plain digits, without exponent or trailing zeros."""
-    text = format(value.normalize(), "f")
-    return text
+    text = str(value)
+    # already plain and short (normalize() would keep it as it is): most figures of a program
+    if len(text) <= 28 and "E" not in text and not ("." in text and text.endswith("0")):
+        return text
+    return format(value.normalize(), "f")
 
 
 def shown(value: Decimal) -> str:
@@ -58,11 +64,16 @@ def figure_json(figure: Figure) -> dict:
     return found
 
 
-def period_json(piece: PeriodResult, detail: bool) -> dict:
-    """One period's figures; with `detail`, each figure's formula, inputs and factor rows too."""
+def period_json(piece: PeriodResult, detail: bool, iso: dict | None = None) -> dict:
+    """One period's figures; with `detail`, each figure's formula, inputs and factor rows too.
+
+    `iso` remembers dates written before: a program's 240,000 period dates are a few dozen days.
+    """
+    iso = {} if iso is None else iso
+    start, end = piece.start, piece.end
     found = {
-        "start": piece.start.isoformat(),
-        "end": piece.end.isoformat(),
+        "start": iso.get(start) or iso.setdefault(start, start.isoformat()),
+        "end": iso.get(end) or iso.setdefault(end, end.isoformat()),
         "fiscal_year": piece.fiscal_year,
         "source": piece.source,
         "baseline_t": exact(piece.baseline.value),
@@ -80,6 +91,7 @@ def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False
     Each figure's formula, inputs and factor rows come with `detail`: for 120,000 readings they
     are 48 MB instead of 19, and the formulas are the same in every row of a methodology.
     """
+    iso: dict = {}
     return {
         "methodology": result.methodology,
         "rules_version": result.rules_version,
@@ -94,7 +106,7 @@ def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False
                 if activity.crediting
                 else None,
                 "reduction_exact_t": exact(activity.reduction_exact),
-                "periods": [period_json(piece, detail) for piece in activity.periods],
+                "periods": [period_json(piece, detail, iso) for piece in activity.periods],
             }
             for activity in result.activities
         ],
@@ -149,11 +161,10 @@ def calculation_text(result: Calculation, lang: str = "ja") -> str:
     for activity in result.activities:
         per_year: dict[int, list[Decimal]] = {}
         for piece in activity.periods:
-            sums = per_year.setdefault(piece.fiscal_year, [Decimal(0)] * 3)
-            for position, value in enumerate(
-                (piece.baseline.value, piece.project.value, piece.reduction.value)
-            ):
-                sums[position] += value
+            sums = per_year.setdefault(piece.fiscal_year, [ZERO] * 3)
+            sums[0] = EXACT.add(sums[0], piece.baseline.value)
+            sums[1] = EXACT.add(sums[1], piece.project.value)
+            sums[2] = EXACT.add(sums[2], piece.reduction.value)
         for year, (baseline, project, reduction) in sorted(per_year.items()):
             lines.append(
                 _left(str(activity.activity_id), 14)
