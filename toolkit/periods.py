@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 ONE_DAY = dt.timedelta(days=1)
