@@ -267,7 +267,9 @@ class _Run:
         pieces: list[PeriodResult] = []
         for (start, end, position), reading in dated:
             if findings:
-                for code, column, severity, params in module.reading_findings(activity, reading, self.factors):
+                for code, column, severity, params in module.reading_findings(
+                    activity, reading, self.factors
+                ):
                     self.problem(code, f"monitoring[{position}].{column}", severity, **params)
             if crediting is None or position in skipped:
                 continue

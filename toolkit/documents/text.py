@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from toolkit import messages
 from toolkit.documents.model import Column, Missing, Value
 
 EMPTY = "—"
@@ -13,6 +14,11 @@ MAX_PLACES = 6  # an exact figure prints with at most this many decimals; the wo
 _CONTROL = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]"
 )  # not allowed in XML (DOCX, XLSX)
+
+
+def words(key: str, **params: object) -> str:
+    """The words a document adds around its sections (messages.py document.*); documents are in Japanese."""
+    return messages.render("document." + key, "ja", params)
 
 
 def date_text(day: dt.date) -> str:

@@ -26,7 +26,7 @@ from toolkit.documents.model import (
     Table,
     Value,
 )
-from toolkit.documents.text import clean, date_text, value_text
+from toolkit.documents.text import clean, date_text, value_text, words
 from toolkit.errors import OutputError
 from toolkit.packaged import template
 from toolkit.problems import Location, Problem
@@ -34,7 +34,6 @@ from toolkit.render import deterministic_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 AUTHOR = "jcredit-toolkit"
-DRAFT = "下書き"
 FALLBACK_FONT = "IPAexMincho"  # only when a project's base.docx names no East Asian font at all
 NUMERIC = ("number", "integer")
 EMU_PER_TWIP = 635
@@ -134,7 +133,7 @@ class Writer:
             "project_name": value_text(document.project_name),
             "title": value_text(document.title),
             "date": date_text(document.date),
-            "status": DRAFT if document.draft else "",
+            "status": words("draft") if document.draft else "",
         }
         parts = [
             rel.target_part.element
@@ -364,7 +363,7 @@ def write_open_items(writer: Writer, document: Document) -> None:
     if not document.open_items:
         return
     sections: dict[str, Section] = {section.id: section for section in document.sections}
-    writer.heading(1, f"未記入の項目（{len(document.open_items)} 件）")
+    writer.heading(1, words("open_items", count=len(document.open_items)))
     for item in document.open_items:
         section = sections.get(item.section)
         name = " ".join(text for text in (section.number, section.title) if text) if section else ""
@@ -374,16 +373,13 @@ def write_open_items(writer: Writer, document: Document) -> None:
         )
 
 
-SEVERITY = {"blocking": "要対応", "warning": "注意", "info": "情報"}
-
-
 def write_remarks(writer: Writer, document: Document) -> None:
     """The checklist's other findings for this document: rule, severity, what is wrong and the fix."""
     if not document.remarks:
         return
-    writer.heading(1, f"審査前の確認事項（{len(document.remarks)} 件）")
+    writer.heading(1, words("remarks", count=len(document.remarks)))
     for remark in document.remarks:
-        severity = SEVERITY.get(remark.severity, remark.severity)
+        severity = words("severity." + remark.severity)
         head = (
             run(f"{remark.rule}　{severity}　", MARKER)
             if remark.severity == "blocking"

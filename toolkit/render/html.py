@@ -19,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from toolkit.documents.model import Chart, Document, Fields, Missing, Paragraph, Table
-from toolkit.documents.text import date_text, value_text
+from toolkit.documents.text import date_text, value_text, words
 from toolkit.errors import TemplateError as TemplateUnusable
 
 PACKAGED = Path(str(files("toolkit.templates")))
@@ -65,6 +65,7 @@ def environment(overrides: Path | None = None) -> SandboxedEnvironment:
         auto_reload=False,
     )
     env.filters.update(FILTERS)
+    env.globals["words"] = words
     env.tests.update(TESTS)
     return env
 
