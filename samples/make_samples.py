@@ -50,6 +50,10 @@ EN_R_002_ACTIVITIES = [
     ("household", "家庭用", "bool"),
     ("fit", "FIT/FIP", "bool"),
     ("battery", "蓄電池", "bool"),
+    ("battery_share_pct", "蓄電池経由率(%)", "dec"),
+    ("battery_loss_pct", "蓄電池損失率(%)", "dec"),
+    ("battery_source", "蓄電池の値の出典", "text"),
+    ("battery_status", "蓄電池の値の確認状況", "text"),
     ("joined_on", "加入日", "date"),
 ]
 EN_R_002_MONITORING = [
@@ -507,6 +511,18 @@ def _street(rng: random.Random, town: str) -> str:
     return f"{town}{rng.randint(100, 2400)}-{rng.randint(1, 9)}"
 
 
+# A battery household's 経由率 and loss (EN-R-002): stand-ins so that the sample computes. They are not the
+# scheme's default 経由率 (adopted in 2018, its value not verified here) nor any battery's measured loss; the
+# source says so and the status stays unverified, so the checklist reports them.
+SOLAR_BATTERY = {
+    "battery_share_pct": 30,
+    "battery_loss_pct": 10,
+    "battery_source": "サンプル用の仮の値。制度の既定の蓄電池経由率（2018年採用）の公表資料と蓄電池の仕様書の損失率に置き換えること",
+    "battery_status": "unverified",
+}
+NO_BATTERY = dict.fromkeys(SOLAR_BATTERY)
+
+
 def solar_activities(rng: random.Random, count: int = 36) -> list[dict]:
     surnames = rng.sample(SOLAR_SURNAMES, count)
     places = [city for city, (weight, _) in SOLAR_TOWNS.items() for _ in range(weight)]
@@ -539,6 +555,7 @@ def solar_activities(rng: random.Random, count: int = 36) -> list[dict]:
                 "household": "はい",
                 "fit": "はい" if fit else "いいえ",
                 "battery": "はい" if battery else "いいえ",
+                **(SOLAR_BATTERY if battery else NO_BATTERY),
                 "joined_on": joined,
             }
         )
