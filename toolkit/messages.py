@@ -747,6 +747,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "report.rules_versions": ("規程の版 / rules versions", "Rules versions"),
     "report.factor_tables": ("係数表 / factor tables", "Factor tables"),
+    "report.no_shipped_rows": (
+        "（同梱の行なし: プロジェクトの factors.yaml に出典と確認状況をつけて記入）",
+        "(no rows shipped: supply them in the project's factors.yaml with their source and status)",
+    ),
     # checklist.*: the readiness checklist as text, workbook and page
     "checklist.document.plan": ("プロジェクト計画書", "project plan"),
     "checklist.document.monitoring": ("モニタリング報告書", "monitoring report"),
