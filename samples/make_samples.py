@@ -333,7 +333,7 @@ monitoring_plan:
     method_class: 計算（発電量 − 売電量）
     method: 月ごとに発電量から売電量を差し引いて自家消費量を求め、協議会事務局が会員ごとの集計表で確認する。
     owner: 協議会事務局 加納 美咲（確認・保管）
-    remarks: 自家消費量は直接計測しない（蓄電池を経由した電力も家庭内で消費した分として含まれる）
+    remarks: 自家消費量は直接計測しない。蓄電池のある会員は、蓄電池を経由した分の充放電損失を活動一覧の蓄電池経由率・損失率で差し引く
 
 # 付随的な排出活動（別紙 A.3.2）: 算定式に含まれない排出とその影響度（36 件の年間の排出削減量 約 47 t-CO2 に対する割合）。
 incidental_emissions:
@@ -517,7 +517,7 @@ def _street(rng: random.Random, town: str) -> str:
 SOLAR_BATTERY = {
     "battery_share_pct": 30,
     "battery_loss_pct": 10,
-    "battery_source": "サンプル用の仮の値。制度の既定の蓄電池経由率（2018年採用）の公表資料と蓄電池の仕様書の損失率に置き換えること",
+    "battery_source": "サンプル用の仮の値（制度の既定の経由率と仕様書の損失率に置き換える）",
     "battery_status": "unverified",
 }
 NO_BATTERY = dict.fromkeys(SOLAR_BATTERY)
