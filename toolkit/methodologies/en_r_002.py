@@ -16,6 +16,14 @@ the power through the battery that is lost, `battery_loss_pct` / 100), each with
 経由率 was adopted in 2018, but neither its value nor the exact formula of the methodology text has been seen
 in a verified source. No value is shipped: a battery activity without r_batt or L_batt is never computed
 with 0 or 1 (InputMissing at the activity, and the checklist's blocking R-PV-BATTERY finding).
+
+Why columns of the activity list and not a factors.yaml row: in the input contract (docs/architecture.md)
+factor tables are keyed by table keys and fiscal year, with no activity, while what belongs to one activity
+is a column of its methodology's activity table (schemas/methodologies/EN-R-002.yaml), read from
+activities.xlsx with its cell location. The value is needed per household (only those with a battery, each
+battery with its own losses), a missing one is a finding at that household's cell, and the plan's activity
+list prints every column. Source and status sit beside the values as on a factor row; an unverified status
+is reported like an unverified factor (R-FACTOR-STATUS).
 """
 
 from __future__ import annotations
