@@ -91,6 +91,34 @@ def test_heavy_oil_a_supplied_by_the_project(tmp_path):
     assert baseline.factors[1].overridden and baseline.factors[1].status == "unverified"
 
 
+def test_heating_value_and_carbon_factor_of_the_pieces_fiscal_year(tmp_path):
+    """2 t of LPG in April 2026 with FY2026 rows HV 50.0 GJ/t and CEF 0.0150 tC/GJ (test values; FY2025 has
+    50.8 and 0.0161): EM_PJ = 2 × 50.0 × 0.0150 × 44/12 = 1.5 × 44/12 = 5.5 t exactly."""
+    text = yearly("heating_values", HEATING, (2025,)) + yearly("fuels", CARBON, (2025,))
+    text = text.replace(
+        "fuels:\n",
+        "fuels:\n"
+        + "".join(
+            f"  - {{{row}, fiscal_year: 2026}}\n"
+            for row in (
+                "fuel: lpg, value: 0.0150, unit: tC/GJ, source: test, status: unverified",
+                "fuel: kerosene, value: 0.0185, unit: tC/GJ, source: test, status: unverified",
+            )
+        ),
+    )
+    text = text.replace(
+        "heating_values:\n",
+        "heating_values:\n  - {fuel: lpg, per: t, value: 50.0, unit: GJ, "
+        "source: test, status: unverified, fiscal_year: 2026}\n",
+    )
+    april_2026 = periods.split_by_fiscal_year(dt.date(2026, 4, 1), dt.date(2026, 4, 30))[0]
+    _, project = en_s_001.calculate(
+        LPG_BOILER, {"fuel_amount": D(2), "fuel_unit": "t"}, april_2026, CREDITING, factors(tmp_path, text)
+    )
+    assert project.value == D("5.5") and [ref.fiscal_year for ref in project.factors] == [2026, 2026]
+    assert project.inputs["HV_PJ"] == D("50.0")
+
+
 def test_missing_heating_value_names_the_table(tmp_path):
     with pytest.raises(FactorError) as caught:
         en_s_001.calculate(
