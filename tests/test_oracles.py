@@ -80,12 +80,29 @@ def test_T_PAYBACK_and_FLIP():
 
 
 @pytest.mark.parametrize(
-    "fuel,expected", [("kerosene", D("0.06783")), ("lpg", D("0.05903")), ("city_gas", D("0.04987"))]
+    "fuel,tc,expected",
+    [
+        ("kerosene", "0.0185", D("0.06783")),
+        ("lpg", "0.0161", D("0.05903")),
+        ("city_gas", "0.0136", D("0.04987")),
+    ],
 )
-def test_T_FUEL(fuel, expected):
-    """[derived] 0.0185 / 0.0161 / 0.0136 tC/GJ × 44/12, the conversion done in code."""
-    factors = factor_tables.load("2023-10")
-    assert abs(factors.get("fuels", unit="t-CO2/GJ", fuel=fuel).value - expected) <= D("0.000005")
+def test_T_FUEL(fuel, tc, expected, tmp_path):
+    """[derived] 0.0185 / 0.0161 / 0.0136 tC/GJ × 44/12 = 0.06783 / 0.05903 / 0.04987 t-CO2/GJ, the conversion
+    done in code. The figures are the T-FUEL row's arithmetic only: they are 温対法 defaults, not J-Credit
+    factors, so no table ships them and the test supplies them as a project's FY2025 row."""
+    row = f"fuels:\n  - {{fuel: {fuel}, fiscal_year: 2025, value: {tc}, unit: tC/GJ, source: test, status: verified}}\n"
+    factors = factors_for("2023-10", tmp_path, row)
+    assert abs(factors.get("fuels", 2025, "t-CO2/GJ", fuel=fuel).value - expected) <= D("0.000005")
+
+
+def test_no_shipped_fuel_or_heating_value_row():
+    """domain.md §6: the 温対法 defaults are never mixed in; the per-year 別表 values come from the project."""
+    shipped = factor_tables.shipped_rows()
+    assert not [key for key in shipped if key[0] in ("fuels", "heating_values")]
+    assert (
+        factor_tables._table_spec("fuels")["yearly"] and factor_tables._table_spec("heating_values")["yearly"]
+    )
 
 
 def _ag5(factors, prefecture, percolation, removed, area=D(1), compost=D(0)):

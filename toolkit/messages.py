@@ -453,6 +453,22 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "買取電力量のお知らせから売電量を記入する（FIT/FIP で売電した電力は対象外）",
         "enter the power sold from the buyback notice (FIT/FIP power sold is not counted)",
     ),
+    "check.battery_value_missing": (
+        "活動 {activity} は蓄電池ありですが、蓄電池経由率・損失率・出典・確認状況のいずれかが空欄です（0 や 1 とはみなしません）",
+        "activity {activity} has a battery but its battery share, loss, source or status is empty (never taken as 0 or 1)",
+    ),
+    "fix.battery_value_missing": (
+        "活動一覧の蓄電池経由率(%)・蓄電池損失率(%)に値を、出典と確認状況（verified / unverified / third-party）とともに記入する（制度の既定の経由率を使う場合はその値と公表資料）",
+        "enter the battery share (%) and loss (%) in the activity list with their source and status (verified / unverified / third-party); if the scheme's default share is used, its value and the public document",
+    ),
+    "check.battery_not_verified": (
+        "活動 {activity} の蓄電池経由率・損失率は確認されていません（確認状況: {status}、出典: {source}）",
+        "the battery share and loss of activity {activity} are not verified (status: {status}; source: {source})",
+    ),
+    "fix.battery_not_verified": (
+        "公式の値または機器の仕様書で確認し、確認状況を verified にする",
+        "check them against the official value or the equipment's specification and set the status to verified",
+    ),
     "check.meter_expired": (
         "{symbol} の計量器の有効期限 {found} がモニタリング期間の終了 {end} より前です",
         "the meter for {symbol} was certified until {found}, before the period ends on {end}",
@@ -745,6 +761,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "report.rules_versions": ("規程の版 / rules versions", "Rules versions"),
     "report.factor_tables": ("係数表 / factor tables", "Factor tables"),
+    "report.no_shipped_rows": (
+        "（同梱の行なし: プロジェクトの factors.yaml に出典と確認状況をつけて記入）",
+        "(no rows shipped: supply them in the project's factors.yaml with their source and status)",
+    ),
     # checklist.*: the readiness checklist as text, workbook and page
     "checklist.document.plan": ("プロジェクト計画書", "project plan"),
     "checklist.document.monitoring": ("モニタリング報告書", "monitoring report"),

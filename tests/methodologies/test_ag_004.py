@@ -21,9 +21,11 @@ D = Decimal
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "biochar"
 FUEL = """\
 fuels:
-  - {fuel: diesel, value: 0.0187, unit: tC/GJ, source: test, status: verified}
+  - {fuel: diesel, fiscal_year: 2025, value: 0.0187, unit: tC/GJ, source: test, status: verified}
+  - {fuel: diesel, fiscal_year: 2026, value: 0.0187, unit: tC/GJ, source: test, status: verified}
 heating_values:
-  - {fuel: diesel, per: kL, value: 37.7, unit: GJ, source: test, status: verified}
+  - {fuel: diesel, per: kL, fiscal_year: 2025, value: 37.7, unit: GJ, source: test, status: verified}
+  - {fuel: diesel, per: kL, fiscal_year: 2026, value: 37.7, unit: GJ, source: test, status: verified}
 """
 FIELD = {"id": "BC-1", "mineral_soil": True}
 DAY = dt.date(2025, 5, 13)

@@ -67,3 +67,57 @@ def test_metered_self_consumption_above_generation_less_sold_is_refused(factors)
     with pytest.raises(InputConflict) as raised:
         en_r_002.calculate({}, reading, piece(2025), CREDITING, factors)
     assert raised.value.params["limit"] == 0
+
+
+# -- a battery: the 経由率 and the loss, never a silent 0 or 1 ---------------------------------------------
+BATTERY = {
+    "id": "PV-0001",
+    "battery": True,
+    "battery_share_pct": D(25),
+    "battery_loss_pct": D(12),
+    "battery_source": "test",
+    "battery_status": "unverified",
+}
+
+
+def test_battery_share_and_loss_by_hand(factors):
+    """Oracle: 600 kWh generated, 200 sold → 400 kWh self-consumed; 経由率 25 %, loss 12 %.
+
+    By hand: 400 × 25 % = 100 kWh went through the battery, 12 % of it (12 kWh) was lost, so
+    400 − 12 = 388 kWh = 400 × (1 − 0.25 × 0.12) = 400 × 0.97 is counted;
+    EM_BL = 388 kWh × 0.000441 t-CO2/kWh = 0.171108 t (0.1764 t without the battery terms).
+    """
+    reading = {"generation_kwh": D(600), "sold_kwh": D(200)}
+    baseline, project = en_r_002.calculate(BATTERY, reading, piece(2025), CREDITING, factors)
+    assert baseline.value == D("0.171108") and project.value == 0
+    assert baseline.inputs == {
+        "EL_PJ,self": D(400),
+        "r_batt": D("0.25"),
+        "L_batt": D("0.12"),
+        "CEF_elec": D("0.000441"),
+    }
+    without, _ = en_r_002.calculate({**BATTERY, "battery": False}, reading, piece(2025), CREDITING, factors)
+    assert without.value == D("0.1764") and "r_batt" not in without.inputs
+
+
+def test_battery_formula_has_its_excel_template(factors):
+    from toolkit.methodologies import excel_formula
+
+    reading = {"generation_kwh": D(600), "sold_kwh": D(200)}
+    baseline, _ = en_r_002.calculate(BATTERY, reading, piece(2025), CREDITING, factors)
+    assert excel_formula("EN-R-002", baseline) == "{EL_PJ,self}*(1-{r_batt}*{L_batt})*{CEF_elec}"
+
+
+@pytest.mark.parametrize("empty", en_r_002.BATTERY_FIELDS)
+def test_battery_without_a_value_is_not_computed(empty, factors):
+    reading = {"generation_kwh": D(600), "sold_kwh": D(200)}
+    with pytest.raises(InputMissing) as raised:
+        en_r_002.calculate({**BATTERY, empty: None}, reading, piece(2025), CREDITING, factors)
+    assert raised.value.fields == (empty,) and raised.value.in_activity
+
+
+def test_battery_with_nothing_filled_names_every_value(factors):
+    reading = {"generation_kwh": D(600), "sold_kwh": D(200)}
+    with pytest.raises(InputMissing) as raised:
+        en_r_002.calculate({"battery": True}, reading, piece(2025), CREDITING, factors)
+    assert raised.value.fields == en_r_002.BATTERY_FIELDS

@@ -19,13 +19,26 @@ D = Decimal
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 CREDITING = (dt.date(2025, 4, 1), dt.date(2031, 3, 31))
 CLOSE = D("1e-20")  # Decimal's 28 significant digits: 44/12 is not a finite decimal
-FACTORS = """
-heating_values:
-  - {fuel: lpg, per: t, value: 50.8, unit: GJ, source: test, status: unverified}
-  - {fuel: city_gas, per: 千m3, value: 44.8, unit: GJ, source: test, status: unverified}
-fuels:
-  - {fuel: heavy_oil_a, value: 0.0189, unit: tC/GJ, source: test, status: unverified}
-"""
+# test values (the T-FUEL figures and the sample's stand-ins), the same in FY2025 and FY2026: the fuel tables
+# are per fiscal year, so a reading across 31 March needs the rows of both years
+HEATING = (
+    "fuel: lpg, per: t, value: 50.8, unit: GJ, source: test, status: unverified",
+    "fuel: city_gas, per: 千m3, value: 44.8, unit: GJ, source: test, status: unverified",
+)
+CARBON = (
+    "fuel: kerosene, value: 0.0185, unit: tC/GJ, source: test, status: unverified",
+    "fuel: lpg, value: 0.0161, unit: tC/GJ, source: test, status: unverified",
+    "fuel: city_gas, value: 0.0136, unit: tC/GJ, source: test, status: unverified",
+    "fuel: heavy_oil_a, value: 0.0189, unit: tC/GJ, source: test, status: unverified",
+)
+
+
+def yearly(table: str, rows: tuple[str, ...], years=(2025, 2026)) -> str:
+    """`table` in factors.yaml with each row once per fiscal year."""
+    return f"{table}:\n" + "".join(f"  - {{{row}, fiscal_year: {year}}}\n" for year in years for row in rows)
+
+
+FACTORS = yearly("heating_values", HEATING) + yearly("fuels", CARBON)
 LPG_BOILER = {
     "id": "BLR-01",
     "baseline_fuel": "kerosene",
@@ -78,6 +91,34 @@ def test_heavy_oil_a_supplied_by_the_project(tmp_path):
     assert baseline.factors[1].overridden and baseline.factors[1].status == "unverified"
 
 
+def test_heating_value_and_carbon_factor_of_the_pieces_fiscal_year(tmp_path):
+    """2 t of LPG in April 2026 with FY2026 rows HV 50.0 GJ/t and CEF 0.0150 tC/GJ (test values; FY2025 has
+    50.8 and 0.0161): EM_PJ = 2 × 50.0 × 0.0150 × 44/12 = 1.5 × 44/12 = 5.5 t exactly."""
+    text = yearly("heating_values", HEATING, (2025,)) + yearly("fuels", CARBON, (2025,))
+    text = text.replace(
+        "fuels:\n",
+        "fuels:\n"
+        + "".join(
+            f"  - {{{row}, fiscal_year: 2026}}\n"
+            for row in (
+                "fuel: lpg, value: 0.0150, unit: tC/GJ, source: test, status: unverified",
+                "fuel: kerosene, value: 0.0185, unit: tC/GJ, source: test, status: unverified",
+            )
+        ),
+    )
+    text = text.replace(
+        "heating_values:\n",
+        "heating_values:\n  - {fuel: lpg, per: t, value: 50.0, unit: GJ, "
+        "source: test, status: unverified, fiscal_year: 2026}\n",
+    )
+    april_2026 = periods.split_by_fiscal_year(dt.date(2026, 4, 1), dt.date(2026, 4, 30))[0]
+    _, project = en_s_001.calculate(
+        LPG_BOILER, {"fuel_amount": D(2), "fuel_unit": "t"}, april_2026, CREDITING, factors(tmp_path, text)
+    )
+    assert project.value == D("5.5") and [ref.fiscal_year for ref in project.factors] == [2026, 2026]
+    assert project.inputs["HV_PJ"] == D("50.0")
+
+
 def test_missing_heating_value_names_the_table(tmp_path):
     with pytest.raises(FactorError) as caught:
         en_s_001.calculate(
@@ -90,7 +131,7 @@ def test_missing_heating_value_names_the_table(tmp_path):
     problem = caught.value.problems[0]
     assert problem.code == "factor_missing" and problem.params["table"] == "heating_values"
     assert "fuel=lpg" in problem.params["keys"] and "per=t" in problem.params["keys"]
-    assert problem.params["year"] == ""  # heating values are not yearly
+    assert problem.params["year"] == {"ja": "2025年度", "en": "FY2025"}  # heating values are per fiscal year
 
 
 def test_amount_in_another_unit_than_the_heating_value_is_never_converted(tmp_path):
@@ -102,7 +143,7 @@ def test_amount_in_another_unit_than_the_heating_value_is_never_converted(tmp_pa
 
 
 def test_missing_carbon_factor_names_the_fuels_table(tmp_path):
-    no_heavy_oil = "\n".join(FACTORS.splitlines()[:4]) + "\n"
+    no_heavy_oil = "\n".join(line for line in FACTORS.splitlines() if "heavy_oil_a" not in line) + "\n"
     with pytest.raises(FactorError) as caught:
         en_s_001.calculate(
             GAS_BOILER,
@@ -183,7 +224,7 @@ def test_split_at_31_march_keeps_the_total(tmp_path):
     pieces = split.activities[0].periods
     # 31 千m3 × 16/31 = 16 千m3 in FY2025, × 15/31 = 15 千m3 in FY2026
     assert [(p.fiscal_year, p.baseline.inputs["F_PJ"]) for p in pieces] == [(2025, D(16)), (2026, D(15))]
-    # no yearly factor here (fuels and heating values are not per year): the totals agree
+    # the same factor values in both fiscal years here: the totals agree
     assert abs(split.total_exact - whole.total_exact) < CLOSE
     # 31 × 44.8 × (0.885 / 0.82 × 0.0693 − 0.0136 × 44/12) = 31 × 1.116… = 34.6 t
     assert abs(

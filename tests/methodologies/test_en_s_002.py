@@ -24,6 +24,12 @@ grid_electricity:
   - {fiscal_year: 2025, basis: all_source, value: 0.000441, unit: t-CO2/kWh, source: test, status: unverified}
   - {fiscal_year: 2026, basis: all_source, value: %s, unit: t-CO2/kWh, source: test, status: unverified}
 """
+# the fuels table is per fiscal year: test values (the T-FUEL kerosene figure in FY2025), FY2026 given per test
+FUELS = """\
+fuels:
+  - {fuel: kerosene, fiscal_year: 2025, value: 0.0185, unit: tC/GJ, source: test, status: unverified}
+  - {fuel: kerosene, fiscal_year: 2026, value: %s, unit: tC/GJ, source: test, status: unverified}
+"""
 HEAT_PUMP = {
     "id": "HP-01",
     "baseline_fuel": "kerosene",
@@ -34,8 +40,8 @@ APRIL = periods.split_by_fiscal_year(dt.date(2025, 4, 1), dt.date(2025, 4, 30))[
 APRIL_2026 = periods.split_by_fiscal_year(dt.date(2026, 4, 1), dt.date(2026, 4, 30))[0]
 
 
-def factors(tmp_path, fy2026: str = "0.000441"):
-    (tmp_path / "factors.yaml").write_text(GRID % fy2026, encoding="utf-8")
+def factors(tmp_path, fy2026: str = "0.000441", kerosene2026: str = "0.0185"):
+    (tmp_path / "factors.yaml").write_text(GRID % fy2026 + FUELS % kerosene2026, encoding="utf-8")
     return factor_tables.load("2023-10", tmp_path)
 
 
@@ -102,7 +108,13 @@ activities:
 """
 
 
-def write_project(root, readings: list[dict], project: str = PROJECT, fy2026: str | None = "0.000441"):
+def write_project(
+    root,
+    readings: list[dict],
+    project: str = PROJECT,
+    fy2026: str | None = "0.000441",
+    kerosene2026: str = "0.0185",
+):
     root.mkdir(parents=True, exist_ok=True)
     (root / "project.yaml").write_text(project, encoding="utf-8")
     (root / "evidence").mkdir(exist_ok=True)
@@ -117,6 +129,7 @@ def write_project(root, readings: list[dict], project: str = PROJECT, fy2026: st
     text = GRID % (fy2026 or "0")
     if fy2026 is None:
         text = "\n".join(line for line in text.splitlines() if "2026" not in line) + "\n"
+    text += FUELS % kerosene2026
     (root / "factors.yaml").write_text(text, encoding="utf-8")
     return root
 
@@ -144,6 +157,46 @@ def test_split_at_31_march_changes_only_the_factor_year(tmp_path):
     other = pipeline.calculate(write_project(tmp_path / "b", [ACROSS], fy2026="0.000450"))
     # only the FY2026 part of the electricity takes the other factor: 3,000 kWh × (0.000450 − 0.000441)
     assert abs(same.total_exact - other.total_exact - D(3000) * D("0.000009")) < D("1e-18")
+
+
+def test_per_year_fuel_factor_across_31_march(tmp_path):
+    """Oracle: one reading 2026-03-16 … 2026-04-15 (31 days) of 25.73 GJ of heat, 0 kWh, ε_BL 83 %, with
+    kerosene 0.0185 tC/GJ in FY2025 and 0.0200 tC/GJ in FY2026 (two test values).
+
+    By hand: split by days 16/31 and 15/31 → Q_heat 13.28 GJ in FY2025 and 12.45 GJ in FY2026;
+    baseline kerosene 13.28 / 0.83 = 16 GJ and 12.45 / 0.83 = 15 GJ;
+    EM_BL FY2025 = 16 × 0.0185 × 44/12 = 0.296 × 44/12 = 1.085333… t,
+    EM_BL FY2026 = 15 × 0.0200 × 44/12 = 0.300 × 44/12 = 1.1 t; EM_PJ = 0; ER = 2.185333… t.
+    One year's value for the whole reading would give 2.102833… t (FY2025) or 2.273333… t (FY2026).
+    """
+    reading = {**ACROSS, "heat_gj": "25.73", "electricity_kwh": 0}
+    result = pipeline.calculate(write_project(tmp_path / "p", [reading], kerosene2026="0.0200"))
+    assert not result.errors, result.errors
+    pieces = result.activities[0].periods
+    assert [(p.fiscal_year, p.baseline.factors[0].fiscal_year) for p in pieces] == [
+        (2025, 2025),
+        (2026, 2026),
+    ]
+    assert abs(pieces[0].baseline.value - D("1.085333333333333333333333333")) < D("1e-18")
+    assert abs(pieces[1].baseline.value - D("1.1")) < D("1e-18")
+    assert abs(result.total_exact - D("2.185333333333333333333333333")) < D("1e-18")
+    assert result.by_fiscal_year == {2025: pieces[0].reduction.value, 2026: pieces[1].reduction.value}
+
+
+def test_missing_fuel_factor_year_is_never_taken_from_another_year(tmp_path):
+    only_2025 = GRID % "0.000441" + "\n".join((FUELS % "0").splitlines()[:2]) + "\n"
+    (tmp_path / "factors.yaml").write_text(only_2025, encoding="utf-8")
+    with pytest.raises(FactorError) as caught:
+        en_s_002.calculate(
+            HEAT_PUMP,
+            {"heat_gj": D(1), "electricity_kwh": D(1)},
+            APRIL_2026,
+            CREDITING,
+            factor_tables.load("2023-10", tmp_path),
+        )
+    problem = caught.value.problems[0]
+    assert problem.params["table"] == "fuels" and problem.params["year"] == {"ja": "2026年度", "en": "FY2026"}
+    assert "kerosene" in problem.params["keys"]
 
 
 def test_missing_factor_year_is_reported_by_calc(tmp_path):

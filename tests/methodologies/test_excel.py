@@ -24,8 +24,9 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 SAMPLE_NAMES = sorted(path.name for path in SAMPLES.iterdir() if (path / "project.yaml").is_file())
 SYMBOL = re.compile(r"\{([^{}]+)\}")
 AG4_FACTORS = (
-    "fuels:\n  - {fuel: diesel, value: 0.0187, unit: tC/GJ, source: test, status: verified}\n"
-    "heating_values:\n  - {fuel: diesel, per: kL, value: 37.7, unit: GJ, source: test, status: verified}\n"
+    "fuels:\n  - {fuel: diesel, fiscal_year: 2025, value: 0.0187, unit: tC/GJ, source: test, status: verified}\n"
+    "heating_values:\n"
+    "  - {fuel: diesel, per: kL, fiscal_year: 2025, value: 37.7, unit: GJ, source: test, status: verified}\n"
 )
 AG4_DAY = dt.date(2025, 5, 13)
 AG4_BRANCHES = [  # what the biochar sample lacks: ineligible batches, with and without transport fuel

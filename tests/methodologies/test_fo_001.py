@@ -25,9 +25,11 @@ forest_species:
   - {parameter: root_ratio, species: sugi, value: 0.25, unit: "1", source: test, status: verified}
   - {parameter: wood_density, species: sugi, value: 0.314, unit: t/m3, source: test, status: verified}
 fuels:
-  - {fuel: diesel, value: 0.0187, unit: tC/GJ, source: test, status: verified}
+  - {fuel: diesel, fiscal_year: 2025, value: 0.0187, unit: tC/GJ, source: test, status: verified}
+  - {fuel: diesel, fiscal_year: 2026, value: 0.0187, unit: tC/GJ, source: test, status: verified}
 heating_values:
-  - {fuel: diesel, per: kL, value: 37.7, unit: GJ, source: test, status: verified}
+  - {fuel: diesel, per: kL, fiscal_year: 2025, value: 37.7, unit: GJ, source: test, status: verified}
+  - {fuel: diesel, per: kL, fiscal_year: 2026, value: 37.7, unit: GJ, source: test, status: verified}
 """
 STAND = {"id": "R1", "species": "sugi", "area_ha": D(10)}
 FY2025 = (dt.date(2025, 4, 1), dt.date(2026, 3, 31))

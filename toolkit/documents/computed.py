@@ -113,6 +113,7 @@ def activities(context: Context) -> Table | Paragraph:
     if not rows:
         return Paragraph(("削減活動: ", Missing("削減活動（活動一覧）", "activities", "activity_list")))
     used = [c for c in columns if c.key not in optional or any(row.get(c.key) is not None for row in rows)]
+    rows = [{column.key: row[column.key] for column in used} for row in rows]  # an unused column is left out
     return context.table(Table("activities", "排出削減活動リスト", used, rows, note=f"{len(rows)} 件"))
 
 
@@ -524,12 +525,51 @@ def parameters(context: Context) -> Table:
                 first, last = max(first, window[0] or first), min(last, window[1] or last)
                 row["period"] = f"{date_text(first)}〜{date_text(last)}"
         rows.append(row)
+    rows += _activity_parameters(context, with_values)
     note = (
         "実績値: 加算できる項目は対象期間の合計（期間をまたぐ読取値は日割り）、それ以外は最小〜最大。"
         if with_values
         else ""
     )
     return context.table(Table("parameters", "モニタリング項目", columns, rows, note=note))
+
+
+def _activity_parameters(context: Context, with_values: bool) -> list[dict[str, Any]]:
+    """The methodology's fixed per-activity inputs (EN-R-002's battery share and loss) as rows of the
+    parameters table: only those some activity fills, with the range of values and their sources and statuses."""
+    activity_schema = schema.tables(context.module.CODE)["activities"].schema
+    statuses = {"verified": "確認済み", "unverified": "未確認", "third-party": "第三者資料"}
+    rows = []
+    for parameter in context.module.ACTIVITY_PARAMETERS:
+        given = [
+            activity
+            for activity in context.data.get("activities") or []
+            if activity.get(parameter.field) is not None
+        ]
+        if not given:
+            continue
+        source, status = parameter.evidence  # the activity columns naming the value's source and status
+        sources = dict.fromkeys(
+            f"{activity.get(source) or '出典なし'}"
+            f"（{statuses.get(activity.get(status), activity.get(status) or '確認状況なし')}）"
+            for activity in given
+        )
+        numbers = sorted(activity[parameter.field] for activity in given)
+        low, high = value_text(numbers[0]), value_text(numbers[-1])
+        row: dict[str, Any] = {
+            "symbol": parameter.symbol,
+            "item": parameter.label["ja"],
+            "definition": activity_schema.get(parameter.field, {}).get("meta", {}).get("help", {}).get("ja"),
+            "unit": parameter.unit,
+            "method_class": "活動一覧",
+            "method": f"活動一覧に記入した活動ごとの値（{len(given)} 活動）",
+            "frequency": parameter.frequency["ja"],
+            "remarks": "出典: " + "；".join(sources),
+        }
+        if with_values:
+            row["value"] = low if low == high else f"{low}〜{high}"
+        rows.append(row)
+    return rows
 
 
 def _actual(context: Context, parameter, readings: list[Mapping]) -> Any:

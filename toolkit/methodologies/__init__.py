@@ -54,6 +54,7 @@ class Methodology(Protocol):
     SEASONAL: bool
     ONE_PER_FISCAL_YEAR: bool
     RULES: tuple  # (rule id, stages, function(context) -> findings): the methodology's own checklist rules
+    ACTIVITY_PARAMETERS: tuple[Parameter, ...]  # fixed per-activity inputs (field of the activity table)
 
     def reading_period(self, reading: Mapping) -> tuple[dt.date, dt.date] | None:
         """The days a reading covers."""
@@ -81,7 +82,14 @@ def _modules() -> tuple[ModuleType, ...]:
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
         if hasattr(module, "CODE"):
-            for name in ("SEASONAL", "ONE_PER_FISCAL_YEAR", "RULES", "reading_period", "reading_findings"):
+            for name in (
+                "SEASONAL",
+                "ONE_PER_FISCAL_YEAR",
+                "RULES",
+                "ACTIVITY_PARAMETERS",
+                "reading_period",
+                "reading_findings",
+            ):
                 if not hasattr(module, name):
                     setattr(module, name, getattr(defaults, name))
             found.append(module)

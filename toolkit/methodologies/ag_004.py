@@ -116,7 +116,9 @@ def calculate(
     activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date], factors: Factors
 ) -> tuple[Figure, Figure]:
     """Baseline (0) and project emissions (transport − stored carbon, t-CO2) of one application batch."""
-    emission, fuel_inputs, fuel_refs = fuel_emission(reading, ("transport_fuel", "transport_fuel_l"), factors)
+    emission, fuel_inputs, fuel_refs = fuel_emission(
+        reading, ("transport_fuel", "transport_fuel_l"), piece.fiscal_year, factors
+    )
     fuel_inputs = {**fuel_inputs, "E_transport": emission}
     band = temperature_band(reading.get("pyrolysis_temp_c"))
     if band is None:

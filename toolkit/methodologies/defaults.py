@@ -9,6 +9,7 @@ from typing import Mapping
 SEASONAL = False  # readings tile time (months); True: each reading is one event (a season, a batch)
 ONE_PER_FISCAL_YEAR = False  # True: a second event in one fiscal year is not counted
 RULES: tuple = ()  # the methodology's own checklist rules: (rule id, stages, function(context) -> findings)
+ACTIVITY_PARAMETERS: tuple = ()  # fixed per-activity inputs the parameters table lists (EN-R-002's battery)
 
 
 def reading_period(reading: Mapping) -> tuple[dt.date, dt.date] | None:

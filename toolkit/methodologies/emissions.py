@@ -1,4 +1,9 @@
-"""Emission factors shared by methodologies: grid electricity by fiscal year, fuel heat and carbon (domain.md §6)."""
+"""Emission factors shared by methodologies, each of the fiscal year of the reduction (domain.md §6).
+
+Grid electricity, fuel heating values and fuel carbon factors are all per fiscal year: a reading piece
+lies inside one fiscal year (the engine splits readings at 31 March), and every lookup asks for that year.
+A year no table holds is a FactorError naming the table and the year, never a fallback to another year.
+"""
 
 from __future__ import annotations
 
@@ -36,19 +41,26 @@ def grid_factor(
     return all_source.value, (all_source,)
 
 
-def heat_content(fuel: str, amount: Decimal, per: str, factors: Factors) -> tuple[Decimal, FactorRef]:
-    """F × HV (GJ): the heating-value row of the unit the amount is in; a missing row is a FactorError."""
-    heating_value = factors.get("heating_values", fuel=fuel, per=per, unit="GJ")
+def heat_content(
+    fuel: str, amount: Decimal, per: str, fiscal_year: int, factors: Factors
+) -> tuple[Decimal, FactorRef]:
+    """F × HV (GJ): the heating-value row of the unit the amount is in and of `fiscal_year`; a missing row is
+    a FactorError."""
+    heating_value = factors.get("heating_values", fiscal_year, "GJ", fuel=fuel, per=per)
     return amount * heating_value.value, heating_value
 
 
-def carbon_factor(fuel: str, factors: Factors) -> FactorRef:
-    """CEF of a fuel in t-CO2/GJ (the fuels table holds tC/GJ; × 44/12 is done by the factor tables)."""
-    return factors.get("fuels", fuel=fuel, unit="t-CO2/GJ")
+def carbon_factor(fuel: str, fiscal_year: int, factors: Factors) -> FactorRef:
+    """CEF of a fuel in t-CO2/GJ for `fiscal_year` (the fuels table holds tC/GJ; × 44/12 is done by the
+    factor tables)."""
+    return factors.get("fuels", fiscal_year, "t-CO2/GJ", fuel=fuel)
 
 
-def fuel_emission(reading: Mapping, fields: tuple[str, str], factors: Factors) -> tuple[Decimal, dict, tuple]:
-    """F (L) / 1000 × HV (GJ/kL) × CEF (t-CO2/GJ) of the fuel a reading records; 0 when it records none.
+def fuel_emission(
+    reading: Mapping, fields: tuple[str, str], fiscal_year: int, factors: Factors
+) -> tuple[Decimal, dict, tuple]:
+    """F (L) / 1000 × HV (GJ/kL) × CEF (t-CO2/GJ) of the fuel a reading records, with the factors of
+    `fiscal_year` (the reading piece's); 0 when it records none.
 
     `fields` name the fuel-kind and litres columns. Litres without a kind cannot be counted, and
     counting them as none would overstate the reduction: InputMissing names the kind column.
@@ -58,6 +70,6 @@ def fuel_emission(reading: Mapping, fields: tuple[str, str], factors: Factors) -
         return ZERO, {}, ()
     if kind is None:
         raise InputMissing(fields[0], in_activity=False)
-    energy, hv = heat_content(kind, litres / 1000, "kL", factors)  # L → kL, the unit of the heating-value row
-    cef = carbon_factor(kind, factors)
+    energy, hv = heat_content(kind, litres / 1000, "kL", fiscal_year, factors)  # L → kL, the row's unit
+    cef = carbon_factor(kind, fiscal_year, factors)
     return energy * cef.value, {"F": litres, "HV": hv.value, "CEF": cef.value}, (hv, cef)

@@ -1,4 +1,30 @@
-"""EN-R-002 太陽光発電設備の導入: self-consumed solar power replacing grid power (domain.md §5.1)."""
+"""EN-R-002 太陽光発電設備の導入: self-consumed solar power replacing grid power (domain.md §5.1).
+
+Without a battery: EM_BL = EL_PJ,self × CEF_elec, EL_PJ,self = generation − sold (or metered).
+
+With a battery (`battery: true`), part of the self-consumed power went through the battery and part of that
+was lost in charging and discharging. The activity gives r_batt, the 経由率 (share of the self-consumption
+that went through the battery, `battery_share_pct` / 100), and L_batt, the battery's loss factor (share of
+the power through the battery that is lost, `battery_loss_pct` / 100), each with `battery_source` and
+`battery_status` like a factor row. The formula implemented is
+
+    EL_PJ,self,counted = EL_PJ,self × (1 − r_batt) + EL_PJ,self × r_batt × (1 − L_batt)
+                       = EL_PJ,self × (1 − r_batt × L_batt)
+    EM_BL = EL_PJ,self,counted × CEF_elec
+
+[unverified]: domain.md §5.1 records that the battery needs the 経由率 and its losses and that a default
+経由率 was adopted in 2018, but neither its value nor the exact formula of the methodology text has been seen
+in a verified source. No value is shipped: a battery activity without r_batt or L_batt is never computed
+with 0 or 1 (InputMissing at the activity, and the checklist's blocking R-PV-BATTERY finding).
+
+Why columns of the activity list and not a factors.yaml row: in the input contract (docs/architecture.md)
+factor tables are keyed by table keys and fiscal year, with no activity, while what belongs to one activity
+is a column of its methodology's activity table (schemas/methodologies/EN-R-002.yaml), read from
+activities.xlsx with its cell location. The value is needed per household (only those with a battery, each
+battery with its own losses), a missing one is a finding at that household's cell, and the plan's activity
+list prints every column. Source and status sit beside the values as on a factor row; an unverified status
+is reported like an unverified factor (R-FACTOR-STATUS).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from toolkit.errors import InputConflict, InputMissing
 from toolkit.figures import Figure
-from toolkit.methodologies import ZERO, Parameter
+from toolkit.methodologies import PERCENT, ZERO, Parameter
 from toolkit.methodologies.emissions import grid_factor
 from toolkit.periods import Piece
 
@@ -26,14 +52,18 @@ FOREST = False
 ADDITIVE = ("generation_kwh", "sold_kwh", "self_consumption_kwh")
 FORMULA = {
     "ja": "ER = EM_BL − EM_PJ。EM_BL = EL_PJ,self（自家消費量 = 発電量 − 売電量, kWh）"
-    "× CEF_elec（削減が生じた年度の係数）、EM_PJ = 0",
+    "× CEF_elec（削減が生じた年度の係数）、EM_PJ = 0。蓄電池ありの活動は "
+    "EM_BL = EL_PJ,self × (1 − r_batt × L_batt) × CEF_elec（r_batt: 蓄電池経由率、L_batt: 蓄電池損失率。未確認の式）",
     "en": "ER = EM_BL − EM_PJ; EM_BL = EL_PJ,self (self-consumption = generation − sold, kWh) × CEF_elec "
-    "(factor of the fiscal year of the reduction); EM_PJ = 0",
+    "(factor of the fiscal year of the reduction); EM_PJ = 0. With a battery, "
+    "EM_BL = EL_PJ,self × (1 − r_batt × L_batt) × CEF_elec (r_batt: share through the battery, "
+    "L_batt: battery loss; formula unverified)",
 }
 
 # Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula)
 EXCEL: Mapping[str, str] = {
     "EN-R-002 EM_BL": "{EL_PJ,self}*{CEF_elec}",
+    "EN-R-002 EM_BL,batt": "{EL_PJ,self}*(1-{r_batt}*{L_batt})*{CEF_elec}",
     "EN-R-002 EM_PJ": "0",
 }
 
@@ -61,6 +91,34 @@ MONITORING = (
         "kWh",
         {"ja": "毎月（発電量−売電量、または計測）", "en": "monthly (generation − sold, or metered)"},
         ("self_consumption_meter",),
+    ),
+)
+
+# Fixed inputs of a battery activity, listed with the monitored parameters in the plan (2.3) and the report
+# (B.2) with the values, sources and statuses of the activity list. For these, `evidence` names the two
+# activity columns that hold the value's source and status.
+ACTIVITY_PARAMETERS = (
+    Parameter(
+        "r_batt",
+        "battery_share_pct",
+        {"ja": "蓄電池経由率", "en": "battery share"},
+        "%",
+        {
+            "ja": "活動ごとに固定（活動一覧、蓄電池ありの活動）",
+            "en": "fixed per activity (activity list, battery)",
+        },
+        ("battery_source", "battery_status"),
+    ),
+    Parameter(
+        "L_batt",
+        "battery_loss_pct",
+        {"ja": "蓄電池損失率", "en": "battery loss"},
+        "%",
+        {
+            "ja": "活動ごとに固定（活動一覧、蓄電池ありの活動）",
+            "en": "fixed per activity (activity list, battery)",
+        },
+        ("battery_source", "battery_status"),
     ),
 )
 
@@ -94,19 +152,46 @@ def self_consumption(reading: Mapping) -> Decimal:
     return generation - sold
 
 
+BATTERY_FIELDS = ("battery_share_pct", "battery_loss_pct", "battery_source", "battery_status")
+
+
+def battery_inputs(activity: Mapping) -> tuple[Decimal, Decimal] | None:
+    """(r_batt, L_batt) as fractions for an activity with a battery; None without one.
+
+    An empty share, loss, source or status is never read as 0 or 1: InputMissing names every empty one.
+    """
+    if not activity.get("battery"):
+        return None
+    empty = [name for name in BATTERY_FIELDS if activity.get(name) in (None, "")]
+    if empty:
+        raise InputMissing(*empty)
+    return activity["battery_share_pct"] / PERCENT, activity["battery_loss_pct"] / PERCENT
+
+
 def calculate(
     activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date], factors: Factors
 ) -> tuple[Figure, Figure]:
-    """Baseline and project emissions (t-CO2) of one reading piece."""
+    """Baseline and project emissions (t-CO2) of one reading piece (the formulas in the module docstring)."""
     kwh = self_consumption(reading)
+    battery = battery_inputs(activity)
     factor, refs = grid_factor(piece, crediting[0], factors)
-    baseline = Figure(
-        kwh * factor,
-        "t-CO2",
-        "EN-R-002 EM_BL = EL_PJ,self × CEF_elec",
-        {"EL_PJ,self": kwh, "CEF_elec": factor},
-        refs,
-    )
+    if battery is None:
+        baseline = Figure(
+            kwh * factor,
+            "t-CO2",
+            "EN-R-002 EM_BL = EL_PJ,self × CEF_elec",
+            {"EL_PJ,self": kwh, "CEF_elec": factor},
+            refs,
+        )
+    else:
+        share, loss = battery
+        baseline = Figure(
+            kwh * (1 - share * loss) * factor,
+            "t-CO2",
+            "EN-R-002 EM_BL,batt = EL_PJ,self × (1 − r_batt × L_batt) × CEF_elec（蓄電池、未確認の式）",
+            {"EL_PJ,self": kwh, "r_batt": share, "L_batt": loss, "CEF_elec": factor},
+            refs,
+        )
     project = Figure(ZERO, "t-CO2", "EN-R-002 EM_PJ = 0 (付随的排出は算定対象外)", {})
     return baseline, project
 
@@ -135,4 +220,37 @@ def fit_power(context: Context) -> Iterator[Finding]:
                 )
 
 
-RULES = (("R-DC-FIT", ("registration", "verification"), fit_power),)
+def battery_values(context: Context) -> Iterator[Finding]:
+    """EN-R-002 with a battery: the 経由率, the loss, their source and status are needed (blocking, at the empty
+    cell), and values not verified are reported like an unverified factor row (R-FACTOR-STATUS)."""
+    for index, activity in context.activities():
+        if not activity.get("battery"):
+            continue
+        context.count("activity-list")
+        for name in BATTERY_FIELDS:
+            if activity.get(name) in (None, ""):
+                yield context.finding(
+                    "R-PV-BATTERY",
+                    f"activities[{index}].{name}",
+                    "activity_list",
+                    "battery_value_missing",
+                    activity=activity.get("id", ""),
+                )
+        status = activity.get("battery_status")
+        if status not in (None, "", "verified"):
+            yield context.finding(
+                "R-FACTOR-STATUS",
+                f"activities[{index}].battery_status",
+                "activity_list",
+                "battery_not_verified",
+                "warning",
+                activity=activity.get("id", ""),
+                status=status,
+                source=activity.get("battery_source") or "",
+            )
+
+
+RULES = (
+    ("R-DC-FIT", ("registration", "verification"), fit_power),
+    ("R-PV-BATTERY", ("registration", "verification"), battery_values),
+)

@@ -4,6 +4,9 @@ The heat the new boiler delivers is inferred from its fuel: Q_heat = F_PJ × HV_
 boiler would have burnt Q_heat / ε_BL of its own fuel. Efficiencies are entered in percent (the
 catalogue form, 高位発熱量基準) and divided by 100 here. Baseline treatment (更新 / 新設, B1, B2, B5 of
 §4) is recorded on the activity for the checklist; it does not change the arithmetic here.
+
+HV and CEF are the rows of the fiscal year of the reading piece (fuels and heating_values are per fiscal
+year, like the grid table): a reading across 31 March is split and each part takes its own year's values.
 """
 
 from __future__ import annotations
@@ -30,9 +33,11 @@ FOREST = False
 ADDITIVE = ("fuel_amount",)
 FORMULA = {
     "ja": "ER = EM_BL − EM_PJ。Q_heat = F_PJ × HV_PJ × ε_PJ（GJ）、EM_BL = Q_heat / ε_BL × CEF_BL,fuel、"
-    "EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel（CEF は t-CO2/GJ、燃料の炭素排出係数 tC/GJ × 44/12）",
+    "EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel（CEF は t-CO2/GJ、燃料の炭素排出係数 tC/GJ × 44/12。"
+    "HV と CEF は削減が生じた年度の値）",
     "en": "ER = EM_BL − EM_PJ; Q_heat = F_PJ × HV_PJ × ε_PJ (GJ); EM_BL = Q_heat / ε_BL × CEF_BL,fuel; "
-    "EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel (CEF in t-CO2/GJ, the fuel's carbon factor tC/GJ × 44/12)",
+    "EM_PJ = F_PJ × HV_PJ × CEF_PJ,fuel (CEF in t-CO2/GJ, the fuel's carbon factor tC/GJ × 44/12; "
+    "HV and CEF of the fiscal year of the reduction)",
 }
 
 # Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula)
@@ -70,9 +75,10 @@ def calculate(
         raise InputMissing("fuel_unit", in_activity=False)
     eff_pj = activity["project_efficiency_pct"] / PERCENT
     eff_bl = activity["baseline_efficiency_pct"] / PERCENT
-    energy, hv = heat_content(activity["project_fuel"], amount, per, factors)  # F_PJ × HV_PJ (GJ)
-    cef_pj = carbon_factor(activity["project_fuel"], factors)
-    cef_bl = carbon_factor(activity["baseline_fuel"], factors)
+    year = piece.fiscal_year  # §6: every factor of the fiscal year of the reduction (R-FY-FACTOR)
+    energy, hv = heat_content(activity["project_fuel"], amount, per, year, factors)  # F_PJ × HV_PJ (GJ)
+    cef_pj = carbon_factor(activity["project_fuel"], year, factors)
+    cef_bl = carbon_factor(activity["baseline_fuel"], year, factors)
     q_heat = energy * eff_pj  # §5.3: Q_heat = F_PJ × HV_PJ × ε_PJ
     baseline = Figure(
         q_heat / eff_bl * cef_bl.value,

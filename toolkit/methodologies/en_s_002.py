@@ -30,10 +30,11 @@ SCHEMA = "EN-S-002.yaml"
 FOREST = False
 ADDITIVE = ("heat_gj", "electricity_kwh")
 FORMULA = {
-    "ja": "ER = EM_BL − EM_PJ。EM_BL = Q_heat（GJ）/ ε_BL × CEF_BL,fuel（t-CO2/GJ、燃料の炭素排出係数 tC/GJ × 44/12）、"
-    "EM_PJ = EL_HP（kWh）× CEF_elec（削減が生じた年度の係数）",
+    "ja": "ER = EM_BL − EM_PJ。EM_BL = Q_heat（GJ）/ ε_BL × CEF_BL,fuel（t-CO2/GJ、燃料の炭素排出係数 "
+    "tC/GJ × 44/12、削減が生じた年度の値）、EM_PJ = EL_HP（kWh）× CEF_elec（削減が生じた年度の係数）",
     "en": "ER = EM_BL − EM_PJ; EM_BL = Q_heat (GJ) / ε_BL × CEF_BL,fuel (t-CO2/GJ, the fuel's carbon factor "
-    "tC/GJ × 44/12); EM_PJ = EL_HP (kWh) × CEF_elec (factor of the fiscal year of the reduction)",
+    "tC/GJ × 44/12, of the fiscal year of the reduction); EM_PJ = EL_HP (kWh) × CEF_elec "
+    "(factor of the fiscal year of the reduction)",
 }
 
 # Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula)
@@ -89,7 +90,7 @@ def calculate(
             )
         )
     eff_bl = efficiency / PERCENT
-    cef_bl = carbon_factor(fuel, factors)
+    cef_bl = carbon_factor(fuel, piece.fiscal_year, factors)  # §6: the fuel factor of the piece's fiscal year
     # §5.3: EM_BL = Q_heat / ε_BL × CEF_BL,fuel
     baseline = Figure(
         heat / eff_bl * cef_bl.value,

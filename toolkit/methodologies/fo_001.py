@@ -107,7 +107,7 @@ def calculate(
         * piece.days
         / (CO2_C[1] * piece.days_in_fiscal_year)
     )
-    emission, fuel_inputs, fuel_refs = fuel_emission(reading, ("fuel", "fuel_l"), factors)
+    emission, fuel_inputs, fuel_refs = fuel_emission(reading, ("fuel", "fuel_l"), piece.fiscal_year, factors)
     inputs = {
         "A": area,
         "G": growth,

@@ -256,6 +256,8 @@ def factors_text(data: dict, lang: str = "ja") -> str:
     lines.append(_text("factor_tables", lang))
     for table, rows in data["tables"].items():
         lines.append(f"  {table}")
+        if not rows:
+            lines.append("      " + _text("no_shipped_rows", lang))
         for row in rows:
             keys = ", ".join(f"{key}={value}" for key, value in row["keys"].items())
             year = f" FY{row['fiscal_year']}" if row["fiscal_year"] else ""
