@@ -738,11 +738,13 @@ double_counting:
 """
 
 RICE_FACTORS_YAML = """\
-# 係数の追加・上書き（このプロジェクトだけに適用）。
-# 注意: 下の値はサンプル用の仮の値です。申請前に方法論の公式の表の値に置き換え、出典を書いてください。
-ag005_straw_production:
-  - {prefecture: 宮城県, value: 660, unit: kg/10a,
-     source: "サンプル用の仮の値（東北各県の第三者表の値 661.2〜723.6 kg/10a の範囲）。公式の表の値に置き換えること", status: unverified}
+# 係数の追加・上書き（このプロジェクトだけに適用）。このサンプルは同梱の係数表だけで算定します。
+# 宮城県の稲わら生産量は同梱の表 ag005_straw_production の 649.2 kg/10a（第三者資料:
+# seima-osako/rice-ch4-simulator の rice_ch4_params.py）、メタンの地球温暖化係数は同梱の表 gwp の
+# AG-005 Ver.3.1 の行を使います。方法論の公式の値で確認したら、ここに同じキーの行を書いて上書きします。例:
+# gwp:
+#   - {methodology: AG-005, version: "3.1", gas: CH4, value: 25, unit: t-CO2/t,
+#      source: "方法論 AG-005 Ver.3.1 の該当箇所（文書名・版・ページ）", status: verified}
 """
 
 RICE_BYLAWS = """\

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from toolkit.calculate.factors import Factors
     from toolkit.checklist.findings import Finding
     from toolkit.checklist.scheme_rules import Context
+    from toolkit.figures import FactorRef
 
 CODE = "AG-005"
 NAME = {"ja": "水稲栽培における中干し期間の延長", "en": "Extended mid-season drainage in paddy rice"}
@@ -139,6 +140,23 @@ def emission_factor(activity: Mapping, factors: Factors) -> tuple[Decimal, dict,
     return ef, inputs, tuple(used)
 
 
+def gwp_ch4(factors: Factors) -> FactorRef:
+    """GWP_CH4 of the project's methodology version (table gwp, overridable); FactorError naming the row if none.
+
+    Excel may hand the version over as the number 3 for "3.0": it is matched to the spelling of VERSIONS.
+    """
+    given = factors.methodology.get("version")
+    version = next((known for known in VERSIONS if _same_version(known, given)), given)
+    return factors.get("gwp", unit="t-CO2/t", methodology=CODE, version=version, gas="CH4")
+
+
+def _same_version(known: str, given: object) -> bool:
+    try:
+        return given is not None and Decimal(known) == Decimal(str(given))
+    except ArithmeticError:
+        return known == str(given)
+
+
 def calculate(
     activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date], factors: Factors
 ) -> tuple[Figure, Figure]:
@@ -146,7 +164,7 @@ def calculate(
     if activity.get("area_ha") is None:
         raise InputMissing("area_ha")
     ef, ef_inputs, refs = emission_factor(activity, factors)
-    gwp = factors.get("gwp", unit="t-CO2/t", gas="CH4", report=factors.switches["gwp_report"])
+    gwp = gwp_ch4(factors)
     area = activity["area_ha"]
     bl = area * ef * 16 * gwp.value / (12 * 1000)  # CH4-C → CH4 by 16/12, kg → t; divided once, last
     baseline = Figure(
