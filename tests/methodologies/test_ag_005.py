@@ -136,3 +136,16 @@ def test_without_a_methodology_version_no_gwp_is_guessed():
     with pytest.raises(FactorError) as caught:
         ag_005.gwp_ch4(factor_tables.load("2023-10"))
     assert caught.value.problems[0].params["table"] == "gwp"
+
+
+def test_the_calculation_inputs_are_monitoring_parameters_of_the_activity_list():
+    """domain.md §5.6 Inputs: area, 日減水深 (which sets the drainage class), straw removed and compost."""
+    from toolkit import schema
+
+    declared = {p.field: p for p in ag_005.MONITORING}
+    activities = schema.tables("AG-005")["activities"].schema
+    for field in ("area_ha", "percolation_mm_per_day", "straw_removed_kg_per_10a", "compost_t_per_10a"):
+        assert declared[field].table == "activities" and field in activities
+    assert {p.table for p in ag_005.MONITORING if p.field.startswith(("drainage", "heading"))} == {
+        "monitoring"
+    }

@@ -71,6 +71,46 @@ MONITORING = (
         {"ja": "作付けごと", "en": "each season"},
         ("farm_diary",),
     ),
+    # the inputs that set EF and scale BL (domain.md §5.6 Inputs): entered per field in the activity list
+    Parameter(
+        "A",
+        "area_ha",
+        {"ja": "作付面積", "en": "planted area"},
+        "ha",
+        {"ja": "作付けごと", "en": "each season"},
+        ("crop_plan",),
+        "activities",
+    ),
+    Parameter(
+        "P_perc",
+        "percolation_mm_per_day",
+        {"ja": "日減水深（排水性の区分）", "en": "daily percolation (drainage class)"},
+        "mm/日",
+        {
+            "ja": "ほ場ごと（代かき後から田植え後1週間までに計測）",
+            "en": "each field (measured after puddling)",
+        },
+        ("percolation_photo", "sensor_log"),
+        "activities",
+    ),
+    Parameter(
+        "W_straw_out",
+        "straw_removed_kg_per_10a",
+        {"ja": "稲わら持ち出し量", "en": "straw removed"},
+        "kg/10a",
+        {"ja": "作付けごと", "en": "each season"},
+        ("farm_diary", "delivery_note"),
+        "activities",
+    ),
+    Parameter(
+        "W_compost",
+        "compost_t_per_10a",
+        {"ja": "堆肥施用量", "en": "compost applied"},
+        "t/10a",
+        {"ja": "作付けごと", "en": "each season"},
+        ("farm_diary", "delivery_note"),
+        "activities",
+    ),
 )
 
 
