@@ -12,7 +12,7 @@ from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.additionality import assess
 from toolkit.calculate.eligibility import within_program_cap, within_two_years
 from toolkit.calculate.engine import truncate
-from toolkit.methodologies import ag_005, en_r_002
+from toolkit.methodologies import ag_004, ag_005, en_r_002
 
 D = Decimal
 
@@ -174,6 +174,35 @@ def test_T_AG5_GWP25_vs_1HA_on_the_same_field(tmp_path):
     assert abs(results[25] - D("3.92")) <= D("0.001")
     assert abs(results[28] - D("4.3904")) <= D("0.0001")
     assert results[28] / results[25] == D(28) / D(25)
+
+
+@pytest.mark.parametrize(
+    "oracle,celsius,band,stored",
+    [
+        ("T-AG4-HIGH", 650, "above_600c", D("5.025533")),
+        ("T-AG4-MEDIUM", 600, "450_600c", D("4.517333")),
+        ("T-AG4-LOW", 450, "350_450c", D("3.670333")),
+        ("T-AG4-NONE", 350, None, D(0)),
+    ],
+)
+def test_T_AG4_bands(oracle, celsius, band, stored):
+    """[derived] from IPCC 2019 Refinement Vol.4 Ap.4 [third-party]: 2 t dry wood biochar (Fc 0.77), CO2 stored =
+    2 × 0.77 × Fperm × 44/12: > 600 ℃ (650) 0.89 → 1.3706 × 44/12 = 5.025533; 450–600 ℃ (600, the upper edge
+    belongs to the band) 0.80 → 1.232 × 44/12 = 4.517333; 350–450 ℃ (450) 0.65 → 1.001 × 44/12 = 3.670333;
+    350 ℃ is not biochar (made "in excess of 350 ℃"): nothing stored."""
+    factors = factor_tables.load("2023-10")
+    day = dt.date(2025, 5, 13)
+    reading = {"applied_on": day, "biochar_dry_t": D(2), "feedstock": "wood", "pyrolysis_temp_c": celsius}
+    baseline, project = ag_004.calculate(
+        {"id": "BC-1", "mineral_soil": True},
+        reading,
+        periods.Piece(day, day, 2025, 1, 1),
+        (dt.date(2025, 4, 1), dt.date(2033, 3, 31)),
+        factors,
+    )
+    assert ag_004.temperature_band(celsius) == band
+    reduction = baseline.value - project.value
+    assert abs(reduction - stored) <= D("0.000001"), (oracle, reduction)
 
 
 def test_T_ELIG_2Y():
