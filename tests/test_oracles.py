@@ -12,7 +12,7 @@ from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.additionality import assess
 from toolkit.calculate.eligibility import within_program_cap, within_two_years
 from toolkit.calculate.engine import truncate
-from toolkit.methodologies import ag_005, en_r_002
+from toolkit.methodologies import ag_004, ag_005, en_r_002
 
 D = Decimal
 
@@ -126,39 +126,100 @@ def _ag5(factors, prefecture, percolation, removed, area=D(1), compost=D(0)):
     return baseline, project
 
 
+AG5_VERSION = {"code": "AG-005", "version": "3.1"}
+# GWP 28 is what the third-party calculator uses: a project brings it in through its own factors.yaml
+GWP_28 = """
+gwp:
+  - {methodology: AG-005, version: "3.1", gas: CH4, value: 28, unit: t-CO2/t,
+     source: "seima-osako/rice-ch4-simulator rice_ch4_app.py: GWP_CH4 = 28 (AR5)", status: third-party}
+"""
+
+
+def ag5_factors(tmp_path, gwp: int):
+    """The shipped tables with the GWP of the oracle: 25 is the shipped AG-005 3.1 row, 28 an override."""
+    if gwp == 28:
+        (tmp_path / "factors.yaml").write_text(GWP_28, encoding="utf-8")
+    return factor_tables.load("2023-10", tmp_path, methodology=AG5_VERSION)
+
+
 @pytest.mark.parametrize(
     "oracle,prefecture,percolation,removed,area,gwp,ef,er,truncated",
     [
         # [derived] from [third-party] rice-ch4-simulator: 東北, 日排除, straw kept (production 661.2), compost 0
-        ("T-AG5-1HA", "福島県", D(10), D(0), D(1), "AR5", D(392), D("4.3904"), 4),
-        ("T-AG5-10HA", "福島県", D(10), D(0), D(10), "AR5", D(392), D("43.904"), 43),
-        ("T-AG5-HALF", "福島県", D(10), D("330.6"), D(1), "AR5", D("249.33"), D("2.7925"), 2),
-        ("T-AG5-KANTO", "茨城県", D(15), D("632.4"), D(1), "AR5", D(16), D("0.179"), 0),
-        ("T-AG5-HOKKAIDO", "北海道", D(5), D(0), D(1), "AR5", D(662), D("7.4144"), 7),
-        ("T-AG5-GWP25", "福島県", D(10), D(0), D(1), "AR4", D(392), D("3.92"), 3),
+        ("T-AG5-1HA", "福島県", D(10), D(0), D(1), 28, D(392), D("4.3904"), 4),
+        ("T-AG5-10HA", "福島県", D(10), D(0), D(10), 28, D(392), D("43.904"), 43),
+        ("T-AG5-HALF", "福島県", D(10), D("330.6"), D(1), 28, D("249.33"), D("2.7925"), 2),
+        ("T-AG5-KANTO", "茨城県", D(15), D("632.4"), D(1), 28, D(16), D("0.179"), 0),
+        ("T-AG5-HOKKAIDO", "北海道", D(5), D(0), D(1), 28, D(662), D("7.4144"), 7),
+        ("T-AG5-GWP25", "福島県", D(10), D(0), D(1), 25, D(392), D("3.92"), 3),
     ],
 )
-def test_T_AG5(oracle, prefecture, percolation, removed, area, gwp, ef, er, truncated):
-    factors = factor_tables.load("2023-10")
-    factors = factor_tables.Factors(
-        "2023-10", {**factors.version, "switches": {**factors.switches, "gwp_report": gwp}}, factors._rows
-    )
-    baseline, project = _ag5(factors, prefecture, percolation, removed, area)
+def test_T_AG5(oracle, prefecture, percolation, removed, area, gwp, ef, er, truncated, tmp_path):
+    """[derived] ER = 0.3 × A × EF × 16/12 × GWP / 1000, e.g. T-AG5-1HA 0.3 × 1 × 392 × 16/12 × 28 / 1000 = 4.3904;
+    T-AG5-HALF: 330.6 of 661.2 removed → 50 % kept, rate 50/90 = 0.5556, EF = 71 + (392 − 71) × 0.5556 = 249.33."""
+    baseline, project = _ag5(ag5_factors(tmp_path, gwp), prefecture, percolation, removed, area)
     assert abs(baseline.inputs["EF"] - ef) <= D("0.01"), oracle
+    assert baseline.inputs["GWP_CH4"] == gwp
     reduction = baseline.value - project.value
     assert abs(reduction - er) <= D("0.001"), (oracle, reduction)
     assert truncate(reduction) == truncated
 
 
-def test_T_AG5_1HA_parts():
-    """BL 14.6347, PJ 10.2443 for one hectare (GWP 28)."""
-    factors = factor_tables.load("2023-10")
-    factors = factor_tables.Factors(
-        "2023-10", {**factors.version, "switches": {**factors.switches, "gwp_report": "AR5"}}, factors._rows
-    )
-    baseline, project = _ag5(factors, "福島県", D(10), D(0))
+def test_T_AG5_1HA_parts(tmp_path):
+    """BL 14.6347, PJ 10.2443 for one hectare (GWP 28): 1 × 392 × 16/12 × 28 / 1000 = 14.63467; × 0.7 = 10.24427."""
+    baseline, project = _ag5(ag5_factors(tmp_path, 28), "福島県", D(10), D(0))
     assert abs(baseline.value - D("14.6347")) <= D("0.0001")
     assert abs(project.value - D("10.2443")) <= D("0.0001")
+
+
+def test_T_AG5_GWP25_vs_1HA_on_the_same_field(tmp_path):
+    """domain.md §8 T-AG5-GWP25: the field of T-AG5-1HA (福島県, 日排除, straw kept, 1 ha, EF 392).
+    GWP 28 (override): BL = 392 × 16/12 × 28 / 1000 = 14.634667, ER = 0.3 × BL = 4.3904 t.
+    GWP 25 (shipped AG-005 3.1 row): BL = 392 × 16/12 × 25 / 1000 = 13.066667, ER = 0.3 × BL = 3.92 t.
+    Each figure names the gwp row it used, and the override is marked as coming from factors.yaml."""
+    shipped, overridden = tmp_path / "shipped", tmp_path / "overridden"
+    shipped.mkdir(), overridden.mkdir()
+    results = {}
+    for gwp, folder in ((25, shipped), (28, overridden)):
+        baseline, project = _ag5(ag5_factors(folder, gwp), "福島県", D(10), D(0))
+        (ref,) = [ref for ref in baseline.factors if ref.table == "gwp"]
+        assert dict(ref.keys) == {"methodology": "AG-005", "version": "3.1", "gas": "CH4"}
+        assert (ref.value, ref.overridden, ref.status) == (
+            (D(25), False, "unverified") if gwp == 25 else (D(28), True, "third-party")
+        )
+        results[gwp] = baseline.value - project.value
+    assert abs(results[25] - D("3.92")) <= D("0.001")
+    assert abs(results[28] - D("4.3904")) <= D("0.0001")
+    assert results[28] / results[25] == D(28) / D(25)
+
+
+@pytest.mark.parametrize(
+    "oracle,celsius,band,stored",
+    [
+        ("T-AG4-HIGH", 650, "above_600c", D("5.025533")),
+        ("T-AG4-MEDIUM", 600, "450_600c", D("4.517333")),
+        ("T-AG4-LOW", 450, "350_450c", D("3.670333")),
+        ("T-AG4-NONE", 350, None, D(0)),
+    ],
+)
+def test_T_AG4_bands(oracle, celsius, band, stored):
+    """[derived] from IPCC 2019 Refinement Vol.4 Ap.4 [third-party]: 2 t dry wood biochar (Fc 0.77), CO2 stored =
+    2 × 0.77 × Fperm × 44/12: > 600 ℃ (650) 0.89 → 1.3706 × 44/12 = 5.025533; 450–600 ℃ (600, the upper edge
+    belongs to the band) 0.80 → 1.232 × 44/12 = 4.517333; 350–450 ℃ (450) 0.65 → 1.001 × 44/12 = 3.670333;
+    350 ℃ is not biochar (made "in excess of 350 ℃"): nothing stored."""
+    factors = factor_tables.load("2023-10")
+    day = dt.date(2025, 5, 13)
+    reading = {"applied_on": day, "biochar_dry_t": D(2), "feedstock": "wood", "pyrolysis_temp_c": celsius}
+    baseline, project = ag_004.calculate(
+        {"id": "BC-1", "mineral_soil": True},
+        reading,
+        periods.Piece(day, day, 2025, 1, 1),
+        (dt.date(2025, 4, 1), dt.date(2033, 3, 31)),
+        factors,
+    )
+    assert ag_004.temperature_band(celsius) == band
+    reduction = baseline.value - project.value
+    assert abs(reduction - stored) <= D("0.000001"), (oracle, reduction)
 
 
 def test_T_ELIG_2Y():

@@ -578,6 +578,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "バッチ {batch} はバイオ炭の要件（精煉度 0〜9 または固定炭素 55% 以上）を示していません（精煉度 {refinement}、固定炭素 {fixed}）",
         "batch {batch} does not show it is biochar (refinement 0–9 or fixed carbon ≥ 55 %): refinement {refinement}, fixed carbon {fixed}",
     ),
+    "check.biochar_pyrolysis_temp_low": (
+        "バッチ {batch} の炭化温度は {above} ℃ を超える必要がありますが {celsius} ℃ でした（バイオ炭に当たらず、貯留量は算定しません）",
+        "batch {batch} must be made above {above} ℃, found {celsius} ℃ (not biochar: no carbon stored is counted)",
+    ),
+    "fix.biochar_pyrolysis_temp_low": (
+        "製造記録・証明書の最高炭化温度を確かめて直す。{above} ℃ 以下で製造したバッチはモニタリングから除く",
+        "check the highest pyrolysis temperature on the production record or certificate; remove a batch made at {above} ℃ or less",
+    ),
     "fix.biochar_pyrolysis_temp_c": (
         "製造記録から炭化温度を記入する",
         "enter the pyrolysis temperature from the production record",
@@ -668,6 +676,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "calc_input_missing": (
         "算定に必要な「{label}」が空欄のため、この期間の削減量を算定していません",
         "'{label}' is needed by the calculation but empty: no reduction computed for it",
+    ),
+    "ag004_temp": (
+        "炭化温度が {above} ℃ を超えるバッチが必要ですが {temp} でした。このバッチの貯留量は 0 として算定します",
+        "expected a batch made above {above} ℃, found {temp}; no carbon stored is counted for this batch",
     ),
     "ag005_2yhist": (
         "{rule}: 過去2年以上の中干し実績が必要ですが {years} 年分でした。この作期は削減量なし",

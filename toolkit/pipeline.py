@@ -57,7 +57,10 @@ class Run:
                 "no methodology", [Problem("methodology_missing", path, project.locate(path))]
             )
         return factor_tables.load(
-            project.data.get("rules_version"), project.root, project.sources.locate("rules_version")
+            project.data.get("rules_version"),
+            project.root,
+            project.sources.locate("rules_version"),
+            project.data["project"].get("methodology"),
         )
 
     @cached_property

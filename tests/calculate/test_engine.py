@@ -357,12 +357,15 @@ def test_unverified_rule_versions_are_flagged(factors):
     assert "rules_not_verified" in [p.code for p in result.problems]
 
 
+RICE_METHODOLOGY = {"code": "AG-005", "version": "3.1"}  # picks the gwp row of the version
+
+
 def _rice(seasons, history=((2023, 10), (2024, 10))):
     return {
         "rules_version": "2023-10",
         "project": {
             "type": "program",
-            "methodology": {"code": "AG-005", "version": "3.1"},
+            "methodology": RICE_METHODOLOGY,
             "registration_application_date": dt.date(2025, 5, 1),
         },
         "activities": [
@@ -393,7 +396,7 @@ def _rice(seasons, history=((2023, 10), (2024, 10))):
 
 
 def test_a_season_counts_once_in_the_window_holding_its_end():
-    factors = factor_tables.load("2023-10")
+    factors = factor_tables.load("2023-10", methodology=RICE_METHODOLOGY)
     data = _rice([(dt.date(2025, 6, 25), 20)])  # ends 2025-07-15
     first = calculate_data(data, factors, (dt.date(2025, 7, 1), dt.date(2025, 7, 5))).total_exact
     second = calculate_data(data, factors, (dt.date(2025, 7, 6), dt.date(2026, 3, 31))).total_exact
@@ -402,14 +405,14 @@ def test_a_season_counts_once_in_the_window_holding_its_end():
 
 
 def test_a_repeated_season_is_reported_and_counted_once():
-    factors = factor_tables.load("2023-10")
+    factors = factor_tables.load("2023-10", methodology=RICE_METHODOLOGY)
     once = calculate_data(_rice([(dt.date(2025, 6, 25), 20)]), factors).total_exact
     twice = calculate_data(_rice([(dt.date(2025, 6, 25), 20)] * 2), factors)
     assert twice.total_exact == once and [p.code for p in twice.errors] == ["season_duplicate"]
 
 
 def test_the_baseline_mean_comes_from_the_history_rows():
-    factors = factor_tables.load("2023-10")
+    factors = factor_tables.load("2023-10", methodology=RICE_METHODOLOGY)
     result = calculate_data(_rice([(dt.date(2025, 6, 25), 20)], history=((2023, 14), (2024, 16))), factors)
     assert result.total_exact == 0  # mean 15: 22 days needed, 20 drained
     assert [p.code for p in result.problems if p.code.startswith("ag005")] == ["ag005_7d"]

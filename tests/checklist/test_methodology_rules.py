@@ -102,6 +102,22 @@ def test_biochar_temperature_and_carbon_content(tmp_path):
     assert of_rule(complete("biochar", "verification"), "R-AG4-TEMP") == []
 
 
+@pytest.mark.parametrize("celsius", [350, 120])
+def test_biochar_made_at_350_c_or_less_is_blocking(tmp_path, celsius):
+    """IPCC 2019 Ap.4: biochar is made above 350 ℃; 350 ℃ or less has no permanence band and stores nothing."""
+    root = sample(tmp_path, "biochar", evidence=False)
+    cells = set_cells(root, READINGS, {(1, "炭化温度(℃)"): celsius})
+    for stage in STAGES:
+        (finding,) = of_rule(pipeline.check(root, stage), "R-AG4-TEMP")
+        assert (finding.path, finding.severity, finding.code) == (
+            "monitoring[1].pyrolysis_temp_c",
+            "blocking",
+            "biochar_pyrolysis_temp_low",
+        )
+        assert where(finding) == f"{READINGS}!モニタリング!{cells[(1, '炭化温度(℃)')]}"
+        assert f"{celsius} ℃" in finding.message() and "350 ℃" in finding.message()
+
+
 FOREST_R12_1 = (
     "location: 鹿沼市上粕尾字大倉, plan_id: 鹿沼市指令環第2024-118号,\n"
     "     species: sugi, forest_type: plantation, planted_year: 1978"

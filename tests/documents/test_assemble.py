@@ -307,3 +307,24 @@ def test_document_kinds_and_stages_come_from_the_specs():
         "verification",
     ]
     assert documents.kinds_at("registration") == ("plan", "activity-list")
+
+
+def test_ag005_inputs_are_monitoring_parameters_of_the_plan_and_the_report():
+    """Area, 日減水深, straw removed and compost (domain.md §5.6 Inputs) are rows of the plan's monitoring plan
+    and of the report's B.2 (1), their 実績値 the range over the fields; B.2 (2) prints the GWP row used."""
+    project = ROOT / "samples" / "rice-drainage"
+    result = calculate(project)
+    inputs = ["A", "P_perc", "W_straw_out", "W_compost"]
+    for kind in ("plan", "monitoring"):
+        document = documents.build(kind, result, project)
+        parameters = next(table for table in document.tables() if table.id == "parameters")
+        rows = {row["symbol"]: row for row in parameters.rows}
+        assert set(inputs) <= set(rows), kind
+        assert not [row for row in rows.values() if isinstance(row["method"], Missing)], kind
+        assert rows["P_perc"]["unit"] == "mm/日" and "排水性" in rows["P_perc"]["definition"]
+    activities = result.project.data["activities"]
+    low, high = min(a["area_ha"] for a in activities), max(a["area_ha"] for a in activities)
+    assert rows["A"]["value"] == f"{low}〜{high}"
+    factors = next(table for table in document.tables() if table.id == "factors")
+    (gwp,) = [row for row in factors.rows if row["keys"] == "gas=CH4, methodology=AG-005, version=3.1"]
+    assert (gwp["value"], gwp["unit"], gwp["status"]) == (25, "t-CO2/t", "未確認")

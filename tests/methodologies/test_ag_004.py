@@ -46,14 +46,18 @@ def batch(**values) -> dict:
 @pytest.mark.parametrize(
     "reading,stored",
     [
-        # 2 t wood at 650 ℃: 2 × Fc 0.77 × Fperm 0.80 × 44/12 = 1.232 × 44 / 12 = 54.208 / 12 = 4.5173…
-        (batch(), D("54.208") / 12),
-        # 1.5 t rice husk at 450 ℃: 1.5 × 0.49 × 0.65 × 44/12 = 0.47775 × 44 / 12 = 21.021 / 12 = 1.75175
-        (batch(biochar_dry_t=D("1.5"), feedstock="rice_husk", pyrolysis_temp_c=450), D("1.75175")),
-        # 600 ℃ is still the 350–600 ℃ band: 2 × 0.77 × 0.65 × 44/12 = 1.001 × 44 / 12 = 44.044 / 12
-        (batch(pyrolysis_temp_c=600), D("44.044") / 12),
-        # measured carbon 84.2 % replaces the default: 3 × 0.842 × 0.80 × 44/12 = 2.0208 × 44 / 12 = 7.4096
-        (batch(biochar_dry_t=D(3), pyrolysis_temp_c=820, carbon_content_pct=D("84.2")), D("7.4096")),
+        # 2 t wood at 650 ℃ (> 600): 2 × Fc 0.77 × Fperm 0.89 × 44/12 = 1.3706 × 44 / 12 = 60.3064 / 12 = 5.02553…
+        (batch(), D("60.3064") / 12),
+        # 1.5 t rice husk at 480 ℃ (450–600): 1.5 × 0.49 × 0.80 × 44/12 = 0.588 × 44 / 12 = 25.872 / 12 = 2.156
+        (batch(biochar_dry_t=D("1.5"), feedstock="rice_husk", pyrolysis_temp_c=480), D("2.156")),
+        # 2 t herbaceous at 400 ℃ (350–450): 2 × 0.65 × 0.65 × 44/12 = 0.845 × 44 / 12 = 37.18 / 12 = 3.09833…
+        (batch(feedstock="herbaceous", pyrolysis_temp_c=400), D("37.18") / 12),
+        # 600 ℃ is still the medium band: 2 × 0.77 × 0.80 × 44/12 = 1.232 × 44 / 12 = 54.208 / 12
+        (batch(pyrolysis_temp_c=600), D("54.208") / 12),
+        # 450 ℃ is still the low band: 2 × 0.77 × 0.65 × 44/12 = 1.001 × 44 / 12 = 44.044 / 12
+        (batch(pyrolysis_temp_c=450), D("44.044") / 12),
+        # measured carbon 84.2 % replaces the default: 3 × 0.842 × 0.89 × 44/12 = 2.24814 × 44 / 12 = 8.24318
+        (batch(biochar_dry_t=D(3), pyrolysis_temp_c=820, carbon_content_pct=D("84.2")), D("8.24318")),
     ],
 )
 def test_stored_carbon_is_the_hand_computed_value(factors, reading, stored):
@@ -75,15 +79,53 @@ def test_transport_fuel_is_deducted(factors):
     _, project = ag_004.calculate(FIELD, reading, PIECE, CREDITING, factors)
     transport = D("0.02") * D("37.7") * (D("0.0187") * 44 / 12)
     assert project.inputs["E_transport"] == transport
-    assert abs(project.value - (transport - D("54.208") / 12)) < D("1e-25")
+    assert abs(project.value - (transport - D("60.3064") / 12)) < D("1e-25")
 
 
 @pytest.mark.parametrize(
     "celsius,band",
-    [(None, None), (300, None), (350, None), (351, "350_600c"), (600, "350_600c"), (601, "above_600c")],
+    [
+        (None, None),
+        (0, None),
+        (300, None),
+        (350, None),  # IPCC 2019 Ap.4: biochar is made "in excess of 350 ℃"
+        (351, "350_450c"),
+        (450, "350_450c"),  # our choice of edge: upper edges closed, like "> 600" for the high band
+        (451, "450_600c"),
+        (600, "450_600c"),
+        (601, "above_600c"),
+    ],
 )
 def test_temperature_bands(celsius, band):
     assert ag_004.temperature_band(celsius) == band
+
+
+@pytest.mark.parametrize(
+    "band,value", [("above_600c", D("0.89")), ("450_600c", D("0.80")), ("350_450c", D("0.65"))]
+)
+def test_the_three_permanence_bands_are_shipped_with_their_source(factors, band, value):
+    row = factors.get("ag004_biochar", parameter="fperm", **{"class": band})
+    assert (row.value, row.status) == (value, "third-party")
+    assert "IPCC 2019 Refinement" in row.source and "Appendix 4" in row.source
+
+
+def test_no_other_permanence_band_is_shipped():
+    bands = {
+        dict(row.keys)["class"]
+        for row in factor_tables.shipped_rows().values()
+        if row.table == "ag004_biochar" and dict(row.keys)["parameter"] == "fperm"
+    }
+    assert bands == {"above_600c", "450_600c", "350_450c"}
+
+
+@pytest.mark.parametrize(
+    "celsius,temp", [(None, {"ja": "空欄", "en": "empty"}), (350, "350 ℃"), (120, "120 ℃")]
+)
+def test_a_batch_without_an_eligible_temperature_is_a_calculation_warning(factors, celsius, temp):
+    assert ag_004.reading_findings(FIELD, batch(pyrolysis_temp_c=celsius), factors) == [
+        ("ag004_temp", "pyrolysis_temp_c", "warning", {"temp": temp, "above": 350})
+    ]
+    assert ag_004.reading_findings(FIELD, batch(pyrolysis_temp_c=351), factors) == []
 
 
 @pytest.mark.parametrize(
@@ -101,12 +143,14 @@ def test_an_ineligible_batch_stores_nothing_but_its_transport_still_counts(facto
     assert "対象外" in project.formula
 
 
-def test_the_schema_rejects_a_batch_made_at_350_c_and_accepts_351(tmp_path):
+def test_the_schema_takes_a_batch_made_at_350_c_and_leaves_it_to_the_checklist(tmp_path):
+    """350 ℃ is a value the proponent recorded: not a typing error but a batch that is not biochar, which the
+    checklist reports as blocking (R-AG4-TEMP) and the calculation as a warning."""
     folder = copy_sample(tmp_path)
-    set_cells(folder / "monitoring" / "2025.xlsx", {2: {"炭化温度(℃)": 350}, 3: {"炭化温度(℃)": 351}})
-    errors = validate(folder).errors
-    assert [(problem.path, problem.code, problem.params["limit"]) for problem in errors] == [
-        ("monitoring[0].pyrolysis_temp_c", "min", "351")
+    set_cells(folder / "monitoring" / "2025.xlsx", {2: {"炭化温度(℃)": 350}, 3: {"炭化温度(℃)": -5}})
+    validation = validate(folder)
+    assert [(problem.path, problem.code) for problem in validation.errors] == [
+        ("monitoring[1].pyrolysis_temp_c", "min")
     ]
 
 
@@ -146,8 +190,8 @@ def test_a_batch_is_one_day_in_the_fiscal_year_of_its_application(factors):
         "monitoring": [{"activity_id": "BC-1", **batch(applied_on=dt.date(2026, 3, 31))}],
     }
     result = calculate_data(data, factors)
-    assert result.by_fiscal_year == {2025: D("54.208") / 12}
-    assert result.total_certified == 4
+    assert result.by_fiscal_year == {2025: D("60.3064") / 12}  # 5.0255… t stored (650 ℃: Fperm 0.89)
+    assert result.total_certified == 5
 
 
 def test_the_sample_validates_without_warnings():

@@ -93,7 +93,7 @@ def branch_figures(tmp_path_factory) -> list[tuple[str, Figure]]:
         reading,
         Piece(start, reading["drainage_end"], 2025, 13, 13),
         (dt.date(2025, 5, 1), dt.date(2031, 3, 31)),
-        factor_tables.load("2023-10"),
+        factor_tables.load("2023-10", methodology={"code": "AG-005", "version": "3.1"}),
     )
     assert project.formula.startswith("AG-005 PJ = BL")
     return found + [("AG-005", baseline), ("AG-005", project)]

@@ -62,9 +62,14 @@ class Row:
 class Factors:
     """The factor rows and rule switches in force for one project; remembers which rows were used."""
 
-    def __init__(self, rules_version: str, version: Mapping, rows: dict[tuple, Row]):
+    def __init__(
+        self, rules_version: str, version: Mapping, rows: dict[tuple, Row], methodology: Mapping | None = None
+    ):
         self.rules_version = rules_version
         self.version = version
+        self.methodology: Mapping[str, Any] = (
+            methodology or {}
+        )  # the project's {code, version}: rows per version
         self.switches: Mapping[str, Any] = version["switches"]
         self._rows = rows
         self._asked: dict[tuple, FactorRef] = {}
@@ -124,8 +129,14 @@ def missing_problem(table: str, keys: Mapping[str, Any], fiscal_year: int | None
     )
 
 
-def load(rules_version: Any, root: Path | None = None, location: Location | None = None) -> Factors:
-    """The factors for a project under `rules_version`, with the overrides in `root`/factors.yaml."""
+def load(
+    rules_version: Any,
+    root: Path | None = None,
+    location: Location | None = None,
+    methodology: Mapping | None = None,
+) -> Factors:
+    """The factors for a project under `rules_version`, with the overrides in `root`/factors.yaml; `methodology`
+    ({code, version}) selects rows kept per methodology version (gwp)."""
     versions = rule_versions()
     if rules_version not in versions:
         close = difflib.get_close_matches(str(rules_version), list(versions), n=1)
@@ -148,7 +159,7 @@ def load(rules_version: Any, root: Path | None = None, location: Location | None
     if root is not None and (root / OVERRIDES_FILE).is_file():
         for row in _override_rows(root / OVERRIDES_FILE):
             rows[(row.table, row.keys, row.fiscal_year)] = row
-    return Factors(rules_version, versions[rules_version], rows)
+    return Factors(rules_version, versions[rules_version], rows, methodology)
 
 
 @cache

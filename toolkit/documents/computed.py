@@ -477,7 +477,7 @@ def _plan_rows(context: Context) -> dict[str, tuple[int, Mapping]]:
 def parameters(context: Context) -> Table:
     """B.2 (1) / plan 2.3: each monitored parameter with its method; in the report also its actual value."""
     module, plan = context.module, _plan_rows(context)
-    reading_schema = schema.tables(module.CODE)["monitoring"].schema
+    tables = schema.tables(module.CODE)
     with_values = context.options.get("values", True) and not context.quick  # the checklist needs no figures
     columns = [
         Column("symbol", "記号"),
@@ -498,7 +498,7 @@ def parameters(context: Context) -> Table:
     rows = []
     for parameter in module.MONITORING:
         index, planned = plan.get(parameter.symbol, (None, {}))
-        meta = reading_schema.get(parameter.field, {}).get("meta", {})
+        meta = tables[parameter.table].schema.get(parameter.field, {}).get("meta", {})
         row: dict[str, Any] = {
             "symbol": parameter.symbol,
             "item": parameter.label["ja"],
@@ -574,8 +574,12 @@ def _activity_parameters(context: Context, with_values: bool) -> list[dict[str, 
 
 def _actual(context: Context, parameter, readings: list[Mapping]) -> Any:
     """B.2's 実績値: an additive quantity summed over the period (a reading across its edge by days);
-    a derived one (self-consumption) as the formulas used it; anything else (a temperature) as its range."""
-    if parameter.field in context.module.ADDITIVE:
+    a derived one (self-consumption) as the formulas used it; anything else (a temperature) as its range.
+    A parameter of the activity list (a paddy's area) ranges over the activities with readings in the period."""
+    if parameter.table == "activities":
+        ids = {reading.get("activity_id") for reading in readings}
+        readings = [row for row in context.data.get("activities") or [] if row.get("id") in ids]
+    elif parameter.field in context.module.ADDITIVE:
         total, period = [], context.module.reading_period
         for reading in readings:
             value, span = reading.get(parameter.field), period(reading)

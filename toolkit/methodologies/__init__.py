@@ -26,7 +26,10 @@ PERCENT = Decimal(100)  # inputs in %, divided by this once in the formula
 
 @dataclass(frozen=True)
 class Parameter:
-    """A monitored parameter: its symbol, label, unit, frequency and the evidence that proves it."""
+    """A monitored parameter: its symbol, label, unit, frequency and the evidence that proves it.
+
+    `table` is where its value is entered: the readings (monitoring) or, for a value recorded once per
+    activity and season (a paddy's area), the activity list (activities)."""
 
     symbol: str
     field: str
@@ -34,6 +37,7 @@ class Parameter:
     unit: str
     frequency: Mapping[str, str]
     evidence: tuple[str, ...]
+    table: str = "monitoring"
 
 
 class Methodology(Protocol):

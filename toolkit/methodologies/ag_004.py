@@ -6,8 +6,10 @@ ER = EM_BL − EM_PJ is the net removal: EM_BL = 0, EM_PJ = E_transport − CO2_
 
 Fc (carbon content) by feedstock class and Fperm (permanence) by temperature band are rows of the factor
 table ag004_biochar; a batch with a measured carbon content uses that instead of the default Fc.
-Biochar made at 350 ℃ or less is not eligible: the schema refuses such a batch, and a batch that
-reaches calculate() anyway (or one on a field that is not mineral soil) stores nothing here.
+The band comes from the pyrolysis temperature recorded for the batch (its production lot). A batch with
+no temperature, or one made at 350 ℃ or less (not biochar), stores nothing here and is a blocking
+finding of the checklist (R-AG4-TEMP) and a warning of the calculation; so is a field that is not on
+mineral soil. No temperature is ever assumed.
 """
 
 from __future__ import annotations
@@ -36,13 +38,14 @@ ADDITIVE = ()  # one batch is one day: never split at 31 March
 FORMULA = {
     "ja": "ER = EM_BL − EM_PJ（純吸収量）。EM_BL = 0、EM_PJ = E_運搬 − CO2_貯留。"
     "CO2_貯留 = Σ M_p（乾燥t）× Fc_p（原料区分の既定値、または実測の炭素含有率）"
-    "× Fperm_p（炭化温度 600 ℃ 超 / 350〜600 ℃）× 44/12、"
+    "× Fperm_p（炭化温度 600 ℃ 超 / 450 ℃ 超 600 ℃ 以下 / 350 ℃ 超 450 ℃ 以下）× 44/12、"
     "E_運搬 = 燃料使用量(L) / 1000 × 単位発熱量(GJ/kL) × 燃料の排出係数(t-CO2/GJ)。"
     "350 ℃ 以下のバイオ炭、鉱質土壌でないほ場は対象外",
     "en": "ER = EM_BL − EM_PJ (net removal); EM_BL = 0, EM_PJ = E_transport − CO2_stored; "
     "CO2_stored = Σ M_p (dry t) × Fc_p (default of the feedstock class, or measured) × Fperm_p "
-    "(pyrolysis above 600 ℃ / 350–600 ℃) × 44/12; E_transport = fuel (L) / 1000 × heating value (GJ/kL) × "
-    "emission factor (t-CO2/GJ); biochar made at 350 ℃ or less and fields not on mineral soil are not eligible",
+    "(pyrolysis above 600 ℃ / above 450 up to 600 ℃ / above 350 up to 450 ℃) × 44/12; "
+    "E_transport = fuel (L) / 1000 × heating value (GJ/kL) × emission factor (t-CO2/GJ); "
+    "biochar made at 350 ℃ or less and fields not on mineral soil are not eligible",
 }
 
 # Excel templates over the Figure's inputs, keyed by the start of Figure.formula (methodologies.excel_formula).
@@ -87,8 +90,13 @@ MONITORING = (
         ("refuelling_log", "fuel_receipt"),
     ),
 )
-ELIGIBLE_ABOVE_C = 350  # §5.5: pyrolysis above 350 ℃ only
-HIGH_BAND_ABOVE_C = 600  # §5.5: Fperm 0.80 above 600 ℃, 0.65 from 350 to 600 ℃
+# Fperm bands of the IPCC 2019 Refinement, Vol.4 Ch.2 Appendix 4 (values in ag004_biochar):
+# high > 600 ℃ (0.89), medium 450–600 ℃ (0.80), low 350–450 ℃ (0.65). The appendix defines biochar as made
+# "in excess of 350 ℃", so 350 ℃ itself is not biochar. It writes the high band as "> 600", so 600 ℃ is
+# medium; the same reading (lower edge open, upper edge closed) puts 450 ℃ in the low band, which is also
+# the lower, cautious Fperm. This choice of edges is ours: the text gives the bands as ranges only.
+ELIGIBLE_ABOVE_C = 350
+BANDS = ((600, "above_600c"), (450, "450_600c"), (ELIGIBLE_ABOVE_C, "350_450c"))  # (above ℃, class)
 BASELINE = Figure(ZERO, "t-CO2", "AG-004 EM_BL = 0（貯留量はプロジェクト側の負の排出量として計上）")
 
 
@@ -100,9 +108,21 @@ def reading_period(reading: Mapping) -> tuple[dt.date, dt.date] | None:
 
 def temperature_band(celsius: int | None) -> str | None:
     """The Fperm class of a pyrolysis temperature; None at 350 ℃ or less (or unknown): not eligible."""
-    if celsius is None or celsius <= ELIGIBLE_ABOVE_C:
+    if celsius is None:
         return None
-    return "above_600c" if celsius > HIGH_BAND_ABOVE_C else "350_600c"
+    return next((band for above, band in BANDS if celsius > above), None)
+
+
+def reading_findings(
+    activity: Mapping, reading: Mapping, factors: Factors
+) -> list[tuple[str, str, str, dict]]:
+    """A batch without an eligible pyrolysis temperature stores nothing: a warning at its row in the calculation
+    (the checklist's R-AG4-TEMP makes it blocking)."""
+    celsius = reading.get("pyrolysis_temp_c")
+    if temperature_band(celsius) is not None:
+        return []
+    temp = {"ja": "空欄", "en": "empty"} if celsius is None else f"{celsius} ℃"
+    return [("ag004_temp", "pyrolysis_temp_c", "warning", {"temp": temp, "above": ELIGIBLE_ABOVE_C})]
 
 
 def not_eligible(reason: str, emission: Decimal, inputs: Mapping, refs: tuple) -> tuple[Figure, Figure]:
@@ -152,15 +172,24 @@ def biochar_evidence(context: Context) -> Iterator[Finding]:
     """AG-004: each batch has its pyrolysis temperature, its carbon content and the certificate that shows them."""
     for index, reading in enumerate(context.data.get("monitoring") or []):
         context.count("monitoring")
-        if (
-            reading.get("pyrolysis_temp_c") is None
-        ):  # the certificate showing it is an evidence file (checklist)
+        celsius = reading.get("pyrolysis_temp_c")
+        if celsius is None:  # the certificate showing it is an evidence file (checklist)
             yield context.finding(
                 "R-AG4-TEMP",
                 f"monitoring[{index}].pyrolysis_temp_c",
                 "monitoring.B.2",
                 "biochar_pyrolysis_temp_c",
                 batch=reading.get("batch_id") or index + 1,
+            )
+        elif celsius <= ELIGIBLE_ABOVE_C:  # §5.5: biochar is made above 350 ℃; no band, nothing stored
+            yield context.finding(
+                "R-AG4-TEMP",
+                f"monitoring[{index}].pyrolysis_temp_c",
+                "monitoring.B.2",
+                "biochar_pyrolysis_temp_low",
+                batch=reading.get("batch_id") or index + 1,
+                celsius=celsius,
+                above=ELIGIBLE_ABOVE_C,
             )
         refinement, fixed = reading.get("refinement"), reading.get("fixed_carbon_pct")
         proven = (refinement is not None and 0 <= refinement <= 9) or (

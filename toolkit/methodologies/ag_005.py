@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from toolkit.calculate.factors import Factors
     from toolkit.checklist.findings import Finding
     from toolkit.checklist.scheme_rules import Context
+    from toolkit.figures import FactorRef
 
 CODE = "AG-005"
 NAME = {"ja": "水稲栽培における中干し期間の延長", "en": "Extended mid-season drainage in paddy rice"}
@@ -69,6 +70,46 @@ MONITORING = (
         "date",
         {"ja": "作付けごと", "en": "each season"},
         ("farm_diary",),
+    ),
+    # the inputs that set EF and scale BL (domain.md §5.6 Inputs): entered per field in the activity list
+    Parameter(
+        "A",
+        "area_ha",
+        {"ja": "作付面積", "en": "planted area"},
+        "ha",
+        {"ja": "作付けごと", "en": "each season"},
+        ("crop_plan",),
+        "activities",
+    ),
+    Parameter(
+        "P_perc",
+        "percolation_mm_per_day",
+        {"ja": "日減水深（排水性の区分）", "en": "daily percolation (drainage class)"},
+        "mm/日",
+        {
+            "ja": "ほ場ごと（代かき後から田植え後1週間までに計測）",
+            "en": "each field (measured after puddling)",
+        },
+        ("percolation_photo", "sensor_log"),
+        "activities",
+    ),
+    Parameter(
+        "W_straw_out",
+        "straw_removed_kg_per_10a",
+        {"ja": "稲わら持ち出し量", "en": "straw removed"},
+        "kg/10a",
+        {"ja": "作付けごと", "en": "each season"},
+        ("farm_diary", "delivery_note"),
+        "activities",
+    ),
+    Parameter(
+        "W_compost",
+        "compost_t_per_10a",
+        {"ja": "堆肥施用量", "en": "compost applied"},
+        "t/10a",
+        {"ja": "作付けごと", "en": "each season"},
+        ("farm_diary", "delivery_note"),
+        "activities",
     ),
 )
 
@@ -139,6 +180,23 @@ def emission_factor(activity: Mapping, factors: Factors) -> tuple[Decimal, dict,
     return ef, inputs, tuple(used)
 
 
+def gwp_ch4(factors: Factors) -> FactorRef:
+    """GWP_CH4 of the project's methodology version (table gwp, overridable); FactorError naming the row if none.
+
+    Excel may hand the version over as the number 3 for "3.0": it is matched to the spelling of VERSIONS.
+    """
+    given = factors.methodology.get("version")
+    version = next((known for known in VERSIONS if _same_version(known, given)), given)
+    return factors.get("gwp", unit="t-CO2/t", methodology=CODE, version=version, gas="CH4")
+
+
+def _same_version(known: str, given: object) -> bool:
+    try:
+        return given is not None and Decimal(known) == Decimal(str(given))
+    except ArithmeticError:
+        return known == str(given)
+
+
 def calculate(
     activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date], factors: Factors
 ) -> tuple[Figure, Figure]:
@@ -146,7 +204,7 @@ def calculate(
     if activity.get("area_ha") is None:
         raise InputMissing("area_ha")
     ef, ef_inputs, refs = emission_factor(activity, factors)
-    gwp = factors.get("gwp", unit="t-CO2/t", gas="CH4", report=factors.switches["gwp_report"])
+    gwp = gwp_ch4(factors)
     area = activity["area_ha"]
     bl = area * ef * 16 * gwp.value / (12 * 1000)  # CH4-C → CH4 by 16/12, kg → t; divided once, last
     baseline = Figure(
