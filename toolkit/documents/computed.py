@@ -548,7 +548,7 @@ def _activity_parameters(context: Context, with_values: bool) -> list[dict[str, 
         ]
         if not given:
             continue
-        source, status = parameter.evidence  # the activity columns naming the value's source and status
+        source, status = parameter.sources or ("", "")
         sources = dict.fromkeys(
             f"{activity.get(source) or '出典なし'}"
             f"（{statuses.get(activity.get(status), activity.get(status) or '確認状況なし')}）"

@@ -29,7 +29,8 @@ class Parameter:
     """A monitored parameter: its symbol, label, unit, frequency and the evidence that proves it.
 
     `table` is where its value is entered: the readings (monitoring) or, for a value recorded once per
-    activity and season (a paddy's area), the activity list (activities)."""
+    activity and season (a paddy's area), the activity list (activities). A fixed input with a source of
+    its own (EN-R-002's battery share) names in `sources` the activity columns of its source and status."""
 
     symbol: str
     field: str
@@ -38,6 +39,7 @@ class Parameter:
     frequency: Mapping[str, str]
     evidence: tuple[str, ...]
     table: str = "monitoring"
+    sources: tuple[str, str] | None = None
 
 
 class Methodology(Protocol):

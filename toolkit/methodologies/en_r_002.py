@@ -95,8 +95,7 @@ MONITORING = (
 )
 
 # Fixed inputs of a battery activity, listed with the monitored parameters in the plan (2.3) and the report
-# (B.2) with the values, sources and statuses of the activity list. For these, `evidence` names the two
-# activity columns that hold the value's source and status.
+# (B.2) with the values, sources and statuses of the activity list.
 ACTIVITY_PARAMETERS = (
     Parameter(
         "r_batt",
@@ -107,7 +106,9 @@ ACTIVITY_PARAMETERS = (
             "ja": "活動ごとに固定（活動一覧、蓄電池ありの活動）",
             "en": "fixed per activity (activity list, battery)",
         },
-        ("battery_source", "battery_status"),
+        (),
+        table="activities",
+        sources=("battery_source", "battery_status"),
     ),
     Parameter(
         "L_batt",
@@ -118,7 +119,9 @@ ACTIVITY_PARAMETERS = (
             "ja": "活動ごとに固定（活動一覧、蓄電池ありの活動）",
             "en": "fixed per activity (activity list, battery)",
         },
-        ("battery_source", "battery_status"),
+        (),
+        table="activities",
+        sources=("battery_source", "battery_status"),
     ),
 )
 
