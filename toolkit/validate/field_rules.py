@@ -110,7 +110,8 @@ CHECKS = {
     "methodology": check_methodology,
     "methodology_version": check_methodology_version,
 }
-# Custom rules run even on None (Cerberus' `nullable` does not skip them), so each check tolerates None.
+# Cerberus runs custom rules even on None (`nullable` does not skip them): each check passes None, and
+# rowcheck skips them for None (tests/validate/test_rowcheck.py holds every check to this).
 ERROR_DEFINITIONS = {rule: errors.ErrorDefinition(0x100 + i, rule) for i, rule in enumerate(CHECKS)}
 
 

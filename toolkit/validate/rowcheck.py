@@ -54,15 +54,15 @@ def compile_rows(schema: dict) -> Check:
         found: list[RuleError] = []
         if not known.issuperset(row):
             found += [RuleError((n,), "unknown_field", None, v, {}) for n, v in row.items() if n not in known]
-        for name, path, nullable, plain, accepted, refused, type_name, checks, on_none in fields:
+        for name, path, nullable, plain, accepted, refused, type_name, checks in fields:
             v = row.get(name, _MISSING)
             if v is _MISSING:
                 continue
-            if v is None:
+            if v is None:  # Cerberus runs our rules on None too, but every one of them passes None
                 if not nullable:
                     found.append(RuleError(path, "nullable", False, v, {}))
-                checks = on_none
-            elif not (type(v) in plain or (isinstance(v, accepted) and not isinstance(v, refused))):
+                continue
+            if not (type(v) in plain or (isinstance(v, accepted) and not isinstance(v, refused))):
                 found.append(RuleError(path, "type", type_name, v, {}))
                 continue
             for ours, test, constraint, rule in checks:
@@ -93,10 +93,9 @@ def _field(name: str, rules: dict) -> tuple:
         for rule, constraint in rules.items()
         if rule not in ("type", "nullable", "meta")
     ]
-    on_none = [entry for entry in checks if entry[0]]  # Cerberus' nullable drops the built-in rules only
     accepted, refused = PYTHON_TYPES[type_name] if type_name else ((object,), ())
     plain = frozenset(kind for kind in accepted if kind is not object)  # exact types: no isinstance needed
-    return (name, (name,), rules.get("nullable", False), plain, accepted, refused, type_name, checks, on_none)
+    return (name, (name,), rules.get("nullable", False), plain, accepted, refused, type_name, checks)
 
 
 # built-in rule -> whether the value breaks it
