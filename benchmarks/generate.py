@@ -51,6 +51,10 @@ ACTIVITY_COLUMNS = [  # key, Japanese label (schemas/methodologies/EN-R-002.yaml
     ("household", "家庭用", 8),
     ("fit", "FIT/FIP", 8),
     ("battery", "蓄電池", 8),
+    ("battery_share_pct", "蓄電池経由率(%)", 10),
+    ("battery_loss_pct", "蓄電池損失率(%)", 10),
+    ("battery_source", "蓄電池の値の出典", 20),
+    ("battery_status", "蓄電池の値の確認状況", 12),
     ("joined_on", "加入日", 12),
 ]
 READING_COLUMNS = [
@@ -64,6 +68,7 @@ READING_COLUMNS = [
 ]
 A_COL = {key: index for index, (key, _, _) in enumerate(ACTIVITY_COLUMNS)}
 R_COL = {key: index for index, (key, _, _) in enumerate(READING_COLUMNS)}
+BATTERY_SOURCE = "ベンチマーク用の仮の値"
 ACTIVITIES_FILE, ACTIVITIES_SHEET = "activities.xlsx", "活動一覧"
 READINGS_FILE, READINGS_SHEET = "monitoring/readings.xlsx", "モニタリング"
 
@@ -228,21 +233,21 @@ def make_activities(rng: random.Random, count: int) -> list[list]:
         joined_from = max(commissioned + timedelta(days=7), recruitment)
         joined = joined_from + timedelta(days=rng.randint(0, (date(2025, 3, 31) - joined_from).days))
         fit = rng.random() < 0.6
-        rows.append(
-            [
-                f"PV-{number:06d}",
-                f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)} 様邸",
-                prefecture,
-                f"{rng.choice(cities)}{rng.choice(towns)}"
-                f"{rng.randint(1, 4)}丁目{rng.randint(1, 40)}-{rng.randint(1, 25)}",
-                round(rng.uniform(3.0, 9.9), 2),
-                commissioned,
-                "はい",
-                "はい" if fit else "いいえ",
-                "はい" if rng.random() < (0.25 if fit else 0.6) else "いいえ",
-                joined,
-            ]
-        )
+        row = [
+            f"PV-{number:06d}",
+            f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)} 様邸",
+            prefecture,
+            f"{rng.choice(cities)}{rng.choice(towns)}"
+            f"{rng.randint(1, 4)}丁目{rng.randint(1, 40)}-{rng.randint(1, 25)}",
+            round(rng.uniform(3.0, 9.9), 2),
+            commissioned,
+            "はい",
+            "はい" if fit else "いいえ",
+            "はい" if rng.random() < (0.25 if fit else 0.6) else "いいえ",
+        ]
+        # a battery household states its 経由率 and losses (stand-in values: no official default is known)
+        row += [30, 10, BATTERY_SOURCE, "unverified"] if row[-1] == "はい" else [None] * 4
+        rows.append(row + [joined])
     return rows
 
 

@@ -7,8 +7,10 @@ Seconds vary a lot on shared machines; a job's ratio to the floor, measured in t
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -45,7 +47,13 @@ def generated(
     project = (
         folder / f"program-{activities}-{errors}{'-messy' if messy else ''}{'-evidence' if evidence else ''}"
     )
-    if not (project / "monitoring" / "readings.xlsx").exists():  # the last file generate.py writes
+    stamp = project / ".generated-by"  # the generator's digest: a changed generator makes the program anew
+    digest = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()
+    fresh = stamp.is_file() and stamp.read_text() == digest
+    if (
+        not fresh or not (project / "monitoring" / "readings.xlsx").exists()
+    ):  # the last file generate.py writes
+        shutil.rmtree(project, ignore_errors=True)
         subprocess.run(
             [
                 sys.executable,
@@ -60,6 +68,7 @@ def generated(
             + (["--evidence"] if evidence else []),
             check=True,
         )
+        stamp.write_text(digest)
     return project
 
 
