@@ -10,19 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit import packaged
-from toolkit.calculate import factors as factor_tables
-from toolkit.calculate.engine import Calculation, calculate_project
-from toolkit.checklist import readiness
-from toolkit.checklist.findings import Checklist
-from toolkit.documents import assemble
-from toolkit.documents.model import Document
 from toolkit.errors import ToolkitError, ValidationFailed
 from toolkit.problems import Problem
 from toolkit.project import Project
 from toolkit.read.folder import load_project
 from toolkit.validate.validation import Validation, validate
+
+# The later stages are imported where they are first needed: `validate` uses none of them, and their
+# imports (engine, documents, checklist) are a tenth of its time on a large program.
+if TYPE_CHECKING:
+    from toolkit.calculate import factors as factor_tables
+    from toolkit.calculate.engine import Calculation
+    from toolkit.checklist.findings import Checklist
+    from toolkit.documents.model import Document
 
 Window = tuple[dt.date | None, dt.date | None]
 
@@ -50,6 +53,8 @@ class Run:
     @cached_property
     def factors(self) -> factor_tables.Factors:
         """The factor tables of the project's rules version, with its own overrides."""
+        from toolkit.calculate import factors as factor_tables
+
         project = self.project
         if project.methodology is None:  # a draft may leave the code empty; a calculation cannot
             path = "project.methodology.code"
@@ -66,10 +71,14 @@ class Run:
     @cached_property
     def calculation(self) -> Calculation:
         """Every reduction, over --period or the report period the project states."""
+        from toolkit.calculate.engine import calculate_project
+
         return calculate_project(self.project, self.factors, self.period)
 
     def document(self, kind: str, stage: str | None = None, complete: bool = True) -> Document:
         """Document `kind` checked at `stage` (its own by default); a complete one serves a quick request too."""
+        from toolkit.documents import assemble
+
         stage = stage or assemble.stage_of(kind)
         kept = self._documents.get((kind, stage))
         if kept is None or (complete and not kept.complete):
@@ -92,6 +101,8 @@ class Run:
         return self._checklists[stage]
 
     def _checked(self, stage: str) -> Checklist:
+        from toolkit.checklist import readiness
+
         if not self.validation.valid:
             return readiness.of_invalid(self.validation, stage)
         project, calculation, findings = self.project, None, []
@@ -108,6 +119,8 @@ class Run:
     ) -> tuple[Document, list[Path]]:
         """Document `kind` written to `outdir` with its manifest; --final refuses while anything blocks."""
         from toolkit import bundle
+        from toolkit.checklist import readiness
+        from toolkit.documents import assemble
 
         calculation = self.calculation
         if calculation.errors:
