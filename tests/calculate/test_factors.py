@@ -62,7 +62,7 @@ def test_overrides_replace_rows_and_say_so(tmp_path):
         ("grid_electricty: []\n", "factor_table_unknown", "factors.yaml:1"),
         (
             "grid_electricity:\n  - {fiscal_year: 2025, basis: all_source, value: 0.4}\n",
-            "factor_row",
+            "factor_row_missing",
             "factors.yaml:2",
         ),
         (
