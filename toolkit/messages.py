@@ -678,7 +678,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "rules version {rules} ({label}) is not verified against the official rule text",
     ),
     "rules_switch_unverified": (
-        "規程の版 {rules} の切替え {switches} は公式の規程の本文で確認されていません",
+        "規程の版 {rules} の切替え{switches}は公式の規程の本文で確認されていません",
         "rules version {rules}: the switches {switches} are not verified against the official rule text",
     ),
     "calc_input_missing": (

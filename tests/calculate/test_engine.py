@@ -262,14 +262,14 @@ def _edit_cell(folder, cell, value):
         ),
         (
             "unknown-rules-version",
-            lambda f: _edit_yaml(f, 'rules_version: "2023-10"', 'rules_version: "2023-11"'),
+            lambda f: _edit_yaml(f, 'rules_version: "2025-09"', 'rules_version: "2025-90"'),
             "rules_version_unknown",
             "project.yaml:5",
-            "did you mean 2023-10",
+            "did you mean 2025-09",
         ),
         (
             "reading-outside-crediting",
-            lambda f: (_edit_cell(f, "B2", dt.date(2031, 5, 1)), _edit_cell(f, "C2", dt.date(2031, 5, 31))),
+            lambda f: (_edit_cell(f, "B2", dt.date(2033, 5, 1)), _edit_cell(f, "C2", dt.date(2033, 5, 31))),
             "reading_outside_crediting",
             "monitoring/2025.xlsx!モニタリング!B2",
             "excluded",
