@@ -163,3 +163,23 @@ def test_init_then_fill_what_the_comments_ask_validates_calculates_and_checks(tm
         if finding["id"] == "R-FACTOR-STATUS" and finding["location"].startswith("factors.yaml:")
     }
     assert used <= listed, (used, listed)
+
+
+def test_calc_prints_no_figure_while_factors_are_missing_and_all_rows_to_add(folder, run):
+    """Readings in FY2025, FY2026 and FY2027 and no grid factor for any of them: no total is printed, and
+    the three rows to add come at once, each at its fiscal year."""
+    for row, year in zip(folder.readings, (2025, 2026, 2027)):
+        row[1], row[2] = row[1].replace(year=year), row[2].replace(year=year)
+    root = folder.write()
+    status, out, err = run("calc", root)
+    assert status == 1
+    assert "t-CO2" not in out and "認証対象" not in out
+    block = err[err.index("grid_electricity:\n") :]
+    assert [line.split("fiscal_year: ")[1][:4] for line in block.splitlines()[1:4]] == [
+        "2025",
+        "2026",
+        "2027",
+    ]
+    assert all("value: , unit: kg-CO2/kWh" in line for line in block.splitlines()[1:4])
+    status, out, err = run("calc", root, "--lang", "en")
+    assert "add these rows to factors.yaml" in err
