@@ -332,6 +332,21 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "公式の資料と照合する。係数は factors.yaml に出典を添えて status: verified で記入する（規程の版は現行の規程で確認）",
         "check it against the official source; enter a factor in factors.yaml with its source and status: verified (check a rules version against the current rules)",
     ),
+    "check.problem.R-FACTOR-SRC": ("{message}", "{message}"),
+    "fix.problem.R-FACTOR-SRC": (
+        "factors.yaml のその行に公式の表の値（value）と出典（source）を記入する",
+        "enter the official value and its source in that row of factors.yaml",
+    ),
+    "check.problem.C-FACTOR-EMPTY": ("{message}", "{message}"),
+    "fix.problem.C-FACTOR-EMPTY": (
+        "factors.yaml のその行に公式の表の値（value）と出典（source）を記入する",
+        "enter the official value and its source in that row of factors.yaml",
+    ),
+    "check.problem.C-FACTOR-MISSING": ("{message}", "{message}"),
+    "fix.problem.C-FACTOR-MISSING": (
+        "`jcredit calc` が示す行を factors.yaml に加え、公式の表の値と出典を記入する",
+        "add the rows `jcredit calc` shows to factors.yaml, with the official values and their sources",
+    ),
     "check.problem.R-PERIOD-GAP": ("{message}", "{message}"),
     "fix.problem.R-PERIOD-GAP": (
         "読取値の期間が切れ目なく重ならずに続くよう直す（欠測の月は理由を備考に）",
