@@ -260,7 +260,7 @@ SOLAR_PROJECT_YAML = """\
 # サンプル: 岐阜地域の一般家庭 36 件の住宅用太陽光発電設備を取りまとめるプログラム型プロジェクト。
 # 団体名・人名・連絡先・番地はすべて架空です。samples/make_samples.py が書き出します（手で直さないこと）。
 schema_version: 1
-rules_version: "2023-10"          # 規程の版（係数表と規則の切替え）
+rules_version: "2025-09"          # 規程の版（係数表と規則の切替え）
 
 project:
   name: 岐阜地域住宅用太陽光発電J-クレジットプロジェクト
@@ -275,9 +275,9 @@ project:
   validation_application_date: 2025-02-14     # 妥当性確認申請日
   registration_application_date: 2025-04-01   # 登録申請日（2年ルールの起点: 2023-04-01 以後の運転開始が対象）
   monitoring_start_date: 2025-04-01           # モニタリング開始可能日
-  crediting_period:                           # 認証対象期間（開始日から8年を経過する日、ただし2023-10の規程では2031年3月31日まで）
+  crediting_period:                           # 認証対象期間（開始日から8年を経過する日。2025-09 の規程に2031年3月31日の上限はない）
     start: 2025-04-01
-    end: 2031-03-31
+    end: 2033-03-31
 
 proponent:                        # 運営・管理者
   name: 岐阜地域脱炭素推進協議会
@@ -655,7 +655,7 @@ RICE_PROJECT_YAML = """\
 # サンプル: 大崎地域（大崎市・美里町・涌谷町）の水田 54 筆で中干しを 7 日以上延長するプログラム型プロジェクト。
 # 団体名・人名・連絡先・地番はすべて架空です。samples/make_samples.py が書き出します（手で直さないこと）。
 schema_version: 1
-rules_version: "2023-10"          # 規程の版（係数表と規則の切替え）
+rules_version: "2025-09"          # 規程の版（係数表と規則の切替え）
 
 project:
   name: 大崎耕土水田中干し延長J-クレジットプロジェクト
@@ -670,9 +670,9 @@ project:
   validation_application_date: 2025-03-10     # 妥当性確認申請日
   registration_application_date: 2025-05-01   # 登録申請日
   monitoring_start_date: 2025-05-01           # モニタリング開始可能日（2025年の作付けから）
-  crediting_period:                           # 認証対象期間（開始日から8年を経過する日、ただし2023-10の規程では2031年3月31日まで）
+  crediting_period:                           # 認証対象期間（開始日から8年を経過する日。2025-09 の規程に2031年3月31日の上限はない）
     start: 2025-05-01
-    end: 2031-03-31
+    end: 2033-04-30
 
 proponent:                        # 運営・管理者
   name: 大崎耕土水田メタン削減推進協議会

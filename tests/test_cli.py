@@ -133,7 +133,9 @@ def test_factors_lists_rule_versions_and_rows_with_status(run):
         "value": "0.487",
         "unit": "kg-CO2/kWh",
         "status": "verified",
-        "source": "別表 (expydoc 8105134), 平成24年度 全電源",
+        "source": "J-クレジット制度（経済産業省・環境省・農林水産省）モニタリング・算定規程 別表"
+        "（c. 2015、expydoc 8105134）平成24年度 全電源",
     } in rows
+    assert "expydoc 8105134" in run("factors")[1]  # the text form prints each row's source too
     text = run("factors", "--lang", "en")[1]
     assert "grid_electricity" in text and "[third-party]" in text

@@ -170,6 +170,17 @@ def _print_problems(errors, warnings, lang: str) -> None:
             )
 
 
+def _start_date(ctx: click.Context, param: click.Parameter, value: str | None):
+    if not value:
+        return None
+    from toolkit.read import normalize
+
+    try:
+        return normalize.coerce(value, "date")[0]
+    except (normalize.NormalizeError, ValueError):
+        raise click.BadParameter(_say(ctx, "cli.start_form")) from None
+
+
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--methodology", "code", required=True, help="Methodology code, e.g. EN-R-002.")
@@ -177,18 +188,31 @@ def _print_problems(errors, warnings, lang: str) -> None:
     "--type",
     "project_type",
     type=click.Choice(["standard", "program"]),
-    default="program",
+    default="standard",
     show_default=True,
-    help="standard (通常型) or program (プログラム型).",
+    help="standard (通常型: one proponent's own installations) or program (プログラム型: many members' activities).",
+)
+@click.option(
+    "--start",
+    callback=_start_date,
+    help="Planned registration application date (sets the fiscal years of factors.yaml; default today).",
 )
 @click.option("--force", is_flag=True, help="Overwrite files init would write.")
 @common_options
 @click.pass_context
-def init(ctx: click.Context, directory: Path, code: str, project_type: str, force: bool, lang: str):
+def init(ctx: click.Context, directory: Path, code: str, project_type: str, start, force: bool, lang: str):
     """プロジェクトフォルダを作成 / create a project folder with inputs to fill in."""
-    from toolkit.scaffold import create_project
+    import datetime as dt
 
-    written = create_project(directory, code, project_type, force=force)
+    from toolkit.calculate import factors as factor_tables
+    from toolkit.scaffold import create_project, rules_version
+
+    written = create_project(directory, code, project_type, force=force, start=start or dt.date.today())
+    version = rules_version()
+    spec = factor_tables.rule_versions()[version]
+    click.echo(
+        _say(ctx, "cli.init_rules", rules=version, label=spec["label"], status=spec["status"]), err=True
+    )
     for path in written:
         click.echo(str(path))
 
@@ -245,10 +269,24 @@ def calc(
                 report.calculation_json(result, lang, detail), ensure_ascii=False, separators=(",", ":")
             )
         )
-    else:
-        click.echo(report.calculation_text(result, lang))
+    elif not any(problem.code in ("factor_missing", "factor_empty") for problem in result.errors):
+        click.echo(report.calculation_text(result, lang))  # no figure while a factor is missing
     _print_problems(result.errors, [] if _quiet(ctx) else result.warnings, lang)
+    if output_format == "text":
+        _print_rows_to_add(result.errors, lang)
     ctx.exit(1 if result.errors else 0)
+
+
+def _print_rows_to_add(errors, lang: str) -> None:
+    """The factors.yaml rows every missing factor asks for, all years at once, ready to paste."""
+    from toolkit import messages
+    from toolkit.calculate import factors as factor_tables
+
+    block = factor_tables.rows_to_add(errors)
+    if block:
+        click.echo("", err=True)
+        click.echo(messages.render("cli.rows_to_add", lang), err=True)
+        click.echo(block, err=True)
 
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:

@@ -67,6 +67,18 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "expected a path relative to the project folder, found the absolute path {found}",
     ),
     # the command line's own words (usage errors, internal errors)
+    "cli.init_rules": (
+        "規程の版は同梱の最新 {rules}（{label}、状態: {status}）にしました。project.yaml の rules_version で変えられます",
+        "rules version set to the newest shipped, {rules} ({label}; status: {status}); change it with rules_version in project.yaml",
+    ),
+    "cli.start_form": (
+        "日付（例 2025-04-01）が必要です",
+        "expected a date such as 2025-04-01",
+    ),
+    "cli.rows_to_add": (
+        "factors.yaml に次の行を加え、value と source を記入してください（公式の値と照合したら status: verified）:",
+        "add these rows to factors.yaml and fill in value and source (status: verified once checked against the official table):",
+    ),
     "cli.internal_error": (
         "内部エラー: {error}（-v で詳細を表示）",
         "Internal error: {error} (-v shows the traceback)",
@@ -319,6 +331,21 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "fix.problem.R-FACTOR-STATUS": (
         "公式の資料と照合する。係数は factors.yaml に出典を添えて status: verified で記入する（規程の版は現行の規程で確認）",
         "check it against the official source; enter a factor in factors.yaml with its source and status: verified (check a rules version against the current rules)",
+    ),
+    "check.problem.R-FACTOR-SRC": ("{message}", "{message}"),
+    "fix.problem.R-FACTOR-SRC": (
+        "factors.yaml のその行に公式の表の値（value）と出典（source）を記入する",
+        "enter the official value and its source in that row of factors.yaml",
+    ),
+    "check.problem.C-FACTOR-EMPTY": ("{message}", "{message}"),
+    "fix.problem.C-FACTOR-EMPTY": (
+        "factors.yaml のその行に公式の表の値（value）と出典（source）を記入する",
+        "enter the official value and its source in that row of factors.yaml",
+    ),
+    "check.problem.C-FACTOR-MISSING": ("{message}", "{message}"),
+    "fix.problem.C-FACTOR-MISSING": (
+        "`jcredit calc` が示す行を factors.yaml に加え、公式の表の値と出典を記入する",
+        "add the rows `jcredit calc` shows to factors.yaml, with the official values and their sources",
     ),
     "check.problem.R-PERIOD-GAP": ("{message}", "{message}"),
     "fix.problem.R-PERIOD-GAP": (
@@ -621,8 +648,16 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     # factors and rule versions
     "factor_missing": (
-        "係数表「{table_label}」（{table}）に {keys} {year}の値が必要ですがありません。factors.yaml に出典と状態（status）を添えて記入してください",
-        "expected a row of the factor table '{table_label}' ({table}) for {keys} {year}, found none; supply it in factors.yaml with its source and status",
+        "係数表「{table_label}」（{table}）に {keys} {year}の値が必要ですがありません。factors.yaml の {table}: に次の行を加え、{document} の値と出典を記入してください: - {row}",
+        "expected a row of the factor table '{table_label}' ({table}) for {keys} {year}, found none; add this row under {table}: in factors.yaml with the value and source from {document}: - {row}",
+    ),
+    "factor_empty": (
+        "係数表「{table_label}」の {keys} {year}の値（value）が必要ですが空欄でした。{document} の値と出典（source）を記入してください",
+        "expected the value of the factor table '{table_label}' for {keys} {year}, found it empty; enter the value and its source from {document}",
+    ),
+    "factor_unfilled": (
+        "係数表「{table_label}」の {keys} {year}の値（value）が空欄です。{document} の値と出典（source）を記入してください（今回の算定には使っていません）",
+        "the value of the factor table '{table_label}' for {keys} {year} is empty; enter it and its source from {document} (this calculation did not need it)",
     ),
     "rules_version_unknown": (
         "既知の規程の版（{known}）が必要ですが{found}でした{hint}",
@@ -633,8 +668,16 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "expected a known factor table ({known}), found {found}{hint}",
     ),
     "factor_row": (
-        "係数の行には {fields} が必要です（不足: {missing}、不明: {unknown}）",
-        "a factor row needs {fields} (missing: {missing}; unknown: {unknown})",
+        "{fields} を持つ係数の行が必要ですが{found}でした",
+        "expected a factor row with {fields}, found {found}",
+    ),
+    "factor_row_missing": (
+        "係数の行には {fields} が必要ですが {missing} がありません",
+        "expected a factor row with {fields}, found no {missing}",
+    ),
+    "factor_row_unknown": (
+        "係数の行の項目は {fields} のいずれかが必要ですが {unknown} でした",
+        "expected factor row fields among {fields}, found {unknown}",
     ),
     "factor_unit": (
         "単位 {expected} に換算できる単位が必要ですが{found}でした",
@@ -670,8 +713,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "expected one season per fiscal year, found a second FY{year} season (also at {other}); this row is not counted",
     ),
     "rules_not_verified": (
-        "規程の版 {rules} の切替え（上限日など）は未検証です: {source}",
-        "the switches of rules version {rules} are not verified: {source}",
+        "規程の版 {rules}（{label}）は公式の規程の本文で確認されていません",
+        "rules version {rules} ({label}) is not verified against the official rule text",
+    ),
+    "rules_switch_unverified": (
+        "規程の版 {rules} の切替え{switches}は公式の規程の本文で確認されていません",
+        "rules version {rules}: the switches {switches} are not verified against the official rule text",
     ),
     "calc_input_missing": (
         "算定に必要な「{label}」が空欄のため、この期間の削減量を算定していません",

@@ -1,29 +1,43 @@
-"""`jcredit init`: a new project folder with a commented project.yaml, input workbooks and evidence/."""
+"""`jcredit init`: a new project folder with a commented project.yaml, factors.yaml, input workbooks and evidence/."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
-from toolkit import methodologies, schema
+from toolkit import methodologies, periods, schema
+from toolkit.calculate import factors as factor_tables
 from toolkit.errors import OutputError, UnknownMethodology, UsageError
+from toolkit.methodologies import Field, Need
+from toolkit.methodologies.emissions import GRID, GRID_MARGINAL
 from toolkit.problems import Location, Problem
 
-RULES_VERSION = "2023-10"
 MONITORING_WORKBOOK = "monitoring/readings.xlsx"
-_FIXED = {"schema_version": 1, "rules_version": RULES_VERSION}
 
 
-def create_project(directory: Path, code: str, project_type: str, force: bool = False) -> list[Path]:
-    """Write the project files into `directory`; refuses to overwrite any of them without `force`."""
+def create_project(
+    directory: Path, code: str, project_type: str, force: bool = False, start: dt.date | None = None
+) -> list[Path]:
+    """Write the project files into `directory`; refuses to overwrite any of them without `force`.
+
+    The rules version is the newest shipped (`rules_version()`); factors.yaml has a row to fill for each
+    factor the methodology needs that is not shipped, per fiscal year of the crediting period expected
+    from `start` (the planned registration application date; today when not given).
+    """
     try:
         methodology = methodologies.get(code)
     except UnknownMethodology as error:
         raise UsageError(str(error), error.problems) from error
     tables = schema.tables(code)
-    planned = {"project.yaml": None, MONITORING_WORKBOOK: None, "evidence/.gitkeep": None}
+    planned = {
+        "project.yaml": None,
+        factor_tables.OVERRIDES_FILE: None,
+        MONITORING_WORKBOOK: None,
+        "evidence/.gitkeep": None,
+    }
     if project_type == "program":
         planned["activities.xlsx"] = None
     existing = sorted(name for name in planned if (directory / name).exists())
@@ -33,7 +47,7 @@ def create_project(directory: Path, code: str, project_type: str, force: bool = 
             [Problem("exists", location=Location(str(directory / name))) for name in existing],
         )
     try:
-        return _write(directory, methodology, project_type, tables, planned)
+        return _write(directory, methodology, project_type, tables, planned, start or dt.date.today())
     except OSError as error:
         raise OutputError(
             str(error),
@@ -47,7 +61,14 @@ def create_project(directory: Path, code: str, project_type: str, force: bool = 
         ) from error
 
 
-def _write(directory: Path, methodology, project_type: str, tables, planned: dict) -> list[Path]:
+def rules_version() -> str:
+    """The rules version a new project gets: the newest shipped."""
+    return factor_tables.newest_rules_version()
+
+
+def _write(
+    directory: Path, methodology, project_type: str, tables, planned: dict, start: dt.date
+) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=directory, prefix=".jcredit-init-") as staging:
         stage = Path(staging)
@@ -55,6 +76,9 @@ def _write(directory: Path, methodology, project_type: str, tables, planned: dic
         (stage / "evidence/.gitkeep").write_text("")
         (stage / "monitoring").mkdir()
         (stage / "project.yaml").write_text(project_yaml(methodology, project_type, tables), encoding="utf-8")
+        (stage / factor_tables.OVERRIDES_FILE).write_text(
+            factors_yaml(methodology, tables, rules_version(), start), encoding="utf-8"
+        )
         monitoring = {name: table for name, table in tables.items() if name == "monitoring"}
         write_workbook(stage / MONITORING_WORKBOOK, monitoring)
         if project_type == "program":
@@ -71,7 +95,8 @@ def _write(directory: Path, methodology, project_type: str, tables, planned: dic
 def project_yaml(methodology, project_type: str, tables: Mapping[str, schema.Table]) -> str:
     """project.yaml with every field of the schema, empty, each under a comment with its label and help."""
     values = {
-        **_FIXED,
+        "schema_version": 1,
+        "rules_version": rules_version(),
         "project": {
             "type": project_type,
             "methodology": {"code": methodology.CODE, "version": methodology.VERSIONS[-1]},
@@ -111,9 +136,142 @@ def project_yaml(methodology, project_type: str, tables: Mapping[str, schema.Tab
     lines += [
         "",
         f"# モニタリングの読取値は {MONITORING_WORKBOOK} に記入します（monitoring/ 内の .xlsx をすべて読みます）。",
+        f"# 算定に使う係数（電気の排出係数など）は {factor_tables.OVERRIDES_FILE} に記入します。",
         "",
     ]
     return "\n".join(lines)
+
+
+def expected_period(code: str, version: str, start: dt.date) -> tuple[dt.date, dt.date]:
+    """The crediting period a project registered on `start` would get under `version` (§4)."""
+    switches = factor_tables.rule_versions()[version]["switches"]
+    forest = methodologies.get(code).FOREST
+    years = switches["forest_crediting_years" if forest else "crediting_years"]
+    cap = switches.get("forest_crediting_cap" if forest else "crediting_cap")
+    return periods.crediting_period(start, None, years, cap)
+
+
+def needs(code: str, version: str) -> tuple[Need, ...]:
+    """The factors a methodology's calculation looks up under rules `version`."""
+    found = methodologies.get(code).FACTORS
+    if GRID in found and factor_tables.rule_versions()[version]["switches"].get("marginal_bands"):
+        found = (*found, GRID_MARGINAL)
+    return found
+
+
+def factors_yaml(methodology, tables: Mapping[str, schema.Table], version: str, start: dt.date) -> str:
+    """factors.yaml: a row with an empty value for each factor the methodology needs that is not shipped,
+    per fiscal year of the expected crediting period, under a comment naming the official table and how
+    to fill it; `status: unverified` until the user has checked the value."""
+    first, last = expected_period(methodology.CODE, version, start)
+    years = list(range(periods.fiscal_year(first), periods.fiscal_year(last) + 1))
+    lines = [
+        f"# 係数（{methodology.CODE} {methodology.NAME['ja']}）: 算定に使う係数のうち、"
+        "ツールキットに同梱していないものを記入します。",
+        f"# 想定した認証対象期間: {first} 〜 {last}（規程の版 {version}、登録申請日を {first} と仮定）"
+        f" → {years[0]}〜{years[-1]}年度の行があります。",
+        "# 記入のしかた: 各行の value に公式の表の値を、source に出典（発行元・資料名・版・表番号）を書きます。",
+        "#   公式の値と照合できたら status を verified にします。"
+        "それまでは unverified のままにし、`jcredit check` が行ごとに一覧します。",
+        "#   value が空欄の行も `jcredit check` が行番号つきで一覧します。"
+        "算定に必要な年度が空欄なら `jcredit calc` は削減量を出しません。",
+        "# How to fill: put the official value in `value` and its source (publisher, title, version,",
+        "#   table) in `source`; set `status: verified` once checked against the official table.",
+    ]
+    shipped = factor_tables.shipped_rows()
+    by_table: dict[str, list[str]] = {}
+    included: list[str] = []
+    for need in needs(methodology.CODE, version):
+        spec = factor_tables.table_spec(need.table)
+        yearly = spec.get("yearly", False)
+        for year in years if yearly else [None]:
+            if _shipped(need, year, tables, shipped):
+                if year is None or year == years[0]:
+                    included.append(_shipped_line(need, shipped))
+                continue
+            rows = by_table.setdefault(need.table, [])
+            if year is None or year == years[0]:
+                rows += [line for line in _need_comments(need, tables) if line not in rows]
+            keys = {**need.fixed, **{key: "" for key in need.picked}}
+            rows.append(f"  - {factor_tables.row_text(need.table, keys, year, need.unit)}")
+    if included:
+        lines += [
+            "",
+            "# 同梱の係数を使うもの（`jcredit factors` で値・出典・状態を確認。上書きするときはここに行を加えます）:",
+        ]
+        lines += [f"#   {line}" for line in dict.fromkeys(included)]
+    for table, rows in by_table.items():
+        spec = factor_tables.table_spec(table)
+        how = (spec.get("how_to_fill") or {}).get("ja") or f"{spec['label']['ja']}を {spec['unit']} で"
+        lines += [
+            "",
+            f"# {spec['label']['ja']} — 出典: {spec.get('document', '')}",
+            f"# 記入する値: {how}",
+            f"{table}:",
+            *rows,
+        ]
+    if not by_table:
+        lines += ["", "# この方法論で記入が必要な係数はありません（同梱の値を使います）。"]
+    return "\n".join(lines) + "\n"
+
+
+def _shipped(need: Need, year: int | None, tables: Mapping[str, schema.Table], shipped: Mapping) -> bool:
+    """Whether shipped rows cover the need: every value its picked keys can take (or any, when derived)."""
+    rows = [
+        dict(keys)
+        for (table, keys, fiscal_year) in shipped
+        if table == need.table
+        and fiscal_year == year
+        and all(dict(keys).get(key) == str(value) for key, value in need.fixed.items())
+    ]
+    if not rows:
+        return False
+    for key, source in need.picked.items():
+        choices = _choices(source, tables)
+        if choices is None:
+            continue  # derived by the calculation, or free text: any shipped row will do
+        if not all(any(row.get(key) == str(choice) for row in rows) for choice in choices):
+            return False
+    return True
+
+
+def _choices(source: Field | None, tables: Mapping[str, schema.Table]) -> list | None:
+    if not source:
+        return None
+    table, name = source
+    if table not in tables:
+        return None
+    return tables[table].schema.get(name, {}).get("allowed")
+
+
+def _shipped_line(need: Need, shipped: Mapping) -> str:
+    keys = ", ".join([*(f"{k}={v}" for k, v in need.fixed.items()), *need.picked])
+    statuses = sorted(
+        {
+            row.status
+            for (table, keys_, _), row in shipped.items()
+            if table == need.table and all(dict(keys_).get(k) == str(v) for k, v in need.fixed.items())
+        }
+    )
+    return f"{need.table}（{keys}）: 同梱 [{', '.join(statuses)}]"
+
+
+def _need_comments(need: Need, tables: Mapping[str, schema.Table]) -> list[str]:
+    """The comments above a need's rows: when it is needed, and which project field gives each blank key."""
+    lines = ["  # 燃料を使うときだけ記入（使わなければこの行は消してかまいません）"] if need.optional else []
+    for key, source in need.picked.items():
+        if source is None:
+            continue
+        table, name = source
+        rules = tables[table].schema.get(name, {}) if table in tables else {}
+        label = rules.get("meta", {}).get("label", {}).get("ja", name)
+        choices = rules.get("allowed")
+        shown = f"（{', '.join(map(str, choices))}）" if choices and len(choices) <= 12 else ""
+        sheet = tables[table].sheet["ja"] if table in tables else table
+        lines.append(
+            f"  # {key}: {sheet}の「{label}」（{table}.{name}）の値{shown}。値が複数あれば、値ごとに行を複写します"
+        )
+    return lines
 
 
 def _emit(rules_schema: Mapping, values: Mapping, depth: int, lines: list[str]) -> None:

@@ -262,14 +262,14 @@ def _edit_cell(folder, cell, value):
         ),
         (
             "unknown-rules-version",
-            lambda f: _edit_yaml(f, 'rules_version: "2023-10"', 'rules_version: "2023-11"'),
+            lambda f: _edit_yaml(f, 'rules_version: "2025-09"', 'rules_version: "2025-90"'),
             "rules_version_unknown",
             "project.yaml:5",
-            "did you mean 2023-10",
+            "did you mean 2025-09",
         ),
         (
             "reading-outside-crediting",
-            lambda f: (_edit_cell(f, "B2", dt.date(2031, 5, 1)), _edit_cell(f, "C2", dt.date(2031, 5, 31))),
+            lambda f: (_edit_cell(f, "B2", dt.date(2033, 5, 1)), _edit_cell(f, "C2", dt.date(2033, 5, 31))),
             "reading_outside_crediting",
             "monitoring/2025.xlsx!モニタリング!B2",
             "excluded",
@@ -352,9 +352,20 @@ def test_a_stated_end_past_the_rules_is_reported_and_not_used(tmp_path):
     assert result.total_exact == 0
 
 
-def test_unverified_rule_versions_are_flagged(factors):
+def test_unverified_rule_switches_are_flagged_by_version_and_switch_in_words(factors):
+    """2025-09 lists marginal_bands and truncation as unverified: one warning, in ja and en, naming the
+    version and each switch in words, with no web address in it."""
     result = run(_one(dt.date(2025, 4, 1), dt.date(2025, 4, 30)), factors)  # 2025-09: status unverified
-    assert "rules_not_verified" in [p.code for p in result.problems]
+    (problem,) = [p for p in result.problems if p.code == "rules_switch_unverified"]
+    assert problem.severity == "warning" and problem.params["names"] == "marginal_bands, truncation"
+    ja, en = problem.message("ja"), problem.message("en")
+    assert "規程の版 2025-09" in ja and "「移行限界電源方式" in ja and "（truncation: total）" in ja
+    assert (
+        "rules version 2025-09" in en
+        and "'transitional marginal method" in en
+        and "(marginal_bands: false)" in en
+    )
+    assert not any(mark in ja + en for mark in ("http", ".jp", ".com", "expydoc"))
 
 
 RICE_METHODOLOGY = {"code": "AG-005", "version": "3.1"}  # picks the gwp row of the version

@@ -62,7 +62,7 @@ def test_overrides_replace_rows_and_say_so(tmp_path):
         ("grid_electricty: []\n", "factor_table_unknown", "factors.yaml:1"),
         (
             "grid_electricity:\n  - {fiscal_year: 2025, basis: all_source, value: 0.4}\n",
-            "factor_row",
+            "factor_row_missing",
             "factors.yaml:2",
         ),
         (
@@ -102,3 +102,103 @@ def test_a_unit_no_formula_can_use_is_refused_when_asked_for_at_its_line(tmp_pat
     (problem,) = raised.value.problems
     assert (problem.code, str(problem.location)) == ("factor_unit", "factors.yaml:2")
     assert "t-CO2/kWh" in problem.message("en") and "MJ" in problem.message("en")
+
+
+def test_a_row_without_status_names_only_status_and_no_empty_list(tmp_path):
+    """The old message read 「…（不足: status、不明: ）」 with an empty list; now only what is missing."""
+    (tmp_path / "factors.yaml").write_text(
+        "grid_electricity:\n  - {fiscal_year: 2025, basis: all_source, value: 0.4, unit: kg-CO2/kWh, source: s}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FactorError) as raised:
+        factor_tables.load("2025-09", tmp_path)
+    (problem,) = raised.value.problems
+    assert (problem.code, str(problem.location)) == ("factor_row_missing", "factors.yaml:2")
+    ja, en = problem.message("ja"), problem.message("en")
+    assert ja.endswith("が必要ですが status がありません") and "不明" not in ja and "、）" not in ja
+    assert en.endswith("found no status") and "unknown" not in en
+
+
+def test_an_unknown_field_is_named_alone(tmp_path):
+    (tmp_path / "factors.yaml").write_text(
+        "grid_electricity:\n  - {fiscal_year: 2025, basis: all_source, value: 0.4, unit: kg-CO2/kWh, source: s,"
+        " status: verified, valu: 1}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FactorError) as raised:
+        factor_tables.load("2025-09", tmp_path)
+    (problem,) = raised.value.problems
+    assert problem.code == "factor_row_unknown" and "valu" in problem.message("en")
+    assert "missing" not in problem.message("en")
+
+
+EMPTY_ROWS = """\
+grid_electricity:
+  - {basis: all_source, fiscal_year: 2025, value: , unit: kg-CO2/kWh, source: "", status: unverified}
+  - {basis: all_source, fiscal_year: 2026, value: , unit: kg-CO2/kWh, source: "", status: unverified}
+"""
+
+
+def test_empty_values_load_and_are_reported_at_their_line_when_needed_or_not(tmp_path):
+    """A row init wrote and nobody filled is no load error: asked for, it is an error at its line; never
+    asked for, a warning at its line."""
+    (tmp_path / "factors.yaml").write_text(EMPTY_ROWS, encoding="utf-8")
+    factors = factor_tables.load("2025-09", tmp_path)
+    with pytest.raises(FactorError) as raised:
+        factors.get("grid_electricity", 2025, "t-CO2/kWh", basis="all_source")
+    (problem,) = raised.value.problems
+    assert (problem.code, str(problem.location), problem.path) == (
+        "factor_empty",
+        "factors.yaml:2",
+        "grid_electricity[0]",
+    )
+    assert "2025年度" in problem.message("ja") and "FY2025" in problem.message("en")
+    unfilled = [p for p in factors.warnings() if p.code == "factor_unfilled"]
+    assert [(p.severity, str(p.location)) for p in unfilled] == [("warning", "factors.yaml:3")]
+
+
+def test_a_blank_key_matches_any_value_of_that_key(tmp_path):
+    (tmp_path / "factors.yaml").write_text(
+        'fuels:\n  - {fuel: , value: , unit: tC/GJ, source: "", status: unverified}\n', encoding="utf-8"
+    )
+    factors = factor_tables.load("2025-09", tmp_path)
+    with pytest.raises(FactorError) as raised:
+        factors.get("fuels", unit="t-CO2/GJ", fuel="heavy_oil_a")
+    assert raised.value.problems[0].code == "factor_empty"
+    assert factors.warnings()[-1].code != "factor_unfilled"  # it was asked for: the error said it
+
+
+def test_rows_to_add_give_every_missing_year_in_one_block():
+    """Three missing years of one basis come out as three rows under one table key, sorted by year."""
+    problems = [
+        factor_tables.missing_problem("grid_electricity", {"basis": "all_source"}, year)
+        for year in (2027, 2025, 2026)
+    ]
+    problems.append(problems[0])  # the same row asked twice is listed once
+    assert factor_tables.rows_to_add(problems) == (
+        "grid_electricity:\n"
+        '  - {basis: all_source, fiscal_year: 2025, value: , unit: kg-CO2/kWh, source: "", status: unverified}\n'
+        '  - {basis: all_source, fiscal_year: 2026, value: , unit: kg-CO2/kWh, source: "", status: unverified}\n'
+        '  - {basis: all_source, fiscal_year: 2027, value: , unit: kg-CO2/kWh, source: "", status: unverified}'
+    )
+
+
+
+def test_no_shipped_source_points_at_our_own_notes():
+    """Every shipped row and rules version names a public source, never domain.md."""
+    from importlib.resources import files
+
+    from toolkit import packaged
+
+    folder = files("toolkit.schemas").joinpath("factors")
+    checked = 0
+    for entry in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        data = packaged.load(f"factors/{entry.name}")
+        sources = [row["source"] for row in data.get("rows", [])]
+        sources += [version["source"] for version in data.get("versions", {}).values()]
+        for source in sources:
+            assert "domain.md" not in source and "§" not in source, (entry.name, source)
+            checked += 1
+    assert checked >= 60  # every table: grid, rules versions, AG-004, the 47 prefectures, gwp …

@@ -85,8 +85,8 @@ def test_stated_crediting_start_before_the_rules_start(tmp_path, start, fires):
 def test_stated_crediting_end_beyond_the_rules_end(tmp_path, rules, end, fires):
     """2023-10 caps the period at 2031-03-31; 2025-09 has no cap (start + 8 years − 1 day = 2033-03-31)."""
     root = sample(tmp_path, "led-factory")
-    replace(root, 'rules_version: "2023-10"', f'rules_version: "{rules}"')
-    replace(root, "    end: 2031-03-31", f"    end: {end}")
+    replace(root, 'rules_version: "2025-09"', f'rules_version: "{rules}"')
+    replace(root, "    end: 2033-03-31", f"    end: {end}")
     assert of_rule(pipeline.check(root, "verification"), "R-PERIOD-END") == []  # a registration (V) check
     for stage in ("registration",):
         found = of_rule(pipeline.check(root, stage), "R-PERIOD-END")
@@ -283,7 +283,7 @@ def test_unverified_factors_and_rules_are_warnings():
 def test_verified_factors_under_verified_rules_raise_nothing(tmp_path):
     root = sample(tmp_path, "led-factory")
     replace(
-        root, 'rules_version: "2023-10"', 'rules_version: "2017-10"'
+        root, 'rules_version: "2025-09"', 'rules_version: "2017-10"'
     )  # verified; the band method needs marginal
     (root / "factors.yaml").write_text(
         "grid_electricity:\n"
@@ -413,7 +413,7 @@ def test_per_activity_cap_of_old_rules(tmp_path, rules, area, fires):
     """Only 2013-04 (schemas/factors/rules.yaml) has program_activity_cap_t: 500. A 120 ha field reduces
     ~850 t a season; AG-005's factors have no fiscal year, so no factor rows need adding for 2013-04."""
     root = sample(tmp_path, "rice-drainage", evidence=False)
-    replace(root, 'rules_version: "2023-10"', f'rules_version: "{rules}"')
+    replace(root, 'rules_version: "2025-09"', f'rules_version: "{rules}"')
     if area:
         set_cells(root, "activities.xlsx", {(0, "面積(ha)"): area}, "活動一覧")
     found = of_rule(pipeline.check(root, "registration"), "R-PRG-500T")

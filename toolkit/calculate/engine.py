@@ -154,14 +154,7 @@ class _Run:
         used = sorted(
             self.factors.used.values(), key=lambda ref: (ref.table, ref.keys, ref.fiscal_year or 0, ref.unit)
         )
-        if self.factors.version.get("status") != "verified":
-            self.problem(
-                "rules_not_verified",
-                "rules_version",
-                "warning",
-                rules=self.factors.rules_version,
-                source=self.factors.version.get("source", ""),
-            )
+        self.problems += self.factors.warnings()  # unverified rule switches, factors.yaml rows left empty
         for ref in used:
             if ref.status != "verified":
                 self.problems.append(

@@ -1,8 +1,10 @@
 """Versioned factor tables (schemas/factors/), rule switches per `rules_version`, and project overrides.
 
 Every row carries its source and status; rows without them fail to load. A row missing for the
-fiscal year needed is an error naming the table and the year: there is never a fallback to
-another year. A project's factors.yaml replaces or adds rows and is reported as such.
+fiscal year needed is an error naming the table and the year, with the YAML row to add: there is
+never a fallback to another year. A project's factors.yaml replaces or adds rows and is reported as
+such; a row whose value is still empty (as `jcredit init` writes them) is a row to fill, reported at
+its line, never an error until a calculation needs it.
 """
 
 from __future__ import annotations
@@ -45,6 +47,26 @@ CONVERSIONS = {
 
 
 @dataclass(frozen=True)
+class Pending:
+    """A factors.yaml row whose value is still empty: the keys given so far (blank ones match any)."""
+
+    table: str
+    keys: tuple[tuple[str, str], ...]
+    fiscal_year: int | None
+    path: str
+    location: Location | None
+
+    def matches(self, table: str, keys: Mapping[str, Any], fiscal_year: int | None) -> bool:
+        """Whether this row is the one a lookup of `table`, `keys` and `fiscal_year` would find once filled."""
+        given = dict(self.keys)
+        return (
+            table == self.table
+            and fiscal_year == self.fiscal_year
+            and all(given.get(key, "") in ("", str(value)) for key, value in keys.items())
+        )
+
+
+@dataclass(frozen=True)
 class Row:
     """One factor-table row as loaded, shipped or overridden."""
 
@@ -63,7 +85,13 @@ class Factors:
     """The factor rows and rule switches in force for one project; remembers which rows were used."""
 
     def __init__(
-        self, rules_version: str, version: Mapping, rows: dict[tuple, Row], methodology: Mapping | None = None
+        self,
+        rules_version: str,
+        version: Mapping,
+        rows: dict[tuple, Row],
+        methodology: Mapping | None = None,
+        pending: tuple[Pending, ...] = (),
+        location: Location | None = None,
     ):
         self.rules_version = rules_version
         self.version = version
@@ -74,6 +102,9 @@ class Factors:
         self._rows = rows
         self._asked: dict[tuple, FactorRef] = {}
         self.used: dict[tuple, FactorRef] = {}
+        self.pending = pending
+        self._pending_asked: set[Pending] = set()
+        self.location = location  # of the project's rules_version
 
     def get(
         self, table: str, fiscal_year: int | None = None, unit: str | None = None, **keys: Any
@@ -92,9 +123,12 @@ class Factors:
         key = (table, _keys(keys), fiscal_year if yearly else None)
         row = self._rows.get(key)
         if row is None:
+            year = fiscal_year if yearly else None
+            empty = next((row for row in self.pending if row.matches(table, keys, year)), None)
+            if empty is not None:
+                self._pending_asked.add(empty)
             raise FactorError(
-                f"{table} {dict(keys)} FY{fiscal_year}",
-                [missing_problem(table, keys, fiscal_year if yearly else None)],
+                f"{table} {dict(keys)} FY{fiscal_year}", [missing_problem(table, keys, year, empty)]
             )
         value = row.value if unit is None or unit == row.unit else _convert(row, unit)
         ref = FactorRef(
@@ -111,22 +145,134 @@ class Factors:
         self.used.setdefault((key, ref.unit), ref)
         return ref
 
+    def warnings(self) -> list[Problem]:
+        """After a calculation: the rule switches of its version not verified, and factors.yaml rows left empty."""
+        found = []
+        names = list(self.version.get("unverified_switches") or ())
+        if names:
+            shown = {
+                lang: ("、" if lang == "ja" else ", ").join(
+                    (f"「{switch_label(name)[lang]}」（{name}: {_shown_switch(self.switches.get(name))}）")
+                    if lang == "ja"
+                    else f"'{switch_label(name)[lang]}' ({name}: {_shown_switch(self.switches.get(name))})"
+                    for name in names
+                )
+                for lang in ("ja", "en")
+            }
+            found.append(
+                Problem(
+                    "rules_switch_unverified",
+                    "rules_version",
+                    self.location,
+                    {"rules": self.rules_version, "switches": shown, "names": ", ".join(names)},
+                    severity="warning",
+                )
+            )
+        elif self.version.get("status") != "verified":
+            found.append(
+                Problem(
+                    "rules_not_verified",
+                    "rules_version",
+                    self.location,
+                    {"rules": self.rules_version, "label": self.version.get("label", "")},
+                    severity="warning",
+                )
+            )
+        for row in self.pending:
+            if row not in self._pending_asked:
+                found.append(
+                    Problem(
+                        "factor_unfilled",
+                        row.path,
+                        row.location,
+                        _row_params(row.table, dict(row.keys), row.fiscal_year),
+                        severity="warning",
+                    )
+                )
+        return found
 
-def missing_problem(table: str, keys: Mapping[str, Any], fiscal_year: int | None) -> Problem:
-    """The problem of a factor row the calculation needs and no table has, naming the table, keys and year."""
-    label = _table_spec(table)["label"]
-    what = ", ".join(f"{key}={value}" for key, value in keys.items())
-    return Problem(
-        "factor_missing",
-        table,
-        Location(OVERRIDES_FILE),
-        {
-            "table": table,
-            "table_label": label,
-            "keys": what,
-            "year": {"ja": f"{fiscal_year}年度", "en": f"FY{fiscal_year}"} if fiscal_year else "",
-        },
+
+def switch_label(name: str) -> Mapping[str, str]:
+    """The words for a rule switch ({ja, en}), from rules.yaml; the switch's own name when it has none."""
+    labels = packaged.load("factors/rules.yaml").get("switch_labels") or {}
+    return labels.get(name) or {"ja": name, "en": name}
+
+
+def _shown_switch(value: Any) -> str:
+    if value is None:
+        return "なし / none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def missing_problem(
+    table: str, keys: Mapping[str, Any], fiscal_year: int | None, empty: Pending | None = None
+) -> Problem:
+    """The problem of a factor row the calculation needs and no table has: the row to add, or the empty
+    row of factors.yaml to fill at its line."""
+    if empty is not None:
+        return Problem("factor_empty", empty.path, empty.location, _row_params(table, keys, fiscal_year))
+    return Problem("factor_missing", table, Location(OVERRIDES_FILE), _row_params(table, keys, fiscal_year))
+
+
+def _row_params(table: str, keys: Mapping[str, Any], fiscal_year: int | None) -> dict:
+    spec = _table_spec(table)
+    return {
+        "table": table,
+        "table_label": spec["label"],
+        "document": spec.get("document", ""),
+        "keys": ", ".join(f"{key}={value}" for key, value in keys.items() if value not in (None, "")),
+        "year": {"ja": f"{fiscal_year}年度", "en": f"FY{fiscal_year}"} if fiscal_year else "",
+        "row": row_text(table, keys, fiscal_year),
+    }
+
+
+def row_text(table: str, keys: Mapping[str, Any], fiscal_year: int | None, unit: str | None = None) -> str:
+    """One factors.yaml row in flow style, value and source left to fill: `{basis: all_source, …}`."""
+    spec = _table_spec(table)
+    parts = [f"{key}: {_yaml_scalar(keys.get(key))}" for key in spec["keys"]]
+    if spec.get("yearly"):
+        parts.append(f"fiscal_year: {_yaml_scalar(fiscal_year)}")
+    parts += [
+        "value: ",
+        f"unit: {_yaml_scalar(unit or spec['unit'])}",
+        'source: ""',
+        "status: unverified",
+    ]
+    return "{" + ", ".join(parts) + "}"
+
+
+def _yaml_scalar(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    text = str(value)
+    plain = (
+        text[:1].isalpha()
+        and all(char.isalnum() or char in "_-/." for char in text)
+        and text
+        not in (
+            "true",
+            "false",
+            "null",
+        )
     )
+    return text if plain or isinstance(value, int) else f'"{text}"'
+
+
+def rows_to_add(problems) -> str:
+    """The factors.yaml rows every `factor_missing` problem asks for, grouped by table: one block to paste."""
+    tables: dict[str, list[str]] = {}
+    for problem in problems:
+        if problem.code == "factor_missing":
+            rows = tables.setdefault(problem.params["table"], [])
+            if problem.params["row"] not in rows:
+                rows.append(problem.params["row"])
+    lines = []
+    for table, rows in tables.items():
+        lines.append(f"{table}:")
+        lines += [f"  - {row}" for row in sorted(rows)]
+    return "\n".join(lines)
 
 
 def load(
@@ -156,10 +302,19 @@ def load(
             ],
         )
     rows = dict(shipped_rows())
+    pending: list[Pending] = []
     if root is not None and (root / OVERRIDES_FILE).is_file():
         for row in _override_rows(root / OVERRIDES_FILE):
-            rows[(row.table, row.keys, row.fiscal_year)] = row
-    return Factors(rules_version, versions[rules_version], rows, methodology)
+            if isinstance(row, Pending):
+                pending.append(row)
+            else:
+                rows[(row.table, row.keys, row.fiscal_year)] = row
+    return Factors(rules_version, versions[rules_version], rows, methodology, tuple(pending), location)
+
+
+def newest_rules_version() -> str:
+    """The newest rules version shipped (names are YYYY-MM, so the last in order)."""
+    return max(rule_versions())
 
 
 @cache
@@ -189,8 +344,12 @@ def table_label(table: str, lang: str = "ja") -> str:
     return _table_spec(table)["label"][lang]
 
 
-def _table_spec(table: str) -> Mapping:
+def table_spec(table: str) -> Mapping:
+    """A shipped table's header: label, keys, yearly, unit, document, how_to_fill."""
     return _specs()[table]
+
+
+_table_spec = table_spec
 
 
 @cache
@@ -215,11 +374,11 @@ def shipped_rows() -> dict[tuple, Row]:
     return rows
 
 
-def _override_rows(path: Path) -> list[Row]:
+def _override_rows(path: Path) -> list[Row | Pending]:
     places: dict[str, Location] = {}
     problems: list[Problem] = []
     data = read_yaml(path, OVERRIDES_FILE, places, problems)
-    rows: list[Row] = []
+    rows: list[Row | Pending] = []
     if data is not None and not isinstance(data, dict):
         problems.append(Problem("yaml_top_level", "", Location(OVERRIDES_FILE), {"found": data}))
         data = {}
@@ -251,7 +410,7 @@ def _override_rows(path: Path) -> list[Row]:
 
 def _override_row(
     table: str, entry: Any, path: str, places: Mapping[str, Location], problems: list[Problem]
-) -> Row | None:
+) -> Row | Pending | None:
     spec = _table_spec(table)
     where = places.get(path)
     if not isinstance(entry, dict):
@@ -259,19 +418,30 @@ def _override_row(
             Problem("factor_row", path, where, {"found": entry, "fields": ", ".join(_needed(spec))})
         )
         return None
-    missing = [name for name in _needed(spec) if entry.get(name) in (None, "")]
+    empty = entry.get("value") in (
+        None,
+        "",
+    )  # a row to fill (jcredit init writes them): reported, not refused
+    missing = [] if empty else [name for name in _needed(spec) if entry.get(name) in (None, "")]
     unknown = [name for name in entry if name not in _ROW_FIELDS and name not in spec["keys"]]
     bad: list[Problem] = []
-    if missing or unknown:
+    if missing:
         bad.append(
             Problem(
-                "factor_row",
+                "factor_row_missing",
+                path,
+                where,
+                {"fields": ", ".join(_needed(spec)), "missing": ", ".join(missing)},
+            )
+        )
+    if unknown:
+        bad.append(
+            Problem(
+                "factor_row_unknown",
                 path,
                 where,
                 {
-                    "found": ", ".join(map(str, entry)) or "{}",
-                    "fields": ", ".join(_needed(spec)),
-                    "missing": ", ".join(missing),
+                    "fields": ", ".join([*_needed(spec), "document", "document_version", "note"]),
                     "unknown": ", ".join(map(str, unknown)),
                 },
             )
@@ -285,18 +455,19 @@ def _override_row(
                 {"found": entry["status"], "choices": "、".join(STATUSES), "hint": ""},
             )
         )
-    try:
-        value, _ = normalize.coerce(entry.get("value"), "decimal")
-    except normalize.NormalizeError as error:
-        bad.append(
-            Problem(
-                error.code,
-                f"{path}.value",
-                places.get(f"{path}.value", where),
-                {"found": error.found, **error.params},
+    value = None
+    if not empty:
+        try:
+            value, _ = normalize.coerce(entry.get("value"), "decimal")
+        except normalize.NormalizeError as error:
+            bad.append(
+                Problem(
+                    error.code,
+                    f"{path}.value",
+                    places.get(f"{path}.value", where),
+                    {"found": error.found, **error.params},
+                )
             )
-        )
-        value = None
     fiscal_year = entry.get("fiscal_year") if spec.get("yearly") else None
     if (
         spec.get("yearly")
@@ -315,6 +486,9 @@ def _override_row(
     problems.extend(bad)
     if bad:
         return None
+    if empty:
+        given = {key: "" if entry.get(key) is None else entry[key] for key in spec["keys"]}
+        return Pending(table, _keys(given), fiscal_year, path, where)
     keys = _keys({key: entry[key] for key in spec["keys"]})
     return Row(table, keys, fiscal_year, value, unit, str(entry["source"]), entry["status"], True, where)
 

@@ -42,6 +42,8 @@ CALC_RULES = {
     "crediting_unknown": ("R-PERIOD-START", "blocking", (V, R)),
     "factor_not_verified": ("R-FACTOR-STATUS", "warning", (V, R)),
     "rules_not_verified": ("R-FACTOR-STATUS", "warning", (V, R)),
+    "rules_switch_unverified": ("R-FACTOR-STATUS", "warning", (V, R)),
+    "factor_unfilled": ("R-FACTOR-SRC", "warning", (V, R)),  # a factors.yaml row whose value is still empty
 }
 
 

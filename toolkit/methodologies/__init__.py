@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import pkgutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from types import ModuleType
@@ -42,6 +42,22 @@ class Parameter:
     sources: tuple[str, str] | None = None
 
 
+Field = tuple[str, str]  # (input table, column): activities or monitoring
+
+
+@dataclass(frozen=True)
+class Need:
+    """A factor a methodology looks up: its table, the keys it fixes, and for each other key the project
+    field (input table, column) whose value picks the row, or None when the calculation derives it.
+    `jcredit init` writes a factors.yaml row to fill for each need the toolkit does not ship."""
+
+    table: str
+    fixed: Mapping[str, str] = field(default_factory=dict)
+    picked: Mapping[str, Field | None] = field(default_factory=dict)
+    unit: str | None = None  # when the row's unit is not the table's (wood density in t/m3)
+    optional: bool = False  # needed only when that input is used (a machine's fuel)
+
+
 class Methodology(Protocol):
     """What every methodology module exposes (see methodologies/en_r_002.py)."""
 
@@ -50,6 +66,7 @@ class Methodology(Protocol):
     VERSIONS: tuple[str, ...]
     SCHEMA: str  # file in schemas/methodologies/ declaring the tables and their row schemas
     MONITORING: tuple[Parameter, ...]
+    FACTORS: tuple[Need, ...]  # every factor its calculation looks up (factors.get)
     FOREST: bool  # forest projects take the forest crediting period and skip the 2-year rule
     ADDITIVE: tuple[str, ...]  # reading fields shared out by days when a reading is split at 31 March
     FORMULA: Mapping[str, str]  # the calculation in words, ja and en

@@ -19,8 +19,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator, Mapping
 
 from toolkit.figures import Figure
-from toolkit.methodologies import PERCENT, ZERO, Parameter
-from toolkit.methodologies.emissions import CO2_C, fuel_emission
+from toolkit.methodologies import PERCENT, ZERO, Need, Parameter
+from toolkit.methodologies.emissions import CO2_C, fuel_emission, fuel_needs
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
@@ -32,6 +32,11 @@ CODE = "AG-004"
 NAME = {"ja": "バイオ炭の農地施用", "en": "Application of biochar to farmland"}
 VERSIONS = ("2.4",)  # domain.md §1: AG-004 2.4 [third-party]
 SCHEMA = "AG-004.yaml"
+FACTORS = (
+    Need("ag004_biochar", {"parameter": "fc"}, {"class": ("monitoring", "feedstock")}),
+    Need("ag004_biochar", {"parameter": "fperm"}, {"class": None}),
+    *fuel_needs(("monitoring", "transport_fuel"), per="kL", optional=True),
+)
 FOREST = False
 SEASONAL = True  # each batch is one event on one day: no gaps or overlaps between batches
 ADDITIVE = ()  # one batch is one day: never split at 31 March

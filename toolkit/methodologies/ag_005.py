@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 from toolkit import packaged
 from toolkit.errors import InputConflict, InputMissing
 from toolkit.figures import Figure
-from toolkit.methodologies import ZERO, Parameter
+from toolkit.methodologies import ZERO, Need, Parameter
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
@@ -26,6 +26,22 @@ CODE = "AG-005"
 NAME = {"ja": "水稲栽培における中干し期間の延長", "en": "Extended mid-season drainage in paddy rice"}
 VERSIONS = ("3.0", "3.1")
 SCHEMA = "AG-005.yaml"
+FACTORS = (
+    Need("ag005_straw_production", picked={"prefecture": ("activities", "prefecture")}),
+    Need("ag005_emission_factor", picked={"region": None, "drainage_class": None, "input": None}),
+    *(
+        Need("ag005_parameter", {"name": name})
+        for name in (
+            "poor_below_mm",
+            "four_hour_from_mm",
+            "straw_pct_cap",
+            "compost_rate",
+            "project_ratio",
+            "min_extension_days",
+        )
+    ),
+    Need("gwp", {"methodology": CODE, "gas": "CH4"}, {"version": None}),  # the project's methodology version
+)
 FOREST = False
 ADDITIVE = ()
 SEASONAL = True  # one season is one reading, counted whole in the fiscal year it ends in

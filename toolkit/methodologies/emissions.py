@@ -13,13 +13,25 @@ from typing import TYPE_CHECKING, Mapping
 
 from toolkit.errors import InputMissing
 from toolkit.figures import FactorRef
-from toolkit.methodologies import ZERO
+from toolkit.methodologies import ZERO, Field, Need
 from toolkit.periods import Piece, add_months
 
 if TYPE_CHECKING:
     from toolkit.calculate.factors import Factors
 
 CO2_C = (44, 12)  # molar masses of CO2 and C: t-C × 44/12 = t-CO2
+
+GRID = Need("grid_electricity", {"basis": "all_source"})
+GRID_MARGINAL = Need("grid_electricity", {"basis": "marginal"})  # only under the transitional marginal method
+
+
+def fuel_needs(field_name: Field, per: str | None = None, optional: bool = False) -> tuple[Need, Need]:
+    """The heating value (per `per`, else per the reading's unit column) and carbon factor of a picked fuel."""
+    picked: dict[str, Field | None] = {"fuel": field_name}
+    if per is None:
+        picked["per"] = ("monitoring", "fuel_unit")
+    heating = Need("heating_values", {"per": per} if per else {}, picked, optional=optional)
+    return heating, Need("fuels", picked={"fuel": field_name}, optional=optional)
 
 
 def grid_factor(

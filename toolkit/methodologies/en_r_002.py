@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 from toolkit.errors import InputConflict, InputMissing
 from toolkit.figures import Figure
 from toolkit.methodologies import PERCENT, ZERO, Parameter
-from toolkit.methodologies.emissions import grid_factor
+from toolkit.methodologies.emissions import GRID, grid_factor
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ CODE = "EN-R-002"
 NAME = {"ja": "太陽光発電設備の導入", "en": "Installation of solar PV systems"}
 VERSIONS = ("3.0",)
 SCHEMA = "EN-R-002.yaml"
+FACTORS = (GRID,)
 FOREST = False
 ADDITIVE = ("generation_kwh", "sold_kwh", "self_consumption_kwh")
 FORMULA = {

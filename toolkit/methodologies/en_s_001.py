@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Mapping
 
 from toolkit.errors import InputMissing
 from toolkit.figures import Figure
-from toolkit.methodologies import PERCENT, ZERO, Parameter
-from toolkit.methodologies.emissions import carbon_factor, heat_content
+from toolkit.methodologies import PERCENT, ZERO, Need, Parameter
+from toolkit.methodologies.emissions import carbon_factor, fuel_needs, heat_content
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
@@ -29,6 +29,10 @@ NAME = {"ja": "ボイラーの導入", "en": "Installation of efficient boilers"
 # The version in force under the 2023-10 rules is unverified: add it when its text has been checked.
 VERSIONS = ("1.0",)
 SCHEMA = "EN-S-001.yaml"
+FACTORS = (
+    *fuel_needs(("activities", "project_fuel")),
+    Need("fuels", picked={"fuel": ("activities", "baseline_fuel")}),
+)
 FOREST = False
 ADDITIVE = ("fuel_amount",)
 FORMULA = {

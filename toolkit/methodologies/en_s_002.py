@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Mapping
 
 from toolkit.errors import InputMissing
 from toolkit.figures import Figure
-from toolkit.methodologies import PERCENT, Parameter
-from toolkit.methodologies.emissions import carbon_factor, grid_factor
+from toolkit.methodologies import PERCENT, Need, Parameter
+from toolkit.methodologies.emissions import GRID, carbon_factor, grid_factor
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ NAME = {"ja": "ヒートポンプの導入", "en": "Installation of heat pumps"}
 # rules is unverified: add it when its text has been checked.
 VERSIONS = ("1.0",)
 SCHEMA = "EN-S-002.yaml"
+FACTORS = (GRID, Need("fuels", picked={"fuel": ("activities", "baseline_fuel")}))
 FOREST = False
 ADDITIVE = ("heat_gj", "electricity_kwh")
 FORMULA = {

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Mapping
 from toolkit.errors import InputMissing
 from toolkit.figures import Figure
 from toolkit.methodologies import ZERO, Parameter
-from toolkit.methodologies.emissions import grid_factor
+from toolkit.methodologies.emissions import GRID, grid_factor
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ NAME = {"ja": "照明設備の導入", "en": "Installation of efficient lighting
 # 2.1 [verified] pdfslide (domain.md §1); 1.0 is the 2013 edition seen in an annex (expydoc 7342566).
 VERSIONS = ("1.0", "2.1")
 SCHEMA = "EN-S-006.yaml"
+FACTORS = (GRID,)
 FOREST = False
 ADDITIVE = ("operating_hours", "project_kwh")
 FORMULA = {

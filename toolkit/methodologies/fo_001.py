@@ -19,8 +19,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator, Mapping
 
 from toolkit.figures import FactorRef, Figure
-from toolkit.methodologies import ZERO, Parameter
-from toolkit.methodologies.emissions import CO2_C, fuel_emission
+from toolkit.methodologies import ZERO, Need, Parameter
+from toolkit.methodologies.emissions import CO2_C, fuel_emission, fuel_needs
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
@@ -32,6 +32,14 @@ CODE = "FO-001"
 NAME = {"ja": "森林経営活動", "en": "Forest management"}
 VERSIONS = ("3.0",)
 SCHEMA = "FO-001.yaml"
+FACTORS = (
+    Need("forest_species", {"parameter": "bef"}, {"species": ("activities", "species")}),
+    Need("forest_species", {"parameter": "root_ratio"}, {"species": ("activities", "species")}),
+    Need(
+        "forest_species", {"parameter": "wood_density"}, {"species": ("activities", "species")}, unit="t/m3"
+    ),
+    *fuel_needs(("monitoring", "fuel"), per="kL", optional=True),
+)
 FOREST = True
 ADDITIVE = ("fuel_l",)  # fuel is used over the period; growth is a rate per year, prorated in calculate()
 FORMULA = {

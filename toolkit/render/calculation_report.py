@@ -221,6 +221,7 @@ def factors_json(rules_version: str | None = None) -> dict:
                 "label": spec["label"],
                 "status": spec["status"],
                 "source": spec["source"],
+                "unverified_switches": list(spec.get("unverified_switches") or ()),
                 "switches": {
                     key: (value.isoformat() if hasattr(value, "isoformat") else value)
                     for key, value in spec["switches"].items()
@@ -251,7 +252,12 @@ def factors_text(data: dict, lang: str = "ja") -> str:
     lines = [_text("rules_versions", lang)]
     for name, spec in data["rules_versions"].items():
         lines.append(f"  {name}  {spec['label'][lang]}  [{spec['status']}]")
-        lines += [f"      {key}: {value}" for key, value in spec["switches"].items()]
+        lines.append(f"      source: {spec['source']}")
+        unverified = spec.get("unverified_switches") or ()
+        lines += [
+            f"      {key}: {value}" + ("  [unverified]" if key in unverified else "")
+            for key, value in spec["switches"].items()
+        ]
     lines.append("")
     lines.append(_text("factor_tables", lang))
     for table, rows in data["tables"].items():
