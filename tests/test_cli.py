@@ -87,8 +87,8 @@ def test_an_internal_error_exits_3_with_a_short_message(folder, run, monkeypatch
 def test_language_follows_lang_option(folder, run):
     folder.activities[0][3] = "abc"
     folder.write()
-    assert "数値が必要です" in run("validate", folder.root)[2]
-    assert "expected a number" in run("validate", folder.root, "--lang", "en")[2]
+    assert "数値が必要です" in run("validate", folder.root)[1]
+    assert "expected a number" in run("validate", folder.root, "--lang", "en")[1]
 
 
 def test_importing_the_cli_loads_no_heavy_library():

@@ -183,7 +183,7 @@ def test_calc_prints_no_figure_while_factors_are_missing_and_all_rows_to_add(fol
     status, out, err = run("calc", root)
     assert status == 1
     assert "t-CO2" not in out and "認証対象" not in out
-    block = err[err.index("grid_electricity:\n") :]
+    block = out[out.index("grid_electricity:\n") :]
     assert [line.split("fiscal_year: ")[1][:4] for line in block.splitlines()[1:4]] == [
         "2025",
         "2026",
@@ -191,4 +191,4 @@ def test_calc_prints_no_figure_while_factors_are_missing_and_all_rows_to_add(fol
     ]
     assert all("value: , unit: kg-CO2/kWh" in line for line in block.splitlines()[1:4])
     status, out, err = run("calc", root, "--lang", "en")
-    assert "add these rows to factors.yaml" in err
+    assert "add these rows to factors.yaml" in out

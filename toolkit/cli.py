@@ -6,14 +6,17 @@ import gc
 import json
 import logging
 import os
+import re
+import signal
+import stat
 import sys
 from collections import Counter
 from pathlib import Path
 
 import click
 
-from toolkit import __version__
-from toolkit.errors import ToolkitError
+from toolkit import __version__, messages
+from toolkit.errors import FactorError, ToolkitError, ValidationFailed
 
 log = logging.getLogger("toolkit")
 WARNINGS_SHOWN_PER_KIND = 10
@@ -70,8 +73,6 @@ def _lang(ctx: click.Context) -> str:
 
 def _say(ctx: click.Context, code: str, **params) -> str:
     """A message of the catalogue in the command's language (--lang is read first: it is eager)."""
-    from toolkit import messages
-
     return messages.render(code, _lang(ctx), params)
 
 
@@ -79,8 +80,217 @@ def _quiet(ctx: click.Context) -> bool:
     return ctx.meta.get("verbosity", 0) < 0
 
 
-class JcreditGroup(click.Group):
-    """Maps library errors to exit codes in one place: 1 for user-fixable input, 3 for bugs."""
+def _both(code: str) -> str:
+    """A catalogue text in both languages, as the help shows it: `ja / en`."""
+    return f"{messages.text(code, 'ja')} / {messages.text(code, 'en')}"
+
+
+# Examples shown at the end of each command's --help (command lines read the same in both languages).
+EXAMPLES = {
+    "cli": [
+        "jcredit init mypv --methodology EN-R-002 --type program",
+        "jcredit validate samples/solar-program",
+        "jcredit render plan samples/solar-program -o out/solar",
+        "jcredit check samples/incomplete-solar --lang en",
+    ],
+    "validate": [
+        "jcredit validate samples/solar-program",
+        "jcredit validate samples/broken-project --lang en",
+        "jcredit validate samples/broken-project --format json > report.json",
+    ],
+    "calc": [
+        "jcredit calc samples/solar-program",
+        "jcredit calc samples/solar-program --period 2025-04-01:2026-03-31 --format json --detail",
+        "jcredit calc samples/solar-program --monitoring readings-2026.xlsx",
+    ],
+    "render": [
+        "jcredit render plan samples/solar-program -o out/solar",
+        "jcredit render monitoring samples/solar-program -o out/solar --format pdf,xlsx",
+        "jcredit render plan samples/solar-program -o out/final --final",
+    ],
+    "check": [
+        "jcredit check samples/incomplete-solar",
+        "jcredit check samples/solar-program --stage verification --format html -o check.html",
+        "jcredit check samples/solar-program --format xlsx -o checklist.xlsx --force",
+    ],
+    "init": [
+        "jcredit init mypv --methodology EN-R-002 --type program --start 2026-04-01",
+        "jcredit init led --methodology EN-S-006",
+    ],
+    "factors": ["jcredit factors --rules-version 2025-09", "jcredit factors --format json"],
+    "methodologies": ["jcredit methodologies --lang en"],
+}
+
+
+class _Bilingual:
+    """Help in both languages: headings, each option's help (cli.help.* keys) and examples at the end."""
+
+    def _localise(self) -> None:
+        for param in self.params:
+            for code in (f"cli.help.{self.name}.{param.name}", f"cli.help.{param.name}"):
+                if code in messages.TEMPLATES:
+                    param.help = _both(code)
+                    break
+            if type(param.type) is click.Choice:  # its refusal in --lang
+                param.type = Choice(param.type.choices, case_sensitive=param.type.case_sensitive)
+        if self.name in EXAMPLES and not self.epilog:
+            lines = "\n".join(f"  $ {line}" for line in EXAMPLES[self.name])
+            self.epilog = f"\b\n{_both('cli.heading.examples')}:\n{lines}"
+
+    def get_help_option(self, ctx: click.Context):
+        """The -h/--help option, its help in both languages."""
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _both("cli.help.help")
+        return option
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The usage line under a heading in both languages."""
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), f"{_both('cli.heading.usage')}: ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The options (and a group's commands) under headings in both languages."""
+        rows = [
+            record
+            for param in self.get_params(ctx)
+            if not isinstance(param, click.Argument) and (record := param.get_help_record(ctx))
+        ]
+        if rows:
+            with formatter.section(_both("cli.heading.options")):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):
+            commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+            limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+            with formatter.section(_both("cli.heading.commands")):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])
+
+
+class JcreditCommand(_Bilingual, click.Command):
+    """A command whose help is in Japanese and English."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._localise()
+
+
+class Choice(click.Choice):
+    """click.Choice whose refusal is in the command's language."""
+
+    def convert(self, value, param, ctx):
+        """The value if it is one of the choices, else a usage error in --lang."""
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            pass
+        lang = _lang(ctx) if ctx is not None else _default_lang()
+        self.fail(
+            messages.render("cli.usage.choice", lang, {"choices": ", ".join(self.choices), "found": value}),
+            param,
+            ctx,
+        )
+
+
+def _args_lang(args: list[str]) -> str:
+    """--lang as written on the command line, for errors found before the options are processed."""
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args):
+            return "en" if args[index + 1] == "en" else "ja"
+        if arg.startswith("--lang="):
+            return "en" if arg.endswith("=en") else "ja"
+    return _default_lang()
+
+
+def usage_message(error: click.UsageError, lang: str) -> str:
+    """A usage error of click in `lang`: which option or argument, and what was wrong."""
+
+    def say(code: str, **params) -> str:
+        return messages.render(code, lang, params)
+
+    if isinstance(error, click.NoSuchOption):
+        close = list(getattr(error, "possibilities", None) or ())
+        hint = say("cli.usage.did_you_mean", close=", ".join(close)) if close else ""
+        return say("cli.usage.no_such_option", option=error.option_name, hint=hint)
+    if isinstance(error, click.MissingParameter) and error.param is not None:
+        if isinstance(error.param, click.Argument):
+            return say("cli.usage.missing_argument", argument=error.param.make_metavar(error.ctx))
+        return say("cli.usage.missing_option", option=" / ".join(error.param.opts))
+    if isinstance(error, click.BadOptionUsage):
+        code = (
+            "cli.usage.takes_no_value"
+            if "does not take a value" in error.message
+            else "cli.usage.needs_value"
+        )
+        return say(code, option=error.option_name)
+    if isinstance(error, click.BadParameter):
+        # our callbacks and Choice already speak --lang; name the option the value was given to
+        hint = error.param_hint or (" / ".join(error.param.opts) if error.param is not None else "")
+        hint = " / ".join(hint) if isinstance(hint, (list, tuple)) else hint
+        return f"{hint}: {error.message}" if hint else error.message
+    found = re.fullmatch(r"No such command '(.+)'\.", error.message)
+    if found and error.ctx is not None and isinstance(error.ctx.command, click.Group):
+        known = ", ".join(error.ctx.command.list_commands(error.ctx))
+        return say("cli.usage.no_such_command", command=found[1], known=known)
+    found = re.fullmatch(r"Got unexpected extra arguments? \((.+)\)", error.message)
+    if found:
+        return say("cli.usage.extra_arguments", extra=found[1])
+    return error.message
+
+
+def _show_usage_error(error: click.UsageError, lang: str) -> None:
+    if error.ctx is not None:
+        click.echo(error.ctx.get_usage(), err=True)
+        click.echo(messages.render("cli.usage.try", lang, {"command": error.ctx.command_path}), err=True)
+        click.echo("", err=True)
+    click.echo(messages.render("cli.usage.error", lang, {"message": usage_message(error, lang)}), err=True)
+
+
+def _quiet_stdout() -> None:
+    """The reader of stdout has gone (`| head`): send what is left to /dev/null, so exit stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (CliRunner)
+        pass
+
+
+class JcreditGroup(_Bilingual, click.Group):
+    """Maps library errors to exit codes in one place: 1 for user-fixable input, 3 for bugs.
+
+    Usage errors (2) are told in --lang; a closed stdout ends quietly with 141 (128 + SIGPIPE) and an
+    interrupt with 130 (128 + SIGINT), as shells expect.
+    """
+
+    command_class = JcreditCommand
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._localise()
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Run the program; click's own messages (usage errors) are replaced by ones in --lang."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(argv, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.UsageError as error:
+            lang = error.ctx.meta.get("lang") if error.ctx is not None else None
+            _show_usage_error(error, lang or _args_lang(argv))  # --lang may not be processed yet
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort as error:  # click turns an interrupt while parsing into Abort
+            if isinstance(error.__cause__, KeyboardInterrupt):
+                click.echo(messages.render("cli.interrupted", _args_lang(argv)), err=True)
+                sys.exit(128 + signal.SIGINT)
+            click.echo(messages.render("cli.aborted", _args_lang(argv)), err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):
         """Run the command: a `ToolkitError` prints its problems and exits with its code, a bug exits 3."""
@@ -95,16 +305,27 @@ class JcreditGroup(click.Group):
             ctx.exit(error.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            _quiet_stdout()
+            ctx.exit(128 + signal.SIGPIPE)
+        except KeyboardInterrupt:
+            click.echo("", err=True)
+            click.echo(messages.render("cli.interrupted", _lang(ctx)), err=True)
+            ctx.exit(128 + signal.SIGINT)
         except Exception as error:  # a bug: short message, traceback only with -v
             log.debug("internal error", exc_info=True)
-            from toolkit import messages
-
             click.echo(messages.render("cli.internal_error", _lang(ctx), {"error": repr(error)}), err=True)
             ctx.exit(3)
 
 
 @click.group(cls=JcreditGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="jcredit", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__,
+    "--version",
+    prog_name="jcredit",
+    message="%(prog)s %(version)s",
+    help=_both("cli.help.version"),
+)
 @verbosity_options
 def cli():
     """J-クレジットの計画書・モニタリング報告書を作るツールキット / J-Credit paperwork toolkit."""
@@ -137,28 +358,22 @@ def validate(ctx: click.Context, project: Path, output_format: str, lang: str):
     else:
         _print_problems(result.errors, [] if _quiet(ctx) else result.warnings, lang)
         summary = "summary_valid" if result.valid else "summary_invalid"
-        from toolkit import messages
-
         click.echo(
             f"{project}: "
-            + messages.render(
-                summary, lang, {"errors": len(result.errors), "warnings": len(result.warnings)}
-            ),
-            err=not result.valid,
+            + messages.render(summary, lang, {"errors": len(result.errors), "warnings": len(result.warnings)})
         )
     ctx.exit(0 if result.valid else 1)
 
 
-def _print_problems(errors, warnings, lang: str) -> None:
-    from toolkit import messages
-
+def _print_problems(errors, warnings, lang: str, err: bool = False) -> None:
+    """Problems as `E`/`W` lines: on stdout where they are the command's report (validate, calc), else stderr."""
     for problem in errors:
-        click.echo(click.style("E ", fg="red") + problem.line(lang), err=True)
+        click.echo(click.style("E ", fg="red") + problem.line(lang), err=err)
     shown: Counter = Counter()
     for problem in warnings:
         shown[problem.code] += 1
         if shown[problem.code] <= WARNINGS_SHOWN_PER_KIND:
-            click.echo(click.style("W ", fg="yellow") + problem.line(lang), err=True)
+            click.echo(click.style("W ", fg="yellow") + problem.line(lang), err=err)
     for code, count in sorted(shown.items()):
         if count > WARNINGS_SHOWN_PER_KIND:
             click.echo(
@@ -166,7 +381,7 @@ def _print_problems(errors, warnings, lang: str) -> None:
                 + messages.render(
                     "more_warnings", lang, {"kind": code, "count": count - WARNINGS_SHOWN_PER_KIND}
                 ),
-                err=True,
+                err=err,
             )
 
 
@@ -217,6 +432,31 @@ def init(ctx: click.Context, directory: Path, code: str, project_type: str, star
         click.echo(str(path))
 
 
+FILE_KINDS = (
+    (stat.S_ISDIR, "cli.kind.folder"),
+    (stat.S_ISFIFO, "cli.kind.pipe"),
+    (stat.S_ISCHR, "cli.kind.device"),
+    (stat.S_ISBLK, "cli.kind.device"),
+    (stat.S_ISSOCK, "cli.kind.socket"),
+)
+
+
+def _regular_file(ctx: click.Context, value: str | None) -> Path | None:
+    """--monitoring: a regular file, never a FIFO or pipe (reading one hangs or names /proc/N/fd/pipe:[…])."""
+    if value is None:
+        return None
+    try:
+        mode = os.stat(value).st_mode  # stat does not open: a FIFO does not block it
+    except OSError as error:
+        raise click.BadParameter(
+            _say(ctx, "cli.file_unreadable", path=value, reason=error.strerror)
+        ) from None
+    if not stat.S_ISREG(mode):
+        kind = next((code for test, code in FILE_KINDS if test(mode)), "cli.kind.other")
+        raise click.BadParameter(_say(ctx, "cli.not_regular", path=value, kind=_say(ctx, kind)))
+    return Path(value)
+
+
 def _period(ctx: click.Context, param: click.Parameter, value: str | None):
     if not value:
         return None
@@ -236,10 +476,16 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None):
 @click.argument("project", type=click.Path(path_type=Path, readable=False))
 @click.option(
     "--monitoring",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    callback=lambda ctx, param, value: _regular_file(ctx, value),
+    metavar="FILE",
     help="Readings file to use instead of the project's monitoring/.",
 )
-@click.option("--period", callback=_period, help="Report period START:END (either side may be empty).")
+@click.option(
+    "--period",
+    callback=_period,
+    metavar="START:END",
+    help="Report period START:END (either side may be empty).",
+)
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Report format."
 )
@@ -261,7 +507,14 @@ def calc(
     from toolkit.pipeline import Run
     from toolkit.render import calculation_report as report
 
-    result = Run(project, monitoring, period).calculation
+    run = Run(project, monitoring, period)
+    try:
+        result = run.calculation
+    except (ValidationFailed, FactorError) as error:  # problems of the inputs: the report, on stdout
+        if not error.problems:
+            raise
+        _print_report(list(error.problems), run.validation.warnings, output_format, lang, _quiet(ctx))
+        ctx.exit(1)
     if output_format == "json":
         # compact: the C encoder, ten times faster than indent= on a 10,000-activity program
         click.echo(
@@ -271,22 +524,35 @@ def calc(
         )
     elif not any(problem.code in ("factor_missing", "factor_empty") for problem in result.errors):
         click.echo(report.calculation_text(result, lang))  # no figure while a factor is missing
-    _print_problems(result.errors, [] if _quiet(ctx) else result.warnings, lang)
+    # text: the problems are part of the report (stdout); beside JSON they are notes (stderr)
+    _print_problems(result.errors, [] if _quiet(ctx) else result.warnings, lang, err=output_format == "json")
     if output_format == "text":
         _print_rows_to_add(result.errors, lang)
     ctx.exit(1 if result.errors else 0)
 
 
+def _print_report(errors, warnings, output_format: str, lang: str, quiet: bool) -> None:
+    """The problems of invalid inputs as validate reports them, for a command that could not go on."""
+    if output_format == "json":
+        report = {
+            "valid": False,
+            "errors": [problem.as_json(lang) for problem in errors],
+            "warnings": [problem.as_json(lang) for problem in warnings],
+        }
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_problems(errors, [] if quiet else warnings, lang)
+
+
 def _print_rows_to_add(errors, lang: str) -> None:
     """The factors.yaml rows every missing factor asks for, all years at once, ready to paste."""
-    from toolkit import messages
     from toolkit.calculate import factors as factor_tables
 
     block = factor_tables.rows_to_add(errors)
     if block:
-        click.echo("", err=True)
-        click.echo(messages.render("cli.rows_to_add", lang), err=True)
-        click.echo(block, err=True)
+        click.echo("")
+        click.echo(messages.render("cli.rows_to_add", lang))
+        click.echo(block)
 
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -316,7 +582,7 @@ def _document_kind(ctx: click.Context, param: click.Parameter, value: str) -> st
     "-o",
     "--output",
     "outdir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path),
     required=True,
     help="Output folder (created whole; manifest.json records inputs and outputs).",
 )
@@ -325,16 +591,23 @@ def _document_kind(ctx: click.Context, param: click.Parameter, value: str) -> st
     "formats",
     default="pdf,docx,xlsx",
     show_default=True,
+    metavar="pdf,docx,xlsx",
     callback=_formats,
     help="Comma-separated formats.",
 )
 @click.option("--final", is_flag=True, help="Refuse while a required field is empty (no draft markers).")
 @click.option(
     "--monitoring",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    callback=lambda ctx, param, value: _regular_file(ctx, value),
+    metavar="FILE",
     help="Readings file to use instead of the project's monitoring/.",
 )
-@click.option("--period", callback=_period, help="Report period START:END (either side may be empty).")
+@click.option(
+    "--period",
+    callback=_period,
+    metavar="START:END",
+    help="Report period START:END (either side may be empty).",
+)
 @click.option("--force", is_flag=True, help="Replace outputs of an earlier render in the folder.")
 @common_options
 @click.pass_context
@@ -355,10 +628,8 @@ def render(
 
     run = Run(project, monitoring, period)
     built, written = run.render(document, outdir, formats, final, force)
-    _print_problems([], [] if _quiet(ctx) else run.calculation.warnings, lang)
+    _print_problems([], [] if _quiet(ctx) else run.calculation.warnings, lang, err=True)  # stdout: the files
     if built.open_items and not _quiet(ctx):
-        from toolkit import messages
-
         click.echo(messages.render("draft_open_items", lang, {"count": len(built.open_items)}), err=True)
     for path in written:
         click.echo(str(path))
@@ -380,12 +651,11 @@ def render(
     default="text",
     help="Report format (xlsx needs -o).",
 )
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."
-)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to this file.")
 @click.option(
     "--monitoring",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    callback=lambda ctx, param, value: _regular_file(ctx, value),
+    metavar="FILE",
     help="Readings file to use instead of the project's monitoring/.",
 )
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
@@ -410,8 +680,12 @@ def check(
 
     if output_format == "xlsx" and output is None:
         raise UsageError(_say(ctx, "cli.xlsx_needs_output"))
-    result = Run(project, monitoring).checklist(stage)
+    run = Run(project, monitoring)
+    result = run.checklist(stage)
     name = result.project
+    if output is not None:
+        inputs = run.validation.project
+        bundle.refuse_inputs(output, inputs.root, [inputs.project_file, *inputs.files])
     if output_format == "xlsx":
         bundle.write_file(
             output,

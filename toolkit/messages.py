@@ -100,6 +100,108 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "expected one of {known}, found {given}",
     ),
     "cli.xlsx_needs_output": ("xlsx 形式には -o でファイルを指定してください", "--format xlsx needs -o FILE"),
+    "cli.interrupted": (
+        "中断しました（書きかけのファイルは残していません）",
+        "interrupted (nothing half-written was left)",
+    ),
+    "cli.aborted": ("中止しました", "aborted"),
+    "cli.file_unreadable": ("{path} を読めません（{reason}）", "cannot read {path} ({reason})"),
+    "cli.not_regular": (
+        "通常のファイルが必要ですが {path} は{kind}です（ファイルに保存してから指定してください）",
+        "expected a regular file, {path} is {kind} (save it to a file first)",
+    ),
+    "cli.kind.folder": ("フォルダ", "a folder"),
+    "cli.kind.pipe": ("パイプ（FIFO）", "a pipe (FIFO)"),
+    "cli.kind.device": ("デバイス", "a device"),
+    "cli.kind.socket": ("ソケット", "a socket"),
+    "cli.kind.other": ("通常のファイル以外", "not a regular file"),
+    # click's usage errors, in --lang
+    "cli.usage.try": ("詳しくは「{command} --help」を見てください。", "Try '{command} --help' for help."),
+    "cli.usage.error": ("エラー: {message}", "Error: {message}"),
+    "cli.usage.no_such_option": ("オプション {option} はありません{hint}", "no such option {option}{hint}"),
+    "cli.usage.did_you_mean": ("（{close} のことですか）", " (did you mean {close}?)"),
+    "cli.usage.missing_option": ("オプション {option} を指定してください", "missing option {option}"),
+    "cli.usage.missing_argument": ("{argument} を指定してください", "missing argument {argument}"),
+    "cli.usage.needs_value": ("オプション {option} には値が必要です", "option {option} needs a value"),
+    "cli.usage.takes_no_value": (
+        "オプション {option} は値をとりません",
+        "option {option} does not take a value",
+    ),
+    "cli.usage.no_such_command": (
+        "コマンド「{command}」はありません。コマンド: {known}",
+        "no such command '{command}'; the commands are {known}",
+    ),
+    "cli.usage.extra_arguments": ("余分な引数があります: {extra}", "unexpected extra arguments: {extra}"),
+    "cli.usage.choice": (
+        "{choices} のいずれかが必要ですが{found}でした",
+        "expected one of {choices}, found {found}",
+    ),
+    # --help: headings and each option's help (shown as 「ja / en」)
+    "cli.heading.usage": ("使い方", "Usage"),
+    "cli.heading.options": ("オプション", "Options"),
+    "cli.heading.commands": ("コマンド", "Commands"),
+    "cli.heading.examples": ("例", "Examples"),
+    "cli.help.help": ("この説明を表示して終了", "show this message and exit"),
+    "cli.help.version": ("版を表示して終了", "show the version and exit"),
+    "cli.help.verbose": (
+        "詳しく表示（内部エラーのトレースバックも）",
+        "more detail (tracebacks of internal errors)",
+    ),
+    "cli.help.quiet": ("表示を減らす（警告を省く）", "less output (no warnings)"),
+    "cli.help.lang": (
+        "メッセージの言語（既定 ja、または環境変数 JCREDIT_LANG）",
+        "language of messages (default ja, or $JCREDIT_LANG)",
+    ),
+    "cli.help.output_format": ("出力の形式", "report format"),
+    "cli.help.monitoring": (
+        "プロジェクトの monitoring/ の代わりに使う読取値のファイル（通常のファイル）",
+        "readings file to use instead of the project's monitoring/ (a regular file)",
+    ),
+    "cli.help.period": (
+        "報告期間 START:END（片方は空でも可。例 2025-04-01:2026-03-31）",
+        "report period START:END, either side may be empty (e.g. 2025-04-01:2026-03-31)",
+    ),
+    "cli.help.calc.detail": (
+        "JSON に各数値の式・入力・係数行を加える（監査用）",
+        "JSON: each figure's formula, inputs and factor rows, for audit",
+    ),
+    "cli.help.render.outdir": (
+        "出力フォルダ（manifest.json に入力と出力を記録。プロジェクトの入力フォルダの中は不可）",
+        "output folder (manifest.json records inputs and outputs; not inside the project's input folders)",
+    ),
+    "cli.help.render.formats": (
+        "形式をカンマ区切りで: pdf, docx, xlsx から（既定はすべて）",
+        "comma-separated formats among pdf, docx, xlsx (default all three)",
+    ),
+    "cli.help.render.final": (
+        "必須項目が空のうちは出力しない（【未記入】の印のない完成版）",
+        "refuse while a required field is empty (no draft markers)",
+    ),
+    "cli.help.render.force": (
+        "フォルダにある前回の出力を置き換える",
+        "replace outputs of an earlier render in the folder",
+    ),
+    "cli.help.check.stage": (
+        "registration（妥当性確認・登録）または verification（検証・認証）",
+        "registration (validation and registration) or verification (verification and certification)",
+    ),
+    "cli.help.check.output_format": ("出力の形式（xlsx は -o が必要）", "report format (xlsx needs -o)"),
+    "cli.help.check.output": ("報告をこのファイルに書く", "write the report to this file"),
+    "cli.help.check.force": ("-o のファイルがあれば上書きする", "overwrite the -o file if it exists"),
+    "cli.help.factors.rules_version": (
+        "この規程の版の切替だけを表示",
+        "show the switches of this rules version only",
+    ),
+    "cli.help.init.code": ("方法論番号（例 EN-R-002）", "methodology code, e.g. EN-R-002"),
+    "cli.help.init.project_type": (
+        "standard（通常型: 実施者自身の設備）または program（プログラム型: 多数の会員の活動）",
+        "standard (one proponent's own installations) or program (many members' activities)",
+    ),
+    "cli.help.init.start": (
+        "登録申請の予定日（factors.yaml の年度を決める。既定は今日）",
+        "planned registration application date (sets the fiscal years of factors.yaml; default today)",
+    ),
+    "cli.help.init.force": ("init が書くファイルがあっても上書きする", "overwrite files init would write"),
     "path_control": (
         "ファイルのパスが必要ですが{found}には制御文字が含まれています",
         "expected a file path, found {found}, which holds a control character",
@@ -637,6 +739,20 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "exists": (
         "既にあるファイルは上書きしません（--force で上書き）",
         "refusing to overwrite an existing file (use --force)",
+    ),
+    "render_busy": (
+        "別の render がこのフォルダに書き込み中です。それが終わってからもう一度実行してください",
+        "another render is writing here; run again when it has finished",
+    ),
+    "render_busy_wrote": (
+        "別の render がこのフォルダに書き込み中で、同じ名前のファイルを先に書きました（置き換えるには --force）",
+        "another render is writing here and wrote this file first (use --force to replace it)",
+    ),
+    "output_in_inputs": (
+        "出力先はプロジェクトの入力の外（{folder} の monitoring/・evidence/・templates/、入力ファイル、"
+        "プロジェクトフォルダそのもの以外）が必要です",
+        "expected an output outside the project's inputs (not in monitoring/, evidence/ or templates/ of "
+        "{folder}, not an input file, not the project folder itself)",
     ),
     "header_missing": (
         "1行目に見出し（例 {example}）が必要ですが見つかりません",

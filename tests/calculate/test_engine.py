@@ -297,8 +297,8 @@ def test_bad_calculation_inputs_exit_1_with_location(
     status, out, err = run("calc", solar_copy, "--lang", "en")
     assert status == 1, (out, err)
     assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if location in line and fragment_en in line]
-    assert lines, err
+    lines = [line for line in out.splitlines() if location in line and fragment_en in line]
+    assert lines, out  # the problems are calc's report: on stdout
 
 
 def test_an_input_the_formula_needs_is_reported_where_it_is_empty(tmp_path, run):
@@ -313,8 +313,8 @@ def test_an_input_the_formula_needs_is_reported_where_it_is_empty(tmp_path, run)
     _edit_yaml(target, text.splitlines()[line - 1], text.splitlines()[line - 1].split(":")[0] + ":")
     status, out, err = run("calc", target, "--lang", "en")
     assert status == 1
-    assert f"project.yaml:{line} activities[0].baseline_efficiency_pct" in err
-    assert "needed by the calculation but empty" in err
+    assert f"project.yaml:{line} activities[0].baseline_efficiency_pct" in out
+    assert "needed by the calculation but empty" in out
 
 
 # -- crediting periods, seasons and additionality edges ---------------------------------------------
@@ -458,9 +458,9 @@ def test_a_reversed_period_is_a_usage_error(run):
 
 
 def test_an_unverified_override_is_flagged_at_its_line(run):
-    status, _, err = run("calc", ROOT / "samples/solar-program", "--lang", "en")
+    status, out, _ = run("calc", ROOT / "samples/solar-program", "--lang", "en")
     assert status == 0
-    assert "W factors.yaml:5 grid_electricity: uses a factor that is not verified" in err
+    assert "W factors.yaml:5 grid_electricity: uses a factor that is not verified" in out
 
 
 def test_detail_gives_each_figures_formula_inputs_and_factor_rows(run):

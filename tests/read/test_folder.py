@@ -268,11 +268,11 @@ def test_a_control_character_in_yaml_is_a_located_error_not_a_crash(folder, run)
         "name: テスト市住宅用", 'name: "テスト\x00市住宅用', 1
     ).replace("J-クレジットプロジェクト\n", 'J-クレジットプロジェクト"\n', 1)
     root = folder.write()
-    code, _, stderr = run("validate", root, "--lang", "en")
+    code, stdout, stderr = run("validate", root, "--lang", "en")
     line = (
         folder.project_yaml.splitlines().index(
             next(text for text in folder.project_yaml.splitlines() if "\x00" in text)
         )
         + 1
     )
-    assert code == 1 and f"project.yaml:{line}:" in stderr and "U+0000" in stderr and "Internal" not in stderr
+    assert code == 1 and f"project.yaml:{line}:" in stdout and "U+0000" in stdout and "Internal" not in stderr
