@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Japanese fonts for documents, HarfBuzz subsetting for fast font embedding, Pango for WeasyPrint
 DEB_PACKAGES := fonts-ipaexfont-gothic fonts-ipaexfont-mincho libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-SAMPLES := $(sort $(wildcard samples/*/project.yaml samples/*/project.xlsx))
+# samples/broken-project is invalid on purpose: the README's example of what validate reports
+SAMPLES := $(filter-out samples/broken-project/%,$(sort $(wildcard samples/*/project.yaml samples/*/project.xlsx)))
 
 .PHONY: demo test setup system-deps install-check bench clean
 

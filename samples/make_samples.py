@@ -1038,12 +1038,84 @@ def make_rice(rng: random.Random) -> dict:
     }
 
 
+BROKEN_PROJECT = """\
+# J-クレジット プロジェクト入力ファイル（EN-R-002 太陽光発電設備の導入、プログラム型）
+# 誤りの例: README の `jcredit validate samples/broken-project` の出力は EXPECTED.txt（英語は EXPECTED.en.txt）。
+# わざと 3 つの誤りと 1 つの書き直しを入れてあります。直さないこと。samples/make_samples.py が書き出します。
+# An example with errors on purpose (README, tests/test_cli.py): do not fix it.
+schema_version: 1
+rules_version: "2025-09"
+
+project:
+  name: 誤りのある例（住宅用太陽光発電）
+  type: program
+  methodology: {code: EN-R-002, version: "3.0"}
+  registration_application_date: 2025-04-01
+  monitoring_start_date: 2025-04-01
+
+additionality:
+  method: household
+
+# 運営・管理者
+proponent:
+  name: 例示市エネルギー協議会
+  name_kana: レイジシエネルギーキョウギカイ
+  representative: {title: 会長, name: 例示 太郎}
+  contact: {name: 例示 花子, phone: 058-000-0000, email: example@example.jp}
+  address: {prefecture: 岐阜県, city: 岐阜市, street: 例示町1-1}
+  # 誤り: 郵便番号は 123-4567 の形式
+  postal_code: "50085"
+
+activities: {file: activities.xlsx}
+"""
+
+
+def make_broken() -> Path:
+    """samples/broken-project: the README's example of what validate reports (3 errors, 1 warning)."""
+    folder = HERE / "broken-project"  # not emptied: EXPECTED*.txt are written by hand, not by this script
+    write_text(folder / "project.yaml", BROKEN_PROJECT)
+    columns = EN_R_002_ACTIVITIES[:8]
+    rows = [
+        ["PV-0001", "例示 一郎 様邸", "岐阜県", "岐阜市例示町1-2", 4.5, date(2024, 5, 1), "はい", "はい"],
+        [
+            "PV-0002",
+            "例示 二郎 様邸",
+            "岐阜県",
+            "岐阜市例示町3-4",
+            "abc",
+            date(2024, 7, 12),
+            "はい",
+            "いいえ",
+        ],
+        ["PV-0003", "例示 三郎 様邸", "岐阜県", "岐阜市例示町5-6", 3.8, date(2024, 9, 30), "はい", "はい"],
+    ]
+    write_workbook(folder / "activities.xlsx", [("活動一覧", columns, rows)])
+    readings = [
+        ("activity_id", "活動ID", "text"),
+        ("period_start", "期間開始", "date"),
+        ("period_end", "期間終了", "date"),
+        ("generation_kwh", "発電量(kWh)", "text"),
+        ("sold_kwh", "売電量(kWh)", "int"),
+        ("evidence", "証憑", "text"),
+    ]
+    april, may = (date(2025, 4, 1), date(2025, 4, 30)), (date(2025, 5, 1), date(2025, 5, 31))
+    rows = [
+        ["PV-0001", *april, "５３１", 320, "evidence/PV-0001_2025-04.pdf"],
+        ["PV-0002", *april, 610, 402, "evidence/PV-0002_2025-04.pdf"],
+        ["PV-0003", *april, 455, 250, "evidence/PV-0003_2025-04.pdf"],
+        ["PV-0001", *may, 979, 99999, "evidence/PV-0001_2025-05.pdf"],
+    ]
+    write_workbook(folder / "monitoring/2025.xlsx", [("モニタリング", readings, rows)])
+    return folder
+
+
 def main() -> None:
     check_labels()
     solar = make_solar(random.Random(SEED))
     rice = make_rice(random.Random(SEED + 1))
     print("solar-program:", solar)
     print("rice-drainage:", rice)
+    print("broken-project:", make_broken())
 
 
 if __name__ == "__main__":
