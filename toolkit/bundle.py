@@ -106,23 +106,23 @@ def _staging(outdir: Path, created: bool) -> Iterator[Path]:
 
     A folder this render created is removed again if it ends empty (nothing was committed).
     """
-    for _ in range(3):  # a concurrent render may remove the empty folder it created between our two calls
-        try:
-            outdir.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=outdir))
-            break
-        except FileNotFoundError:
-            continue
-    else:
-        staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=outdir))
-    handle = None
+    staging, handle = None, None
     try:
+        for attempt in range(3):  # a concurrent render may remove the empty folder it created meanwhile
+            try:
+                outdir.mkdir(parents=True, exist_ok=True)
+                staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=outdir))
+                break
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise
         handle = open(staging / STAGING_LOCK, "wb")  # noqa: SIM115 - held for the staging folder's life
         fcntl.flock(handle, fcntl.LOCK_EX)
         remove_stale_staging(outdir)
         yield staging
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         if handle is not None:
             handle.close()
         if created:
