@@ -583,8 +583,9 @@ def _document_kind(ctx: click.Context, param: click.Parameter, value: str) -> st
     "--output",
     "outdir",
     type=click.Path(path_type=Path),
+    metavar="FOLDER",
     required=True,
-    help="Output folder (created whole; manifest.json records inputs and outputs).",
+    help="Output folder (manifest.json records inputs and outputs).",
 )
 @click.option(
     "--format",
@@ -651,7 +652,9 @@ def render(
     default="text",
     help="Report format (xlsx needs -o).",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to this file.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), metavar="FILE", help="Write the report to this file."
+)
 @click.option(
     "--monitoring",
     callback=lambda ctx, param, value: _regular_file(ctx, value),
