@@ -198,10 +198,14 @@ def test_a_stale_staging_folder_is_removed_and_a_live_one_kept(built, fake_rende
     old = time.time() - bundle.STALE_AFTER - 1
     for folder in (stale, live):
         os.utime(folder, (old, old))
+    legacy = outdir / ".out.jcredit-abc123"  # how earlier releases named theirs, without a lock
+    legacy.mkdir()
+    (legacy / "plan.docx").write_bytes(b"PK partial")
+    os.utime(legacy, (old - 3600, old - 3600))
     with open(live / bundle.STAGING_LOCK, "wb") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # its render is still at work
         bundle.publish(documents["plan"], calculation, outdir, ("xlsx",))
-    assert not stale.exists() and live.exists() and fresh.exists()
+    assert not stale.exists() and not legacy.exists() and live.exists() and fresh.exists()
 
 
 # -- defect 12: read-only disks, full disks: exit 1 and nothing left --------------------------------

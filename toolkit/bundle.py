@@ -37,6 +37,7 @@ STAGING = ".jcredit-staging-"
 STAGING_LOCK = ".lock"
 LOCK_WAIT = 60.0  # seconds to wait for another render's commit (a commit takes milliseconds)
 STALE_AFTER = 10.0  # a staging folder younger than this may not hold its lock yet: left alone
+LEGACY_STALE_AFTER = 3600.0
 INPUT_FOLDERS = ("monitoring", "evidence", "templates")
 ROOT_INPUTS = ("project.yaml", "project.xlsx", "factors.yaml", "other_programs.csv", "activities.xlsx")
 
@@ -81,9 +82,12 @@ def publish(
         with _staging(outdir, created) as staging:
             for fmt, name in names.items():
                 _renderer(fmt)(document, staging / name, overrides)
+            entry = _entry(
+                document, calculation, staging, names
+            )  # hashed before the lock: commits stay short
             with folder_lock(outdir):
                 _refuse_existing(outdir, names, force, meanwhile=True)
-                return _commit(staging, outdir, names, document, calculation)
+                return _commit(staging, outdir, names, document, entry)
     except OSError as error:
         raise not_writable(outdir, error) from error
 
@@ -131,12 +135,33 @@ def _staging(outdir: Path, created: bool) -> Iterator[Path]:
 
 
 def remove_stale_staging(outdir: Path) -> list[Path]:
-    """Remove the staging folders of killed renders in `outdir` (unlocked and not brand new); returns them."""
+    """Remove the staging folders of killed renders in `outdir` (unlocked and not brand new); returns them.
+
+    Earlier releases staged in `.<folder name>.jcredit-*` without a lock: those go once an hour old.
+    """
     removed = []
+    legacy = f".{outdir.name}.jcredit-"
     try:
-        candidates = [entry for entry in outdir.iterdir() if entry.name.startswith(STAGING)]
+        candidates = [entry for entry in outdir.iterdir() if entry.name.startswith((STAGING, legacy))]
     except OSError:
         return removed
+    for entry in candidates:
+        try:
+            age = time.time() - entry.lstat().st_mtime
+            if not entry.is_dir() or entry.is_symlink() or age < STALE_AFTER:
+                continue
+            if entry.name.startswith(STAGING):
+                with open(entry / STAGING_LOCK, "ab") as handle:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while its render is alive
+                    shutil.rmtree(entry)
+            elif age > LEGACY_STALE_AFTER:
+                shutil.rmtree(entry)
+            else:
+                continue
+        except OSError:  # locked (alive), or gone meanwhile
+            continue
+        removed.append(entry)
+    return removed
     for entry in candidates:
         try:
             if not entry.is_dir() or entry.is_symlink() or time.time() - entry.stat().st_mtime < STALE_AFTER:
@@ -180,14 +205,14 @@ def folder_lock(outdir: Path, wait: float | None = None) -> Iterator[None]:
 
 
 def _commit(
-    staging: Path, outdir: Path, names: Mapping[str, str], document: Document, calculation: Calculation
+    staging: Path, outdir: Path, names: Mapping[str, str], document: Document, entry: dict
 ) -> list[Path]:
     previous = _read_manifest(outdir)
     replaced = set(names.values())
-    kept = {
-        kind: entry
-        for kind, entry in _documents(previous).items()
-        if kind != document.kind and not replaced & _outputs_of(entry)
+    kept = {  # other documents' entries, unless a file they list is about to be replaced
+        kind: other
+        for kind, other in _documents(previous).items()
+        if kind != document.kind and not replaced & _outputs_of(other)
     }
     if set(_documents(previous)) - set(kept):
         # first forget what is about to be replaced: a kill between the moves below leaves a manifest
@@ -196,7 +221,6 @@ def _commit(
     for name in names.values():
         _sync(staging / name)
         os.replace(staging / name, outdir / name)
-    entry = _entry(document, calculation, staging=outdir, names=names)
     _write_manifest(staging, outdir, _manifest({**kept, document.kind: entry}, document.built.isoformat()))
     return [outdir / name for name in [*names.values(), MANIFEST]]
 
