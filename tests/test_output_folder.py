@@ -306,3 +306,19 @@ def test_a_report_file_among_the_inputs_is_refused(project, run, target):
     )
     assert status == 1 and "outside the project's inputs" in err
     assert {path: path.read_bytes() for path in project.rglob("*") if path.is_file()} == before
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "symlink"])
+def test_a_report_file_is_never_written_over_a_folder_a_fifo_or_a_link(tmp_path, run, kind):
+    target = tmp_path / "checklist.txt"
+    if kind == "folder":
+        target.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(target)
+    else:
+        (tmp_path / "elsewhere.txt").write_text("mine", encoding="utf-8")
+        target.symlink_to(tmp_path / "elsewhere.txt")
+    status, _, err = run("check", SAMPLE, "-o", target, "--force", "--lang", "en")
+    assert status == 1 and "expected a regular file to write to" in err
+    if kind == "symlink":
+        assert (tmp_path / "elsewhere.txt").read_text(encoding="utf-8") == "mine"

@@ -338,7 +338,8 @@ def write_file(path: Path, write: Callable[[Path], None], force: bool = False) -
     except OSError as error:
         raise not_writable(path, error) from error
     if exists and not (force and regular):
-        raise OutputError(str(path), [Problem("exists", location=Location(str(path)))])
+        code = "exists" if regular else "output_not_regular"  # --force would not help with a folder or a FIFO
+        raise OutputError(str(path), [Problem(code, location=Location(str(path)))])
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -740,6 +740,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "既にあるファイルは上書きしません（--force で上書き）",
         "refusing to overwrite an existing file (use --force)",
     ),
+    "output_not_regular": (
+        "書き込み先には通常のファイルが必要ですが、フォルダ・パイプ・デバイスなどでした（--force でも書きません）",
+        "expected a regular file to write to, found a folder, pipe, device or link (not even with --force)",
+    ),
     "render_busy": (
         "別の render がこのフォルダに書き込み中です。それが終わってからもう一度実行してください",
         "another render is writing here; run again when it has finished",
