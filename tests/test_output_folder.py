@@ -322,3 +322,28 @@ def test_a_report_file_is_never_written_over_a_folder_a_fifo_or_a_link(tmp_path,
     assert status == 1 and "expected a regular file to write to" in err
     if kind == "symlink":
         assert (tmp_path / "elsewhere.txt").read_text(encoding="utf-8") == "mine"
+
+
+TERMINATED = """
+import os, signal, sys
+from toolkit import bundle
+from toolkit.cli import main
+
+def renderer(fmt):
+    def write(document, path, overrides):
+        path.write_bytes(b"partial")
+        os.kill(os.getpid(), signal.SIGTERM)
+    return write
+
+bundle._renderer = renderer
+sys.argv = ["jcredit", "render", "plan", sys.argv[1], "-o", sys.argv[2], "--format", "xlsx"]
+main()
+"""
+
+
+def test_sigterm_during_a_render_exits_143_and_leaves_nothing(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", TERMINATED, str(SAMPLE), str(tmp_path / "out")], capture_output=True, text=True
+    )
+    assert result.returncode == 143 and "Traceback" not in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []  # the new folder, its staging folder and partial file are gone

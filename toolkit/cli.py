@@ -748,7 +748,13 @@ def main() -> None:
     # A run builds hundreds of thousands of small objects and frees them at exit; the cycle
     # collector would walk them over and over (about a quarter of calc's time) for nothing.
     gc.disable()
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name="jcredit")
+
+
+def _terminated(signum: int, frame) -> None:
+    """SIGTERM (`kill`, `timeout`) unwinds like an interrupt: staging folders are removed on the way out."""
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":
