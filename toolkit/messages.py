@@ -100,10 +100,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "expected one of {known}, found {given}",
     ),
     "cli.xlsx_needs_output": ("xlsx 形式には -o でファイルを指定してください", "--format xlsx needs -o FILE"),
-    "cli.interrupted": (
-        "中断しました（書きかけのファイルは残していません）",
-        "interrupted (nothing half-written was left)",
-    ),
+    "cli.interrupted": ("中断しました", "interrupted"),
     "cli.aborted": ("中止しました", "aborted"),
     "cli.file_unreadable": ("{path} を読めません（{reason}）", "cannot read {path} ({reason})"),
     "cli.not_regular": (
