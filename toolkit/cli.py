@@ -269,7 +269,7 @@ def calc(
                 report.calculation_json(result, lang, detail), ensure_ascii=False, separators=(",", ":")
             )
         )
-    elif not any(problem.code in ("factor_missing", "factor_empty") for problem in result.errors):
+    elif not result.factors_missing:
         click.echo(report.calculation_text(result, lang))  # no figure while a factor is missing
     _print_problems(result.errors, [] if _quiet(ctx) else result.warnings, lang)
     if output_format == "text":

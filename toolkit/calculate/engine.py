@@ -70,6 +70,11 @@ class Calculation:
         return [problem for problem in self.problems if problem.severity == "error"]
 
     @property
+    def factors_missing(self) -> bool:
+        """Whether a factor the figures need is missing or empty: then no total is shown at all, not a partial one."""
+        return any(problem.code in ("factor_missing", "factor_empty") for problem in self.problems)
+
+    @property
     def warnings(self) -> list[Problem]:
         """The problems reported beside the figures (unverified factors, gaps, readings cut at the period)."""
         return [problem for problem in self.problems if problem.severity == "warning"]
