@@ -488,6 +488,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "活動一覧の蓄電池経由率(%)・蓄電池損失率(%)に値を、出典と確認状況（verified / unverified / third-party）とともに記入する（制度の既定の経由率を使う場合はその値と公表資料）",
         "enter the battery share (%) and loss (%) in the activity list with their source and status (verified / unverified / third-party); if the scheme's default share is used, its value and the public document",
     ),
+    "check.battery_values_without_battery": (
+        "活動 {activity} は蓄電池なしですが、蓄電池経由率または損失率が記入されています（算定には使っていません）",
+        "activity {activity} has no battery but a battery share or loss is filled in (not used in the calculation)",
+    ),
+    "fix.battery_values_without_battery": (
+        "蓄電池がある場合は「蓄電池」を「はい」に、ない場合は蓄電池経由率(%)・蓄電池損失率(%)を空欄にする",
+        "set 'battery' to yes if there is one; otherwise empty the battery share (%) and loss (%)",
+    ),
     "check.battery_not_verified": (
         "活動 {activity} の蓄電池経由率・損失率は確認されていません（確認状況: {status}、出典: {source}）",
         "the battery share and loss of activity {activity} are not verified (status: {status}; source: {source})",

@@ -100,3 +100,14 @@ def test_no_battery_no_battery_rows(tmp_path):
     report = documents.build("monitoring", result, tmp_path / "incomplete-solar")
     table = next(t for t in report.tables() if t.id == "parameters")
     assert [row["symbol"] for row in table.rows] == ["EL_gen", "EL_sold", "EL_PJ,self"]
+
+
+def test_battery_values_without_a_battery_are_a_warning_at_the_value(tmp_path):
+    """A 経由率 filled in for a household that says it has no battery is not used, and the checklist says so."""
+    root = sample(tmp_path, "solar-program", evidence=False)
+    row = [row for row, value in enumerate(column(root, ACTIVITIES, "蓄電池")) if value == "いいえ"][0]
+    cell = set_cells(root, ACTIVITIES, {(row, "蓄電池経由率(%)"): 30})
+    finding = the(pipeline.check(root, "registration"), "R-PV-BATTERY")
+    assert (finding.path, finding.severity) == (f"activities[{row}].battery_share_pct", "warning")
+    assert where(finding) == f"activities.xlsx!活動一覧!{cell[(row, '蓄電池経由率(%)')]}"
+    assert "算定には使っていません" in finding.message("ja")

@@ -229,6 +229,16 @@ def battery_values(context: Context) -> Iterator[Finding]:
     cell), and values not verified are reported like an unverified factor row (R-FACTOR-STATUS)."""
     for index, activity in context.activities():
         if not activity.get("battery"):
+            given = [name for name in BATTERY_FIELDS[:2] if activity.get(name) not in (None, "")]
+            if given:  # values for a battery the activity says it has not: which one is wrong?
+                yield context.finding(
+                    "R-PV-BATTERY",
+                    f"activities[{index}].{given[0]}",
+                    "activity_list",
+                    "battery_values_without_battery",
+                    "warning",
+                    activity=activity.get("id", ""),
+                )
             continue
         context.count("activity-list")
         for name in BATTERY_FIELDS:
