@@ -227,7 +227,15 @@ def init(
     version = rules_version()
     spec = factor_tables.rule_versions()[version]
     click.echo(
-        _say(ctx, "cli.init_rules", rules=version, label=spec["label"], status=spec["status"]), err=True
+        _say(
+            ctx,
+            "cli.init_rules",
+            rules=version,
+            label=spec["label"],
+            status=spec["status"],
+            file="project.xlsx" if excel else "project.yaml",
+        ),
+        err=True,
     )
     for path in written:
         click.echo(str(path))

@@ -481,17 +481,23 @@ def _sheet_rows(path: Path, relative: str, problems: list[Problem]) -> list[Row 
     for number, cells in enumerate(sheet.rows[top + 1 :], start=top + 2):
         entry: dict[str, Any] = {}
         places: dict[str, Location] = {}
+        suspect: list[tuple[str, str, Location]] = []
         for index, field in columns.items():
             value = cells[index] if index < len(cells) else ""
             where = Location(relative, sheet=sheet.name, row=number, col=index + 1)
             if (number, index + 1) in sheet.suspect:
-                code, held = sheet.suspect[(number, index + 1)]
-                problems.append(Problem(code, field, where, {"formula": held}))
+                suspect.append((field, *sheet.suspect[(number, index + 1)], where))
                 value = ""
             if value not in ("", None):
                 entry[field] = _sheet_value(field, value)
             places[field] = where
         table = entry.pop("table", None)
+        prefix = ""
+        if table is not None:
+            table = str(table).strip()
+            prefix = f"{table}[{counts.get(table, -1) + 1}]." if table in _specs() else ""
+        for field, code, held, where in suspect:
+            problems.append(Problem(code, prefix + field, where, {"formula": held}))
         if table is None:
             if entry:  # values with no table named: a row the reader would otherwise drop
                 problems.append(
@@ -499,11 +505,10 @@ def _sheet_rows(path: Path, relative: str, problems: list[Problem]) -> list[Row 
                         "factor_row_missing",
                         "",
                         places["table"],
-                        {"fields": SHEET_TABLE[1]["ja"], "missing": SHEET_TABLE[1]["ja"]},
+                        {"fields": SHEET_TABLE[1], "missing": SHEET_TABLE[1]},
                     )
                 )
             continue
-        table = str(table).strip()
         if table not in _specs():
             close = difflib.get_close_matches(table, list(_specs()), n=1)
             problems.append(
