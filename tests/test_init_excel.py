@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 import yaml
 
-from toolkit import schema
+from toolkit import methodologies, schema
 from toolkit.calculate import factors as factor_tables
 from toolkit.read.folder import load_project
 from toolkit.scaffold_excel import fields, sections
@@ -376,3 +376,18 @@ def test_dates_and_yes_no_typed_in_the_workbook_are_read(tmp_path, run):
     assert data["project"]["registration_application_date"] == dt.date(2025, 4, 1)
     assert data["double_counting"]["other_scheme"] is False
     assert data["proponent"]["postal_code"] == "507-0062"
+
+
+@pytest.mark.parametrize("code", sorted(FIRST_PROJECTS))
+@pytest.mark.parametrize("project_type", ["program", "standard"])
+def test_a_new_excel_project_validates_cleanly_and_lists_its_monitoring_parameters(
+    tmp_path, run, code, project_type
+):
+    target = tmp_path / "p"
+    status, _, err = run("init", target, "--methodology", code, "--type", project_type, "--excel")
+    assert status == 0, err
+    assert "project.xlsx の rules_version" in err
+    result = validate(target)
+    assert result.problems == []
+    symbols = [row["symbol"] for row in result.project.data["monitoring_plan"]]
+    assert symbols == [parameter.symbol for parameter in methodologies.get(code).MONITORING]

@@ -97,6 +97,7 @@ def _write(
                 _flat(_initial_values(methodology, project_type)),
                 {name: table for name, table in tables.items() if _in_project_workbook(name, project_type)},
                 factor_plan(methodology, tables, rules_version(), start),
+                {"monitoring_plan": _monitoring_plan_rows(methodology)},
             )
             if project_type == "program":
                 write_workbook(
@@ -137,6 +138,18 @@ def _initial_values(methodology, project_type: str) -> dict:
             "methodology": {"code": methodology.CODE, "version": methodology.VERSIONS[-1]},
         },
     }
+
+
+def _monitoring_plan_rows(methodology) -> list[tuple[dict, str]]:
+    """The monitoring plan's first rows: one per monitored parameter of the methodology, its symbol given
+    and a note with its name, unit and frequency (the rest of the row is the proponent's)."""
+    return [
+        (
+            {"symbol": parameter.symbol},
+            f"{parameter.label['ja']}（{parameter.unit}、{parameter.frequency['ja']}）",
+        )
+        for parameter in methodology.MONITORING
+    ]
 
 
 def _flat(values: Mapping, prefix: str = "") -> dict[str, Any]:

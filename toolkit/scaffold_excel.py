@@ -126,16 +126,24 @@ def write_project_workbook(
     values: Mapping[str, Any],
     tables: Mapping[str, schema.Table],
     plan: FactorPlan,
+    rows: Mapping[str, list[tuple[Mapping[str, Any], str]]] | None = None,
 ) -> None:
     """project.xlsx: the project sheet (every plan field by section), the tables in `tables` as sheets, the
-    factor rows of `plan` as the 「係数」 sheet, a guide to the table columns, and the hidden dropdown lists."""
+    factor rows of `plan` as the 「係数」 sheet, a guide to the table columns, and the hidden dropdown lists.
+
+    `rows` are first rows of a table, each with a note on its first cell (the monitoring plan's one row per
+    parameter of the methodology, its symbol filled in)."""
     from openpyxl import Workbook
 
     book = Workbook()
     book.remove(book.active)
     choices = _Choices(book)
     _project_sheet(book, project_type, values, choices)
-    guide = [row for table in tables.values() for row in _table_sheet(book, table, choices)]
+    guide = [
+        row
+        for table in tables.values()
+        for row in _table_sheet(book, table, choices, (rows or {}).get(table.name, ()))
+    ]
     _factor_sheet(book, plan, choices)
     _guide_sheet(book, guide, len(book.sheetnames))
     book.move_sheet(choices.sheet, offset=len(book.sheetnames) - 1 - book.index(choices.sheet))
@@ -232,8 +240,9 @@ def _project_sheet(book, project_type: str, values: Mapping[str, Any], choices: 
     sheet.protection.formatRows = False
 
 
-def _table_sheet(book, table: schema.Table, choices: _Choices) -> list[tuple]:
-    """One sheet for a table: headers from the labels with help comments, dropdowns; its guide rows."""
+def _table_sheet(book, table: schema.Table, choices: _Choices, rows=()) -> list[tuple]:
+    """One sheet for a table: headers from the labels with help comments, dropdowns, the first `rows`
+    given; its guide rows."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -267,6 +276,11 @@ def _table_sheet(book, table: schema.Table, choices: _Choices) -> list[tuple]:
                 meta["help"]["ja"],
             )
         )
+    columns = {key: column for column, key in enumerate(table.schema, start=1)}
+    for number, (values, note) in enumerate(rows, start=2):
+        for key, value in values.items():
+            _put(sheet.cell(row=number, column=columns[key]), value)
+        sheet.cell(row=number, column=1).comment = Comment(note, "jcredit") if note else None
     return guide
 
 
