@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from toolkit import schema
+from toolkit.calculate import factor_sheet
 from toolkit.calculate import factors as factor_tables
 from toolkit.documents.assemble import load_spec, spec_name
 from toolkit.read.folder import PROJECT_SHEETS
@@ -303,13 +304,13 @@ def _factor_sheet(book, plan: FactorPlan, choices: _Choices) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    sheet = book.create_sheet(factor_tables.SHEET["ja"])
+    sheet = book.create_sheet(factor_sheet.SHEET["ja"])
     keys: list[str] = []
     for block in plan.blocks:
         for name in factor_tables.table_spec(block.table)["keys"]:
             if name not in keys:
                 keys.append(name)
-    columns = factor_tables.sheet_columns(keys)
+    columns = factor_sheet.sheet_columns(keys)
     place = {field: index for index, (field, _) in enumerate(columns, start=1)}
     notes = [
         *plan.intro,
