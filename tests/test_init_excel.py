@@ -391,3 +391,24 @@ def test_a_new_excel_project_validates_cleanly_and_lists_its_monitoring_paramete
     assert result.problems == []
     symbols = [row["symbol"] for row in result.project.data["monitoring_plan"]]
     assert symbols == [parameter.symbol for parameter in methodologies.get(code).MONITORING]
+
+
+def test_a_factor_sheet_without_its_header_or_with_a_formula_is_reported_at_its_cells(tmp_path, run):
+    run("init", tmp_path / "x", "--methodology", "EN-S-006", "--start", "2025-04-01", "--excel")
+    path = tmp_path / "x/project.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["係数"]
+    top = next(row[0].row for row in sheet.iter_rows() if row[0].value == "係数表")
+    header = _headers(sheet, top)
+    first = next(row[0].row for row in sheet.iter_rows(min_row=top + 1) if row[0].value)
+    sheet.cell(row=first, column=header["出典"]).value = "=A1"  # no saved value: never read as empty
+    book.save(path)
+    status, _, err = run("calc", tmp_path / "x", "--lang", "en")
+    source_column = openpyxl.utils.get_column_letter(header["出典"])
+    assert status == 1
+    assert f"project.xlsx!係数!{source_column}{first} grid_electricity[0].source" in err and "=A1" in err
+    sheet.cell(row=first, column=header["出典"]).value = None
+    sheet.cell(row=top, column=1).value = "表"
+    book.save(path)
+    status, _, err = run("calc", tmp_path / "x", "--lang", "en")
+    assert status == 1 and "project.xlsx!係数!A1" in err and "such as table, fiscal year, value" in err

@@ -67,9 +67,12 @@ def sheet_rows(
                 SHEET["ja"],
                 Location(relative, sheet=sheet.name, row=1, col=1),
                 {
-                    "example": "、".join(
-                        [SHEET_TABLE[1]["ja"], *(labels["ja"] for _, labels in SHEET_FIELDS[:3])]
-                    )
+                    "example": {
+                        lang: separator.join(
+                            [SHEET_TABLE[1][lang], *(labels[lang] for _, labels in SHEET_FIELDS[:3])]
+                        )
+                        for lang, separator in (("ja", "、"), ("en", ", "))
+                    }
                 },
             )
         )
