@@ -197,21 +197,45 @@ def _start_date(ctx: click.Context, param: click.Parameter, value: str | None):
     callback=_start_date,
     help="Planned registration application date (sets the fiscal years of factors.yaml; default today).",
 )
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="Write project.xlsx (plan fields, tables and factors as sheets) instead of project.yaml and factors.yaml.",
+)
 @click.option("--force", is_flag=True, help="Overwrite files init would write.")
 @common_options
 @click.pass_context
-def init(ctx: click.Context, directory: Path, code: str, project_type: str, start, force: bool, lang: str):
+def init(
+    ctx: click.Context,
+    directory: Path,
+    code: str,
+    project_type: str,
+    start,
+    excel: bool,
+    force: bool,
+    lang: str,
+):
     """プロジェクトフォルダを作成 / create a project folder with inputs to fill in."""
     import datetime as dt
 
     from toolkit.calculate import factors as factor_tables
     from toolkit.scaffold import create_project, rules_version
 
-    written = create_project(directory, code, project_type, force=force, start=start or dt.date.today())
+    written = create_project(
+        directory, code, project_type, force=force, start=start or dt.date.today(), excel=excel
+    )
     version = rules_version()
     spec = factor_tables.rule_versions()[version]
     click.echo(
-        _say(ctx, "cli.init_rules", rules=version, label=spec["label"], status=spec["status"]), err=True
+        _say(
+            ctx,
+            "cli.init_rules",
+            rules=version,
+            label=spec["label"],
+            status=spec["status"],
+            file="project.xlsx" if excel else "project.yaml",
+        ),
+        err=True,
     )
     for path in written:
         click.echo(str(path))

@@ -68,8 +68,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     # the command line's own words (usage errors, internal errors)
     "cli.init_rules": (
-        "規程の版は同梱の最新 {rules}（{label}、状態: {status}）にしました。project.yaml の rules_version で変えられます",
-        "rules version set to the newest shipped, {rules} ({label}; status: {status}); change it with rules_version in project.yaml",
+        "規程の版は同梱の最新 {rules}（{label}、状態: {status}）にしました。{file} の rules_version で変えられます",
+        "rules version set to the newest shipped, {rules} ({label}; status: {status}); change it with rules_version in {file}",
     ),
     "cli.start_form": (
         "日付（例 2025-04-01）が必要です",
@@ -329,18 +329,18 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "check.problem.R-FACTOR-STATUS": ("{message}", "{message}"),
     "fix.problem.R-FACTOR-STATUS": (
-        "公式の資料と照合する。係数は factors.yaml に出典を添えて status: verified で記入する（規程の版は現行の規程で確認）",
-        "check it against the official source; enter a factor in factors.yaml with its source and status: verified (check a rules version against the current rules)",
+        "公式の資料と照合する。係数は factors.yaml（または project.xlsx の「係数」シート）に出典を添えて状態（status）を verified にして記入する（規程の版は現行の規程で確認）",
+        "check it against the official source; enter a factor in factors.yaml (or the 係数 sheet of project.xlsx) with its source and status verified (check a rules version against the current rules)",
     ),
     "check.problem.R-FACTOR-SRC": ("{message}", "{message}"),
     "fix.problem.R-FACTOR-SRC": (
-        "factors.yaml のその行に公式の表の値（value）と出典（source）を記入する",
-        "enter the official value and its source in that row of factors.yaml",
+        "factors.yaml（または project.xlsx の「係数」シート）のその行に公式の表の値（value）と出典（source）を記入する",
+        "enter the official value and its source in that row of factors.yaml (or of the 係数 sheet of project.xlsx)",
     ),
     "check.problem.C-FACTOR-EMPTY": ("{message}", "{message}"),
     "fix.problem.C-FACTOR-EMPTY": (
-        "factors.yaml のその行に公式の表の値（value）と出典（source）を記入する",
-        "enter the official value and its source in that row of factors.yaml",
+        "factors.yaml（または project.xlsx の「係数」シート）のその行に公式の表の値（value）と出典（source）を記入する",
+        "enter the official value and its source in that row of factors.yaml (or of the 係数 sheet of project.xlsx)",
     ),
     "check.problem.C-FACTOR-MISSING": ("{message}", "{message}"),
     "fix.problem.C-FACTOR-MISSING": (

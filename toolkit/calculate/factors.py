@@ -280,9 +280,11 @@ def load(
     root: Path | None = None,
     location: Location | None = None,
     methodology: Mapping | None = None,
+    workbook: Path | None = None,
 ) -> Factors:
-    """The factors for a project under `rules_version`, with the overrides in `root`/factors.yaml; `methodology`
-    ({code, version}) selects rows kept per methodology version (gwp)."""
+    """The factors for a project under `rules_version`, with the overrides in `root`/factors.yaml and in the
+    「係数」 sheet of `workbook` (a project.xlsx, `factor_sheet`); `methodology` ({code, version}) selects rows kept per
+    methodology version (gwp)."""
     versions = rule_versions()
     if rules_version not in versions:
         close = difflib.get_close_matches(str(rules_version), list(versions), n=1)
@@ -303,12 +305,21 @@ def load(
         )
     rows = dict(shipped_rows())
     pending: list[Pending] = []
+    problems: list[Problem] = []
+    overrides: list[Row | Pending] = []
     if root is not None and (root / OVERRIDES_FILE).is_file():
-        for row in _override_rows(root / OVERRIDES_FILE):
-            if isinstance(row, Pending):
-                pending.append(row)
-            else:
-                rows[(row.table, row.keys, row.fiscal_year)] = row
+        overrides += _override_rows(root / OVERRIDES_FILE, problems)
+    if workbook is not None and workbook.suffix.lower() == ".xlsx" and workbook.is_file():
+        from toolkit.calculate.factor_sheet import sheet_rows
+
+        overrides += sheet_rows(workbook, workbook.name, problems, _specs(), _override_row)
+    if problems:
+        raise FactorError(f"{len(problems)} problems in the factor rows", problems)
+    for row in overrides:
+        if isinstance(row, Pending):
+            pending.append(row)
+        else:
+            rows[(row.table, row.keys, row.fiscal_year)] = row
     return Factors(rules_version, versions[rules_version], rows, methodology, tuple(pending), location)
 
 
@@ -374,9 +385,8 @@ def shipped_rows() -> dict[tuple, Row]:
     return rows
 
 
-def _override_rows(path: Path) -> list[Row | Pending]:
+def _override_rows(path: Path, problems: list[Problem]) -> list[Row | Pending]:
     places: dict[str, Location] = {}
-    problems: list[Problem] = []
     data = read_yaml(path, OVERRIDES_FILE, places, problems)
     rows: list[Row | Pending] = []
     if data is not None and not isinstance(data, dict):
@@ -403,8 +413,6 @@ def _override_rows(path: Path) -> list[Row | Pending]:
             row = _override_row(table, entry, path_text, places, problems)
             if row is not None:
                 rows.append(row)
-    if problems:
-        raise FactorError(f"{OVERRIDES_FILE}: {len(problems)} problems", problems)
     return rows
 
 
