@@ -37,12 +37,12 @@ def _text(key: str, lang: str, **params: Any) -> str:
 
 
 def exact(value: Decimal) -> str:
-    """A Decimal as plain digits, without exponent or trailing zeros."""
+    """A Decimal as plain digits, every one of them, without exponent or trailing zeros."""
     text = str(value)
-    # already plain and short (normalize() would keep it as it is): most figures of a program
-    if len(text) <= 28 and "E" not in text and not ("." in text and text.endswith("0")):
+    if "E" not in text and not ("." in text and text.endswith("0")):  # already plain: most figures
         return text
-    return format(value.normalize(), "f")
+    # in the exact context: the default one would round a sum of split readings to 28 digits
+    return format(value.normalize(EXACT), "f")
 
 
 def shown(value: Decimal) -> str:
