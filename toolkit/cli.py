@@ -293,8 +293,8 @@ def calc(
                 report.calculation_json(result, lang, detail), ensure_ascii=False, separators=(",", ":")
             )
         )
-    elif not result.factors_missing:
-        click.echo(report.calculation_text(result, lang))  # no figure while a factor is missing
+    elif result.complete:
+        click.echo(report.calculation_text(result, lang))  # no figure while anything is missing
     _print_problems(result.errors, [] if _quiet(ctx) else result.warnings, lang)
     if output_format == "text":
         _print_rows_to_add(result.errors, lang)

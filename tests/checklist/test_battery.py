@@ -111,3 +111,22 @@ def test_battery_values_without_a_battery_are_a_warning_at_the_value(tmp_path):
     assert (finding.path, finding.severity) == (f"activities[{row}].battery_share_pct", "warning")
     assert where(finding) == f"activities.xlsx!活動一覧!{cell[(row, '蓄電池経由率(%)')]}"
     assert "算定には使っていません" in finding.message("ja")
+
+
+def test_calc_gives_no_total_while_a_battery_share_is_missing(tmp_path, run):
+    """A household not computed would be left out of the total without a word: calc prints no report and the
+    JSON gives no totals (null), only the error at the cell."""
+    import json
+
+    root = sample(tmp_path, "solar-program", evidence=False)
+    set_cells(root, ACTIVITIES, {(battery_rows(root)[0], "蓄電池経由率(%)"): None})
+    status, out, err = run("calc", root)
+    assert status == 1 and "認証対象" not in out and "battery_share_pct" in out + err
+    status, out, err = run("calc", root, "--format", "json")
+    result = json.loads(out)
+    assert status == 1
+    assert (result["total_reduction_t"], result["total_reduction_exact_t"], result["by_fiscal_year"]) == (
+        None,
+        None,
+        None,
+    )

@@ -70,9 +70,10 @@ class Calculation:
         return [problem for problem in self.problems if problem.severity == "error"]
 
     @property
-    def factors_missing(self) -> bool:
-        """Whether a factor the figures need is missing or empty: then no total is shown at all, not a partial one."""
-        return any(problem.code in ("factor_missing", "factor_empty") for problem in self.problems)
+    def complete(self) -> bool:
+        """Whether every reading was computed: with any error (a factor or an input missing, overlapping
+        readings) the totals would silently leave pieces out, so no total is shown, not a partial one."""
+        return not self.errors
 
     @property
     def warnings(self) -> list[Problem]:

@@ -96,10 +96,12 @@ def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False
         "methodology": result.methodology,
         "rules_version": result.rules_version,
         "period": [day.isoformat() if day else None for day in result.period],
-        # no total while a factor is missing: a partial sum would read as the project's reduction
-        "total_reduction_t": None if result.factors_missing else result.total_certified,
-        "total_reduction_exact_t": None if result.factors_missing else exact(result.total_exact),
-        "by_fiscal_year": {str(year): exact(value) for year, value in result.by_fiscal_year.items()},
+        # no totals while anything is missing: a partial sum would read as the project's reduction
+        "total_reduction_t": result.total_certified if result.complete else None,
+        "total_reduction_exact_t": exact(result.total_exact) if result.complete else None,
+        "by_fiscal_year": {str(year): exact(value) for year, value in result.by_fiscal_year.items()}
+        if result.complete
+        else None,
         "activities": [
             {
                 "id": activity.activity_id,
