@@ -222,7 +222,7 @@ def init(
     from toolkit.scaffold import create_project, rules_version
 
     written = create_project(
-        directory, code, project_type, force=force, start=start or dt.date.today(), excel=excel
+        directory, code, project_type, start or dt.date.today(), force=force, excel=excel
     )
     version = rules_version()
     spec = factor_tables.rule_versions()[version]

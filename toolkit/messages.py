@@ -71,6 +71,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "規程の版は同梱の最新 {rules}（{label}、状態: {status}）にしました。{file} の rules_version で変えられます",
         "rules version set to the newest shipped, {rules} ({label}; status: {status}); change it with rules_version in {file}",
     ),
+    "start_out_of_range": (
+        "開始日 {found} では認証対象期間が制度の年度（{first}〜{last}年度）に収まりません",
+        "with a start on {found} the crediting period falls outside the scheme's fiscal years (FY{first} to FY{last})",
+    ),
     "cli.start_form": (
         "日付（例 2025-04-01）が必要です",
         "expected a date such as 2025-04-01",

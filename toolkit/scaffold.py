@@ -18,6 +18,7 @@ from toolkit.problems import Location, Problem
 from toolkit.read.folder import PROJECT_FILES
 from toolkit.scaffold_excel import PROJECT_FILE as EXCEL_PROJECT_FILE
 from toolkit.scaffold_excel import write_project_workbook, write_workbook
+from toolkit.validate.field_rules import FISCAL_YEARS
 
 MONITORING_WORKBOOK = "monitoring/readings.xlsx"
 
@@ -26,15 +27,15 @@ def create_project(
     directory: Path,
     code: str,
     project_type: str,
+    start: dt.date,
     force: bool = False,
-    start: dt.date | None = None,
     excel: bool = False,
 ) -> list[Path]:
     """Write the project files into `directory`; refuses to overwrite any of them without `force`.
 
     The rules version is the newest shipped (`rules_version()`); factors.yaml has a row to fill for each
     factor the methodology needs that is not shipped, per fiscal year of the crediting period expected
-    from `start` (the planned registration application date; today when not given). With `excel`,
+    from `start` (the planned registration application date; the CLI gives today when not told). With `excel`,
     project.xlsx holds the plan's fields, the factor rows and, for a standard project, its tables, instead
     of project.yaml and factors.yaml; another project file already there is refused even with `force`
     (the reader would take it instead).
@@ -43,6 +44,20 @@ def create_project(
         methodology = methodologies.get(code)
     except UnknownMethodology as error:
         raise UsageError(str(error), error.problems) from error
+    in_range = periods.fiscal_year(start) in FISCAL_YEARS  # before the period: year 9999 + 8 has no date
+    if (
+        not in_range
+        or periods.fiscal_year(expected_period(code, rules_version(), start)[1]) not in FISCAL_YEARS
+    ):
+        raise UsageError(
+            f"start {start} outside the scheme's fiscal years",
+            [
+                Problem(
+                    "start_out_of_range",
+                    params={"found": start, "first": FISCAL_YEARS[0], "last": FISCAL_YEARS[-1]},
+                )
+            ],
+        )
     tables = schema.tables(code)
     own = [EXCEL_PROJECT_FILE] if excel else ["project.yaml", factor_tables.OVERRIDES_FILE]
     planned = {name: None for name in [*own, MONITORING_WORKBOOK, "evidence/.gitkeep"]}
@@ -60,7 +75,7 @@ def create_project(
             [Problem("exists", location=Location(str(directory / name))) for name in existing],
         )
     try:
-        return _write(directory, methodology, project_type, tables, planned, start or dt.date.today(), excel)
+        return _write(directory, methodology, project_type, tables, planned, start, excel)
     except OSError as error:
         raise OutputError(
             str(error),
