@@ -492,6 +492,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "活動一覧の蓄電池経由率(%)・蓄電池損失率(%)に値を、出典と確認状況（verified / unverified / third-party）とともに記入する（制度の既定の経由率を使う場合はその値と公表資料）",
         "enter the battery share (%) and loss (%) in the activity list with their source and status (verified / unverified / third-party); if the scheme's default share is used, its value and the public document",
     ),
+    "check.battery_formula_unverified": (
+        "蓄電池ありの活動（{count} 件）の自家消費量は EL_PJ,self ×（1 − 蓄電池経由率 × 蓄電池損失率）で算定していますが、この式は公表資料で確認されていません",
+        "the self-consumption of the {count} activities with a battery is computed as EL_PJ,self × (1 − battery share × battery loss); this formula has not been confirmed in a published source",
+    ),
+    "fix.battery_formula_unverified": (
+        "方法論 EN-R-002 の本文（蓄電池を経由した電力の扱い）で式を確認し、異なる場合は審査機関に相談する",
+        "check the formula against the text of methodology EN-R-002 (power through a battery); if it differs, ask the verifier",
+    ),
     "check.battery_values_without_battery": (
         "活動 {activity} は蓄電池なしですが、蓄電池経由率または損失率が記入されています（算定には使っていません）",
         "activity {activity} has no battery but a battery share or loss is filled in (not used in the calculation)",

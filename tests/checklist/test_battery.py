@@ -130,3 +130,17 @@ def test_calc_gives_no_total_while_a_battery_share_is_missing(tmp_path, run):
         None,
         None,
     )
+
+
+def test_the_battery_formula_is_reported_unverified_even_with_verified_values(tmp_path):
+    """No published source gives EL × (1 − r × L): once, at the first battery household, whatever the status."""
+    root = sample(tmp_path, "solar-program", evidence=False)
+    rows = battery_rows(root)
+    set_cells(root, ACTIVITIES, {(row, "蓄電池の値の確認状況"): "verified" for row in rows})
+    (finding,) = [
+        f
+        for f in of_rule(pipeline.check(root, "registration"), "R-FACTOR-SRC")
+        if f.code == "battery_formula_unverified"
+    ]
+    assert (finding.path, finding.severity) == (f"activities[{rows[0]}].battery", "warning")
+    assert f"{len(rows)} 件" in finding.message("ja") and "確認されていません" in finding.message("ja")
