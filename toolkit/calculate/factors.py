@@ -152,9 +152,11 @@ class Factors:
         if names:
             shown = {
                 lang: ("、" if lang == "ja" else ", ").join(
-                    (f"「{switch_label(name)[lang]}」（{name}: {_shown_switch(self.switches.get(name))}）")
+                    (
+                        f"「{switch_label(name)[lang]}」（{name}: {_shown_switch(self.switches.get(name), lang)}）"
+                    )
                     if lang == "ja"
-                    else f"'{switch_label(name)[lang]}' ({name}: {_shown_switch(self.switches.get(name))})"
+                    else f"'{switch_label(name)[lang]}' ({name}: {_shown_switch(self.switches.get(name), lang)})"
                     for name in names
                 )
                 for lang in ("ja", "en")
@@ -198,9 +200,9 @@ def switch_label(name: str) -> Mapping[str, str]:
     return labels.get(name) or {"ja": name, "en": name}
 
 
-def _shown_switch(value: Any) -> str:
+def _shown_switch(value: Any, lang: str) -> str:
     if value is None:
-        return "なし / none"
+        return "なし" if lang == "ja" else "none"
     if isinstance(value, bool):
         return "true" if value else "false"
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
