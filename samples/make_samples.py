@@ -369,7 +369,7 @@ SOLAR_FACTORS_YAML = """\
 # 出典を書き、確認できたら status を verified にしてください。
 grid_electricity:
   - {fiscal_year: 2025, basis: all_source, value: 0.000441, unit: t-CO2/kWh,
-     source: "サンプル用の仮の値（architecture.md の記入例）。実際の別表の値に置き換えること", status: unverified}
+     source: "サンプル用の仮の値（公表値ではない）。実際の別表の値に置き換えること", status: unverified}
 """
 
 SOLAR_BYLAWS = """\

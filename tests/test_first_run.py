@@ -192,3 +192,6 @@ def test_calc_prints_no_figure_while_factors_are_missing_and_all_rows_to_add(fol
     assert all("value: , unit: kg-CO2/kWh" in line for line in block.splitlines()[1:4])
     status, out, err = run("calc", root, "--lang", "en")
     assert "add these rows to factors.yaml" in out
+    status, out, err = run("calc", root, "--format", "json")  # JSON gives no total either, not a 0
+    result = json.loads(out)
+    assert status == 1 and result["total_reduction_t"] is None and result["total_reduction_exact_t"] is None

@@ -29,7 +29,7 @@ STAGES = (
     ("toolkit.checklist",),
     ("toolkit.render",),
     ("toolkit.bundle",),
-    ("toolkit.pipeline", "toolkit.scaffold"),
+    ("toolkit.pipeline", "toolkit.scaffold", "toolkit.scaffold_excel"),
     ("toolkit.cli", "toolkit.__main__"),
 )
 

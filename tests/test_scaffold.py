@@ -127,3 +127,12 @@ def test_every_needed_factor_names_a_shipped_table_and_its_keys(code):
     for need in methodologies.get(code).FACTORS:
         spec = factor_tables.table_spec(need.table)
         assert set(need.fixed) | set(need.picked) == set(spec["keys"]), (code, need)
+
+
+@pytest.mark.parametrize("start", ["9999-12-31", "1990-01-01", "2095-01-01"])
+def test_a_start_outside_the_schemes_fiscal_years_is_refused(tmp_path, run, start):
+    """The crediting period from --start must lie in FY2013–FY2100 (the factor rows init writes are keyed by
+    those years); year 9999 once crashed while computing the period's end."""
+    status, out, err = run("init", tmp_path / "p", "--methodology", "EN-R-002", "--start", start)
+    assert status == 2 and start in err and "2013" in err
+    assert not (tmp_path / "p").exists() or not any((tmp_path / "p").iterdir())

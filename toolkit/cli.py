@@ -115,7 +115,7 @@ EXAMPLES = {
     ],
     "init": [
         "jcredit init mypv --methodology EN-R-002 --type program --start 2026-04-01",
-        "jcredit init led --methodology EN-S-006",
+        "jcredit init myproject --methodology EN-S-006 --excel --start 2025-04-01",
     ],
     "factors": ["jcredit factors --rules-version 2025-09", "jcredit factors --format json"],
     "methodologies": ["jcredit methodologies --lang en"],
@@ -412,21 +412,45 @@ def _start_date(ctx: click.Context, param: click.Parameter, value: str | None):
     callback=_start_date,
     help="Planned registration application date (sets the fiscal years of factors.yaml; default today).",
 )
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="Write project.xlsx (plan fields, tables and factors as sheets) instead of project.yaml and factors.yaml.",
+)
 @click.option("--force", is_flag=True, help="Overwrite files init would write.")
 @common_options
 @click.pass_context
-def init(ctx: click.Context, directory: Path, code: str, project_type: str, start, force: bool, lang: str):
+def init(
+    ctx: click.Context,
+    directory: Path,
+    code: str,
+    project_type: str,
+    start,
+    excel: bool,
+    force: bool,
+    lang: str,
+):
     """プロジェクトフォルダを作成 / create a project folder with inputs to fill in."""
     import datetime as dt
 
     from toolkit.calculate import factors as factor_tables
     from toolkit.scaffold import create_project, rules_version
 
-    written = create_project(directory, code, project_type, force=force, start=start or dt.date.today())
+    written = create_project(
+        directory, code, project_type, start or dt.date.today(), force=force, excel=excel
+    )
     version = rules_version()
     spec = factor_tables.rule_versions()[version]
     click.echo(
-        _say(ctx, "cli.init_rules", rules=version, label=spec["label"], status=spec["status"]), err=True
+        _say(
+            ctx,
+            "cli.init_rules",
+            rules=version,
+            label=spec["label"],
+            status=spec["status"],
+            file="project.xlsx" if excel else "project.yaml",
+        ),
+        err=True,
     )
     for path in written:
         click.echo(str(path))
@@ -522,8 +546,8 @@ def calc(
                 report.calculation_json(result, lang, detail), ensure_ascii=False, separators=(",", ":")
             )
         )
-    elif not any(problem.code in ("factor_missing", "factor_empty") for problem in result.errors):
-        click.echo(report.calculation_text(result, lang))  # no figure while a factor is missing
+    elif result.complete:
+        click.echo(report.calculation_text(result, lang))  # no figure while anything is missing
     # text: the problems are part of the report (stdout); beside JSON they are notes (stderr)
     _print_problems(result.errors, [] if _quiet(ctx) else result.warnings, lang, err=output_format == "json")
     if output_format == "text":

@@ -68,8 +68,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     # the command line's own words (usage errors, internal errors)
     "cli.init_rules": (
-        "規程の版は同梱の最新 {rules}（{label}、状態: {status}）にしました。project.yaml の rules_version で変えられます",
-        "rules version set to the newest shipped, {rules} ({label}; status: {status}); change it with rules_version in project.yaml",
+        "規程の版は同梱の最新 {rules}（{label}、状態: {status}）にしました。{file} の rules_version で変えられます",
+        "rules version set to the newest shipped, {rules} ({label}; status: {status}); change it with rules_version in {file}",
+    ),
+    "start_out_of_range": (
+        "開始日 {found} では認証対象期間が制度の年度（{first}〜{last}年度）に収まりません",
+        "with a start on {found} the crediting period falls outside the scheme's fiscal years (FY{first} to FY{last})",
     ),
     "cli.start_form": (
         "日付（例 2025-04-01）が必要です",
@@ -197,6 +201,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "cli.help.init.start": (
         "登録申請の予定日（factors.yaml の年度を決める。既定は今日）",
         "planned registration application date (sets the fiscal years of factors.yaml; default today)",
+    ),
+    "cli.help.init.excel": (
+        "project.yaml と factors.yaml の代わりに project.xlsx（計画書の項目・表・係数をシートに）を書く",
+        "write project.xlsx (plan fields, tables and factors as sheets) instead of project.yaml and factors.yaml",
     ),
     "cli.help.init.force": ("init が書くファイルがあっても上書きする", "overwrite files init would write"),
     "path_control": (
@@ -428,18 +436,18 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "check.problem.R-FACTOR-STATUS": ("{message}", "{message}"),
     "fix.problem.R-FACTOR-STATUS": (
-        "公式の資料と照合する。係数は factors.yaml に出典を添えて status: verified で記入する（規程の版は現行の規程で確認）",
-        "check it against the official source; enter a factor in factors.yaml with its source and status: verified (check a rules version against the current rules)",
+        "公式の資料と照合する。係数は factors.yaml（または project.xlsx の「係数」シート）に出典を添えて状態（status）を verified にして記入する（規程の版は現行の規程で確認）",
+        "check it against the official source; enter a factor in factors.yaml (or the 係数 sheet of project.xlsx) with its source and status verified (check a rules version against the current rules)",
     ),
     "check.problem.R-FACTOR-SRC": ("{message}", "{message}"),
     "fix.problem.R-FACTOR-SRC": (
-        "factors.yaml のその行に公式の表の値（value）と出典（source）を記入する",
-        "enter the official value and its source in that row of factors.yaml",
+        "factors.yaml（または project.xlsx の「係数」シート）のその行に公式の表の値（value）と出典（source）を記入する",
+        "enter the official value and its source in that row of factors.yaml (or of the 係数 sheet of project.xlsx)",
     ),
     "check.problem.C-FACTOR-EMPTY": ("{message}", "{message}"),
     "fix.problem.C-FACTOR-EMPTY": (
-        "factors.yaml のその行に公式の表の値（value）と出典（source）を記入する",
-        "enter the official value and its source in that row of factors.yaml",
+        "factors.yaml（または project.xlsx の「係数」シート）のその行に公式の表の値（value）と出典（source）を記入する",
+        "enter the official value and its source in that row of factors.yaml (or of the 係数 sheet of project.xlsx)",
     ),
     "check.problem.C-FACTOR-MISSING": ("{message}", "{message}"),
     "fix.problem.C-FACTOR-MISSING": (
@@ -586,6 +594,22 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "fix.battery_value_missing": (
         "活動一覧の蓄電池経由率(%)・蓄電池損失率(%)に値を、出典と確認状況（verified / unverified / third-party）とともに記入する（制度の既定の経由率を使う場合はその値と公表資料）",
         "enter the battery share (%) and loss (%) in the activity list with their source and status (verified / unverified / third-party); if the scheme's default share is used, its value and the public document",
+    ),
+    "check.battery_formula_unverified": (
+        "蓄電池ありの活動（{count} 件）の自家消費量は EL_PJ,self ×（1 − 蓄電池経由率 × 蓄電池損失率）で算定していますが、この式は公表資料で確認されていません",
+        "the self-consumption of the {count} activities with a battery is computed as EL_PJ,self × (1 − battery share × battery loss); this formula has not been confirmed in a published source",
+    ),
+    "fix.battery_formula_unverified": (
+        "方法論 EN-R-002 の本文（蓄電池を経由した電力の扱い）で式を確認し、異なる場合は審査機関に相談する",
+        "check the formula against the text of methodology EN-R-002 (power through a battery); if it differs, ask the verifier",
+    ),
+    "check.battery_values_without_battery": (
+        "活動 {activity} は蓄電池なしですが、蓄電池経由率または損失率が記入されています（算定には使っていません）",
+        "activity {activity} has no battery but a battery share or loss is filled in (not used in the calculation)",
+    ),
+    "fix.battery_values_without_battery": (
+        "蓄電池がある場合は「蓄電池」を「はい」に、ない場合は蓄電池経由率(%)・蓄電池損失率(%)を空欄にする",
+        "set 'battery' to yes if there is one; otherwise empty the battery share (%) and loss (%)",
     ),
     "check.battery_not_verified": (
         "活動 {activity} の蓄電池経由率・損失率は確認されていません（確認状況: {status}、出典: {source}）",

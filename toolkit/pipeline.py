@@ -66,6 +66,7 @@ class Run:
             project.root,
             project.sources.locate("rules_version"),
             project.data["project"].get("methodology"),
+            project.project_file,  # a project.xlsx may hold the factor rows in its 「係数」 sheet
         )
 
     @cached_property

@@ -5,49 +5,77 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from toolkit import methodologies, periods, schema
+from toolkit import methodologies, packaged, periods, schema
 from toolkit.calculate import factors as factor_tables
 from toolkit.errors import OutputError, UnknownMethodology, UsageError
 from toolkit.methodologies import Field, Need
 from toolkit.methodologies.emissions import GRID, GRID_MARGINAL
 from toolkit.problems import Location, Problem
+from toolkit.read.folder import PROJECT_FILES
+from toolkit.scaffold_excel import PROJECT_FILE as EXCEL_PROJECT_FILE
+from toolkit.scaffold_excel import write_project_workbook, write_workbook
+from toolkit.validate.field_rules import FISCAL_YEARS
 
 MONITORING_WORKBOOK = "monitoring/readings.xlsx"
 
 
 def create_project(
-    directory: Path, code: str, project_type: str, force: bool = False, start: dt.date | None = None
+    directory: Path,
+    code: str,
+    project_type: str,
+    start: dt.date,
+    force: bool = False,
+    excel: bool = False,
 ) -> list[Path]:
     """Write the project files into `directory`; refuses to overwrite any of them without `force`.
 
     The rules version is the newest shipped (`rules_version()`); factors.yaml has a row to fill for each
     factor the methodology needs that is not shipped, per fiscal year of the crediting period expected
-    from `start` (the planned registration application date; today when not given).
+    from `start` (the planned registration application date; the CLI gives today when not told). With `excel`,
+    project.xlsx holds the plan's fields, the factor rows and, for a standard project, its tables, instead
+    of project.yaml and factors.yaml; another project file already there is refused even with `force`
+    (the reader would take it instead).
     """
     try:
         methodology = methodologies.get(code)
     except UnknownMethodology as error:
         raise UsageError(str(error), error.problems) from error
+    in_range = periods.fiscal_year(start) in FISCAL_YEARS  # before the period: year 9999 + 8 has no date
+    if (
+        not in_range
+        or periods.fiscal_year(expected_period(code, rules_version(), start)[1]) not in FISCAL_YEARS
+    ):
+        raise UsageError(
+            f"start {start} outside the scheme's fiscal years",
+            [
+                Problem(
+                    "start_out_of_range",
+                    params={"found": start, "first": FISCAL_YEARS[0], "last": FISCAL_YEARS[-1]},
+                )
+            ],
+        )
     tables = schema.tables(code)
-    planned = {
-        "project.yaml": None,
-        factor_tables.OVERRIDES_FILE: None,
-        MONITORING_WORKBOOK: None,
-        "evidence/.gitkeep": None,
-    }
+    own = [EXCEL_PROJECT_FILE] if excel else ["project.yaml", factor_tables.OVERRIDES_FILE]
+    planned = {name: None for name in [*own, MONITORING_WORKBOOK, "evidence/.gitkeep"]}
     if project_type == "program":
         planned["activities.xlsx"] = None
     existing = sorted(name for name in planned if (directory / name).exists())
+    others = [name for name in PROJECT_FILES if name not in planned and (directory / name).exists()]
+    if excel and (directory / factor_tables.OVERRIDES_FILE).exists():
+        others.append(factor_tables.OVERRIDES_FILE)  # its rows would be read beside the sheet's
+    if excel and others:
+        existing, force = sorted({*existing, *others}), False
     if existing and not force:
         raise OutputError(
             f"{directory}: " + ", ".join(existing),
             [Problem("exists", location=Location(str(directory / name))) for name in existing],
         )
     try:
-        return _write(directory, methodology, project_type, tables, planned, start or dt.date.today())
+        return _write(directory, methodology, project_type, tables, planned, start, excel)
     except OSError as error:
         raise OutputError(
             str(error),
@@ -67,7 +95,7 @@ def rules_version() -> str:
 
 
 def _write(
-    directory: Path, methodology, project_type: str, tables, planned: dict, start: dt.date
+    directory: Path, methodology, project_type: str, tables, planned: dict, start: dt.date, excel: bool
 ) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=directory, prefix=".jcredit-init-") as staging:
@@ -75,14 +103,37 @@ def _write(
         (stage / "evidence").mkdir()
         (stage / "evidence/.gitkeep").write_text("")
         (stage / "monitoring").mkdir()
-        (stage / "project.yaml").write_text(project_yaml(methodology, project_type, tables), encoding="utf-8")
-        (stage / factor_tables.OVERRIDES_FILE).write_text(
-            factors_yaml(methodology, tables, rules_version(), start), encoding="utf-8"
-        )
         monitoring = {name: table for name, table in tables.items() if name == "monitoring"}
         write_workbook(stage / MONITORING_WORKBOOK, monitoring)
-        if project_type == "program":
-            write_workbook(stage / "activities.xlsx", {n: t for n, t in tables.items() if n != "monitoring"})
+        if excel:
+            write_project_workbook(
+                stage / EXCEL_PROJECT_FILE,
+                project_type,
+                _flat(_initial_values(methodology, project_type)),
+                {name: table for name, table in tables.items() if _in_project_workbook(name, project_type)},
+                factor_plan(methodology, tables, rules_version(), start),
+                {"monitoring_plan": _monitoring_plan_rows(methodology)},
+            )
+            if project_type == "program":
+                write_workbook(
+                    stage / "activities.xlsx",
+                    {
+                        name: table
+                        for name, table in tables.items()
+                        if name != "monitoring" and not _in_project_workbook(name, project_type)
+                    },
+                )
+        else:
+            (stage / "project.yaml").write_text(
+                project_yaml(methodology, project_type, tables), encoding="utf-8"
+            )
+            (stage / factor_tables.OVERRIDES_FILE).write_text(
+                factors_yaml(methodology, tables, rules_version(), start), encoding="utf-8"
+            )
+            if project_type == "program":
+                write_workbook(
+                    stage / "activities.xlsx", {n: t for n, t in tables.items() if n != "monitoring"}
+                )
         written = []
         for name in planned:
             target = directory / name
@@ -92,9 +143,9 @@ def _write(
     return written
 
 
-def project_yaml(methodology, project_type: str, tables: Mapping[str, schema.Table]) -> str:
-    """project.yaml with every field of the schema, empty, each under a comment with its label and help."""
-    values = {
+def _initial_values(methodology, project_type: str) -> dict:
+    """What init fills in of the plan's fields: the file's version, the rules, the type and methodology."""
+    return {
         "schema_version": 1,
         "rules_version": rules_version(),
         "project": {
@@ -102,6 +153,41 @@ def project_yaml(methodology, project_type: str, tables: Mapping[str, schema.Tab
             "methodology": {"code": methodology.CODE, "version": methodology.VERSIONS[-1]},
         },
     }
+
+
+def _monitoring_plan_rows(methodology) -> list[tuple[dict, str]]:
+    """The monitoring plan's first rows: one per monitored parameter of the methodology, its symbol given
+    and a note with its name, unit and frequency (the rest of the row is the proponent's)."""
+    return [
+        (
+            {"symbol": parameter.symbol},
+            f"{parameter.label['ja']}（{parameter.unit}、{parameter.frequency['ja']}）",
+        )
+        for parameter in methodology.MONITORING
+    ]
+
+
+def _flat(values: Mapping, prefix: str = "") -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, Mapping):
+            found.update(_flat(value, f"{prefix}{key}."))
+        else:
+            found[f"{prefix}{key}"] = value
+    return found
+
+
+def _in_project_workbook(table: str, project_type: str) -> bool:
+    """Which tables project.xlsx holds as sheets: a standard project's all but the readings; a program's
+    plan-level ones (monitoring plan, incidental emissions), its members' rows staying in activities.xlsx."""
+    if table == "monitoring":
+        return False
+    return project_type != "program" or table in packaged.load("tables.yaml")
+
+
+def project_yaml(methodology, project_type: str, tables: Mapping[str, schema.Table]) -> str:
+    """project.yaml with every field of the schema, empty, each under a comment with its label and help."""
+    values = _initial_values(methodology, project_type)
     lines = [
         f"# J-クレジット プロジェクト入力ファイル（{methodology.CODE} {methodology.NAME['ja']}、"
         f"{'プログラム型' if project_type == 'program' else '通常型'}）",
@@ -159,27 +245,48 @@ def needs(code: str, version: str) -> tuple[Need, ...]:
     return found
 
 
-def factors_yaml(methodology, tables: Mapping[str, schema.Table], version: str, start: dt.date) -> str:
-    """factors.yaml: a row with an empty value for each factor the methodology needs that is not shipped,
-    per fiscal year of the expected crediting period, under a comment naming the official table and how
-    to fill it; `status: unverified` until the user has checked the value."""
+@dataclass(frozen=True)
+class FactorRow:
+    """A factor row for the user to fill: its table, the keys known so far (blank ones ''), year and unit."""
+
+    table: str
+    keys: Mapping[str, Any]
+    fiscal_year: int | None
+    unit: str
+
+
+@dataclass(frozen=True)
+class FactorBlock:
+    """The rows to fill of one factor table, under the lines saying where its values come from; `items` are
+    the rows and, before a need's first row, the lines saying which project field gives each blank key."""
+
+    table: str
+    heading: tuple[str, ...]
+    items: tuple[str | FactorRow, ...]
+
+
+@dataclass(frozen=True)
+class FactorPlan:
+    """What init asks the user to fill in factors.yaml or the 「係数」 sheet: one owner for both."""
+
+    intro: tuple[str, ...]
+    included: tuple[str, ...]  # shipped factors the methodology uses
+    blocks: tuple[FactorBlock, ...]
+
+
+def factor_plan(methodology, tables: Mapping[str, schema.Table], version: str, start: dt.date) -> FactorPlan:
+    """A row with an empty value for each factor the methodology needs that is not shipped, per fiscal year
+    of the expected crediting period, under lines naming the official table and how to fill it."""
     first, last = expected_period(methodology.CODE, version, start)
     years = list(range(periods.fiscal_year(first), periods.fiscal_year(last) + 1))
-    lines = [
-        f"# 係数（{methodology.CODE} {methodology.NAME['ja']}）: 算定に使う係数のうち、"
+    intro = (
+        f"係数（{methodology.CODE} {methodology.NAME['ja']}）: 算定に使う係数のうち、"
         "ツールキットに同梱していないものを記入します。",
-        f"# 想定した認証対象期間: {first} 〜 {last}（規程の版 {version}、登録申請日を {first} と仮定）"
+        f"想定した認証対象期間: {first} 〜 {last}（規程の版 {version}、登録申請日を {first} と仮定）"
         f" → {years[0]}〜{years[-1]}年度の行があります。",
-        "# 記入のしかた: 各行の value に公式の表の値を、source に出典（発行元・資料名・版・表番号）を書きます。",
-        "#   公式の値と照合できたら status を verified にします。"
-        "それまでは unverified のままにし、`jcredit check` が行ごとに一覧します。",
-        "#   value が空欄の行も `jcredit check` が行番号つきで一覧します。"
-        "算定に必要な年度が空欄なら `jcredit calc` は削減量を出しません。",
-        "# How to fill: put the official value in `value` and its source (publisher, title, version,",
-        "#   table) in `source`; set `status: verified` once checked against the official table.",
-    ]
+    )
     shipped = factor_tables.shipped_rows()
-    by_table: dict[str, list[str]] = {}
+    by_table: dict[str, list[str | FactorRow]] = {}
     included: list[str] = []
     for need in needs(methodology.CODE, version):
         spec = factor_tables.table_spec(need.table)
@@ -193,24 +300,44 @@ def factors_yaml(methodology, tables: Mapping[str, schema.Table], version: str, 
             if year is None or year == years[0]:
                 rows += [line for line in _need_comments(need, tables) if line not in rows]
             keys = {**need.fixed, **{key: "" for key in need.picked}}
-            rows.append(f"  - {factor_tables.row_text(need.table, keys, year, need.unit)}")
-    if included:
+            rows.append(FactorRow(need.table, keys, year, need.unit or spec["unit"]))
+    blocks = []
+    for table, items in by_table.items():
+        spec = factor_tables.table_spec(table)
+        how = (spec.get("how_to_fill") or {}).get("ja") or f"{spec['label']['ja']}を {spec['unit']} で"
+        heading = (f"{spec['label']['ja']} — 出典: {spec.get('document', '')}", f"記入する値: {how}")
+        blocks.append(FactorBlock(table, heading, tuple(items)))
+    return FactorPlan(intro, tuple(dict.fromkeys(included)), tuple(blocks))
+
+
+def factors_yaml(methodology, tables: Mapping[str, schema.Table], version: str, start: dt.date) -> str:
+    """factors.yaml: the rows of `factor_plan` in YAML, each table under comments naming the official table
+    and how to fill it; `status: unverified` until the user has checked the value."""
+    plan = factor_plan(methodology, tables, version, start)
+    lines = [f"# {line}" for line in plan.intro] + [
+        "# 記入のしかた: 各行の value に公式の表の値を、source に出典（発行元・資料名・版・表番号）を書きます。",
+        "#   公式の値と照合できたら status を verified にします。"
+        "それまでは unverified のままにし、`jcredit check` が行ごとに一覧します。",
+        "#   value が空欄の行も `jcredit check` が行番号つきで一覧します。"
+        "算定に必要な年度が空欄なら `jcredit calc` は削減量を出しません。",
+        "# How to fill: put the official value in `value` and its source (publisher, title, version,",
+        "#   table) in `source`; set `status: verified` once checked against the official table.",
+    ]
+    if plan.included:
         lines += [
             "",
             "# 同梱の係数を使うもの（`jcredit factors` で値・出典・状態を確認。上書きするときはここに行を加えます）:",
         ]
-        lines += [f"#   {line}" for line in dict.fromkeys(included)]
-    for table, rows in by_table.items():
-        spec = factor_tables.table_spec(table)
-        how = (spec.get("how_to_fill") or {}).get("ja") or f"{spec['label']['ja']}を {spec['unit']} で"
-        lines += [
-            "",
-            f"# {spec['label']['ja']} — 出典: {spec.get('document', '')}",
-            f"# 記入する値: {how}",
-            f"{table}:",
-            *rows,
-        ]
-    if not by_table:
+        lines += [f"#   {line}" for line in plan.included]
+    for block in plan.blocks:
+        lines += ["", *(f"# {line}" for line in block.heading), f"{block.table}:"]
+        for item in block.items:
+            if isinstance(item, FactorRow):
+                row = factor_tables.row_text(item.table, item.keys, item.fiscal_year, item.unit)
+                lines.append(f"  - {row}")
+            else:
+                lines.append(f"  # {item}")
+    if not plan.blocks:
         lines += ["", "# この方法論で記入が必要な係数はありません（同梱の値を使います）。"]
     return "\n".join(lines) + "\n"
 
@@ -258,7 +385,7 @@ def _shipped_line(need: Need, shipped: Mapping) -> str:
 
 def _need_comments(need: Need, tables: Mapping[str, schema.Table]) -> list[str]:
     """The comments above a need's rows: when it is needed, and which project field gives each blank key."""
-    lines = ["  # 燃料を使うときだけ記入（使わなければこの行は消してかまいません）"] if need.optional else []
+    lines = ["燃料を使うときだけ記入（使わなければこの行は消してかまいません）"] if need.optional else []
     for key, source in need.picked.items():
         if source is None:
             continue
@@ -269,7 +396,7 @@ def _need_comments(need: Need, tables: Mapping[str, schema.Table]) -> list[str]:
         shown = f"（{', '.join(map(str, choices))}）" if choices and len(choices) <= 12 else ""
         sheet = tables[table].sheet["ja"] if table in tables else table
         lines.append(
-            f"  # {key}: {sheet}の「{label}」（{table}.{name}）の値{shown}。値が複数あれば、値ごとに行を複写します"
+            f"{key}: {sheet}の「{label}」（{table}.{name}）の値{shown}。値が複数あれば、値ごとに行を複写します"
         )
     return lines
 
@@ -294,87 +421,3 @@ def _scalar(value: Any) -> str:
 def _comment(rules: Mapping) -> str:
     meta = rules.get("meta", {})
     return f"  # {meta['label']['ja']}: {meta['help']['ja']}" if meta else ""
-
-
-def write_workbook(path: Path, tables: Mapping[str, schema.Table]) -> None:
-    """An input workbook: one sheet per table with Japanese headers, help comments and dropdowns."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    book = Workbook()
-    book.remove(book.active)
-    choices = book.create_sheet("選択肢")
-    choices.sheet_state = "hidden"
-    choice_columns = 0
-    guide = []
-    for table in tables.values():
-        sheet = book.create_sheet(table.sheet["ja"])
-        sheet.freeze_panes = "A2"
-        for column, (key, rules) in enumerate(table.schema.items(), start=1):
-            meta = rules.get("meta", {})
-            cell = sheet.cell(row=1, column=column, value=meta["label"]["ja"])
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDEBF7")
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            cell.comment = Comment(f"{meta['help']['ja']}\n({key}: {meta['help']['en']})", "jcredit")
-            letter = get_column_letter(column)
-            sheet.column_dimensions[letter].width = max(12, len(meta["label"]["ja"]) * 2 + 2)
-            cells = f"{letter}2:{letter}10000"
-            validation = None
-            kind = rules.get("type")
-            if rules.get("allowed"):
-                choice_columns += 1
-                choice_letter = get_column_letter(choice_columns)
-                for row, choice in enumerate(rules["allowed"], start=1):
-                    choices.cell(row=row, column=choice_columns, value=choice)
-                validation = DataValidation(
-                    type="list",
-                    allow_blank=True,
-                    formula1=f"選択肢!${choice_letter}$1:${choice_letter}${len(rules['allowed'])}",
-                )
-            elif kind == "boolean":
-                validation = DataValidation(type="list", formula1='"はい,いいえ"', allow_blank=True)
-            elif kind == "date":
-                validation = DataValidation(
-                    type="date", operator="greaterThan", formula1="36526", allow_blank=True
-                )
-                for row in range(2, 202):
-                    sheet.cell(row=row, column=column).number_format = "yyyy-mm-dd"
-            elif kind in ("decimal", "integer") and "min" in rules:
-                validation = DataValidation(
-                    type="decimal" if kind == "decimal" else "whole",
-                    operator="greaterThanOrEqual",
-                    formula1=str(rules["min"]),
-                    allow_blank=True,
-                )
-            if validation is not None:
-                validation.error = f"{meta['label']['ja']}: {meta['help']['ja']}"
-                validation.errorTitle = "入力値の確認"
-                validation.showErrorMessage = True
-                sheet.add_data_validation(validation)
-                validation.add(cells)
-            guide.append(
-                (
-                    table.sheet["ja"],
-                    meta["label"]["ja"],
-                    key,
-                    meta.get("unit", ""),
-                    "任意" if meta.get("optional") else "",
-                    meta["help"]["ja"],
-                )
-            )
-    help_sheet = book.create_sheet("説明", 0)
-    help_sheet.append(["シート", "列見出し", "キー", "単位", "列", "説明"])
-    for cell in help_sheet[1]:
-        cell.font = Font(bold=True)
-    for row in guide:
-        help_sheet.append(list(row))
-    for letter, width in zip("ABCDEF", (14, 24, 26, 10, 6, 60)):
-        help_sheet.column_dimensions[letter].width = width
-    book.move_sheet(choices, offset=len(book.sheetnames) - 1 - book.index(choices))
-    book.active = 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)

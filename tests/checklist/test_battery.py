@@ -100,3 +100,47 @@ def test_no_battery_no_battery_rows(tmp_path):
     report = documents.build("monitoring", result, tmp_path / "incomplete-solar")
     table = next(t for t in report.tables() if t.id == "parameters")
     assert [row["symbol"] for row in table.rows] == ["EL_gen", "EL_sold", "EL_PJ,self"]
+
+
+def test_battery_values_without_a_battery_are_a_warning_at_the_value(tmp_path):
+    """A 経由率 filled in for a household that says it has no battery is not used, and the checklist says so."""
+    root = sample(tmp_path, "solar-program", evidence=False)
+    row = [row for row, value in enumerate(column(root, ACTIVITIES, "蓄電池")) if value == "いいえ"][0]
+    cell = set_cells(root, ACTIVITIES, {(row, "蓄電池経由率(%)"): 30})
+    finding = the(pipeline.check(root, "registration"), "R-PV-BATTERY")
+    assert (finding.path, finding.severity) == (f"activities[{row}].battery_share_pct", "warning")
+    assert where(finding) == f"activities.xlsx!活動一覧!{cell[(row, '蓄電池経由率(%)')]}"
+    assert "算定には使っていません" in finding.message("ja")
+
+
+def test_calc_gives_no_total_while_a_battery_share_is_missing(tmp_path, run):
+    """A household not computed would be left out of the total without a word: calc prints no report and the
+    JSON gives no totals (null), only the error at the cell."""
+    import json
+
+    root = sample(tmp_path, "solar-program", evidence=False)
+    set_cells(root, ACTIVITIES, {(battery_rows(root)[0], "蓄電池経由率(%)"): None})
+    status, out, err = run("calc", root)
+    assert status == 1 and "認証対象" not in out and "battery_share_pct" in out + err
+    status, out, err = run("calc", root, "--format", "json")
+    result = json.loads(out)
+    assert status == 1
+    assert (result["total_reduction_t"], result["total_reduction_exact_t"], result["by_fiscal_year"]) == (
+        None,
+        None,
+        None,
+    )
+
+
+def test_the_battery_formula_is_reported_unverified_even_with_verified_values(tmp_path):
+    """No published source gives EL × (1 − r × L): once, at the first battery household, whatever the status."""
+    root = sample(tmp_path, "solar-program", evidence=False)
+    rows = battery_rows(root)
+    set_cells(root, ACTIVITIES, {(row, "蓄電池の値の確認状況"): "verified" for row in rows})
+    (finding,) = [
+        f
+        for f in of_rule(pipeline.check(root, "registration"), "R-FACTOR-SRC")
+        if f.code == "battery_formula_unverified"
+    ]
+    assert (finding.path, finding.severity) == (f"activities[{rows[0]}].battery", "warning")
+    assert f"{len(rows)} 件" in finding.message("ja") and "確認されていません" in finding.message("ja")

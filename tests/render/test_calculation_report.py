@@ -5,6 +5,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from toolkit.calculate.engine import EXACT
 from toolkit.render.calculation_report import _width, exact
 
 
@@ -12,13 +13,22 @@ from toolkit.render.calculation_report import _width, exact
     st.decimals(allow_nan=False, allow_infinity=False)
     | st.builds(
         lambda digits, shift: Decimal(digits).scaleb(-shift),
-        st.integers(-(10**30), 10**30),
-        st.integers(-5, 40),
+        st.integers(-(10**60), 10**60),
+        st.integers(-5, 80),
     )
 )
-def test_exact_writes_what_normalize_writes(value):
-    """The plain-text shortcut gives the same digits as format(value.normalize(), "f"), for every Decimal."""
-    assert exact(value) == format(value.normalize(), "f")
+def test_exact_writes_every_digit_and_nothing_more(value):
+    """The text reads back as the same number, whatever its length, with no exponent and no trailing zero."""
+    text = exact(value)
+    assert Decimal(text) == value
+    assert "E" not in text and not ("." in text and text.endswith("0"))
+
+
+def test_exact_keeps_the_digits_of_a_long_exact_sum():
+    """400.5 + 0.1234567890123456789012345678 has 31 significant digits: all of them are written (the
+    default 28-digit context would have rounded the last three away)."""
+    total = EXACT.add(Decimal("400.5"), Decimal("0.1234567890123456789012345678"))
+    assert exact(total) == "400.6234567890123456789012345678"
 
 
 def test_exact_drops_trailing_zeros_and_exponents():

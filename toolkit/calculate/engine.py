@@ -70,6 +70,12 @@ class Calculation:
         return [problem for problem in self.problems if problem.severity == "error"]
 
     @property
+    def complete(self) -> bool:
+        """Whether every reading was computed: with any error (a factor or an input missing, overlapping
+        readings) the totals would silently leave pieces out, so no total is shown, not a partial one."""
+        return not self.errors
+
+    @property
     def warnings(self) -> list[Problem]:
         """The problems reported beside the figures (unverified factors, gaps, readings cut at the period)."""
         return [problem for problem in self.problems if problem.severity == "warning"]

@@ -152,9 +152,11 @@ class Factors:
         if names:
             shown = {
                 lang: ("、" if lang == "ja" else ", ").join(
-                    (f"「{switch_label(name)[lang]}」（{name}: {_shown_switch(self.switches.get(name))}）")
+                    (
+                        f"「{switch_label(name)[lang]}」（{name}: {_shown_switch(self.switches.get(name), lang)}）"
+                    )
                     if lang == "ja"
-                    else f"'{switch_label(name)[lang]}' ({name}: {_shown_switch(self.switches.get(name))})"
+                    else f"'{switch_label(name)[lang]}' ({name}: {_shown_switch(self.switches.get(name), lang)})"
                     for name in names
                 )
                 for lang in ("ja", "en")
@@ -198,9 +200,9 @@ def switch_label(name: str) -> Mapping[str, str]:
     return labels.get(name) or {"ja": name, "en": name}
 
 
-def _shown_switch(value: Any) -> str:
+def _shown_switch(value: Any, lang: str) -> str:
     if value is None:
-        return "なし / none"
+        return "なし" if lang == "ja" else "none"
     if isinstance(value, bool):
         return "true" if value else "false"
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
@@ -280,9 +282,11 @@ def load(
     root: Path | None = None,
     location: Location | None = None,
     methodology: Mapping | None = None,
+    workbook: Path | None = None,
 ) -> Factors:
-    """The factors for a project under `rules_version`, with the overrides in `root`/factors.yaml; `methodology`
-    ({code, version}) selects rows kept per methodology version (gwp)."""
+    """The factors for a project under `rules_version`, with the overrides in `root`/factors.yaml and in the
+    「係数」 sheet of `workbook` (a project.xlsx, `factor_sheet`); `methodology` ({code, version}) selects rows kept per
+    methodology version (gwp)."""
     versions = rule_versions()
     if rules_version not in versions:
         close = difflib.get_close_matches(str(rules_version), list(versions), n=1)
@@ -303,12 +307,21 @@ def load(
         )
     rows = dict(shipped_rows())
     pending: list[Pending] = []
+    problems: list[Problem] = []
+    overrides: list[Row | Pending] = []
     if root is not None and (root / OVERRIDES_FILE).is_file():
-        for row in _override_rows(root / OVERRIDES_FILE):
-            if isinstance(row, Pending):
-                pending.append(row)
-            else:
-                rows[(row.table, row.keys, row.fiscal_year)] = row
+        overrides += _override_rows(root / OVERRIDES_FILE, problems)
+    if workbook is not None and workbook.suffix.lower() == ".xlsx" and workbook.is_file():
+        from toolkit.calculate.factor_sheet import sheet_rows
+
+        overrides += sheet_rows(workbook, workbook.name, problems, _specs(), _override_row)
+    if problems:
+        raise FactorError(f"{len(problems)} problems in the factor rows", problems)
+    for row in overrides:
+        if isinstance(row, Pending):
+            pending.append(row)
+        else:
+            rows[(row.table, row.keys, row.fiscal_year)] = row
     return Factors(rules_version, versions[rules_version], rows, methodology, tuple(pending), location)
 
 
@@ -374,9 +387,8 @@ def shipped_rows() -> dict[tuple, Row]:
     return rows
 
 
-def _override_rows(path: Path) -> list[Row | Pending]:
+def _override_rows(path: Path, problems: list[Problem]) -> list[Row | Pending]:
     places: dict[str, Location] = {}
-    problems: list[Problem] = []
     data = read_yaml(path, OVERRIDES_FILE, places, problems)
     rows: list[Row | Pending] = []
     if data is not None and not isinstance(data, dict):
@@ -403,8 +415,6 @@ def _override_rows(path: Path) -> list[Row | Pending]:
             row = _override_row(table, entry, path_text, places, problems)
             if row is not None:
                 rows.append(row)
-    if problems:
-        raise FactorError(f"{OVERRIDES_FILE}: {len(problems)} problems", problems)
     return rows
 
 

@@ -320,6 +320,10 @@ def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
     both win over the calculation's complaint about the same field."""
     findings = list(findings)
     ruled = {finding.path for finding in findings if finding.rule.startswith("R-") and finding.path}
+    # a rule that blocks at a path says all there is: the calculation's warning there too would say it twice
+    blocked = {
+        finding.path for finding in findings if finding.path in ruled and finding.severity == "blocking"
+    }
     missing = {finding.path for finding in findings if finding.rule == "F-MISSING"} - ruled
     seen: set[tuple] = set()
     kept = []
@@ -334,8 +338,10 @@ def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
             or (finding.rule == "F-MISSING" and finding.path in ruled)
             or (
                 finding.rule[:2] in ("C-", "V-")
-                and finding.path in missing | ruled
-                and finding.severity == "blocking"
+                and (
+                    finding.path in blocked
+                    or (finding.path in missing | ruled and finding.severity == "blocking")
+                )
             )
         ):
             continue

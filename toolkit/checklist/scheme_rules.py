@@ -433,17 +433,23 @@ def common_monitoring(context: Context) -> Iterator[Finding]:
     fields = [
         parameter.field
         for parameter in context.module.MONITORING
-        if parameter.field in context.module.ADDITIVE
-        or not reading_schema.get(parameter.field, {}).get("meta", {}).get("optional")
+        if parameter.table == "monitoring"  # a paddy's area, entered once in the activity list, is no reading
+        and (
+            parameter.field in context.module.ADDITIVE
+            or not reading_schema.get(parameter.field, {}).get("meta", {}).get("optional")
+        )
     ]
-    items: dict[Any, frozenset] = {}
+    items: dict[Any, set] = {}
     first_row: dict[Any, int] = {}
     for index, reading in enumerate(context.data.get("monitoring") or []):
         identifier = reading.get("activity_id")
-        first_row.setdefault(identifier, index)
-        items[identifier] = items.get(identifier, frozenset()) | {
-            name for name in fields if reading.get(name) is not None
-        }
+        present = items.get(identifier)
+        if present is None:
+            first_row[identifier] = index
+            present = items[identifier] = set()
+        for name in fields:
+            if reading.get(name) is not None:
+                present.add(name)
     context.count("activity-list")
 
     def labels(names) -> str:
@@ -451,7 +457,7 @@ def common_monitoring(context: Context) -> Iterator[Finding]:
 
     groups: dict[frozenset, list] = defaultdict(list)
     for identifier, found in items.items():
-        groups[found].append(identifier)
+        groups[frozenset(found)].append(identifier)
     if len(groups) < 2:
         return
     usual = max(groups, key=lambda found: len(groups[found]))

@@ -227,8 +227,28 @@ def fit_power(context: Context) -> Iterator[Finding]:
 def battery_values(context: Context) -> Iterator[Finding]:
     """EN-R-002 with a battery: the 経由率, the loss, their source and status are needed (blocking, at the empty
     cell), and values not verified are reported like an unverified factor row (R-FACTOR-STATUS)."""
+    batteries = [index for index, activity in context.activities() if activity.get("battery")]
+    if batteries:  # the formula itself rests on no source seen, whatever the status of the values
+        yield context.finding(
+            "R-FACTOR-SRC",
+            f"activities[{batteries[0]}].battery",
+            "activity_list",
+            "battery_formula_unverified",
+            "warning",
+            count=len(batteries),
+        )
     for index, activity in context.activities():
         if not activity.get("battery"):
+            given = [name for name in BATTERY_FIELDS[:2] if activity.get(name) not in (None, "")]
+            if given:  # values for a battery the activity says it has not: which one is wrong?
+                yield context.finding(
+                    "R-PV-BATTERY",
+                    f"activities[{index}].{given[0]}",
+                    "activity_list",
+                    "battery_values_without_battery",
+                    "warning",
+                    activity=activity.get("id", ""),
+                )
             continue
         context.count("activity-list")
         for name in BATTERY_FIELDS:

@@ -37,12 +37,12 @@ def _text(key: str, lang: str, **params: Any) -> str:
 
 
 def exact(value: Decimal) -> str:
-    """A Decimal as plain digits, without exponent or trailing zeros."""
+    """A Decimal as plain digits, every one of them, without exponent or trailing zeros."""
     text = str(value)
-    # already plain and short (normalize() would keep it as it is): most figures of a program
-    if len(text) <= 28 and "E" not in text and not ("." in text and text.endswith("0")):
+    if "E" not in text and not ("." in text and text.endswith("0")):  # already plain: most figures
         return text
-    return format(value.normalize(), "f")
+    # in the exact context: the default one would round a sum of split readings to 28 digits
+    return format(value.normalize(EXACT), "f")
 
 
 def shown(value: Decimal) -> str:
@@ -96,9 +96,12 @@ def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False
         "methodology": result.methodology,
         "rules_version": result.rules_version,
         "period": [day.isoformat() if day else None for day in result.period],
-        "total_reduction_t": result.total_certified,
-        "total_reduction_exact_t": exact(result.total_exact),
-        "by_fiscal_year": {str(year): exact(value) for year, value in result.by_fiscal_year.items()},
+        # no totals while anything is missing: a partial sum would read as the project's reduction
+        "total_reduction_t": result.total_certified if result.complete else None,
+        "total_reduction_exact_t": exact(result.total_exact) if result.complete else None,
+        "by_fiscal_year": {str(year): exact(value) for year, value in result.by_fiscal_year.items()}
+        if result.complete
+        else None,
         "activities": [
             {
                 "id": activity.activity_id,
