@@ -347,3 +347,22 @@ def test_sigterm_during_a_render_exits_143_and_leaves_nothing(tmp_path):
     )
     assert result.returncode == 143 and "Traceback" not in result.stderr, result.stderr
     assert list(tmp_path.iterdir()) == []  # the new folder, its staging folder and partial file are gone
+
+
+def test_init_that_fails_midway_leaves_no_half_project(tmp_path, run, monkeypatch):
+    """init writes several files: a full or read-only disk after the first leaves none of them."""
+    import shutil
+
+    real, moves = shutil.move, []
+
+    def move(source, target):
+        moves.append(target)
+        if len(moves) == 2:
+            _read_only()
+        return real(source, target)
+
+    monkeypatch.setattr(shutil, "move", move)
+    target = tmp_path / "new"
+    status, _, err = run("init", target, "--methodology", "EN-R-002", "--lang", "en")
+    assert status == 1 and "Read-only file system" in err and "Internal error" not in err
+    assert [path for path in target.rglob("*") if path.is_file()] == []

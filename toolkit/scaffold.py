@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import tempfile
@@ -134,12 +135,21 @@ def _write(
                 write_workbook(
                     stage / "activities.xlsx", {n: t for n, t in tables.items() if n != "monitoring"}
                 )
-        written = []
-        for name in planned:
-            target = directory / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(stage / name, target)  # each file lands whole; nothing half-written
-            written.append(target)
+        written, created = [], []
+        try:
+            for name in planned:
+                target = directory / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                new = not target.exists()
+                shutil.move(stage / name, target)  # each file lands whole; nothing half-written
+                written.append(target)
+                if new:
+                    created.append(target)
+        except BaseException:  # a full disk or an interrupt midway: no half project is left behind
+            for path in created:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            raise
     return written
 
 
