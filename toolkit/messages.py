@@ -71,6 +71,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "規程の版は同梱の最新 {rules}（{label}、状態: {status}）にしました。{file} の rules_version で変えられます",
         "rules version set to the newest shipped, {rules} ({label}; status: {status}); change it with rules_version in {file}",
     ),
+    "gwp_needs_version": (
+        "{code} の地球温暖化係数（GWP）は方法論の版ごとに決まるため、方法論の版が必要です",
+        "the global warming potential of {code} depends on the methodology version: the version is needed",
+    ),
     "start_out_of_range": (
         "開始日 {found} では認証対象期間が制度の年度（{first}〜{last}年度）に収まりません",
         "with a start on {found} the crediting period falls outside the scheme's fiscal years (FY{first} to FY{last})",

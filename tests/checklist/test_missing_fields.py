@@ -119,12 +119,14 @@ def required_paths(name: str, stage: str) -> list[str]:
     return [path for path in paths if _present(data, path)]
 
 
+# AG-005's version picks its GWP: without it nothing is computed, so the figures' own fields go missing too
+# (test_removing_the_rice_version_names_the_version covers it).
 CASES = [
     (name, stage, path)
     for name in ALL_SAMPLES
     for stage in STAGES
     for path in required_paths(name, stage)
-    if path not in KNOWN_BREAKERS
+    if path not in KNOWN_BREAKERS and (name, path) != ("rice-drainage", "project.methodology.version")
 ]
 
 
@@ -199,4 +201,19 @@ def test_an_input_error_does_not_make_derived_fields_missing(tmp_path):
     found = pipeline.check(root, "verification")
     assert [(f.rule, f.path) for f in found.findings if f.severity == "blocking"] == [
         ("V-INPUT", "proponent.postal_code")
+    ]
+
+
+def test_removing_the_rice_version_names_the_version(tmp_path):
+    """AG-005 without its version: the blocking findings name the version (missing, and needed for the GWP),
+    never a gwp row to add with an empty version."""
+    root = sample(tmp_path, "rice-drainage")
+    replace(root, 'methodology: {code: AG-005, version: "3.1"}', "methodology: {code: AG-005}")
+    found = pipeline.check(root, "registration")
+    blocking = [f for f in found.findings if f.severity == "blocking"]
+    assert ("F-MISSING", "project.methodology.version") in {(f.rule, f.path) for f in blocking}
+    assert not [f for f in found.findings if f.code == "factor_missing"]
+    status_message = pipeline.calculate(root).errors
+    assert [(p.code, p.path, p.location.line) for p in status_message][:1] == [
+        ("gwp_needs_version", "project.methodology.version", 10)
     ]

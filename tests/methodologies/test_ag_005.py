@@ -135,7 +135,8 @@ def test_gwp_is_the_row_of_the_methodology_version(version, expected):
 def test_without_a_methodology_version_no_gwp_is_guessed():
     with pytest.raises(FactorError) as caught:
         ag_005.gwp_ch4(factor_tables.load("2023-10"))
-    assert caught.value.problems[0].params["table"] == "gwp"
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.path) == ("gwp_needs_version", "project.methodology.version")
 
 
 def test_the_calculation_inputs_are_monitoring_parameters_of_the_activity_list():

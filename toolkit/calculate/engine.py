@@ -7,6 +7,7 @@ outside is excluded and reported, never silently counted.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -364,6 +365,8 @@ class _Run:
                 key = (problem.code, problem.path, tuple(sorted(map(str, problem.params.items()))))
                 if key not in self.missing:
                     self.missing.add(key)
+                    if problem.location is None and problem.path:  # a project field: its line
+                        problem = dataclasses.replace(problem, location=self.sources.locate(problem.path))
                     self.problems.append(problem)
             return []
         except InputMissing as error:

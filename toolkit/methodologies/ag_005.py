@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator, Mapping
 
 from toolkit import packaged
-from toolkit.errors import InputConflict, InputMissing
+from toolkit.errors import FactorError, InputConflict, InputMissing
 from toolkit.figures import Figure
 from toolkit.methodologies import ZERO, Need, Parameter
 from toolkit.periods import Piece
+from toolkit.problems import Problem
 
 if TYPE_CHECKING:
     from toolkit.calculate.factors import Factors
@@ -202,6 +203,9 @@ def gwp_ch4(factors: Factors) -> FactorRef:
     Excel may hand the version over as the number 3 for "3.0": it is matched to the spelling of VERSIONS.
     """
     given = factors.methodology.get("version")
+    if given in (None, ""):  # the version picks the GWP row: without it there is no row to name
+        path = "project.methodology.version"
+        raise FactorError(path, [Problem("gwp_needs_version", path, params={"code": CODE})])
     version = next((known for known in VERSIONS if _same_version(known, given)), given)
     return factors.get("gwp", unit="t-CO2/t", methodology=CODE, version=version, gas="CH4")
 
