@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 from toolkit import packaged
 from toolkit.errors import InputConflict, InputMissing
 from toolkit.figures import Figure
-from toolkit.methodologies import ZERO, Need, Parameter
+from toolkit.methodologies import ZERO, Need, Parameter, defaults
 from toolkit.periods import Piece
 
 if TYPE_CHECKING:
@@ -213,6 +213,17 @@ def _same_version(known: str, given: object) -> bool:
         return known == str(given)
 
 
+# the plan's estimate: the field's area (activity list) and the days by which drainage is to be extended
+PLANNED = ("planned_extension_days",)
+
+
+def planned_readings(activity: Mapping, years) -> list[dict]:
+    """Per fiscal year: one season drained `planned_extension_days` longer than the field's mean, ended
+    before heading as planned (`unmet` checks the extension against the 7-day rule and the history)."""
+    defaults.required(activity, "area_ha", *PLANNED)
+    return defaults.yearly_rows(years, {"planned_extension_days": activity["planned_extension_days"]})
+
+
 def calculate(
     activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date], factors: Factors
 ) -> tuple[Figure, Figure]:
@@ -264,6 +275,20 @@ def unmet(activity: Mapping, reading: Mapping, factors: Factors) -> list[tuple[s
     failed = []
     if activity.get("drainage_history") is not None and years < 2:
         failed.append(("R-AG5-2YHIST", "drainage_start", {"years": years}))
+    if reading.get("planned"):  # a planned season: its extension over the mean, ending before heading
+        planned = reading["planned_extension_days"]
+        if mean is None:
+            failed.append(("R-AG5-2YHIST", "drainage_start", {"years": 0}))
+        elif planned < extension.value:
+            days = mean + planned
+            failed.append(
+                (
+                    "R-AG5-7D",
+                    "planned_extension_days",
+                    {"days": days, "mean": mean, "needed": mean + extension.value},
+                )
+            )
+        return failed
     if start and end and mean is not None and Decimal((end - start).days) < mean + extension.value:
         failed.append(
             (
