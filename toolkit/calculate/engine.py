@@ -119,11 +119,12 @@ def calculate_project(
 def calculate_plan(project: Project, factors: factor_tables.Factors) -> Calculation:
     """The plan's ex-ante estimate (見込量): each fiscal year of the crediting period computed from the
     activities' planned inputs (`module.planned_readings`) by the same formulas and the same truncation.
-    Monitoring readings are never read. A program computes its representative activity
+    Monitoring readings are never read; a factor of a fiscal year not yet published is its latest year's
+    (`Factors.for_estimate`). A program computes its representative activity
     (`program.typical_activity`, else the first) and counts it `program.planned_activity_count` times
     (else once per listed activity)."""
     return _Run(
-        project.methodology, factors, project.data, project.sources, (None, None), plan=True
+        project.methodology, factors.for_estimate(), project.data, project.sources, (None, None), plan=True
     ).calculation(project)
 
 
@@ -135,6 +136,7 @@ def calculate_data(
 ) -> Calculation:
     """Compute from normalised data without a project folder (tests, generated rows); `plan`: the estimate."""
     module = methodologies.get(data["project"]["methodology"]["code"])
+    factors = factors.for_estimate() if plan else factors
     return _Run(module, factors, data, SourceMap(), period or (None, None), plan).calculation(None)
 
 

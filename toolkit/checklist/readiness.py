@@ -321,6 +321,13 @@ def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
     findings = list(findings)
     ruled = {finding.path for finding in findings if finding.rule.startswith("R-") and finding.path}
     missing = {finding.path for finding in findings if finding.rule == "F-MISSING"} - ruled
+    # a blocking complaint gives way only to a blocking finding (a warning about a factor's status must
+    # not hide that the factor is missing: the document refuses --final for it)
+    ruled_blocking = {
+        finding.path
+        for finding in findings
+        if finding.rule.startswith("R-") and finding.path and finding.severity == "blocking"
+    }
     seen: set[tuple] = set()
     kept = []
     for finding in findings:
@@ -334,7 +341,7 @@ def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
             or (finding.rule == "F-MISSING" and finding.path in ruled)
             or (
                 finding.rule[:2] in ("C-", "V-")
-                and finding.path in missing | ruled
+                and finding.path in missing | ruled_blocking
                 and finding.severity == "blocking"
             )
         ):

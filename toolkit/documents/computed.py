@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 
 from toolkit import methodologies, schema
 from toolkit.calculate import factors as factor_tables
-from toolkit.calculate.engine import Calculation, exact_sum, truncate
+from toolkit.calculate.engine import EXACT, Calculation, exact_sum, truncate
 from toolkit.documents.model import Chart, Column, Missing, Paragraph, Series, Table
 from toolkit.documents.text import date_text, value_text
 from toolkit.figures import PeriodResult
@@ -296,6 +296,9 @@ def calculation_symbols(context: Context) -> Table | Paragraph:
         if context.program
         else "全活動"
     )
+    scope = (
+        "計画値による認証対象期間の見込み" if context.calculation.estimate else "モニタリングデータの全期間"
+    )
     wanted = (context.data.get("program") or {}).get("typical_activity")
     if (
         context.program
@@ -317,7 +320,7 @@ def calculation_symbols(context: Context) -> Table | Paragraph:
             columns,
             rows,
             formulas,
-            note=f"{subject}、モニタリングデータの全期間。算定式: {context.module.FORMULA['ja']}",
+            note=f"{subject}、{scope}。算定式: {context.module.FORMULA['ja']}",
         )
     )
 
@@ -357,6 +360,11 @@ def incidental(context: Context) -> Table | Paragraph:
 def results_by_year(context: Context) -> Table | Paragraph:
     """Per fiscal year: baseline, project and reduction (exact); the total once, then truncated once."""
     pieces = context.pieces()
+    calculation = context.calculation
+    if not pieces and calculation.estimate:  # the planned inputs are empty: calc names each one
+        return Paragraph(
+            ("排出削減見込量: ", Missing("計画値（活動一覧の見込みの列）", "activities", "plan.3"))
+        )
     if not pieces:
         return Paragraph(
             (
@@ -364,6 +372,7 @@ def results_by_year(context: Context) -> Table | Paragraph:
                 Missing("対象期間の読取値（モニタリングデータ）", "monitoring", "monitoring.B.2"),
             )
         )
+    count = calculation.represented  # a program's estimate: its representative times the activities
     years: dict[int, list[PeriodResult]] = defaultdict(list)
     for piece in pieces:
         years[piece.fiscal_year].append(piece)
@@ -381,13 +390,12 @@ def results_by_year(context: Context) -> Table | Paragraph:
         rows.append(
             {
                 "fiscal_year": f"{year}年度",
-                "baseline": baseline,
-                "project": project,
-                "reduction": exact_sum(piece.reduction.value for piece in years[year]),
+                "baseline": EXACT.multiply(baseline, count),
+                "project": EXACT.multiply(project, count),
+                "reduction": EXACT.multiply(exact_sum(piece.reduction.value for piece in years[year]), count),
             }
         )
-        formulas.append(_sums_of(context.options.get("linked"), "fiscal_year"))
-    calculation = context.calculation
+        formulas.append({} if count != 1 else _sums_of(context.options.get("linked"), "fiscal_year"))
     total = {
         "fiscal_year": "合計",
         "baseline": exact_sum(r["baseline"] for r in rows),
@@ -399,9 +407,17 @@ def results_by_year(context: Context) -> Table | Paragraph:
     if calculation.total_certified == truncate(calculation.total_exact):  # not under per-activity truncation
         sums["certified"] = "ROUNDDOWN(SUM({reduction}),0)"
     note = "認証対象の排出削減量は合計を 1 t-CO2 未満切り捨て（1回のみ）。"
-    return context.table(
-        Table("results", "年度別の排出削減量", columns, rows, formulas, total, sums, note=note)
-    )
+    title = "年度別の排出削減量"
+    if calculation.estimate:
+        title = "年度別の排出削減見込量"
+        columns[-1] = Column("certified", "認証対象の排出削減見込量", T, "integer")
+        note = (
+            "計画値による見込み（モニタリングデータは用いない）。認証対象期間の各年度を同じ算定式で求め、"
+            + note
+        )
+        if context.program:
+            note += f"代表的な削減活動の見込み × {count} 件。"
+    return context.table(Table("results", title, columns, rows, formulas, total, sums, note=note))
 
 
 def _sums_of(linked: str | None, by: str) -> dict[str, str]:
