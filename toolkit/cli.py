@@ -246,6 +246,12 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None):
 @click.option(
     "--detail", is_flag=True, help="JSON: each figure's formula, inputs and factor rows, for audit."
 )
+@click.option(
+    "--plan",
+    "planned",
+    is_flag=True,
+    help="The plan's estimate (見込量) from the planned inputs, per fiscal year of the crediting period.",
+)
 @common_options
 @click.pass_context
 def calc(
@@ -255,13 +261,22 @@ def calc(
     period,
     output_format: str,
     detail: bool,
+    planned: bool,
     lang: str,
 ):
     """削減量を活動・年度ごとに算定 / reductions per activity and fiscal year, with factors and totals."""
+    from toolkit import messages, schema
     from toolkit.pipeline import Run
     from toolkit.render import calculation_report as report
 
-    result = Run(project, monitoring, period).calculation
+    run = Run(project, monitoring, period)
+    result = run.estimate if planned else run.calculation
+    if planned and output_format == "text":
+        click.echo(messages.render("cli.plan_estimate", lang))
+        shown = [str(activity.activity_id) for activity in result.activities if activity.periods]
+        if schema.project_type(run.project.data) == "program":
+            params = {"activity": ", ".join(shown) or "—", "count": result.represented}
+            click.echo(messages.render("cli.plan_represented", lang, params))
     if output_format == "json":
         # compact: the C encoder, ten times faster than indent= on a 10,000-activity program
         click.echo(
@@ -269,8 +284,10 @@ def calc(
                 report.calculation_json(result, lang, detail), ensure_ascii=False, separators=(",", ":")
             )
         )
-    elif not result.factors_missing:
-        click.echo(report.calculation_text(result, lang))  # no figure while a factor is missing
+    elif not result.factors_missing and not result.no_readings:
+        click.echo(
+            report.calculation_text(result, lang)
+        )  # no figure while a factor or every reading is missing
     _print_problems(result.errors, [] if _quiet(ctx) else result.warnings, lang)
     if output_format == "text":
         _print_rows_to_add(result.errors, lang)

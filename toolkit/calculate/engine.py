@@ -19,7 +19,7 @@ from toolkit.calculate.additionality import Additionality, assess
 from toolkit.errors import FactorError, InputMissing
 from toolkit.figures import FactorRef, Figure, PeriodResult
 from toolkit.methodologies import ZERO, defaults
-from toolkit.problems import Problem
+from toolkit.problems import Location, Problem
 from toolkit.project import Project
 from toolkit.read.folder import SourceMap
 
@@ -75,6 +75,11 @@ class Calculation:
     def factors_missing(self) -> bool:
         """Whether a factor the figures need is missing or empty: then no total is shown at all, not a partial one."""
         return any(problem.code in ("factor_missing", "factor_empty") for problem in self.problems)
+
+    @property
+    def no_readings(self) -> bool:
+        """Whether monitored figures were asked for with no reading at all: no total, not a total of 0."""
+        return not self.estimate and any(problem.code == "calc_no_readings" for problem in self.problems)
 
     @property
     def warnings(self) -> list[Problem]:
@@ -178,6 +183,15 @@ class _Run:
         if not self.plan:  # the estimate never reads a monitoring reading
             for index, reading in enumerate(self.data.get("monitoring") or []):
                 readings[reading.get("activity_id")].append((index, reading))
+            if not readings and self.data.get("activities"):  # said, never shown as 0 t-CO2
+                self.problems.append(
+                    Problem(
+                        "calc_no_readings",
+                        "monitoring",
+                        self.sources.locate("monitoring") or Location("monitoring/"),
+                        severity="warning",
+                    )
+                )
         self.check_stated_period()
         results = []
         computed = represented_ids(self.data) if self.plan else None

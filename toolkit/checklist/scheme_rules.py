@@ -44,6 +44,7 @@ CALC_RULES = {
     "rules_not_verified": ("R-FACTOR-STATUS", "warning", (V, R)),
     "rules_switch_unverified": ("R-FACTOR-STATUS", "warning", (V, R)),
     "factor_unfilled": ("R-FACTOR-SRC", "warning", (V, R)),  # a factors.yaml row whose value is still empty
+    "calc_no_readings": ("R-PERIOD-DATA", "warning", ()),  # the rule itself checks the readings (no_readings)
 }
 
 
