@@ -115,25 +115,21 @@ class Run:
         return self._checklists[stage]
 
     def _checked(self, stage: str) -> Checklist:
-        from toolkit.checklist import readiness, scheme_rules
+        from toolkit.checklist import readiness
 
         if not self.validation.valid:
             return readiness.of_invalid(self.validation, stage)
-        project, calculation, findings = self.project, None, []
+        project, calculation, findings, also = self.project, None, [], []
         if project.methodology is not None:  # else: the specs' own fields still tell what is missing
             try:
                 # registration checks the estimate the plan shows; verification the monitored figures,
                 # and the estimate's errors too, since the plan it also checks cannot be final with them
                 calculation = self.estimate if stage == "registration" else self.calculation
-                if stage != "registration":
-                    findings = [
-                        readiness.from_problem(problem, scheme_rules.rule_of(problem))
-                        for problem in self.estimate.errors
-                    ]
+                also = [] if stage == "registration" else self.estimate.errors
             except ToolkitError as error:
                 findings = [readiness.from_problem(problem, "C-CALC") for problem in error.problems]
         document = (lambda kind, at: self.document(kind, at, complete=False)) if calculation else None
-        return readiness.of_project(project, calculation, stage, findings, document)
+        return readiness.of_project(project, calculation, stage, findings, document, also)
 
     def render(
         self, kind: str, outdir: Path, formats: tuple[str, ...], final: bool, force: bool

@@ -233,7 +233,11 @@ def missing_problem(
     row of factors.yaml to fill at its line."""
     if empty is not None:
         return Problem("factor_empty", empty.path, empty.location, _row_params(table, keys, fiscal_year))
-    return Problem("factor_missing", table, Location(OVERRIDES_FILE), _row_params(table, keys, fiscal_year))
+    params = _row_params(table, keys, fiscal_year)
+    unkeyed = [name for name, value in keys.items() if value in (None, "")]
+    if unkeyed:  # looked up with an input left empty: that input is the gap (the checklist names it)
+        params["empty_keys"] = ", ".join(unkeyed)
+    return Problem("factor_missing", table, Location(OVERRIDES_FILE), params)
 
 
 def _row_params(table: str, keys: Mapping[str, Any], fiscal_year: int | None) -> dict:

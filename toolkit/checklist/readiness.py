@@ -55,12 +55,14 @@ def of_project(
     stage: str,
     findings: list[Finding],
     document: DocumentSource | None = None,
+    also: Iterable[Problem] = (),
 ) -> Checklist:
     """Every finding of a valid project at `stage`; without a calculation the specs' fields still tell.
 
     `document(kind, stage)` gives the documents whose gap markers are the missing fields (the pipeline
-    passes the ones it builds anyway, so each is built once)."""
-    return _Checker(project, calculation, stage, document).checklist(list(findings))
+    passes the ones it builds anyway, so each is built once); `also`: problems of another calculation a
+    document of the stage shows (at verification, the plan's estimate), as blocking findings."""
+    return _Checker(project, calculation, stage, document, tuple(also)).checklist(list(findings))
 
 
 def of_calculation(calculation: Calculation, stage: str) -> Checklist:
@@ -116,8 +118,9 @@ class _Checker:
         calculation: Calculation | None,
         stage: str,
         document: DocumentSource | None = None,
+        also: tuple[Problem, ...] = (),
     ):
-        self.project, self.calculation, self.stage = project, calculation, stage
+        self.project, self.calculation, self.stage, self.also = project, calculation, stage, also
         self.document = document or self.built
         self.items: dict[str, int] = {}
 
@@ -126,11 +129,14 @@ class _Checker:
 
     def checklist(self, findings: list[Finding]) -> Checklist:
         findings += self.missing_fields()
+        # a factor looked up with an empty input is that input's gap, already blocking as F-MISSING
+        gaps = any(finding.rule == "F-MISSING" for finding in findings)
         if self.calculation is not None:
             findings += [
                 from_problem(problem, rules_check.rule_of(problem), rules_check.severity_of(problem))
-                for problem in self.calculation.problems
-                if rules_check.applies(problem, self.stage)
+                for problem in (*self.calculation.problems, *self.also)
+                if rules_check.applies(problem, self.stage) or problem in self.also
+                if not (gaps and problem.params.get("empty_keys"))
             ]
             context = rules_check.Context(self.project, self.calculation, self.stage)
             findings += rules_check.run(context)

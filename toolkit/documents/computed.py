@@ -89,7 +89,8 @@ def _tonnes(key: str, label: str) -> Column:
 def activities(context: Context) -> Table | Paragraph:
     """One row per activity with every column of the methodology's activity table, and its crediting period."""
     table = schema.tables(context.calculation.methodology)["activities"]
-    columns = _columns(table)
+    planned = set(context.module.PLANNED)  # shown with the estimate they make (planned_inputs)
+    columns = [column for column in _columns(table) if column.key not in planned]
     crediting = {result.activity_id: result.crediting for result in context.calculation.activities}
     columns += [
         Column("crediting_start", "認証対象期間の開始日", kind="date", width=13),
@@ -355,6 +356,36 @@ def incidental(context: Context) -> Table | Paragraph:
             line[column.key] = value
         shown.append(line)
     return context.table(Table("incidental", "付随的な排出活動（A.3.2）", columns, shown))
+
+
+def planned_inputs(context: Context) -> Table | None:
+    """Section 3: the planned inputs the estimate is computed from, of each activity it computes (a program's
+    typical activity), beside the installed equipment they multiply. None when the figures are monitored."""
+    if not context.calculation.estimate:
+        return None
+    code = context.calculation.methodology
+    table = schema.tables(code)["activities"]
+    planned = context.module.PLANNED
+    columns = [Column("activity_id", "活動ID")] + [
+        column for column in _columns(table) if column.key in planned
+    ]
+    computed = {result.activity_id for result in context.calculation.activities if result.periods}
+    wanted = typical_ids(context)
+    rows = []
+    for activity in context.data.get("activities") or []:
+        if (wanted is None and activity.get("id") in computed) or (wanted and activity.get("id") in wanted):
+            row = {"activity_id": activity.get("id")}
+            for column in columns[1:]:
+                value = activity.get(column.key)
+                coded = isinstance(table.schema[column.key].get("allowed"), list)
+                row[column.key] = schema.code_label(value) if coded else value
+            rows.append(row)
+    used = [c for c in columns if c.key == "activity_id" or any(r.get(c.key) is not None for r in rows)]
+    rows = [{column.key: row.get(column.key) for column in used} for row in rows]
+    note = "排出削減見込量の前提とする計画値（活動一覧の見込みの列）。"
+    if context.program:
+        note += f"代表的な削減活動の見込みを {context.calculation.represented} 件分として計上する。"
+    return context.table(Table("planned", "見込みの前提（計画値）", used, rows, note=note))
 
 
 def results_by_year(context: Context) -> Table | Paragraph:
@@ -763,6 +794,7 @@ def _months(present: list[tuple[int, int]]) -> list[tuple[int, int]]:
 GAPLESS = frozenset(
     {
         "calculation_symbols",
+        "planned_inputs",
         "typical_breakdown",
         "results_by_year",
         "results_by_activity",
@@ -777,6 +809,7 @@ BUILDERS: dict[str, Callable[[Context], Any]] = {
     "activities": activities,
     "payback": payback,
     "calculation_symbols": calculation_symbols,
+    "planned_inputs": planned_inputs,
     "typical_breakdown": typical_breakdown,
     "incidental_emissions": incidental,
     "results_by_year": results_by_year,
