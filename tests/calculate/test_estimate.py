@@ -216,3 +216,17 @@ def test_the_samples_plan_shows_the_estimate_and_the_report_the_readings():
     assert len(run.estimate.by_fiscal_year) == 8 and run.estimate.total_certified == 438
     assert run.calculation.by_fiscal_year == {2025: run.calculation.total_exact}
     assert run.calculation.total_exact != run.estimate.by_fiscal_year[2025]
+
+
+def test_ag_005_plans_a_season_only_in_a_fiscal_year_that_holds_july():
+    """Crediting 2025-08-01 … 2027-04-30: FY2025 starts after July (no season), FY2026 holds July (one
+    season, 3.92 t for the 1 ha field above), FY2027 is April only (no season). Certified: 3 t."""
+    data = {
+        "rules_version": "2025-09",
+        "project": project("AG-005", "3.1", dt.date(2025, 8, 1), dt.date(2027, 4, 30)),
+        "activities": [FIELD],
+    }
+    factors = factor_tables.load("2025-09", methodology={"code": "AG-005", "version": "3.1"})
+    result = calculate_data(data, factors, plan=True)
+    assert list(result.by_fiscal_year) == [2026]
+    assert abs(result.by_fiscal_year[2026] - D("3.92")) < D("1e-20") and result.total_certified == 3

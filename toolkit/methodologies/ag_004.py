@@ -142,7 +142,8 @@ PLANNED = ("planned_biochar_dry_t", "planned_feedstock", "planned_pyrolysis_temp
 
 
 def planned_readings(activity: Mapping, years) -> list[dict]:
-    """Per fiscal year: one application of the planned yearly mass (a batch is counted whole in its year)."""
+    """Per fiscal year: one application of the planned yearly mass, times the year's share of days in the
+    crediting period (a part year plans part of a year's biochar)."""
     defaults.required(activity, *PLANNED)
     return defaults.yearly_rows(
         years,
@@ -151,6 +152,7 @@ def planned_readings(activity: Mapping, years) -> list[dict]:
             "feedstock": activity["planned_feedstock"],
             "pyrolysis_temp_c": activity["planned_pyrolysis_temp_c"],
         },
+        ("biochar_dry_t",),
     )
 
 

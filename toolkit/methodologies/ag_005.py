@@ -215,13 +215,23 @@ def _same_version(known: str, given: object) -> bool:
 
 # the plan's estimate: the field's area (activity list) and the days by which drainage is to be extended
 PLANNED = ("planned_extension_days",)
+# a planned season is drained in July (中干し): a fiscal-year piece of the crediting period without the
+# whole of July (a period starting in August, ending in April) has no season to plan
+SEASON_MONTH = 7
 
 
 def planned_readings(activity: Mapping, years) -> list[dict]:
-    """Per fiscal year: one season drained `planned_extension_days` longer than the field's mean, ended
-    before heading as planned (`unmet` checks the extension against the 7-day rule and the history)."""
+    """Per fiscal year whose part of the crediting period holds all of July: one season drained
+    `planned_extension_days` longer than the field's mean, ended before heading as planned (`unmet`
+    checks the extension against the 7-day rule and the history)."""
     defaults.required(activity, "area_ha", *PLANNED)
-    return defaults.yearly_rows(years, {"planned_extension_days": activity["planned_extension_days"]})
+    seasons = [
+        piece
+        for piece in years
+        if piece.start <= dt.date(piece.fiscal_year, SEASON_MONTH, 1)
+        and dt.date(piece.fiscal_year, SEASON_MONTH, 31) <= piece.end
+    ]
+    return defaults.yearly_rows(seasons, {"planned_extension_days": activity["planned_extension_days"]})
 
 
 def calculate(
