@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
 from decimal import Decimal as D
 
 import pytest
@@ -230,3 +232,33 @@ def test_ag_005_plans_a_season_only_in_a_fiscal_year_that_holds_july():
     result = calculate_data(data, factors, plan=True)
     assert list(result.by_fiscal_year) == [2026]
     assert abs(result.by_fiscal_year[2026] - D("3.92")) < D("1e-20") and result.total_certified == 3
+
+
+def test_a_planned_input_that_is_not_a_number_is_refused_at_its_cell(tmp_path, run):
+    """Planned values are validated like every activity column: located, expected and found, exit 1."""
+    root = tmp_path / "led"
+    shutil.copytree(SAMPLES / "led-factory", root)
+    text = (root / "project.yaml").read_text(encoding="utf-8")
+    (root / "project.yaml").write_text(
+        text.replace("planned_hours_per_year: 3800", "planned_hours_per_year: たくさん")
+    )
+    code, out, err = run("calc", root, "--plan")
+    assert code == 1 and "t-CO2" not in out
+    assert re.search(r"project\.yaml:\d+ activities\[1\]\.planned_hours_per_year", err), err
+    code, _, err = run("calc", root, "--plan", "--lang", "en")
+    assert "planned operating hours" in err and "たくさん" in err
+
+
+def test_an_empty_planned_input_is_placed_in_the_plan_section_3(tmp_path):
+    root = tmp_path / "led"
+    shutil.copytree(SAMPLES / "led-factory", root)
+    text = (root / "project.yaml").read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if "planned_hours_per_year: 4000" in line)
+    (root / "project.yaml").write_text(text.replace(line + "\n", ""), encoding="utf-8")
+    (problem,) = pipeline.Run(root).estimate.errors
+    assert (problem.code, problem.path, problem.section) == (
+        "calc_input_missing",
+        "activities[0].planned_hours_per_year",
+        "plan.3",
+    )
+    assert "年間点灯時間の見込み" in problem.message("ja")

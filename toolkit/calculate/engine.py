@@ -176,7 +176,11 @@ class _Run:
         self.related = _related_rows(module.CODE, data)
 
     def problem(self, code: str, path: str, severity: str = "error", **params: Any) -> None:
-        self.problems.append(Problem(code, path, self.sources.locate(path), params, severity=severity))
+        # the estimate's gaps are the plan's (section 3, 排出削減見込量)
+        section = "plan.3" if self.plan and path.startswith("activities[") else ""
+        self.problems.append(
+            Problem(code, path, self.sources.locate(path), params, section=section, severity=severity)
+        )
 
     def calculation(self, project: Project | None) -> Calculation:
         readings: dict[Any, list[tuple[int, Mapping]]] = defaultdict(list)
