@@ -55,6 +55,9 @@ EN_R_002_ACTIVITIES = [
     ("battery_source", "蓄電池の値の出典", "text"),
     ("battery_status", "蓄電池の値の確認状況", "text"),
     ("joined_on", "加入日", "date"),
+    ("planned_generation_kwh", "年間発電量の見込み(kWh/年)", "int"),
+    ("planned_yield_kwh_per_kw", "1kWあたり年間発電量の見込み(kWh/kW/年)", "int"),
+    ("planned_self_consumption_pct", "自家消費率の見込み(%)", "int"),
 ]
 EN_R_002_MONITORING = [
     ("activity_id", "活動ID", "text"),
@@ -78,6 +81,7 @@ AG_005_ACTIVITIES = [
     ("drainage_start", "中干し開始日", "date"),
     ("drainage_end", "中干し終了日", "date"),
     ("heading_date", "出穂日", "date"),
+    ("planned_extension_days", "中干し延長日数の見込み(日)", "int"),
 ]
 AG_005_HISTORY = [
     ("activity_id", "活動ID", "text"),
@@ -603,6 +607,11 @@ def make_solar(rng: random.Random) -> dict:
     write_text(folder / "evidence" / "規約.txt", SOLAR_BYLAWS)
     activities = solar_activities(rng)
     readings = solar_readings(rng, activities)
+    for activity in activities:  # the plan's estimate: only the typical member's planned values are needed
+        typical = activity["id"] == "PV-0027"
+        activity["planned_generation_kwh"] = None
+        activity["planned_yield_kwh_per_kw"] = 1200 if typical else None  # 岐阜県の標準的な年間発電量
+        activity["planned_self_consumption_pct"] = 30 if typical else None  # FIT 住宅の自家消費率の見込み
     write_workbook(
         folder / "activities.xlsx",
         [
@@ -974,6 +983,8 @@ def make_rice(rng: random.Random) -> dict:
     write_text(folder / "factors.yaml", RICE_FACTORS_YAML)
     write_text(folder / "evidence" / "規約.txt", RICE_BYLAWS)
     activities, history = rice_activities(rng)
+    for activity in activities:  # the plan's estimate: only the typical field's planned extension is needed
+        activity["planned_extension_days"] = 7 if activity["id"] == "RD-0004" else None
     monitoring = [
         {
             "activity_id": a["id"],

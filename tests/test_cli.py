@@ -342,3 +342,28 @@ def test_the_readme_shows_the_broken_project_as_it_is():
 def test_the_readme_says_how_to_get_jcredit_on_the_path():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert ". .venv/bin/activate" in readme and "pipx install ." in readme
+
+
+def test_calc_plan_prints_the_estimate_per_fiscal_year(run):
+    """led-factory: 124,328 kWh a year saved by plan (LED-01 15,600 W × 4,000 h, LED-02 12,760 W × 3,800 h,
+    LED-03 5,376 W × 2,500 h) × 0.000441 t/kWh = 54.828648 t a year, eight fiscal years: 438 t."""
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    code, out, _ = run("calc", samples / "led-factory", "--plan")
+    assert code == 0
+    assert out.splitlines()[0].startswith("排出削減見込量（計画値による見込み")
+    assert "2032: 54.828648 t-CO2" in out and ": 438 t-CO2" in out
+    code, out, _ = run("calc", samples / "solar-program", "--plan", "--lang", "en")
+    assert "typical activity PV-0027's estimate 36 times" in out and "2032: 32.006016 t-CO2" in out
+
+
+def test_calc_without_readings_says_so_instead_of_printing_zero(tmp_path, run):
+    import shutil
+
+    root = tmp_path / "led"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "samples" / "led-factory", root)
+    shutil.rmtree(root / "monitoring")
+    for lang, words in (("ja", "読取値が 1 件もない"), ("en", "no monitoring reading")):
+        code, out, err = run("calc", root, "--lang", lang)
+        assert code == 0 and "認証対象" not in out and "Certifiable" not in out, out  # no total line
+        assert re.search(rf"^W monitoring/ monitoring: .*{words}", out, re.M), out  # the report: stdout
+        assert "calc --plan" in out

@@ -194,7 +194,8 @@ def test_init_excel_then_fill_the_workbook_validates_calculates_and_checks(tmp_p
         and ref["fiscal_year"] in (None, filled_row["fiscal_year"])
     }
     assert bool(used_rows) == bool(filled)
-    findings = json.loads(run("check", target, "--format", "json")[1])["findings"]
+    # the factors calc used are those of the readings: checked at verification (registration checks the estimate)
+    findings = json.loads(run("check", target, "--format", "json", "--stage", "verification")[1])["findings"]
     sheet = openpyxl.load_workbook(workbook)["係数"]
     top = next(row[0].row for row in sheet.iter_rows() if row[0].value == "係数表")
     value_column = openpyxl.utils.get_column_letter(_headers(sheet, top)["値"])

@@ -36,6 +36,9 @@ def counted(monkeypatch):
 
     def counting_calculate(self, project):
         calls["calculate"] += 1
+        calls["estimate" if self.plan else "monitored"] = (
+            calls.get("estimate" if self.plan else "monitored", 0) + 1
+        )
         return calculate(self, project)
 
     monkeypatch.setattr(assemble._Builder, "document", counting_build)
@@ -56,8 +59,10 @@ def test_render_plan_builds_the_plan_once_and_reads_its_spec_once(counted, tmp_p
 
 @pytest.mark.parametrize("stage", ["registration", "verification"])
 def test_check_calculates_once(counted, stage):
+    """Registration checks the plan's estimate alone; verification also the monitored figures: each once."""
     pipeline.check(SAMPLES / "solar-program", stage)
-    assert counted["calculate"] == 1
+    assert counted["estimate"] == 1
+    assert counted.get("monitored", 0) == (1 if stage == "verification" else 0)
     assert len(counted["build"]) == len(set(counted["build"]))  # each document once
 
 

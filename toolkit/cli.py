@@ -516,6 +516,12 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None):
 @click.option(
     "--detail", is_flag=True, help="JSON: each figure's formula, inputs and factor rows, for audit."
 )
+@click.option(
+    "--plan",
+    "planned",
+    is_flag=True,
+    help="The plan's estimate (見込量) from the planned inputs, per fiscal year of the crediting period.",
+)
 @common_options
 @click.pass_context
 def calc(
@@ -525,20 +531,28 @@ def calc(
     period,
     output_format: str,
     detail: bool,
+    planned: bool,
     lang: str,
 ):
     """削減量を活動・年度ごとに算定 / reductions per activity and fiscal year, with factors and totals."""
+    from toolkit import messages, schema
     from toolkit.pipeline import Run
     from toolkit.render import calculation_report as report
 
     run = Run(project, monitoring, period)
     try:
-        result = run.calculation
+        result = run.estimate if planned else run.calculation
     except (ValidationFailed, FactorError) as error:  # problems of the inputs: the report, on stdout
         if not error.problems:
             raise
         _print_report(list(error.problems), run.validation.warnings, output_format, lang, _quiet(ctx))
         ctx.exit(1)
+    if planned and output_format == "text":
+        click.echo(messages.render("cli.plan_estimate", lang))
+        shown = [str(activity.activity_id) for activity in result.activities if activity.periods]
+        if schema.project_type(run.project.data) == "program":
+            params = {"activity": ", ".join(shown) or "—", "count": result.represented}
+            click.echo(messages.render("cli.plan_represented", lang, params))
     if output_format == "json":
         # compact: the C encoder, ten times faster than indent= on a 10,000-activity program
         click.echo(

@@ -83,6 +83,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "日付（例 2025-04-01）が必要です",
         "expected a date such as 2025-04-01",
     ),
+    "cli.plan_estimate": (
+        "排出削減見込量（計画値による見込み。モニタリングデータは用いていません）",
+        "Estimated reductions (from the planned inputs; no monitoring data is used)",
+    ),
+    "cli.plan_represented": (
+        "プログラム型: 代表的な削減活動 {activity} の見込みを {count} 件分として合計しています",
+        "program: the totals count the typical activity {activity}'s estimate {count} times",
+    ),
     "cli.rows_to_add": (
         "factors.yaml に次の行を加え、value と source を記入してください（公式の値と照合したら status: verified）:",
         "add these rows to factors.yaml and fill in value and source (status: verified once checked against the official table):",
@@ -169,6 +177,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "cli.help.calc.detail": (
         "JSON に各数値の式・入力・係数行を加える（監査用）",
         "JSON: each figure's formula, inputs and factor rows, for audit",
+    ),
+    "cli.help.calc.planned": (
+        "計画値による見込み（見込量）を認証対象期間の年度ごとに算定する",
+        "the plan's estimate (見込量) from the planned inputs, per fiscal year of the crediting period",
     ),
     "cli.help.render.outdir": (
         "出力フォルダ（manifest.json に入力と出力を記録。プロジェクトの入力フォルダの中は不可）",
@@ -864,6 +876,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "rules_switch_unverified": (
         "規程の版 {rules} の切替え{switches}は公式の規程の本文で確認されていません",
         "rules version {rules}: the switches {switches} are not verified against the official rule text",
+    ),
+    "calc_no_readings": (
+        "モニタリングの読取値が 1 件もないため、削減量を算定していません（0 t-CO2 ではありません）。"
+        "計画値による見込みは jcredit calc --plan で表示します",
+        "no monitoring reading was found, so no reduction is computed (it is not 0 t-CO2); "
+        "jcredit calc --plan shows the estimate from the planned inputs",
     ),
     "calc_input_missing": (
         "算定に必要な「{label}」が空欄のため、この期間の削減量を算定していません",

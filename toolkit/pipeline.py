@@ -76,6 +76,20 @@ class Run:
 
         return calculate_project(self.project, self.factors, self.period)
 
+    @cached_property
+    def estimate(self) -> Calculation:
+        """The plan's ex-ante estimate from the planned inputs: monitoring readings never feed it."""
+        from toolkit.calculate.engine import calculate_plan
+
+        return calculate_plan(self.project, self.factors)
+
+    def figures(self, kind: str) -> Calculation:
+        """The calculation a document shows: the estimate for the registration documents (written before
+        any reading), the monitored reductions for the report."""
+        from toolkit.documents import assemble
+
+        return self.estimate if assemble.stage_of(kind) == "registration" else self.calculation
+
     def document(self, kind: str, stage: str | None = None, complete: bool = True) -> Document:
         """Document `kind` checked at `stage` (its own by default); a complete one serves a quick request too."""
         from toolkit.documents import assemble
@@ -86,7 +100,7 @@ class Run:
             project = self.project
             kept = assemble.build(
                 kind,
-                self.calculation,
+                self.figures(kind),
                 project.root,
                 packaged.overrides(project.root),
                 stage=stage,
@@ -106,14 +120,17 @@ class Run:
 
         if not self.validation.valid:
             return readiness.of_invalid(self.validation, stage)
-        project, calculation, findings = self.project, None, []
+        project, calculation, findings, also = self.project, None, [], []
         if project.methodology is not None:  # else: the specs' own fields still tell what is missing
             try:
-                calculation = self.calculation
+                # registration checks the estimate the plan shows; verification the monitored figures,
+                # and the estimate's errors too, since the plan it also checks cannot be final with them
+                calculation = self.estimate if stage == "registration" else self.calculation
+                also = [] if stage == "registration" else self.estimate.errors
             except ToolkitError as error:
                 findings = [readiness.from_problem(problem, "C-CALC") for problem in error.problems]
         document = (lambda kind, at: self.document(kind, at, complete=False)) if calculation else None
-        return readiness.of_project(project, calculation, stage, findings, document)
+        return readiness.of_project(project, calculation, stage, findings, document, also)
 
     def render(
         self, kind: str, outdir: Path, formats: tuple[str, ...], final: bool, force: bool
@@ -123,7 +140,7 @@ class Run:
         from toolkit.checklist import readiness
         from toolkit.documents import assemble
 
-        calculation = self.calculation
+        calculation = self.figures(kind)
         if calculation.errors:
             raise ValidationFailed(f"{len(calculation.errors)} calculation errors", calculation.errors)
         document = self.document(kind)

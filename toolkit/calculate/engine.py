@@ -20,7 +20,7 @@ from toolkit.calculate.additionality import Additionality, assess
 from toolkit.errors import FactorError, InputMissing
 from toolkit.figures import FactorRef, Figure, PeriodResult
 from toolkit.methodologies import ZERO, defaults
-from toolkit.problems import Problem
+from toolkit.problems import Location, Problem
 from toolkit.project import Project
 from toolkit.read.folder import SourceMap
 
@@ -64,6 +64,8 @@ class Calculation:
     period: tuple[dt.date | None, dt.date | None] = (None, None)  # the report window asked for
     problems: list[Problem] = field(default_factory=list)
     project: Project | None = None  # the validated project the figures are of
+    estimate: bool = False  # ex-ante: computed from the planned inputs, never from monitoring readings
+    represented: int = 1  # activities an estimate's figures stand for (a program: its representative × count)
 
     @property
     def errors(self) -> list[Problem]:
@@ -72,9 +74,15 @@ class Calculation:
 
     @property
     def complete(self) -> bool:
-        """Whether every reading was computed: with any error (a factor or an input missing, overlapping
-        readings) the totals would silently leave pieces out, so no total is shown, not a partial one."""
-        return not self.errors
+        """Whether the totals mean something: with any error (a factor or an input missing, overlapping
+        readings) they would silently leave pieces out, and with no reading at all they would be a 0 that
+        is no result; then no total is shown, not a partial one."""
+        return not self.errors and not self.no_readings
+
+    @property
+    def no_readings(self) -> bool:
+        """Whether monitored figures were asked for with no reading at all: no total, not a total of 0."""
+        return not self.estimate and any(problem.code == "calc_no_readings" for problem in self.problems)
 
     @property
     def warnings(self) -> list[Problem]:
@@ -116,17 +124,51 @@ def calculate_project(
     ).calculation(project)
 
 
+def calculate_plan(project: Project, factors: factor_tables.Factors) -> Calculation:
+    """The plan's ex-ante estimate (見込量): each fiscal year of the crediting period computed from the
+    activities' planned inputs (`module.planned_readings`) by the same formulas and the same truncation.
+    Monitoring readings are never read; a factor of a fiscal year not yet published is its latest year's
+    (`Factors.for_estimate`). A program computes its representative activity
+    (`program.typical_activity`, else the first) and counts it `program.planned_activity_count` times
+    (else once per listed activity)."""
+    return _Run(
+        project.methodology, factors.for_estimate(), project.data, project.sources, (None, None), plan=True
+    ).calculation(project)
+
+
 def calculate_data(
-    data: Mapping, factors: factor_tables.Factors, period: tuple[dt.date | None, dt.date | None] | None = None
+    data: Mapping,
+    factors: factor_tables.Factors,
+    period: tuple[dt.date | None, dt.date | None] | None = None,
+    plan: bool = False,
 ) -> Calculation:
-    """Compute from normalised data without a project folder (tests, generated rows)."""
+    """Compute from normalised data without a project folder (tests, generated rows); `plan`: the estimate."""
     module = methodologies.get(data["project"]["methodology"]["code"])
-    return _Run(module, factors, data, SourceMap(), period or (None, None)).calculation(None)
+    factors = factors.for_estimate() if plan else factors
+    return _Run(module, factors, data, SourceMap(), period or (None, None), plan).calculation(None)
+
+
+def planned_count(data: Mapping) -> int:
+    """How many activities a program's plan counts its representative for: the planned count, else those listed."""
+    given = (data.get("program") or {}).get("planned_activity_count")
+    return int(given) if given else len(data.get("activities") or [])
+
+
+def represented_ids(data: Mapping) -> set | None:
+    """The activities the estimate computes: a program's representative (None: every activity, standard)."""
+    if schema.project_type(data) != "program":
+        return None
+    wanted = (data.get("program") or {}).get("typical_activity")
+    if wanted:
+        return {wanted}
+    first = (data.get("activities") or [{}])[0]
+    return {first.get("id")}
 
 
 class _Run:
-    def __init__(self, module, factors: factor_tables.Factors, data: Mapping, sources, window):
+    def __init__(self, module, factors: factor_tables.Factors, data: Mapping, sources, window, plan=False):
         self.module = module
+        self.plan = plan
         self.factors = factors
         self.data = data
         self.sources = sources
@@ -137,24 +179,48 @@ class _Run:
         self.related = _related_rows(module.CODE, data)
 
     def problem(self, code: str, path: str, severity: str = "error", **params: Any) -> None:
-        self.problems.append(Problem(code, path, self.sources.locate(path), params, severity=severity))
+        # the estimate's gaps are the plan's (section 3, 排出削減見込量)
+        section = "plan.3" if self.plan and path.startswith("activities[") else ""
+        self.problems.append(
+            Problem(code, path, self.sources.locate(path), params, section=section, severity=severity)
+        )
 
     def calculation(self, project: Project | None) -> Calculation:
         readings: dict[Any, list[tuple[int, Mapping]]] = defaultdict(list)
-        for index, reading in enumerate(self.data.get("monitoring") or []):
-            readings[reading.get("activity_id")].append((index, reading))
+        if not self.plan:  # the estimate never reads a monitoring reading
+            for index, reading in enumerate(self.data.get("monitoring") or []):
+                readings[reading.get("activity_id")].append((index, reading))
+            if not readings and self.data.get("activities"):  # said, never shown as 0 t-CO2
+                self.problems.append(
+                    Problem(
+                        "calc_no_readings",
+                        "monitoring",
+                        self.sources.locate("monitoring") or Location("monitoring/"),
+                        severity="warning",
+                    )
+                )
         self.check_stated_period()
         results = []
+        computed = represented_ids(self.data) if self.plan else None
+        count = planned_count(self.data) if self.plan and computed is not None else 1
         for index, activity in enumerate(self.data.get("activities") or []):
-            results.append(self.activity(index, activity, readings.get(activity.get("id"), [])))
+            if self.plan:  # every activity keeps its crediting period; the represented ones get figures
+                chosen = computed is None or activity.get("id") in computed
+                results.append(self.activity(index, activity, (), chosen))
+            else:
+                results.append(self.activity(index, activity, readings.get(activity.get("id"), [])))
         results.sort(key=lambda result: str(result.activity_id))
-        total = exact_sum(result.reduction_exact for result in results)
+        # a program's estimate is its representative's figures times the activities it stands for (exact)
+        total = EXACT.multiply(exact_sum(result.reduction_exact for result in results), count)
         by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
         for result in results:
             for piece in result.periods:
                 by_year[piece.fiscal_year] = EXACT.add(by_year[piece.fiscal_year], piece.reduction.value)
+        by_year = defaultdict(
+            lambda: ZERO, {year: EXACT.multiply(value, count) for year, value in by_year.items()}
+        )
         certified = (
-            sum(truncate(result.reduction_exact) for result in results)
+            sum(truncate(result.reduction_exact) for result in results) * count
             if self.factors.switches.get("truncation") == "per_activity"
             else truncate(total)
         )
@@ -192,6 +258,8 @@ class _Run:
             self.window,
             problems,
             project,
+            self.plan,
+            count,
         )
 
     def rule_period(self, activity: Mapping) -> tuple[dt.date, dt.date] | None:
@@ -244,22 +312,26 @@ class _Run:
             )
 
     def activity(
-        self, index: int, activity: Mapping, readings: Sequence[tuple[int, Mapping]]
+        self, index: int, activity: Mapping, readings: Sequence[tuple[int, Mapping]], planned: bool = False
     ) -> ActivityResult:
         self.activity_at = index  # where an activity's missing input is reported
         crediting = self.crediting(activity)
         activity = {**activity, **self.related.get(activity.get("id"), {})}
         module = self.module
+        if planned and crediting is not None:
+            readings = self.planned(activity, crediting)
+        # a planned row covers its fiscal-year piece, whatever dates the methodology's readings carry
+        period = _planned_period if self.plan else module.reading_period
         dated = [
             (periods.Span(*span, position), reading)
             for position, reading in readings
-            for span in (module.reading_period(reading),)
+            for span in (period(reading),)
             if span
         ]
         spans = [span for span, _ in dated]
         # events (a season, a batch) neither tile time nor exclude each other; a repeated season is not counted
         skipped = self.repeated_seasons(spans) if module.SEASONAL else self.check_spans(spans)
-        findings = module.reading_findings is not defaults.reading_findings
+        findings = module.reading_findings is not defaults.reading_findings and not self.plan
         # the usual reading, inside the crediting period and one fiscal year with no window, is computed
         # straight away: it is nearly every reading of a program, and nothing in it needs cutting
         first, last = crediting or (None, None)
@@ -277,7 +349,7 @@ class _Run:
             if straight and first <= start and end <= last and periods.fiscal_year(end) == year:
                 days = periods.days(start, end)
                 piece = periods.Piece(start, end, year, days, days)
-                pieces += self.computed(activity, reading, piece, crediting, f"monitoring[{position}]")
+                pieces += self.computed(activity, reading, piece, crediting, self.path(position))
             else:
                 pieces += self.reading(activity, position, reading, (start, end), crediting)
         total = exact_sum(piece.reduction.value for piece in pieces)
@@ -292,7 +364,7 @@ class _Run:
         crediting: tuple[dt.date, dt.date],
     ) -> list[PeriodResult]:
         """A reading that is an event, or that a crediting period, a fiscal year or the window cuts."""
-        path = f"monitoring[{index}]"
+        path = self.path(index)
         start, end = span
         if (
             self.module.SEASONAL
@@ -370,16 +442,7 @@ class _Run:
                     self.problems.append(problem)
             return []
         except InputMissing as error:
-            where = f"activities[{self.activity_at}]" if error.in_activity else path
-            for name in error.fields:
-                if (where, name) not in self.missing:
-                    self.missing.add((where, name))
-                    self.problem(
-                        error.code,
-                        f"{where}.{name}",
-                        label=self.label(name, error.in_activity),
-                        **error.params,
-                    )
+            self.input_missing(error, path)
             return []
         # its inputs are the two figures beside it in the PeriodResult
         reduction = Figure(EXACT.subtract(baseline.value, project.value), "t-CO2", REDUCTION_FORMULA)
@@ -395,6 +458,32 @@ class _Run:
                 path,
             )
         ]
+
+    def path(self, position: int) -> str:
+        """Where a reading's problem is reported: its monitoring row, or for a planned row its activity."""
+        return f"activities[{self.activity_at}]" if self.plan else f"monitoring[{position}]"
+
+    def input_missing(self, error: InputMissing, path: str) -> None:
+        """Each empty input once, at the activity's cell or the reading's."""
+        where = f"activities[{self.activity_at}]" if error.in_activity or self.plan else path
+        for name in error.fields:
+            if (where, name) not in self.missing:
+                self.missing.add((where, name))
+                self.problem(
+                    error.code,
+                    f"{where}.{name}",
+                    label=self.label(name, error.in_activity or self.plan),
+                    **error.params,
+                )
+
+    def planned(self, activity: Mapping, crediting: tuple[dt.date, dt.date]) -> list[tuple[int, Mapping]]:
+        """The methodology's readings-like rows from the activity's planned inputs, one per fiscal year."""
+        try:
+            rows = self.module.planned_readings(activity, periods.split_by_fiscal_year(*crediting))
+        except InputMissing as error:
+            self.input_missing(error, f"activities[{self.activity_at}]")
+            return []
+        return list(enumerate(rows))
 
     def shares(self, reading: Mapping, pieces: list[periods.Piece], reading_days: int) -> list[Mapping]:
         """The reading as each piece sees it: additive quantities shared out by days.
@@ -469,6 +558,12 @@ def _related_rows(code: str, data: Mapping) -> dict[Any, dict[str, list[Mapping]
         for row in data.get(name) or []:
             related[row.get("activity_id")].setdefault(name, []).append(row)
     return related
+
+
+def _planned_period(row: Mapping) -> tuple[dt.date, dt.date] | None:
+    """The fiscal-year piece a planned row covers."""
+    start, end = row.get("period_start"), row.get("period_end")
+    return (start, end) if start and end else None
 
 
 def _start_field(reading: Mapping) -> str:

@@ -105,6 +105,17 @@ class Factors:
         self.pending = pending
         self._pending_asked: set[Pending] = set()
         self.location = location  # of the project's rules_version
+        self.ahead = False  # the plan's estimate: a fiscal year not yet in a table takes its latest year
+
+    def for_estimate(self) -> Factors:
+        """The same rows for the plan's estimate, with its own record of the rows used: a yearly table with
+        no row for a later fiscal year (not published when the plan is written) gives its latest year's row
+        for the same keys, and the row used shows that year."""
+        estimate = Factors(
+            self.rules_version, self.version, self._rows, self.methodology, self.pending, self.location
+        )
+        estimate.ahead = True
+        return estimate
 
     def get(
         self, table: str, fiscal_year: int | None = None, unit: str | None = None, **keys: Any
@@ -122,6 +133,15 @@ class Factors:
         yearly = _table_spec(table).get("yearly", False)
         key = (table, _keys(keys), fiscal_year if yearly else None)
         row = self._rows.get(key)
+        if row is None and yearly and self.ahead and fiscal_year is not None:
+            earlier = [
+                at[2]
+                for at in self._rows
+                if at[0] == table and at[1] == key[1] and at[2] is not None and at[2] < fiscal_year
+            ]
+            if earlier:
+                key = (table, key[1], max(earlier))
+                row = self._rows[key]
         if row is None:
             year = fiscal_year if yearly else None
             empty = next((row for row in self.pending if row.matches(table, keys, year)), None)
@@ -215,7 +235,11 @@ def missing_problem(
     row of factors.yaml to fill at its line."""
     if empty is not None:
         return Problem("factor_empty", empty.path, empty.location, _row_params(table, keys, fiscal_year))
-    return Problem("factor_missing", table, Location(OVERRIDES_FILE), _row_params(table, keys, fiscal_year))
+    params = _row_params(table, keys, fiscal_year)
+    unkeyed = [name for name, value in keys.items() if value in (None, "")]
+    if unkeyed:  # looked up with an input left empty: that input is the gap (the checklist names it)
+        params["empty_keys"] = ", ".join(unkeyed)
+    return Problem("factor_missing", table, Location(OVERRIDES_FILE), params)
 
 
 def _row_params(table: str, keys: Mapping[str, Any], fiscal_year: int | None) -> dict:

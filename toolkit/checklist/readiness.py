@@ -55,12 +55,14 @@ def of_project(
     stage: str,
     findings: list[Finding],
     document: DocumentSource | None = None,
+    also: Iterable[Problem] = (),
 ) -> Checklist:
     """Every finding of a valid project at `stage`; without a calculation the specs' fields still tell.
 
     `document(kind, stage)` gives the documents whose gap markers are the missing fields (the pipeline
-    passes the ones it builds anyway, so each is built once)."""
-    return _Checker(project, calculation, stage, document).checklist(list(findings))
+    passes the ones it builds anyway, so each is built once); `also`: problems of another calculation a
+    document of the stage shows (at verification, the plan's estimate), as blocking findings."""
+    return _Checker(project, calculation, stage, document, tuple(also)).checklist(list(findings))
 
 
 def of_calculation(calculation: Calculation, stage: str) -> Checklist:
@@ -116,8 +118,9 @@ class _Checker:
         calculation: Calculation | None,
         stage: str,
         document: DocumentSource | None = None,
+        also: tuple[Problem, ...] = (),
     ):
-        self.project, self.calculation, self.stage = project, calculation, stage
+        self.project, self.calculation, self.stage, self.also = project, calculation, stage, also
         self.document = document or self.built
         self.items: dict[str, int] = {}
 
@@ -126,11 +129,14 @@ class _Checker:
 
     def checklist(self, findings: list[Finding]) -> Checklist:
         findings += self.missing_fields()
+        # a factor looked up with an empty input is that input's gap, already blocking as F-MISSING
+        gaps = any(finding.rule == "F-MISSING" for finding in findings)
         if self.calculation is not None:
             findings += [
                 from_problem(problem, rules_check.rule_of(problem), rules_check.severity_of(problem))
-                for problem in self.calculation.problems
-                if rules_check.applies(problem, self.stage)
+                for problem in (*self.calculation.problems, *self.also)
+                if rules_check.applies(problem, self.stage) or problem in self.also
+                if not (gaps and problem.params.get("empty_keys"))
             ]
             context = rules_check.Context(self.project, self.calculation, self.stage)
             findings += rules_check.run(context)
@@ -320,11 +326,14 @@ def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
     both win over the calculation's complaint about the same field."""
     findings = list(findings)
     ruled = {finding.path for finding in findings if finding.rule.startswith("R-") and finding.path}
-    # a rule that blocks at a path says all there is: the calculation's warning there too would say it twice
-    blocked = {
-        finding.path for finding in findings if finding.path in ruled and finding.severity == "blocking"
-    }
     missing = {finding.path for finding in findings if finding.rule == "F-MISSING"} - ruled
+    # a blocking complaint gives way only to a blocking finding (a warning about a factor's status must
+    # not hide that the factor is missing: the document refuses --final for it)
+    ruled_blocking = {
+        finding.path
+        for finding in findings
+        if finding.rule.startswith("R-") and finding.path and finding.severity == "blocking"
+    }
     seen: set[tuple] = set()
     kept = []
     for finding in findings:
@@ -338,9 +347,11 @@ def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
             or (finding.rule == "F-MISSING" and finding.path in ruled)
             or (
                 finding.rule[:2] in ("C-", "V-")
+                # a rule that blocks at a path says all there is (its warning there too would say it twice);
+                # a blocking complaint at an empty field is that field's gap
                 and (
-                    finding.path in blocked
-                    or (finding.path in missing | ruled and finding.severity == "blocking")
+                    finding.path in ruled_blocking
+                    or (finding.path in missing and finding.severity == "blocking")
                 )
             )
         ):

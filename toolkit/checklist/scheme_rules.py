@@ -44,6 +44,7 @@ CALC_RULES = {
     "rules_not_verified": ("R-FACTOR-STATUS", "warning", (V, R)),
     "rules_switch_unverified": ("R-FACTOR-STATUS", "warning", (V, R)),
     "factor_unfilled": ("R-FACTOR-SRC", "warning", (V, R)),  # a factors.yaml row whose value is still empty
+    "calc_no_readings": ("R-PERIOD-DATA", "warning", ()),  # the rule itself checks the readings (no_readings)
 }
 
 
@@ -288,9 +289,10 @@ def baseline_as_new(context: Context) -> Iterator[Finding]:
 # -- factors ---------------------------------------------------------------------------------------
 @rule("R-FY-FACTOR", V, R)
 def factor_years(context: Context) -> Iterator[Finding]:
-    """Every yearly factor a reduction used is the one of the fiscal year in which it happened."""
+    """Every yearly factor a reduction used is the one of the fiscal year in which it happened (monitored
+    figures: the plan's estimate takes the latest published year for the years to come, by design)."""
     wrong: dict[tuple, Any] = {}
-    for result in context.calculation.activities:
+    for result in () if context.calculation.estimate else context.calculation.activities:
         for piece in result.periods:
             for figure in (piece.baseline, piece.project):
                 for ref in figure.factors:

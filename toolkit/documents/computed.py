@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 
 from toolkit import methodologies, schema
 from toolkit.calculate import factors as factor_tables
-from toolkit.calculate.engine import Calculation, exact_sum, truncate
+from toolkit.calculate.engine import EXACT, Calculation, exact_sum, truncate
 from toolkit.documents.model import Chart, Column, Missing, Paragraph, Series, Table
 from toolkit.documents.text import date_text, value_text
 from toolkit.figures import PeriodResult
@@ -89,7 +89,8 @@ def _tonnes(key: str, label: str) -> Column:
 def activities(context: Context) -> Table | Paragraph:
     """One row per activity with every column of the methodology's activity table, and its crediting period."""
     table = schema.tables(context.calculation.methodology)["activities"]
-    columns = _columns(table)
+    planned = set(context.module.PLANNED)  # shown with the estimate they make (planned_inputs)
+    columns = [column for column in _columns(table) if column.key not in planned]
     crediting = {result.activity_id: result.crediting for result in context.calculation.activities}
     columns += [
         Column("crediting_start", "認証対象期間の開始日", kind="date", width=13),
@@ -296,6 +297,9 @@ def calculation_symbols(context: Context) -> Table | Paragraph:
         if context.program
         else "全活動"
     )
+    scope = (
+        "計画値による認証対象期間の見込み" if context.calculation.estimate else "モニタリングデータの全期間"
+    )
     wanted = (context.data.get("program") or {}).get("typical_activity")
     if (
         context.program
@@ -317,7 +321,7 @@ def calculation_symbols(context: Context) -> Table | Paragraph:
             columns,
             rows,
             formulas,
-            note=f"{subject}、モニタリングデータの全期間。算定式: {context.module.FORMULA['ja']}",
+            note=f"{subject}、{scope}。算定式: {context.module.FORMULA['ja']}",
         )
     )
 
@@ -354,9 +358,44 @@ def incidental(context: Context) -> Table | Paragraph:
     return context.table(Table("incidental", "付随的な排出活動（A.3.2）", columns, shown))
 
 
+def planned_inputs(context: Context) -> Table | None:
+    """Section 3: the planned inputs the estimate is computed from, of each activity it computes (a program's
+    typical activity), beside the installed equipment they multiply. None when the figures are monitored."""
+    if not context.calculation.estimate:
+        return None
+    code = context.calculation.methodology
+    table = schema.tables(code)["activities"]
+    planned = context.module.PLANNED
+    columns = [Column("activity_id", "活動ID")] + [
+        column for column in _columns(table) if column.key in planned
+    ]
+    computed = {result.activity_id for result in context.calculation.activities if result.periods}
+    wanted = typical_ids(context)
+    rows = []
+    for activity in context.data.get("activities") or []:
+        if (wanted is None and activity.get("id") in computed) or (wanted and activity.get("id") in wanted):
+            row = {"activity_id": activity.get("id")}
+            for column in columns[1:]:
+                value = activity.get(column.key)
+                coded = isinstance(table.schema[column.key].get("allowed"), list)
+                row[column.key] = schema.code_label(value) if coded else value
+            rows.append(row)
+    used = [c for c in columns if c.key == "activity_id" or any(r.get(c.key) is not None for r in rows)]
+    rows = [{column.key: row.get(column.key) for column in used} for row in rows]
+    note = "排出削減見込量の前提とする計画値（活動一覧の見込みの列）。"
+    if context.program:
+        note += f"代表的な削減活動の見込みを {context.calculation.represented} 件分として計上する。"
+    return context.table(Table("planned", "見込みの前提（計画値）", used, rows, note=note))
+
+
 def results_by_year(context: Context) -> Table | Paragraph:
     """Per fiscal year: baseline, project and reduction (exact); the total once, then truncated once."""
     pieces = context.pieces()
+    calculation = context.calculation
+    if not pieces and calculation.estimate:  # the planned inputs are empty: calc names each one
+        return Paragraph(
+            ("排出削減見込量: ", Missing("計画値（活動一覧の見込みの列）", "activities", "plan.3"))
+        )
     if not pieces:
         return Paragraph(
             (
@@ -364,6 +403,7 @@ def results_by_year(context: Context) -> Table | Paragraph:
                 Missing("対象期間の読取値（モニタリングデータ）", "monitoring", "monitoring.B.2"),
             )
         )
+    count = calculation.represented  # a program's estimate: its representative times the activities
     years: dict[int, list[PeriodResult]] = defaultdict(list)
     for piece in pieces:
         years[piece.fiscal_year].append(piece)
@@ -381,13 +421,12 @@ def results_by_year(context: Context) -> Table | Paragraph:
         rows.append(
             {
                 "fiscal_year": f"{year}年度",
-                "baseline": baseline,
-                "project": project,
-                "reduction": exact_sum(piece.reduction.value for piece in years[year]),
+                "baseline": EXACT.multiply(baseline, count),
+                "project": EXACT.multiply(project, count),
+                "reduction": EXACT.multiply(exact_sum(piece.reduction.value for piece in years[year]), count),
             }
         )
-        formulas.append(_sums_of(context.options.get("linked"), "fiscal_year"))
-    calculation = context.calculation
+        formulas.append({} if count != 1 else _sums_of(context.options.get("linked"), "fiscal_year"))
     total = {
         "fiscal_year": "合計",
         "baseline": exact_sum(r["baseline"] for r in rows),
@@ -399,9 +438,17 @@ def results_by_year(context: Context) -> Table | Paragraph:
     if calculation.total_certified == truncate(calculation.total_exact):  # not under per-activity truncation
         sums["certified"] = "ROUNDDOWN(SUM({reduction}),0)"
     note = "認証対象の排出削減量は合計を 1 t-CO2 未満切り捨て（1回のみ）。"
-    return context.table(
-        Table("results", "年度別の排出削減量", columns, rows, formulas, total, sums, note=note)
-    )
+    title = "年度別の排出削減量"
+    if calculation.estimate:
+        title = "年度別の排出削減見込量"
+        columns[-1] = Column("certified", "認証対象の排出削減見込量", T, "integer")
+        note = (
+            "計画値による見込み（モニタリングデータは用いない）。認証対象期間の各年度を同じ算定式で求め、"
+            + note
+        )
+        if context.program:
+            note += f"代表的な削減活動の見込み × {count} 件。"
+    return context.table(Table("results", title, columns, rows, formulas, total, sums, note=note))
 
 
 def _sums_of(linked: str | None, by: str) -> dict[str, str]:
@@ -747,6 +794,7 @@ def _months(present: list[tuple[int, int]]) -> list[tuple[int, int]]:
 GAPLESS = frozenset(
     {
         "calculation_symbols",
+        "planned_inputs",
         "typical_breakdown",
         "results_by_year",
         "results_by_activity",
@@ -761,6 +809,7 @@ BUILDERS: dict[str, Callable[[Context], Any]] = {
     "activities": activities,
     "payback": payback,
     "calculation_symbols": calculation_symbols,
+    "planned_inputs": planned_inputs,
     "typical_breakdown": typical_breakdown,
     "incidental_emissions": incidental,
     "results_by_year": results_by_year,

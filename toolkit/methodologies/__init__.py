@@ -78,6 +78,14 @@ class Methodology(Protocol):
     ONE_PER_FISCAL_YEAR: bool
     RULES: tuple  # (rule id, stages, function(context) -> findings): the methodology's own checklist rules
     ACTIVITY_PARAMETERS: tuple[Parameter, ...]  # fixed per-activity inputs (field of the activity table)
+    # the ex-ante inputs: activity-table columns (labels, units and help in its schema) the plan's estimate
+    # is computed from; `planned_readings` turns them into readings-like rows that `calculate` takes
+    PLANNED: tuple[str, ...]
+
+    def planned_readings(self, activity: Mapping, years: Sequence[Piece]) -> Sequence[Mapping]:
+        """One readings-like row per fiscal-year piece of the crediting period (its `period_start` and
+        `period_end` are the piece's), built from the activity's planned inputs only; InputMissing names
+        the empty planned columns. The engine hands each row to `calculate` as it does a reading."""
 
     def reading_period(self, reading: Mapping) -> tuple[dt.date, dt.date] | None:
         """The days a reading covers."""
@@ -112,6 +120,8 @@ def _modules() -> tuple[ModuleType, ...]:
                 "ACTIVITY_PARAMETERS",
                 "reading_period",
                 "reading_findings",
+                "PLANNED",
+                "planned_readings",
             ):
                 if not hasattr(module, name):
                     setattr(module, name, getattr(defaults, name))

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator, Mapping
 
 from toolkit.figures import Figure
-from toolkit.methodologies import PERCENT, ZERO, Need, Parameter
+from toolkit.methodologies import PERCENT, ZERO, Need, Parameter, defaults
 from toolkit.methodologies.emissions import CO2_C, fuel_emission, fuel_needs
 from toolkit.periods import Piece
 
@@ -134,6 +134,25 @@ def not_eligible(reason: str, emission: Decimal, inputs: Mapping, refs: tuple) -
     """No stored carbon counted for an ineligible batch; its transport emissions still count."""
     return BASELINE, Figure(
         emission, "t-CO2", f"AG-004 EM_PJ = E_transport（対象外: {reason}、貯留量 0）", inputs, refs
+    )
+
+
+# the plan's estimate: the biochar planned per year, its feedstock and pyrolysis temperature
+PLANNED = ("planned_biochar_dry_t", "planned_feedstock", "planned_pyrolysis_temp_c")
+
+
+def planned_readings(activity: Mapping, years) -> list[dict]:
+    """Per fiscal year: one application of the planned yearly mass, times the year's share of days in the
+    crediting period (a part year plans part of a year's biochar)."""
+    defaults.required(activity, *PLANNED)
+    return defaults.yearly_rows(
+        years,
+        {
+            "biochar_dry_t": activity["planned_biochar_dry_t"],
+            "feedstock": activity["planned_feedstock"],
+            "pyrolysis_temp_c": activity["planned_pyrolysis_temp_c"],
+        },
+        ("biochar_dry_t",),
     )
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 from toolkit import packaged
 from toolkit.errors import FactorError, InputConflict, InputMissing
 from toolkit.figures import Figure
-from toolkit.methodologies import ZERO, Need, Parameter
+from toolkit.methodologies import ZERO, Need, Parameter, defaults
 from toolkit.periods import Piece
 from toolkit.problems import Problem
 
@@ -217,6 +217,27 @@ def _same_version(known: str, given: object) -> bool:
         return known == str(given)
 
 
+# the plan's estimate: the field's area (activity list) and the days by which drainage is to be extended
+PLANNED = ("planned_extension_days",)
+# a planned season is drained in July (中干し): a fiscal-year piece of the crediting period without the
+# whole of July (a period starting in August, ending in April) has no season to plan
+SEASON_MONTH = 7
+
+
+def planned_readings(activity: Mapping, years) -> list[dict]:
+    """Per fiscal year whose part of the crediting period holds all of July: one season drained
+    `planned_extension_days` longer than the field's mean, ended before heading as planned (`unmet`
+    checks the extension against the 7-day rule and the history)."""
+    defaults.required(activity, "area_ha", *PLANNED)
+    seasons = [
+        piece
+        for piece in years
+        if piece.start <= dt.date(piece.fiscal_year, SEASON_MONTH, 1)
+        and dt.date(piece.fiscal_year, SEASON_MONTH, 31) <= piece.end
+    ]
+    return defaults.yearly_rows(seasons, {"planned_extension_days": activity["planned_extension_days"]})
+
+
 def calculate(
     activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date], factors: Factors
 ) -> tuple[Figure, Figure]:
@@ -268,6 +289,20 @@ def unmet(activity: Mapping, reading: Mapping, factors: Factors) -> list[tuple[s
     failed = []
     if activity.get("drainage_history") is not None and years < 2:
         failed.append(("R-AG5-2YHIST", "drainage_start", {"years": years}))
+    if reading.get("planned"):  # a planned season: its extension over the mean, ending before heading
+        planned = reading["planned_extension_days"]
+        if mean is None:
+            failed.append(("R-AG5-2YHIST", "drainage_start", {"years": 0}))
+        elif planned < extension.value:
+            days = mean + planned
+            failed.append(
+                (
+                    "R-AG5-7D",
+                    "planned_extension_days",
+                    {"days": days, "mean": mean, "needed": mean + extension.value},
+                )
+            )
+        return failed
     if start and end and mean is not None and Decimal((end - start).days) < mean + extension.value:
         failed.append(
             (

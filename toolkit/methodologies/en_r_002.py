@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from toolkit.errors import InputConflict, InputMissing
 from toolkit.figures import Figure
-from toolkit.methodologies import PERCENT, ZERO, Parameter
+from toolkit.methodologies import PERCENT, ZERO, Parameter, defaults
 from toolkit.methodologies.emissions import GRID, grid_factor
 from toolkit.periods import Piece
 
@@ -154,6 +154,25 @@ def self_consumption(reading: Mapping) -> Decimal:
             in_activity=False,
         )
     return generation - sold
+
+
+# the plan's estimate: the expected generation per year (or capacity × expected yield) and the share
+# of it used on site
+PLANNED = ("planned_generation_kwh", "planned_yield_kwh_per_kw", "planned_self_consumption_pct")
+
+
+def planned_readings(activity: Mapping, years) -> list[dict]:
+    """Per fiscal year: EL_PJ,self = expected generation × self-consumption share / 100, times the year's
+    share of days. The generation is `planned_generation_kwh`, else capacity_kw × `planned_yield_kwh_per_kw`."""
+    generation = activity.get("planned_generation_kwh")
+    if generation is None:
+        if activity.get("planned_yield_kwh_per_kw") is None:
+            raise InputMissing("planned_generation_kwh")
+        defaults.required(activity, "capacity_kw")
+        generation = activity["capacity_kw"] * activity["planned_yield_kwh_per_kw"]
+    defaults.required(activity, "planned_self_consumption_pct")
+    own = generation * activity["planned_self_consumption_pct"] / PERCENT
+    return defaults.yearly_rows(years, {"self_consumption_kwh": own}, ("self_consumption_kwh",))
 
 
 BATTERY_FIELDS = ("battery_share_pct", "battery_loss_pct", "battery_source", "battery_status")

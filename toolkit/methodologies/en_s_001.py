@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from toolkit.errors import InputMissing
 from toolkit.figures import Figure
-from toolkit.methodologies import PERCENT, ZERO, Need, Parameter
+from toolkit.methodologies import PERCENT, ZERO, Need, Parameter, defaults
 from toolkit.methodologies.emissions import carbon_factor, fuel_needs, heat_content
 from toolkit.periods import Piece
 
@@ -60,6 +60,20 @@ MONITORING = (
         ("fuel_invoice", "gas_meter_slip"),
     ),
 )
+
+
+# the plan's estimate: the fuel the new boiler is planned to burn in a year, in its unit
+PLANNED = ("planned_fuel_amount", "planned_fuel_unit")
+
+
+def planned_readings(activity: Mapping, years) -> list[dict]:
+    """Per fiscal year: F_PJ = the planned fuel per year × the year's share of days in the crediting period."""
+    defaults.required(activity, *PLANNED)
+    return defaults.yearly_rows(
+        years,
+        {"fuel_amount": activity["planned_fuel_amount"], "fuel_unit": activity["planned_fuel_unit"]},
+        ("fuel_amount",),
+    )
 
 
 def calculate(

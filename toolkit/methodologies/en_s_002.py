@@ -10,11 +10,12 @@ module as it is.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Mapping
 
 from toolkit.errors import InputMissing
 from toolkit.figures import Figure
-from toolkit.methodologies import PERCENT, Need, Parameter
+from toolkit.methodologies import PERCENT, Need, Parameter, defaults
 from toolkit.methodologies.emissions import GRID, carbon_factor, grid_factor
 from toolkit.periods import Piece
 
@@ -62,6 +63,25 @@ MONITORING = (
         ("submeter_reading",),
     ),
 )
+
+
+# the plan's estimate: the heat planned per year and the electricity for it (else heat / COP)
+PLANNED = ("planned_heat_gj", "planned_electricity_kwh")
+KWH_PER_GJ = Decimal(1000000) / Decimal(3600)  # a unit conversion, not a factor
+
+
+def planned_readings(activity: Mapping, years) -> list[dict]:
+    """Per fiscal year: Q_heat and EL_HP planned per year × the year's share of days. Without a planned
+    electricity, EL_HP = Q_heat × 1,000,000 / 3,600 / COP (the heat pump's rated COP)."""
+    defaults.required(activity, "planned_heat_gj")
+    heat, kwh = activity["planned_heat_gj"], activity.get("planned_electricity_kwh")
+    if kwh is None:
+        if not activity.get("project_cop"):
+            raise InputMissing("planned_electricity_kwh")
+        kwh = heat * KWH_PER_GJ / activity["project_cop"]
+    return defaults.yearly_rows(
+        years, {"heat_gj": heat, "electricity_kwh": kwh}, ("heat_gj", "electricity_kwh")
+    )
 
 
 def calculate(

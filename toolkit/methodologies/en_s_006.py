@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, Mapping
 
 from toolkit.errors import InputMissing
 from toolkit.figures import Figure
-from toolkit.methodologies import ZERO, Parameter
+from toolkit.methodologies import ZERO, Parameter, defaults
 from toolkit.methodologies.emissions import GRID, grid_factor
 from toolkit.periods import Piece
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 if TYPE_CHECKING:
     from toolkit.calculate.factors import Factors
@@ -65,6 +68,9 @@ MONITORING = (
     ),
 )
 
+# the plan's estimate: the fixtures' counts and wattages above, and the hours planned per year
+PLANNED = ("planned_hours_per_year",)
+
 W_PER_KW = Decimal(1000)  # rated power is in W, energy in kWh: a unit conversion, not a factor
 
 
@@ -82,10 +88,20 @@ def installed_power(activity: Mapping, side: str) -> tuple[Decimal, Decimal, Dec
 
 def method(activity: Mapping, reading: Mapping) -> str:
     """`hours` or `metered`: as declared on the activity, else metered when the reading has kWh."""
+    if reading.get("planned"):  # the estimate goes by the planned hours, whatever is metered later
+        return "hours"
     declared = activity.get("monitoring_method")
     if declared in ("hours", "metered"):
         return declared
     return "metered" if reading.get("project_kwh") is not None else "hours"
+
+
+def planned_readings(activity: Mapping, years: Sequence[Piece]) -> list[dict]:
+    """Per fiscal year: T_PJ = the planned hours per year × the year's share of days in the crediting period."""
+    defaults.required(activity, *PLANNED)
+    return defaults.yearly_rows(
+        years, {"operating_hours": activity["planned_hours_per_year"]}, ("operating_hours",)
+    )
 
 
 def calculate(

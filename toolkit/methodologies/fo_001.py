@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator, Mapping
 
 from toolkit.figures import FactorRef, Figure
-from toolkit.methodologies import ZERO, Need, Parameter
+from toolkit.methodologies import ZERO, Need, Parameter, defaults
 from toolkit.methodologies.emissions import CO2_C, fuel_emission, fuel_needs
 from toolkit.periods import Piece
 
@@ -93,6 +93,16 @@ def species_parameters(species: str | None, factors: Factors) -> tuple[FactorRef
         factors.get("forest_species", unit=unit, parameter=name, species=species)  # type: ignore[return-value]
         for name, unit in (("bef", "1"), ("root_ratio", "1"), ("wood_density", "t/m3"))
     )
+
+
+# the plan's estimate: the stand's area (activity list) and its expected annual growth
+PLANNED = ("planned_growth_m3_per_ha",)
+
+
+def planned_readings(activity: Mapping, years) -> list[dict]:
+    """Per fiscal year: G = the expected growth per year; `calculate` prorates it by the piece's days."""
+    defaults.required(activity, "area_ha", *PLANNED)
+    return defaults.yearly_rows(years, {"growth_m3_per_ha": activity["planned_growth_m3_per_ha"]})
 
 
 def calculate(
