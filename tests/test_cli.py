@@ -354,6 +354,9 @@ def test_calc_plan_prints_the_estimate_per_fiscal_year(run):
     assert "2032: 54.828648 t-CO2" in out and ": 438 t-CO2" in out
     code, out, _ = run("calc", samples / "solar-program", "--plan", "--lang", "en")
     assert "typical activity PV-0027's estimate 36 times" in out and "2032: 32.006016 t-CO2" in out
+    result = json.loads(run("calc", samples / "solar-program", "--plan", "--format", "json")[1])
+    assert (result["estimate"], result["represented"]) == (True, 36)  # JSON says what the figures are
+    assert json.loads(run("calc", samples / "solar-program", "--format", "json")[1])["estimate"] is False
 
 
 def test_calc_without_readings_says_so_instead_of_printing_zero(tmp_path, run):

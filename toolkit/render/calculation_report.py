@@ -94,6 +94,8 @@ def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False
     iso: dict = {}
     return {
         "methodology": result.methodology,
+        "estimate": result.estimate,  # calc --plan: from the planned inputs, never from readings
+        "represented": result.represented,
         "rules_version": result.rules_version,
         "period": [day.isoformat() if day else None for day in result.period],
         # no totals while anything is missing: a partial sum would read as the project's reduction
