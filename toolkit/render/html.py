@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from importlib.resources import files
 from pathlib import Path
 
@@ -40,6 +41,16 @@ def created(built: dt.datetime) -> str:
     return built.replace(microsecond=0).isoformat()
 
 
+# a run this long with no space cannot sit in a column of its own width: a map URL, a name typed without spaces
+_UNBROKEN = re.compile(r"\S{24,}")
+
+
+def unbroken(value: object) -> bool:
+    """Whether a cell's value holds a long run without a space, which may then break anywhere (document.css
+    td.unbroken): the column shrinks to the page instead of pushing the later columns off it."""
+    return isinstance(value, str) and len(value) >= 24 and _UNBROKEN.search(value) is not None
+
+
 FILTERS = {"text": value_text, "date": date_text, "svg": chart_svg, "created": created}
 TESTS = {
     "fields": lambda block: isinstance(block, Fields),
@@ -47,6 +58,7 @@ TESTS = {
     "table": lambda block: isinstance(block, Table),
     "chart": lambda block: isinstance(block, Chart),
     "missing": lambda value: isinstance(value, Missing),
+    "unbroken": unbroken,
 }
 
 
