@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from toolkit.documents.model import Column, Document, Section, Table
+from toolkit.errors import TemplateError
 from toolkit.render import docx, html, pdf
 
 MAP_URL = (
@@ -132,3 +133,132 @@ def test_docx_tables_have_fixed_widths_within_the_page(tmp_path):
 def test_the_activity_list_marks_only_long_runs():
     page = html.render(activity_list())
     assert page.count('class="unbroken"') == 2
+
+
+# -- URLs in a template override (defect 5) ---------------------------------------------------------------------
+LOGO = '{% extends "default:html/document.html" %}\n{% block title_block %}\nIMAGE\n{{ super() }}{% endblock %}\n'
+
+
+def override(root: Path, image: str, css: str | None = None) -> Path:
+    """A project's templates/ folder whose document.html shows `image` on line 3; a logo.png beside it."""
+    from PIL import Image
+
+    folder = root / "templates" / "html"
+    folder.mkdir(parents=True)
+    (folder / "document.html").write_text(LOGO.replace("IMAGE", image), encoding="utf-8")
+    Image.new("RGB", (40, 20), (200, 0, 0)).save(folder / "logo.png")
+    (folder / "notes.txt").write_text("not an image", encoding="utf-8")
+    if css is not None:
+        (folder / "document.css").write_text(css, encoding="utf-8")
+    return root / "templates"
+
+
+def test_a_logo_inside_templates_is_drawn(tmp_path):
+    templates = override(tmp_path / "project", '<img src="logo.png" style="width: 20mm">')
+    pdf.render(activity_list(), tmp_path / "out.pdf", templates)
+    page = PdfReader(tmp_path / "out.pdf").pages[0]
+    assert any(
+        resource.get_object().get("/Subtype") == "/Image"
+        for resource in page["/Resources"].get("/XObject", {}).values()
+    )
+
+
+@pytest.mark.parametrize(
+    "image, css, place, found",
+    [
+        ('<img src="https://example.com/logo.png">', None, "document.html:3", "https://example.com/logo.png"),
+        ('<img src="http://127.0.0.1:9/x.png">', None, "document.html:3", "http://127.0.0.1:9/x.png"),
+        ('<img src="../../../secret.png">', None, "document.html:3", "secret.png"),
+        ('<img src="/etc/passwd">', None, "document.html:3", "file:///etc/passwd"),
+        ('<img src="notes.txt">', None, "document.html:3", "notes.txt"),
+        ('<img src="missing.png">', None, "document.html:3", "missing.png"),
+        ('<link rel="stylesheet" href="https://example.com/a.css">', None, "document.html:3", "a.css"),
+        ("<p></p>", 'body { background: url("file:///etc/passwd") }\n', "document.css:1", "/etc/passwd"),
+        ("<p></p>", "@import url(https://example.com/a.css);\n", "document.css:1", "a.css"),
+    ],
+    ids=[
+        "https",
+        "http",
+        "parent",
+        "absolute",
+        "not-image",
+        "missing",
+        "stylesheet",
+        "css-url",
+        "css-import",
+    ],
+)
+def test_any_other_url_is_refused_at_its_line(tmp_path, image, css, place, found):
+    templates = override(tmp_path / "project", image, css)
+    with pytest.raises(TemplateError) as raised:
+        pdf.render(activity_list(), tmp_path / "out.pdf", templates)
+    message = str(raised.value)
+    assert place in message and found in message, message
+    assert "templates/" in message  # says what is allowed
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_a_url_exits_1_from_the_command_line(tmp_path, run):
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "samples" / "solar-program", project)
+    override(project, '<img src="https://example.com/logo.png">')
+    code, stdout, stderr = run("render", "activity-list", project, "-o", tmp_path / "out", "--format", "pdf")
+    assert code == 1 and "document.html:3" in stderr + stdout and "Traceback" not in stderr
+
+
+# -- templates that would exhaust the machine (defect 13) -----------------------------------------------------------
+EXHAUSTING = {
+    "nested-ranges": "{% for i in range(9999) %}{% for j in range(9999) %}{% endfor %}{% endfor %}",
+    "big-range": "{% for i in range(99999) %}{% endfor %}",
+    "text-times": '{{ "x" * 2000000000 }}',
+    "list-times": "{{ ([1] * 100000000) | length }}",
+    "power": "{{ 2 ** 10000000 }}",
+    "doubling-concat": '{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}'
+    "{% endfor %}",
+    "doubling-plus": '{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}'
+    "{% endfor %}",
+    "percent-width": '{{ "%2000000000d" % 1 }}',
+    "center": '{{ "x" | center(2000000000) }}',
+    "format-filter": '{{ "%2000000000s" | format("x") }}',
+    "ljust-method": '{{ "x".ljust(2000000000) }}',
+    "format-method": '{{ "{:>2000000000}".format("x") }}',
+    "replace": '{{ ("x" * 1000000) | replace("x", "y" * 1000) }}',
+    "indent": '{{ ("\\n" * 100000) | indent("y" * 10000) }}',
+    "join": '{{ (["x" * 1000000] * 100) | join }}',
+    "sum-lists": "{{ ([[1] * 10000] * 10000) | sum(start=[]) }}",
+    "list-mutation": "{% set l = [1] %}{% for i in range(100) %}{{ l.extend(l) }}{% endfor %}",
+    "output": "{% for i in range(10000) %}{% for j in range(10000) %}"
+    + "x" * 60
+    + "{% endfor %}{% endfor %}",
+    "recursion": "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+    "extends-itself": '{% extends "html/document.html" %}',
+}
+
+
+@pytest.mark.parametrize("body", EXHAUSTING.values(), ids=EXHAUSTING.keys())
+def test_a_template_cannot_exhaust_the_machine(tmp_path, body):
+    import time
+
+    folder = tmp_path / "templates" / "html"
+    folder.mkdir(parents=True)
+    (folder / "document.html").write_text("{# line 1 #}\n" + body + "\n", encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(TemplateError) as raised:
+        html.render(activity_list(), tmp_path / "templates")
+    assert time.monotonic() - started < 10
+    assert f"{folder / 'document.html'}:2:" in str(raised.value)
+
+
+def test_the_limits_leave_room_for_the_packaged_templates():
+    """A 2,000-activity list renders; the budget it spends is a small part of each limit."""
+    from toolkit.render import sandbox
+
+    env = html.environment()
+    template = env.get_template(html.DOCUMENT)
+    env.start()
+    document = activity_list(2000)
+    text = "".join(template.generate(document=document, sections={}))
+    assert env.iterations * 25 * 10 < sandbox.MAX_ITERATIONS  # 50,000 activities with room to spare
+    assert len(text) * 25 * 4 < sandbox.MAX_OUTPUT
