@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from toolkit.documents.model import Column, Document, Section, Table
+from toolkit.documents.model import Column, Document, FieldRow, Fields, Paragraph, Section, Table
 from toolkit.errors import TemplateError
 from toolkit.render import docx, html, pdf
 
@@ -199,8 +201,6 @@ def test_any_other_url_is_refused_at_its_line(tmp_path, image, css, place, found
 
 
 def test_a_url_exits_1_from_the_command_line(tmp_path, run):
-    import shutil
-
     project = tmp_path / "project"
     shutil.copytree(Path(__file__).resolve().parents[2] / "samples" / "solar-program", project)
     override(project, '<img src="https://example.com/logo.png">')
@@ -262,3 +262,20 @@ def test_the_limits_leave_room_for_the_packaged_templates():
     text = "".join(template.generate(document=document, sections={}))
     assert env.iterations * 25 * 10 < sandbox.MAX_ITERATIONS  # 50,000 activities with room to spare
     assert len(text) * 25 * 4 < sandbox.MAX_OUTPUT
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
+def test_long_runs_outside_tables_wrap_at_the_page_edge(tmp_path):
+    """A 200-character project name (title and page header), a URL in a field and in a paragraph."""
+    document = activity_list(2)
+    document.project_name = "P" * 200
+    document.sections[0].blocks[:0] = [
+        Fields((FieldRow("住所", (MAP_URL,), "proponent.address"),)),
+        Paragraph(("変更点: " + MAP_URL * 3,)),
+    ]
+    path = tmp_path / "out.pdf"
+    pdf.render(document, path)
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True).stdout
+    page = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes))
+    assert right <= page
