@@ -103,7 +103,8 @@ def where(url: str, base: str, overrides: Path | None) -> str:
         return ""
     context = Context(overrides.parent)
     wanted = unquote(url)
-    for path in sorted(overrides.rglob("*")):
+    found = [Path(folder, name) for folder, _, names in os.walk(overrides) for name in names]  # links not walked
+    for path in sorted(found):
         relative = path.relative_to(overrides.parent).as_posix()
         if path.suffix.lower() not in (".html", ".css") or check_inside_project(True, relative, {}, context):
             continue
