@@ -1,4 +1,4 @@
-"""Files packaged with the toolkit (schemas/, templates/) and a project's override of a template, file by file."""
+"""Files packaged with the toolkit (schemas/, templates/); a project's overrides are read by `read.overrides`."""
 
 from __future__ import annotations
 
@@ -18,14 +18,7 @@ def load(name: str) -> Any:
     return yaml.load(files("toolkit.schemas").joinpath(name).read_text(encoding="utf-8"), Loader=SafeLoader)
 
 
-def overrides(root: Path) -> Path | None:
-    """A project's templates/ folder, whose files override the packaged templates and specs one by one."""
-    return root / "templates" if (root / "templates").is_dir() else None
-
-
-def template(name: str, overrides: Path | None = None) -> Path:
-    """The path of template `name`: the project's override when there is one, else the packaged file."""
-    if overrides is not None and (overrides / name).is_file():
-        return overrides / name
+def template(name: str) -> Path:
+    """The path of the packaged template `name` (a project's override: `read.overrides.template`)."""
     with as_file(files("toolkit.templates").joinpath(name)) as path:
         return Path(path)

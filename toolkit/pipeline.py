@@ -12,10 +12,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolkit import packaged
 from toolkit.errors import ToolkitError, ValidationFailed
 from toolkit.problems import Problem
 from toolkit.project import Project
+from toolkit.read import overrides
 from toolkit.read.folder import load_project
 from toolkit.validate.validation import Validation, validate
 
@@ -102,7 +102,7 @@ class Run:
                 kind,
                 self.figures(kind),
                 project.root,
-                packaged.overrides(project.root),
+                overrides.folder(project.root),
                 stage=stage,
                 with_evidence=complete,
             )
@@ -147,7 +147,7 @@ class Run:
         found = self.checklist(assemble.stage_of(kind))
         assemble.finish(document, readiness.remarks(found, kind, "ja"), final, self.project.sources)
         written = bundle.publish(
-            document, calculation, outdir, formats, packaged.overrides(self.project.root), force
+            document, calculation, outdir, formats, overrides.folder(self.project.root), force
         )
         return document, written
 

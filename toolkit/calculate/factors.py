@@ -22,6 +22,7 @@ from toolkit.errors import FactorError
 from toolkit.figures import FactorRef
 from toolkit.problems import Location, Problem
 from toolkit.read import normalize
+from toolkit.read.confine import Context, check_inside_project
 from toolkit.read.yamlfile import read_yaml
 
 STATUSES = ("verified", "unverified", "third-party")
@@ -413,6 +414,10 @@ def shipped_rows() -> dict[tuple, Row]:
 
 def _override_rows(path: Path, problems: list[Problem]) -> list[Row | Pending]:
     places: dict[str, Location] = {}
+    refused = check_inside_project(True, path.name, {}, Context(path.parent))
+    if refused:  # never read, nor quoted in a message
+        problems.append(Problem(refused.pop("variant"), "", Location(OVERRIDES_FILE), refused))
+        return []
     data = read_yaml(path, OVERRIDES_FILE, places, problems)
     rows: list[Row | Pending] = []
     if data is not None and not isinstance(data, dict):

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from toolkit import messages, packaged, schema
+from toolkit import messages, schema
 from toolkit.calculate.engine import Calculation
 from toolkit.checklist import scheme_rules as rules_check
 from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding, document_of
@@ -21,6 +21,7 @@ from toolkit.documents import assemble as documents
 from toolkit.documents.model import STAGES, Document, Remark
 from toolkit.problems import Location, Problem
 from toolkit.project import Project
+from toolkit.read import overrides
 from toolkit.read.hashing import sha256_many
 from toolkit.validate.validation import Validation
 
@@ -45,7 +46,7 @@ def of_invalid(validation: Validation, stage: str) -> Checklist:
         {document: 0 for document in documents.kinds_at(stage)},
         [],
         validation.project.name,
-        packaged.overrides(validation.project.root),
+        overrides.folder(validation.project.root),
     )
 
 
@@ -151,7 +152,7 @@ class _Checker:
             items,
             evidence,
             self.project.name,
-            packaged.overrides(self.project.root),
+            overrides.folder(self.project.root),
         )
 
     def missing_fields(self) -> list[Finding]:
@@ -189,7 +190,7 @@ class _Checker:
             kind,
             self.calculation,
             self.project.root,
-            packaged.overrides(self.project.root),
+            overrides.folder(self.project.root),
             stage=stage,
             with_evidence=False,
         )
@@ -197,7 +198,7 @@ class _Checker:
     def missing_spec_fields(self, kind: str) -> list:
         spec, _ = documents.load_spec(
             documents.spec_name(kind, schema.project_type(self.project.data)),
-            packaged.overrides(self.project.root),
+            overrides.folder(self.project.root),
         )
         required = documents.required_fields(spec, self.stage)
         self.count(kind, len(required))

@@ -23,6 +23,8 @@ from toolkit.calculate.engine import Calculation, exact_sum
 from toolkit.checklist.findings import Finding
 from toolkit.problems import Location, Problem
 from toolkit.project import Project
+from toolkit.read.confine import Context as Confinement
+from toolkit.read.confine import check_inside_project
 
 OTHER_PROGRAMS = "other_programs.csv"
 HONORIFICS = ("様邸", "様宅", "様方", "様", "殿", "さん")
@@ -485,6 +487,20 @@ def double_membership(context: Context) -> Iterator[Finding]:
     """Program type: no member is also a member of another program (other_programs.csv, if present)."""
     path = context.project.root / OTHER_PROGRAMS
     if not context.program or not path.is_file():
+        return
+    refused = check_inside_project(True, OTHER_PROGRAMS, {}, Confinement(context.project.root))
+    if refused:  # never read, nor quoted: a link to /etc/passwd would show its first line
+        problem = Problem(refused.pop("variant"), "", Location(OTHER_PROGRAMS), refused)
+        message = {"ja": problem.message("ja"), "en": problem.message("en")}
+        yield Finding(
+            "R-PRG-DUPMEMBER",
+            "blocking",
+            "",
+            "activity_list",
+            problem.location,
+            "problem",
+            {"message": message},
+        )
         return
     try:
         others = _other_members(path)

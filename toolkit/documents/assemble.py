@@ -34,8 +34,8 @@ from toolkit.documents.model import (
 )
 from toolkit.documents.text import clean, value_text
 from toolkit.errors import TemplateError, ToolkitError
-from toolkit.packaged import template
 from toolkit.problems import Location, Problem
+from toolkit.read.overrides import template
 
 WINDOW = {
     "monitoring_report.period_start": 0,

@@ -104,8 +104,12 @@ def load_project(target: Path, monitoring: Path | None = None) -> LoadedProject:
     `monitoring` names a readings file to use instead of the project's own (`calc --monitoring`).
     """
     found = find_project_file(Path(target))
-    root = found.parent.resolve()  # the folder named, even when the project file is a link elsewhere
+    root = found.parent.resolve()  # the folder named; a project file that links out of it is refused
     project_file = root / found.name
+    refused = check_inside_project(True, found.name, {}, Context(root))
+    if refused:  # a link out of the folder is neither read nor quoted
+        problem = Problem(refused.pop("variant"), location=Location(found.name), params=refused)
+        raise InputError(str(project_file), [problem])
     loaded = LoadedProject(root, project_file, {}, SourceMap(), [], [project_file])
     reader = _Reader(loaded)
     others = [name for name in PROJECT_FILES if name != found.name and (root / name).is_file()]

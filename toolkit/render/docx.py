@@ -28,8 +28,8 @@ from toolkit.documents.model import (
 )
 from toolkit.documents.text import clean, date_text, value_text, words
 from toolkit.errors import OutputError
-from toolkit.packaged import template
 from toolkit.problems import Location, Problem
+from toolkit.read.overrides import template
 from toolkit.render import deterministic_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

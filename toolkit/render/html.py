@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 from importlib.resources import files
 from pathlib import Path
 
@@ -15,12 +17,13 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
 )
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from toolkit.documents.model import Chart, Document, Fields, Missing, Paragraph, Table
 from toolkit.documents.text import date_text, value_text, words
 from toolkit.errors import TemplateError as TemplateUnusable
+from toolkit.read.overrides import refusal
+from toolkit.render.sandbox import MAX_OUTPUT, BoundedSandbox, TemplateLimit
 
 PACKAGED = Path(str(files("toolkit.templates")))
 DOCUMENT = "html/document.html"
@@ -40,6 +43,16 @@ def created(built: dt.datetime) -> str:
     return built.replace(microsecond=0).isoformat()
 
 
+# a run this long with no space cannot sit in a column of its own width: a map URL, a name typed without spaces
+_UNBROKEN = re.compile(r"\S{24,}")
+
+
+def unbroken(value: object) -> bool:
+    """Whether a cell's value holds a long run without a space, which may then break anywhere (document.css
+    td.unbroken): the column shrinks to the page instead of pushing the later columns off it."""
+    return isinstance(value, str) and len(value) >= 24 and _UNBROKEN.search(value) is not None
+
+
 FILTERS = {"text": value_text, "date": date_text, "svg": chart_svg, "created": created}
 TESTS = {
     "fields": lambda block: isinstance(block, Fields),
@@ -47,17 +60,45 @@ TESTS = {
     "table": lambda block: isinstance(block, Table),
     "chart": lambda block: isinstance(block, Chart),
     "missing": lambda value: isinstance(value, Missing),
+    "unbroken": unbroken,
 }
 
 
-def environment(overrides: Path | None = None) -> SandboxedEnvironment:
+class ProjectTemplates(FileSystemLoader):
+    """A project's templates/ folder as a Jinja loader: an override that is a symbolic link out of the project
+    (or sits in a linked folder) is refused before it is read, never silently replaced by the packaged file."""
+
+    def __init__(self, overrides: Path):
+        super().__init__(overrides)
+        self.overrides = overrides
+
+    def get_source(self, environment, template):
+        """The override's source, after the confinement check (read.confine) of its path."""
+        path = self.overrides / template
+        if os.path.lexists(path):
+            refused = refusal(self.overrides, template)
+            if refused is not None:
+                raise LeadsOutside(str(refused))
+        return super().get_source(environment, template)
+
+
+class LeadsOutside(TemplateError):
+    """Raised when a template override is a symbolic link out of the project folder."""
+
+
+def environment(overrides: Path | None = None) -> BoundedSandbox:
     """Templates from `overrides` (a project's templates/ folder) first, then the packaged ones;
     "default:html/document.html" always names the packaged file, so an override can extend it."""
-    folders = [overrides, PACKAGED] if overrides is not None else [PACKAGED]
-    # sandboxed: a project folder someone sends a coach may carry templates, and they must not reach Python
-    env = SandboxedEnvironment(
+    loaders = [ProjectTemplates(overrides)] if overrides is not None else []
+    # sandboxed: a project folder someone sends a coach may carry templates, and they must neither reach Python
+    # nor exhaust the machine (render/sandbox.py)
+    env = BoundedSandbox(
         loader=ChoiceLoader(
-            [FileSystemLoader(folders), PrefixLoader({"default": FileSystemLoader(PACKAGED)}, delimiter=":")]
+            [
+                *loaders,
+                FileSystemLoader(PACKAGED),
+                PrefixLoader({"default": FileSystemLoader(PACKAGED)}, delimiter=":"),
+            ]
         ),
         undefined=StrictUndefined,
         autoescape=True,
@@ -83,8 +124,11 @@ def render(document: Document, overrides: Path | None = None) -> str:
 def rendered(name: str, overrides: Path | None = None, **context) -> str:
     """The HTML template `name` (a project's override first) rendered with `context`; any error in it,
     syntax or runtime, becomes the toolkit's TemplateError naming the template file and line."""
+    env = environment(overrides)
     try:
-        return environment(overrides).get_template(name).render(**context)
+        template = env.get_template(name)
+        env.start()
+        return _streamed(template.generate(**context))
     except TemplateError as error:
         found = (
             f"not found (見つかりません): {error.message}"
@@ -94,10 +138,30 @@ def rendered(name: str, overrides: Path | None = None, **context) -> str:
         raise TemplateUnusable(
             f"{where(error, name)}: template error (テンプレートの誤り): {found}"
         ) from error
+    except RecursionError as error:  # a macro calling itself, an override extending itself
+        raise TemplateUnusable(
+            f"{where(error, name)}: template error (テンプレートの誤り): it calls itself without end "
+            f"(自分自身を呼び続けています)"
+        ) from None
+    except MemoryError as error:
+        raise TemplateUnusable(
+            f"{where(error, name)}: template error (テンプレートの誤り): out of memory (メモリが足りません)"
+        ) from None
     except (ArithmeticError, LookupError, TypeError, ValueError) as error:  # {{ 1/0 }}, a non-UTF-8 file ...
         raise TemplateUnusable(
             f"{where(error, name)}: template error (テンプレートの誤り): {type(error).__name__}: {error}"
         ) from error
+
+
+def _streamed(chunks) -> str:
+    """The template's output, counted as it comes: includes and blocks in a loop are text no loop counts."""
+    parts, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise TemplateLimit("output", MAX_OUTPUT)
+        parts.append(chunk)
+    return "".join(parts)
 
 
 def where(error: Exception, template: str = DOCUMENT) -> str:
