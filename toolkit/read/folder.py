@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit import messages, schema
+from toolkit import messages, methodologies, schema
 from toolkit.errors import InputError
-from toolkit.problems import Location, Problem
+from toolkit.problems import Location, Problem, column_letter
 from toolkit.read.confine import Context, check_inside_project
 from toolkit.read.yamlfile import read_yaml
 
@@ -118,6 +118,10 @@ def load_project(target: Path, monitoring: Path | None = None) -> LoadedProject:
             ignored="、".join(others),
         )
     loaded.data = reader.project_file(project_file)
+    if not loaded.data and not any(problem.severity == "error" for problem in loaded.problems):
+        reader.problem("project_empty", Location(found.name), found=found.name)
+    if not schema.tables_of(loaded.data):
+        reader.tables_unread()
     # an unknown code leaves no tables: validation reports it, and rows cannot be read without their columns
     for table in schema.tables_of(loaded.data).values():
         if table.name == "monitoring" and monitoring is not None:
@@ -140,6 +144,33 @@ class _Reader:
         self, code: str, location: Location | None, path: str = "", severity: str = "error", **params
     ):
         self.loaded.problems.append(Problem(code, path, location, params, severity=severity))
+
+    def tables_unread(self) -> None:
+        """Without a known methodology no table can be read (its columns are the methodology's): with no code
+        at all (a draft), the table files present are opened, so a broken one is an error, and named as unread."""
+        if schema.declared(self.loaded.data)[1]:
+            return  # an unknown code is reported by validation, with what was skipped
+        root = self.loaded.root
+        present: set[str] = set()
+        for code in methodologies.codes():
+            for name, table in schema.tables(code).items():
+                if isinstance(self.loaded.data.get(name), list) and self.loaded.data[name]:
+                    present.add(name)  # rows written in the project file
+                for path in root.glob(table.file):
+                    if path.name.startswith("~$") or path.relative_to(root).as_posix() in present:
+                        continue
+                    present.add(path.relative_to(root).as_posix())
+                    if self.inside(path.relative_to(root).as_posix(), name):
+                        self.workbook(path, None)  # a broken file is an error whatever the methodology
+        if present:
+            self.problem(
+                "methodology_needed_for_tables",
+                self.loaded.sources.locate("project.methodology.code")
+                or Location(self.loaded.relative(self.loaded.project_file)),
+                "project.methodology.code",
+                severity="warning",
+                tables=", ".join(sorted(present)),
+            )
 
     # -- the project file ---------------------------------------------------------------------
     def project_file(self, path: Path) -> dict:
@@ -180,6 +211,9 @@ class _Reader:
                 continue
             value = row[2] if len(row) > 2 else ""
             location = Location(relative, sheet=name, row=index, col=3)
+            if not all(part.strip() for part in key.split(".")):
+                self.problem("key_malformed", Location(relative, sheet=name, row=index, col=1), key=key)
+                continue
             self.loaded.sources.places[key] = location
             if (index, 3) in sheet.suspect:
                 code, held = sheet.suspect[(index, 3)]
@@ -334,8 +368,32 @@ class _Reader:
         try:
             return book.sheet(name)
         except WorkbookError as error:
-            self.problem(error.code, Location(self.loaded.relative(path), sheet=name), **error.params)
+            row, col = error.cell or (None, None)
+            location = Location(self.loaded.relative(path), sheet=name, row=row, col=col)
+            self.problem(error.code, location, **error.params)
             return None
+
+    def merged_cells(self, table: schema.Table, sheet, relative: str, rows, top: int, columns) -> None:
+        """Merged cells below the headers: an ID merged down one column is the ID of every row it covers (as a
+        reader sees it); any other merge would read as blanks after its first cell, so it is refused."""
+        ids = {columns[key] + 1 for key in (table.key, "activity_id") if key in columns}
+        read = {index + 1 for index in columns.values()}
+        for first_row, first_col, last_row, last_col in sheet.merged:
+            if last_row <= top + 1 or not any(first_col <= column <= last_col for column in read):
+                continue  # a title, the headers, or columns not read
+            if first_col == last_col and first_col in ids and first_row > top + 1:
+                value = rows[first_row - 1][first_col - 1] if first_row <= len(rows) else ""
+                for row in rows[first_row:last_row]:
+                    if row[first_col - 1] in ("", None):
+                        row[first_col - 1] = value
+                continue
+            cells = f"{column_letter(first_col)}{first_row}:{column_letter(last_col)}{last_row}"
+            self.problem(
+                "merged_cells",
+                Location(relative, sheet=sheet.name, row=first_row, col=first_col),
+                table.name,
+                cells=cells,
+            )
 
     def sheet_rows(self, table: schema.Table, sheet, relative: str) -> list[dict]:
         rows = sheet.rows
@@ -385,6 +443,8 @@ class _Reader:
                     key=key,
                     found=found,
                 )
+        if sheet.merged:
+            self.merged_cells(table, sheet, relative, rows, top, columns)
         ref = SheetRef(relative, sheet.name, {key: index + 1 for key, index in columns.items()})
         refs, row_numbers = self.loaded.sources.tables.setdefault(table.name, ([], []))
         offset = len(refs)

@@ -238,6 +238,7 @@ class _Checker:
 
     def check_keys(self) -> None:
         """Activity IDs are unique, and every other table refers to a listed activity."""
+        self.check_ids_given()
         activities = self.tables.get("activities")
         if activities is None or not activities.key:
             return
@@ -278,6 +279,16 @@ class _Checker:
                 identifier = row.get("activity_id")
                 if identifier is not None and identifier not in first:
                     self.add("unknown_activity", f"{table.name}[{index}].activity_id", {"found": identifier})
+
+    def check_ids_given(self) -> None:
+        """A row with data but no ID (its key, or the activity it belongs to) would vanish from every total."""
+        for table in self.tables.values():
+            for key in (table.key, "activity_id"):
+                if key is None or key not in table.schema:
+                    continue
+                for index, row in enumerate(self.data.get(table.name) or []):
+                    if row.get(key) is None and any(value is not None for value in row.values()):
+                        self.add("id_missing", f"{table.name}[{index}].{key}", {})
 
     # -- turning rule errors into problems ----------------------------------------------------
     def report(self, error: RuleError, rules_schema: Mapping) -> None:

@@ -1,0 +1,240 @@
+"""Hostile and careless inputs of issue 14 on the reading side: each found at its place, never passed unread."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+from toolkit.read import workbook
+
+
+def validate(run, folder, lang="en"):
+    status, out, err = run("validate", folder.root, "--format", "json", "--lang", lang)
+    assert "Traceback" not in out + err
+    return status, json.loads(out) if out.strip() else {"errors": [], "warnings": []}, err
+
+
+def only(report, code):
+    found = [e for e in report["errors"] + report["warnings"] if e["code"] == code]
+    assert found, report
+    return found
+
+
+def edit_book(path, change):
+    book = openpyxl.load_workbook(path)
+    change(book.active)
+    book.save(path)
+
+
+# -- defect 1: the extent of a sheet is checked before the reader allocates it --------------------------
+
+
+@pytest.mark.parametrize("cell", ["XFD100000", "XFD20000"])
+def test_a_stray_cell_far_away_is_refused_by_name_before_reading(folder, run, cell):
+    folder.write()
+    edit_book(folder.root / "activities.xlsx", lambda sheet: sheet.__setitem__(cell, "x"))
+    status, report, _ = validate(run, folder)
+    assert status == 1
+    (error,) = only(report, "xlsx_too_many_cells")
+    assert error["location"] == f"activities.xlsx!活動一覧!{cell}"
+    assert cell in error["message"]
+
+
+def test_a_stray_cell_in_the_first_row_of_a_long_sheet_is_named(folder, run):
+    folder.activities += [[f"PV-{n:04d}", "x", "岐阜県", 4.0, None, "はい", "はい"] for n in range(10, 443)]
+    folder.write()
+    edit_book(folder.root / "activities.xlsx", lambda sheet: sheet.__setitem__("XFD1", "x"))
+    status, report, _ = validate(run, folder, "ja")
+    (error,) = only(report, "xlsx_too_many_cells")
+    assert error["location"] == "activities.xlsx!活動一覧!XFD1" and "XFD1" in error["message"]
+
+
+def test_a_formatted_empty_cell_far_away_is_no_cell(folder, run):
+    folder.write()
+
+    def style(sheet):
+        sheet["XFD100000"].number_format = "0.00"
+
+    edit_book(folder.root / "activities.xlsx", style)
+    status, report, _ = validate(run, folder)
+    assert status == 0, report
+
+
+def test_rows_beyond_the_limit_are_refused_before_reading(folder, run, monkeypatch):
+    monkeypatch.setattr(workbook, "MAX_ROWS", 3)
+    folder.write()
+    edit_book(folder.root / "activities.xlsx", lambda sheet: sheet.__setitem__("AB9", "x"))
+    status, report, _ = validate(run, folder)
+    located = {e["location"] for e in only(report, "xlsx_too_many_rows")}
+    assert "activities.xlsx!活動一覧!AB9" in located
+
+
+def test_a_wide_but_small_sheet_is_read(folder, run):
+    folder.write()
+    edit_book(folder.root / "activities.xlsx", lambda sheet: sheet.__setitem__("AZ3", "memo"))
+    status, report, _ = validate(run, folder)
+    assert status == 0, report
+
+
+# -- defect 2: a reading without its activity ID never vanishes -----------------------------------------
+
+
+def test_a_reading_with_data_and_no_activity_id_is_an_error_at_its_cell(folder, run):
+    folder.readings[1][0] = None
+    folder.write()
+    status, report, _ = validate(run, folder)
+    assert status == 1
+    (error,) = only(report, "id_missing")
+    assert (error["location"], error["path"]) == (
+        "monitoring/2025.xlsx!モニタリング!A3",
+        "monitoring[1].activity_id",
+    )
+
+
+def test_an_activity_with_data_and_no_id_is_an_error(folder, run):
+    folder.activities[2][0] = "   "
+    folder.write()
+    status, report, _ = validate(run, folder, "ja")
+    (error,) = only(report, "id_missing")
+    assert error["location"] == "activities.xlsx!活動一覧!A4" and "ID" in error["message"]
+
+
+def test_a_merged_activity_id_is_the_id_of_every_row_it_covers(folder, run):
+    folder.readings[1][0] = folder.readings[2][0] = "PV-0001"
+    folder.readings[1][1:3] = folder.readings[2][1:3] = [folder.readings[0][1].replace(month=5)] * 2
+    folder.readings[2][1:3] = [folder.readings[0][1].replace(month=6)] * 2
+    folder.write()
+
+    def merge(sheet):
+        sheet["A3"] = sheet["A4"] = None
+        sheet.merge_cells("A2:A4")
+
+    edit_book(folder.root / "monitoring/2025.xlsx", merge)
+    from toolkit.read.folder import load_project
+
+    loaded = load_project(folder.root)
+    assert [row["activity_id"] for row in loaded.data["monitoring"]] == ["PV-0001"] * 3
+    status, report, _ = validate(run, folder)
+    assert not [e for e in report["errors"] if e["code"] == "id_missing"]
+
+
+def test_other_merged_cells_in_the_rows_are_refused_at_their_place(folder, run):
+    folder.write()
+    edit_book(folder.root / "monitoring/2025.xlsx", lambda sheet: sheet.merge_cells("D2:E2"))
+    status, report, _ = validate(run, folder)
+    assert status == 1
+    (error,) = only(report, "merged_cells")
+    assert error["location"] == "monitoring/2025.xlsx!モニタリング!D2" and "D2:E2" in error["message"]
+
+
+def test_a_merged_title_above_the_headers_is_fine(folder, run):
+    folder.write()
+
+    def title(sheet):
+        sheet.insert_rows(1)
+        sheet["A1"] = "2025年度 読取値"
+        sheet.merge_cells("A1:F1")
+
+    edit_book(folder.root / "monitoring/2025.xlsx", title)
+    status, report, _ = validate(run, folder)
+    assert status == 0, report
+
+
+# -- defect 14: every message has its place -----------------------------------------------------------
+
+
+def test_an_empty_yaml_key_is_reported_at_its_line(folder, run):
+    folder.project_yaml = folder.project_yaml.replace("  postal_code:", '  "": 1\n  postal_code:')
+    folder.write()
+    status, report, _ = validate(run, folder)
+    (error,) = only(report, "yaml_key_empty")
+    assert error["location"] == "project.yaml:11:3"
+
+
+def test_a_stray_dotted_key_is_reported_at_its_own_line(folder, run):
+    folder.project_yaml = folder.project_yaml.replace("proponent:\n", "project.name: dotted\nproponent:\n")
+    folder.write()
+    status, report, _ = validate(run, folder, "ja")
+    assert status == 1
+    (error,) = only(report, "yaml_key_dotted")
+    assert error["location"] == "project.yaml:8:1"
+    assert "project: {name: …}" in error["message"]
+
+
+@pytest.mark.parametrize("key, row", [("..", 2), ("project..name", 3), (".name", 4)])
+def test_malformed_keys_of_project_xlsx_are_reported_at_their_cell(folder, run, key, row):
+    folder.write()
+    (folder.root / "project.yaml").unlink()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "プロジェクト"
+    for line in (["key", "label", "value"], ["..", "", "x"], ["project..name", "", "y"], [".name", "", "z"]):
+        sheet.append(line)
+    sheet.append(["project.methodology.code", "", "EN-R-002"])
+    book.save(folder.root / "project.xlsx")
+    status, report, _ = validate(run, folder)
+    assert status == 1
+    located = {e["location"] for e in only(report, "key_malformed")}
+    assert f"project.xlsx!プロジェクト!A{row}" in located
+
+
+# -- defect 15: nothing passes unread --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "{}\n"])
+def test_an_empty_project_file_does_not_pass(folder, run, text):
+    folder.write()
+    (folder.root / "project.yaml").write_text(text, encoding="utf-8")
+    status, report, _ = validate(run, folder)
+    assert status == 1
+    (error,) = only(report, "project_empty")
+    assert error["location"] == "project.yaml"
+
+
+def test_no_methodology_code_and_a_garbage_workbook_does_not_pass(folder, run):
+    folder.project_yaml = folder.project_yaml.replace('  methodology: {code: EN-R-002, version: "3.0"}\n', "")
+    folder.write()
+    (folder.root / "activities.xlsx").write_bytes(b"garbage")
+    status, report, _ = validate(run, folder)
+    assert status == 1
+    assert only(report, "not_xlsx")[0]["location"] == "activities.xlsx"
+    (warning,) = only(report, "methodology_needed_for_tables")
+    assert "activities.xlsx" in warning["message"] and warning["location"].startswith("project.yaml:")
+
+
+def test_no_methodology_code_names_what_was_not_checked(folder, run):
+    folder.project_yaml = folder.project_yaml.replace('  methodology: {code: EN-R-002, version: "3.0"}\n', "")
+    folder.write()
+    status, report, _ = validate(run, folder, "ja")
+    (warning,) = only(report, "methodology_needed_for_tables")
+    assert "monitoring/2025.xlsx" in warning["message"]
+
+
+# -- defect 16: the message for an encrypted or old workbook reads as a sentence -------------------------
+
+
+@pytest.mark.parametrize(
+    "content, ja, en",
+    [
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\0" * 64,
+            "パスワードで保護されたブックでした。保護を解除して保存し直してください",
+            "found a password-protected workbook; remove the password",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512,
+            "旧形式の Excel ファイル（.xls）でした。.xlsx で保存し直してください",
+            "found an old-format Excel file (.xls); save it as .xlsx",
+        ),
+    ],
+)
+def test_an_encrypted_or_old_workbook_is_explained_in_a_sentence(folder, run, content, ja, en):
+    folder.write()
+    (folder.root / "activities.xlsx").write_bytes(content)
+    for lang, fragment in (("ja", ja), ("en", en)):
+        _, report, _ = validate(run, folder, lang)
+        (error,) = only(report, "not_xlsx")
+        assert fragment in error["message"], error["message"]
+        assert "くださいでした" not in error["message"]
