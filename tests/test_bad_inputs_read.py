@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import openpyxl
@@ -238,3 +239,128 @@ def test_an_encrypted_or_old_workbook_is_explained_in_a_sentence(folder, run, co
         (error,) = only(report, "not_xlsx")
         assert fragment in error["message"], error["message"]
         assert "くださいでした" not in error["message"]
+
+
+# -- defect 6: numbers a calculation cannot carry are refused at validation -----------------------------
+
+FACTOR_ROW = (
+    "grid_electricity:\n  - {fiscal_year: 2025, basis: all_source, value: %s, unit: kg-CO2/kWh, "
+    "source: x, status: unverified}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "mutate, location, path",
+    [
+        (
+            lambda f: f.readings[0].__setitem__(3, 1e26),
+            "monitoring/2025.xlsx!モニタリング!D2",
+            "monitoring[0].generation_kwh",
+        ),
+        (
+            lambda f: f.readings[1].__setitem__(3, "1e300"),
+            "monitoring/2025.xlsx!モニタリング!D3",
+            "monitoring[1].generation_kwh",
+        ),
+        (
+            lambda f: f.readings[2].__setitem__(4, "1e309"),
+            "monitoring/2025.xlsx!モニタリング!E4",
+            "monitoring[2].sold_kwh",
+        ),
+        (
+            lambda f: f.activities[0].__setitem__(3, 1e18),
+            "activities.xlsx!活動一覧!D2",
+            "activities[0].capacity_kw",
+        ),
+    ],
+)
+def test_a_quantity_beyond_its_plausible_range_is_refused_with_its_unit(folder, run, mutate, location, path):
+    mutate(folder)
+    folder.write()
+    for lang, unit in (("ja", "kWh の範囲"), ("en", "found")):
+        status, report, _ = validate(run, folder, lang)
+        assert status == 1
+        errors = [e for e in report["errors"] if e["code"] == "implausible"]
+        assert [(e["location"], e["path"]) for e in errors] == [(location, path)]
+        assert unit in errors[0]["message"] or path.endswith("capacity_kw")
+
+
+def test_a_huge_quantity_in_monitoring_yaml_is_refused_at_its_line(folder, run):
+    folder.project_yaml += "monitoring: {file: monitoring.yaml}\n"
+    folder.write()
+    folder.write_text(
+        "monitoring.yaml",
+        "monitoring:\n  - {activity_id: PV-0001, period_start: 2025-04-01, period_end: 2025-04-30,"
+        " generation_kwh: 1e30}\n",
+    )
+    status, report, _ = validate(run, folder)
+    (error,) = only(report, "implausible")
+    assert (error["location"], error["path"]) == ("monitoring.yaml:2", "monitoring[0].generation_kwh")
+    for command in ("calc", "check"):
+        status, out, err = run(command, folder.root)
+        assert status == 1 and "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("value", ["1e18", "1e309", "-0.5"])
+def test_a_factor_beyond_its_plausible_range_is_refused_by_validate(folder, run, value):
+    folder.write()
+    folder.write_text("factors.yaml", FACTOR_ROW % value)
+    status, report, _ = validate(run, folder, "ja")
+    assert status == 1
+    (error,) = only(report, "factor_range")
+    assert error["location"] == "factors.yaml:2" and "kg-CO2/kWh" in error["message"]
+    status, out, err = run("calc", folder.root)
+    assert status == 1 and "Traceback" not in out + err
+
+
+# -- defect 7: dates far in the future are refused at validation ----------------------------------------
+
+
+def test_a_far_future_date_is_refused_at_validation_and_nothing_crashes(folder, run, tmp_path):
+    folder.project_yaml = folder.project_yaml.replace(
+        "registration_application_date: 2025-04-01", "registration_application_date: 9999-06-01"
+    )
+    folder.readings[0][1] = dt.date(9999, 6, 1)
+    folder.write()
+    status, report, _ = validate(run, folder)
+    assert {(e["location"], e["code"]) for e in report["errors"]} >= {
+        ("project.yaml:7", "date_out_of_range"),
+        ("monitoring/2025.xlsx!モニタリング!B2", "date_out_of_range"),
+    }
+    for args in (
+        ("calc", folder.root),
+        ("check", folder.root),
+        ("render", "plan", folder.root, "-o", tmp_path / "out"),
+    ):
+        status, out, err = run(*args)
+        assert status == 1, (args, out, err)
+        assert "Traceback" not in out + err
+
+
+# -- defect 9: validate reads factors.yaml ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content, code, location",
+    [
+        ("grid_electricity: [\n".encode(), "yaml_syntax", "factors.yaml:2"),
+        ((FACTOR_ROW % "abc").encode(), "not_a_number", "factors.yaml:2"),
+        (("# 係数\n" + FACTOR_ROW % "0.4").encode("cp932"), "not_utf8", "factors.yaml"),
+        (b"grid_electrcity: []\n", "factor_table_unknown", "factors.yaml:1"),
+    ],
+)
+def test_validate_reports_a_broken_factors_yaml_at_its_place(folder, run, content, code, location):
+    folder.write()
+    (folder.root / "factors.yaml").write_bytes(content)
+    for lang in ("ja", "en"):
+        status, report, _ = validate(run, folder, lang)
+        assert status == 1
+        (error,) = only(report, code)
+        assert error["location"].startswith(location), error
+
+
+def test_a_good_factors_yaml_passes_validate(folder, run):
+    folder.write()
+    folder.write_text("factors.yaml", FACTOR_ROW % "0.45")
+    status, report, _ = validate(run, folder)
+    assert status == 0, report

@@ -244,6 +244,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     # normalisation errors
     "not_a_number": ("数値が必要ですが{found}でした", "expected a number, found {found}"),
+    "implausible": (
+        "{low}〜{high}{unit} の範囲の値が必要ですが{found}でした（桁や単位の誤りではありませんか）",
+        "expected a value from {low} to {high}{unit}, found {found} (a slip of digits or units?)",
+    ),
+    "date_out_of_range": (
+        "{low}〜{high} の日付が必要ですが{found}でした",
+        "expected a date from {low} to {high}, found {found}",
+    ),
     "not_an_integer": ("整数が必要ですが{found}でした", "expected a whole number, found {found}"),
     "unit_mismatch": (
         "単位{expected}の数値が必要ですが{found}でした",
@@ -671,6 +679,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "header_missing": (
         "1行目に見出し（例 {example}）が必要ですが見つかりません",
         "expected headers in row 1 (such as {example}), found none",
+    ),
+    "factor_range": (
+        "{table_label}の値は {low}〜{high}（{unit}）の範囲が必要ですが{found}でした",
+        "expected a {table_label} value from {low} to {high} ({unit}), found {found}",
     ),
     "tables_skipped": (
         "方法論が決まらないため、一覧（{tables}）は検査していません",

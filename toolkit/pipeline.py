@@ -40,8 +40,14 @@ class Run:
 
     @cached_property
     def validation(self) -> Validation:
-        """Every problem of the inputs, and the Project they make."""
-        return validate(load_project(self.target, monitoring=self.monitoring))
+        """Every problem of the inputs, factors.yaml's too, and the Project they make."""
+        found = validate(load_project(self.target, monitoring=self.monitoring))
+        root = found.project.root
+        if (root / "factors.yaml").is_file():  # its reader belongs to the factors stage
+            from toolkit.calculate import factors as factor_tables
+
+            found.problems.extend(factor_tables.override_problems(root))
+        return found
 
     @property
     def project(self) -> Project:

@@ -183,7 +183,6 @@ def test_rows_to_add_give_every_missing_year_in_one_block():
     )
 
 
-
 def test_no_shipped_source_points_at_our_own_notes():
     """Every shipped row and rules version names a public source, never domain.md."""
     from importlib.resources import files

@@ -374,6 +374,19 @@ def shipped_rows() -> dict[tuple, Row]:
     return rows
 
 
+def override_problems(root: Path) -> list[Problem]:
+    """Every problem of a project's factors.yaml (syntax, encoding, rows, values out of range); none without one.
+
+    `validate` reports them, so a broken factors.yaml is found before any calculation needs it."""
+    if not (root / OVERRIDES_FILE).is_file():
+        return []
+    try:
+        _override_rows(root / OVERRIDES_FILE)
+    except FactorError as error:
+        return list(error.problems)
+    return []
+
+
 def _override_rows(path: Path) -> list[Row | Pending]:
     places: dict[str, Location] = {}
     problems: list[Problem] = []
@@ -468,6 +481,23 @@ def _override_row(
                     {"found": error.found, **error.params},
                 )
             )
+        else:
+            low, high = (Decimal(str(bound)) for bound in spec["range"])
+            if value is not None and not low <= value <= high:
+                bad.append(
+                    Problem(
+                        "factor_range",
+                        f"{path}.value",
+                        places.get(f"{path}.value", where),
+                        {
+                            "found": value,
+                            "table_label": spec["label"],
+                            "low": low,
+                            "high": high,
+                            "unit": spec["unit"],
+                        },
+                    )
+                )
     fiscal_year = entry.get("fiscal_year") if spec.get("yearly") else None
     if (
         spec.get("yearly")
