@@ -364,3 +364,47 @@ def test_a_good_factors_yaml_passes_validate(folder, run):
     folder.write_text("factors.yaml", FACTOR_ROW % "0.45")
     status, report, _ = validate(run, folder)
     assert status == 0, report
+
+
+# -- defect 8: other_programs.csv is read whole or reported at its row and column ------------------------
+
+MEMBERS_BROKEN = (
+    'program,name,address\n別プログラムA,"佐藤 一郎,岐阜県\n別プログラムB,山田 太郎 様邸,岐阜県\n'
+)
+
+
+@pytest.mark.parametrize(
+    "text, location, ja",
+    [
+        (MEMBERS_BROKEN, "other_programs.csv:2:9", "閉じていない"),
+        ("program,name\nA," + "x" * 200_000 + "\n", "other_programs.csv:2", "文字を超える"),
+        ("program,name\nA," + "y" * 20_000 + "\n", "other_programs.csv:2:3", "文字を超える"),
+        ('program,name\nA,"x"y\nB,z\n', "other_programs.csv:2", "「,」が必要"),
+        ("program,name\nA,b,c\n", "other_programs.csv:2", "この行は 3 列"),
+        ('program,name\nA,"two\nlines"\n', "other_programs.csv:2:3", "改行"),
+    ],
+)
+def test_a_broken_other_programs_csv_is_reported_at_its_row_and_never_passes(folder, run, text, location, ja):
+    folder.write()
+    (folder.root / "other_programs.csv").write_text(text, encoding="utf-8")
+    status, report, _ = validate(run, folder, "ja")
+    assert status == 1
+    (error,) = only(report, "csv_syntax")
+    assert error["location"] == location and ja in error["message"], error
+    status, out, err = run("check", folder.root, "--stage", "verification", "--format", "json")
+    assert status == 1 and "Traceback" not in out + err
+    assert location in out
+
+
+def test_the_member_after_a_broken_line_is_not_missed_by_check(tmp_path):
+    from toolkit.checklist import scheme_rules
+
+    path = tmp_path / "other_programs.csv"
+    path.write_text(MEMBERS_BROKEN, encoding="utf-8")
+    with pytest.raises(scheme_rules.OtherProgramsUnreadable) as caught:
+        scheme_rules._other_members(path)
+    ((where, reason),) = caught.value.places
+    assert str(where) == "other_programs.csv:2:9" and "quote" in reason["en"]
+    path.write_text(MEMBERS_BROKEN.replace('"佐藤', "佐藤"), encoding="utf-8")
+    members = scheme_rules._other_members(path)
+    assert members["山田太郎"] == [("別プログラムB", "岐阜県", 3)]

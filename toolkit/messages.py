@@ -680,6 +680,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "1行目に見出し（例 {example}）が必要ですが見つかりません",
         "expected headers in row 1 (such as {example}), found none",
     ),
+    "csv_syntax": ("CSV の書式誤り: {reason}", "CSV syntax error: {reason}"),
     "factor_range": (
         "{table_label}の値は {low}〜{high}（{unit}）の範囲が必要ですが{found}でした",
         "expected a {table_label} value from {low} to {high} ({unit}), found {found}",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from toolkit import packaged
 from toolkit.errors import ToolkitError, ValidationFailed
-from toolkit.problems import Problem
+from toolkit.problems import Location, Problem
 from toolkit.project import Project
 from toolkit.read.folder import load_project
 from toolkit.validate.validation import Validation, validate
@@ -47,6 +47,16 @@ class Run:
             from toolkit.calculate import factors as factor_tables
 
             found.problems.extend(factor_tables.override_problems(root))
+        if found.project.type == "program" and (root / "other_programs.csv").is_file():
+            from toolkit.read.csvfile import read_csv
+
+            try:
+                found.problems.extend(read_csv(root / "other_programs.csv", "other_programs.csv")[2])
+            except OSError as error:
+                where = Location("other_programs.csv")
+                found.problems.append(
+                    Problem("not_readable", "", where, {"reason": error.strerror or str(error)})
+                )
         return found
 
     @property
