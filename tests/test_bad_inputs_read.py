@@ -408,3 +408,19 @@ def test_the_member_after_a_broken_line_is_not_missed_by_check(tmp_path):
     path.write_text(MEMBERS_BROKEN.replace('"佐藤', "佐藤"), encoding="utf-8")
     members = scheme_rules._other_members(path)
     assert members["山田太郎"] == [("別プログラムB", "岐阜県", 3)]
+
+
+def test_a_date_cell_holding_a_number_no_date_can_be_is_found_at_its_cell(folder, run):
+    """Found by the fuzz test: calamine panics (a BaseException, exit 3) on -1e13 formatted as a date."""
+    folder.write()
+
+    def negative_date(sheet):
+        sheet["E3"] = -1e13
+        sheet["E3"].number_format = "yyyy-mm-dd"
+
+    edit_book(folder.root / "activities.xlsx", negative_date)
+    for lang in ("ja", "en"):
+        status, report, _ = validate(run, folder, lang)
+        assert status == 1
+        (error,) = only(report, "cell_not_a_date")
+        assert error["location"] == "activities.xlsx!活動一覧!E3" and "-1" in error["message"]

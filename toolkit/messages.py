@@ -237,6 +237,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "この行にはデータがありますが ID が空欄です（ID のない行は集計から漏れます。ID を入力してください）",
         "this row holds data but no ID (a row without one would be left out of every total; enter the ID)",
     ),
+    "cell_not_a_date": (
+        "日付の書式のセルに日付になりえない数値{found}があります（セルの書式を「標準」にするか、日付を入力してください）",
+        "a cell formatted as a date holds {found}, which no date can be (set its format to General or enter a "
+        "date)",
+    ),
     "merged_cells": (
         "結合されたセル {cells} は読めません（先頭のセル以外は空欄として読まれます）。結合を解除し、各行に値を入力してください",
         "merged cells {cells} cannot be read (all but the first would read as blank); unmerge them and enter "

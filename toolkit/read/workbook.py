@@ -22,6 +22,7 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 MAX_ROWS = 300_000
 MAX_CELLS = 5_000_000
+_LAST_SERIAL = 2958465  # 9999-12-31, Excel's last date
 
 # literal-led patterns scan 40 MB of sheet XML ten times faster than one `<(?:\w+:)?f`
 _SUSPECT = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"), re.compile(rb't="e"'))
@@ -67,8 +68,12 @@ class Workbook:
 
         try:
             self._book = CalamineWorkbook.from_path(str(path))
-        except Exception as error:  # calamine raises several unrelated types for broken files
-            raise WorkbookError("not_readable", reason=str(error).splitlines()[0][:120]) from error
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except (
+            BaseException
+        ) as error:  # calamine raises several unrelated types, and panics, for broken files
+            raise WorkbookError("not_readable", reason=_reason(error)) from error
         self.sheet_names: list[str] = list(self._book.sheet_names)
 
     def sheet(self, name: str) -> Sheet:
@@ -103,7 +108,29 @@ class Workbook:
             raise
         except Exception as error:  # calamine, zipfile and XML parsers raise many unrelated types
             raise WorkbookError("not_readable", reason=_reason(error)) from error
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # a panic in calamine (pyo3's PanicException is no Exception)
+            raise _panicked(data, error) from error
         return Sheet(name, rows, problems, merged)
+
+
+def _panicked(data: bytes, error: BaseException) -> WorkbookError:
+    """What made calamine panic, where it can be told: a large negative number in a cell formatted as a date
+    (no date can be one; Excel's dates run from serial 1 to 2958465, 9999-12-31); else the reader's own words."""
+    for letters, row, attributes, inner in _CELL.findall(data):
+        value = _VALUE.search(inner or b"")
+        if value is None or b't="' in attributes and b't="n"' not in attributes:
+            continue
+        try:
+            number = float(value.group(1))
+        except ValueError:
+            continue
+        if number < -_LAST_SERIAL:  # calamine turns these into a duration it cannot hold
+            found = WorkbookError("cell_not_a_date", found=value.group(1).decode("ascii", "replace"))
+            found.cell = (int(row), _column_number(letters.decode()))
+            return found
+    return WorkbookError("not_readable", reason=_reason(error))
 
 
 def _reason(error: BaseException) -> str:
