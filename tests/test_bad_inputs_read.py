@@ -424,3 +424,41 @@ def test_a_date_cell_holding_a_number_no_date_can_be_is_found_at_its_cell(folder
         assert status == 1
         (error,) = only(report, "cell_not_a_date")
         assert error["location"] == "activities.xlsx!活動一覧!E3" and "-1" in error["message"]
+
+
+def _write_only(path, rows):
+    """A workbook as streaming writers save it: no <dimension> declared."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("活動一覧")
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+@pytest.mark.parametrize("small", [1 << 30, 0])  # every cell looked at, or a large sheet: dimension, last row
+def test_a_far_cell_is_named_whatever_the_size_of_the_sheet(folder, run, monkeypatch, small):
+    monkeypatch.setattr(workbook, "SMALL_XML", small)
+    folder.write()
+    edit_book(folder.root / "activities.xlsx", lambda sheet: sheet.__setitem__("XFD100000", "x"))
+    _, report, _ = validate(run, folder)
+    assert only(report, "xlsx_too_many_cells")[0]["location"] == "activities.xlsx!活動一覧!XFD100000"
+    monkeypatch.setattr(workbook, "MAX_CELLS", 500)
+    _write_only(
+        folder.root / "activities.xlsx", [folder.activity_headers, *folder.activities, [None] * 199 + ["x"]]
+    )
+    _, report, _ = validate(run, folder)
+    (error,) = only(report, "xlsx_too_many_cells")
+    assert error["location"] == "activities.xlsx!活動一覧!GR5" and "GR5" in error["message"]
+
+
+def test_a_stray_cell_in_a_middle_row_of_a_large_undeclared_sheet_is_named_after_reading(
+    folder, run, monkeypatch
+):
+    monkeypatch.setattr(workbook, "SMALL_XML", 0)
+    monkeypatch.setattr(workbook, "MAX_CELLS", 500)
+    folder.write()
+    rows = [folder.activity_headers, folder.activities[0], [None] * 199 + ["stray"], *folder.activities[1:]]
+    _write_only(folder.root / "activities.xlsx", rows)
+    _, report, _ = validate(run, folder)
+    (error,) = only(report, "xlsx_too_many_cells")
+    assert error["location"] == "activities.xlsx!活動一覧!GR3" and "GR3" in error["message"]

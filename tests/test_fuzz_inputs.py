@@ -17,7 +17,6 @@ import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import ProjectFolder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -147,12 +146,12 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     injected=st.none() | st.tuples(PATHS, YAML_VALUES),
 )
 def test_random_inputs_never_crash_a_command_or_write_anything(
-    tmp_path, activities, readings, edit, encoding, injected
+    tmp_path, folder, activities, readings, edit, encoding, injected
 ):
     base = tmp_path / "fuzz"
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir()
-    folder = ProjectFolder(base / "project")
+    folder = type(folder)(base / "project")  # conftest's ProjectFolder, fresh for every example
     old, new = edit
     folder.project_yaml = folder.project_yaml.replace(old, new, 1) if old else folder.project_yaml
     folder.write()

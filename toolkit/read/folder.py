@@ -123,7 +123,11 @@ def load_project(target: Path, monitoring: Path | None = None) -> LoadedProject:
     if not schema.tables_of(loaded.data):
         reader.tables_unread()
     # an unknown code leaves no tables: validation reports it, and rows cannot be read without their columns
-    for table in schema.tables_of(loaded.data).values():
+    tables = schema.tables_of(loaded.data)
+    reader.read_ahead(
+        [table for table in tables.values() if table.name != "monitoring" or monitoring is None]
+    )
+    for table in tables.values():
         if table.name == "monitoring" and monitoring is not None:
             loaded.data[table.name] = reader.table_file(
                 table, Path(monitoring).resolve(), None, explicit=True
@@ -171,6 +175,39 @@ class _Reader:
                 severity="warning",
                 tables=", ".join(sorted(present)),
             )
+
+    def read_ahead(self, tables: list[schema.Table]) -> None:
+        """Open the later tables' workbooks and start checking their sheets in threads while the first are read.
+
+        Only files inside the project that the reading itself would open; any refusal is left to it."""
+        later = tables[1:]  # the first table is read at once: nothing to overlap with
+        for table in later:
+            reference = self.loaded.data.get(table.name)
+            if isinstance(reference, dict) and isinstance(reference.get("file"), str):
+                names = [reference["file"]]
+            elif reference is None and "*" in table.file:
+                names = [
+                    path.relative_to(self.loaded.root).as_posix()
+                    for path in sorted(self.loaded.root.glob(table.file))
+                ]
+            elif reference is None:
+                names = [table.file]
+            else:
+                continue
+            for relative in names:
+                path = self.loaded.root / relative
+                if (
+                    not relative.lower().endswith(".xlsx")
+                    or Path(relative).name.startswith("~$")
+                    or path in self.workbooks
+                    or check_inside_project(True, relative, {}, self.context)
+                    or not path.is_file()
+                ):
+                    continue
+                book = self.workbook(path, Location(self.loaded.relative(path)))
+                wanted = [name for name in table.sheet.values() if book and name in book.sheet_names]
+                if book and (wanted or len(book.sheet_names) == 1):
+                    book.read_ahead((wanted or book.sheet_names)[0])
 
     # -- the project file ---------------------------------------------------------------------
     def project_file(self, path: Path) -> dict:

@@ -8,6 +8,7 @@ value; a formula without one is reported, never read as empty.
 from __future__ import annotations
 
 import posixpath
+import queue
 import re
 import threading
 import zipfile
@@ -23,6 +24,8 @@ MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 MAX_ROWS = 300_000
 MAX_CELLS = 5_000_000
 _LAST_SERIAL = 2958465  # 9999-12-31, Excel's last date
+_PIECE = 4 << 20  # bytes of sheet XML inflated at a time
+SMALL_XML = 8 << 20  # sheets up to this size have every cell's reference looked at before reading
 
 # literal-led patterns scan 40 MB of sheet XML ten times faster than one `<(?:\w+:)?f`
 _SUSPECT = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"), re.compile(rb't="e"'))
@@ -32,6 +35,8 @@ _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
 # a cell past column Z or at row 1,000,000 or beyond: `<c r="AA1"`, `<c s="2" r="B1000000"`
 _FAR = re.compile(rb' r="[A-Z](?:[A-Z]|[0-9]{7})')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension [^>]*?\bref="([^"]+)"')
+_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 _ROW_NUMBER = re.compile(rb'<row [^>]*?\br="([0-9]+)"')
 _HOLDS = re.compile(rb"<(?:\w+:)?(?:v|is|f)[\s>/]")
 
@@ -75,26 +80,27 @@ class Workbook:
         ) as error:  # calamine raises several unrelated types, and panics, for broken files
             raise WorkbookError("not_readable", reason=_reason(error)) from error
         self.sheet_names: list[str] = list(self._book.sheet_names)
+        self._ahead: dict[str, _Background] = {}
+
+    def read_ahead(self, name: str) -> None:
+        """Start inflating and checking a sheet's XML in a thread, while the caller reads other sheets."""
+        if name in self.sheet_names and name not in self._ahead:
+            self._ahead[name] = _Background(_checked_xml, self.path, name)
 
     def sheet(self, name: str) -> Sheet:
         """One sheet's cells and its untrustworthy cells; WorkbookError when it is beyond the limits or unreadable."""
-        try:
-            with zipfile.ZipFile(self.path) as archive:
-                data = archive.read(_sheet_part(archive, name))
-        except WorkbookError:
-            raise
-        except Exception as error:  # zipfile and XML parsers raise many unrelated types
-            raise WorkbookError("not_readable", reason=_reason(error)) from error
         # the reader allocates the whole grid up to the farthest cell: its extent is checked first, from the XML
-        _check_extent(data)
+        ahead = self._ahead.pop(name, None)
+        parts = ahead.result() if ahead is not None else _checked_xml(self.path, name)
         # the second look at the sheet's XML runs beside calamine's parse, which lets go of the GIL
-        scan = _Background(_cell_problems, data)
+        scan = _Background(lambda: _cell_problems(b"".join(parts)))
         try:
             calamine_sheet = self._book.get_sheet_by_name(name)
             height, width = calamine_sheet.total_height, calamine_sheet.total_width
             if height > MAX_ROWS:
                 raise WorkbookError("xlsx_too_many_rows", limit=f"{MAX_ROWS:,}", found=f"{height:,}")
             if height * width > MAX_CELLS:
+                _check_extent(b"".join(parts), True)  # names the farthest cell
                 raise WorkbookError(
                     "xlsx_too_many_cells", limit=f"{MAX_CELLS:,}", found=f"{height * width:,}"
                 )
@@ -111,7 +117,7 @@ class Workbook:
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as error:  # a panic in calamine (pyo3's PanicException is no Exception)
-            raise _panicked(data, error) from error
+            raise _panicked(b"".join(parts), error) from error
         return Sheet(name, rows, problems, merged)
 
 
@@ -137,17 +143,73 @@ def _reason(error: BaseException) -> str:
     return str(error).splitlines()[0][:120] if str(error) else type(error).__name__
 
 
-def _check_extent(data: bytes) -> None:
+def _checked_xml(path: Path, name: str) -> list[bytes]:
+    """A sheet's XML in pieces, once its extent is known to be within the limits (else WorkbookError).
+
+    The extent is the declared one (`<dimension>`) and the actual one: the last row (rows are in ascending
+    order, ECMA-376) and its cells, and in a sheet of up to SMALL_XML bytes every cell (a few milliseconds).
+    In a larger sheet a stray far cell in a middle row is found only when the reader has read it, as a cell
+    count beyond the limit; every writer we know declares the dimension, which names it first.
+    """
+    pieces: queue.Queue = queue.Queue(maxsize=8)
+
+    def inflate() -> None:
+        try:
+            with zipfile.ZipFile(path) as archive, archive.open(_sheet_part(archive, name)) as stream:
+                while piece := stream.read(_PIECE):
+                    pieces.put(piece)
+        except BaseException as error:  # handed to the reading thread, which decides
+            pieces.put(error)
+        else:
+            pieces.put(None)
+
+    threading.Thread(target=inflate, daemon=True).start()
+    parts: list[bytes] = []
+    while (piece := pieces.get()) is not None:
+        if isinstance(piece, WorkbookError):
+            raise piece
+        if isinstance(piece, BaseException):
+            raise WorkbookError("not_readable", reason=_reason(piece)) from piece
+        parts.append(piece)
+    size = sum(map(len, parts))
+    head = parts[0][:4096] if parts else b""
+    declared = _DIMENSION.search(head)
+    if size <= SMALL_XML or (declared and _beyond(declared.group(1).decode("ascii", "replace"))):
+        far = True  # every cell is looked at
+    else:
+        tail = parts[-1] if len(parts) == 1 else parts[-2][-(1 << 16) :] + parts[-1]
+        last = tail.rfind(b"<row ")
+        far = _FAR.search(tail, max(last, 0)) is not None
+        _check_extent(tail[last:] if last >= 0 else b"", far)
+        return parts
+    data = b"".join(parts)
+    _check_extent(data, far and _FAR.search(data) is not None)
+    return parts
+
+
+def _beyond(ref: str) -> bool:
+    """Whether a declared range (A1:XFD100000) reaches past the limits."""
+    corner = _REF.fullmatch(ref.rsplit(":", 1)[-1].replace("$", ""))
+    if corner is None:
+        return False
+    rows, columns = int(corner.group(2)), _column_number(corner.group(1))
+    return rows > MAX_ROWS or rows * columns > MAX_CELLS
+
+
+def _check_extent(data: bytes, far: bool) -> None:
     """Refuse a sheet whose farthest cell holding something lies beyond the limits, naming that cell.
 
-    One literal-led search finds any cell past column Z or row 999,999 (none in a table of ours); only then
-    is every cell looked at. Rows are in ascending order (ECMA-376), so the last one gives the height.
+    `far`: a cell past column Z or at row 1,000,000 (none in a table of ours) was seen, and `data` is the
+    whole XML; only then is every cell looked at. Else `data` is the end of the XML: rows are in ascending
+    order (ECMA-376), so the last one gives the height.
     """
     last = data.rfind(b"<row ")
     number = _ROW_NUMBER.match(data, last) if last >= 0 else None
     height = int(number.group(1)) if number else 0
-    if _FAR.search(data) is None and height <= MAX_ROWS:
+    if not far and height <= MAX_ROWS:
         return
+    if not far:
+        raise WorkbookError("xlsx_too_many_rows", limit=f"{MAX_ROWS:,}", found=f"{height:,}", cell="")
     far_row = far_column = 0
     row_cell = column_cell = (0, 0)
     for letters, row, _, inner in _CELL.findall(data):
