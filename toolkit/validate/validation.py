@@ -186,8 +186,11 @@ class _Checker:
                 continue
             unit = rules.get("meta", {}).get("unit")
             plain = rules.get("format") not in TIDY_FORMATS
-            low, high = rules.get("meta", {}).get("plausible") or (-math.inf, math.inf)
+            plausible = rules.get("meta", {}).get("plausible")
+            low, high = plausible or (-math.inf, math.inf)
             bounds = (max(float(low), -sys.float_info.max), min(float(high), sys.float_info.max))
+            if "min" in rules:
+                low = -math.inf  # below the field's own min, the min rule says it better
             noted: list[tuple] = []
             for index in normalize.coerce_column(rows, key, type_name, bounds) if plain else range(len(rows)):
                 row = rows[index]
@@ -201,7 +204,7 @@ class _Checker:
                     except normalize.NormalizeError:
                         pass  # reported below, with its place
                     else:
-                        if _within(coerced, rules):
+                        if plausible is None or coerced is None or low <= coerced <= high:
                             row[key] = coerced
                             if notes:  # canonical values, the common case, need no path at all
                                 path = f"{table.name}[{index}].{key}"
