@@ -462,3 +462,24 @@ def test_a_stray_cell_in_a_middle_row_of_a_large_undeclared_sheet_is_named_after
     _, report, _ = validate(run, folder)
     (error,) = only(report, "xlsx_too_many_cells")
     assert error["location"] == "activities.xlsx!活動一覧!GR3" and "GR3" in error["message"]
+
+
+def test_a_value_merged_over_several_keys_of_project_xlsx_is_refused(folder, run):
+    folder.write()
+    (folder.root / "project.yaml").unlink()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "プロジェクト"
+    for line in (
+        ["key", "label", "value"],
+        ["project.methodology.code", "", "EN-R-002"],
+        ["proponent.address.city", "", "岐阜市"],
+        ["proponent.contact.name", "", None],
+    ):
+        sheet.append(line)
+    sheet.merge_cells("C3:C4")
+    book.save(folder.root / "project.xlsx")
+    status, report, _ = validate(run, folder)
+    assert status == 1
+    (error,) = only(report, "merged_cells")
+    assert error["location"] == "project.xlsx!プロジェクト!C3" and "C3:C4" in error["message"]

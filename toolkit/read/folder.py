@@ -242,6 +242,14 @@ class _Reader:
         sheet = self.sheet(book, name, path)
         data: dict = {}
         relative = self.loaded.relative(path)
+        for first_row, first_col, last_row, last_col in sheet.merged if sheet else ():
+            if first_col <= 3 <= last_col and last_row > first_row and last_row > 1:
+                # a value merged over several keys would be read as theirs blank: refused, never guessed
+                self.problem(
+                    "merged_cells",
+                    Location(relative, sheet=name, row=first_row, col=first_col),
+                    cells=f"{column_letter(first_col)}{first_row}:{column_letter(last_col)}{last_row}",
+                )
         for index, row in enumerate(sheet.rows[1:] if sheet else [], start=2):
             key = str(row[0]).strip() if row and row[0] is not None else ""
             if not key:
