@@ -33,10 +33,40 @@ def test_every_field_has_labels_section_and_help(name, rules_schema):
     for path, rules in _fields(rules_schema):
         meta = rules.get("meta", {})
         assert meta.get("section"), f"{name}:{path} has no section"
-        assert set(meta) <= {"label", "help", "section", "unit", "optional"}, f"{name}:{path}: {sorted(meta)}"
+        assert set(meta) <= {"label", "help", "section", "unit", "optional", "plausible"}, (
+            f"{name}:{path}: {sorted(meta)}"
+        )
         for key in ("label", "help"):
             assert set(meta.get(key, {})) == {"ja", "en"}, f"{name}:{path} lacks {key} in ja and en"
             assert all(meta[key].values()), f"{name}:{path} has an empty {key}"
+
+
+@pytest.mark.parametrize("name,rules_schema", SCHEMAS, ids=[name for name, _ in SCHEMAS])
+def test_every_quantity_has_a_plausible_range(name, rules_schema):
+    """1e18 or 1e300 kWh passes a `min: 0` and overflows the calculation: every number is bounded above."""
+    for path, rules in _fields(rules_schema):
+        if (
+            rules.get("type") not in ("decimal", "integer")
+            or rules.get("allowed")
+            or rules.get("fiscal_year")
+        ):
+            continue
+        bounded = "max" in rules or "plausible" in rules.get("meta", {})
+        assert bounded, f"{name}:{path} has no plausible range"
+        low, high = rules["meta"].get("plausible", (rules.get("min"), rules.get("max")))
+        assert low is not None and high is not None and low < high <= 10**12, f"{name}:{path}"
+
+
+def test_every_factor_table_has_a_plausible_range_its_rows_keep():
+    from decimal import Decimal
+
+    from toolkit.calculate import factors
+
+    for table in factors.table_names():
+        spec = factors.table_spec(table)
+        low, high = (Decimal(str(bound)) for bound in spec["range"])
+        assert low < high
+        assert all(low <= Decimal(str(row["value"])) <= high for row in spec["rows"]), table
 
 
 @pytest.mark.parametrize("name,rules_schema", SCHEMAS, ids=[name for name, _ in SCHEMAS])

@@ -393,7 +393,7 @@ def _start_date(ctx: click.Context, param: click.Parameter, value: str | None):
     try:
         return normalize.coerce(value, "date")[0]
     except (normalize.NormalizeError, ValueError):
-        raise click.BadParameter(_say(ctx, "cli.start_form")) from None
+        raise click.BadParameter(_say(ctx, "cli.start_form", found=value)) from None
 
 
 @cli.command()

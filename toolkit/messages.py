@@ -80,8 +80,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "with a start on {found} the crediting period falls outside the scheme's fiscal years (FY{first} to FY{last})",
     ),
     "cli.start_form": (
-        "日付（例 2025-04-01）が必要です",
-        "expected a date such as 2025-04-01",
+        "2013年度〜2100年度の日付（例 2025-04-01）が必要ですが「{found}」でした",
+        "expected a date in FY2013 to FY2100 such as 2025-04-01, found '{found}'",
     ),
     "cli.plan_estimate": (
         "排出削減見込量（計画値による見込み。モニタリングデータは用いていません）",
@@ -269,6 +269,27 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "キー「{key}」は {first} 行目にもあります（後の値は無視されません。一つにしてください）",
         "key '{key}' also appears on line {first}; keep only one",
     ),
+    "yaml_key_empty": (
+        "キーが空です（「: 値」の前に項目名を書いてください）",
+        "a key is empty (write the field's name before ': value')",
+    ),
+    "yaml_key_dotted": (
+        "キー「{key}」に「.」は使えません（入れ子にして {nested} と書いてください）",
+        "key '{key}' cannot contain '.' (nest it instead: {nested})",
+    ),
+    "key_malformed": (
+        "キー「{key}」は「project.name」のような . 区切りの項目名が必要です（空の部分があります）",
+        "key '{key}' must be a dotted field name such as project.name (a part of it is empty)",
+    ),
+    "project_empty": (
+        "プロジェクトの内容が必要ですが、{found}には何も書かれていません（jcredit init で雛形を作れます）",
+        "expected the project's details, found nothing in {found} (jcredit init writes a starting point)",
+    ),
+    "methodology_needed_for_tables": (
+        "方法論番号がないため {tables} の行は検査していません（project.methodology.code に例 EN-R-002 を書いてください）",
+        "the rows of {tables} not checked: there is no methodology code (write one such as EN-R-002 in "
+        "project.methodology.code)",
+    ),
     "yaml_top_level": (
         "キー: 値 の形式のファイルが必要ですが{found}でした",
         "expected a file of key: value entries, found {found}",
@@ -282,8 +303,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "expected one row of key: value entries, found {found}",
     ),
     "not_xlsx": (
-        "Excel ブック（.xlsx）が必要ですが{found}でした",
-        "expected an Excel workbook (.xlsx), found {found}",
+        "Excel ブック（.xlsx）が必要ですが{found}でした{advice}",
+        "expected an Excel workbook (.xlsx), found {found}{advice}",
     ),
     "xlsx_too_large": (
         "{limit_mb} MB 以下のブックが必要ですが{size_mb} MB でした",
@@ -294,12 +315,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "expected a workbook of at most {limit_mb} MB unpacked, found {size_mb} MB",
     ),
     "xlsx_too_many_cells": (
-        "シートは {limit} セル以内が必要ですが{found}セルありました",
-        "expected a sheet of at most {limit} cells, found {found}",
+        "シートは {limit} セル以内が必要ですが{found}セルありました{cell}",
+        "expected a sheet of at most {limit} cells, found {found}{cell}",
     ),
     "xlsx_too_many_rows": (
-        "シートは {limit} 行以内が必要ですが{found}行ありました",
-        "expected a sheet of at most {limit} rows, found {found}",
+        "シートは {limit} 行以内が必要ですが{found}行ありました{cell}",
+        "expected a sheet of at most {limit} rows, found {found}{cell}",
     ),
     "sheet_missing": (
         "シート「{sheet}」が必要ですが見つかりません（あるシート: {found}）",
@@ -335,8 +356,30 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "the table '{sheet}' ({key}) was not found (default place: {file}, or name it with {key}: in project.yaml)",
     ),
     "empty_row": ("空の行を読み飛ばしました", "skipped an empty row"),
+    "id_missing": (
+        "この行にはデータがありますが ID が空欄です（ID のない行は集計から漏れます。ID を入力してください）",
+        "this row holds data but no ID (a row without one would be left out of every total; enter the ID)",
+    ),
+    "cell_not_a_date": (
+        "日付の書式のセルに日付になりえない数値{found}があります（セルの書式を「標準」にするか、日付を入力してください）",
+        "a cell formatted as a date holds {found}, which no date can be (set its format to General or enter a "
+        "date)",
+    ),
+    "merged_cells": (
+        "結合されたセル {cells} は読めません（先頭のセル以外は空欄として読まれます）。結合を解除し、各行に値を入力してください",
+        "merged cells {cells} cannot be read (all but the first would read as blank); unmerge them and enter "
+        "the value in every row",
+    ),
     # normalisation errors
     "not_a_number": ("数値が必要ですが{found}でした", "expected a number, found {found}"),
+    "implausible": (
+        "{low}〜{high}{unit} の範囲の値が必要ですが{found}でした（桁や単位の誤りではありませんか）",
+        "expected a value from {low} to {high}{unit}, found {found} (a slip of digits or units?)",
+    ),
+    "date_out_of_range": (
+        "{low}〜{high} の日付が必要ですが{found}でした",
+        "expected a date from {low} to {high}, found {found}",
+    ),
     "not_an_integer": ("整数が必要ですが{found}でした", "expected a whole number, found {found}"),
     "unit_mismatch": (
         "単位{expected}の数値が必要ですが{found}でした",
@@ -798,6 +841,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "header_missing": (
         "1行目に見出し（例 {example}）が必要ですが見つかりません",
         "expected headers in row 1 (such as {example}), found none",
+    ),
+    "csv_syntax": ("CSV の書式誤り: {reason}", "CSV syntax error: {reason}"),
+    "factor_range": (
+        "{table_label}の値は {low}〜{high}（{unit}）の範囲が必要ですが{found}でした",
+        "expected a {table_label} value from {low} to {high} ({unit}), found {found}",
     ),
     "tables_skipped": (
         "方法論が決まらないため、一覧（{tables}）は検査していません",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.errors import ToolkitError, ValidationFailed
-from toolkit.problems import Problem
+from toolkit.problems import Location, Problem
 from toolkit.project import Project
 from toolkit.read import overrides
 from toolkit.read.folder import load_project
@@ -40,8 +40,24 @@ class Run:
 
     @cached_property
     def validation(self) -> Validation:
-        """Every problem of the inputs, and the Project they make."""
-        return validate(load_project(self.target, monitoring=self.monitoring))
+        """Every problem of the inputs, factors.yaml's too, and the Project they make."""
+        found = validate(load_project(self.target, monitoring=self.monitoring))
+        root = found.project.root
+        if (root / "factors.yaml").is_file():  # its reader belongs to the factors stage
+            from toolkit.calculate import factors as factor_tables
+
+            found.problems.extend(factor_tables.override_problems(root))
+        if found.project.type == "program" and (root / "other_programs.csv").is_file():
+            from toolkit.read.csvfile import read_csv
+
+            try:
+                found.problems.extend(read_csv(root / "other_programs.csv", "other_programs.csv")[2])
+            except OSError as error:
+                where = Location("other_programs.csv")
+                found.problems.append(
+                    Problem("not_readable", "", where, {"reason": error.strerror or str(error)})
+                )
+        return found
 
     @property
     def project(self) -> Project:

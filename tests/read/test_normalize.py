@@ -135,7 +135,7 @@ VALUES = [
     (45748.0, "date", None, date(2025, 4, 1), ("serial_date",)),
     (D(45748), "date", None, date(2025, 4, 1), ("serial_date",)),
     (45748.375, "date", None, date(2025, 4, 1), ("serial_date", "datetime")),
-    (2958465, "date", None, date(9999, 12, 31), ("serial_date",)),
+    (73415, "date", None, date(2100, 12, 31), ("serial_date",)),
     # boolean
     (True, "boolean", None, True, ()),
     (False, "boolean", None, False, ()),
@@ -183,6 +183,12 @@ def test_decimal_keeps_digits_and_never_floats():
 
 
 ERRORS = [
+    # plausible dates only: 9999-06-01 is a typo, and periods computed from it leave the calendar
+    (2958465, "date", None, "date_out_of_range"),
+    ("9999-06-01", "date", None, "date_out_of_range"),
+    (date(9999, 6, 1), "date", None, "date_out_of_range"),
+    (datetime(1700, 1, 1), "date", None, "date_out_of_range"),
+    ("2101-01-01", "date", None, "date_out_of_range"),
     ("abc", "decimal", None, "not_a_number"),
     ("12-3", "decimal", None, "not_a_number"),
     ("N/A", "decimal", None, "not_a_number"),

@@ -412,6 +412,16 @@ def shipped_rows() -> dict[tuple, Row]:
     return rows
 
 
+def override_problems(root: Path) -> list[Problem]:
+    """Every problem of a project's factors.yaml (syntax, encoding, rows, values out of range); none without one.
+
+    `validate` reports them, so a broken factors.yaml is found before any calculation needs it."""
+    problems: list[Problem] = []
+    if (root / OVERRIDES_FILE).is_file():
+        _override_rows(root / OVERRIDES_FILE, problems)
+    return problems
+
+
 def _override_rows(path: Path, problems: list[Problem]) -> list[Row | Pending]:
     places: dict[str, Location] = {}
     refused = check_inside_project(True, path.name, {}, Context(path.parent))
@@ -507,6 +517,23 @@ def _override_row(
                     {"found": error.found, **error.params},
                 )
             )
+        else:
+            low, high = (Decimal(str(bound)) for bound in spec["range"])
+            if value is not None and not low <= value <= high:
+                bad.append(
+                    Problem(
+                        "factor_range",
+                        f"{path}.value",
+                        places.get(f"{path}.value", where),
+                        {
+                            "found": value,
+                            "table_label": spec["label"],
+                            "low": low,
+                            "high": high,
+                            "unit": spec["unit"],
+                        },
+                    )
+                )
     fiscal_year = entry.get("fiscal_year") if spec.get("yearly") else None
     if (
         spec.get("yearly")

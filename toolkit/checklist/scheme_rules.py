@@ -7,9 +7,7 @@ AG-005 seasons) are mapped to their rule ids by `rule_of` rather than checked tw
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -505,15 +503,16 @@ def double_membership(context: Context) -> Iterator[Finding]:
     try:
         others = _other_members(path)
     except (OSError, OtherProgramsUnreadable) as error:
-        yield Finding(
-            "R-PRG-DUPMEMBER",
-            "blocking",
-            "",
-            "activity_list",
-            Location(OTHER_PROGRAMS, 1),
-            "other_programs_unreadable",
-            {"reason": str(error)},
-        )
+        for where, reason in getattr(error, "places", None) or [(Location(OTHER_PROGRAMS, 1), str(error))]:
+            yield Finding(
+                "R-PRG-DUPMEMBER",
+                "blocking",
+                "",
+                "activity_list",
+                where,
+                "other_programs_unreadable",
+                {"reason": reason},
+            )
         return
     for index, activity in context.activities():
         context.count("activity-list")
@@ -549,42 +548,41 @@ def _member_keys(activity: Mapping) -> tuple[str, str]:
 
 
 class OtherProgramsUnreadable(ValueError):
-    """Raised when other_programs.csv has neither a name column nor a readable encoding."""
+    """Raised when other_programs.csv was not read whole (its quoting, encoding) or has no name column."""
+
+    def __init__(self, message: str, places: list[tuple[Location, Any]] | None = None):
+        super().__init__(message)
+        self.places = places or []  # (where, reason {ja, en}) of each problem
 
 
 def _other_members(path) -> dict[str, list[tuple[str, str, int]]]:
-    """name -> [(program, address, line)] from other_programs.csv (program, name, address; UTF-8 or Shift_JIS)."""
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp932"):  # Excel on Japanese Windows saves CSV as Shift_JIS
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise OtherProgramsUnreadable("neither UTF-8 nor Shift_JIS")
-    reader = csv.DictReader(io.StringIO(text))
-    headers = {_normal(name): name for name in reader.fieldnames or []}
+    """name -> [(program, address, line)] from other_programs.csv (program, name, address; UTF-8 or Shift_JIS),
+    read strictly: a file not read whole raises, so a member after a broken line is never missed unseen."""
+    from toolkit.read.csvfile import read_csv
+
+    fieldnames, rows, problems = read_csv(path, OTHER_PROGRAMS)
+    if problems:
+        raise OtherProgramsUnreadable(
+            f"{len(problems)} problems",
+            [(problem.location, problem.params["reason"]) for problem in problems],
+        )
+    headers = {_normal(name): index for index, name in enumerate(fieldnames)}
     name_column = next((headers[key] for key in ("name", "氏名", "名称", "会員名") if key in headers), None)
     if name_column is None:
-        raise OtherProgramsUnreadable(
-            f"no name column (found: {', '.join(reader.fieldnames or []) or 'none'})"
-        )
+        raise OtherProgramsUnreadable(f"no name column (found: {', '.join(fieldnames) or 'none'})")
     program_column = next(
         (headers[key] for key in ("program", "プログラム", "プログラム名") if key in headers), None
     )
     address_column = next((headers[key] for key in ("address", "住所", "所在地") if key in headers), None)
+
+    def cell(row: list[str], column: int | None) -> str:
+        return row[column] if column is not None and column < len(row) else ""
+
     members: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-    for line, row in enumerate(reader, start=2):
-        name = _normal(row.get(name_column))
+    for line, row in rows:
+        name = _normal(cell(row, name_column))
         if name:
-            members[name].append(
-                (
-                    row.get(program_column) or "" if program_column else "",
-                    _normal(row.get(address_column)) if address_column else "",
-                    line,
-                )
-            )
+            members[name].append((cell(row, program_column), _normal(cell(row, address_column)), line))
     return members
 
 

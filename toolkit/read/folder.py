@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit import messages, schema
+from toolkit import messages, methodologies, schema
 from toolkit.errors import InputError
-from toolkit.problems import Location, Problem
+from toolkit.problems import Location, Problem, column_letter
 from toolkit.read.confine import Context, check_inside_project
 from toolkit.read.yamlfile import read_yaml
 
@@ -122,8 +122,16 @@ def load_project(target: Path, monitoring: Path | None = None) -> LoadedProject:
             ignored="、".join(others),
         )
     loaded.data = reader.project_file(project_file)
+    if not loaded.data and not any(problem.severity == "error" for problem in loaded.problems):
+        reader.problem("project_empty", Location(found.name), found=found.name)
+    if not schema.tables_of(loaded.data):
+        reader.tables_unread()
     # an unknown code leaves no tables: validation reports it, and rows cannot be read without their columns
-    for table in schema.tables_of(loaded.data).values():
+    tables = schema.tables_of(loaded.data)
+    reader.read_ahead(
+        [table for table in tables.values() if table.name != "monitoring" or monitoring is None]
+    )
+    for table in tables.values():
         if table.name == "monitoring" and monitoring is not None:
             loaded.data[table.name] = reader.table_file(
                 table, Path(monitoring).resolve(), None, explicit=True
@@ -144,6 +152,66 @@ class _Reader:
         self, code: str, location: Location | None, path: str = "", severity: str = "error", **params
     ):
         self.loaded.problems.append(Problem(code, path, location, params, severity=severity))
+
+    def tables_unread(self) -> None:
+        """Without a known methodology no table can be read (its columns are the methodology's): with no code
+        at all (a draft), the table files present are opened, so a broken one is an error, and named as unread."""
+        if schema.declared(self.loaded.data)[1]:
+            return  # an unknown code is reported by validation, with what was skipped
+        root = self.loaded.root
+        present: set[str] = set()
+        for code in methodologies.codes():
+            for name, table in schema.tables(code).items():
+                if isinstance(self.loaded.data.get(name), list) and self.loaded.data[name]:
+                    present.add(name)  # rows written in the project file
+                for path in root.glob(table.file):
+                    if path.name.startswith("~$") or path.relative_to(root).as_posix() in present:
+                        continue
+                    present.add(path.relative_to(root).as_posix())
+                    if self.inside(path.relative_to(root).as_posix(), name):
+                        self.workbook(path, None)  # a broken file is an error whatever the methodology
+        if present:
+            self.problem(
+                "methodology_needed_for_tables",
+                self.loaded.sources.locate("project.methodology.code")
+                or Location(self.loaded.relative(self.loaded.project_file)),
+                "project.methodology.code",
+                severity="warning",
+                tables=", ".join(sorted(present)),
+            )
+
+    def read_ahead(self, tables: list[schema.Table]) -> None:
+        """Open the later tables' workbooks and start checking their sheets in threads while the first are read.
+
+        Only files inside the project that the reading itself would open; any refusal is left to it."""
+        later = tables[1:]  # the first table is read at once: nothing to overlap with
+        for table in later:
+            reference = self.loaded.data.get(table.name)
+            if isinstance(reference, dict) and isinstance(reference.get("file"), str):
+                names = [reference["file"]]
+            elif reference is None and "*" in table.file:
+                names = [
+                    path.relative_to(self.loaded.root).as_posix()
+                    for path in sorted(self.loaded.root.glob(table.file))
+                ]
+            elif reference is None:
+                names = [table.file]
+            else:
+                continue
+            for relative in names:
+                path = self.loaded.root / relative
+                if (
+                    not relative.lower().endswith(".xlsx")
+                    or Path(relative).name.startswith("~$")
+                    or path in self.workbooks
+                    or check_inside_project(True, relative, {}, self.context)
+                    or not path.is_file()
+                ):
+                    continue
+                book = self.workbook(path, Location(self.loaded.relative(path)), ahead=True)
+                wanted = [name for name in table.sheet.values() if book and name in book.sheet_names]
+                if book and (wanted or len(book.sheet_names) == 1):
+                    book.read_ahead((wanted or book.sheet_names)[0])
 
     # -- the project file ---------------------------------------------------------------------
     def project_file(self, path: Path) -> dict:
@@ -178,12 +246,23 @@ class _Reader:
         sheet = self.sheet(book, name, path)
         data: dict = {}
         relative = self.loaded.relative(path)
+        for first_row, first_col, last_row, last_col in sheet.merged if sheet else ():
+            if first_col <= 3 <= last_col and last_row > first_row and last_row > 1:
+                # a value merged over several keys would be read as theirs blank: refused, never guessed
+                self.problem(
+                    "merged_cells",
+                    Location(relative, sheet=name, row=first_row, col=first_col),
+                    cells=f"{column_letter(first_col)}{first_row}:{column_letter(last_col)}{last_row}",
+                )
         for index, row in enumerate(sheet.rows[1:] if sheet else [], start=2):
             key = str(row[0]).strip() if row and row[0] is not None else ""
             if not key:
                 continue
             value = row[2] if len(row) > 2 else ""
             location = Location(relative, sheet=name, row=index, col=3)
+            if not all(part.strip() for part in key.split(".")):
+                self.problem("key_malformed", Location(relative, sheet=name, row=index, col=1), key=key)
+                continue
             self.loaded.sources.places[key] = location
             if (index, 3) in sheet.suspect:
                 code, held = sheet.suspect[(index, 3)]
@@ -314,21 +393,22 @@ class _Reader:
             return []
         return [self.inline_row(table, row, f"{table.name}[{i}]") for i, row in enumerate(data)]
 
-    def workbook(self, path: Path, location: Location | None):
+    def workbook(self, path: Path, location: Location | None, ahead: bool = False):
+        """The opened workbook (None when it cannot be); a file counts as read, in reading order, unless opened
+        `ahead` of its turn."""
         from toolkit.read.workbook import Workbook, WorkbookError
 
-        if path in self.workbooks:
-            return self.workbooks[path]
-        try:
-            book = Workbook(path)
-        except WorkbookError as error:
-            self.problem(error.code, location or Location(self.loaded.relative(path)), **error.params)
-            book = None
-        except OSError as error:
-            self.problem("not_readable", location, reason=error.strerror or str(error))
-            book = None
-        self.workbooks[path] = book
-        if book and path not in self.loaded.files:
+        if path not in self.workbooks:
+            try:
+                self.workbooks[path] = Workbook(path)
+            except WorkbookError as error:
+                self.problem(error.code, location or Location(self.loaded.relative(path)), **error.params)
+                self.workbooks[path] = None
+            except OSError as error:
+                self.problem("not_readable", location, reason=error.strerror or str(error))
+                self.workbooks[path] = None
+        book = self.workbooks[path]
+        if book and not ahead and path not in self.loaded.files:  # the files' order sorts the problems
             self.loaded.files.append(path)
         return book
 
@@ -338,8 +418,32 @@ class _Reader:
         try:
             return book.sheet(name)
         except WorkbookError as error:
-            self.problem(error.code, Location(self.loaded.relative(path), sheet=name), **error.params)
+            row, col = error.cell or (None, None)
+            location = Location(self.loaded.relative(path), sheet=name, row=row, col=col)
+            self.problem(error.code, location, **error.params)
             return None
+
+    def merged_cells(self, table: schema.Table, sheet, relative: str, rows, top: int, columns) -> None:
+        """Merged cells below the headers: an ID merged down one column is the ID of every row it covers (as a
+        reader sees it); any other merge would read as blanks after its first cell, so it is refused."""
+        ids = {columns[key] + 1 for key in (table.key, "activity_id") if key in columns}
+        read = {index + 1 for index in columns.values()}
+        for first_row, first_col, last_row, last_col in sheet.merged:
+            if last_row <= top + 1 or not any(first_col <= column <= last_col for column in read):
+                continue  # a title, the headers, or columns not read
+            if first_col == last_col and first_col in ids and first_row > top + 1:
+                value = rows[first_row - 1][first_col - 1] if first_row <= len(rows) else ""
+                for row in rows[first_row:last_row]:
+                    if row[first_col - 1] in ("", None):
+                        row[first_col - 1] = value
+                continue
+            cells = f"{column_letter(first_col)}{first_row}:{column_letter(last_col)}{last_row}"
+            self.problem(
+                "merged_cells",
+                Location(relative, sheet=sheet.name, row=first_row, col=first_col),
+                table.name,
+                cells=cells,
+            )
 
     def sheet_rows(self, table: schema.Table, sheet, relative: str) -> list[dict]:
         rows = sheet.rows
@@ -389,6 +493,8 @@ class _Reader:
                     key=key,
                     found=found,
                 )
+        if sheet.merged:
+            self.merged_cells(table, sheet, relative, rows, top, columns)
         ref = SheetRef(relative, sheet.name, {key: index + 1 for key, index in columns.items()})
         refs, row_numbers = self.loaded.sources.tables.setdefault(table.name, ([], []))
         offset = len(refs)

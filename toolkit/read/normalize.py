@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -26,6 +27,7 @@ NOTE_CODES = (
     "boolean_word",
 )
 ERROR_CODES = (
+    "date_out_of_range",
     "not_a_number",
     "not_an_integer",
     "unit_mismatch",
@@ -78,6 +80,11 @@ ERAS = (
 _ERA_BY_KEY = {key: era for era in ERAS for key in (era.name, era.letter, era.letter.lower())}
 
 _NO_NOTES: tuple[Note, ...] = ()
+_FLOAT_MAX = sys.float_info.max
+# Plausible dates: from Meiji (the oldest plantations a forest project names) to the scheme's horizon; 9999-06-01
+# is a typo, and periods computed from it would leave the calendar
+FIRST_DAY = date(1868, 1, 1)
+LAST_DAY = date(2100, 12, 31)
 _EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)  # powers of ten must never round
 _EXCEL_ORDINAL = date(1899, 12, 31).toordinal()
 _EXCEL_LAST = 2958465  # 9999-12-31
@@ -145,27 +152,32 @@ def coercer(type_name: str | None):
     return _COERCERS.get(type_name)
 
 
-def coerce_column(rows: list[dict], key: str, type_name: str) -> list[int]:
+def coerce_column(
+    rows: list[dict], key: str, type_name: str, bounds: tuple[float, float] = (-_FLOAT_MAX, _FLOAT_MAX)
+) -> list[int]:
     """Give every row's `key` its canonical typed value where it already has one; return the other rows' indexes.
 
     The 130,000-row tables of a program are almost all canonical cells (a float from Excel, a date, a
     tidy string): those are converted here without a call per cell. An empty cell becomes None. The
-    rows returned keep their raw value and go through `coercer(type_name)`, which notes or refuses them.
+    rows returned keep their raw value and go through `coercer(type_name)`, which notes or refuses them;
+    so do numbers outside `bounds` (the field's plausible range; infinity and NaN always) and dates outside
+    FIRST_DAY..LAST_DAY, for the caller to refuse.
     """
     others: list[int] = []
     decimal, string, day = type_name == "decimal", type_name == "string", type_name == "date"
+    low, high = bounds
     for index, row in enumerate(rows):
         value = row.get(key)
         kind = type(value)
-        if kind is float and decimal and math.isfinite(value):
+        if kind is float and decimal and low <= value <= high:  # NaN compares false
             row[key] = Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
         elif kind is str and string and value and len(value.strip()) == len(value):
             pass
-        elif kind is date and day:
+        elif kind is date and day and FIRST_DAY <= value <= LAST_DAY:
             pass
         elif value is None or value == "":
             row[key] = None
-        elif kind is int and decimal:
+        elif kind is int and decimal and low <= value <= high:
             row[key] = Decimal(value)
         else:
             others.append(index)
@@ -331,7 +343,15 @@ def _read_date(text: str, raw: object) -> tuple[date, list[str]] | None:
 
 
 def _coerce_date(value: object, unit: str | None) -> tuple[object, tuple[Note, ...]]:
-    """Coerce to date from a date, a datetime, an Excel serial number or typed text."""
+    """Coerce to a plausible date (FIRST_DAY to LAST_DAY) from a date, a datetime, an Excel serial or text."""
+    day, notes = _any_date(value)
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise NormalizeError("date_out_of_range", value, low=FIRST_DAY, high=LAST_DAY)
+    return day, notes
+
+
+def _any_date(value: object) -> tuple[date | None, tuple[Note, ...]]:
+    """Read a date from a date, a datetime, an Excel serial number or typed text."""
     kind = type(value)
     if kind is date:
         return value, _NO_NOTES

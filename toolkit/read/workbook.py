@@ -8,6 +8,7 @@ value; a formula without one is reported, never read as empty.
 from __future__ import annotations
 
 import posixpath
+import queue
 import re
 import threading
 import zipfile
@@ -16,10 +17,15 @@ from pathlib import Path
 from typing import Any, Callable
 from xml.etree import ElementTree
 
+from toolkit.problems import column_letter
+
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 MAX_ROWS = 300_000
 MAX_CELLS = 5_000_000
+_LAST_SERIAL = 2958465  # 9999-12-31, Excel's last date
+_PIECE = 4 << 20  # bytes of sheet XML inflated at a time
+SMALL_XML = 8 << 20  # sheets up to this size have every cell's reference looked at before reading
 
 # literal-led patterns scan 40 MB of sheet XML ten times faster than one `<(?:\w+:)?f`
 _SUSPECT = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"), re.compile(rb't="e"'))
@@ -27,6 +33,12 @@ _CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</(?:\w+:
 _ERROR_TYPE = re.compile(rb'\bt="e"')
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
+# a cell past column Z or at row 1,000,000 or beyond: `<c r="AA1"`, `<c s="2" r="B1000000"`
+_FAR = re.compile(rb' r="[A-Z](?:[A-Z]|[0-9]{7})')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension [^>]*?\bref="([^"]+)"')
+_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+_ROW_NUMBER = re.compile(rb'<row [^>]*?\br="([0-9]+)"')
+_HOLDS = re.compile(rb"<(?:\w+:)?(?:v|is|f)[\s>/]")
 
 
 class WorkbookError(Exception):
@@ -36,6 +48,7 @@ class WorkbookError(Exception):
         super().__init__(code)
         self.code = code
         self.params = params
+        self.cell: tuple[int, int] | None = None  # (row, column) of the one cell that is the cause
 
 
 @dataclass
@@ -46,6 +59,8 @@ class Sheet:
     rows: list[list[Any]]
     # (row, column) -> (problem code, what the cell holds): formula_no_value or cell_error
     suspect: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    # merged ranges as (top row, left column, bottom row, right column), from 1
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 class Workbook:
@@ -58,51 +73,194 @@ class Workbook:
 
         try:
             self._book = CalamineWorkbook.from_path(str(path))
-        except Exception as error:  # calamine raises several unrelated types for broken files
-            raise WorkbookError("not_readable", reason=str(error).splitlines()[0][:120]) from error
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except (
+            BaseException
+        ) as error:  # calamine raises several unrelated types, and panics, for broken files
+            raise WorkbookError("not_readable", reason=_reason(error)) from error
         self.sheet_names: list[str] = list(self._book.sheet_names)
+        self._ahead: dict[str, _Background] = {}
+
+    def read_ahead(self, name: str) -> None:
+        """Start inflating and checking a sheet's XML in a thread, while the caller reads other sheets."""
+        if name in self.sheet_names and name not in self._ahead:
+            self._ahead[name] = _Background(_checked_xml, self.path, name)
 
     def sheet(self, name: str) -> Sheet:
         """One sheet's cells and its untrustworthy cells; WorkbookError when it is beyond the limits or unreadable."""
+        # the reader allocates the whole grid up to the farthest cell: its extent is checked first, from the XML
+        ahead = self._ahead.pop(name, None)
+        parts = ahead.result() if ahead is not None else _checked_xml(self.path, name)
         # the second look at the sheet's XML runs beside calamine's parse, which lets go of the GIL
-        scan = _Background(self._cell_problems, name)
+        scan = _Background(lambda: _cell_problems(b"".join(parts)))
         try:
             calamine_sheet = self._book.get_sheet_by_name(name)
             height, width = calamine_sheet.total_height, calamine_sheet.total_width
             if height > MAX_ROWS:
                 raise WorkbookError("xlsx_too_many_rows", limit=f"{MAX_ROWS:,}", found=f"{height:,}")
             if height * width > MAX_CELLS:
+                _check_extent(b"".join(parts), True)  # names the farthest cell
                 raise WorkbookError(
                     "xlsx_too_many_cells", limit=f"{MAX_CELLS:,}", found=f"{height * width:,}"
                 )
             rows = calamine_sheet.to_python(skip_empty_area=False)
+            merged = [
+                (top + 1, left + 1, bottom + 1, right + 1)
+                for (top, left), (bottom, right) in calamine_sheet.merged_cell_ranges or ()
+            ]
             problems = scan.result()
         except WorkbookError:
             raise
         except Exception as error:  # calamine, zipfile and XML parsers raise many unrelated types
-            raise WorkbookError(
-                "not_readable",
-                reason=str(error).splitlines()[0][:120] if str(error) else type(error).__name__,
-            ) from error
-        return Sheet(name, rows, problems)
+            raise WorkbookError("not_readable", reason=_reason(error)) from error
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # a panic in calamine (pyo3's PanicException is no Exception)
+            raise _panicked(b"".join(parts), error) from error
+        return Sheet(name, rows, problems, merged)
 
-    def _cell_problems(self, name: str) -> dict[tuple[int, int], tuple[str, str]]:
-        """Cells whose value cannot be trusted: formulas without a saved value, Excel error values (#REF! …)."""
-        with zipfile.ZipFile(self.path) as archive:
-            data = archive.read(_sheet_part(archive, name))
-        if not any(pattern.search(data) for pattern in _SUSPECT):
-            return {}
-        found = {}
-        for letters, row, attributes, inner in _CELL.findall(data):
-            where = (int(row), _column_number(letters.decode()))
-            formula = _FORMULA_TEXT.search(inner or b"")
-            value = _VALUE.search(inner or b"")
-            if _ERROR_TYPE.search(attributes):
-                found[where] = ("cell_error", value.group(1).decode("utf-8", "replace") if value else "#?")
-            elif formula and not value:
-                text = (formula.group(1) or b"").decode("utf-8", "replace")
-                found[where] = ("formula_no_value", "=" + text if text else "（共有数式）")
-        return found
+
+def _panicked(data: bytes, error: BaseException) -> WorkbookError:
+    """What made calamine panic, where it can be told: a large negative number in a cell formatted as a date
+    (no date can be one; Excel's dates run from serial 1 to 2958465, 9999-12-31); else the reader's own words."""
+    for letters, row, attributes, inner in _CELL.findall(data):
+        value = _VALUE.search(inner or b"")
+        if value is None or b't="' in attributes and b't="n"' not in attributes:
+            continue
+        try:
+            number = float(value.group(1))
+        except ValueError:
+            continue
+        if number < -_LAST_SERIAL:  # calamine turns these into a duration it cannot hold
+            found = WorkbookError("cell_not_a_date", found=value.group(1).decode("ascii", "replace"))
+            found.cell = (int(row), _column_number(letters.decode()))
+            return found
+    return WorkbookError("not_readable", reason=_reason(error))
+
+
+def _reason(error: BaseException) -> str:
+    return str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+
+
+def _checked_xml(path: Path, name: str) -> list[bytes]:
+    """A sheet's XML in pieces, once its extent is known to be within the limits (else WorkbookError).
+
+    The extent is the declared one (`<dimension>`) and the actual one: the last row (rows are in ascending
+    order, ECMA-376) and its cells, and in a sheet of up to SMALL_XML bytes every cell (a few milliseconds).
+    In a larger sheet a stray far cell in a middle row is found only when the reader has read it, as a cell
+    count beyond the limit; every writer we know declares the dimension, which names it first.
+    """
+    pieces: queue.Queue = queue.Queue(maxsize=8)
+
+    def inflate() -> None:
+        try:
+            with zipfile.ZipFile(path) as archive, archive.open(_sheet_part(archive, name)) as stream:
+                while piece := stream.read(_PIECE):
+                    pieces.put(piece)
+        except BaseException as error:  # handed to the reading thread, which decides
+            pieces.put(error)
+        else:
+            pieces.put(None)
+
+    threading.Thread(target=inflate, daemon=True).start()
+    parts: list[bytes] = []
+    while (piece := pieces.get()) is not None:
+        if isinstance(piece, WorkbookError):
+            raise piece
+        if isinstance(piece, BaseException):
+            raise WorkbookError("not_readable", reason=_reason(piece)) from piece
+        parts.append(piece)
+    size = sum(map(len, parts))
+    head = parts[0][:4096] if parts else b""
+    declared = _DIMENSION.search(head)
+    if size <= SMALL_XML or (declared and _beyond(declared.group(1).decode("ascii", "replace"))):
+        far = True  # every cell is looked at
+    else:
+        tail = parts[-1] if len(parts) == 1 else parts[-2][-(1 << 16) :] + parts[-1]
+        last = tail.rfind(b"<row ")
+        far = _FAR.search(tail, max(last, 0)) is not None
+        _check_extent(tail[last:] if last >= 0 else b"", far)
+        return parts
+    data = b"".join(parts)
+    _check_extent(data, far and _FAR.search(data) is not None)
+    return parts
+
+
+def _beyond(ref: str) -> bool:
+    """Whether a declared range (A1:XFD100000) reaches past the limits."""
+    corner = _REF.fullmatch(ref.rsplit(":", 1)[-1].replace("$", ""))
+    if corner is None:
+        return False
+    rows, columns = int(corner.group(2)), _column_number(corner.group(1))
+    return rows > MAX_ROWS or rows * columns > MAX_CELLS
+
+
+def _check_extent(data: bytes, far: bool) -> None:
+    """Refuse a sheet whose farthest cell holding something lies beyond the limits, naming that cell.
+
+    `far`: a cell past column Z or at row 1,000,000 (none in a table of ours) was seen, and `data` is the
+    whole XML; only then is every cell looked at. Else `data` is the end of the XML: rows are in ascending
+    order (ECMA-376), so the last one gives the height.
+    """
+    last = data.rfind(b"<row ")
+    number = _ROW_NUMBER.match(data, last) if last >= 0 else None
+    height = int(number.group(1)) if number else 0
+    if not far and height <= MAX_ROWS:
+        return
+    if not far:
+        raise WorkbookError("xlsx_too_many_rows", limit=f"{MAX_ROWS:,}", found=f"{height:,}", cell="")
+    far_row = far_column = 0
+    row_cell = column_cell = (0, 0)
+    for letters, row, _, inner in _CELL.findall(data):
+        if not inner or not _HOLDS.search(inner):
+            continue  # a formatted empty cell: the reader skips it
+        line, column = int(row), _column_number(letters.decode())
+        if line > far_row:
+            far_row, row_cell = line, (line, column)
+        if column > far_column:
+            far_column, column_cell = column, (line, column)
+    if far_row > MAX_ROWS:
+        error = WorkbookError(
+            "xlsx_too_many_rows", limit=f"{MAX_ROWS:,}", found=f"{far_row:,}", cell=_far(row_cell)
+        )
+        error.cell = row_cell
+        raise error
+    if far_row * far_column > MAX_CELLS:
+        cell = column_cell if far_column * MAX_ROWS > MAX_CELLS else row_cell
+        error = WorkbookError(
+            "xlsx_too_many_cells",
+            limit=f"{MAX_CELLS:,}",
+            found=f"{far_row * far_column:,}",
+            cell=_far(cell),
+        )
+        error.cell = cell
+        raise error
+
+
+def _far(where: tuple[int, int]) -> dict[str, str]:
+    cell = f"{column_letter(where[1])}{where[0]}"
+    return {
+        "ja": f"（最も遠いセル {cell} まで読むことになります。不要なら削除してください）",
+        "en": f" (the farthest cell is {cell}; delete it if it is not needed)",
+    }
+
+
+def _cell_problems(data: bytes) -> dict[tuple[int, int], tuple[str, str]]:
+    """Cells whose value cannot be trusted: formulas without a saved value, Excel error values (#REF! …)."""
+    if not any(pattern.search(data) for pattern in _SUSPECT):
+        return {}
+    found = {}
+    for letters, row, attributes, inner in _CELL.findall(data):
+        where = (int(row), _column_number(letters.decode()))
+        formula = _FORMULA_TEXT.search(inner or b"")
+        value = _VALUE.search(inner or b"")
+        if _ERROR_TYPE.search(attributes):
+            found[where] = ("cell_error", value.group(1).decode("utf-8", "replace") if value else "#?")
+        elif formula and not value:
+            text = (formula.group(1) or b"").decode("utf-8", "replace")
+            found[where] = ("formula_no_value", "=" + text if text else "（共有数式）")
+    return found
 
 
 class _Background(threading.Thread):
@@ -136,13 +294,13 @@ def _check_container(path: Path) -> None:
             "xlsx_too_large", limit_mb=MAX_FILE_BYTES // 2**20, size_mb=round(size / 2**20, 1)
         )
     if not zipfile.is_zipfile(path):
-        raise WorkbookError("not_xlsx", found=_describe(path))
+        raise WorkbookError("not_xlsx", **_describe(path))
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as error:
-        raise WorkbookError("not_xlsx", found=_describe(path)) from error
+        raise WorkbookError("not_xlsx", **_describe(path)) from error
     if "xl/workbook.xml" not in names:
         raise WorkbookError(
             "not_xlsx",
@@ -156,22 +314,28 @@ def _check_container(path: Path) -> None:
         )
 
 
-def _describe(path: Path) -> dict[str, str]:
+def _describe(path: Path) -> dict[str, Any]:
+    """What a file that is no workbook is (`found`) and what to do about it (`advice`), as not_xlsx params."""
+    found, advice = _what_it_is(path)
+    return {"found": found, "advice": advice}
+
+
+def _what_it_is(path: Path) -> tuple[dict[str, str], dict[str, str] | str]:
     with path.open("rb") as file:
         head = file.read(1 << 20)
     if head.startswith(b"\xd0\xcf\x11\xe0") and "EncryptedPackage".encode("utf-16-le") in head:
         return {
-            "ja": "パスワードで保護されたブック。保護を解除して保存し直してください",
-            "en": "a password-protected workbook; remove the password and save it again",
-        }
+            "ja": "パスワードで保護されたブック",
+            "en": "a password-protected workbook",
+        }, {"ja": "。保護を解除して保存し直してください", "en": "; remove the password and save it again"}
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return {
-            "ja": "旧形式の Excel ファイル（.xls）。.xlsx で保存し直してください",
-            "en": "an old-format Excel file (.xls); save it as .xlsx",
-        }
+            "ja": "旧形式の Excel ファイル（.xls）",
+            "en": "an old-format Excel file (.xls)",
+        }, {"ja": "。.xlsx で保存し直してください", "en": "; save it as .xlsx"}
     if not head:
-        return {"ja": "空のファイル", "en": "an empty file"}
-    return {"ja": "Excel ブックではないファイル", "en": "a file that is not a workbook"}
+        return {"ja": "空のファイル", "en": "an empty file"}, ""
+    return {"ja": "Excel ブックではないファイル", "en": "a file that is not a workbook"}, ""
 
 
 def _sheet_part(archive: zipfile.ZipFile, name: str) -> str:

@@ -139,6 +139,18 @@ class _Builder:
                     else str(self.loader.construct_object(key_node))
                 )
                 line = key_node.start_mark.line + 1
+                if not str(key).strip() or ("." in str(key) and "[" not in path):
+                    # "" names nothing, and `project.name:` is no path: both would be reported at no
+                    # place or at another key's line
+                    self.problems.append(
+                        Problem(
+                            "yaml_key_empty" if not str(key).strip() else "yaml_key_dotted",
+                            "",
+                            Location(self.name, line, key_node.start_mark.column + 1),
+                            {"key": key, "nested": _nested(str(key))},
+                        )
+                    )
+                    continue
                 child = f"{path}.{key}" if path else key
                 if key in result:
                     self.problems.append(
@@ -170,6 +182,15 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
         except ValueError:  # 2025-02-30 looks like a date to YAML; normalisation explains what is wrong
             return node.value
+
+
+def _nested(key: str) -> str:
+    """A dotted key as the nested YAML it stands for: `project.name` -> `project: {name: …}`."""
+    parts = [part for part in key.split(".") if part]
+    text = "…"
+    for part in reversed(parts):
+        text = f"{part}: {{{text}}}" if text != "…" else f"{part}: …"
+    return text
 
 
 def _guess_encoding(raw: bytes) -> str:

@@ -7,7 +7,10 @@ checklist reports what is missing. Rows of tables go through `rowcheck`, the fas
 from __future__ import annotations
 
 import difflib
+import math
+import sys
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -157,6 +160,8 @@ class _Checker:
         except normalize.NormalizeError as error:
             self.add(error.code, path, {"found": error.found, **error.params})
             return None
+        if not self.plausible(coerced, rules, path, value):
+            return None
         for note in notes:
             noted.append((note.code, path, note.found, note.value))
         if rules.get("format") in TIDY_FORMATS:
@@ -181,8 +186,13 @@ class _Checker:
                 continue
             unit = rules.get("meta", {}).get("unit")
             plain = rules.get("format") not in TIDY_FORMATS
+            plausible = rules.get("meta", {}).get("plausible")
+            low, high = plausible or (-math.inf, math.inf)
+            bounds = (max(float(low), -sys.float_info.max), min(float(high), sys.float_info.max))
+            if "min" in rules:
+                low = -math.inf  # below the field's own min, the min rule says it better
             noted: list[tuple] = []
-            for index in normalize.coerce_column(rows, key, type_name) if plain else range(len(rows)):
+            for index in normalize.coerce_column(rows, key, type_name, bounds) if plain else range(len(rows)):
                 row = rows[index]
                 value = row.get(key)
                 if value is None or value == "":
@@ -190,16 +200,28 @@ class _Checker:
                     continue
                 if plain:
                     try:
-                        row[key], notes = coerce(value, unit)
+                        coerced, notes = coerce(value, unit)
                     except normalize.NormalizeError:
                         pass  # reported below, with its place
                     else:
-                        if notes:  # canonical values, the common case, need no path at all
-                            path = f"{table.name}[{index}].{key}"
-                            noted += [(note.code, path, note.found, note.value) for note in notes]
-                        continue
+                        if plausible is None or coerced is None or low <= coerced <= high:
+                            row[key] = coerced
+                            if notes:  # canonical values, the common case, need no path at all
+                                path = f"{table.name}[{index}].{key}"
+                                noted += [(note.code, path, note.found, note.value) for note in notes]
+                            continue
                 row[key] = self.coerced(value, rules, f"{table.name}[{index}].{key}", coerce, noted)
             self.add_grouped(noted)
+
+    def plausible(self, value: Any, rules: Mapping, path: str, found: Any) -> bool:
+        """Whether a coerced number lies in its field's plausible range; reported where it came from if not."""
+        if _within(value, rules):
+            return True
+        meta = rules["meta"]
+        low, high = meta["plausible"]
+        unit = f" {meta['unit']}" if meta.get("unit") else ""
+        self.add("implausible", path, {"found": found, "low": f"{low:,}", "high": f"{high:,}", "unit": unit})
+        return False
 
     def add_grouped(self, noted: list[tuple]) -> None:
         """One warning per kind of change in a column: a column of 120,000 typed dates is one line, not 120,000."""
@@ -238,6 +260,7 @@ class _Checker:
 
     def check_keys(self) -> None:
         """Activity IDs are unique, and every other table refers to a listed activity."""
+        self.check_ids_given()
         activities = self.tables.get("activities")
         if activities is None or not activities.key:
             return
@@ -279,6 +302,16 @@ class _Checker:
                 if identifier is not None and identifier not in first:
                     self.add("unknown_activity", f"{table.name}[{index}].activity_id", {"found": identifier})
 
+    def check_ids_given(self) -> None:
+        """A row with data but no ID (its key, or the activity it belongs to) would vanish from every total."""
+        for table in self.tables.values():
+            for key in (table.key, "activity_id"):
+                if key is None or key not in table.schema:
+                    continue
+                for index, row in enumerate(self.data.get(table.name) or []):
+                    if row.get(key) is None and any(value is not None for value in row.values()):
+                        self.add("id_missing", f"{table.name}[{index}].{key}", {})
+
     # -- turning rule errors into problems ----------------------------------------------------
     def report(self, error: RuleError, rules_schema: Mapping) -> None:
         path = _dotted(error.path)
@@ -305,6 +338,15 @@ class _Checker:
                 other = _dotted(error.path[:-1] + (params.pop("other_field"),))
                 params["other"] = self.meta(other).get("label", {"ja": other, "en": other})
         self.add(rule, path, params)
+
+
+def _within(value: Any, rules: Mapping) -> bool:
+    """Whether a number is inside the field's `meta.plausible` range (anything else is another rule's concern)."""
+    bounds = rules.get("meta", {}).get("plausible")
+    if bounds is None or isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return True
+    # below a field's own `min` the min rule says it better (expected at least 0, found -4)
+    return value <= bounds[1] and ("min" in rules or bounds[0] <= value)
 
 
 def _leaves(errors) -> Iterator:
