@@ -29,6 +29,7 @@ from toolkit.documents.model import Document
 from toolkit.errors import OutputError
 from toolkit.problems import Location, Problem
 from toolkit.read.hashing import sha256
+from toolkit.render.calculation_report import exact
 
 MANIFEST = "manifest.json"
 FORMATS = ("pdf", "docx", "xlsx")
@@ -288,7 +289,7 @@ def _entry(document: Document, calculation: Calculation, staging: Path, names: M
             {
                 "name": ref.name,
                 "fiscal_year": ref.fiscal_year,
-                "value": format(ref.value.normalize(), "f"),
+                "value": exact(ref.value),
                 "unit": ref.unit,
                 "status": ref.status,
                 "source": ref.source,
