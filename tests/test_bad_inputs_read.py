@@ -451,14 +451,20 @@ def test_a_far_cell_is_named_whatever_the_size_of_the_sheet(folder, run, monkeyp
     assert error["location"] == "activities.xlsx!活動一覧!GR5" and "GR5" in error["message"]
 
 
-def test_a_stray_cell_in_a_middle_row_of_a_large_undeclared_sheet_is_named_after_reading(
+def test_a_stray_cell_in_a_middle_row_of_a_large_undeclared_sheet_is_named_before_reading(
     folder, run, monkeypatch
 ):
+    """A large sheet is searched for far cells anywhere: calamine never sees it (it would allocate the grid)."""
     monkeypatch.setattr(workbook, "SMALL_XML", 0)
     monkeypatch.setattr(workbook, "MAX_CELLS", 500)
     folder.write()
     rows = [folder.activity_headers, folder.activities[0], [None] * 199 + ["stray"], *folder.activities[1:]]
     _write_only(folder.root / "activities.xlsx", rows)
+
+    def never(*args, **kwargs):
+        raise AssertionError("calamine was handed a sheet beyond the limits")
+
+    monkeypatch.setattr("python_calamine.CalamineWorkbook.get_sheet_by_name", never, raising=False)
     _, report, _ = validate(run, folder)
     (error,) = only(report, "xlsx_too_many_cells")
     assert error["location"] == "activities.xlsx!活動一覧!GR3" and "GR3" in error["message"]
