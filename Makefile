@@ -71,6 +71,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_calc.py
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_activity_list.py --runs 1
 
 clean:
 	rm -rf out build .venv *.egg-info

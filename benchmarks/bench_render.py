@@ -7,52 +7,18 @@ Usage: python benchmarks/bench_render.py [--activities N] [--runs R] [--python P
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
-from pathlib import Path
 
-from harness import HERE, arguments, floor, generated, ratio_line, timed
+from harness import HERE, arguments, floor, generated, ratio_line, rendered
 
 PLAN_TARGET_SECONDS = 3.0
 REPORT_TARGET_SECONDS = 60.0
 
 
-def _render(
-    python: str, document: str, project: Path, formats: str, runs: int
-) -> tuple[list[float], int, float, dict]:
-    times, code, peak, sizes = [], 0, 0.0, {}
-    for _ in range(runs):
-        out = Path(tempfile.mkdtemp(prefix="bench-render-")) / "out"
-        run_times, result, peak = timed(
-            [
-                python,
-                "-m",
-                "toolkit",
-                "render",
-                document,
-                str(project),
-                "-o",
-                str(out),
-                "--format",
-                formats,
-                "-q",
-            ],
-            1,
-        )
-        times += run_times
-        code = code or result.returncode
-        if result.returncode:
-            print(result.stderr[-2000:], file=sys.stderr)
-        sizes = {path.name: path.stat().st_size for path in sorted(out.glob("*"))} if out.exists() else {}
-        shutil.rmtree(out.parent, ignore_errors=True)
-    return times, code, peak, sizes
-
-
 def main() -> int:
     args = arguments(__doc__, 1_000)
 
-    plan_times, plan_code, plan_peak, plan_sizes = _render(
+    plan_times, plan_code, plan_peak, plan_sizes = rendered(
         args.python, "plan", HERE.parent / "samples" / "solar-program", "pdf", args.runs
     )
     print(
@@ -60,7 +26,7 @@ def main() -> int:
         f"(target ≤ {PLAN_TARGET_SECONDS} s); peak memory {plan_peak:.0f} MB; {plan_sizes}"
     )
     project = generated(args.dir, args.activities)
-    report_times, report_code, report_peak, report_sizes = _render(
+    report_times, report_code, report_peak, report_sizes = rendered(
         args.python, "monitoring", project, "pdf,docx,xlsx", max(1, args.runs - 1)
     )
     print(

@@ -55,6 +55,8 @@ ACTIVITY_COLUMNS = [  # key, Japanese label (schemas/methodologies/EN-R-002.yaml
     ("battery_loss_pct", "蓄電池損失率(%)", 10),
     ("battery_source", "蓄電池の値の出典", 20),
     ("battery_status", "蓄電池の値の確認状況", 12),
+    ("planned_yield_kwh_per_kw", "1kWあたり年間発電量の見込み(kWh/kW/年)", 12),
+    ("planned_self_consumption_pct", "自家消費率の見込み(%)", 10),
     ("joined_on", "加入日", 12),
 ]
 READING_COLUMNS = [
@@ -194,6 +196,7 @@ program:
   grouping_body: 東海中部脱炭素推進協議会
   credit_holder: 東海中部脱炭素推進協議会
   bylaws: evidence/規約.txt
+  typical_activity: PV-000001  # the plan's estimate: this activity's planned yield × the number listed
 
 additionality:
   method: household
@@ -247,7 +250,7 @@ def make_activities(rng: random.Random, count: int) -> list[list]:
         ]
         # a battery household states its 経由率 and losses (stand-in values: no official default is known)
         row += [30, 10, BATTERY_SOURCE, "unverified"] if row[-1] == "はい" else [None] * 4
-        rows.append(row + [joined])
+        rows.append(row + [1200, 30, joined])  # the plan's planned yield and self-consumption share
     return rows
 
 

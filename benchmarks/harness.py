@@ -13,6 +13,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -110,3 +111,35 @@ def floor(python: str, project: Path, runs: int) -> float:
 def ratio_line(job: str, times: list[float], floor_seconds: float) -> str:
     """`job: best 2.81 s = 2.4× floor (floor 0.73 s)`: the job's best time over the floor's."""
     return f"{job}: best {min(times):.2f} s = {min(times) / floor_seconds:.1f}× floor (floor {floor_seconds:.2f} s)"
+
+
+def rendered(
+    python: str, document: str, project: Path, formats: str, runs: int
+) -> tuple[list[float], int, float, dict]:
+    """`runs` fresh renders of `document` into a new folder each: wall times, exit code, peak MB, output sizes."""
+    times, code, peak, sizes = [], 0, 0.0, {}
+    for _ in range(runs):
+        out = Path(tempfile.mkdtemp(prefix="bench-render-")) / "out"
+        run_times, result, peak = timed(
+            [
+                python,
+                "-m",
+                "toolkit",
+                "render",
+                document,
+                str(project),
+                "-o",
+                str(out),
+                "--format",
+                formats,
+                "-q",
+            ],
+            1,
+        )
+        times += run_times
+        code = code or result.returncode
+        if result.returncode:
+            print(result.stderr[-2000:], file=sys.stderr)
+        sizes = {path.name: path.stat().st_size for path in sorted(out.glob("*"))} if out.exists() else {}
+        shutil.rmtree(out.parent, ignore_errors=True)
+    return times, code, peak, sizes
