@@ -129,6 +129,28 @@ def _modules() -> tuple[ModuleType, ...]:
     return tuple(sorted(found, key=lambda module: module.CODE))
 
 
+def version_of(code: str, given: object) -> str | None:
+    """The spelling in VERSIONS of the version `given` for methodology `code` (Excel keeps "3.0" as the
+    number 3, read as "3"), or None when the methodology has no such version or the code is unknown."""
+    if code not in codes() or given in (None, ""):
+        return None
+    versions = get(code).VERSIONS
+    if str(given) in versions:
+        return str(given)
+    try:
+        number = Decimal(str(given))
+    except ArithmeticError:
+        return None
+    return next((version for version in versions if _number(version) == number), None)
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return None
+
+
 def codes() -> tuple[str, ...]:
     """The supported methodology codes, sorted."""
     return tuple(sorted(module.CODE for module in _modules()))

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from toolkit import packaged
+from toolkit import methodologies, packaged
 from toolkit.errors import FactorError, InputConflict, InputMissing
 from toolkit.figures import Figure
 from toolkit.methodologies import ZERO, Need, Parameter, defaults
@@ -206,15 +206,8 @@ def gwp_ch4(factors: Factors) -> FactorRef:
     if given in (None, ""):  # the version picks the GWP row: without it there is no row to name
         path = "project.methodology.version"
         raise FactorError(path, [Problem("gwp_needs_version", path, params={"code": CODE})])
-    version = next((known for known in VERSIONS if _same_version(known, given)), given)
+    version = methodologies.version_of(CODE, given) or given
     return factors.get("gwp", unit="t-CO2/t", methodology=CODE, version=version, gas="CH4")
-
-
-def _same_version(known: str, given: object) -> bool:
-    try:
-        return given is not None and Decimal(known) == Decimal(str(given))
-    except ArithmeticError:
-        return known == str(given)
 
 
 # the plan's estimate: the field's area (activity list) and the days by which drainage is to be extended

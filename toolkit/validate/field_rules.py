@@ -95,10 +95,9 @@ def check_methodology_version(
     code = document.get(code_field)
     if not isinstance(value, str) or code not in methodologies.codes():
         return None
-    versions = methodologies.get(code).VERSIONS
-    if value in versions or _as_number(value) in {_as_number(version) for version in versions} - {None}:
-        return None  # Excel keeps 3.0 as the number 3
-    return {"found": value, "code": code, "known": ", ".join(versions)}
+    if methodologies.version_of(code, value) is not None:  # Excel keeps 3.0 as the number 3
+        return None
+    return {"found": value, "code": code, "known": ", ".join(methodologies.get(code).VERSIONS)}
 
 
 CHECKS = {
@@ -113,13 +112,6 @@ CHECKS = {
 # Cerberus runs custom rules even on None (`nullable` does not skip them): each check passes None, and
 # rowcheck skips them for None (tests/validate/test_rowcheck.py holds every check to this).
 ERROR_DEFINITIONS = {rule: errors.ErrorDefinition(0x100 + i, rule) for i, rule in enumerate(CHECKS)}
-
-
-def _as_number(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except ArithmeticError:
-        return None
 
 
 def _is_date(value: Any) -> bool:
