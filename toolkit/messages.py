@@ -922,8 +922,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "rules version {rules} ({label}) is not verified against the official rule text",
     ),
     "rules_switch_unverified": (
-        "規程の版 {rules} の切替え{switches}は公式の規程の本文で確認されていません",
-        "rules version {rules}: the switches {switches} are not verified against the official rule text",
+        "規程の版 {rules}（{label}）の切替え{switches}は公式の規程の本文で確認されていません",
+        "rules version {rules} ({label}): the switches {switches} are not verified against the official rule text",
     ),
     "calc_no_readings": (
         "モニタリングの読取値が 1 件もないため、削減量を算定していません（0 t-CO2 ではありません）。"

@@ -370,6 +370,8 @@ def test_unverified_rule_switches_are_flagged_by_version_and_switch_in_words(fac
         and "(marginal_bands: false)" in en
     )
     assert not any(mark in ja + en for mark in ("http", ".jp", ".com", "expydoc"))
+    # the version's own status rides along: its label says its number is not confirmed
+    assert "版番号は未確認" in ja and "version number not confirmed" in en
 
 
 RICE_METHODOLOGY = {"code": "AG-005", "version": "3.1"}  # picks the gwp row of the version

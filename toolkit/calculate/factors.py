@@ -187,7 +187,12 @@ class Factors:
                     "rules_switch_unverified",
                     "rules_version",
                     self.location,
-                    {"rules": self.rules_version, "switches": shown, "names": ", ".join(names)},
+                    {
+                        "rules": self.rules_version,
+                        "label": self.version.get("label", ""),
+                        "switches": shown,
+                        "names": ", ".join(names),
+                    },
                     severity="warning",
                 )
             )
