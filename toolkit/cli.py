@@ -496,20 +496,25 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None):
     return window
 
 
-@cli.command()
-@click.argument("project", type=click.Path(path_type=Path, readable=False))
-@click.option(
+# --monitoring and --period mean the same in every command that takes them
+monitoring_option = click.option(
     "--monitoring",
     callback=lambda ctx, param, value: _regular_file(ctx, value),
     metavar="FILE",
     help="Readings file to use instead of the project's monitoring/.",
 )
-@click.option(
+period_option = click.option(
     "--period",
     callback=_period,
     metavar="START:END",
     help="Report period START:END (either side may be empty).",
 )
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path, readable=False))
+@monitoring_option
+@period_option
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Report format."
 )
@@ -635,18 +640,8 @@ def _document_kind(ctx: click.Context, param: click.Parameter, value: str) -> st
     help="Comma-separated formats.",
 )
 @click.option("--final", is_flag=True, help="Refuse while a required field is empty (no draft markers).")
-@click.option(
-    "--monitoring",
-    callback=lambda ctx, param, value: _regular_file(ctx, value),
-    metavar="FILE",
-    help="Readings file to use instead of the project's monitoring/.",
-)
-@click.option(
-    "--period",
-    callback=_period,
-    metavar="START:END",
-    help="Report period START:END (either side may be empty).",
-)
+@monitoring_option
+@period_option
 @click.option("--force", is_flag=True, help="Replace outputs of an earlier render in the folder.")
 @common_options
 @click.pass_context
@@ -693,12 +688,7 @@ def render(
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), metavar="FILE", help="Write the report to this file."
 )
-@click.option(
-    "--monitoring",
-    callback=lambda ctx, param, value: _regular_file(ctx, value),
-    metavar="FILE",
-    help="Readings file to use instead of the project's monitoring/.",
-)
+@monitoring_option
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
 @common_options
 @click.pass_context
