@@ -12,37 +12,12 @@ import itertools
 import json
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml
+from first_projects import FIRST_PROJECTS, SAMPLES, TEST_VALUES
 
 from toolkit.read.folder import load_project
-
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-
-# methodology -> the sample whose data fills the new project
-FIRST_PROJECTS = {
-    "EN-R-002": "solar-program",
-    "EN-S-001": "boiler",
-    "EN-S-002": "heat-pump",
-    "EN-S-006": "led-factory",
-    "FO-001": "forest",
-    "AG-004": "biochar",
-    "AG-005": "rice-drainage",
-}
-
-# a plausible value per table (and parameter): what a user copies from the official table
-TEST_VALUES = {
-    "grid_electricity": "0.441",
-    "fuels": "0.0187",
-    "heating_values": "38.0",
-    "ag005_straw_production": "649.2",
-    "ag004_biochar": "0.7",
-    ("forest_species", "bef"): "1.23",
-    ("forest_species", "root_ratio"): "0.25",
-    ("forest_species", "wood_density"): "0.314",
-}
 
 ROW = re.compile(r"^(\s*- )(\{.*\})\s*$")
 PICK = re.compile(r"^\s*# (\w+): .*（(\w+)\.(\w+)）の値")

@@ -18,6 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from first_projects import FIRST_PROJECTS, SAMPLES, TEST_VALUES
 
 from toolkit import methodologies, schema
 from toolkit.calculate import factors as factor_tables
@@ -25,26 +26,6 @@ from toolkit.read.folder import load_project
 from toolkit.scaffold_excel import fields, sections
 from toolkit.validate.validation import validate
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-FIRST_PROJECTS = {
-    "EN-R-002": "solar-program",
-    "EN-S-001": "boiler",
-    "EN-S-002": "heat-pump",
-    "EN-S-006": "led-factory",
-    "FO-001": "forest",
-    "AG-004": "biochar",
-    "AG-005": "rice-drainage",
-}
-TEST_VALUES = {
-    "grid_electricity": 0.441,
-    "fuels": 0.0187,
-    "heating_values": 38.0,
-    "ag005_straw_production": 649.2,
-    "ag004_biochar": 0.7,
-    ("forest_species", "bef"): 1.23,
-    ("forest_species", "root_ratio"): 0.25,
-    ("forest_species", "wood_density"): 0.314,
-}
 PICK = re.compile(r"^(\w+): .*（(\w+)\.(\w+)）の値")
 
 
@@ -120,7 +101,9 @@ def _fill_factors(path: Path, data: dict) -> list[tuple[int, dict]]:
             given = dict(keys, **dict(zip(blank, combo)))
             for name, value in zip(blank, combo):
                 sheet.cell(row=target, column=key_columns[name]).value = value
-            value = TEST_VALUES.get((table, given.get("parameter"))) or TEST_VALUES[table]
+            value = float(
+                TEST_VALUES.get((table, given.get("parameter"))) or TEST_VALUES[table]
+            )  # a number cell
             sheet.cell(row=target, column=header["値"]).value = value
             sheet.cell(row=target, column=header["出典"]).value = "テスト用の値"
             year = sheet.cell(row=target, column=header["年度"]).value
