@@ -15,7 +15,7 @@ import shutil
 
 import pytest
 import yaml
-from first_projects import FIRST_PROJECTS, SAMPLES, TEST_VALUES
+from sample_projects import FIRST_PROJECTS, SAMPLES, TEST_VALUES
 
 from toolkit.read.folder import load_project
 

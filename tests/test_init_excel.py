@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from first_projects import FIRST_PROJECTS, SAMPLES, TEST_VALUES
+from sample_projects import FIRST_PROJECTS, SAMPLES, TEST_VALUES
 
 from toolkit import methodologies, schema
 from toolkit.calculate import factors as factor_tables

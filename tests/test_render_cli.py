@@ -18,13 +18,13 @@ import pytest
 from docx import Document as WordDocument
 from fonts import fonts, runs_without_east_asian_font
 from pypdf import PdfReader
+from sample_projects import SAMPLES as SAMPLE_FOLDER
+from sample_projects import WORKING_SAMPLES
 
 from toolkit.documents import assemble as documents
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted(  # broken-project is invalid on purpose (the README's validate example)
-    path.parent for path in (ROOT / "samples").glob("*/project.yaml") if path.parent.name != "broken-project"
-)
+SAMPLES = [SAMPLE_FOLDER / name for name in WORKING_SAMPLES]
 HOSTILE = '<script>alert(1)</script> {{ 7*7 }} =HYPERLINK("http://example.com","x") & more'
 
 

@@ -14,16 +14,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sample_projects import WORKING_SAMPLES
 
 from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.engine import calculate_data, exact_sum, truncate
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = sorted(  # broken-project is invalid on purpose (the README's validate example)
-    p.name
-    for p in (ROOT / "samples").iterdir()
-    if (p / "project.yaml").is_file() and p.name != "broken-project"
-)
+SAMPLES = WORKING_SAMPLES
 GRID = """grid_electricity:
 """ + "".join(
     f"  - {{fiscal_year: {year}, basis: all_source, value: 0.00044{year % 10}, unit: t-CO2/kWh, "

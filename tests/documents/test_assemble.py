@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sample_projects import SAMPLES as SAMPLE_FOLDER
+from sample_projects import WORKING_SAMPLES
 
 from toolkit import schema
 from toolkit.calculate.engine import exact_sum
@@ -18,9 +20,7 @@ from toolkit.documents.model import Fields, Missing, Paragraph, Table
 from toolkit.pipeline import calculate
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = sorted(  # broken-project is invalid on purpose (the README's validate example)
-    path.parent for path in (ROOT / "samples").glob("*/project.yaml") if path.parent.name != "broken-project"
-)
+SAMPLES = [SAMPLE_FOLDER / name for name in WORKING_SAMPLES]
 SPECS = sorted((ROOT / "templates" / "documents").glob("*.yaml"))
 
 

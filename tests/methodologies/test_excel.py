@@ -7,9 +7,9 @@ import datetime as dt
 import re
 from decimal import Decimal as D
 from functools import cache
-from pathlib import Path
 
 import pytest
+from sample_projects import SAMPLES, WORKING_SAMPLES
 
 from toolkit.calculate import factors as factor_tables
 from toolkit.errors import UnknownMethodology
@@ -20,12 +20,7 @@ from toolkit.pipeline import calculate
 
 formulas = pytest.importorskip("formulas")
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-SAMPLE_NAMES = sorted(  # broken-project is invalid on purpose (the README's validate example)
-    path.name
-    for path in SAMPLES.iterdir()
-    if (path / "project.yaml").is_file() and path.name != "broken-project"
-)
+SAMPLE_NAMES = WORKING_SAMPLES
 SYMBOL = re.compile(r"\{([^{}]+)\}")
 AG4_FACTORS = (
     "fuels:\n  - {fuel: diesel, fiscal_year: 2025, value: 0.0187, unit: tC/GJ, source: test, status: verified}\n"

@@ -1,9 +1,15 @@
-"""What the first-run tests (YAML and Excel) fill a new project with: a sample per methodology, and the
-value a user would copy from each official factor table."""
+"""The shipped samples as tests use them: the folder, the working ones, and what the first-run tests (YAML
+and Excel) fill a new project with (a sample per methodology, the value a user copies from each table)."""
 
 from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+# every sample a command should run through; broken-project is invalid on purpose (the README's example)
+WORKING_SAMPLES = sorted(
+    path.name
+    for path in SAMPLES.iterdir()
+    if (path / "project.yaml").is_file() and path.name != "broken-project"
+)
 
 # methodology -> the sample whose data fills the new project
 FIRST_PROJECTS = {
