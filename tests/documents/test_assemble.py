@@ -330,3 +330,33 @@ def test_ag005_inputs_are_monitoring_parameters_of_the_plan_and_the_report():
     factors = next(table for table in document.tables() if table.id == "factors")
     (gwp,) = [row for row in factors.rows if row["keys"] == "gas=CH4, methodology=AG-005, version=3.1"]
     assert (gwp["value"], gwp["unit"], gwp["status"]) == (25, "t-CO2/t", "未確認")
+
+
+def test_without_a_typical_activity_the_annex_shows_the_one_the_estimate_computed(tmp_path):
+    """No program.typical_activity: the estimate computes the first activity listed, and A.3 shows that
+    same activity, not the first by ID (PV-0027 moved to the top of the list, PV-0001 stays in it)."""
+    import shutil
+
+    import openpyxl
+
+    from toolkit import pipeline
+
+    root = Path(shutil.copytree(ROOT / "samples" / "solar-program", tmp_path / "solar"))
+    project = (root / "project.yaml").read_text(encoding="utf-8")
+    (root / "project.yaml").write_text(
+        "\n".join(line for line in project.splitlines() if "typical_activity:" not in line) + "\n",
+        encoding="utf-8",
+    )
+    book = openpyxl.load_workbook(root / "activities.xlsx")
+    sheet = book["活動一覧"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    moved = next(index for index, row in enumerate(rows) if row[0] == "PV-0027")
+    rows.insert(0, rows.pop(moved))
+    for number, values in enumerate(rows, start=2):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=number, column=column).value = value
+    book.save(root / "activities.xlsx")
+    breakdown = next(
+        table for table in pipeline.Run(root).document("plan").tables() if table.id == "breakdown"
+    )
+    assert {row["activity_id"] for row in breakdown.rows} == {"PV-0027"}

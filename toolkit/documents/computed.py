@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 
 from toolkit import methodologies, schema
 from toolkit.calculate import factors as factor_tables
-from toolkit.calculate.engine import EXACT, Calculation, exact_sum, truncate
+from toolkit.calculate.engine import EXACT, Calculation, exact_sum, represented_ids, truncate
 from toolkit.documents.model import Chart, Column, Missing, Paragraph, Series, Table
 from toolkit.documents.text import date_text, value_text
 from toolkit.figures import PeriodResult
@@ -197,13 +197,9 @@ def payback(context: Context) -> Table | None:
 
 
 def typical_ids(context: Context) -> set | None:
-    """The activity the plan's A.3 shows for a program (`program.typical_activity`, else the first);
-    all for a standard project."""
-    if not context.program:
-        return None
-    wanted = (context.data.get("program") or {}).get("typical_activity")
-    known = [result.activity_id for result in context.calculation.activities]
-    return {wanted or (known[0] if known else None)}  # an unknown id stays: calculation_symbols marks it
+    """The activity the plan's A.3 shows for a program: the one the estimate computes (`program.typical_activity`,
+    else the first listed); None (all) for a standard project. An unknown id stays: calculation_symbols marks it."""
+    return represented_ids(context.data)
 
 
 def breakdown(
