@@ -121,6 +121,26 @@ def test_long_table_repeats_its_header_and_totals_once(long_document, tmp_path):
     assert "\n".join(pages).count("合計") == 1
 
 
+@pytest.mark.slow
+def test_a_document_laid_out_in_parts_reads_as_one(long_document, tmp_path, monkeypatch):
+    """Laid out 120 rows at a time (render/pdf.py PART_ROWS), the long document keeps its rows in order, its
+    title, caption and total once, the page header on every page, and "page / pages" over the whole."""
+    _, whole = write(long_document, tmp_path / "whole.pdf")
+    monkeypatch.setattr(pdf, "PART_ROWS", 120)
+    assert len(long_document.parts(120)) >= 3
+    reader, pages = write(long_document, tmp_path / "parts.pdf")
+    squeezed = [squeeze(page) for page in pages]
+    assert all(f"{number}/{len(pages)}" in page for number, page in enumerate(squeezed, 1))
+    assert all(squeeze(long_document.project_name) in page for page in squeezed)
+    text = "".join(squeezed)
+    assert text.count(squeeze(long_document.title)) == 1
+    assert text.count("合計") == "".join(map(squeeze, whole)).count("合計") == 1
+    assert re.findall(r"PV-\d+", text) == re.findall(r"PV-\d+", "".join(map(squeeze, whole)))
+    assert reader.metadata["/Title"] == long_document.title
+    pdf.render(long_document, tmp_path / "again.pdf")
+    assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "parts.pdf").read_bytes()
+
+
 def test_missing_in_a_table_cell_is_marked(document):
     table = Table(
         "t",

@@ -95,6 +95,7 @@ class Table:
     sheet: str | None = None  # the XLSX sheet it lands on; None: not in the workbook
     note: str = ""  # one line under the table
     body: bool = True  # False: in the workbook only (thousands of monthly rows), not in the PDF or DOCX
+    whole_rows: int = 0  # in a part of a long document (Document.parts): the rows of the whole table
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,9 @@ class Section:
     title: str
     blocks: list[Block]
     level: int = 1  # 1: a chapter heading, 2: a sub-heading
+    continued: bool = (
+        False  # in a later part of a long document: the section goes on, its heading is not repeated
+    )
 
 
 @dataclass
@@ -165,6 +169,8 @@ class Document:
         2000, 1, 1, tzinfo=dt.timezone.utc
     )  # SOURCE_DATE_EPOCH or now: file dates
     complete: bool = True  # False: built for its gaps only, without the blocks that cannot hold one
+    continued: bool = False  # a later part of a long document (parts): no title block
+    numbered: bool = True  # False: the PDF renderer numbers the pages after merging the parts
 
     def printed(self) -> Document:
         """The document as PDF and DOCX show it: without the tables and columns that live in the workbook only."""
@@ -188,6 +194,77 @@ class Document:
             for section in self.sections
         ]
         return dataclasses.replace(self, sections=sections)
+
+    def parts(self, rows: int) -> list[Document]:
+        """The printed document cut into parts of about `rows` table rows each (a block other than a table
+        counts as one row), for a renderer whose cost grows faster than the length of what it lays out: a
+        table longer than that is cut between rows, its caption and heading kept in the first part, its total
+        and note in the last. One part, the document itself, when it is short enough."""
+        if sum(len(b.rows) if isinstance(b, Table) else 1 for s in self.sections for b in s.blocks) <= rows:
+            return [self]
+        parts: list[list[Section]] = [[]]
+        blocks: list[Block] = []
+        room, continued = rows, False
+
+        def close(section: Section) -> None:  # the part is full: what the section has so far ends it
+            nonlocal blocks, room, continued
+            if blocks:
+                parts[-1].append(dataclasses.replace(section, blocks=blocks, continued=continued))
+                continued = True
+            if parts[-1]:
+                parts.append([])
+            blocks, room = [], rows
+
+        for section in self.sections:
+            continued = False
+            for block in section.blocks:
+                if not isinstance(block, Table):
+                    if room <= 0:
+                        close(section)
+                    blocks.append(block)
+                    room -= 1
+                    continue
+                left, formulas, first = block.rows, block.formulas, True
+                while len(left) > room:
+                    if room > 0:
+                        blocks.append(
+                            dataclasses.replace(
+                                block,
+                                title=block.title if first else "",
+                                rows=left[:room],
+                                formulas=formulas[:room],
+                                total=None,
+                                note="",
+                                whole_rows=len(block.rows),
+                            )
+                        )
+                        left, formulas, first = left[room:], formulas[room:], False
+                    close(section)
+                blocks.append(
+                    dataclasses.replace(
+                        block,
+                        title=block.title if first else "",
+                        rows=left,
+                        formulas=formulas,
+                        whole_rows=len(block.rows),
+                    )
+                )
+                room -= len(left)
+            parts[-1].append(dataclasses.replace(section, blocks=blocks, continued=continued))
+            blocks = []
+        parts = [sections for sections in parts if sections]
+        last = len(parts) - 1
+        return [
+            dataclasses.replace(
+                self,
+                sections=sections,
+                continued=index > 0,
+                numbered=False,
+                open_items=self.open_items if index == last else [],
+                remarks=self.remarks if index == last else [],
+            )
+            for index, sections in enumerate(parts)
+        ]
 
     def tables(self) -> list[Table]:
         """Every table in the document, in order, the workbook-only ones included."""
