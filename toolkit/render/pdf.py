@@ -7,6 +7,7 @@ with the document (10,000 activities took 188 s and 3.9 GB at once), while a par
 from __future__ import annotations
 
 import dataclasses
+import gc
 import io
 from pathlib import Path
 
@@ -54,10 +55,17 @@ def _merged(document: Document, parts: list[Document], overrides: Path | None, f
     from pypdf import PdfReader, PdfWriter
 
     writer, metadata = PdfWriter(), None
-    for part in parts:
-        reader = PdfReader(io.BytesIO(_laid_out(html.render(part, overrides), fetcher).write_pdf()))
-        metadata = metadata or reader.metadata  # the title and dates WeasyPrint wrote, once
-        writer.append(reader)
+    # WeasyPrint's boxes refer to each other, and the command line runs without the cycle collector
+    # (cli.main): each part's boxes are collected by hand, past the project's objects, frozen meanwhile
+    gc.freeze()
+    try:
+        for part in parts:
+            reader = PdfReader(io.BytesIO(_laid_out(html.render(part, overrides), fetcher).write_pdf()))
+            metadata = metadata or reader.metadata  # the title and dates WeasyPrint wrote, once
+            writer.append(reader)
+            gc.collect()
+    finally:
+        gc.unfreeze()
     numbers = html.rendered(
         PAGE_NUMBERS,
         overrides,
