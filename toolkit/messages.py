@@ -894,20 +894,20 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "expected the registration application date to set the crediting period, found none",
     ),
     "reading_outside_crediting": (
-        "認証対象期間（{crediting_start}〜{crediting_end}）内の期間が必要ですが {start}〜{end} は期間外のため算定から除外しました",
-        "expected a period inside the crediting period ({crediting_start} to {crediting_end}), found {start} to {end}: excluded from the calculation",
+        "活動 {activity} の読取値には認証対象期間（{crediting_start}〜{crediting_end}）内の期間が必要ですが {start}〜{end} は期間外のため算定から除外しました",
+        "activity {activity}: expected a period inside the crediting period ({crediting_start} to {crediting_end}), found {start} to {end}: excluded from the calculation",
     ),
     "reading_partly_outside": (
-        "{start}〜{end} のうち認証対象期間（{crediting_start}〜{crediting_end}）外の {excluded} 日分を日割りで除外しました",
-        "excluded the {excluded} days of {start} to {end} outside the crediting period ({crediting_start} to {crediting_end}), by days",
+        "活動 {activity} の {start}〜{end} のうち認証対象期間（{crediting_start}〜{crediting_end}）外の {excluded} 日分を日割りで除外しました",
+        "activity {activity}: excluded the {excluded} days of {start} to {end} outside the crediting period ({crediting_start} to {crediting_end}), by days",
     ),
     "reading_overlap": (
-        "重ならない期間が必要ですが {start}〜{end} は {other}（{other_start}〜{other_end}）と重なっています",
-        "expected periods that do not overlap, found {start} to {end} overlapping {other} ({other_start} to {other_end})",
+        "活動 {activity} の読取値には重ならない期間が必要ですが {start}〜{end} は {other}（{other_start}〜{other_end}）と重なっています",
+        "activity {activity}: expected periods that do not overlap, found {start} to {end} overlapping {other} ({other_start} to {other_end})",
     ),
     "reading_gap": (
-        "{start}〜{end} の読取値がありません（期間の欠け）",
-        "no reading covers {start} to {end} (a gap)",
+        "活動 {activity} の {start}〜{end} の読取値がありません（期間の欠け）",
+        "activity {activity} has no reading for {start} to {end} (a gap)",
     ),
     "crediting_end_beyond_rules": (
         "規程の版 {rules} の式による終了日 {end} までの期間が必要ですが {found} でした（{end} までで算定します）",
