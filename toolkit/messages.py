@@ -474,7 +474,31 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "入力ファイルの該当箇所に記入する（該当しない場合は「該当なし：理由」）",
         "fill it in where the location points (if it does not apply: 'n/a: reason')",
     ),
+    # the same, knowing the field: where it goes and what to write in what form (checklist/fixes.py)
+    "check.missing_field": (
+        "{document}の必須項目「{label}」が未記入です",
+        "the required field '{label}' of the {document} is empty",
+    ),
+    "fix.missing_field": (
+        "{where} に「{label}」を記入する{guide}。該当しない場合は「該当なし：理由」",
+        "enter the {label} {where}{guide}; if it does not apply: 'n/a: reason'",
+    ),
+    # a field's fix (checklist/fixes.py): where it goes, and what to write in what form
+    "fix.where.key": ("{file} の {path}", "at {path} in {file}"),
+    "fix.where.cell": (
+        "{file} の「{sheet}」シートのセル {cell}",
+        "in cell {cell} of sheet {sheet} in {file}",
+    ),
+    "fix.where.sheet": ("{file} の「{sheet}」シート", "in sheet {sheet} of {file}"),
+    "fix.guide": ("（{text}）", " ({text})"),
+    "fix.form.date": ("日付は YYYY-MM-DD", "a date as YYYY-MM-DD"),
+    "fix.form.number": ("数値", "a number"),
+    "fix.form.number_unit": ("数値（{unit}）", "a number in {unit}"),
+    "fix.form.allowed": ("次のいずれか: {choices}", "one of: {choices}"),
+    "fix.form.boolean": ("はい／いいえ", "yes or no"),
     "check.problem": ("{message}", "{message}"),
+    "check.problem_field": ("{message}", "{message}"),
+    "fix.problem_field": ("{where} の値を直す{guide}", "correct the value {where}{guide}"),
     "check.skipped": (
         "入力の誤り {count} 件を直すまで、未記入の項目・規則・証憑は確認していません",
         "empty fields, rules and evidence are not checked until the {count} input errors are fixed",

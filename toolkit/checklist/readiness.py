@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Mapping
 
 from toolkit import messages, schema
 from toolkit.calculate.engine import Calculation
+from toolkit.checklist import fixes
 from toolkit.checklist import scheme_rules as rules_check
 from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding, document_of
 from toolkit.documents import assemble as documents
@@ -38,7 +39,8 @@ SHOWN_IN = {
 
 def of_invalid(validation: Validation, stage: str) -> Checklist:
     """Input errors only: fields, rules and evidence would read wrong data until they are fixed."""
-    findings = [from_problem(problem, "V-INPUT") for problem in validation.errors]
+    data = validation.project.data
+    findings = [from_problem(problem, "V-INPUT", data=data) for problem in validation.errors]
     findings.append(Finding("C-SKIPPED", "info", "", "", None, "skipped", {"count": len(validation.errors)}))
     return Checklist(
         stage,
@@ -170,15 +172,20 @@ class _Checker:
                     "ja": item.label,
                     "en": schema.label(self.project.data, item.path).get("en", item.label),
                 }
+                location = self.project.locate(item.path)
                 found.append(
                     Finding(
                         "F-MISSING",
                         "blocking",
                         item.path,
                         item.section,
-                        self.project.locate(item.path),
-                        "missing",
-                        {"label": label, "document": DOCUMENT_TITLES[document_of(item.section) or kind]},
+                        location,
+                        "missing_field",
+                        {
+                            "label": label,
+                            "document": DOCUMENT_TITLES[document_of(item.section) or kind],
+                            **fixes.params(self.project.data, item.path, location),
+                        },
                         label,
                     )
                 )
@@ -307,9 +314,16 @@ class _Checker:
         return recorded, found
 
 
-def from_problem(problem: Problem, rule: str, severity: str = "blocking") -> Finding:
-    """A validation or calculation problem as a finding: its message is the problem's own."""
+def from_problem(
+    problem: Problem, rule: str, severity: str = "blocking", data: Mapping | None = None
+) -> Finding:
+    """A validation or calculation problem as a finding: its message is the problem's own; with the project's
+    `data`, an input error at a field says where and in what form to correct it (fixes.py)."""
     code = f"problem.{rule}" if f"check.problem.{rule}" in messages.TEMPLATES else "problem"
+    params: dict = {"message": {"ja": problem.message("ja"), "en": problem.message("en")}}
+    if code == "problem" and data is not None and problem.path:
+        code = "problem_field"
+        params.update(fixes.params(data, problem.path, problem.location))
     return Finding(
         rule,
         severity,
@@ -317,7 +331,7 @@ def from_problem(problem: Problem, rule: str, severity: str = "blocking") -> Fin
         problem.section or "",
         problem.location,
         code,
-        {"message": {"ja": problem.message("ja"), "en": problem.message("en")}},
+        params,
         problem.label,
     )
 
