@@ -1109,6 +1109,18 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "checklist.status.not_applicable": ("対象外", "not applicable"),
     "checklist.counts": ("件数", "Counts"),
     "checklist.findings": ("指摘事項", "Findings"),
+    # one rule over many rows: one line with the count and the first rows (all of them in JSON/XLSX/HTML)
+    "checklist.group_count": ("{count} 件", "{count} findings"),
+    "checklist.group_more": (" ほか {count} 件", " and {count} more"),
+    "checklist.group_example": ("例: {message}", "e.g. {message}"),
+    "checklist.group_rows": ("全 {count} 件を表示", "show all {count}"),
+    # the page's own columns and buttons: a coach's status and comment, kept in the browser and exported
+    "checklist.column.comment": ("コメント", "Comment"),
+    "checklist.export": ("状況とコメントを書き出す（JSON）", "Export status and comments (JSON)"),
+    "checklist.export_note": (
+        "状況とコメントはこのブラウザに保存されます。書き出したファイルは jcredit review import で取り込めます。",
+        "Status and comments are kept in this browser; `jcredit review import` reads the exported file.",
+    ),
     "checklist.evidence": (
         "証憑ファイル {count} 件（SHA-256 記録済み）",
         "{count} evidence files (SHA-256 recorded)",

@@ -20,6 +20,7 @@ from toolkit.checklist import scheme_rules as rules_check
 from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding, document_of
 from toolkit.documents import assemble as documents
 from toolkit.documents.model import STAGES, Document, Remark
+from toolkit.documents.sections import section_of
 from toolkit.problems import Location, Problem
 from toolkit.project import Project
 from toolkit.read import overrides
@@ -42,13 +43,15 @@ def of_invalid(validation: Validation, stage: str) -> Checklist:
     data = validation.project.data
     findings = [from_problem(problem, "V-INPUT", data=data) for problem in validation.errors]
     findings.append(Finding("C-SKIPPED", "info", "", "", None, "skipped", {"count": len(validation.errors)}))
+    folder = overrides.folder(validation.project.root)
     return Checklist(
         stage,
         findings,
         {document: 0 for document in documents.kinds_at(stage)},
         [],
         validation.project.name,
-        overrides.folder(validation.project.root),
+        folder,
+        data,
     )
 
 
@@ -136,7 +139,12 @@ class _Checker:
         gaps = any(finding.rule == "F-MISSING" for finding in findings)
         if self.calculation is not None:
             findings += [
-                from_problem(problem, rules_check.rule_of(problem), rules_check.severity_of(problem))
+                from_problem(
+                    problem,
+                    rules_check.rule_of(problem),
+                    rules_check.severity_of(problem),
+                    self.project.data,
+                )
                 for problem in (*self.calculation.problems, *self.also)
                 if rules_check.applies(problem, self.stage) or problem in self.also
                 if not (gaps and problem.params.get("empty_keys"))
@@ -148,13 +156,15 @@ class _Checker:
         evidence, found = self.evidence()
         findings += found + self.named_files()
         items = {document: self.items.get(document, 0) for document in documents.kinds_at(self.stage)}
+        kept, folder = _deduplicated(findings), overrides.folder(self.project.root)
         return Checklist(
             self.stage,
-            _deduplicated(findings),
+            kept,
             items,
             evidence,
             self.project.name,
-            overrides.folder(self.project.root),
+            folder,
+            self.project.data,
         )
 
     def missing_fields(self) -> list[Finding]:
@@ -291,6 +301,7 @@ class _Checker:
                         self.project.locate(path),
                         "evidence_not_found",
                         {"file": relative},
+                        table.schema[path.rsplit(".", 1)[-1]]["meta"]["label"],
                     )
                 )
             else:
@@ -324,11 +335,14 @@ def from_problem(
     if code == "problem" and data is not None and problem.path:
         code = "problem_field"
         params.update(fixes.params(data, problem.path, problem.location))
+    section = problem.section or ""
+    if not section and data is not None and "[" in problem.path:  # a reading's gap: the report's readings
+        section = section_of(problem.path, data)
     return Finding(
         rule,
         severity,
         problem.path,
-        problem.section or "",
+        section,
         problem.location,
         code,
         params,
