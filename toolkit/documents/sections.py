@@ -40,21 +40,23 @@ def section_title(key: str, data: Mapping | None = None, overrides: Path | None 
 
 
 def section_of(path: str, data: Mapping | None = None, overrides: Path | None = None) -> str:
-    """The section id that shows a data path: the spec field that prints it, else the schema's section."""
+    """The section id that shows a data path: a table row's (from the schema, no spec read), else the spec
+    field that prints it, else the schema's section."""
     data = data or {}
-    project_type = schema.project_type(data)
+    section = str(schema.field_meta(data, path).get("section", ""))
+    table = path.split("[")[0] if "[" in path else ""
+    if table:
+        if _is_section(section):
+            return section
+        if table == "monitoring":
+            return _READINGS
+        return "activity_list" if table in schema.table_keys() else ""
     pattern = _INDEX.sub("[]", path)
     for kind in _KINDS.values():
-        found = _fields(assemble.spec_name(kind, project_type), overrides).get(pattern)
+        found = _fields(assemble.spec_name(kind, schema.project_type(data)), overrides).get(pattern)
         if found:
             return found
-    section = str(schema.field_meta(data, path).get("section", ""))
-    if _is_section(section):
-        return section
-    table = path.split("[")[0] if "[" in path else ""
-    if table == "monitoring":
-        return _READINGS
-    return "activity_list" if table and table in schema.table_keys() else ""
+    return section if _is_section(section) else ""
 
 
 def _is_section(key: str) -> bool:
