@@ -490,6 +490,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "in cell {cell} of sheet {sheet} in {file}",
     ),
     "fix.where.sheet": ("{file} の「{sheet}」シート", "in sheet {sheet} of {file}"),
+    "fix.where.table": (
+        "{file} の「{sheet}」シート（または project.yaml の {table}）",
+        "in sheet {sheet} of {file} (or under {table} in project.yaml)",
+    ),
     "fix.guide": ("（{text}）", " ({text})"),
     "fix.form.date": ("日付は YYYY-MM-DD", "a date as YYYY-MM-DD"),
     "fix.form.number": ("数値", "a number"),

@@ -78,3 +78,17 @@ def test_an_input_error_says_where_to_correct_it(tmp_path):
     (finding,) = [found for found in pipeline.check(root).findings if found.rule == "V-INPUT"]
     assert finding.fix("ja").startswith(f"activities.xlsx の「活動一覧」シートのセル {cell} の値を直す")
     assert "数値（kW）" in finding.fix("ja") and f"in cell {cell} of sheet 活動一覧" in finding.fix("en")
+
+
+def test_a_row_of_a_table_the_project_lacks_goes_in_its_sheet():
+    """A program without a monitoring plan: its rows (one per parameter) belong in plan.xlsx's sheet."""
+    data = {"project": {"type": "program", "methodology": {"code": "EN-R-002"}}}
+    found = fixes.where("monitoring_plan[EL_gen].method_class", Location("project.yaml"), data)
+    assert found == {
+        "ja": "plan.xlsx の「モニタリング計画」シート（または project.yaml の monitoring_plan）",
+        "en": "in sheet モニタリング計画 of plan.xlsx (or under monitoring_plan in project.yaml)",
+    }
+    # a row that was read keeps its own place
+    assert fixes.where("monitoring_plan[1].method_class", Location("project.yaml", 100), data)["ja"] == (
+        "project.yaml の monitoring_plan[1].method_class"
+    )

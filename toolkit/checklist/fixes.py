@@ -18,11 +18,17 @@ CHOICES_SHOWN = 6  # a longer list of allowed values is named by its first few
 
 def params(data: Mapping, path: str, location: Location | None) -> dict[str, Any]:
     """The `where` and `guide` parameters of a field's fix ({ja, en} each; the guide may be empty)."""
-    return {"where": where(path, location), "guide": guide(data, path)}
+    return {"where": where(path, location, data), "guide": guide(data, path)}
 
 
-def where(path: str, location: Location | None) -> dict[str, str]:
-    """Where the value goes: the cell of a workbook, else the key in its YAML file."""
+def where(path: str, location: Location | None, data: Mapping | None = None) -> dict[str, str]:
+    """Where the value goes: the cell of a workbook, else the key in its YAML file; a row of a table the
+    project does not have yet goes in the table's sheet (or its list in project.yaml)."""
+    table = schema.tables_of(data or {}).get(path.split("[", 1)[0]) if "[" in path else None
+    if table is not None and (location is None or (location.line is None and location.sheet is None)):
+        return messages.both(
+            "fix.where.table", {"file": table.file, "sheet": table.sheet["ja"], "table": table.name}
+        )
     if location is not None and location.sheet is not None:
         cell = str(location).split("!")[-1] if location.row is not None else ""
         return messages.both(
