@@ -85,6 +85,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_calc.py
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_check_forms.py --runs 1
 	$(BIN)/python benchmarks/bench_activity_list.py --runs 1
 
 clean:
