@@ -1115,6 +1115,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "checklist.findings": ("指摘事項", "Findings"),
     # one rule over many rows: one line with the count and the first rows (all of them in JSON/XLSX/HTML)
     "checklist.group_count": ("{count} 件", "{count} findings"),
+    "checklist.group_line": ("{count}（{rows}）", "{count} ({rows})"),
     "checklist.group_more": (" ほか {count} 件", " and {count} more"),
     "checklist.group_example": ("例: {message}", "e.g. {message}"),
     "checklist.group_rows": ("全 {count} 件を表示", "show all {count}"),

@@ -219,9 +219,8 @@ def _group_lines(group: Group, lang: str, color: bool) -> list[str]:
     more = group.count - min(group.count, FIRST_ROWS)
     if more:
         rows += _text("group_more", lang).format(count=more)
-    body = f"{_plain(what_)}: {count}（{_plain(rows)}）" if what_ else f"{count}（{_plain(rows)}）"
-    if lang != "ja":
-        body = body.replace("（", " (").replace("）", ")")
+    body = _text("group_line", lang).format(count=count, rows=_plain(rows))
+    body = f"{_plain(what_)}: {body}" if what_ else body
     lines = [f"    {_style(mark + ' ' + _plain(first.rule), code, color)}  {body}"]
     lines.append("      " + _text("group_example", lang).format(message=_plain(first.message(lang))))
     fix = _plain(first.fix(lang))
