@@ -6,10 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Japanese fonts for documents, HarfBuzz subsetting for fast font embedding, Pango for WeasyPrint
 DEB_PACKAGES := fonts-ipaexfont-gothic fonts-ipaexfont-mincho libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+# headless Chromium for the screenshot tests of the HTML pages (tests marked slow; skipped without it)
+BROWSER_PACKAGE := chromium-headless-shell
 # samples/broken-project is invalid on purpose: the README's example of what validate reports
 SAMPLES := $(filter-out samples/broken-project/%,$(sort $(wildcard samples/*/project.yaml samples/*/project.xlsx)))
 
-.PHONY: demo test setup system-deps install-check bench clean
+.PHONY: demo test setup system-deps browser install-check bench clean
 
 demo: setup
 	@rm -rf out && mkdir -p out
@@ -35,7 +37,7 @@ test: setup
 	$(BIN)/ruff format --check toolkit tests benchmarks tools samples/make_samples.py
 	$(BIN)/python -m pytest
 
-setup: system-deps $(VENV)/.installed
+setup: system-deps browser $(VENV)/.installed
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +59,18 @@ system-deps:
 	  fi; \
 	fi
 
+# Not fatal: only the slow screenshot tests need it, and they say how to get it when it is missing.
+browser:
+	@if command -v chromium-headless-shell >/dev/null || command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian package: $(BROWSER_PACKAGE)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(BROWSER_PACKAGE) \
+	    || echo "could not install $(BROWSER_PACKAGE): the screenshot tests will be skipped"; \
+	else \
+	  echo "Missing Debian package / 不足している Debian パッケージ: $(BROWSER_PACKAGE) (the screenshot tests are skipped without it)"; \
+	  echo "Run / 次を実行してください:  sudo apt-get install -y $(BROWSER_PACKAGE)"; \
+	fi
+
 # A plain (non-editable) install in a fresh venv, run from outside the checkout.
 install-check: setup
 	@rm -rf build/install-check && $(PYTHON) -m venv build/install-check
@@ -71,6 +85,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_calc.py
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_check_forms.py --runs 1
 	$(BIN)/python benchmarks/bench_activity_list.py --runs 1
 
 clean:

@@ -474,7 +474,35 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "入力ファイルの該当箇所に記入する（該当しない場合は「該当なし：理由」）",
         "fill it in where the location points (if it does not apply: 'n/a: reason')",
     ),
+    # the same, knowing the field: where it goes and what to write in what form (checklist/fixes.py)
+    "check.missing_field": (
+        "{document}の必須項目「{label}」が未記入です",
+        "the required field '{label}' of the {document} is empty",
+    ),
+    "fix.missing_field": (
+        "{where} に「{label}」を記入する{guide}。該当しない場合は「該当なし：理由」",
+        "enter the {label} {where}{guide}; if it does not apply: 'n/a: reason'",
+    ),
+    # a field's fix (checklist/fixes.py): where it goes, and what to write in what form
+    "fix.where.key": ("{file} の {path}", "at {path} in {file}"),
+    "fix.where.cell": (
+        "{file} の「{sheet}」シートのセル {cell}",
+        "in cell {cell} of sheet {sheet} in {file}",
+    ),
+    "fix.where.sheet": ("{file} の「{sheet}」シート", "in sheet {sheet} of {file}"),
+    "fix.where.table": (
+        "{file} の「{sheet}」シート（または project.yaml の {table}）",
+        "in sheet {sheet} of {file} (or under {table} in project.yaml)",
+    ),
+    "fix.guide": ("（{text}）", " ({text})"),
+    "fix.form.date": ("日付は YYYY-MM-DD", "a date as YYYY-MM-DD"),
+    "fix.form.number": ("数値", "a number"),
+    "fix.form.number_unit": ("数値（{unit}）", "a number in {unit}"),
+    "fix.form.allowed": ("次のいずれか: {choices}", "one of: {choices}"),
+    "fix.form.boolean": ("はい／いいえ", "yes or no"),
     "check.problem": ("{message}", "{message}"),
+    "check.problem_field": ("{message}", "{message}"),
+    "fix.problem_field": ("{where} の値を直す{guide}", "correct the value {where}{guide}"),
     "check.skipped": (
         "入力の誤り {count} 件を直すまで、未記入の項目・規則・証憑は確認していません",
         "empty fields, rules and evidence are not checked until the {count} input errors are fixed",
@@ -894,20 +922,20 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "expected the registration application date to set the crediting period, found none",
     ),
     "reading_outside_crediting": (
-        "認証対象期間（{crediting_start}〜{crediting_end}）内の期間が必要ですが {start}〜{end} は期間外のため算定から除外しました",
-        "expected a period inside the crediting period ({crediting_start} to {crediting_end}), found {start} to {end}: excluded from the calculation",
+        "活動 {activity} の読取値には認証対象期間（{crediting_start}〜{crediting_end}）内の期間が必要ですが {start}〜{end} は期間外のため算定から除外しました",
+        "activity {activity}: expected a period inside the crediting period ({crediting_start} to {crediting_end}), found {start} to {end}: excluded from the calculation",
     ),
     "reading_partly_outside": (
-        "{start}〜{end} のうち認証対象期間（{crediting_start}〜{crediting_end}）外の {excluded} 日分を日割りで除外しました",
-        "excluded the {excluded} days of {start} to {end} outside the crediting period ({crediting_start} to {crediting_end}), by days",
+        "活動 {activity} の {start}〜{end} のうち認証対象期間（{crediting_start}〜{crediting_end}）外の {excluded} 日分を日割りで除外しました",
+        "activity {activity}: excluded the {excluded} days of {start} to {end} outside the crediting period ({crediting_start} to {crediting_end}), by days",
     ),
     "reading_overlap": (
-        "重ならない期間が必要ですが {start}〜{end} は {other}（{other_start}〜{other_end}）と重なっています",
-        "expected periods that do not overlap, found {start} to {end} overlapping {other} ({other_start} to {other_end})",
+        "活動 {activity} の読取値には重ならない期間が必要ですが {start}〜{end} は {other}（{other_start}〜{other_end}）と重なっています",
+        "activity {activity}: expected periods that do not overlap, found {start} to {end} overlapping {other} ({other_start} to {other_end})",
     ),
     "reading_gap": (
-        "{start}〜{end} の読取値がありません（期間の欠け）",
-        "no reading covers {start} to {end} (a gap)",
+        "活動 {activity} の {start}〜{end} の読取値がありません（期間の欠け）",
+        "activity {activity} has no reading for {start} to {end} (a gap)",
     ),
     "crediting_end_beyond_rules": (
         "規程の版 {rules} の式による終了日 {end} までの期間が必要ですが {found} でした（{end} までで算定します）",
@@ -1085,6 +1113,19 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "checklist.status.not_applicable": ("対象外", "not applicable"),
     "checklist.counts": ("件数", "Counts"),
     "checklist.findings": ("指摘事項", "Findings"),
+    # one rule over many rows: one line with the count and the first rows (all of them in JSON/XLSX/HTML)
+    "checklist.group_count": ("{count} 件", "{count} findings"),
+    "checklist.group_line": ("{count}（{rows}）", "{count} ({rows})"),
+    "checklist.group_more": (" ほか {count} 件", " and {count} more"),
+    "checklist.group_example": ("例: {message}", "e.g. {message}"),
+    "checklist.group_rows": ("全 {count} 件を表示", "show all {count}"),
+    # the page's own columns and buttons: a coach's status and comment, kept in the browser and exported
+    "checklist.column.comment": ("コメント", "Comment"),
+    "checklist.export": ("状況とコメントを書き出す（JSON）", "Export status and comments (JSON)"),
+    "checklist.export_note": (
+        "状況とコメントはこのブラウザに保存されます。書き出したファイルは jcredit review import で取り込めます。",
+        "Status and comments are kept in this browser; `jcredit review import` reads the exported file.",
+    ),
     "checklist.evidence": (
         "証憑ファイル {count} 件（SHA-256 記録済み）",
         "{count} evidence files (SHA-256 recorded)",

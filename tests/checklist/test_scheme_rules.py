@@ -128,6 +128,48 @@ def test_gap_between_readings_is_a_warning(tmp_path):
     assert "2025-05-01" in finding.message("en") and "2025-05-31" in finding.message("en")
 
 
+def test_gap_between_readings_names_the_activity(tmp_path):
+    root = sample(tmp_path, "led-factory")
+    delete_rows(root, READINGS, [3])  # LED-01's May reading
+    finding = the(pipeline.check(root, "verification"), "R-PERIOD-GAP")
+    assert "LED-01" in finding.message("ja") and "LED-01" in finding.message("en")
+
+
+def test_a_reading_before_the_crediting_period_makes_no_gap_before_its_start(tmp_path):
+    """LED-01 read in February 2025, its crediting period starting on 2025-04-01: the reading is outside
+    (R-PERIOD-DATA, naming LED-01), and March, before the start, is no gap."""
+    root = sample(tmp_path, "led-factory")
+    append_reading(root, 0, dt.datetime(2025, 2, 1), dt.datetime(2025, 2, 28))
+    found = pipeline.check(root, "verification")
+    assert of_rule(found, "R-PERIOD-GAP") == []
+    outside = the(found, "R-PERIOD-DATA")
+    assert "2025-02-01" in outside.message("en") and "LED-01" in outside.message("en")
+
+
+def test_a_gap_across_the_crediting_start_counts_from_the_start(tmp_path):
+    """A February reading, then June: only April and May (inside the period) are missing."""
+    root = sample(tmp_path, "led-factory")
+    assert column(root, READINGS, "活動ID")[0] == "LED-01" and column(root, READINGS, "活動ID")[3] == "LED-01"
+    delete_rows(root, READINGS, [0, 3])  # LED-01's April and May
+    append_reading(root, 6, dt.datetime(2025, 2, 1), dt.datetime(2025, 2, 28))  # a copy of LED-01's June
+    (gap,) = of_rule(pipeline.check(root, "verification"), "R-PERIOD-GAP")
+    assert "2025-04-01" in gap.message("en") and "2025-05-31" in gap.message("en")
+    assert "2025-03" not in gap.message("en") and "LED-01" in gap.message("en")
+
+
+def append_reading(root, row: int, start: dt.datetime, end: dt.datetime) -> None:
+    """A copy of reading `row` (from 0) with another period, as the sheet's last row."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(root / READINGS)
+    sheet = book.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    values = [cell.value for cell in sheet[row + 2]]
+    values[headers.index("期間開始")], values[headers.index("期間終了")] = start, end
+    sheet.append(values)
+    book.save(root / READINGS)
+
+
 def test_overlapping_readings_block(tmp_path):
     root = sample(tmp_path, "led-factory")
     set_cells(root, READINGS, {(3, "期間開始"): dt.datetime(2025, 4, 20)})  # LED-01 May now starts in April

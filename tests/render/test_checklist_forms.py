@@ -132,14 +132,14 @@ def test_text_groups_by_document_then_section_in_order(checklist):
         "書類別の達成率",
     ]
     sections = [line.strip() for line in lines if line.startswith("  § ")]
-    assert sections == [
-        "§ plan.1.1",
-        "§ plan.2.1",
+    assert sections == [  # as the documents number and title them; an id no document has stays as it is
+        "§ 1.1 プロジェクト実施者",
+        "§ 2.1 プロジェクトの目的及び概要",
         "§ activity_list.1",
-        "§ monitoring.B.5",
+        "§ B.5 証憑一覧",
         "§ （節の指定なし）",
     ]
-    first = lines.index("  § plan.1.1")
+    first = lines.index("  § 1.1 プロジェクト実施者")
     assert lines[first + 1] == (
         "    ✗ F-MISSING  project.yaml:14 proponent.postal_code（郵便番号）: "
         "プロジェクト計画書の必須項目「郵便番号」が未記入です"
@@ -202,8 +202,17 @@ def test_long_lists_are_not_truncated():
         )
         for index in range(500)
     ]
-    out = report.text(Checklist("registration", many, {"activity-list": 1000}, []), "ja", "p", color=False)
-    assert out.count("✗ F-MISSING") == 500 and "activities[499].name" in out
+    found = Checklist("registration", many, {"activity-list": 1000}, [])
+    out = report.text(found, "ja", "p", color=False)
+    # one line for the 500: the count and the first rows; every one of them in JSON, XLSX and HTML
+    (line,) = [line for line in out.splitlines() if "✗ F-MISSING" in line]
+    assert "activities[*].name: 500 件（activities.xlsx!活動!B2、B3、B4 ほか 497 件）" in line
+    report_json = report.as_json(found, "ja")
+    assert [item["path"] for item in report_json["findings"]] == [f"activities[{i}].name" for i in range(500)]
+    (group,) = report_json["groups"]
+    assert group["count"] == 500 and group["findings"] == list(range(500))
+    page = report.html(found, "ja", "p", BUILT)
+    assert page.count('<li data-path="activities[') == 500 and "activities[499].name" in page
 
 
 # JSON
@@ -224,6 +233,7 @@ def test_json_keeps_the_contract_and_adds_scores_counts_and_evidence(checklist):
         "severity": "blocking",
         "path": "proponent.postal_code",
         "section": "plan.1.1",
+        "section_title": "1.1 プロジェクト実施者",
         "document": "plan",
         "label": "postal code",
         "message": "the required field '郵便番号' of the project plan is empty",
@@ -277,7 +287,7 @@ def test_xlsx_has_the_title_rows_and_the_table(checklist, tmp_path):
         "要対応",
         "F-MISSING",
         "プロジェクト計画書",
-        "plan.1.1",
+        "1.1 プロジェクト実施者",
         "project.yaml:14",
         "proponent.postal_code（郵便番号）",
     ]
@@ -361,10 +371,14 @@ def parsed(out: str) -> Page:
     return page
 
 
-def test_html_is_one_page_without_script(checklist):
+def test_html_is_one_page_with_only_its_own_inline_script(checklist):
     out = report.html(checklist, "ja", "テスト市", BUILT)
     page = parsed(out)
-    assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags and not page.links
+    assert page.tags.count("script") == 1 and out.count("<script>") == 1  # inline: no src
+    assert "link" not in page.tags and "img" not in page.tags and not page.links
+    script = out[out.index("<script>") : out.index("</script>")]
+    for network in ("fetch(", "XMLHttpRequest", "WebSocket", "http:", "https:", "import(", "src"):
+        assert network not in script
     assert page.tags.count("table") == 6  # the scores, then one per section
     assert "style" in page.tags
     assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}&amp;amp;" in out
@@ -401,7 +415,7 @@ def test_html_project_override_extends_the_packaged_page(checklist, tmp_path):
         encoding="utf-8",
     )
     out = report.html(checklist, "ja", "テスト市", BUILT, overrides=tmp_path)
-    assert "<p>override</p>" in out and "&lt;script&gt;" in out and "<script>" not in out
+    assert "<p>override</p>" in out and "&lt;script&gt;" in out and out.count("<script>") == 1
 
 
 def test_html_same_checklist_same_page(checklist):

@@ -330,7 +330,11 @@ class _Run:
         ]
         spans = [span for span, _ in dated]
         # events (a season, a batch) neither tile time nor exclude each other; a repeated season is not counted
-        skipped = self.repeated_seasons(spans) if module.SEASONAL else self.check_spans(spans)
+        skipped = (
+            self.repeated_seasons(spans)
+            if module.SEASONAL
+            else self.check_spans(spans, crediting, activity.get("id", ""))
+        )
         findings = module.reading_findings is not defaults.reading_findings and not self.plan
         # the usual reading, inside the crediting period and one fiscal year with no window, is computed
         # straight away: it is nearly every reading of a program, and nothing in it needs cutting
@@ -373,6 +377,7 @@ class _Run:
                 self.problem(
                     "reading_outside_crediting",
                     f"{path}.{_start_field(reading)}",
+                    activity=activity.get("id", ""),
                     start=start,
                     end=end,
                     crediting_start=crediting[0],
@@ -394,6 +399,7 @@ class _Run:
             self.problem(
                 "reading_outside_crediting",
                 f"{path}.{_start_field(reading)}",
+                activity=activity.get("id", ""),
                 start=span[0],
                 end=span[1],
                 crediting_start=crediting[0],
@@ -405,6 +411,7 @@ class _Run:
                 "reading_partly_outside",
                 f"{path}.{_start_field(reading)}",
                 "warning",
+                activity=activity.get("id", ""),
                 start=span[0],
                 end=span[1],
                 crediting_start=crediting[0],
@@ -531,13 +538,26 @@ class _Run:
                 seen[year] = span
         return repeated
 
-    def check_spans(self, spans: list[periods.Span]) -> set[int]:
-        """Overlapping readings are errors, gaps warnings; nothing is skipped (the errors stop the report)."""
+    def check_spans(
+        self, spans: list[periods.Span], crediting: tuple[dt.date, dt.date] | None, activity_id: Any
+    ) -> set[int]:
+        """Overlapping readings are errors, gaps warnings; nothing is skipped (the errors stop the report).
+
+        Only days inside the crediting period can be missing: a reading before its start (reported as
+        outside) leaves no gap between it and the start, and a gap across the start counts from it."""
         gaps, overlaps = periods.gaps_and_overlaps(spans)
+        if crediting is not None:
+            gaps = [
+                (*inside, following)
+                for start, end, following in gaps
+                for inside in (periods.clip(start, end, *crediting),)
+                if inside is not None
+            ]
         for first, second in overlaps:
             self.problem(
                 "reading_overlap",
                 f"monitoring[{second.index}]",
+                activity=activity_id,
                 start=second.start,
                 end=second.end,
                 other=str(self.sources.locate(f"monitoring[{first.index}]")),
@@ -545,7 +565,14 @@ class _Run:
                 other_end=first.end,
             )
         for start, end, following in gaps:
-            self.problem("reading_gap", f"monitoring[{following.index}]", "warning", start=start, end=end)
+            self.problem(
+                "reading_gap",
+                f"monitoring[{following.index}]",
+                "warning",
+                activity=activity_id,
+                start=start,
+                end=end,
+            )
         return set()
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 from toolkit import messages
+from toolkit.documents.sections import section_title
 from toolkit.problems import Location
 
 SEVERITIES = ("blocking", "warning", "info")
@@ -16,6 +18,9 @@ DOCUMENT_TITLES = {
     document: messages.both("checklist.document." + (document or "inputs"))
     for document in ("plan", "monitoring", "activity-list", "")
 }
+
+
+_INDEX = re.compile(r"\[\d+\]")
 
 
 def document_of(section: str) -> str:
@@ -53,19 +58,64 @@ class Finding:
         """The field's label in `lang`, else in Japanese, else ""."""
         return self.label.get(lang) or self.label.get("ja") or ""
 
-    def as_json(self, lang: str = "ja") -> dict:
+    @property
+    def pattern(self) -> str:
+        """The path with its row numbers as [*]: the findings of one rule at one column of many rows share it."""
+        return _INDEX.sub("[*]", self.path)
+
+    def as_json(self, lang: str = "ja", section_title: str = "") -> dict:
         """The finding as `jcredit check --json` lists it, its texts in `lang`."""
         return {
             "id": self.rule,
             "severity": self.severity,
             "path": self.path,
             "section": self.section,
+            "section_title": section_title,
             "document": self.document,
             "message": self.message(lang),
             "fix": self.fix(lang),
             "label": self.label_in(lang),
             "location": str(self.location) if self.location else "",
         }
+
+
+@dataclass(frozen=True)
+class Group:
+    """The findings of one rule at one field over many rows (24 missing evidence files): one line, all rows."""
+
+    findings: tuple[Finding, ...]
+
+    @property
+    def first(self) -> Finding:
+        """The first finding: its severity, section, label and fix are the group's."""
+        return self.findings[0]
+
+    @property
+    def count(self) -> int:
+        """How many findings (rows) the group holds."""
+        return len(self.findings)
+
+    @property
+    def path(self) -> str:
+        """The one path of a single finding, the path pattern (monitoring[*].evidence) of a group."""
+        return self.first.path if self.count == 1 else self.first.pattern
+
+    @property
+    def key(self) -> str:
+        """A stable name of the line across runs (what a coach's status and comment are saved under)."""
+        return f"{self.first.rule} {self.path or self.first.code}"
+
+
+def grouped(findings: list[Finding]) -> list[Group]:
+    """The findings of one rule, code, severity and section at the same field of different rows (or with no
+    field) as one group each, in the order of their first finding; other findings are groups of one."""
+    groups: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        key = (finding.rule, finding.code, finding.severity, finding.section, finding.pattern)
+        if finding.path and finding.pattern == finding.path:
+            key += (finding.path, id(finding))  # a field of its own (not a row's): never grouped
+        groups.setdefault(key, []).append(finding)
+    return [Group(tuple(found)) for found in groups.values()]
 
 
 @dataclass
@@ -82,6 +132,22 @@ class Checklist:
     overrides: Path | None = (
         None  # the project's templates/ folder, if it has one (the HTML page may be overridden)
     )
+    data: Mapping | None = field(default=None, repr=False)  # the project's data: which plan, which tables
+    _titles: dict[str, str] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """Each section of a finding -> its number and title as the documents print them
+        (plan.2.3 -> 2.3 実施期間及びモニタリング計画); read from the specs the first time a form asks."""
+        if self._titles is None:
+            sections = sorted({finding.section for finding in self.findings if finding.section})
+            titles = {section: section_title(section, self.data, self.overrides)[1] for section in sections}
+            self._titles = {section: title for section, title in titles.items() if title}
+        return self._titles
+
+    def section_title(self, section: str) -> str:
+        """A section's number and title as the document prints it; its id when no document names it."""
+        return self.titles.get(section) or section
 
     @property
     def ready(self) -> bool:

@@ -15,10 +15,12 @@ from typing import Callable, Iterable, Mapping
 
 from toolkit import messages, schema
 from toolkit.calculate.engine import Calculation
+from toolkit.checklist import fixes
 from toolkit.checklist import scheme_rules as rules_check
 from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding, document_of
 from toolkit.documents import assemble as documents
 from toolkit.documents.model import STAGES, Document, Remark
+from toolkit.documents.sections import section_of
 from toolkit.problems import Location, Problem
 from toolkit.project import Project
 from toolkit.read import overrides
@@ -38,15 +40,18 @@ SHOWN_IN = {
 
 def of_invalid(validation: Validation, stage: str) -> Checklist:
     """Input errors only: fields, rules and evidence would read wrong data until they are fixed."""
-    findings = [from_problem(problem, "V-INPUT") for problem in validation.errors]
+    data = validation.project.data
+    findings = [from_problem(problem, "V-INPUT", data=data) for problem in validation.errors]
     findings.append(Finding("C-SKIPPED", "info", "", "", None, "skipped", {"count": len(validation.errors)}))
+    folder = overrides.folder(validation.project.root)
     return Checklist(
         stage,
         findings,
         {document: 0 for document in documents.kinds_at(stage)},
         [],
         validation.project.name,
-        overrides.folder(validation.project.root),
+        folder,
+        data,
     )
 
 
@@ -134,7 +139,12 @@ class _Checker:
         gaps = any(finding.rule == "F-MISSING" for finding in findings)
         if self.calculation is not None:
             findings += [
-                from_problem(problem, rules_check.rule_of(problem), rules_check.severity_of(problem))
+                from_problem(
+                    problem,
+                    rules_check.rule_of(problem),
+                    rules_check.severity_of(problem),
+                    self.project.data,
+                )
                 for problem in (*self.calculation.problems, *self.also)
                 if rules_check.applies(problem, self.stage) or problem in self.also
                 if not (gaps and problem.params.get("empty_keys"))
@@ -146,13 +156,15 @@ class _Checker:
         evidence, found = self.evidence()
         findings += found + self.named_files()
         items = {document: self.items.get(document, 0) for document in documents.kinds_at(self.stage)}
+        kept, folder = _deduplicated(findings), overrides.folder(self.project.root)
         return Checklist(
             self.stage,
-            _deduplicated(findings),
+            kept,
             items,
             evidence,
             self.project.name,
-            overrides.folder(self.project.root),
+            folder,
+            self.project.data,
         )
 
     def missing_fields(self) -> list[Finding]:
@@ -170,15 +182,20 @@ class _Checker:
                     "ja": item.label,
                     "en": schema.label(self.project.data, item.path).get("en", item.label),
                 }
+                location = self.project.locate(item.path)
                 found.append(
                     Finding(
                         "F-MISSING",
                         "blocking",
                         item.path,
                         item.section,
-                        self.project.locate(item.path),
-                        "missing",
-                        {"label": label, "document": DOCUMENT_TITLES[document_of(item.section) or kind]},
+                        location,
+                        "missing_field",
+                        {
+                            "label": label,
+                            "document": DOCUMENT_TITLES[document_of(item.section) or kind],
+                            **fixes.params(self.project.data, item.path, location),
+                        },
                         label,
                     )
                 )
@@ -284,6 +301,7 @@ class _Checker:
                         self.project.locate(path),
                         "evidence_not_found",
                         {"file": relative},
+                        table.schema[path.rsplit(".", 1)[-1]]["meta"]["label"],
                     )
                 )
             else:
@@ -307,17 +325,27 @@ class _Checker:
         return recorded, found
 
 
-def from_problem(problem: Problem, rule: str, severity: str = "blocking") -> Finding:
-    """A validation or calculation problem as a finding: its message is the problem's own."""
+def from_problem(
+    problem: Problem, rule: str, severity: str = "blocking", data: Mapping | None = None
+) -> Finding:
+    """A validation or calculation problem as a finding: its message is the problem's own; with the project's
+    `data`, an input error at a field says where and in what form to correct it (fixes.py)."""
     code = f"problem.{rule}" if f"check.problem.{rule}" in messages.TEMPLATES else "problem"
+    params: dict = {"message": {"ja": problem.message("ja"), "en": problem.message("en")}}
+    if code == "problem" and data is not None and problem.path:
+        code = "problem_field"
+        params.update(fixes.params(data, problem.path, problem.location))
+    section = problem.section or ""
+    if not section and data is not None and "[" in problem.path:  # a reading's gap: the report's readings
+        section = section_of(problem.path, data)
     return Finding(
         rule,
         severity,
         problem.path,
-        problem.section or "",
+        section,
         problem.location,
         code,
-        {"message": {"ja": problem.message("ja"), "en": problem.message("en")}},
+        params,
         problem.label,
     )
 

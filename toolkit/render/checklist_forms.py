@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import messages
-from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding
+from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding, Group, grouped
 from toolkit.documents.text import clean
 
 ORDER = ("plan", "activity-list", "monitoring", "")
@@ -34,9 +34,10 @@ COLUMNS = {
         "status",
         "notes",
     ),
-    "html_columns": ("severity", "rule", "location", "what", "message", "fix"),
+    "html_columns": ("severity", "rule", "location", "what", "message", "fix", "status", "comment"),
 }
 STATUSES = ("open", "in_progress", "done", "not_applicable")
+FIRST_ROWS = 3  # the rows a grouped line names in the terminal (all of them in JSON, XLSX and HTML)
 MARKS = {"blocking": ("✗", "31"), "warning": ("!", "33"), "info": ("i", "2")}  # ANSI: red, yellow, dim
 WIDTHS = (5, 9, 16, 18, 14, 26, 32, 50, 40, 11, 24)  # the sheet's columns, in characters
 STATUS_COLUMN = 10
@@ -100,6 +101,35 @@ def groups(checklist: Checklist) -> list[tuple[str, list[tuple[str, list[Finding
     return [(document, list(found[document].items())) for document in ORDER if document in found]
 
 
+def grouped_sections(checklist: Checklist) -> list[tuple[str, list[tuple[str, list[Group]]]]]:
+    """As `groups`, each section's findings of one rule over many rows as one group (one line) each."""
+    return [
+        (document, [(section, grouped(findings)) for section, findings in sections])
+        for document, sections in groups(checklist)
+    ]
+
+
+def section_heading(checklist: Checklist, section: str, lang: str) -> str:
+    """A section as the document numbers and titles it (2.3 実施期間及びモニタリング計画)."""
+    return _plain(checklist.section_title(section)) if section else _text("no_section", lang)
+
+
+def _where(finding: Finding) -> str:
+    return str(finding.location) if finding.location else finding.path
+
+
+def first_rows(group: Group, lang: str, shown: int = FIRST_ROWS) -> str:
+    """Where the first rows of a group are, the repeated file and sheet written once:
+    `monitoring/2025.xlsx!モニタリング!G37、G38、G39`."""
+    places, previous = [], ""
+    for finding in group.findings[:shown]:
+        place = _where(finding)
+        head = place.rpartition("!")[0] if "!" in place else place.rpartition(":")[0]
+        places.append(place[len(head) + 1 :] if head and head == previous else place)
+        previous = head
+    return ("、" if lang == "ja" else ", ").join(places)
+
+
 def _tally(checklist: Checklist, document: str) -> dict[str, int]:
     """Required items, how many are open and how many met; blocking findings beyond the count are items too."""
     failed = len(checklist.blocking(document))
@@ -151,12 +181,12 @@ def text(checklist: Checklist, lang: str, project_name: str = "", color: bool = 
     ]
     if not checklist.findings:
         lines += [_text("no_findings", lang), ""]
-    for document, sections in groups(checklist):
+    for document, sections in grouped_sections(checklist):
         lines.append(_style(document_title(document, lang), "1", color))
-        for section, findings in sections:
-            lines.append("  § " + (_plain(section) if section else _text("no_section", lang)))
-            for finding in findings:
-                lines += _finding_lines(finding, lang, color)
+        for section, found in sections:
+            lines.append("  § " + section_heading(checklist, section, lang))
+            for group in found:
+                lines += _group_lines(group, lang, color)
         lines.append("")
     shown = documents(checklist)
     if shown:
@@ -172,6 +202,31 @@ def text(checklist: Checklist, lang: str, project_name: str = "", color: bool = 
     verdict = summary(checklist, lang)
     lines.append(_style(verdict, "32" if checklist.ready else "31", color))
     return "\n".join(lines)
+
+
+def _group_lines(group: Group, lang: str, color: bool) -> list[str]:
+    """One finding as before; a group as one line with its count and first rows, an example and the fix."""
+    if group.count == 1:
+        return _finding_lines(group.first, lang, color)
+    first = group.first
+    mark, code = MARKS.get(first.severity, ("?", "0"))
+    label = first.label_in(lang)
+    what_ = (
+        _text("path_label", lang).format(path=group.path, label=label) if group.path and label else group.path
+    )
+    count = _text("group_count", lang).format(count=group.count)
+    rows = first_rows(group, lang)
+    more = group.count - min(group.count, FIRST_ROWS)
+    if more:
+        rows += _text("group_more", lang).format(count=more)
+    body = _text("group_line", lang).format(count=count, rows=_plain(rows))
+    body = f"{_plain(what_)}: {body}" if what_ else body
+    lines = [f"    {_style(mark + ' ' + _plain(first.rule), code, color)}  {body}"]
+    lines.append("      " + _text("group_example", lang).format(message=_plain(first.message(lang))))
+    fix = _plain(first.fix(lang))
+    if fix:
+        lines.append("      → " + fix)
+    return [line.replace("\n", "\n        ") for line in lines]
 
 
 def _finding_lines(finding: Finding, lang: str, color: bool) -> list[str]:
@@ -197,18 +252,46 @@ def as_json(checklist: Checklist, lang: str) -> dict:
         "project": checklist.project,
         "scores": scores(checklist),
         "counts": counts(checklist),
-        "findings": [finding.as_json(lang) for finding in checklist.findings],
+        "findings": [
+            finding.as_json(lang, checklist.titles.get(finding.section, "")) for finding in checklist.findings
+        ],
+        "groups": _json_groups(checklist, lang),
         "evidence": list(checklist.evidence),
     }
 
 
-def rows(checklist: Checklist, lang: str) -> list[dict[str, str]]:
-    """One row per finding, in group order, as the sheet and the page show it."""
+def _json_groups(checklist: Checklist, lang: str) -> list[dict]:
+    """The lines the text shows, each with its count and the positions of all its rows in `findings`."""
+    position = {id(finding): index for index, finding in enumerate(checklist.findings)}
     return [
-        _row(finding, document, section, lang)
-        for document, sections in groups(checklist)
-        for section, findings in sections
-        for finding in findings
+        {
+            "key": group.key,
+            "id": group.first.rule,
+            "severity": group.first.severity,
+            "document": group.first.document,
+            "section": section,
+            "section_title": checklist.titles.get(section, ""),
+            "path": group.path,
+            "label": group.first.label_in(lang),
+            "count": group.count,
+            "message": group.first.message(lang),
+            "fix": group.first.fix(lang),
+            "findings": [position[id(finding)] for finding in group.findings],
+        }
+        for _, sections in grouped_sections(checklist)
+        for section, found in sections
+        for group in found
+    ]
+
+
+def rows(checklist: Checklist, lang: str) -> list[dict[str, str]]:
+    """One row per finding, in group order, as the sheet shows it (a group's rows one after another)."""
+    return [
+        _row(finding, document, checklist.section_title(section), lang)
+        for document, sections in grouped_sections(checklist)
+        for section, found in sections
+        for group in found
+        for finding in group.findings
     ]
 
 
@@ -225,6 +308,42 @@ def _row(finding: Finding, document: str, section: str, lang: str) -> dict[str, 
         "message": clean(finding.message(lang)),
         "fix": clean(finding.fix(lang)),
     }
+
+
+def _page_row(group: Group, document: str, section: str, lang: str) -> dict[str, Any]:
+    """A line of the page: a single finding as a row, a group with its count and every row to expand."""
+    row: dict[str, Any] = _row(group.first, document, section, lang)
+    row.update(key=clean(group.key), path=clean(group.first.path), count=group.count, rows=[])
+    if group.count > 1:
+        label = group.first.label_in(lang)
+        row["what"] = clean(
+            _text("path_label", lang).format(path=group.path, label=label) if label else group.path
+        )
+        more = group.count - min(group.count, FIRST_ROWS)
+        row["location"] = clean(first_rows(group, lang)) + (
+            clean(_text("group_more", lang).format(count=more)) if more else ""
+        )
+        row["message"] = _text("group_count", lang).format(count=group.count)
+        row["summary"] = _text("group_rows", lang).format(count=group.count)
+        row["rows"] = [
+            {
+                "location": clean(_where(finding)),
+                "path": clean(finding.path),
+                "message": clean(finding.message(lang)),
+            }
+            for finding in group.findings
+        ]
+    return row
+
+
+def _unique_keys(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Two lines of one rule and path (another section, severity) keep apart: the second key gets #2."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        seen[row["key"]] = seen.get(row["key"], 0) + 1
+        if seen[row["key"]] > 1:
+            row["key"] += f" #{seen[row['key']]}"
+    return rows
 
 
 def xlsx(checklist: Checklist, lang: str, project_name: str, path: Path, built: dt.datetime) -> None:
@@ -370,19 +489,38 @@ def html(
                 "title": document_title(document, lang),
                 "sections": [
                     {
-                        "id": section or _text("no_section", lang),
-                        "rows": [_row(finding, document, section, lang) for finding in findings],
+                        "id": section_heading(checklist, section, lang),
+                        "section": section,
+                        "rows": _unique_keys(
+                            [
+                                _page_row(group, document, checklist.section_title(section), lang)
+                                for group in found
+                            ]
+                        ),
                     }
-                    for section, findings in sections
+                    for section, found in sections
                 ],
             }
-            for document, sections in groups(checklist)
+            for document, sections in grouped_sections(checklist)
         ],
         "evidence": _text("evidence", lang).format(count=len(checklist.evidence))
         if checklist.evidence
         else "",
+        "statuses": [
+            {"value": status, "name": name} for status, name in zip(STATUSES, _text("statuses", lang))
+        ],
+        "store": {"project": clean(project_name or checklist.project), "stage": checklist.stage},
         "text": {
-            key: _text(key, lang) for key in ("scores", "counts", "findings", "no_findings", "html_columns")
+            key: _text(key, lang)
+            for key in (
+                "scores",
+                "counts",
+                "findings",
+                "no_findings",
+                "html_columns",
+                "export",
+                "export_note",
+            )
         },
     }
     return rendered(TEMPLATE, overrides, **context)
