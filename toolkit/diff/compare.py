@@ -276,7 +276,8 @@ def _row(
     cells = {
         column: _shown(value) for column, value in zip(table.columns, values.split(SEP)) if _shown(value)
     }
-    return RowChange(name, _key_text(key), change, path, _where(side, path), cells)
+    first = f"{path}.{table.columns[0]}" if table.columns else path  # a cell, not a bare row number
+    return RowChange(name, _key_text(key), change, path, _where(side, first), cells)
 
 
 def _values(old: Mapping[str, tuple[str, str]], new: Mapping[str, tuple[str, str]]) -> list[ValueChange]:

@@ -9,7 +9,9 @@ two sides can be read and calculated at the same time (pipeline.diff).
 from __future__ import annotations
 
 import os
+from array import array
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from toolkit import schema
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 SEP = "\x1f"  # between a row's values: a character no cell holds (normalize removes control characters)
 EVIDENCE_FOLDER = "evidence"
 PERIOD_KEY = ("activity_id", "period_start", "period_end")  # a reading is its activity and its period
+PACK = "\x1e"  # between the packed strings of a snapshot that crosses a process boundary
 
 
 @dataclass
@@ -34,6 +37,20 @@ class TableShot:
     columns: tuple[str, ...]
     rows: dict[str, tuple[int, str]]
     activity: int | None  # the column naming a row's activity (id in activities, activity_id elsewhere)
+
+    def __getstate__(self) -> tuple:
+        """Packed into a few long strings: pickling 120,000 rows one object at a time costs a second."""
+        indices = array("q", (index for index, _ in self.rows.values()))
+        keys = PACK.join(self.rows)
+        values = PACK.join(values for _, values in self.rows.values())
+        return (self.columns, self.activity, len(self.rows), keys, values, indices.tobytes())
+
+    def __setstate__(self, state: tuple) -> None:
+        self.columns, self.activity, count, keys, values, raw = state
+        indices = array("q")
+        indices.frombytes(raw)
+        split = (lambda text: text.split(PACK)) if count else (lambda text: [])
+        self.rows = dict(zip(split(keys), zip(indices, split(values))))
 
 
 @dataclass
@@ -66,6 +83,21 @@ class Snapshot:
     findings: dict[tuple, tuple]  # (rule, path, message en) -> finding.FINDING fields
     stage: str
     sources: SourceMap = field(default_factory=SourceMap)
+    root: Path = Path()  # the project folder, resolved
+    files: tuple[Path, ...] = ()  # the input files read: an output may not replace one
+
+    def __getstate__(self) -> dict:
+        """The evidence digests packed into two strings (120,000 files), the rest as it is."""
+        state = dict(self.__dict__)
+        evidence = state.pop("evidence")
+        state["evidence_packed"] = (PACK.join(evidence), "".join(evidence.values()))
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        paths, digests = state.pop("evidence_packed")
+        names = paths.split(PACK) if paths else []
+        state["evidence"] = {name: digests[64 * index : 64 * index + 64] for index, name in enumerate(names)}
+        self.__dict__.update(state)
 
 
 FINDING = (
@@ -125,6 +157,8 @@ def take(run: Run, stage: str, target: str) -> Snapshot:
         findings=findings,
         stage=stage,
         sources=project.sources,
+        root=project.root,
+        files=(project.project_file, *project.files),
     )
 
 
@@ -156,12 +190,6 @@ def _flat(value: Any, path: str):
 def _table(table: schema.Table, rows: list) -> TableShot:
     """A table keyed by its key column (activities: id), a reading by its activity and period, else by position."""
     columns = tuple(table.schema)
-    if table.key in columns:
-        keys: tuple[str, ...] = (table.key,)
-    elif all(column in columns for column in PERIOD_KEY):
-        keys = PERIOD_KEY
-    else:
-        keys = ()
     activity = (
         columns.index("activity_id")
         if "activity_id" in columns
@@ -170,13 +198,19 @@ def _table(table: schema.Table, rows: list) -> TableShot:
         else None
     )
     found: dict[str, tuple[int, str]] = {}
+    periods = all(column in columns for column in PERIOD_KEY)
     for index, row in enumerate(rows):
-        if not isinstance(row, Mapping):
+        if type(row) is not dict:  # noqa: E721 - rows are plain dicts; isinstance(Mapping) costs a second here
             continue
         # str() of each value through map: C speed over 120,000 readings; the comparison reads a changed
         # row's values again (1.50 and 1.5 are one number)
         values = SEP.join(map(str, map(row.get, columns)))
-        key = SEP.join(str(row.get(column)) for column in keys) if keys else f"#{index + 1}"
+        if table.key in columns:
+            key = str(row.get(table.key))
+        elif periods:
+            key = f"{row.get('activity_id')}{SEP}{row.get('period_start')}{SEP}{row.get('period_end')}"
+        else:
+            key = f"#{index + 1}"
         if key in found:  # the same key twice (validation may allow it in a draft): keep both, in order
             number = 2
             while f"{key}#{number}" in found:
@@ -223,6 +257,14 @@ def _results(calculate) -> Results | None:
     )
 
 
+def _normal(relative: str) -> str:
+    """A relative path as the walk spells it; normpath (slow) only where it could change something."""
+    relative = relative.replace("\\", "/")
+    if "//" in relative or "/." in relative or relative.startswith(".") or relative.endswith("/"):
+        return os.path.normpath(relative).replace(os.sep, "/")
+    return relative
+
+
 def _evidence(root, data: Mapping, tables: Mapping[str, schema.Table]) -> dict[str, str]:
     """SHA-256 of every file under evidence/ and every file a table's file column names, inside the project."""
     context = Context(root)
@@ -235,9 +277,9 @@ def _evidence(root, data: Mapping, tables: Mapping[str, schema.Table]) -> dict[s
     for name, table in tables.items():
         for row in data.get(name) or [] if table.file_columns else []:
             for column in table.file_columns:
-                value = row.get(column) if isinstance(row, Mapping) else None
+                value = row.get(column) if type(row) is dict else None  # noqa: E721 - see _table
                 if isinstance(value, str) and value:
-                    relatives.add(os.path.normpath(value.replace("\\", "/")).replace(os.sep, "/"))
+                    relatives.add(_normal(value))
     kept = sorted(
         relative
         for relative in relatives
