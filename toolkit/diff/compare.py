@@ -9,7 +9,7 @@ from typing import Mapping
 
 from toolkit import schema
 from toolkit.checklist.findings import document_of
-from toolkit.diff.snapshot import FINDING, SEP, Results, Snapshot, TableShot
+from toolkit.diff.snapshot import SEP, Results, Snapshot, TableShot
 from toolkit.documents import sections
 
 READINGS = "monitoring"
@@ -353,11 +353,25 @@ def _results(
 
 def _findings(old: Snapshot, new: Snapshot) -> tuple[list[dict], list[dict]]:
     def listed(snapshot: Snapshot, keys) -> list[dict]:
-        rows = [dict(zip(FINDING, snapshot.findings[key])) for key in keys]
-        for row in rows:
-            row["document"] = document_of(row["section"])
-            heading = sections.of_section(row["section"], snapshot.type)
-            row["heading"] = heading.text() if heading else row["section"]
+        rows = []
+        for key in keys:
+            finding = snapshot.findings[key]
+            heading = sections.of_section(finding.section, snapshot.type)
+            rows.append(
+                {
+                    "severity": finding.severity,
+                    "rule": finding.rule,
+                    "path": finding.path,
+                    "section": finding.section,
+                    "heading": heading.text() if heading else finding.section,
+                    "document": document_of(finding.section),
+                    "location": str(finding.location) if finding.location else "",
+                    "label_ja": finding.label_in("ja"),
+                    "label_en": finding.label_in("en"),
+                    "message_ja": finding.message("ja"),
+                    "message_en": finding.message("en"),
+                }
+            )
         return rows
 
     appeared = [key for key in new.findings if key not in old.findings]

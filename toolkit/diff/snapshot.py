@@ -22,6 +22,7 @@ from toolkit.read.hashing import sha256_many
 
 if TYPE_CHECKING:
     from toolkit.calculate.engine import Calculation
+    from toolkit.checklist.findings import Finding
     from toolkit.pipeline import Run
 
 SEP = "\x1f"  # between a row's values: a character no cell holds (normalize removes control characters)
@@ -80,7 +81,7 @@ class Snapshot:
     evidence: dict[str, str]  # project-relative path -> SHA-256
     monitored: Results | None
     estimate: Results | None
-    findings: dict[tuple, tuple]  # (rule, path, message en) -> finding.FINDING fields
+    findings: dict[tuple, Finding]  # (rule, path, message code, its parameters) -> the finding
     stage: str
     sources: SourceMap = field(default_factory=SourceMap)
     root: Path = Path()  # the project folder, resolved
@@ -122,20 +123,11 @@ def take(run: Run, stage: str, target: str) -> Snapshot:
     monitored = _results(lambda: run.calculation)
     estimate = _results(lambda: run.estimate)
     checklist = run.checklist(stage)
-    findings = {}
-    for finding in checklist.findings:
-        english = finding.message("en")
-        findings[(finding.rule, finding.path, english)] = (
-            finding.severity,
-            finding.rule,
-            finding.path,
-            finding.section,
-            str(finding.location) if finding.location else "",
-            finding.label_in("ja"),
-            finding.label_in("en"),
-            finding.message("ja"),
-            english,
-        )
+    # keyed without rendering a message (thousands of findings); only those that differ are rendered
+    findings = {
+        (finding.rule, finding.path, finding.code, repr(finding.params)): finding
+        for finding in checklist.findings
+    }
     try:
         factors = run.factors.overridden()
     except ToolkitError:  # the calculation's problem already says why; no rows to compare
@@ -266,24 +258,37 @@ def _normal(relative: str) -> str:
 
 
 def _evidence(root, data: Mapping, tables: Mapping[str, schema.Table]) -> dict[str, str]:
-    """SHA-256 of every file under evidence/ and every file a table's file column names, inside the project."""
+    """SHA-256 of every file under evidence/ and every other file a table's file column names, inside the project.
+
+    evidence/ is listed once; a named file under it that the listing lacks does not exist (120,000 readings
+    naming slips not yet collected cost no look-up each), other named files are looked up one by one."""
     context = Context(root)
-    relatives: set[str] = set()
+    present: set[str] = set()
     base = os.path.join(root, EVIDENCE_FOLDER)
     for directory, folders, names in os.walk(base):  # os.walk does not follow linked folders
         folders.sort()
         prefix = os.path.relpath(directory, root).replace(os.sep, "/")
-        relatives.update(f"{prefix}/{name}" for name in names if not name.startswith((".", "~$")))
+        present.update(f"{prefix}/{name}" for name in names if not name.startswith((".", "~$")))
+    named: set[str] = set()
     for name, table in tables.items():
-        for row in data.get(name) or [] if table.file_columns else []:
-            for column in table.file_columns:
-                value = row.get(column) if type(row) is dict else None  # noqa: E721 - see _table
-                if isinstance(value, str) and value:
-                    relatives.add(_normal(value))
-    kept = sorted(
-        relative
-        for relative in relatives
-        if not relative.startswith(("../", "/")) and relative != ".." and not context.leads_outside(relative)
+        columns = table.file_columns
+        for row in data.get(name) or [] if columns else []:
+            if type(row) is dict:  # noqa: E721 - see _table
+                named.update(value for value in map(row.get, columns) if value and isinstance(value, str))
+    elsewhere = {_normal(value) for value in named if not value.startswith(EVIDENCE_FOLDER + "/")}
+    elsewhere.update(
+        _normal(value)
+        for value in named
+        if value.startswith(EVIDENCE_FOLDER + "/") and _normal(value) != value
     )
+    present.update(
+        relative
+        for relative in elsewhere - present
+        if not relative.startswith(("../", "/"))
+        and relative != ".."
+        and not context.leads_outside(relative)  # before any look-up: nothing outside the project is touched
+        and os.path.isfile(os.path.join(root, relative))
+    )
+    kept = sorted(relative for relative in present if not context.leads_outside(relative))
     digests = sha256_many(os.path.join(root, relative) for relative in kept)
     return {relative: digest for relative, digest in zip(kept, digests) if digest is not None}
