@@ -207,3 +207,24 @@ def test_a_removed_activity_is_named_with_its_cause(versions):
 )
 def test_one_value_written_two_ways_is_no_change(before, after, same):
     assert compare._same(before, after) is same
+
+
+def test_a_changed_rules_version_is_named_as_the_cause(versions, tmp_path):
+    """2023-10 caps crediting at 2031-03-31: the plan's estimate loses fiscal years 2031 and 2032 of every activity."""
+    changed = tmp_path / "rules"
+    shutil.copytree(versions[0], changed)
+    project = changed / "project.yaml"
+    project.write_text(
+        project.read_text(encoding="utf-8").replace('rules_version: "2025-09"', 'rules_version: "2023-10"'),
+        encoding="utf-8",
+    )
+    found = pipeline.diff(versions[0], changed)
+    assert [(change.path, change.old, change.new) for change in found.fields] == [
+        ("rules_version", "2025-09", "2023-10")
+    ]
+    estimate = next(result for result in found.results if result.kind == "estimate")
+    assert {effect.causes for effect in estimate.effects} == {("rules_version",)}
+    assert all(effect.delta < 0 for effect in estimate.effects)
+    assert ("R-PERIOD-END", "project.crediting_period.end") in {
+        (row["rule"], row["path"]) for row in found.appeared
+    }
