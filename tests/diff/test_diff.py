@@ -228,3 +228,13 @@ def test_a_changed_rules_version_is_named_as_the_cause(versions, tmp_path):
     assert ("R-PERIOD-END", "project.crediting_period.end") in {
         (row["rule"], row["path"]) for row in found.appeared
     }
+
+
+def test_a_link_out_of_the_project_is_never_read(versions, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("outside the project\n", encoding="utf-8")
+    linked = tmp_path / "linked"
+    shutil.copytree(versions[0], linked)
+    (linked / "evidence" / "secret.txt").symlink_to(outside)
+    found = pipeline.diff(versions[0], linked)
+    assert "evidence/secret.txt" not in {item.name for item in found.evidence}
