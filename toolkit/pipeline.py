@@ -261,7 +261,12 @@ def _both(work, first: tuple, second: tuple) -> list:
 
 
 def _child(work, arguments: tuple, send) -> None:
-    """In the forked process: work(*arguments) sent back, or the bug's description."""
+    """In the forked process: work(*arguments) sent back, or the bug's description. Ctrl-C reaches the whole
+    process group: the parent handles it (and ends this process), so this one ignores it; `kill` ends it quietly."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         answer = ("ok", work(*arguments))
     except Exception as error:  # a bug: the parent reports it as its own internal error (exit 3)
