@@ -211,11 +211,23 @@ def _snapshot(target: Path, stage: str):
     from toolkit.diff import snapshot
 
     try:
-        return snapshot.take(Run(target), stage, str(target))
+        return snapshot.take(_side(target), stage, str(target))
     except ToolkitError as error:
         folder = target if target.is_dir() else target.parent
         placed = [_under(problem, folder, target) for problem in error.problems]
         return _Failed(type(error).__name__, f"{target}: {error}", placed)
+
+
+def _side(target: Path) -> Run:
+    """The Run of one side: a project folder or file, or a readings workbook in a project's monitoring/ folder
+    (its 2025.xlsx, or a revised copy beside it), read with that project instead of the whole folder."""
+    from toolkit.read.folder import PROJECT_FILES
+
+    folder = target.parent.parent
+    if target.parent.name == "monitoring" and target.suffix.lower() == ".xlsx" and target.is_file():
+        if any((folder / name).is_file() for name in PROJECT_FILES):
+            return Run(folder, monitoring=target)
+    return Run(target)
 
 
 def _under(problem: Problem, folder: Path, target: Path) -> Problem:

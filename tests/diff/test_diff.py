@@ -238,3 +238,31 @@ def test_a_link_out_of_the_project_is_never_read(versions, tmp_path):
     (linked / "evidence" / "secret.txt").symlink_to(outside)
     found = pipeline.diff(versions[0], linked)
     assert "evidence/secret.txt" not in {item.name for item in found.evidence}
+
+
+def test_two_readings_workbooks_of_one_project(run, versions, tmp_path):
+    """A revised readings file beside the original: LED-02's April 338 → 340 h is 12.76 kW × 2 h × 0.000441
+    = 0.01125432 t more, caused by the reading."""
+    from openpyxl import load_workbook
+
+    project = tmp_path / "project"
+    shutil.copytree(versions[0], project)
+    book = load_workbook(project / "monitoring" / "2025.xlsx")
+    assert book["モニタリング"]["D3"].value == 338
+    book["モニタリング"]["D3"] = 340
+    book.save(project / "monitoring" / "2025-rev.xlsx")
+    status, out, _ = run(
+        "diff",
+        project / "monitoring" / "2025.xlsx",
+        project / "monitoring" / "2025-rev.xlsx",
+        "--format",
+        "json",
+    )
+    report = json.loads(out)
+    assert status == 0 and [(f["path"], f["old"], f["new"]) for f in report["fields"]] == [
+        ("monitoring[1].operating_hours", "338", "340")
+    ]
+    monitored = next(result for result in report["results"] if result["kind"] == "monitored")
+    assert [(a["id"], Decimal(a["delta"]), a["causes"]) for a in monitored["activities"]] == [
+        ("LED-02", Decimal("0.01125432"), ["reading"])
+    ]
