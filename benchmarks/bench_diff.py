@@ -37,7 +37,9 @@ def second_version(project: Path) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(project, target, ignore=shutil.ignore_patterns(".generated-by"))
     factors = target / "factors.yaml"
-    factors.write_text(factors.read_text(encoding="utf-8").replace("0.000441", "0.000450", 1), encoding="utf-8")
+    factors.write_text(
+        factors.read_text(encoding="utf-8").replace("0.000441", "0.000450", 1), encoding="utf-8"
+    )
     # streamed: a normal openpyxl load of 120,000 rows takes minutes
     for name, change in (("activities.xlsx", _activities), ("monitoring/readings.xlsx", _readings)):
         path = target / name
@@ -68,7 +70,9 @@ def _activities(sheet: str, rows: list[list]) -> list[list]:
 
 def _readings(sheet: str, rows: list[list]) -> list[list]:
     header = rows[0]
-    generation = next(index for index, title in enumerate(header) if title and str(title).startswith("発電量"))
+    generation = next(
+        index for index, title in enumerate(header) if title and str(title).startswith("発電量")
+    )
     rows[1][generation] = (rows[1][generation] or 0) + 10
     return rows
 

@@ -798,7 +798,7 @@ def diff(
         if output_format == "json":
             text = json.dumps(forms.as_json(found, lang), ensure_ascii=False, indent=2)
         elif output_format == "html":
-            text = forms.html(found, lang, documents.build_time())
+            text = forms.html(found, lang, documents.build_time(), found.new.overrides)
         else:
             text = forms.text(found, lang)
         if output is None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from toolkit import schema
 from toolkit.errors import ToolkitError
+from toolkit.read import overrides as template_overrides
 from toolkit.read.confine import Context
 from toolkit.read.folder import SourceMap
 from toolkit.read.hashing import sha256_many
@@ -89,6 +90,9 @@ class Snapshot:
     sources: SourceMap = field(default_factory=SourceMap)
     root: Path = Path()  # the project folder, resolved
     files: tuple[Path, ...] = ()  # the input files read: an output may not replace one
+    overrides: Path | None = (
+        None  # the project's templates/ folder, if it has one (html/diff.html may be overridden)
+    )
 
     def __getstate__(self) -> dict:
         """The evidence digests packed into two strings (120,000 files), the rest as it is."""
@@ -154,6 +158,7 @@ def take(run: Run, stage: str, target: str) -> Snapshot:
         sources=project.sources,
         root=project.root,
         files=(project.project_file, *project.files),
+        overrides=template_overrides.folder(project.root),
     )
 
 
