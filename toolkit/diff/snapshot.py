@@ -12,6 +12,7 @@ import os
 import re
 from array import array
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -277,25 +278,15 @@ def _evidence(root, data: Mapping, tables: Mapping[str, schema.Table]) -> dict[s
         folders.sort()
         prefix = os.path.relpath(directory, root).replace(os.sep, "/")
         present.update(f"{prefix}/{name}" for name in names if not name.startswith((".", "~$")))
-    named: set[str] = set()
+    named: set = set()
     for name, table in tables.items():
         rows = [row for row in data.get(name) or [] if type(row) is dict] if table.file_columns else []  # noqa: E721
         for column in table.file_columns:  # a column at a time: set() and map() at C speed
-            named.update(
-                value for value in map(dict.get, rows, [column] * len(rows)) if isinstance(value, str)
-            )
-    named.discard("")
-    unlisted = named - present  # most named files are listed: a set difference, not a look-up each
-    under = EVIDENCE_FOLDER + "/"
-    elsewhere = {
-        _normal(value)
-        for value in unlisted
-        if not value.startswith(under)
-        or "/." in value
-        or "//" in value
-        or "\\" in value
-        or value.endswith("/")
-    }
+            named.update(filter(None, map(dict.get, rows, repeat(column))))
+    unlisted = {
+        value for value in named - present if isinstance(value, str)
+    }  # most are listed: one difference
+    elsewhere = {_normal(value) for value in unlisted if _ELSEWHERE.search(value)}
     present.update(
         relative
         for relative in elsewhere - present
