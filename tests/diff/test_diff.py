@@ -266,3 +266,26 @@ def test_two_readings_workbooks_of_one_project(run, versions, tmp_path):
     assert [(a["id"], Decimal(a["delta"]), a["causes"]) for a in monitored["activities"]] == [
         ("LED-02", Decimal("0.01125432"), ["reading"])
     ]
+
+
+def test_rows_moved_in_the_sheet_are_no_change_and_keep_their_findings(versions, tmp_path):
+    """Readings are matched by activity and period, and a finding at monitoring[10] that moves to
+    monitoring[11] (a row moved above it) is the same finding: neither side has the meter log of row 10."""
+    from openpyxl import load_workbook
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder in (old, new):
+        shutil.copytree(versions[0], folder)
+        sheet = load_workbook(folder / "monitoring" / "2025.xlsx")["モニタリング"]
+        (folder / sheet.cell(12, 6).value).unlink()  # row 12 of the sheet is monitoring[10]
+    book = load_workbook(new / "monitoring" / "2025.xlsx")
+    sheet = book["モニタリング"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    for number, values in enumerate([rows[-1], *rows[:-1]], 2):  # the last reading moved to the top
+        for column, value in enumerate(values, 1):
+            sheet.cell(number, column).value = value
+    book.save(new / "monitoring" / "2025.xlsx")
+    found = pipeline.diff(old, new, stage="verification")
+    assert [row["rule"] for row in found.resolved] == [] and [row["rule"] for row in found.appeared] == []
+    assert not found.fields and not found.rows and not found.evidence
+    assert "R-EVID-FILE" in {finding.rule for finding in found.new.findings.values()}

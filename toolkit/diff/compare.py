@@ -3,6 +3,7 @@ results per activity with its cause, and the checklist findings that appeared or
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Mapping
@@ -18,6 +19,7 @@ ACTIVITIES = "activities"
 CAUSES = ("added", "removed", "reading", "activity", "factor", "rules_version", "project", "other")
 NOT_CAUSES = {"rules_version", "schema_version"}  # fields that are no "project field" cause
 KINDS = ("monitored", "estimate")  # the monitored reductions (実績) and the plan's estimate (見込量)
+_ROW = re.compile(r"(\w+)\[(\d+)\](.*)$", re.S)  # a row's field: table, position, the rest
 
 
 @dataclass(frozen=True)
@@ -374,6 +376,27 @@ def _findings(old: Snapshot, new: Snapshot) -> tuple[list[dict], list[dict]]:
             )
         return rows
 
-    appeared = [key for key in new.findings if key not in old.findings]
-    resolved = [key for key in old.findings if key not in new.findings]
+    old_keys, new_keys = _stable_keys(old), _stable_keys(new)
+    old_stable, new_stable = set(old_keys.values()), set(new_keys.values())
+    appeared = [key for key, stable in new_keys.items() if stable not in old_stable]
+    resolved = [key for key, stable in old_keys.items() if stable not in new_stable]
     return listed(new, appeared), listed(old, resolved)
+
+
+def _stable_keys(snapshot: Snapshot) -> dict[tuple, tuple]:
+    """Each finding's key with a row's position replaced by the row's key (monitoring[5] -> monitoring[LED-01 …]):
+    a reading inserted above moves every later row, and their findings are still the same findings."""
+    positions: dict[str, dict[int, str]] = {}
+    found = {}
+    for key in snapshot.findings:
+        rule, path, *rest = key
+        match = _ROW.match(path)
+        if match and match.group(1) in snapshot.tables:
+            table = match.group(1)
+            if table not in positions:
+                positions[table] = {index: row for row, (index, _) in snapshot.tables[table].rows.items()}
+            row = positions[table].get(int(match.group(2)))
+            if row is not None:
+                path = f"{table}[{row}]{match.group(3)}"
+        found[key] = (rule, path, *rest)
+    return found
