@@ -109,19 +109,6 @@ class Snapshot:
         self.__dict__.update(state)
 
 
-FINDING = (
-    "severity",
-    "rule",
-    "path",
-    "section",
-    "location",
-    "label_ja",
-    "label_en",
-    "message_ja",
-    "message_en",
-)
-
-
 def take(run: Run, stage: str, target: str) -> Snapshot:
     """The snapshot of the project `run` reads; ValidationFailed while its inputs have errors."""
     project = run.project
