@@ -31,7 +31,7 @@ demo: setup
 	$(BIN)/python tools/second_version.py out/led-factory-v2 > /dev/null; \
 	$(BIN)/jcredit diff samples/led-factory out/led-factory-v2 > out/led-factory.diff.txt || status=1; \
 	$(BIN)/jcredit diff samples/led-factory out/led-factory-v2 --format html -o out/led-factory.diff.html -q > /dev/null || status=1; \
-	echo "diff: samples/led-factory -> out/led-factory-v2 (out/led-factory.diff.txt, .html): $$(tail -n 1 out/led-factory.diff.txt)"; \
+	echo "diff: samples/led-factory -> out/led-factory-v2 (out/led-factory.diff.txt, .html): $$(sed -n '/^変更/,$$p' out/led-factory.diff.txt | tr -s ' \n' ' ')"; \
 	echo "outputs: out/ ($$(find out -type f | wc -l) files)"; exit $$status
 
 test: setup
