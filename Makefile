@@ -30,6 +30,10 @@ demo: setup
 	  done; \
 	  printf '%-16s %s | %s | %s | %s\n' $$name "$$(tail -n 1 out/$$name.validate.txt)" "$$(grep -E '認証対象' out/$$name.calc.txt)" "check: $$(tail -n 1 out/$$name.check-verification.txt)" "$$(ls out/$$name | wc -l) files in out/$$name/"; \
 	done; \
+	$(BIN)/python tools/second_version.py out/led-factory-v2 > /dev/null; \
+	$(BIN)/jcredit diff samples/led-factory out/led-factory-v2 > out/led-factory.diff.txt || status=1; \
+	$(BIN)/jcredit diff samples/led-factory out/led-factory-v2 --format html -o out/led-factory.diff.html -q > /dev/null || status=1; \
+	echo "diff: samples/led-factory -> out/led-factory-v2 (out/led-factory.diff.txt, .html): $$(sed -n '/^変更/,$$p' out/led-factory.diff.txt | tr -s ' \n' ' ')"; \
 	echo "outputs: out/ ($$(find out -type f | wc -l) files)"; exit $$status
 
 test: setup
@@ -87,6 +91,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_check_forms.py --runs 1
 	$(BIN)/python benchmarks/bench_activity_list.py --runs 1
+	$(BIN)/python benchmarks/bench_diff.py
 
 clean:
 	rm -rf out build .venv *.egg-info

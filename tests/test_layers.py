@@ -28,6 +28,7 @@ STAGES = (
     ("toolkit.documents",),  # the checklist reads the documents' own gap markers
     ("toolkit.checklist",),
     ("toolkit.render",),
+    ("toolkit.diff",),  # two versions compared: reads checklists and calculations, renders its own forms
     ("toolkit.bundle",),
     ("toolkit.pipeline", "toolkit.scaffold", "toolkit.scaffold_excel"),
     ("toolkit.cli", "toolkit.__main__"),

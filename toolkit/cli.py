@@ -117,6 +117,11 @@ EXAMPLES = {
         "jcredit init mypv --methodology EN-R-002 --type program --start 2026-04-01",
         "jcredit init myproject --methodology EN-S-006 --excel --start 2025-04-01",
     ],
+    "diff": [
+        "jcredit diff samples/led-factory out/led-factory-v2",
+        "jcredit diff old/ new/ --format html -o changes.html",
+        "jcredit diff old/project.yaml new/project.xlsx --format json --exit-code",
+    ],
     "factors": ["jcredit factors --rules-version 2025-09", "jcredit factors --format json"],
     "methodologies": ["jcredit methodologies --lang en"],
 }
@@ -737,6 +742,72 @@ def check(
     if output is not None:
         click.echo(str(output))
     ctx.exit(0 if result.ready else 1)
+
+
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path, readable=False))
+@click.argument("new", type=click.Path(path_type=Path, readable=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "html", "xlsx"]),
+    default="text",
+    help="Report format (xlsx needs -o).",
+)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are changes, as git diff --exit-code.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), metavar="FILE", help="Write the report to this file."
+)
+@click.option(
+    "--stage",
+    type=click.Choice(["registration", "verification"]),
+    default="registration",
+    show_default=True,
+    help="The stage whose findings are compared.",
+)
+@click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
+@common_options
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    old: Path,
+    new: Path,
+    output_format: str,
+    exit_code: bool,
+    output: Path | None,
+    stage: str,
+    force: bool,
+    lang: str,
+):
+    """二つの版の差分 / what changed between two versions of a project: inputs, evidence, results, findings."""
+    from toolkit import bundle
+    from toolkit.diff import forms
+    from toolkit.documents import assemble as documents
+    from toolkit.errors import UsageError
+    from toolkit.pipeline import diff as compare
+
+    if output_format == "xlsx" and output is None:
+        raise UsageError(_say(ctx, "cli.xlsx_needs_output"))
+    found = compare(old, new, stage)
+    if output is not None:
+        for side in (found.old, found.new):
+            bundle.refuse_inputs(output, side.root, list(side.files))
+    if output_format == "xlsx":
+        bundle.write_file(output, lambda path: forms.xlsx(found, lang, path, documents.build_time()), force)
+    else:
+        if output_format == "json":
+            text = json.dumps(forms.as_json(found, lang), ensure_ascii=False, indent=2)
+        elif output_format == "html":
+            text = forms.html(found, lang, documents.build_time(), found.new.overrides)
+        else:
+            text = forms.text(found, lang)
+        if output is None:
+            click.echo(text)
+        else:
+            bundle.write_file(output, lambda path: path.write_text(text + "\n", encoding="utf-8"), force)
+    if output is not None:
+        click.echo(str(output))
+    ctx.exit(1 if exit_code and found.changed else 0)
 
 
 @cli.command("factors")

@@ -1139,6 +1139,97 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "value.yaml_unreadable": ("YAML として読めません（{problem}）", "{problem}"),
 }
 
+# diff.*: the words of `jcredit diff` (toolkit/diff/forms.py); cli.help.diff.*: its options
+TEMPLATES.update(
+    {
+        "cli.help.diff.output_format": (
+            "出力の形式（xlsx は -o が必要）",
+            "report format (xlsx needs -o)",
+        ),
+        "cli.help.diff.exit_code": (
+            "変更があれば終了コード 1（git diff --exit-code と同じ）",
+            "exit 1 when there are changes, as git diff --exit-code",
+        ),
+        "cli.help.diff.output": ("差分をこのファイルに書く", "write the report to this file"),
+        "cli.help.diff.stage": (
+            "指摘を比べる段階: registration（登録）または verification（認証）",
+            "the stage whose findings are compared: registration or verification",
+        ),
+        "cli.help.diff.force": ("-o のファイルがあれば上書きする", "overwrite the -o file if it exists"),
+        "diff.title": ("差分: {old} → {new}", "Changes: {old} → {new}"),
+        "diff.sheet": ("差分", "Changes"),
+        "diff.project": ("プロジェクト: {old} → {new}", "Project: {old} → {new}"),
+        "diff.stage": ("指摘の比較: {stage}", "Findings compared at: {stage}"),
+        "diff.none": ("変更はありません", "No changes"),
+        "diff.summary": (
+            "変更あり: 入力 {fields} 件、行の追加・削除 {rows} 件、係数 {factors} 件、証憑 {evidence} 件、"
+            "指摘 新規 {appeared} 件・解消 {resolved} 件",
+            "Changed: input values {fields}, rows added or removed {rows}, factor rows {factors}, "
+            "evidence files {evidence}, findings appeared {appeared}, resolved {resolved}",
+        ),
+        "diff.fields": ("入力の変更（{count} 件）", "Changed input values ({count})"),
+        "diff.rows": ("行の追加・削除（{count} 件）", "Rows added or removed ({count})"),
+        "diff.activities": (
+            "活動: 追加 {added}、削除 {removed}",
+            "Activities: added {added}, removed {removed}",
+        ),
+        "diff.factors": (
+            "係数の行（プロジェクトが記入したもの、{count} 件）",
+            "Factor rows the project supplies ({count})",
+        ),
+        "diff.evidence": ("証憑ファイル（SHA-256、{count} 件）", "Evidence files (SHA-256, {count})"),
+        "diff.results.monitored": ("算定結果への影響（実績）", "Effect on the results (monitored)"),
+        "diff.results.estimate": (
+            "算定結果への影響（計画の見込量）",
+            "Effect on the results (plan estimate)",
+        ),
+        "diff.total": (
+            "合計 {old} → {new} t-CO2（{delta}）、認証対象 {old_certified} → {new_certified} t-CO2",
+            "Total {old} → {new} t-CO2 ({delta}), certifiable {old_certified} → {new_certified} t-CO2",
+        ),
+        "diff.no_total": (
+            "合計なし（旧: 誤り {old_errors} 件、新: 誤り {new_errors} 件）",
+            "No total (old: {old_errors} errors, new: {new_errors} errors)",
+        ),
+        "diff.unchanged": ("変わりません", "unchanged"),
+        "diff.findings": ("指摘の変化", "Findings"),
+        "diff.appeared": ("新たな指摘（{count} 件）", "Appeared ({count})"),
+        "diff.resolved": ("解消した指摘（{count} 件）", "Resolved ({count})"),
+        "diff.none_short": ("なし", "none"),
+        "diff.change.added": ("追加", "added"),
+        "diff.change.removed": ("削除", "removed"),
+        "diff.change.changed": ("変更", "changed"),
+        "diff.cause.added": ("活動の追加", "activity added"),
+        "diff.cause.removed": ("活動の削除", "activity removed"),
+        "diff.cause.reading": ("読取値の変更", "a reading changed"),
+        "diff.cause.activity": ("活動の入力の変更", "the activity's inputs changed"),
+        "diff.cause.factor": ("係数の変更", "a factor changed"),
+        "diff.cause.rules_version": ("規程の版の変更", "the rules version changed"),
+        "diff.cause.project": ("プロジェクトの項目の変更", "a project field changed"),
+        "diff.cause.other": ("その他の入力の変更", "another input changed"),
+        "diff.column.kind": ("種別", "Kind"),
+        "diff.column.document": ("書類", "Document"),
+        "diff.column.section": ("節", "Section"),
+        "diff.column.what": ("項目（パス）", "Item (path)"),
+        "diff.column.key": ("行", "Row"),
+        "diff.column.location": ("場所（新）", "Location (new)"),
+        "diff.column.old": ("旧", "Old"),
+        "diff.column.new": ("新", "New"),
+        "diff.column.delta": ("差", "Change"),
+        "diff.column.cause": ("原因", "Cause"),
+        "diff.column.activity": ("活動ID", "Activity"),
+        "diff.column.rule": ("ルール", "Rule"),
+        "diff.column.message": ("内容", "Finding"),
+        "diff.kind.field": ("入力", "input"),
+        "diff.kind.row": ("行", "row"),
+        "diff.kind.factor": ("係数", "factor"),
+        "diff.kind.evidence": ("証憑", "evidence"),
+        "diff.kind.result": ("算定結果", "result"),
+        "diff.kind.appeared": ("新たな指摘", "finding appeared"),
+        "diff.kind.resolved": ("解消した指摘", "finding resolved"),
+    }
+)
+
 
 # PyYAML's problems, in Japanese; matched by the start of its English text
 YAML_PROBLEMS = (

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from toolkit import errors
 from toolkit.errors import ToolkitError, ValidationFailed
 from toolkit.problems import Location, Problem
 from toolkit.project import Project
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from toolkit.calculate import factors as factor_tables
     from toolkit.calculate.engine import Calculation
     from toolkit.checklist.findings import Checklist
+    from toolkit.diff.compare import Diff
     from toolkit.documents.model import Document
 
 Window = tuple[dt.date | None, dt.date | None]
@@ -176,3 +178,110 @@ def calculate(target: Path, monitoring: Path | None = None, period: Window | Non
 def check(target: Path, stage: str = "registration", monitoring: Path | None = None) -> Checklist:
     """The readiness checklist of a project folder at `stage`."""
     return Run(target, monitoring).checklist(stage)
+
+
+def diff(old: Path, new: Path, stage: str = "registration") -> Diff:
+    """Two versions of a project compared: inputs, evidence, results with their causes, findings at `stage`.
+
+    Each side is read, validated, calculated and checked once; on a machine with two cores the old side is
+    taken in a forked process while this one takes the new (a 10,000-activity program: half the time).
+    ValidationFailed names the problems of both sides, each placed under the folder it was found in."""
+    from toolkit.diff.compare import compare
+
+    sides = _both(_snapshot, (Path(old), stage), (Path(new), stage))
+    problems = [problem for side in sides if isinstance(side, _Failed) for problem in side.problems]
+    failed = [side for side in sides if isinstance(side, _Failed)]
+    if failed:
+        kind = next((side.kind for side in failed if side.kind != "ValidationFailed"), "ValidationFailed")
+        error = getattr(errors, kind, None)
+        error = error if isinstance(error, type) and issubclass(error, ToolkitError) else ToolkitError
+        raise error("; ".join(side.message for side in failed), problems)
+    return compare(*sides)
+
+
+class _Failed:
+    """One side's refusal (a ToolkitError), as it crosses back from the forked process: picklable."""
+
+    def __init__(self, kind: str, message: str, problems: list[Problem]):
+        self.kind, self.message, self.problems = kind, message, problems
+
+
+def _snapshot(target: Path, stage: str):
+    """One side of a diff; a refusal becomes _Failed with its problems placed under `target`."""
+    from toolkit.diff import snapshot
+
+    try:
+        return snapshot.take(_side(target), stage, str(target))
+    except ToolkitError as error:
+        folder = target if target.is_dir() else target.parent
+        placed = [_under(problem, folder, target) for problem in error.problems]
+        return _Failed(type(error).__name__, f"{target}: {error}", placed)
+
+
+def _side(target: Path) -> Run:
+    """The Run of one side: a project folder or file, or a readings workbook in a project's monitoring/ folder
+    (its 2025.xlsx, or a revised copy beside it), read with that project instead of the whole folder."""
+    from toolkit.read.folder import PROJECT_FILES
+
+    folder = target.parent.parent
+    if target.parent.name == "monitoring" and target.suffix.lower() == ".xlsx" and target.is_file():
+        if any((folder / name).is_file() for name in PROJECT_FILES):
+            return Run(folder, monitoring=target)
+    return Run(target)
+
+
+def _under(problem: Problem, folder: Path, target: Path) -> Problem:
+    """The problem with its location under the side's folder (old/project.yaml:14), so two sides' read apart."""
+    import dataclasses
+
+    if problem.location is None:
+        return dataclasses.replace(problem, location=Location(str(target)))
+    place = Path(problem.location.file)
+    file = str(place) if place.is_absolute() else (folder / place).as_posix()
+    return dataclasses.replace(problem, location=dataclasses.replace(problem.location, file=file))
+
+
+def _both(work, first: tuple, second: tuple) -> list:
+    """[work(*first), work(*second)]: the first in a forked child while this process does the second, when
+    the machine has a second core; a child that dies or hits a bug is this process's internal error."""
+    import os
+
+    if (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        return [work(*first), work(*second)]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(work, first, send), daemon=True)
+    child.start()
+    send.close()
+    try:
+        mine = work(*second)
+        try:
+            kind, theirs = receive.recv()  # before join: the snapshot may be larger than the pipe holds
+        except EOFError:
+            raise RuntimeError(f"the process comparing {first[0]} ended without an answer") from None
+        if kind == "bug":
+            raise RuntimeError(theirs)
+        return [theirs, mine]
+    finally:
+        receive.close()
+        child.join(timeout=5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+
+
+def _child(work, arguments: tuple, send) -> None:
+    """In the forked process: work(*arguments) sent back, or the bug's description. Ctrl-C reaches the whole
+    process group: the parent handles it (and ends this process), so this one ignores it; `kill` ends it quietly."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        answer = ("ok", work(*arguments))
+    except Exception as error:  # a bug: the parent reports it as its own internal error (exit 3)
+        answer = ("bug", f"{type(error).__name__}: {error}")
+    send.send(answer)
+    send.close()

@@ -108,6 +108,11 @@ class Factors:
         self.location = location  # of the project's rules_version
         self.ahead = False  # the plan's estimate: a fiscal year not yet in a table takes its latest year
 
+    def overridden(self) -> list[Row]:
+        """The rows the project supplied itself (factors.yaml, the 「係数」 sheet), in table, keys and year order."""
+        rows = [row for row in self._rows.values() if row.overridden]
+        return sorted(rows, key=lambda row: (row.table, row.keys, row.fiscal_year or 0))
+
     def for_estimate(self) -> Factors:
         """The same rows for the plan's estimate, with its own record of the rows used: a yearly table with
         no row for a later fiscal year (not published when the plan is written) gives its latest year's row

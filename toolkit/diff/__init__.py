@@ -1,0 +1,1 @@
+"""`jcredit diff`: two versions of a project compared (snapshot, compare) and shown (forms)."""
