@@ -133,6 +133,22 @@ class Remark:
     section: str = ""
 
 
+@dataclass(frozen=True)
+class Note:
+    """A reviewer's open comment in a draft (review.yaml): numbered, drawn beside the field or heading it anchors on."""
+
+    number: int  # 1, 2 …: the mark beside the field and the line of the end list
+    id: str  # C3: the comment's id in review.yaml
+    path: str  # the data path it is about
+    author: str
+    date: dt.date
+    text: str
+    blocking: bool = False
+    anchor: str = ""  # a field row's path, a section id, or "" (the title: the field is not in this document)
+    replies: tuple[str, ...] = ()  # "author: text" of each reply, in order
+    orphan: bool = False  # the project no longer has the path
+
+
 @dataclass
 class Section:
     """A numbered section of a document: its heading, its blocks, and the id its open items refer to."""
@@ -159,6 +175,9 @@ class Document:
     open_items: list[Missing] = field(default_factory=list)  # every marker in the document, in order
     required: int = 0  # fields its spec requires at its stage (the checklist's score counts them)
     remarks: list[Remark] = field(default_factory=list)  # the checklist's other findings for this document
+    notes: list[Note] = field(
+        default_factory=list
+    )  # open review comments, drawn beside their fields (drafts)
     files: dict[str, str] = field(default_factory=dict)  # format -> output file name
     workbook_title: str = ""  # the XLSX title (e.g. プロジェクト計画書 別紙)
     built: dt.datetime = dt.datetime(
