@@ -9,7 +9,6 @@ starting with "=" is never a formula) and a reply read back is stored as the tex
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -160,22 +159,28 @@ def export(
 
 def read_replies(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     """The replies a review sheet holds: one update {"id", "text", "location"} per filled Reply cell, and a
-    problem for each reply on a row without a comment id. InputError when it is no review sheet."""
-    from openpyxl import load_workbook
+    problem for each reply on a row without a comment id or in a formula cell without a value. Read with the
+    inputs' own workbook reader (its limits and checks); InputError when it is no review sheet."""
+    from toolkit.read.workbook import Workbook, WorkbookError
 
     name = Path(path).name
+    sheet = None
     try:
-        book = load_workbook(path, read_only=True, data_only=False)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
-        raise InputError(name, [Problem("not_readable", "", Location(name), {"reason": reason})]) from error
-    try:
-        for sheet in book.worksheets:
+        book = Workbook(Path(path))
+        for sheet_name in book.sheet_names:
+            sheet = book.sheet(sheet_name)
             found = _sheet_replies(sheet, name)
             if found is not None:
                 return found
-    finally:
-        book.close()
+    except WorkbookError as error:
+        row, col = error.cell or (None, None)
+        where = (
+            Location(name, sheet=sheet.name if sheet else None, row=row, col=col) if row else Location(name)
+        )
+        raise InputError(name, [Problem(error.code, "", where, error.params)]) from error
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InputError(name, [Problem("not_readable", "", Location(name), {"reason": reason})]) from error
     wanted = (
         f"{header('id', 'ja')} … {header('reply', 'ja')} / {header('id', 'en')} … {header('reply', 'en')}"
     )
@@ -186,7 +191,7 @@ def _sheet_replies(sheet, name: str) -> tuple[list[dict[str, Any]], list[Problem
     heads = {lang: {header(column, lang): column for column in ("id", "reply")} for lang in messages.LANGS}
     columns: dict[str, int] = {}
     start = 0
-    for number, values in enumerate(sheet.iter_rows(max_row=HEADER_SCAN, values_only=True), 1):
+    for number, values in enumerate(sheet.rows[:HEADER_SCAN], 1):
         for lang in messages.LANGS:
             seen = {
                 heads[lang][str(value).strip()]: index
@@ -202,13 +207,16 @@ def _sheet_replies(sheet, name: str) -> tuple[list[dict[str, Any]], list[Problem
         return None
     updates: list[dict[str, Any]] = []
     problems: list[Problem] = []
-    for number, values in enumerate(sheet.iter_rows(min_row=start + 1, values_only=True), start + 1):
-        reply = values[columns["reply"]] if columns["reply"] < len(values) else None
-        text = _text(reply)
+    for number, values in enumerate(sheet.rows[start:], start + 1):
+        where = Location(name, sheet=sheet.name, row=number, col=columns["reply"] + 1)
+        suspect = sheet.suspect.get((number, columns["reply"] + 1))
+        if suspect is not None:  # a formula without a value: never read as empty, never evaluated
+            problems.append(Problem(suspect[0], "", where, {"formula": suspect[1]}, severity="warning"))
+            continue
+        text = _text(values[columns["reply"]] if columns["reply"] < len(values) else None)
         if not text:
             continue
         comment_id = _text(values[columns["id"]] if columns["id"] < len(values) else None)
-        where = Location(name, sheet=sheet.title, row=number, col=columns["reply"] + 1)
         if not comment_id:
             problems.append(Problem("review_no_id", "", where, severity="warning"))
             continue
@@ -220,6 +228,8 @@ def _text(value: Any) -> str:
     """A cell as text: a date as its ISO form, a number as written; never evaluated (a formula stays its text)."""
     if value is None:
         return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # calamine reads every number as a float: 45 was typed, not 45.0
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, (dt.date, dt.datetime)):
