@@ -208,6 +208,10 @@ class Document:
         ]
         return dataclasses.replace(self, sections=sections)
 
+    def notes_at(self, anchor: str) -> list[Note]:
+        """The review notes drawn at `anchor` (a field's path or a section id), in number order."""
+        return [note for note in self.notes if note.anchor == anchor] if anchor else []
+
     def tables(self) -> list[Table]:
         """Every table in the document, in order, the workbook-only ones included."""
         return [block for section in self.sections for block in section.blocks if isinstance(block, Table)]

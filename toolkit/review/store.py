@@ -119,13 +119,32 @@ def _confined(root: Path) -> None:
         )
 
 
+_READ: dict[tuple, Review] = {}  # the last reading of each file, by its identity: a command reads it once
+
+
 def read(root: Path) -> Review:
     """The comments of the project folder `root` (none without a review.yaml); every problem is collected."""
-    review = Review(Path(root))
     path = path_of(root)
     if not (path.exists() or path.is_symlink()):
-        return review
+        return Review(Path(root))
     _confined(root)
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = None
+    if key is not None and key in _READ:
+        kept = _READ[key]
+        return Review(Path(root), list(kept.comments), list(kept.problems))
+    review = _parsed(Path(root), path)
+    if key is not None:
+        _READ.clear()
+        _READ[key] = Review(review.root, list(review.comments), list(review.problems))
+    return review
+
+
+def _parsed(root: Path, path: Path) -> Review:
+    review = Review(root)
     places: dict[str, Location] = {}
     data = read_yaml(path, FILE, places, review.problems)
     if data is None:
