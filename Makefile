@@ -1,5 +1,6 @@
 # make demo: set up everything, then run the toolkit on every sample (outputs in out/); check's exit code is
-# reported, not fatal: samples/incomplete-solar is incomplete on purpose
+# reported, not fatal: samples/incomplete-solar is incomplete on purpose; a copy of it gets review comments and
+# a draft plan and activity list that carry them (out/reviewed-solar/)
 # make test: set up everything, then ruff (lint and format check) and the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -28,6 +29,14 @@ demo: setup
 	  done; \
 	  printf '%-16s %s | %s | %s | %s\n' $$name "$$(tail -n 1 out/$$name.validate.txt)" "$$(grep -E '認証対象' out/$$name.calc.txt)" "check: $$(tail -n 1 out/$$name.check-verification.txt)" "$$(ls out/$$name | wc -l) files in out/$$name/"; \
 	done; \
+	review=out/reviewed-solar-project; rm -rf $$review && cp -r samples/incomplete-solar $$review && \
+	$(BIN)/jcredit review add $$review proponent.postal_code "登記簿の住所の郵便番号を記入してください" --author コーチ --blocking > /dev/null && \
+	$(BIN)/jcredit review add $$review "activities[2].commissioned_on" "運転開始日は系統連系の日付ですか" --author コーチ > /dev/null && \
+	$(BIN)/jcredit review reply $$review C2 "連系日です（電力会社の通知書のとおり）" --author 申請者 > /dev/null && \
+	$(BIN)/jcredit render plan $$review -o out/reviewed-solar --format pdf,docx -q > /dev/null && \
+	$(BIN)/jcredit render activity-list $$review -o out/reviewed-solar --format pdf,docx -q > /dev/null && \
+	$(BIN)/jcredit review export $$review -o out/reviewed-solar.review.xlsx -q > /dev/null && \
+	printf '%-16s %s | %s\n' reviewed-solar "$$($(BIN)/jcredit review list $$review | tail -n 1)" "draft plan with comments: out/reviewed-solar/" || status=1; \
 	echo "outputs: out/ ($$(find out -type f | wc -l) files)"; exit $$status
 
 test: setup
@@ -72,6 +81,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_activity_list.py --runs 1
+	$(BIN)/python benchmarks/bench_review.py --runs 1
 
 clean:
 	rm -rf out build .venv *.egg-info
