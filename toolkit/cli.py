@@ -886,9 +886,14 @@ def review_list(ctx: click.Context, project: Path, show_all: bool, output_format
         status = _say(ctx, f"cli.review.status.{comment.status}")
         orphan = " " + _say(ctx, "cli.review.orphan") if comment.id in gone else ""
         click.echo(f"{mark}{comment.id:<5} {status}  {comment.path}{orphan}  {comment.location}")
-        click.echo(f"       {comment.author} {comment.date.isoformat()}: {comment.text}")
+        indent = "\n" + " " * 9  # a multi-line text keeps its lines under the first
+        click.echo(
+            f"       {comment.author} {comment.date.isoformat()}: {comment.text.replace(chr(10), indent)}"
+        )
         for reply in comment.replies:
-            click.echo(f"       ↳ {reply.author} {reply.date.isoformat()}: {reply.text}")
+            click.echo(
+                f"       ↳ {reply.author} {reply.date.isoformat()}: {reply.text.replace(chr(10), indent)}"
+            )
     if not found.comments:
         click.echo(_say(ctx, "cli.review.none"))
     open_ = [comment for comment in found.comments if comment.open]

@@ -90,3 +90,23 @@ def test_apply_updates_replies_resolves_adds_and_reports(project):
     first, second = review.comments
     assert first.status == "resolved" and [reply.text for reply in first.replies] == ["正式名称です"]
     assert (second.path, second.text, second.author) == ("proponent.postal_code", "記入予定", "佐藤")
+
+
+def test_comments_added_at_the_same_time_all_land(project):
+    """Two commands adding at once: the folder lock makes each read the other's comment before writing."""
+    import threading
+
+    data = load_project(project).data
+    threads = [
+        threading.Thread(
+            target=comments.add, args=(project, "project.name", f"t{n}", "a", TODAY, False, data)
+        )
+        for n in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    review = store.read_valid(project)
+    assert sorted(comment.text for comment in review.comments) == [f"t{n}" for n in range(8)]
+    assert [comment.id for comment in review.comments] == [f"C{n}" for n in range(1, 9)]

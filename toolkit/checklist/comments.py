@@ -59,7 +59,7 @@ def findings(project: Project) -> list[Finding]:
                 {
                     "id": comment.id,
                     "author": comment.author or "—",
-                    "text": comment.text,
+                    "text": " ".join(comment.text.split()),  # one line in the checklist
                     "path": comment.path,
                 },
                 schema.label(data, comment.path) if there else {},

@@ -99,6 +99,13 @@ def add(
 ) -> Comment:
     """Add an open comment on `path` to review.yaml; InputError when the project has no such field."""
     data = _project_data(root) if data is None else data
+    with store.locked(root):
+        return _add(root, path, text, author, today, blocking, data)
+
+
+def _add(
+    root: Path, path: str, text: str, author: str, today: dt.date, blocking: bool, data: Mapping
+) -> Comment:
     review = store.read_valid(root)
     path = path.strip()
     if not path_exists(data, path):
@@ -118,22 +125,24 @@ def add(
 
 def reply(root: Path, comment_id: str, text: str, author: str, today: dt.date) -> Comment:
     """Add a reply to comment `comment_id`; it stays open (a coach resolves it)."""
-    review = store.read_valid(root)
-    comment = review.get(comment_id)
-    if not text.strip():
-        raise UsageError("empty reply", [Problem("review_empty_text", comment.path)])
-    review.replace(replace(comment, replies=(*comment.replies, Reply(author, today, text.strip()))))
-    store.write(review)
-    return store.read(root).get(comment.id)
+    with store.locked(root):
+        review = store.read_valid(root)
+        comment = review.get(comment_id)
+        if not text.strip():
+            raise UsageError("empty reply", [Problem("review_empty_text", comment.path)])
+        review.replace(replace(comment, replies=(*comment.replies, Reply(author, today, text.strip()))))
+        store.write(review)
+        return store.read(root).get(comment.id)
 
 
 def resolve(root: Path, comment_id: str, reopen: bool = False) -> Comment:
     """Mark comment `comment_id` resolved (or open again)."""
-    review = store.read_valid(root)
-    comment = review.get(comment_id)
-    review.replace(replace(comment, status="open" if reopen else "resolved"))
-    store.write(review)
-    return store.read(root).get(comment.id)
+    with store.locked(root):
+        review = store.read_valid(root)
+        comment = review.get(comment_id)
+        review.replace(replace(comment, status="open" if reopen else "resolved"))
+        store.write(review)
+        return store.read(root).get(comment.id)
 
 
 @dataclass
@@ -160,6 +169,14 @@ def apply_updates(
     unknown comment, or a finding path the project lacks, is reported in `unmatched`, never guessed. The
     checklist page's saved state and the review sheet's import both come through here.
     """
+    updates = list(updates)
+    if data is None and any(not update.get("id") and update.get("text") for update in updates):
+        data = _project_data(root)  # a new comment's path is checked against the project
+    with store.locked(root):
+        return _applied(root, updates, author, today, data)
+
+
+def _applied(root: Path, updates: list, author: str, today: dt.date, data: Mapping | None) -> Applied:
     review = store.read_valid(root)
     result = Applied()
     for number, update in enumerate(updates, 1):
@@ -187,9 +204,7 @@ def apply_updates(
         path = str(finding.get("path") or "").strip() if isinstance(finding, Mapping) else ""
         if not text:
             continue  # a finding's status alone is the checklist page's own business
-        if data is None:
-            data = _project_data(root)
-        if not path or not path_exists(data, path):
+        if not path or data is None or not path_exists(data, path):
             result.unmatched.append(
                 Problem("review_unmatched_path", path, where, {"found": path}, severity="warning")
             )

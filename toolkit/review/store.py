@@ -8,7 +8,9 @@ the project folder, then renamed over it).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import os
 import re
 import tempfile
@@ -103,6 +105,22 @@ class Review:
         """Put `comment` in place of the one with its id, or add it."""
         self.comments = [kept for kept in self.comments if kept.id != comment.id] + [comment]
         self.comments.sort(key=lambda kept: (kept.number, kept.id))
+
+
+@contextlib.contextmanager
+def locked(root: Path):
+    """Hold the project folder's review lock while reading, changing and writing review.yaml: two `review add`
+    at once both land (an advisory flock on the folder itself, so no lock file is left behind)."""
+    try:
+        descriptor = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:  # not a folder we can open: reading or writing review.yaml says why
+        yield
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
 
 
 def path_of(root: Path) -> Path:
