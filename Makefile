@@ -1,5 +1,6 @@
 # make demo: set up everything, then run the toolkit on every sample (outputs in out/); check's exit code is
-# reported, not fatal: samples/incomplete-solar is incomplete on purpose
+# reported, not fatal: samples/incomplete-solar is incomplete on purpose; a copy of it gets review comments and
+# a draft plan and activity list that carry them (out/reviewed-solar/)
 # make test: set up everything, then ruff (lint and format check) and the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -34,6 +35,14 @@ demo: setup
 	$(BIN)/jcredit diff samples/led-factory out/led-factory-v2 > out/led-factory.diff.txt || status=1; \
 	$(BIN)/jcredit diff samples/led-factory out/led-factory-v2 --format html -o out/led-factory.diff.html -q > /dev/null || status=1; \
 	echo "diff: samples/led-factory -> out/led-factory-v2 (out/led-factory.diff.txt, .html): $$(sed -n '/^変更/,$$p' out/led-factory.diff.txt | tr -s ' \n' ' ')"; \
+	review=out/reviewed-solar-project; rm -rf $$review && cp -r samples/incomplete-solar $$review && \
+	$(BIN)/jcredit review add $$review proponent.postal_code "登記簿の住所の郵便番号を記入してください" --author コーチ --blocking > /dev/null && \
+	$(BIN)/jcredit review add $$review "activities[2].commissioned_on" "運転開始日は系統連系の日付ですか" --author コーチ > /dev/null && \
+	$(BIN)/jcredit review reply $$review C2 "連系日です（電力会社の通知書のとおり）" --author 申請者 > /dev/null && \
+	$(BIN)/jcredit render plan $$review -o out/reviewed-solar --format pdf,docx -q > /dev/null && \
+	$(BIN)/jcredit render activity-list $$review -o out/reviewed-solar --format pdf,docx -q > /dev/null && \
+	$(BIN)/jcredit review export $$review -o out/reviewed-solar.review.xlsx -q > /dev/null && \
+	printf '%-16s %s | %s\n' reviewed-solar "$$($(BIN)/jcredit review list $$review | tail -n 1)" "draft plan with comments: out/reviewed-solar/" || status=1; \
 	echo "outputs: out/ ($$(find out -type f | wc -l) files)"; exit $$status
 
 test: setup
@@ -92,6 +101,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_check_forms.py --runs 1
 	$(BIN)/python benchmarks/bench_activity_list.py --runs 1
 	$(BIN)/python benchmarks/bench_diff.py
+	$(BIN)/python benchmarks/bench_review.py --runs 1
 
 clean:
 	rm -rf out build .venv *.egg-info

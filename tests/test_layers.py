@@ -26,8 +26,9 @@ STAGES = (
     ("toolkit.validate",),
     ("toolkit.calculate",),
     ("toolkit.documents",),  # the checklist reads the documents' own gap markers
+    ("toolkit.review",),  # review.yaml; its notes go into documents, its open comments into the checklist
     ("toolkit.checklist",),
-    ("toolkit.render",),
+    ("toolkit.render", "toolkit.review.exchange"),  # the review sheet is a checklist form
     ("toolkit.diff",),  # two versions compared: reads checklists and calculations, renders its own forms
     ("toolkit.bundle",),
     ("toolkit.pipeline", "toolkit.scaffold", "toolkit.scaffold_excel"),

@@ -40,7 +40,14 @@ LOCK_WAIT = 60.0  # seconds to wait for another render's commit (a commit takes 
 STALE_AFTER = 10.0  # a staging folder younger than this may not hold its lock yet: left alone
 LEGACY_STALE_AFTER = 3600.0
 INPUT_FOLDERS = ("monitoring", "evidence", "templates")
-ROOT_INPUTS = ("project.yaml", "project.xlsx", "factors.yaml", "other_programs.csv", "activities.xlsx")
+ROOT_INPUTS = (
+    "project.yaml",
+    "project.xlsx",
+    "factors.yaml",
+    "other_programs.csv",
+    "activities.xlsx",
+    "review.yaml",
+)
 
 
 def _renderer(fmt: str) -> Callable:

@@ -17,6 +17,7 @@ import click
 
 from toolkit import __version__, messages
 from toolkit.errors import FactorError, ToolkitError, ValidationFailed
+from toolkit.problems import Problem
 
 log = logging.getLogger("toolkit")
 WARNINGS_SHOWN_PER_KIND = 10
@@ -124,6 +125,14 @@ EXAMPLES = {
     ],
     "factors": ["jcredit factors --rules-version 2025-09", "jcredit factors --format json"],
     "methodologies": ["jcredit methodologies --lang en"],
+    "review": [
+        'jcredit review add samples/incomplete-solar proponent.postal_code "郵便番号を記入してください" --blocking',
+        "jcredit review list samples/incomplete-solar",
+        'jcredit review reply samples/incomplete-solar C1 "記入しました"',
+        "jcredit review resolve samples/incomplete-solar C1",
+        "jcredit review export samples/incomplete-solar -o review.xlsx",
+        "jcredit review import samples/incomplete-solar review.xlsx",
+    ],
 }
 
 
@@ -645,6 +654,9 @@ def _document_kind(ctx: click.Context, param: click.Parameter, value: str) -> st
     help="Comma-separated formats.",
 )
 @click.option("--final", is_flag=True, help="Refuse while a required field is empty (no draft markers).")
+@click.option(
+    "--ignore-comments", is_flag=True, help="With --final, go ahead although review comments are open."
+)
 @monitoring_option
 @period_option
 @click.option("--force", is_flag=True, help="Replace outputs of an earlier render in the folder.")
@@ -657,6 +669,7 @@ def render(
     outdir: Path,
     formats: tuple[str, ...],
     final: bool,
+    ignore_comments: bool,
     monitoring: Path | None,
     period,
     force: bool,
@@ -666,7 +679,7 @@ def render(
     from toolkit.pipeline import Run
 
     run = Run(project, monitoring, period)
-    built, written = run.render(document, outdir, formats, final, force)
+    built, written = run.render(document, outdir, formats, final, force, ignore_comments)
     _print_problems([], [] if _quiet(ctx) else run.calculation.warnings, lang, err=True)  # stdout: the files
     if built.open_items and not _quiet(ctx):
         click.echo(messages.render("draft_open_items", lang, {"count": len(built.open_items)}), err=True)
@@ -840,6 +853,232 @@ def list_methodologies(lang: str):
             click.echo(
                 f"    {parameter.symbol:<12} {parameter.label[lang]} [{parameter.unit}] {parameter.frequency[lang]}"
             )
+
+
+class JcreditSubgroup(_Bilingual, click.Group):
+    """A group of commands under `jcredit` (review): help in both languages; errors go up to `cli`."""
+
+    command_class = JcreditCommand
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._localise()
+
+
+def _author(value: str | None) -> str:
+    """--author, else $JCREDIT_AUTHOR, else the login name."""
+    import getpass
+
+    if value and value.strip():
+        return value.strip()
+    try:
+        return os.environ.get("JCREDIT_AUTHOR", "").strip() or getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return ""
+
+
+def _today():
+    from toolkit.documents.assemble import build_time
+
+    return build_time().date()
+
+
+project_argument = click.argument("project", type=click.Path(path_type=Path, readable=False))
+author_option = click.option(
+    "--author", help="The author's name (default $JCREDIT_AUTHOR, else the login name)."
+)
+
+
+@cli.group(cls=JcreditSubgroup)
+def review():
+    """レビューコメント（review.yaml）/ review comments on data paths (review.yaml)."""
+
+
+@review.command("add")
+@project_argument
+@click.argument("path")
+@click.argument("text")
+@author_option
+@click.option(
+    "--blocking", is_flag=True, help="Mark it blocking (the checklist is not ready until resolved)."
+)
+@common_options
+@click.pass_context
+def review_add(ctx: click.Context, project: Path, path: str, text: str, author, blocking: bool, lang: str):
+    """項目にコメントを付ける / comment on the field at a data path."""
+    from toolkit.read.folder import find_project_file
+    from toolkit.review import comments
+
+    root = find_project_file(project).parent
+    added = comments.add(root, path, text, _author(author), _today(), blocking)
+    click.echo(_say(ctx, "cli.review.added", id=added.id, path=added.path))
+
+
+@review.command("list")
+@project_argument
+@click.option("--all", "show_all", is_flag=True, help="Show resolved comments too.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Report format."
+)
+@common_options
+@click.pass_context
+def review_list(ctx: click.Context, project: Path, show_all: bool, output_format: str, lang: str):
+    """コメントの一覧（対象の項目がなくなったものも）/ list the comments, those on fields that are gone too."""
+    from toolkit.read.folder import find_project_file, load_project
+    from toolkit.review import comments, store
+
+    root = find_project_file(project).parent
+    found = store.read_valid(root)
+    gone = {comment.id for comment in comments.orphans(found, load_project(root).data)}
+    shown = [comment for comment in found.comments if show_all or comment.open or comment.id in gone]
+    if output_format == "json":
+        listed = [
+            {
+                "id": comment.id,
+                "path": comment.path,
+                "author": comment.author,
+                "date": comment.date.isoformat(),
+                "status": comment.status,
+                "blocking": comment.blocking,
+                "text": comment.text,
+                "replies": [
+                    {"author": reply.author, "date": reply.date.isoformat(), "text": reply.text}
+                    for reply in comment.replies
+                ],
+                "location": str(comment.location),
+                "path_exists": comment.id not in gone,
+            }
+            for comment in shown
+        ]
+        click.echo(json.dumps({"comments": listed}, ensure_ascii=False, indent=2))
+        return
+    for comment in shown:
+        mark = "!" if comment.blocking and comment.open else " "
+        status = _say(ctx, f"cli.review.status.{comment.status}")
+        orphan = " " + _say(ctx, "cli.review.orphan") if comment.id in gone else ""
+        click.echo(f"{mark}{comment.id:<5} {status}  {comment.path}{orphan}  {comment.location}")
+        indent = "\n" + " " * 9  # a multi-line text keeps its lines under the first
+        click.echo(
+            f"       {comment.author} {comment.date.isoformat()}: {comment.text.replace(chr(10), indent)}"
+        )
+        for reply in comment.replies:
+            click.echo(
+                f"       ↳ {reply.author} {reply.date.isoformat()}: {reply.text.replace(chr(10), indent)}"
+            )
+    if not found.comments:
+        click.echo(_say(ctx, "cli.review.none"))
+    open_ = [comment for comment in found.comments if comment.open]
+    click.echo(
+        _say(
+            ctx,
+            "cli.review.summary",
+            total=len(found.comments),
+            open=len(open_),
+            blocking=sum(comment.blocking for comment in open_),
+            orphans=len(gone),
+        )
+    )
+
+
+@review.command("reply")
+@project_argument
+@click.argument("comment_id", metavar="ID")
+@click.argument("text")
+@author_option
+@common_options
+@click.pass_context
+def review_reply(ctx: click.Context, project: Path, comment_id: str, text: str, author, lang: str):
+    """コメントに返信 / answer a comment."""
+    from toolkit.read.folder import find_project_file
+    from toolkit.review import comments
+
+    root = find_project_file(project).parent
+    answered = comments.reply(root, comment_id, text, _author(author), _today())
+    click.echo(_say(ctx, "cli.review.replied", id=answered.id))
+
+
+@review.command("resolve")
+@project_argument
+@click.argument("comment_id", metavar="ID")
+@click.option("--reopen", is_flag=True, help="Open a resolved comment again.")
+@common_options
+@click.pass_context
+def review_resolve(ctx: click.Context, project: Path, comment_id: str, reopen: bool, lang: str):
+    """コメントを解決済みにする / mark a comment resolved."""
+    from toolkit.read.folder import find_project_file
+    from toolkit.review import comments
+
+    root = find_project_file(project).parent
+    done = comments.resolve(root, comment_id, reopen)
+    click.echo(_say(ctx, "cli.review.reopened" if reopen else "cli.review.resolved", id=done.id))
+
+
+@review.command("export")
+@project_argument
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    required=True,
+    help="The Excel file to write.",
+)
+@click.option(
+    "--stage",
+    type=click.Choice(["registration", "verification"]),
+    default="registration",
+    show_default=True,
+    help="The stage of the checklist the sheet lists.",
+)
+@monitoring_option
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@common_options
+@click.pass_context
+def review_export(
+    ctx: click.Context, project: Path, output: Path, stage: str, monitoring, force: bool, lang: str
+):
+    """コメントと確認リストを Excel に / the comments and the checklist on one sheet with a Reply column."""
+    from toolkit import bundle
+    from toolkit.documents import assemble as documents
+    from toolkit.pipeline import Run
+    from toolkit.review import exchange, store
+
+    run = Run(project, monitoring)
+    result = run.checklist(stage)
+    inputs = run.validation.project
+    found = store.read_valid(inputs.root)
+    bundle.refuse_inputs(output, inputs.root, [inputs.project_file, *inputs.files])
+    bundle.write_file(
+        output,
+        lambda path: exchange.export(
+            found, result, inputs.data, lang, path, documents.build_time(), result.project
+        ),
+        force,
+    )
+    click.echo(str(output))
+
+
+@review.command("import")
+@project_argument
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@author_option
+@common_options
+@click.pass_context
+def import_replies(ctx: click.Context, project: Path, workbook: Path, author, lang: str):
+    """Excel の返信を review.yaml へ / bring the Reply column back into review.yaml by comment id."""
+    from toolkit.read.folder import find_project_file
+    from toolkit.review import comments, exchange
+
+    root = find_project_file(project).parent
+    updates, problems = exchange.read_replies(_regular_file(ctx, str(workbook)))
+    applied = comments.apply_updates(root, updates, _author(author), _today())
+    unmatched = [*problems, *applied.unmatched]
+    for problem in sorted(unmatched, key=Problem.sort_key):
+        click.echo(click.style("W ", fg="yellow") + problem.line(lang), err=True)
+    replies = sum(1 for update in updates if update["id"].upper() in applied.changed)
+    click.echo(_say(ctx, "cli.review.imported", replies=replies, comments=len(applied.changed)))
+    if unmatched:  # the rows that matched are in; these are told, to be answered another way
+        click.echo(_say(ctx, "cli.review.unmatched", count=len(unmatched)), err=True)
 
 
 def main() -> None:

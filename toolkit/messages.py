@@ -856,6 +856,132 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "別の render がこのフォルダに書き込み中です。それが終わってからもう一度実行してください",
         "another render is writing here; run again when it has finished",
     ),
+    # review: comments in review.yaml (jcredit review), in documents, the checklist and the review sheet
+    "review_unknown_path": (
+        "プロジェクトの項目のデータパスが必要ですが{found}はありません{hint}",
+        "expected the data path of a field of the project, found {found}, which it does not have{hint}",
+    ),
+    "review_unknown_id": (
+        "review.yaml のコメント ID（{known}）が必要ですが{found}でした",
+        "expected a comment id of review.yaml ({known}), found {found}",
+    ),
+    "review_empty_text": (
+        "コメントの文が必要ですが空でした",
+        "expected the text of the comment, found nothing",
+    ),
+    "review_shape": (
+        "「comments:」の下にコメントの一覧が必要ですが{found}でした",
+        "expected a list of comments under 'comments:', found {found}",
+    ),
+    "review_unknown_key": (
+        "使える項目（{known}）が必要ですが{found}でした",
+        "expected one of the keys {known}, found {found}",
+    ),
+    "review_required": ("「{key}」の値が必要ですが空欄でした", "expected a value for '{key}', found none"),
+    "review_entry": (
+        "コメント（id・path・text などの項目の集まり）が必要ですが{found}でした",
+        "expected a comment (a mapping of id, path, text …), found {found}",
+    ),
+    "review_duplicate_id": (
+        "一意のコメント ID が必要ですが{found}は {first} 行目と重複しています",
+        "expected a unique comment id, found {found}, already used at line {first}",
+    ),
+    "review_unmatched": (
+        "review.yaml にあるコメント ID が必要ですが{found}はありません（この行は取り込みません）",
+        "expected a comment id of review.yaml, found {found} (this row is not imported)",
+    ),
+    "review_unmatched_path": (
+        "プロジェクトの項目のデータパスが必要ですが{found}はありません（この行は取り込みません）",
+        "expected the data path of a field of the project, found {found} (this row is not imported)",
+    ),
+    "review_no_id": (
+        "返信にはコメント ID のある行が必要ですが、この行には ID がありません（指摘には jcredit review add で"
+        "コメントを付けてください）",
+        "expected a reply on a row with a comment id, found one on a row without (to comment on a finding, "
+        "use jcredit review add)",
+    ),
+    "review_sheet": (
+        "レビューシート（jcredit review export の出力）が必要ですが、見出し行「{header}」が見つかりませんでした",
+        "expected a review sheet (as jcredit review export writes it), found no header row '{header}'",
+    ),
+    "review_open_comment": (
+        "未解決のコメント {id}（{author}）: {text}（--final は出力しません。--ignore-comments で無視できます）",
+        "open comment {id} ({author}): {text} (--final does not render; --ignore-comments to go ahead)",
+    ),
+    "check.review_open": ("{author}のコメント {id}: {text}", "comment {id} by {author}: {text}"),
+    "fix.review_open": (
+        "指摘に対応し jcredit review reply {id} で返信する（解決はレビュー担当者が jcredit review resolve {id}）",
+        "act on it and answer with jcredit review reply {id} (the reviewer closes it with jcredit review "
+        "resolve {id})",
+    ),
+    "check.review_orphan": (
+        "コメント {id}（{author}）の対象 {path} がプロジェクトにありません: {text}",
+        "comment {id} ({author}) is on {path}, which the project no longer has: {text}",
+    ),
+    "fix.review_orphan": (
+        "review.yaml のコメント {id} の path を今の項目に直すか、jcredit review resolve {id} で閉じる",
+        "point comment {id}'s path in review.yaml at the field as it is now, or close it with jcredit review "
+        "resolve {id}",
+    ),
+    "document.comments": ("レビューコメント（{count} 件）", "Review comments ({count})"),
+    "document.comments.column.number": ("番号", "no."),
+    "document.comments.column.path": ("データパス", "data path"),
+    "document.comments.column.text": ("コメント", "comment"),
+    "document.comments.blocking": ("要対応", "blocking"),
+    "document.comments.mark": ("コメント{number}", "comment {number}"),
+    "document.comments.orphan": ("対象の項目がありません", "the field is gone"),
+    "checklist.review.sheet": ("レビュー", "Review"),
+    "checklist.review.title": ("レビューシート: {project}", "Review sheet: {project}"),
+    "checklist.review.note": (
+        "「返信」列に記入して jcredit review import で取り込みます（コメント ID で照合）",
+        "write in the Reply column, then bring it back with jcredit review import (matched by comment id)",
+    ),
+    "checklist.review.kind.comment": ("コメント", "comment"),
+    "checklist.review.kind.finding": ("指摘", "finding"),
+    "checklist.review.column.id": ("ID", "ID"),
+    "checklist.review.column.kind": ("種類", "Kind"),
+    "checklist.review.column.author": ("記入者", "Author"),
+    "checklist.review.column.date": ("日付", "Date"),
+    "checklist.review.column.status": ("状況", "Status"),
+    "checklist.review.column.replies": ("これまでの返信", "Replies so far"),
+    "checklist.review.column.reply": ("返信", "Reply"),
+    "cli.review.added": ("コメント {id} を追加しました（{path}）", "added comment {id} ({path})"),
+    "cli.review.replied": ("コメント {id} に返信しました", "replied to comment {id}"),
+    "cli.review.resolved": ("コメント {id} を解決済みにしました", "resolved comment {id}"),
+    "cli.review.reopened": ("コメント {id} を未解決に戻しました", "reopened comment {id}"),
+    "cli.review.none": ("コメントはありません", "no comments"),
+    "cli.review.orphan": ("（対象の項目がありません）", "(the field is gone)"),
+    "cli.review.status.open": ("未解決", "open"),
+    "cli.review.status.resolved": ("解決済み", "resolved"),
+    "cli.review.summary": (
+        "コメント {total} 件（未解決 {open} 件、うち要対応 {blocking} 件、対象なし {orphans} 件）",
+        "{total} comments ({open} open, {blocking} of them blocking, {orphans} on fields that are gone)",
+    ),
+    "cli.review.imported": (
+        "返信 {replies} 件を {comments} 件のコメントに取り込みました",
+        "imported {replies} replies into {comments} comments",
+    ),
+    "cli.review.unmatched": ("取り込めなかった行: {count} 件", "rows not imported: {count}"),
+    "cli.help.author": (
+        "記入者の名前（既定は環境変数 JCREDIT_AUTHOR、なければ OS のユーザー名）",
+        "the author's name (default $JCREDIT_AUTHOR, else the login name)",
+    ),
+    "cli.help.add.blocking": (
+        "要対応にする（解決するまで確認リストが準備完了になりません）",
+        "mark it blocking (the checklist is not ready until it is resolved)",
+    ),
+    "cli.help.list.show_all": ("解決済みのコメントも表示する", "show resolved comments too"),
+    "cli.help.resolve.reopen": ("解決済みのコメントを未解決に戻す", "open a resolved comment again"),
+    "cli.help.export.output": ("書き出す Excel ファイル", "the Excel file to write"),
+    "cli.help.export.stage": (
+        "シートに載せる確認リストの段階",
+        "the stage of the checklist the sheet lists",
+    ),
+    "cli.help.export.force": ("既にあるファイルを上書きする", "overwrite the file if it exists"),
+    "cli.help.render.ignore_comments": (
+        "--final でも未解決のレビューコメントを理由に止めない",
+        "with --final, go ahead although review comments are open",
+    ),
     "render_busy_wrote": (
         "別の render がこのフォルダに書き込み中で、同じ名前のファイルを先に書きました（置き換えるには --force）",
         "another render is writing here and wrote this file first (use --force to replace it)",

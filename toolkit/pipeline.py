@@ -151,19 +151,44 @@ class Run:
         return readiness.of_project(project, calculation, stage, findings, document, also)
 
     def render(
-        self, kind: str, outdir: Path, formats: tuple[str, ...], final: bool, force: bool
+        self,
+        kind: str,
+        outdir: Path,
+        formats: tuple[str, ...],
+        final: bool,
+        force: bool,
+        ignore_comments: bool = False,
     ) -> tuple[Document, list[Path]]:
-        """Document `kind` written to `outdir` with its manifest; --final refuses while anything blocks."""
+        """Document `kind` written to `outdir` with its manifest; --final refuses while anything blocks, open
+        review comments included (unless `ignore_comments`); a draft carries them beside their fields."""
         from toolkit import bundle
         from toolkit.checklist import readiness
         from toolkit.documents import assemble
+        from toolkit.review import notes, store
 
         calculation = self.figures(kind)
         if calculation.errors:
             raise ValidationFailed(f"{len(calculation.errors)} calculation errors", calculation.errors)
         document = self.document(kind)
         found = self.checklist(assemble.stage_of(kind))
-        assemble.finish(document, readiness.remarks(found, kind, "ja"), final, self.project.sources)
+        review = store.read_valid(self.project.root)
+        held = [  # every reason at once: the empty fields and blocking findings, then the open comments
+            Problem(
+                "review_open_comment",
+                comment.path,
+                comment.location,
+                {"id": comment.id, "author": comment.author or "—", "text": comment.text},
+            )
+            for comment in review.comments
+            if final and not ignore_comments and comment.open
+        ]
+        try:
+            assemble.finish(document, readiness.remarks(found, kind, "ja"), final, self.project.sources)
+        except assemble.NotReady as error:
+            raise assemble.NotReady(str(error), [*error.problems, *held]) from None
+        if held:
+            raise assemble.NotReady(f"{len(held)} open review comments", held)
+        document.notes = [] if final else notes.for_document(document, review, self.project.data)
         written = bundle.publish(
             document, calculation, outdir, formats, overrides.folder(self.project.root), force
         )

@@ -82,6 +82,7 @@ def test_parts_keep_every_row_once_in_order(rows, size):
     assert all(not part.sections[0].continued for part in parts[:1])
     assert [part.continued for part in parts] == [False] + [True] * (len(parts) - 1)
     assert not any(part.numbered for part in parts)
+    assert [part.closes for part in parts] == [False] * (len(parts) - 1) + [True]
     assert [len(part.open_items) for part in parts] == [0] * (len(parts) - 1) + [1]
     assert [len(part.remarks) for part in parts] == [0] * (len(parts) - 1) + [1]
     assert all(part.sections for part in parts)

@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Mapping
 
 from toolkit import messages, schema
 from toolkit.calculate.engine import Calculation
+from toolkit.checklist import comments as review_comments
 from toolkit.checklist import fixes
 from toolkit.checklist import scheme_rules as rules_check
 from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding, document_of
@@ -84,6 +85,7 @@ def remarks(checklist: Checklist, kind: str, lang: str = "ja") -> list[Remark]:
     for finding in checklist.findings:
         if (
             finding.rule == "F-MISSING"
+            or finding.rule in review_comments.RULES  # drawn as notes beside their fields instead
             or finding.severity == "info"
             or finding.document not in SHOWN_IN[kind]
         ):
@@ -154,7 +156,7 @@ class _Checker:
             for document, checked in context.checked.items():
                 self.count(document, checked)
         evidence, found = self.evidence()
-        findings += found + self.named_files()
+        findings += found + self.named_files() + review_comments.findings(self.project)
         items = {document: self.items.get(document, 0) for document in documents.kinds_at(self.stage)}
         kept, folder = _deduplicated(findings), overrides.folder(self.project.root)
         return Checklist(

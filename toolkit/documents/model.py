@@ -134,6 +134,22 @@ class Remark:
     section: str = ""
 
 
+@dataclass(frozen=True)
+class Note:
+    """A reviewer's open comment in a draft (review.yaml): numbered, drawn beside the field or heading it anchors on."""
+
+    number: int  # 1, 2 …: the mark beside the field and the line of the end list
+    id: str  # C3: the comment's id in review.yaml
+    path: str  # the data path it is about
+    author: str
+    date: dt.date
+    text: str
+    blocking: bool = False
+    anchor: str = ""  # a field row's path, a section id, or "" (the title: the field is not in this document)
+    replies: tuple[str, ...] = ()  # "author: text" of each reply, in order
+    orphan: bool = False  # the project no longer has the path
+
+
 @dataclass
 class Section:
     """A numbered section of a document: its heading, its blocks, and the id its open items refer to."""
@@ -163,6 +179,9 @@ class Document:
     open_items: list[Missing] = field(default_factory=list)  # every marker in the document, in order
     required: int = 0  # fields its spec requires at its stage (the checklist's score counts them)
     remarks: list[Remark] = field(default_factory=list)  # the checklist's other findings for this document
+    notes: list[Note] = field(
+        default_factory=list
+    )  # open review comments, drawn beside their fields (drafts)
     files: dict[str, str] = field(default_factory=dict)  # format -> output file name
     workbook_title: str = ""  # the XLSX title (e.g. プロジェクト計画書 別紙)
     built: dt.datetime = dt.datetime(
@@ -171,6 +190,7 @@ class Document:
     complete: bool = True  # False: built for its gaps only, without the blocks that cannot hold one
     continued: bool = False  # a later part of a long document (parts): no title block
     numbered: bool = True  # False: the PDF renderer numbers the pages after merging the parts
+    closes: bool = True  # the part that ends the document: the end lists (comments, open items, remarks)
 
     def printed(self) -> Document:
         """The document as PDF and DOCX show it: without the tables and columns that live in the workbook only."""
@@ -260,11 +280,16 @@ class Document:
                 sections=sections,
                 continued=index > 0,
                 numbered=False,
+                closes=index == last,
                 open_items=self.open_items if index == last else [],
                 remarks=self.remarks if index == last else [],
             )
             for index, sections in enumerate(parts)
         ]
+
+    def notes_at(self, anchor: str) -> list[Note]:
+        """The review notes drawn at `anchor` (a field's path or a section id), in number order."""
+        return [note for note in self.notes if note.anchor == anchor] if anchor else []
 
     def tables(self) -> list[Table]:
         """Every table in the document, in order, the workbook-only ones included."""

@@ -21,6 +21,7 @@ from toolkit.documents.model import (
     Fields,
     Inline,
     Missing,
+    Note,
     Paragraph,
     Section,
     Table,
@@ -47,13 +48,17 @@ def render(document: Document, path: Path, overrides: Path | None = None) -> Non
     """Write `document` as a Word file at `path`, starting from base.docx (the project's override first)."""
     base = template("base.docx", overrides)
     writer = Writer(base)
+    for note in document.notes:
+        writer.notes.setdefault(note.anchor, []).append(note)
     writer.page(document.landscape)
     writer.header_footer(document)
     writer.title_block(document)
+    writer.comment(writer.word.element.body[0], writer.notes.get("", []))  # unanchored: on the title
     for section in document.sections:
         writer.heading(
             section.level, f"{section.number} {section.title}" if section.number else section.title
         )
+        writer.comment(writer.end.getprevious(), writer.notes.get(section.id, []))
         for block in section.blocks:
             BLOCKS[type(block)](writer, block)
     write_open_items(writer, document)
@@ -79,7 +84,31 @@ class Writer:
         for child in list(body)[:-1]:  # base.docx brings styles, page and header; the text is ours
             body.remove(child)
         self.style_ids: dict[str, str] = {}
+        self.notes: dict[str, list[Note]] = {}  # open review comments by what they anchor on
         ensure_east_asian(self.word.styles.element)
+
+    def comment(self, paragraph, notes: list[Note]) -> None:
+        """Anchor each of `notes` as a Word comment on the runs of `paragraph` (a w:p element): the review
+        pane shows it beside that text. Its date is the comment's own, so the same review gives the same file."""
+        from docx.text.run import Run
+
+        runs = paragraph.findall(f"{{{W}}}r") if notes else []
+        if not runs:
+            return
+        first, last = Run(runs[0], None), Run(runs[-1], None)
+        for note in notes:
+            mark = words("comments.mark", number=note.number)
+            blocking = f"（{words('comments.blocking')}）" if note.blocking else ""
+            author = clean(note.author) or AUTHOR
+            comment = self.word.add_comment(
+                [first, last],
+                text=clean(f"[{mark}]{blocking} {note.text}"),
+                author=author,
+                initials=author[:2],
+            )
+            comment._comment_elm.date = dt.datetime.combine(note.date, dt.time())
+            for reply in note.replies:
+                comment.add_paragraph(clean(f"↳ {reply}"))
 
     def broken(self, reason: str) -> OutputError:
         """The error for an unusable base.docx, naming the file and `reason`, for the caller to raise."""
@@ -294,6 +323,12 @@ def write_fields(writer: Writer, block: Fields) -> None:
         for row in block.rows
     )
     writer.add_table([label_width, value_width], rows, header=False, total=False, label_column=True)
+    if writer.notes:  # a comment on a field is anchored on its value's text
+        table = writer.end.getprevious()
+        for row, element in zip(block.rows, table.findall(f"{{{W}}}tr")):
+            if row.path in writer.notes:
+                value = element.findall(f"{{{W}}}tc")[-1].find(f"{{{W}}}p")
+                writer.comment(value, writer.notes[row.path])
 
 
 def write_paragraph(writer: Writer, block: Paragraph) -> None:

@@ -1,0 +1,112 @@
+"""add, reply, resolve and apply_updates on a copy of samples/incomplete-solar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from toolkit.errors import InputError, UsageError
+from toolkit.read.folder import load_project
+from toolkit.review import comments, store
+
+TODAY = dt.date(2026, 12, 4)
+
+
+def test_add_reply_resolve(project):
+    added = comments.add(project, "proponent.postal_code", "郵便番号を記入", "山田", TODAY, blocking=True)
+    assert (added.id, added.status, added.blocking, added.line) == ("C1", "open", True, 4)
+    second = comments.add(project, "activities[2].capacity_kw", "容量は?", "山田", TODAY)
+    assert second.id == "C2"
+    answered = comments.reply(project, "c1", "記入しました", "佐藤", TODAY)  # ids are not case-sensitive
+    assert [reply.text for reply in answered.replies] == ["記入しました"] and answered.open
+    assert comments.resolve(project, "C1").status == "resolved"
+    assert comments.resolve(project, "C1", reopen=True).status == "open"
+    assert [comment.id for comment in store.read_valid(project).comments] == ["C1", "C2"]
+
+
+@pytest.mark.parametrize(
+    "path, hint",
+    [
+        ("proponent.postal_cod", "proponent.postal_code"),
+        ("activities[999].capacity_kw", ""),  # the row is not there
+        ("monitoring_plan[40].method_class", ""),
+        ("nothing", ""),
+    ],
+)
+def test_an_unknown_path_is_refused_with_a_suggestion(project, path, hint):
+    with pytest.raises(InputError) as refused:
+        comments.add(project, path, "x", "a", TODAY)
+    problem = refused.value.problems[0]
+    assert problem.code == "review_unknown_path" and path in problem.message("en")
+    assert hint in problem.message("en")
+    assert not (project / "review.yaml").exists()  # nothing written
+
+
+def test_an_unknown_id_names_the_known_ones(project):
+    comments.add(project, "project.name", "x", "a", TODAY)
+    for action in (
+        lambda: comments.reply(project, "C7", "x", "a", TODAY),
+        lambda: comments.resolve(project, "C7"),
+    ):
+        with pytest.raises(InputError) as refused:
+            action()
+        assert "C1" in refused.value.problems[0].message("en") and "'C7'" in refused.value.problems[
+            0
+        ].message("en")
+
+
+def test_an_empty_text_is_refused(project):
+    with pytest.raises(UsageError):
+        comments.add(project, "project.name", "  ", "a", TODAY)
+
+
+def test_a_comment_whose_row_is_gone_is_kept_and_reported(project):
+    comments.add(project, "activities[2].capacity_kw", "容量は?", "山田", TODAY)
+    data = dict(load_project(project).data)
+    data["activities"] = data["activities"][:2]  # the row was removed
+    review = store.read_valid(project)
+    assert [comment.id for comment in comments.orphans(review, data)] == ["C1"]
+    assert [comment.id for comment in review.comments] == ["C1"]
+
+
+def test_apply_updates_replies_resolves_adds_and_reports(project):
+    comments.add(project, "project.name", "名前は?", "山田", TODAY)
+    applied = comments.apply_updates(
+        project,
+        [
+            {"id": "C1", "status": "done", "text": "正式名称です"},
+            {"id": "C1", "text": "正式名称です"},  # the same reply twice is one reply
+            {"id": "C9", "text": "?"},
+            {"finding": {"rule": "F-MISSING", "path": "proponent.postal_code"}, "text": "記入予定"},
+            {"finding": {"rule": "F-MISSING", "path": "no.such"}, "text": "?"},
+        ],
+        "佐藤",
+        TODAY,
+    )
+    assert applied.changed == ["C1"] and applied.added == ["C2"]
+    assert [problem.params["found"] for problem in applied.unmatched] == ["C9", "no.such"]
+    review = store.read_valid(project)
+    first, second = review.comments
+    assert first.status == "resolved" and [reply.text for reply in first.replies] == ["正式名称です"]
+    assert (second.path, second.text, second.author) == ("proponent.postal_code", "記入予定", "佐藤")
+
+
+def test_comments_added_at_the_same_time_all_land(project):
+    """Two commands adding at once: the folder lock makes each read the other's comment before writing."""
+    import threading
+
+    data = load_project(project).data
+    threads = [
+        threading.Thread(
+            target=comments.add, args=(project, "project.name", f"t{n}", "a", TODAY, False, data)
+        )
+        for n in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    review = store.read_valid(project)
+    assert sorted(comment.text for comment in review.comments) == [f"t{n}" for n in range(8)]
+    assert [comment.id for comment in review.comments] == [f"C{n}" for n in range(1, 9)]
