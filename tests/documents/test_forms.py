@@ -216,3 +216,14 @@ def test_the_manifest_lists_the_evidence_register_of_a_final_report(tmp_path):
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     register = manifest["documents"]["monitoring"]["evidence"]
     assert register and all(len(entry["sha256"]) == 64 and entry["path"] for entry in register)
+
+
+def test_the_plan_prints_the_breakdown_of_the_year_a_3_1_shows_and_keeps_every_year_in_the_workbook():
+    document = _document(SAMPLES / "forest")
+    tables = {table.id: table for table in document.tables()}
+    full, year = tables["breakdown"], tables["breakdown_year"]
+    assert full.body is False and full.sheet and year.sheet is None
+    assert {row["fiscal_year"] for row in year.rows} == {"2025年度"} and len(full.rows) > len(year.rows)
+    assert tables["symbols"].rows[0]["value"] == year.total["reduction"]
+    printed = [table.id for table in document.printed().tables()]
+    assert "breakdown_year" in printed and "breakdown" not in printed

@@ -517,11 +517,31 @@ def calculation_symbols(context: Context) -> Table | Paragraph:
     )
 
 
-def typical_breakdown(context: Context) -> Table:
-    """A.3.3/A.3.5: the per-period breakdown of the plan's typical activity (all activities if standard)."""
-    return breakdown(
+def typical_breakdown(context: Context) -> Table | list[Table]:
+    """A.3.3/A.3.5: the per-period breakdown of the plan's typical activity (all activities if standard).
+    An estimate over several fiscal years prints the year A.3.1 shows (its rows sum to A.3.1); the workbook
+    holds every year, which A.3.1's formulas sum."""
+    full = breakdown(
         context, typical_ids(context), title="ベースライン排出量・プロジェクト排出量の内訳（A.3.3, A.3.5）"
     )
+    year, scale = annual_year(context.pieces(typical_ids(context)))
+    label = f"{year}年度"
+    if not context.calculation.estimate or year is None or scale != 1 or full.sheet is None:
+        return full
+    rows = [row for row in full.rows if row["fiscal_year"] == label]
+    if len(rows) == len(full.rows):
+        return full
+    full.body = False
+    keys = _figure_keys(context)
+    shown = Table(
+        "breakdown_year",
+        f"{full.title}（{label}）",
+        full.columns,
+        rows,
+        total={"activity_id": "合計", **{key: exact_sum(row[key] for row in rows) for key in keys}},
+        note=f"A.3.1 の{label}分。認証対象期間の全年度の内訳と計算式は別紙（XLSX）の「{full.sheet}」シートに示します。",
+    )
+    return [shown, full]
 
 
 def incidental(context: Context) -> list | Paragraph:
