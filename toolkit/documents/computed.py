@@ -645,7 +645,9 @@ def planned_inputs(context: Context) -> Table | None:
             rows.append(row)
     used = [c for c in columns if c.key == "activity_id" or any(r.get(c.key) is not None for r in rows)]
     rows = [{column.key: row.get(column.key) for column in used} for row in rows]
-    note = f"{'吸収見込量' if context.forest else '排出削減見込量'}の前提とする計画値（活動一覧の見込みの列）。"
+    note = (
+        f"{'吸収見込量' if context.forest else '排出削減見込量'}の前提とする計画値（活動一覧の見込みの列）。"
+    )
     if context.program:
         note += f"代表的な削減活動の見込みを {context.calculation.represented} 件分として計上する。"
     return context.table(Table("planned", "見込みの前提（計画値）", used, rows, note=note))
