@@ -227,3 +227,14 @@ def test_the_plan_prints_the_breakdown_of_the_year_a_3_1_shows_and_keeps_every_y
     assert tables["symbols"].rows[0]["value"] == year.total["reduction"]
     printed = [table.id for table in document.printed().tables()]
     assert "breakdown_year" in printed and "breakdown" not in printed
+
+
+def test_a_credit_holder_that_is_the_proponent_has_its_kana_and_address(tmp_path):
+    fields = _fields(_document(SAMPLES / "solar-program"))  # program.credit_holder names the operator itself
+    assert fields["credit_holder.name_kana"] == ("ギフチイキダツタンソスイシンキョウギカイ",)
+    assert fields["credit_holder.address.street"] == ("橋本町2丁目8番地 ぎふ駅西ビル4階",)
+    root = _copy("solar-program", tmp_path)
+    _edit(root, "  credit_holder: 岐阜地域脱炭素推進協議会", "  credit_holder: 岐阜県地域電力株式会社")
+    fields = _fields(_document(root))
+    assert fields["credit_holder.name"] == ("岐阜県地域電力株式会社",)
+    assert fields["credit_holder.name_kana"] == fields["credit_holder.postal_code"] == ("—",)

@@ -403,7 +403,7 @@ class _Builder:
         form = self.spec.get("form_version") or {}
         if form.get("field") and form.get("status") == "verified" and form.get("value"):
             found[form["field"]] = str(form["value"])
-        found["credit_holder.name"] = (self.data.get("program") or {}).get("credit_holder")
+        found.update(self.holder())
         found["project.activity_class"] = self.activity_class()
         if self.calculation is None:
             return found
@@ -417,6 +417,22 @@ class _Builder:
             "project.crediting_period.start": min((c[0] for c in crediting), default=None),
             "project.crediting_period.end": max((c[1] for c in crediting), default=None),
         }
+
+    def holder(self) -> dict[str, Any]:
+        """1.3's holder when left empty: the name a program gives (program.credit_holder); a holder that is the
+        proponent itself (same name) has the proponent's kana and address."""
+        program = self.data.get("program") if isinstance(self.data.get("program"), Mapping) else {}
+        given = self.data.get("credit_holder") if isinstance(self.data.get("credit_holder"), Mapping) else {}
+        name = given.get("name") or program.get("credit_holder")
+        found: dict[str, Any] = {"credit_holder.name": name}
+        proponent = self.data.get("proponent") if isinstance(self.data.get("proponent"), Mapping) else {}
+        if name and name == proponent.get("name"):
+            address = proponent.get("address") if isinstance(proponent.get("address"), Mapping) else {}
+            found["credit_holder.name_kana"] = proponent.get("name_kana")
+            found["credit_holder.postal_code"] = proponent.get("postal_code")
+            for part in ("prefecture", "city", "street"):
+                found[f"credit_holder.address.{part}"] = address.get(part)
+        return found
 
     def activity_class(self) -> str | None:
         """2.1's 活動量の分類 when left empty: the monitoring plan's class of the methodology's first parameter."""
