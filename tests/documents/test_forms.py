@@ -83,9 +83,10 @@ def test_the_form_version_the_user_states_is_the_title_s(tmp_path):
     root = _copy("led-factory", tmp_path)
     _edit(root, "  type: standard", '  form_version: "3.2"\n  type: standard')
     assert _document(root).title == "プロジェクト計画書（排出削減プロジェクト用） Ver.3.2"
-    assert (
-        _document(root, "monitoring").title == "モニタリング報告書"
-    )  # the plan form's version, not the report's
+    # the plan form's version, not the report's
+    assert _document(root, "monitoring").title == "モニタリング報告書"
+    _edit(root, 'form_version: "3.2"', 'form_version: "Ver.3.3"')
+    assert _document(root).title == "プロジェクト計画書（排出削減プロジェクト用） Ver.3.3"
 
 
 def test_section_1_holds_the_form_s_parts_and_no_contact_details():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -260,8 +261,9 @@ def build(
 
 
 def finish(document: Document, remarks: list[Remark], final: bool, sources=None) -> Document:
-    """A draft carries `remarks` (the checklist's other findings); `final` refuses while a required field
-    is empty or a blocking finding remains, naming each where `sources` can place it."""
+    """A draft carries `remarks` (the checklist's other findings, its closing 審査前の確認事項); `final` refuses
+    while a required field is empty or a blocking finding remains, naming each where `sources` can place it,
+    and otherwise holds no remarks: a final document holds only what the form holds."""
     document.draft = not final
     # the closing 審査前の確認事項 are ours, not the form's: a final document (refused while one blocks) has none
     document.remarks = [] if final else list(remarks)
@@ -361,11 +363,10 @@ class _Builder:
         version = self.lookup(form["field"]) if form.get("field") else None
         if version in (None, "") and form.get("status") == "verified":
             version = form.get("value")
-        return (
-            f"{self.spec['title']} Ver.{clean(str(version))}"
-            if version not in (None, "")
-            else self.spec["title"]
-        )
+        number = re.sub(
+            r"^\s*ver\.?\s*", "", clean(str(version or "")), flags=re.IGNORECASE
+        )  # 「Ver.3.2」 typed
+        return f"{self.spec['title']} Ver.{number}" if number.strip() else self.spec["title"]
 
     def block(self, block: Mapping, section: Mapping) -> list[Block]:
         if "fields" in block:
