@@ -176,9 +176,11 @@ project:
   name: 東海・中部住宅用太陽光発電J-クレジットプロジェクト（ベンチマーク {count:,} 件）
   type: program
   methodology: {{code: EN-R-002, version: "3.0"}}
+  number: "9001"
   purpose: >-
     東海・中部地域の一般家庭が設置した住宅用太陽光発電設備の自家消費電力により系統電力を代替し、
     CO2 排出量を削減する。売電分は対象外とする。
+  outline: 住宅用太陽光発電設備の発電電力を家庭内で自家消費し、系統電力の使用を代替する。
   validation_application_date: 2025-02-14
   registration_application_date: 2025-04-01
   monitoring_start_date: 2025-04-01
@@ -194,6 +196,9 @@ proponent:
 
 program:
   grouping_body: 東海中部脱炭素推進協議会
+  grouping_body_kana: トウカイチュウブダツタンソスイシンキョウギカイ
+  grouping_body_postal_code: "500-8856"
+  grouping_body_address: {{prefecture: 岐阜県, city: 岐阜市, street: 橋本町2丁目8番地}}
   credit_holder: 東海中部脱炭素推進協議会
   bylaws: evidence/規約.txt
   typical_activity: PV-000001  # the plan's estimate: this activity's planned yield × the number listed

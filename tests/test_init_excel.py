@@ -248,6 +248,8 @@ def test_a_standard_project_workbook_holds_its_tables_and_a_program_keeps_activi
     assert book.sheetnames == [
         "プロジェクト",
         "活動一覧",
+        "代表以外の実施者",
+        "追加性の情報の入手方法",
         "付随的な排出活動",
         "モニタリング計画",
         "係数",
@@ -262,6 +264,9 @@ def test_a_standard_project_workbook_holds_its_tables_and_a_program_keeps_activi
     members = openpyxl.load_workbook(tmp_path / "p/activities.xlsx")
     assert "活動一覧" in members.sheetnames and "中干し実績" in members.sheetnames
     assert "モニタリング計画" not in members.sheetnames
+    assert (
+        "代表以外の実施者" not in book.sheetnames + members.sheetnames
+    )  # a program's 1.2 is its grouping body
 
 
 def test_the_factor_sheet_has_the_rows_of_factors_yaml(tmp_path, run):

@@ -285,7 +285,16 @@ def _entry(document: Document, calculation: Calculation, staging: Path, names: M
         files = [project.project_file, *project.files, project.root / "factors.yaml"]
         for path in sorted({path for path in files if path.is_file()}):
             inputs.append({"path": project.relative(path), "sha256": sha256(path)})
+    # the evidence register (B.5): in a final document only in the workbook annex and here, never printed
+    register = next((table for table in document.tables() if table.id == "evidence"), None)
+    evidence = {}
+    if register is not None:
+        evidence["evidence"] = [
+            {"activity_id": row.get("activity_id"), "path": row.get("file"), "sha256": row.get("sha256")}
+            for row in register.rows
+        ]
     return {
+        **evidence,
         "title": document.title,
         "draft": document.draft,
         "open_items": len(document.open_items),

@@ -59,7 +59,11 @@ def create_project(
                 )
             ],
         )
-    tables = schema.tables(code)
+    tables = {  # a table declared for some project types only (other_proponents: standard) is left out of others
+        name: table
+        for name, table in schema.tables(code).items()
+        if project_type in (packaged.load("tables.yaml").get(name) or {}).get("types", [project_type])
+    }
     own = [EXCEL_PROJECT_FILE] if excel else ["project.yaml", factor_tables.OVERRIDES_FILE]
     planned = {name: None for name in [*own, MONITORING_WORKBOOK, "evidence/.gitkeep"]}
     if project_type == "program":

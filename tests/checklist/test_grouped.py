@@ -47,7 +47,7 @@ def test_all_24_are_in_json_with_their_group(run, missing_files):
     assert sorted(re.search(r"evidence/\S+\.pdf", item["message"]).group(0) for item in found) == gone
     (group,) = [group for group in report_json["groups"] if group["id"] == "R-EVID-FILE"]
     assert group["count"] == MISSING and group["path"] == "monitoring[*].evidence"
-    assert group["section_title"] == "B.5 証憑一覧"
+    assert group["section_title"] == "B.5 証憑一覧（確認用）"
     assert [report_json["findings"][index] for index in group["findings"]] == found
 
 
@@ -58,7 +58,7 @@ def test_all_24_are_rows_of_the_sheet_and_of_the_page(run, missing_files, tmp_pa
     run("check", root, "--stage", "verification", "--format", "html", "-o", page_path)
     sheet = openpyxl.load_workbook(sheet_path).active
     rows = [row for row in sheet.iter_rows(values_only=True) if row[2] == "R-EVID-FILE"]
-    assert len(rows) == MISSING and {row[4] for row in rows} == {"B.5 証憑一覧"}
+    assert len(rows) == MISSING and {row[4] for row in rows} == {"B.5 証憑一覧（確認用）"}
     page = page_path.read_text(encoding="utf-8")
     block = page[page.index('data-key="R-EVID-FILE monitoring[*].evidence"') :]
     block = block[: block.index("</tr>")]

@@ -114,7 +114,7 @@ def required_paths(name: str, stage: str) -> list[str]:
     data = _sample_data(name)
     paths: list[str] = []
     for kind in documents.kinds_at(stage):
-        spec, _ = documents.load_spec(documents.spec_name(kind, data["project"]["type"]))
+        spec, _ = documents.load_spec(documents.spec_of(kind, data))
         paths += [path for _, path in documents.required_fields(spec, stage) if path not in paths]
     return [path for path in paths if _present(data, path)]
 

@@ -69,7 +69,7 @@ def test_activity_three_years_old_blocks_in_json(run, three_years_old):
 # samples/incomplete-solar/EXPECTED.md: (id, severity, path, location; project.yaml without its line, stages)
 INCOMPLETE = [
     ("F-MISSING", "blocking", "proponent.postal_code", "project.yaml", STAGES),
-    ("F-MISSING", "blocking", "proponent.representative.name", "project.yaml", STAGES),
+    ("F-MISSING", "blocking", "project.outline", "project.yaml", STAGES),
     ("F-MISSING", "blocking", "additionality.sources", "project.yaml", STAGES),
     ("F-MISSING", "blocking", "monitoring_plan[1].method_class", "project.yaml", STAGES),
     ("F-MISSING", "blocking", "monitoring_report.deviations", "project.yaml", ("verification",)),

@@ -65,6 +65,9 @@ def test_every_spec_field_is_a_schema_field(path):
     for section in spec["sections"]:
         for block in section.get("blocks") or []:
             for entry in block.get("fields") or []:
+                if "fact" in entry:  # a computed value (the methodology's title)
+                    assert entry["fact"] in documents.FACTS and "path" not in entry, (path.name, entry)
+                    continue
                 assert schema.field_rules(rules, entry["path"]) is not None, (path.name, entry["path"])
 
 
@@ -95,8 +98,11 @@ def test_missing_postal_code_is_a_marker_and_blocks_final(tmp_path):
 
 def test_optional_empty_field_is_a_dash_not_a_marker(tmp_path):
     project = _copy("solar-program", tmp_path)
+    assert _fields(_build(project))["credit_holder.name"] == (
+        "岐阜地域脱炭素推進協議会",
+    )  # program.credit_holder
     _edit(project, "  credit_holder: 岐阜地域脱炭素推進協議会\n", "")
-    assert _fields(_build(project))["program.credit_holder"] == ("—",)
+    assert _fields(_build(project))["credit_holder.name"] == ("—",)
 
 
 def test_complete_plan_renders_final_without_open_items():
@@ -119,19 +125,28 @@ def test_user_text_in_a_narrative_is_never_a_template(tmp_path):
         for block in section.blocks
         if isinstance(block, Paragraph)
         for part in block.parts
-    ]
+    ] + [part for value in _fields(document).values() for part in value]
     assert "{{ 7*7 }} {% if 1 %}x{% endif %} <script>&" in texts
     assert not any("49" == part for part in texts)
 
 
 def test_typical_activity_shapes_the_plan_annex():
-    project = ROOT / "samples" / "solar-program"
-    document = _build(project)
+    from toolkit.pipeline import Run
+
+    document = Run(ROOT / "samples" / "solar-program").document("plan")  # the plan's estimate
     breakdown = next(table for table in document.tables() if table.id == "breakdown")
     assert len({row["activity_id"] for row in breakdown.rows}) == 1
     symbols = next(table for table in document.tables() if table.id == "symbols")
-    assert symbols.rows[1]["value"] == breakdown.total["baseline"]
-    assert symbols.rows[0]["value"] == breakdown.total["baseline"] - breakdown.total["project"]
+    # A.3.1 is per year (t-CO2/年): the first whole fiscal year of the breakdown, summed by its formula
+    year = "2025年度"
+    assert (
+        symbols.formulas[1]["value"]
+        == f'SUMIFS({{breakdown.baseline[]}},{{breakdown.fiscal_year[]}},"{year}")'
+    )
+    rows = [row for row in breakdown.rows if row["fiscal_year"] == year]
+    assert symbols.rows[1]["value"] == exact_sum(row["baseline"] for row in rows) > 0
+    assert symbols.rows[0]["value"] == symbols.rows[1]["value"] - symbols.rows[2]["value"]
+    assert {row["unit"] for row in symbols.rows} == {"t-CO2/年"}
 
 
 @pytest.mark.parametrize("project", SAMPLES, ids=[path.name for path in SAMPLES])
@@ -152,9 +167,10 @@ def test_monitoring_totals_equal_the_calculation_and_the_sum_of_their_rows(proje
         == result.total_exact
     )
     assert by_year.total["certified"] == result.total_certified
+    first, second = ("removal", "emission") if project.name == "forest" else ("baseline", "project")
     for row, formulas in zip(monthly.rows, monthly.formulas):
-        assert row["reduction"] == row["baseline"] - row["project"]
-        assert formulas["reduction"] == "{baseline}-{project}"
+        assert row["reduction"] == row[first] - row[second]
+        assert formulas["reduction"] == f"{{{first}}}-{{{second}}}"
 
 
 def test_row_order_does_not_change_the_report(tmp_path):
@@ -225,7 +241,7 @@ def test_a_project_spec_overrides_the_packaged_one(tmp_path):
     spec = yaml.safe_load((ROOT / "templates/documents/plan_program.yaml").read_text(encoding="utf-8"))
     spec["title"] = "計画書（岐阜版）"
     _override(project, yaml.safe_dump(spec, allow_unicode=True))
-    assert _build(project).title == "計画書（岐阜版）" != packaged["title"]
+    assert _build(project).title == "計画書（岐阜版） Ver.4.0" and packaged["title"] != "計画書（岐阜版）"
 
 
 def test_a_broken_override_names_its_file_and_line(tmp_path):

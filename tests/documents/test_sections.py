@@ -15,14 +15,14 @@ STANDARD_S2 = {"project": {"type": "standard", "methodology": {"code": "EN-S-002
 @pytest.mark.parametrize(
     ("data", "path", "document", "heading"),
     [
-        (STANDARD, "proponent.postal_code", "plan", "1.1 プロジェクト実施者"),
+        (STANDARD, "proponent.postal_code", "plan", "1.1 プロジェクト代表実施者"),
         (STANDARD, "project.crediting_period.end", "plan", "2.3 実施期間及びモニタリング計画"),
         (STANDARD, "additionality.capex_jpy", "plan", "A.2 追加性の評価（別紙）"),
         (STANDARD, "monitoring[3].operating_hours", "monitoring", "B.2 モニタリング実績"),
         (STANDARD, "monitoring_report.deviations", "monitoring", "B.4 計画からの変更点"),
         (STANDARD, "activities[0].planned_hours_per_year", "plan", "3 排出削減見込量"),
         (STANDARD, "project.name", "plan", "表紙"),  # its schema section: the cover shows it first
-        (PROGRAM, "proponent.postal_code", "plan", "1.1 運営・管理者"),
+        (PROGRAM, "proponent.postal_code", "plan", "1.1 プログラム型運営・管理者"),
         (PROGRAM, "activities[12].capacity_kw", "activity-list", "排出削減活動リスト"),
     ],
 )
@@ -49,12 +49,12 @@ def test_a_section_id_reads_as_its_heading():
         ("plan.2.3", STANDARD_S2, ("plan", "2.3 実施期間及びモニタリング計画")),
         ("annex.A.2", STANDARD_S2, ("plan", "A.2 追加性の評価（別紙）")),
         ("plan.cover", STANDARD_S2, ("plan", "表紙")),
-        ("monitoring.B.5", STANDARD_S2, ("monitoring", "B.5 証憑一覧")),
+        ("monitoring.B.5", STANDARD_S2, ("monitoring", "B.5 証憑一覧（確認用）")),
         ("monitoring.B.2.2", STANDARD_S2, ("monitoring", "B.2 (2) 係数")),  # (2) reads with its section
         ("activity_list", PROGRAM, ("activity-list", "排出削減活動リスト")),
         # data paths: the spec field that prints them, else the schema's section, else their table
-        ("proponent.postal_code", STANDARD_S2, ("plan", "1.1 プロジェクト実施者")),
-        ("proponent.postal_code", PROGRAM, ("plan", "1.1 運営・管理者")),  # the program plan's own title
+        ("proponent.postal_code", STANDARD_S2, ("plan", "1.1 プロジェクト代表実施者")),
+        ("proponent.postal_code", PROGRAM, ("plan", "1.1 プログラム型運営・管理者")),  # the program plan's own title
         ("monitoring_report.deviations", STANDARD_S2, ("monitoring", "B.4 計画からの変更点")),
         ("activities[2].commissioned_on", PROGRAM, ("activity-list", "排出削減活動リスト")),
         ("monitoring[35].evidence", PROGRAM, ("monitoring", "B.2 モニタリング実績")),

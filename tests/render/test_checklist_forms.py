@@ -133,13 +133,13 @@ def test_text_groups_by_document_then_section_in_order(checklist):
     ]
     sections = [line.strip() for line in lines if line.startswith("  § ")]
     assert sections == [  # as the documents number and title them; an id no document has stays as it is
-        "§ 1.1 プロジェクト実施者",
+        "§ 1.1 プロジェクト代表実施者",
         "§ 2.1 プロジェクトの目的及び概要",
         "§ activity_list.1",
-        "§ B.5 証憑一覧",
+        "§ B.5 証憑一覧（確認用）",
         "§ （節の指定なし）",
     ]
-    first = lines.index("  § 1.1 プロジェクト実施者")
+    first = lines.index("  § 1.1 プロジェクト代表実施者")
     assert lines[first + 1] == (
         "    ✗ F-MISSING  project.yaml:14 proponent.postal_code（郵便番号）: "
         "プロジェクト計画書の必須項目「郵便番号」が未記入です"
@@ -233,7 +233,7 @@ def test_json_keeps_the_contract_and_adds_scores_counts_and_evidence(checklist):
         "severity": "blocking",
         "path": "proponent.postal_code",
         "section": "plan.1.1",
-        "section_title": "1.1 プロジェクト実施者",
+        "section_title": "1.1 プロジェクト代表実施者",
         "document": "plan",
         "label": "postal code",
         "message": "the required field '郵便番号' of the project plan is empty",
@@ -287,7 +287,7 @@ def test_xlsx_has_the_title_rows_and_the_table(checklist, tmp_path):
         "要対応",
         "F-MISSING",
         "プロジェクト計画書",
-        "1.1 プロジェクト実施者",
+        "1.1 プロジェクト代表実施者",
         "project.yaml:14",
         "proponent.postal_code（郵便番号）",
     ]

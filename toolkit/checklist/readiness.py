@@ -216,8 +216,7 @@ class _Checker:
 
     def missing_spec_fields(self, kind: str) -> list:
         spec, _ = documents.load_spec(
-            documents.spec_name(kind, schema.project_type(self.project.data)),
-            overrides.folder(self.project.root),
+            documents.spec_of(kind, self.project.data), overrides.folder(self.project.root)
         )
         required = documents.required_fields(spec, self.stage)
         self.count(kind, len(required))

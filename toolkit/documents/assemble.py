@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -37,6 +38,7 @@ from toolkit.errors import TemplateError, ToolkitError
 from toolkit.problems import Location, Problem
 from toolkit.read.overrides import template
 
+FACTS = ("activity_count", "methodology_name", "total_certified", "fiscal_years", "rules_version")
 WINDOW = {
     "monitoring_report.period_start": 0,
     "monitoring_report.period_end": 1,
@@ -73,11 +75,25 @@ class NotReady(ToolkitError):
     """Raised by `--final` while required fields are still empty."""
 
 
-def spec_name(kind: str, project_type: str | None) -> str:
-    """The spec file of a document: the plan has one per project type."""
+def spec_name(kind: str, project_type: str | None, methodology: str | None = None) -> str:
+    """The spec file of a document: the plan has one per project type; a forest methodology (FO-001) has its
+    own 森林管理プロジェクト用 plan and report."""
+    if kind in ("plan", "monitoring") and _forest(methodology):
+        return f"documents/{kind}_forest.yaml"
     if kind == "plan":
         return f"documents/plan_{'program' if project_type == 'program' else 'standard'}.yaml"
     return f"documents/{kind.replace('-', '_')}.yaml"
+
+
+def spec_of(kind: str, data: Mapping) -> str:
+    """The spec file of a document for a project's data (its type and methodology)."""
+    return spec_name(kind, schema.project_type(data), schema.declared(data)[1])
+
+
+def _forest(methodology: str | None) -> bool:
+    from toolkit import methodologies
+
+    return methodology in methodologies.codes() and bool(methodologies.get(methodology).FOREST)
 
 
 class _Lined(str):
@@ -150,12 +166,23 @@ def _spec_problems(spec: Any) -> list[str]:
                     f"(known: {', '.join(sorted(computed.BUILDERS))})"
                 )
             for entry in (block.get("fields") or []) if isinstance(block, dict) else []:
-                if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
-                    found.append(f"{section['id']}: each field needs a path")
+                if isinstance(entry, dict) and isinstance(entry.get("fact"), str) and "path" not in entry:
+                    if entry["fact"] not in FACTS:
+                        found.append(
+                            f"{section['id']}: unknown fact {entry['fact']!r} (known: {', '.join(sorted(FACTS))})"
+                        )
+                elif not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+                    found.append(f"{section['id']}: each field needs a path or a fact")
                 elif entry.get("required") not in (None, *STAGES):
                     found.append(
                         f"{section['id']} {entry['path']}: required must be one of {', '.join(STAGES)}"
                     )
+    version = spec.get("form_version")
+    if version is not None and (
+        not isinstance(version, dict)
+        or version.get("status") not in ("verified", "unverified", "third-party")
+    ):
+        found.append("form_version: expected {value, status: verified|unverified|third-party, source, field}")
     if spec.get("stage", "registration") not in STAGES:
         found.append(f"stage must be one of {', '.join(STAGES)}")
     for fmt, name in (spec.get("files") or {}).items():
@@ -180,7 +207,7 @@ def required_fields(spec: Mapping, stage: str) -> list[tuple[str, str]]:
     for section in spec["sections"]:
         for block in section.get("blocks") or []:
             for entry in block.get("fields") or []:
-                required = entry.get("required")
+                required = entry.get("required") if "path" in entry else None
                 if required in STAGES and STAGES.index(required) <= STAGES.index(stage):
                     wanted.append((section["id"], entry["path"]))
     return wanted
@@ -202,7 +229,7 @@ def static_missing(spec: Mapping, data: Mapping, stage: str) -> list[Missing]:
         for section in spec["sections"]
         for block in section.get("blocks") or []
         for entry in block.get("fields") or []
-        if entry["path"] not in WINDOW  # computed, never typed
+        if "path" in entry and entry["path"] not in WINDOW  # computed, never typed
         for part in builder.field(entry, section["id"]).value
         if isinstance(part, Missing)
     ]
@@ -226,7 +253,7 @@ def build(
     """
     project = calculation.project
     data = project.data if project else {}
-    spec, path = load_spec(spec_name(kind, schema.project_type(data)), overrides)
+    spec, path = load_spec(spec_of(kind, data), overrides)
     builder = _Builder(
         spec, path, data, calculation, root, built or build_time(), stage, complete=with_evidence
     )
@@ -234,11 +261,13 @@ def build(
 
 
 def finish(document: Document, remarks: list[Remark], final: bool, sources=None) -> Document:
-    """A draft carries `remarks` (the checklist's other findings); `final` refuses while a required field
-    is empty or a blocking finding remains, naming each where `sources` can place it."""
+    """A draft carries `remarks` (the checklist's other findings, its closing 審査前の確認事項); `final` refuses
+    while a required field is empty or a blocking finding remains, naming each where `sources` can place it,
+    and otherwise holds no remarks: a final document holds only what the form holds."""
     document.draft = not final
-    document.remarks = list(remarks)
-    blocking = [remark for remark in document.remarks if remark.severity == "blocking"]
+    # the closing 審査前の確認事項 are ours, not the form's: a final document (refused while one blocks) has none
+    document.remarks = [] if final else list(remarks)
+    blocking = [remark for remark in remarks if remark.severity == "blocking"]
     if final and (document.open_items or blocking):
 
         def where(path: str):
@@ -305,12 +334,13 @@ class _Builder:
                     entry["title"],
                     blocks,
                     int(entry.get("level", 1)),
+                    draft_only=bool(entry.get("draft_only")),
                 )
             )
         date = self.lookup(self.spec.get("date", "")) if self.spec.get("date") else None
         document = Document(
             kind=kind,
-            title=self.spec["title"],
+            title=self.title(),
             project_name=clean(str(self.lookup("project.name") or "")),
             date=date if isinstance(date, dt.date) else self.built.date(),
             stage=self.stage,
@@ -324,6 +354,19 @@ class _Builder:
         document.open_items = _open_items(document)
         document.required = len(required_fields(self.spec, self.stage))
         return document
+
+    def title(self) -> str:
+        """The form's title with its version (Ver.4.0): the one the user states in the spec's `form_version.field`
+        (project.form_version), else the spec's own when verified; a form whose version nobody has confirmed is
+        titled without one."""
+        form = self.spec.get("form_version") or {}
+        version = self.lookup(form["field"]) if form.get("field") else None
+        if version in (None, "") and form.get("status") == "verified":
+            version = form.get("value")
+        number = re.sub(
+            r"^\s*ver\.?\s*", "", clean(str(version or "")), flags=re.IGNORECASE
+        )  # 「Ver.3.2」 typed
+        return f"{self.spec['title']} Ver.{number}" if number.strip() else self.spec["title"]
 
     def block(self, block: Mapping, section: Mapping) -> list[Block]:
         if "fields" in block:
@@ -357,22 +400,63 @@ class _Builder:
     @cached_property
     def derived(self) -> dict[str, Any]:
         """Values a document shows when the input leaves them empty: what the calculation used."""
+        found: dict[str, Any] = {}
+        form = self.spec.get("form_version") or {}
+        if form.get("field") and form.get("status") == "verified" and form.get("value"):
+            found[form["field"]] = str(form["value"])
+        found.update(self.holder())
+        found["project.activity_class"] = self.activity_class()
         if self.calculation is None:
-            return {}
+            return found
         pieces = [piece for result in self.calculation.activities for piece in result.periods]
         crediting = [result.crediting for result in self.calculation.activities if result.crediting]
         window = self.calculation.period
         return {
+            **found,
             "monitoring_report.period_start": window[0] or min((p.start for p in pieces), default=None),
             "monitoring_report.period_end": window[1] or max((p.end for p in pieces), default=None),
             "project.crediting_period.start": min((c[0] for c in crediting), default=None),
             "project.crediting_period.end": max((c[1] for c in crediting), default=None),
         }
 
+    def holder(self) -> dict[str, Any]:
+        """1.3's holder when left empty: the name a program gives (program.credit_holder); a holder that is the
+        proponent itself (same name) has the proponent's kana and address."""
+        program = self.data.get("program") if isinstance(self.data.get("program"), Mapping) else {}
+        given = self.data.get("credit_holder") if isinstance(self.data.get("credit_holder"), Mapping) else {}
+        name = given.get("name") or program.get("credit_holder")
+        found: dict[str, Any] = {"credit_holder.name": name}
+        proponent = self.data.get("proponent") if isinstance(self.data.get("proponent"), Mapping) else {}
+        if name and name == proponent.get("name"):
+            address = proponent.get("address") if isinstance(proponent.get("address"), Mapping) else {}
+            found["credit_holder.name_kana"] = proponent.get("name_kana")
+            found["credit_holder.postal_code"] = proponent.get("postal_code")
+            for part in ("prefecture", "city", "street"):
+                found[f"credit_holder.address.{part}"] = address.get(part)
+        return found
+
+    def activity_class(self) -> str | None:
+        """2.1's 活動量の分類 when left empty: the monitoring plan's class of the methodology's first parameter."""
+        from toolkit import methodologies
+
+        code = schema.declared(self.data)[1]
+        rows = self.data.get("monitoring_plan")
+        rows = [row for row in rows if isinstance(row, Mapping)] if isinstance(rows, list) else []
+        if code in methodologies.codes():  # without the methodology (a gap of its own): the plan's first row
+            first = methodologies.get(code).MONITORING[0].symbol
+            rows = [row for row in rows if row.get("symbol") == first] + rows
+        for row in rows:
+            if row.get("method_class"):
+                return f"{row['method_class']}（{row.get('symbol')}）"
+        return None
+
     def label(self, path: str) -> str:
         return schema.label(self.data, path).get("ja", path)
 
     def field(self, entry: Mapping, section: str) -> FieldRow:
+        if "path" not in entry:  # a computed value (the methodology's title ...): never a gap
+            fact = self.facts().get(entry["fact"]) if self.calculation is not None else None
+            return FieldRow(entry.get("label") or entry["fact"], (value_text(fact),))
         path = entry["path"]
         label = entry.get("label") or self.label(path)
         value = self.lookup(path)
@@ -386,7 +470,7 @@ class _Builder:
             shown = value_text(
                 choices[value] if value in choices else schema.code_label(value) if coded else value
             )
-        return FieldRow(label, (shown,), path)
+        return FieldRow(label, (shown,), path, printed=entry.get("printed", True) is not False)
 
     def text(self, snippet: str, section: str, stage: str) -> tuple[Inline, ...]:
         """A narrative block: the snippet's own words, with every value it asks for as a separate part."""
@@ -416,7 +500,7 @@ class _Builder:
         )
 
     def facts(self) -> dict[str, Any]:
-        """Computed values a snippet may quote (facts.activity_count ...)."""
+        """Computed values a snippet or a field may quote (facts.activity_count ...): the names in FACTS."""
         calculation = self.calculation
         from toolkit import methodologies
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from toolkit import methodologies, schema
+from toolkit import methodologies, periods, schema
 from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.engine import EXACT, Calculation, exact_sum, represented_ids, truncate
 from toolkit.documents.model import Chart, Column, Missing, Paragraph, Series, Table
@@ -48,6 +48,11 @@ class Context:
     def program(self) -> bool:
         """Whether this is a program-type project (プログラム型), whose plan shows one typical activity."""
         return schema.project_type(self.data) == "program"
+
+    @property
+    def forest(self) -> bool:
+        """Whether the methodology removes CO2 (FO-001): its documents speak of 吸収量, never of negative emissions."""
+        return bool(self.module.FOREST)
 
     def table(self, table: Table) -> Table:
         """The table as the spec places it: `sheet:` names its workbook sheet, `body: false` keeps it out of print."""
@@ -83,6 +88,56 @@ class Context:
 
 def _tonnes(key: str, label: str) -> Column:
     return Column(key, label, T, "number", places=3)
+
+
+# The three figures of a period, year or activity. Emission reductions: baseline, project, reduction.
+# Removals (FO-001): the stands' uptake R_PJ, the work's emissions E_PJ and the net removal R_PJ − E_PJ
+# (= EM_BL − EM_PJ with EM_BL = 0), all shown positive: the forest forms speak of 吸収量, not negative emissions.
+FIGURES = ("baseline", "project", "reduction")
+REMOVALS = ("removal", "emission", "reduction")
+_LABELS = {
+    "baseline": "ベースライン排出量",
+    "project": "プロジェクト排出量",
+    "reduction": "排出削減量",
+    "removal": "吸収量",
+    "emission": "排出量",
+}
+
+
+def _figure_keys(context: Context) -> tuple[str, str, str]:
+    return REMOVALS if context.forest else FIGURES
+
+
+def _figure_columns(context: Context) -> list[Column]:
+    keys = _figure_keys(context)
+    return [
+        _tonnes(key, "純吸収量" if context.forest and key == "reduction" else _LABELS[key]) for key in keys
+    ]
+
+
+def _figures(context: Context, piece: PeriodResult) -> dict[str, Decimal]:
+    """A piece's three figures under the keys `_figure_keys` names."""
+    if context.forest:
+        return {
+            "removal": piece.project.inputs.get("R_PJ", Decimal(0)),
+            "emission": piece.project.inputs.get("E_PJ", Decimal(0)),
+            "reduction": piece.reduction.value,
+        }
+    return {
+        "baseline": piece.baseline.value,
+        "project": piece.project.value,
+        "reduction": piece.reduction.value,
+    }
+
+
+def _summed(context: Context, pieces) -> dict[str, Decimal]:
+    figures = [_figures(context, piece) for piece in pieces]
+    return {key: exact_sum(figure[key] for figure in figures) for key in _figure_keys(context)}
+
+
+def reduction_word(context: Context) -> str:
+    """排出削減量, or 純吸収量 for a forest project."""
+    return "純吸収量" if context.forest else "排出削減量"
 
 
 # -- plan -------------------------------------------------------------------------------------------
@@ -196,6 +251,70 @@ def payback(context: Context) -> Table | None:
     )
 
 
+def _address(row: Mapping, prefix: str = "") -> str | None:
+    """郵便番号 / 都道府県 / 市区町村 / 以降 as one line (〒500-8856 岐阜県岐阜市橋本町...); None when all are empty."""
+    parts = [row.get(f"{prefix}{key}") for key in ("prefecture", "city", "street")]
+    postal = row.get(f"{prefix}postal_code")
+    text = "".join(str(part) for part in parts if part)
+    if postal:
+        text = f"〒{postal} {text}".strip()
+    return text or None
+
+
+def other_proponents(context: Context) -> Table | Paragraph:
+    """1.2 プロジェクト代表実施者以外のプロジェクト実施者 (standard): name, kana and address in four parts;
+    an empty table (or none: the reader gives an empty one) says there is no other proponent."""
+    rows = context.data.get("other_proponents")
+    if rows is None:
+        return Paragraph(
+            (
+                "代表以外の実施者: ",
+                Missing("代表以外の実施者（いなければ空の表）", "other_proponents", "plan.1.2"),
+            )
+        )
+    if not rows:
+        return Paragraph(("該当なし（プロジェクト代表実施者のみ）",))
+    table = schema.tables(context.calculation.methodology)["other_proponents"]
+    columns = _columns(table)
+    required = {"name", "name_kana", "postal_code", "prefecture", "city"}
+    shown = []
+    for index, row in enumerate(rows):
+        line: dict[str, Any] = {}
+        for column in columns:
+            value = row.get(column.key)
+            if value in (None, "") and column.key in required:
+                value = Missing(
+                    f"代表以外の実施者の{column.label}", f"other_proponents[{index}].{column.key}", "plan.1.2"
+                )
+            line[column.key] = value
+        shown.append(line)
+    return context.table(Table("other_proponents", "代表以外のプロジェクト実施者", columns, shown))
+
+
+def additionality_sources(context: Context) -> Table:
+    """A.2 (2) 追加性評価に必要な情報の入手方法: 項目 / 入手方法, from the table `additionality_sources`,
+    else one row of `additionality.sources`; neither is a gap."""
+    rows = context.data.get("additionality_sources") or []
+    columns = [Column("item", "項目", width=8), Column("method", "入手方法", width=20)]
+    shown: list[dict[str, Any]] = []
+    for index, row in enumerate(rows):
+        shown.append(
+            {
+                key: row.get(key) or Missing(label, f"additionality_sources[{index}].{key}", "annex.A.2")
+                for key, label in (("item", "項目"), ("method", "入手方法"))
+            }
+        )
+    if not shown:
+        text = (context.data.get("additionality") or {}).get("sources")
+        shown = [
+            {
+                "item": "追加性の評価に用いた値",
+                "method": text or Missing("数値の出典（入手方法）", "additionality.sources", "annex.A.2"),
+            }
+        ]
+    return context.table(Table("additionality_sources", "追加性評価に必要な情報の入手方法", columns, shown))
+
+
 def typical_ids(context: Context) -> set | None:
     """The activity the plan's A.3 shows for a program: the one the estimate computes (`program.typical_activity`,
     else the first listed); None (all) for a standard project. An unknown id stays: calculation_symbols marks it."""
@@ -211,10 +330,12 @@ def breakdown(
     """Every period piece with the inputs of its formulas and the Excel formulas that recompute it."""
     pieces = context.pieces(ids)
     code = context.calculation.methodology
+    keys = _figure_keys(context)
+    own = {"R_PJ", "E_PJ"} if context.forest else set()  # a forest's own figure columns, not inputs
     symbols: dict[str, None] = {}
     for piece in pieces:
         for figure in (piece.baseline, piece.project):
-            symbols.update(dict.fromkeys(figure.inputs))
+            symbols.update(dict.fromkeys(symbol for symbol in figure.inputs if symbol not in own))
     columns = [
         Column("activity_id", "活動ID"),
         Column("start", "期間開始", kind="date"),
@@ -224,78 +345,79 @@ def breakdown(
             Column(symbol, symbol, kind="number", printed=len(symbols) <= PRINTED_INPUTS)
             for symbol in symbols
         ),
-        _tonnes("baseline", "ベースライン排出量"),
-        _tonnes("project", "プロジェクト排出量"),
-        _tonnes("reduction", "排出削減量"),
+        *_figure_columns(context),
     ]
     rows, formulas = [], []
     for piece in pieces:
+        inputs = {
+            key: value
+            for key, value in {**piece.baseline.inputs, **piece.project.inputs}.items()
+            if key not in own
+        }
         row: dict[str, Any] = {
             "activity_id": piece.activity_id,
             "start": piece.start,
             "end": piece.end,
             "fiscal_year": f"{piece.fiscal_year}年度",
-            **piece.baseline.inputs,
-            **piece.project.inputs,
-            "baseline": piece.baseline.value,
-            "project": piece.project.value,
-            "reduction": piece.reduction.value,
+            **inputs,
+            **_figures(context, piece),
         }
         rows.append(row)
-        formulas.append(
-            {
-                "baseline": methodologies.excel_formula(code, piece.baseline),
-                "project": methodologies.excel_formula(code, piece.project),
-                "reduction": "{baseline}-{project}",
-            }
-        )
-    total = {
-        "activity_id": "合計",
-        "baseline": exact_sum(r["baseline"] for r in rows),
-        "project": exact_sum(r["project"] for r in rows),
-        "reduction": exact_sum(r["reduction"] for r in rows),
-    }
-    sums = {key: f"SUM({{{key}}})" for key in ("baseline", "project", "reduction")}
-    note = "各列の記号は算定式の記号。排出量は t-CO2、端数を含む値です。"
+        formulas.append(_piece_formulas(context, code, piece))
+    total = {"activity_id": "合計", **{key: exact_sum(r[key] for r in rows) for key in keys}}
+    sums = {key: f"SUM({{{key}}})" for key in keys}
+    note = "各列の記号は算定式の記号。" + ("吸収量・排出量" if context.forest else "排出量")
+    note += "は t-CO2、端数を含む値です。"
     if len(symbols) > PRINTED_INPUTS:
         note += "入力値（" + "、".join(symbols) + "）と計算式は別紙（XLSX）に示します。"
     return context.table(Table(table_id, title, columns, rows, formulas, total, sums, note=note))
 
 
+def _piece_formulas(context: Context, code: str, piece: PeriodResult) -> dict[str, str]:
+    """The Excel formulas of a piece's figures. A forest's EM_PJ = E_PJ − R_PJ gives the uptake R_PJ as the
+    part after E_PJ; E_PJ itself stands as a value (its fuel inputs exist only where fuel was recorded)."""
+    project = methodologies.excel_formula(code, piece.project)
+    if not context.forest:
+        return {
+            "baseline": methodologies.excel_formula(code, piece.baseline),
+            "project": project,
+            "reduction": "{baseline}-{project}",
+        }
+    head = "{E_PJ}-"
+    if project.startswith(head):
+        removal = project[len(head) :]
+    else:
+        removal = "{emission}-(" + project.replace("{E_PJ}", "{emission}") + ")"
+    return {"removal": removal, "reduction": "{removal}-{emission}"}
+
+
+def annual_year(pieces: list[PeriodResult]) -> tuple[int | None, Decimal]:
+    """The fiscal year A.3.1 shows per year (t-CO2/年): the first in which every piece covers the whole fiscal
+    year, with factor 1; without one, the year with the most days, scaled up to its full length."""
+    years: dict[int, list[PeriodResult]] = defaultdict(list)
+    for piece in pieces:
+        years[piece.fiscal_year].append(piece)
+
+    def days(piece: PeriodResult) -> int:
+        return periods.days(piece.start, piece.end)
+
+    def length(year: int) -> int:
+        return periods.days(*periods.fiscal_year_bounds(year))
+
+    for year in sorted(years):
+        if all(days(piece) == length(year) for piece in years[year]):
+            return year, Decimal(1)
+    if not years:
+        return None, Decimal(1)
+    year = max(sorted(years), key=lambda y: max(days(piece) for piece in years[y]))
+    longest = max(days(piece) for piece in years[year])
+    return year, EXACT.divide(Decimal(length(year)), Decimal(longest))
+
+
 def calculation_symbols(context: Context) -> Table | Paragraph:
-    """A.3.1: ER = EM_BL − EM_PJ as 記号 / 定義 / 単位 / 数値, summed from the breakdown on the same workbook."""
-    pieces = context.pieces(typical_ids(context))
-    baseline = exact_sum(piece.baseline.value for piece in pieces)
-    project = exact_sum(piece.project.value for piece in pieces)
-    columns = [
-        Column("symbol", "記号"),
-        Column("definition", "定義", width=3),
-        Column("unit", "単位"),
-        Column("value", "数値", kind="number", places=3),
-    ]
-    rows = [
-        {
-            "symbol": "ER",
-            "definition": "排出削減量（式1: ER = EM_BL − EM_PJ）",
-            "unit": T,
-            "value": baseline - project,
-        },
-        {"symbol": "EM_BL", "definition": "ベースライン排出量（A.3.5 の合計）", "unit": T, "value": baseline},
-        {"symbol": "EM_PJ", "definition": "プロジェクト排出量（A.3.3 の合計）", "unit": T, "value": project},
-    ]
-    formulas = [
-        {"value": "{breakdown.baseline}-{breakdown.project}"},
-        {"value": "{breakdown.baseline}"},
-        {"value": "{breakdown.project}"},
-    ]
-    subject = (
-        "代表的な削減活動 " + ", ".join(sorted(map(str, typical_ids(context) or ())))
-        if context.program
-        else "全活動"
-    )
-    scope = (
-        "計画値による認証対象期間の見込み" if context.calculation.estimate else "モニタリングデータの全期間"
-    )
+    """A.3.1: ER = EM_BL − EM_PJ as 記号 / 定義 / 単位 / 数値 in t-CO2/年, from the year's rows of the A.3.3/A.3.5
+    breakdown on the same workbook (which already hold the incidental emissions A.3.2 counts). A forest shows
+    the uptake R_PJ, the emissions E_PJ and the net removal, all positive."""
     wanted = (context.data.get("program") or {}).get("typical_activity")
     if (
         context.program
@@ -310,48 +432,193 @@ def calculation_symbols(context: Context) -> Table | Paragraph:
                 ),
             )
         )
+    pieces = context.pieces(typical_ids(context))
+    year, scale = annual_year(pieces)
+    figures = _summed(context, [piece for piece in pieces if piece.fiscal_year == year])
+    figures = {key: EXACT.multiply(value, scale) for key, value in figures.items()}
+    per_year = "t-CO2/年"
+    columns = [
+        Column("symbol", "記号"),
+        Column("definition", "定義", width=3),
+        Column("unit", "単位"),
+        Column("value", "数値", kind="number", places=3),
+    ]
+    if context.forest:
+        rows = [
+            {
+                "symbol": "ER",
+                "definition": "純吸収量（ER = R_PJ − E_PJ）",
+                "unit": per_year,
+                "value": figures["reduction"],
+            },
+            {
+                "symbol": "R_PJ",
+                "definition": "吸収量（林小班ごとの算定の合計）",
+                "unit": per_year,
+                "value": figures["removal"],
+            },
+            {
+                "symbol": "E_PJ",
+                "definition": "プロジェクト実施に伴う排出量（林小班ごとの算定の合計）",
+                "unit": per_year,
+                "value": figures["emission"],
+            },
+        ]
+        keys = ("reduction", "removal", "emission")
+    else:
+        rows = [
+            {
+                "symbol": "ER",
+                "definition": "排出削減量（式1: ER = EM_BL − EM_PJ）",
+                "unit": per_year,
+                "value": figures["reduction"],
+            },
+            {
+                "symbol": "EM_BL",
+                "definition": "ベースライン排出量（A.3.5 の合計）",
+                "unit": per_year,
+                "value": figures["baseline"],
+            },
+            {
+                "symbol": "EM_PJ",
+                "definition": "プロジェクト排出量（A.3.3 の合計）",
+                "unit": per_year,
+                "value": figures["project"],
+            },
+        ]
+        keys = ("reduction", "baseline", "project")
+    formulas = (
+        [{"value": f'SUMIFS({{breakdown.{key}[]}},{{breakdown.fiscal_year[]}},"{year}年度")'} for key in keys]
+        if year is not None and scale == 1
+        else [{} for _ in keys]
+    )
+    subject = (
+        "代表的な削減活動 " + ", ".join(sorted(map(str, typical_ids(context) or ())))
+        if context.program
+        else "全活動"
+    )
+    basis = "計画値による見込み" if context.calculation.estimate else "モニタリングデータ"
+    source = "付随的な排出活動と林小班ごとの算定から算定" if context.forest else "A.3.2〜A.3.5 から算定"
+    if year is None:
+        when = "対象の年度なし"
+    elif scale == 1:
+        when = f"{year}年度（1年度分）"
+    else:
+        when = f"{year}年度の値を1年度分に換算"
     return context.table(
         Table(
             "symbols",
-            "排出削減量の算定（A.3.1）",
+            "純吸収量の算定" if context.forest else "排出削減量の算定（A.3.1）",
             columns,
             rows,
             formulas,
-            note=f"{subject}、{scope}。算定式: {context.module.FORMULA['ja']}",
+            note=f"{subject}、{basis}、{when}。{source}。算定式: {context.module.FORMULA['ja']}",
         )
     )
 
 
-def typical_breakdown(context: Context) -> Table:
-    """A.3.3/A.3.5: the per-period breakdown of the plan's typical activity (all activities if standard)."""
-    return breakdown(
+def typical_breakdown(context: Context) -> Table | list[Table]:
+    """A.3.3/A.3.5: the per-period breakdown of the plan's typical activity (all activities if standard).
+    An estimate over several fiscal years prints the year A.3.1 shows (its rows sum to A.3.1); the workbook
+    holds every year, which A.3.1's formulas sum."""
+    full = breakdown(
         context, typical_ids(context), title="ベースライン排出量・プロジェクト排出量の内訳（A.3.3, A.3.5）"
     )
+    year, scale = annual_year(context.pieces(typical_ids(context)))
+    label = f"{year}年度"
+    if not context.calculation.estimate or year is None or scale != 1 or full.sheet is None:
+        return full
+    rows = [row for row in full.rows if row["fiscal_year"] == label]
+    if len(rows) == len(full.rows):
+        return full
+    full.body = False
+    keys = _figure_keys(context)
+    shown = Table(
+        "breakdown_year",
+        f"{full.title}（{label}）",
+        full.columns,
+        rows,
+        total={"activity_id": "合計", **{key: exact_sum(row[key] for row in rows) for key in keys}},
+        note=f"A.3.1 の{label}分。認証対象期間の全年度の内訳と計算式は別紙（XLSX）の「{full.sheet}」シートに示します。",
+    )
+    return [shown, full]
 
 
-def incidental(context: Context) -> Table | Paragraph:
-    """A.3.2: the incidental emissions the project lists, with their impact and whether they are counted."""
+def incidental(context: Context) -> list | Paragraph:
+    """A.3.2: the incidental emissions in two tables, (1) baseline and (2) project, each row with its reasoning
+    (考え方), emissions, impact and whether it is counted, and a 合計 row."""
     rows = context.data.get("incidental_emissions")
     if rows is None:
         return Paragraph(
             ("付随的な排出活動: ", Missing("付随的な排出活動", "incidental_emissions", "annex.A.3"))
         )
-    if not rows:
-        return Paragraph(("付随的な排出活動: なし",))
+    labels = {"scenario": "区分", "source": "排出活動", "method": "考え方"}
     table = schema.tables(context.calculation.methodology)["incidental_emissions"]
-    columns = _columns(table)
-    shown = []
-    for index, row in enumerate(rows):
-        line = {}
-        for column in columns:
-            value = row.get(column.key)
-            if column.key == "scenario":
-                value = schema.code_label(value)
-            if value is None:
-                value = Missing(column.label, f"incidental_emissions[{index}].{column.key}", "annex.A.3")
-            line[column.key] = value
-        shown.append(line)
-    return context.table(Table("incidental", "付随的な排出活動（A.3.2）", columns, shown))
+    by_key = {column.key: column for column in _columns(table)}
+    columns = [
+        Column("source", labels["source"], width=10),
+        Column("method", labels["method"], width=16),
+        by_key["amount_kg_per_year"],
+        by_key["impact_pct"],
+        Column("counted", "算定", width=8),
+    ]
+    blocks: list = []
+    headings = (
+        ("ベースライン排出量", "プロジェクト排出量")
+        if not context.forest
+        else ("ベースライン", "プロジェクト")
+    )
+    for number, scenario, heading in (
+        (1, "baseline", f"{headings[0]}の付随的な排出活動"),
+        (2, "project", f"{headings[1]}の付随的な排出活動"),
+    ):
+        shown = []
+        for index, row in enumerate(rows):
+            if row.get("scenario") != scenario:
+                continue
+            line: dict[str, Any] = {}
+            for column in columns:
+                value = row.get(column.key)
+                if column.key == "counted" and isinstance(value, bool):
+                    value = "排出量の算定を行う" if value else "排出量の算定を行わない"
+                if value is None:
+                    value = Missing(
+                        (labels.get(column.key) or column.label),
+                        f"incidental_emissions[{index}].{column.key}",
+                        "annex.A.3",
+                    )
+                line[column.key] = value
+            shown.append(line)
+        title = f"({number}) {heading}"
+        if not shown:
+            blocks.append(Paragraph((f"{title}: なし",)))
+            continue
+        numbers = {
+            key: exact_sum(row[key] for row in shown if isinstance(row[key], (int, Decimal)))
+            for key in ("amount_kg_per_year", "impact_pct")
+        }
+        blocks.append(
+            context.table(
+                Table(
+                    f"incidental_{scenario}",
+                    title,
+                    columns,
+                    shown,
+                    total={"source": "合計", **numbers},
+                    total_formulas={key: f"SUM({{{key}}})" for key in numbers},
+                )
+            )
+        )
+    if any(row.get("scenario") not in ("baseline", "project") for row in rows):
+        blocks.append(
+            Paragraph(
+                (
+                    "区分: ",
+                    Missing("付随的な排出活動の区分", "incidental_emissions", "annex.A.3"),
+                )
+            )
+        )
+    return blocks
 
 
 def planned_inputs(context: Context) -> Table | None:
@@ -378,66 +645,66 @@ def planned_inputs(context: Context) -> Table | None:
             rows.append(row)
     used = [c for c in columns if c.key == "activity_id" or any(r.get(c.key) is not None for r in rows)]
     rows = [{column.key: row.get(column.key) for column in used} for row in rows]
-    note = "排出削減見込量の前提とする計画値（活動一覧の見込みの列）。"
+    note = (
+        f"{'吸収見込量' if context.forest else '排出削減見込量'}の前提とする計画値（活動一覧の見込みの列）。"
+    )
     if context.program:
         note += f"代表的な削減活動の見込みを {context.calculation.represented} 件分として計上する。"
     return context.table(Table("planned", "見込みの前提（計画値）", used, rows, note=note))
 
 
 def results_by_year(context: Context) -> Table | Paragraph:
-    """Per fiscal year: baseline, project and reduction (exact); the total once, then truncated once."""
+    """Per fiscal year: the three figures (exact); the total once, then truncated once."""
     pieces = context.pieces()
     calculation = context.calculation
+    word = reduction_word(context)
     if not pieces and calculation.estimate:  # the planned inputs are empty: calc names each one
         return Paragraph(
-            ("排出削減見込量: ", Missing("計画値（活動一覧の見込みの列）", "activities", "plan.3"))
+            (f"{word}の見込み: ", Missing("計画値（活動一覧の見込みの列）", "activities", "plan.3"))
         )
     if not pieces:
         return Paragraph(
             (
-                "排出削減量: ",
+                f"{word}: ",
                 Missing("対象期間の読取値（モニタリングデータ）", "monitoring", "monitoring.B.2"),
             )
         )
     count = calculation.represented  # a program's estimate: its representative times the activities
+    keys = _figure_keys(context)
     years: dict[int, list[PeriodResult]] = defaultdict(list)
     for piece in pieces:
         years[piece.fiscal_year].append(piece)
     columns = [
         Column("fiscal_year", "年度"),
-        _tonnes("baseline", "ベースライン排出量"),
-        _tonnes("project", "プロジェクト排出量"),
-        _tonnes("reduction", "排出削減量"),
-        Column("certified", "認証対象の排出削減量", T, "integer"),
+        *_figure_columns(context),
+        Column("certified", f"認証対象の{word}", T, "integer"),
     ]
     rows, formulas = [], []
     for year in sorted(years):
-        baseline = exact_sum(piece.baseline.value for piece in years[year])
-        project = exact_sum(piece.project.value for piece in years[year])
+        figures = _summed(context, years[year])
         rows.append(
-            {
-                "fiscal_year": f"{year}年度",
-                "baseline": EXACT.multiply(baseline, count),
-                "project": EXACT.multiply(project, count),
-                "reduction": EXACT.multiply(exact_sum(piece.reduction.value for piece in years[year]), count),
-            }
+            {"fiscal_year": f"{year}年度", **{key: EXACT.multiply(figures[key], count) for key in keys}}
         )
-        formulas.append({} if count != 1 else _sums_of(context.options.get("linked"), "fiscal_year"))
+        formulas.append({} if count != 1 else _sums_of(context.options.get("linked"), "fiscal_year", keys))
     total = {
         "fiscal_year": "合計",
-        "baseline": exact_sum(r["baseline"] for r in rows),
-        "project": exact_sum(r["project"] for r in rows),
+        **{key: exact_sum(r[key] for r in rows) for key in keys[:2]},
         "reduction": calculation.total_exact,
         "certified": calculation.total_certified,
     }
-    sums = {"baseline": "SUM({baseline})", "project": "SUM({project})", "reduction": "SUM({reduction})"}
+    sums = {key: f"SUM({{{key}}})" for key in keys}
     if calculation.total_certified == truncate(calculation.total_exact):  # not under per-activity truncation
         sums["certified"] = "ROUNDDOWN(SUM({reduction}),0)"
-    note = "認証対象の排出削減量は合計を 1 t-CO2 未満切り捨て（1回のみ）。"
-    title = "年度別の排出削減量"
+    note = f"認証対象の{word}は合計を 1 t-CO2 未満切り捨て（1回のみ）。"
+    title = f"年度別の{word}"
     if calculation.estimate:
-        title = "年度別の排出削減見込量"
-        columns[-1] = Column("certified", "認証対象の排出削減見込量", T, "integer")
+        title = f"年度別の{word}の見込み" if context.forest else "年度別の排出削減見込量"
+        columns[-1] = Column(
+            "certified",
+            "認証対象の純吸収量の見込み" if context.forest else "認証対象の排出削減見込量",
+            T,
+            "integer",
+        )
         note = (
             "計画値による見込み（モニタリングデータは用いない）。認証対象期間の各年度を同じ算定式で求め、"
             + note
@@ -447,27 +714,23 @@ def results_by_year(context: Context) -> Table | Paragraph:
     return context.table(Table("results", title, columns, rows, formulas, total, sums, note=note))
 
 
-def _sums_of(linked: str | None, by: str) -> dict[str, str]:
+def _sums_of(linked: str | None, by: str, keys=FIGURES) -> dict[str, str]:
     """Formulas summing a row's figures from the per-period table `linked` in the same workbook (SUMIFS on `by`),
     so every total down to the certified one recomputes from the monthly rows."""
     if not linked:
         return {}
-    return {
-        key: f"SUMIFS({{{linked}.{key}[]}},{{{linked}.{by}[]}},{{{by}}})"
-        for key in ("baseline", "project", "reduction")
-    }
+    return {key: f"SUMIFS({{{linked}.{key}[]}},{{{linked}.{by}[]}},{{{by}}})" for key in keys}
 
 
 def results_by_activity(context: Context) -> Table | None:
     """A program's activities, each with its crediting period and exact reduction."""
     if not context.program:
         return None
+    keys = _figure_keys(context)
     columns = [
         Column("activity_id", "活動ID"),
         Column("crediting", "認証対象期間", width=2),
-        _tonnes("baseline", "ベースライン排出量"),
-        _tonnes("project", "プロジェクト排出量"),
-        _tonnes("reduction", "排出削減量"),
+        *_figure_columns(context),
     ]
     rows = []
     for result in context.calculation.activities:
@@ -476,25 +739,16 @@ def results_by_activity(context: Context) -> Table | None:
             if result.crediting
             else None
         )
-        rows.append(
-            {
-                "activity_id": result.activity_id,
-                "crediting": period,
-                "baseline": exact_sum(p.baseline.value for p in result.periods),
-                "project": exact_sum(p.project.value for p in result.periods),
-                "reduction": result.reduction_exact,
-            }
-        )
-    total = {
-        "activity_id": "合計",
-        **{key: exact_sum(r[key] for r in rows) for key in ("baseline", "project", "reduction")},
-    }
-    formulas = [_sums_of(context.options.get("linked"), "activity_id") for _ in rows]
-    sums = {key: f"SUM({{{key}}})" for key in ("baseline", "project", "reduction")}
+        figures = _summed(context, result.periods)
+        figures["reduction"] = result.reduction_exact
+        rows.append({"activity_id": result.activity_id, "crediting": period, **figures})
+    total = {"activity_id": "合計", **{key: exact_sum(r[key] for r in rows) for key in keys}}
+    formulas = [_sums_of(context.options.get("linked"), "activity_id", keys) for _ in rows]
+    sums = {key: f"SUM({{{key}}})" for key in keys}
     return context.table(
         Table(
             "by_activity",
-            "削減活動ごとの排出削減量",
+            f"削減活動ごとの{reduction_word(context)}",
             columns,
             rows,
             formulas,
@@ -738,7 +992,8 @@ def monthly_chart(context: Context) -> Chart | None:
     numeric = [
         p
         for p in context.module.MONITORING
-        if p.field in context.module.ADDITIVE
+        if not context.forest  # a forest's bars are its uptake, not the fuel of a few treatments
+        and p.field in context.module.ADDITIVE
         and any(
             isinstance(r.get(p.field), (int, Decimal)) and not isinstance(r.get(p.field), bool)
             for r in readings
@@ -759,17 +1014,19 @@ def monthly_chart(context: Context) -> Chart | None:
         bars_label, bars_unit = parameter.label["ja"], parameter.unit
     else:
         for piece in pieces:
-            activity[(piece.start.year, piece.start.month)] += piece.baseline.value
-        bars_label, bars_unit = "ベースライン排出量", T
+            activity[(piece.start.year, piece.start.month)] += _figures(context, piece)[
+                _figure_keys(context)[0]
+            ]
+        bars_label, bars_unit = _LABELS[_figure_keys(context)[0]], T
     months = _months(sorted({*activity, *reduction}))
     if not months:
         return None
     return Chart(
         "monthly",
-        f"月別の{bars_label}と排出削減量",
+        f"月別の{bars_label}と{reduction_word(context)}",
         tuple(f"{y}-{m:02d}" for y, m in months),
         Series(bars_label, bars_unit, tuple(activity.get(month, Decimal(0)) for month in months)),
-        Series("排出削減量", T, tuple(reduction.get(month, Decimal(0)) for month in months)),
+        Series(reduction_word(context), T, tuple(reduction.get(month, Decimal(0)) for month in months)),
         sheet=context.options.get("sheet"),
     )
 
@@ -803,6 +1060,8 @@ GAPLESS = frozenset(
 
 BUILDERS: dict[str, Callable[[Context], Any]] = {
     "activities": activities,
+    "other_proponents": other_proponents,
+    "additionality_sources": additionality_sources,
     "payback": payback,
     "calculation_symbols": calculation_symbols,
     "planned_inputs": planned_inputs,

@@ -46,6 +46,7 @@ class FieldRow:
     label: str
     value: tuple[Inline, ...]
     path: str = ""
+    printed: bool = True  # False: required (a marker, an open item) but not a line of the form (project.type)
 
 
 @dataclass(frozen=True)
@@ -159,9 +160,8 @@ class Section:
     title: str
     blocks: list[Block]
     level: int = 1  # 1: a chapter heading, 2: a sub-heading
-    continued: bool = (
-        False  # in a later part of a long document: the section goes on, its heading is not repeated
-    )
+    continued: bool = False  # in a later part of a long document: the heading is not repeated
+    draft_only: bool = False  # our own addition to the form (B.5 証憑一覧): printed in drafts only
 
 
 @dataclass
@@ -178,7 +178,9 @@ class Document:
     landscape: bool = False
     open_items: list[Missing] = field(default_factory=list)  # every marker in the document, in order
     required: int = 0  # fields its spec requires at its stage (the checklist's score counts them)
-    remarks: list[Remark] = field(default_factory=list)  # the checklist's other findings for this document
+    remarks: list[Remark] = field(
+        default_factory=list
+    )  # the checklist's other findings: a draft's closing 審査前の確認事項, never in a final document
     notes: list[Note] = field(
         default_factory=list
     )  # open review comments, drawn beside their fields (drafts)
@@ -196,6 +198,8 @@ class Document:
         """The document as PDF and DOCX show it: without the tables and columns that live in the workbook only."""
 
         def shown(block: Block) -> Block:
+            if isinstance(block, Fields) and not all(row.printed for row in block.rows):
+                return Fields(tuple(row for row in block.rows if row.printed))
             if isinstance(block, Table) and not all(column.printed for column in block.columns):
                 return dataclasses.replace(
                     block, columns=[column for column in block.columns if column.printed]
@@ -212,6 +216,7 @@ class Document:
                 ],
             )
             for section in self.sections
+            if self.draft or not section.draft_only  # a final document holds only what the form holds
         ]
         return dataclasses.replace(self, sections=sections)
 

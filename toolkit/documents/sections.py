@@ -1,4 +1,4 @@
-"""Which document and section shows a data path or a section id: `proponent.postal_code` -> 「1.1 プロジェクト実施者」.
+"""Which document and section shows a data path or a section id: `proponent.postal_code` -> 「1.1 プロジェクト代表実施者」.
 
 The one place that turns a data path or a section id (`plan.2.3`, `annex.A.2`, `monitoring.B.2`) into the
 heading a reader sees; the checklist and the diff both name sections this way. Headings are the document
@@ -60,7 +60,8 @@ def _headings(project_type: str | None, overrides: Path | None) -> tuple[dict, d
             by_id.setdefault(section["id"], Heading(kind, section["id"], number, str(section["title"])))
             for block in section.get("blocks") or []:
                 for entry in block.get("fields") or []:
-                    fields.setdefault(_INDEX.sub("[]", str(entry["path"])), section["id"])
+                    if "path" in entry:  # not a computed fact (methodology_name ...)
+                        fields.setdefault(_INDEX.sub("[]", str(entry["path"])), section["id"])
                 if isinstance(block.get("table"), str):  # a data table shown whole (activities in 2.2)
                     fields.setdefault(str(block["table"]), section["id"])
     return by_id, fields

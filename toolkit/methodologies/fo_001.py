@@ -43,10 +43,10 @@ FACTORS = (
 FOREST = True
 ADDITIVE = ("fuel_l",)  # fuel is used over the period; growth is a rate per year, prorated in calculate()
 FORMULA = {
-    "ja": "ER = EM_BL − EM_PJ（純吸収量）。EM_BL = 0、EM_PJ = E_PJ − R_PJ。"
+    "ja": "純吸収量 ER = R_PJ − E_PJ（吸収量 − 排出量）。"
     "R_PJ = Σ 面積(ha) × 年間成長量(m3/ha/年) × 日数/年度の日数 × BEF × (1 + R) × D(t/m3) × 0.5 × 44/12、"
     "E_PJ = 施業の燃料使用量(L) / 1000 × 単位発熱量(GJ/kL) × 燃料の排出係数(t-CO2/GJ)",
-    "en": "ER = EM_BL − EM_PJ (net removal); EM_BL = 0, EM_PJ = E_PJ − R_PJ; "
+    "en": "net removal ER = R_PJ − E_PJ (uptake − emissions); "
     "R_PJ = Σ area (ha) × annual growth (m3/ha/yr) × days / days in the fiscal year × BEF × (1 + R) × D (t/m3) "
     "× 0.5 × 44/12; E_PJ = work fuel (L) / 1000 × heating value (GJ/kL) × emission factor (t-CO2/GJ)",
 }
