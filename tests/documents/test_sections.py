@@ -54,7 +54,11 @@ def test_a_section_id_reads_as_its_heading():
         ("activity_list", PROGRAM, ("activity-list", "排出削減活動リスト")),
         # data paths: the spec field that prints them, else the schema's section, else their table
         ("proponent.postal_code", STANDARD_S2, ("plan", "1.1 プロジェクト代表実施者")),
-        ("proponent.postal_code", PROGRAM, ("plan", "1.1 プログラム型運営・管理者")),  # the program plan's own title
+        (
+            "proponent.postal_code",
+            PROGRAM,
+            ("plan", "1.1 プログラム型運営・管理者"),
+        ),  # the program plan's own title
         ("monitoring_report.deviations", STANDARD_S2, ("monitoring", "B.4 計画からの変更点")),
         ("activities[2].commissioned_on", PROGRAM, ("activity-list", "排出削減活動リスト")),
         ("monitoring[35].evidence", PROGRAM, ("monitoring", "B.2 モニタリング実績")),

@@ -1,4 +1,4 @@
-"""Which document and section shows a data path or a section id: `proponent.postal_code` -> 「1.1 プロジェクト代表実施者」.
+"""Which document and section shows a data path or a section id: `proponent.postal_code` -> 「1.1 …」.
 
 The one place that turns a data path or a section id (`plan.2.3`, `annex.A.2`, `monitoring.B.2`) into the
 heading a reader sees; the checklist and the diff both name sections this way. Headings are the document
