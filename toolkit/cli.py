@@ -1065,7 +1065,8 @@ def review_export(
 @common_options
 @click.pass_context
 def import_replies(ctx: click.Context, project: Path, workbook: Path, author, lang: str):
-    """Excel の返信を review.yaml へ / bring the Reply column back into review.yaml by comment id."""
+    """Excel の返信やチェックリストのページの保存ファイルを review.yaml へ / bring the review sheet's Reply column
+    (by comment id), or the comments saved from the checklist page (check-review-*.json), into review.yaml."""
     from toolkit.read.folder import find_project_file
     from toolkit.review import comments, exchange
 
@@ -1075,8 +1076,16 @@ def import_replies(ctx: click.Context, project: Path, workbook: Path, author, la
     unmatched = [*problems, *applied.unmatched]
     for problem in sorted(unmatched, key=Problem.sort_key):
         click.echo(click.style("W ", fg="yellow") + problem.line(lang), err=True)
-    replies = sum(1 for update in updates if update["id"].upper() in applied.changed)
-    click.echo(_say(ctx, "cli.review.imported", replies=replies, comments=len(applied.changed)))
+    replies = sum(1 for update in updates if str(update.get("id", "")).upper() in applied.changed)
+    click.echo(
+        _say(
+            ctx,
+            "cli.review.imported",
+            replies=replies,
+            comments=len(applied.changed),
+            added=len(applied.added),
+        )
+    )
     if unmatched:  # the rows that matched are in; these are told, to be answered another way
         click.echo(_say(ctx, "cli.review.unmatched", count=len(unmatched)), err=True)
 

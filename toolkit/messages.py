@@ -900,6 +900,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "expected a reply on a row with a comment id, found one on a row without (to comment on a finding, "
         "use jcredit review add)",
     ),
+    "review_page": (
+        "チェックリストのページから保存したファイル（format: {format}）が必要ですが、この形式ではありません",
+        "expected a file saved from the checklist page (format: {format}), found another content",
+    ),
     "review_sheet": (
         "レビューシート（jcredit review export の出力）が必要ですが、見出し行「{header}」が見つかりませんでした",
         "expected a review sheet (as jcredit review export writes it), found no header row '{header}'",
@@ -958,8 +962,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{total} comments ({open} open, {blocking} of them blocking, {orphans} on fields that are gone)",
     ),
     "cli.review.imported": (
-        "返信 {replies} 件を {comments} 件のコメントに取り込みました",
-        "imported {replies} replies into {comments} comments",
+        "返信 {replies} 件を {comments} 件のコメントに取り込み、新しいコメントを {added} 件追加しました",
+        "imported {replies} replies into {comments} comments and added {added} new comments",
     ),
     "cli.review.unmatched": ("取り込めなかった行: {count} 件", "rows not imported: {count}"),
     "cli.help.author": (

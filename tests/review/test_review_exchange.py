@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -103,3 +104,36 @@ def test_a_broken_review_yaml_is_a_located_finding_and_refuses_rendering(project
     assert found and {f["location"] for f in found} == {"review.yaml:2", "review.yaml:3"}
     status, out, err = run("render", "plan", project, "-o", tmp_path / "out", "--lang", "en")
     assert status == 1 and "review.yaml:3 comments[0].status" in err
+
+
+def test_the_checklist_page_state_comes_back_as_comments_on_its_findings(project, tmp_path, run):
+    """The file the checklist page's export button saves (tests/checklist/fixtures/check-review.json, the
+    format docs/architecture.md gives): each line with a comment becomes an open comment on its finding's
+    path; a line with a status only changes nothing; importing it again adds nothing."""
+    fixture = Path(__file__).resolve().parents[1] / "checklist" / "fixtures" / "check-review.json"
+    state = json.loads(fixture.read_text(encoding="utf-8"))
+    commented = [item for item in state["items"] if item["comment"].strip()]
+    assert commented and len(commented) < len(state["items"])
+    status, out, err = run("review", "import", project, fixture, "--author", "コーチ")
+    assert status == 0, err
+    after = store.read_valid(project)
+    anchored = [item for item in commented if item["path"]]
+    assert [(c.path, c.text, c.status, c.author) for c in after.comments] == [
+        (item["path"], item["comment"], "resolved" if item["status"] == "done" else "open", "コーチ")
+        for item in anchored
+    ]
+    # a comment on a finding of the whole project (no field to anchor on) is told, with its place
+    assert "check-review.json items[2]" in err
+    run("review", "import", project, fixture, "--author", "コーチ")
+    assert len(store.read_valid(project).comments) == len(anchored)
+
+
+def test_a_json_file_that_is_no_page_state_is_refused_with_its_name(project, tmp_path, run):
+    other = tmp_path / "other.json"
+    other.write_text('{"items": 3}', encoding="utf-8")
+    status, out, err = run("review", "import", project, other)
+    assert status == 1 and "other.json" in err and "jcredit-check-review" in err
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": ', encoding="utf-8")
+    status, out, err = run("review", "import", project, broken)
+    assert status == 1 and "broken.json:1" in err and "Traceback" not in err

@@ -164,8 +164,9 @@ def apply_updates(
     """Apply a list of `{"id": "C3" | "finding": {"rule", "path"}, "status": ..., "text": ...}` to review.yaml at once.
 
     For a comment id: `text` becomes a reply (unless that comment already has it word for word) and a
-    status resolves it (done, resolved, not_applicable) or opens it again (open, in_progress). For a finding
-    (no comment id): `text` becomes a new open comment on the finding's path. An update that names an
+    status resolves it (done, resolved, not_applicable) or opens it again (open, in_progress). For a
+    finding (no comment id): `text` becomes a new comment on the finding's path, resolved when the status
+    says so. An update that names an
     unknown comment, or a finding path the project lacks, is reported in `unmatched`, never guessed. The
     checklist page's saved state and the review sheet's import both come through here.
     """
@@ -211,7 +212,10 @@ def _applied(root: Path, updates: list, author: str, today: dt.date, data: Mappi
             continue
         if any(comment.path == path and comment.text == text for comment in review.comments):
             continue  # imported before
-        comment = Comment(review.next_id(), path, author, today, text, "open")
+        # a line the coach marked settled keeps its note without holding a final document back
+        comment = Comment(
+            review.next_id(), path, author, today, text, "resolved" if status in RESOLVED else "open"
+        )
         review.replace(comment)
         result.added.append(comment.id)
     if result.changed or result.added:

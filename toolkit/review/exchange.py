@@ -164,6 +164,8 @@ def read_replies(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     from toolkit.read.workbook import Workbook, WorkbookError
 
     name = Path(path).name
+    if Path(path).suffix.lower() == ".json":
+        return _page_state(Path(path), name), []
     sheet = None
     try:
         book = Workbook(Path(path))
@@ -185,6 +187,43 @@ def read_replies(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
         f"{header('id', 'ja')} … {header('reply', 'ja')} / {header('id', 'en')} … {header('reply', 'en')}"
     )
     raise InputError(name, [Problem("review_sheet", "", Location(name), {"header": wanted})])
+
+
+PAGE_STATE = "jcredit-check-review"  # what the checklist page's export button saves (docs/architecture.md)
+
+
+def _page_state(path: Path, name: str) -> list[dict[str, Any]]:
+    """The updates in a checklist page's saved state: each line's comment, as a new comment on the finding's
+    path, with its status; a line with a status and no comment changes nothing (apply_updates)."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as file:
+            state = json.load(file)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InputError(name, [Problem("not_readable", "", Location(name), {"reason": reason})]) from error
+    except ValueError as error:  # not JSON, not UTF-8
+        line = getattr(error, "lineno", None)
+        raise InputError(
+            name, [Problem("review_page", "", Location(name, line), {"format": PAGE_STATE})]
+        ) from None
+    if (
+        not isinstance(state, dict)
+        or state.get("format") != PAGE_STATE
+        or not isinstance(state.get("items"), list)
+    ):
+        raise InputError(name, [Problem("review_page", "", Location(name), {"format": PAGE_STATE})])
+    return [
+        {
+            "finding": {"rule": str(item.get("rule") or ""), "path": str(item.get("path") or "")},
+            "status": str(item.get("status") or ""),
+            "text": str(item.get("comment") or ""),
+            "location": Location(f"{name} items[{index}]"),
+        }
+        for index, item in enumerate(state["items"])
+        if isinstance(item, dict) and str(item.get("comment") or "").strip()
+    ]
 
 
 def _sheet_replies(sheet, name: str) -> tuple[list[dict[str, Any]], list[Problem]] | None:
