@@ -19,10 +19,11 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from toolkit.documents.model import Chart, Document, Fields, Missing, Paragraph, Table
+from toolkit.documents.model import Chart, Document, Fields, Missing, Paragraph, Section, Table
 from toolkit.documents.text import date_text, value_text, words
 from toolkit.errors import TemplateError as TemplateUnusable
 from toolkit.read.overrides import refusal
+from toolkit.render.layout import Layout, table_layout
 from toolkit.render.sandbox import MAX_OUTPUT, BoundedSandbox, TemplateLimit
 
 PACKAGED = Path(str(files("toolkit.templates")))
@@ -106,6 +107,19 @@ def environment(overrides: Path | None = None) -> BoundedSandbox:
         auto_reload=False,
     )
     env.filters.update(FILTERS)
+    layouts: dict[int, tuple[Table, Layout]] = {}  # one measure per table and render: a wide section asks too
+
+    def layout(table: Table, landscape: bool = False) -> Layout:
+        known = layouts.get(id(table))
+        if known is None or known[0] is not table:
+            known = layouts[id(table)] = (table, table_layout(table, landscape))
+        return known[1]
+
+    def wide(section: Section, landscape: bool = False) -> bool:
+        """Whether a section holds a table that needs a landscape page of its own (document.css .wide)."""
+        return any(isinstance(block, Table) and layout(block, landscape).landscape for block in section.blocks)
+
+    env.filters.update(layout=layout, wide=wide)
     env.globals["words"] = words
     env.tests.update(TESTS)
     return env

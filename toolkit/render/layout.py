@@ -1,0 +1,133 @@
+"""How wide each column of a table is on the page, decided once for the PDF and the DOCX.
+
+Widths come from the content: each column wants the width of its longest line (capped: text wraps) and
+needs at least a floor (4 full-width characters for text, so a label never stacks one character a line)
+and its widest unbreakable piece (a number, a date, a short code). A table whose floors do not fit the
+portrait text block goes on a landscape page of its own; a table that fits neither keeps its floors in a
+smaller font. Nothing is ever wider than the text block: the test of the pages (tests/render/test_pages.py)
+measures every character's box.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from toolkit.documents.model import Column, Missing, Table
+from toolkit.documents.text import value_text
+
+MM = 72 / 25.4  # points per millimetre
+PORTRAIT = (210 - 2 * 20) * MM  # the text block of A4 with 20 mm margins (document.css @page)
+LANDSCAPE = (297 - 2 * 20) * MM
+FONT = 9.0  # table text, pt (document.css table)
+SMALL_FONT = 8.0  # a table that fits nowhere at FONT
+PADDING = {FONT: 1.5 * MM * 2 + 0.5, SMALL_FONT: 1 * MM * 2 + 0.5}  # cell padding and a border, pt (document.css)
+TEXT_FLOOR = 4.0  # full-width characters: the narrowest a text column may be
+NUMBER_FLOOR = 3.0  # a number column: its header still reads as a word
+TEXT_CAP = 40.0  # a text column never asks for more than this many characters a line (it wraps)
+TOKEN_CAP = 12.0  # a longer run without a break opportunity (a hash, a URL) may break anywhere
+NUMERIC = ("number", "integer")
+HALF = 0.66  # the advance of a half-width character of IPAexGothic, in em (digits 0.63, W wider: measured)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A table's column widths (shares of the text block, summing to 1), its page and its font size."""
+
+    shares: tuple[float, ...]
+    landscape: bool = False
+    font: float = FONT
+
+    @property
+    def small(self) -> bool:
+        """Whether the table needs the smaller font to keep every column at its floor."""
+        return self.font < FONT
+
+
+@lru_cache(maxsize=65536)
+def _char_em(char: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(char) in ("F", "W", "A") else HALF
+
+
+def text_em(text: str) -> float:
+    """The width of the longest line of `text`, in em of the table font."""
+    widest = 0.0
+    for line in text.split("\n"):
+        width = len(line) * HALF if line.isascii() else sum(_char_em(char) for char in line)
+        widest = max(widest, width)
+    return widest
+
+
+def token_em(text: str) -> float:
+    """The widest piece of `text` a line cannot break inside: a run of half-width characters without a
+    space (a number, a date, an ID); full-width text may break between any two characters."""
+    widest, run = 0.0, 0
+    for char in text:
+        if char.isspace() or _char_em(char) == 1.0:
+            widest, run = max(widest, run * HALF), 0
+            if not char.isspace():
+                widest = max(widest, 1.0)
+        else:
+            run += 1
+    return max(widest, run * HALF)
+
+
+def _cell_text(value: object, column: Column) -> str:
+    if isinstance(value, Missing):
+        return value.marker
+    return value_text(value, column)  # type: ignore[arg-type]
+
+
+def _measure(table: Table, column: Column) -> tuple[float, float]:
+    """(wanted, needed) width of one column in em: its longest line (capped) and its floor."""
+    numeric = column.kind in NUMERIC
+    head = [column.label] + ([f"({column.unit})"] if column.unit else [])
+    wanted = max(min(text_em(part), TEXT_CAP) for part in head)
+    needed = max(min(token_em(part), TOKEN_CAP) for part in head)
+    rows = table.rows if table.total is None else [*table.rows, table.total]
+    seen: set = set()
+    for row in rows:
+        value = row.get(column.key)
+        if value is None or value in seen:
+            continue
+        seen.add(value)
+        text = _cell_text(value, column)
+        if numeric and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            width = len(text) * HALF  # numbers never wrap (document.css td.num)
+            wanted, needed = max(wanted, width), max(needed, width)
+            continue
+        wanted = max(wanted, min(text_em(text), TEXT_CAP))
+        needed = max(needed, min(token_em(text), TOKEN_CAP))
+    floor = NUMBER_FLOOR if numeric else TEXT_FLOOR
+    needed = max(needed, floor)
+    return max(wanted, needed), needed
+
+
+def _fit(wanted: list[float], needed: list[float], space: float) -> list[float]:
+    """Widths in pt adding up to `space`: every column gets what it needs, the rest shared by what it wants."""
+    total_wanted, total_needed = sum(wanted), sum(needed)
+    if total_wanted <= space:  # room to spare: widen every column in proportion
+        return [width * space / total_wanted for width in wanted]
+    if total_needed >= space:  # no room at all: the floors, scaled down (the page test reports it)
+        return [width * space / total_needed for width in needed]
+    share = (space - total_needed) / (total_wanted - total_needed)
+    return [low + (high - low) * share for low, high in zip(needed, wanted)]
+
+
+def table_layout(table: Table, landscape: bool = False) -> Layout:
+    """The column widths of `table` on a document whose pages are `landscape` or portrait."""
+    if not table.columns:
+        return Layout(())
+    measured = [_measure(table, column) for column in table.columns]
+    choices = [(False, FONT), (True, FONT), (True, SMALL_FONT)] if not landscape else [(True, FONT), (True, SMALL_FONT)]
+    for wide, font in choices:
+        space = LANDSCAPE if wide else PORTRAIT
+        needed = [low * font + PADDING[font] for _, low in measured]
+        if sum(needed) <= space or (wide, font) == choices[-1]:
+            break
+    wanted = [high * font + PADDING[font] for high, _ in measured]
+    widths = _fit(wanted, needed, space)
+    total = sum(widths)
+    return Layout(tuple(width / total for width in widths), wide and not landscape, font)
