@@ -18,7 +18,7 @@ from toolkit import methodologies, schema
 from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.engine import EXACT, Calculation, exact_sum, represented_ids, truncate
 from toolkit.documents.model import Chart, Column, Missing, Paragraph, Series, Table
-from toolkit.documents.text import date_text, value_text
+from toolkit.documents.text import date_text, span_text, value_text
 from toolkit.figures import PeriodResult
 from toolkit.read.hashing import sha256_many
 
@@ -667,16 +667,15 @@ def factors_used(context: Context) -> Table:
         Column("source", "出典", width=3),
         Column("status", "確認状況"),
     ]
-    status = {"verified": "確認済み", "unverified": "未確認", "third-party": "第三者資料"}
     rows = [
         {
             "table": factor_tables.table_label(ref.table),
-            "keys": ", ".join(f"{k}={v}" for k, v in ref.keys),
+            "keys": "、".join(str(schema.code_label(value)) for _, value in ref.keys),
             "fiscal_year": f"{ref.fiscal_year}年度" if ref.fiscal_year else None,
             "value": ref.value,
             "unit": ref.unit,
             "source": ref.source + ("（factors.yaml で指定）" if ref.overridden else ""),
-            "status": status.get(ref.status, ref.status),
+            "status": factor_tables.status_words(ref.status),
         }
         for ref in context.calculation.factors_used
     ]
@@ -686,20 +685,23 @@ def factors_used(context: Context) -> Table:
             "使用した係数",
             columns,
             rows,
-            note="未確認の係数は公式の値で確認のうえ factors.yaml に status: verified で記入してください。",
+            note="未確認の係数は公式の資料の値と照合し、factors.yaml（または project.xlsx の「係数」シート）に出典を添えて状態を「確認済み」にして記入してください。",
         )
     )
 
 
 def evidence(context: Context) -> list:
-    """B.5: each reading's evidence file, whether it exists and its SHA-256; long lists go to the workbook only."""
+    """B.5: each reading's evidence file and its SHA-256, one line a file in the document (the period in
+    short, the hash's first 12 digits: the workbook and manifest.json keep all 64); long lists go to the
+    workbook only."""
     readings = [row for row in context.readings() if row.get("evidence")]
     period = context.module.reading_period
     columns = [
         Column("activity_id", "活動ID"),
         Column("period", "対象期間", width=2),
         Column("file", "ファイル", width=3),
-        Column("sha256", "SHA-256", width=3),
+        Column("sha256", "SHA-256", width=3, printed=False),
+        Column("short", "SHA-256（先頭12桁）", width=2),
     ]
     rows = []
     digests = sha256_many(context.root / reading["evidence"] for reading in readings)
@@ -708,9 +710,10 @@ def evidence(context: Context) -> list:
         rows.append(
             {
                 "activity_id": reading.get("activity_id"),
-                "period": f"{date_text(span[0])}〜{date_text(span[1])}" if span else None,
+                "period": span_text(*span) if span else None,
                 "file": reading["evidence"],
                 "sha256": digest,
+                "short": digest[:12] if digest else None,
             }
         )
     table = context.table(Table("evidence", "証憑一覧", columns, rows, note=f"{len(rows)} 件"))

@@ -22,8 +22,22 @@ def words(key: str, **params: object) -> str:
 
 
 def date_text(day: dt.date) -> str:
-    """A date as documents write it in text: 2025年4月1日."""
+    """A date as documents write it, in text and in tables alike (one style a document): 2025年4月1日."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def span_text(start: dt.date, end: dt.date) -> str:
+    """A period in as few characters as one date style allows: 2025年4月 for a whole calendar month,
+    2025年4月1日〜6月30日 within a year, 2025年4月1日〜2026年3月31日 across years."""
+    whole_month = start.day == 1 and (end + dt.timedelta(days=1)).day == 1 and (start.year, start.month) == (
+        end.year,
+        end.month,
+    )
+    if whole_month:
+        return f"{start.year}年{start.month}月"
+    if start.year == end.year:
+        return f"{date_text(start)}〜{end.month}月{end.day}日"
+    return f"{date_text(start)}〜{date_text(end)}"
 
 
 def number_text(value: Decimal | int, places: int | None = None, truncate: bool = False) -> str:
@@ -59,8 +73,8 @@ def value_text(value: Value, column: Column | None = None) -> str:
         return value.marker
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
-    if isinstance(value, dt.date):  # in a table cell the short form keeps columns narrow
-        return f"{value.year}/{value.month:02d}/{value.day:02d}" if column else date_text(value)
+    if isinstance(value, dt.date):
+        return date_text(value)
     if isinstance(value, (int, Decimal)):
         return number_text(value, column.places if column else None)
     return clean(str(value))

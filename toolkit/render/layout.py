@@ -10,6 +10,7 @@ measures every character's box.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -96,6 +97,10 @@ def _measure(table: Table, column: Column) -> tuple[float, float]:
         text = _cell_text(value, column)
         if numeric and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             width = len(text) * HALF  # numbers never wrap (document.css td.num)
+            wanted, needed = max(wanted, width), max(needed, width)
+            continue
+        if isinstance(value, dt.date):  # a date on one line (2025年4月1日), never cut after 年
+            width = text_em(text)
             wanted, needed = max(wanted, width), max(needed, width)
             continue
         wanted = max(wanted, min(text_em(text), TEXT_CAP))
