@@ -33,7 +33,7 @@ def test_every_field_has_labels_section_and_help(name, rules_schema):
     for path, rules in _fields(rules_schema):
         meta = rules.get("meta", {})
         assert meta.get("section"), f"{name}:{path} has no section"
-        assert set(meta) <= {"label", "help", "section", "unit", "optional", "plausible"}, (
+        assert set(meta) <= {"label", "help", "section", "unit", "optional", "plausible", "definition"}, (
             f"{name}:{path}: {sorted(meta)}"
         )
         for key in ("label", "help"):

@@ -22,7 +22,16 @@ UNITS = {
     "t-CO2", "kg-CO2", "tC", "CO2", "CH4", "N2O", "yr", "d", "km", "cm", "C",
 }  # fmt: skip
 ALLOWED_WORDS = {"ID", "LED", "LPG", "COP", "IPCC", "PDF", "DOCX", "XLSX", "Excel", "Ver", "SHA-256", "J"}
-ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-./:=\[\],~%+·]*")
+SYMBOLS = {
+    "r_batt",
+    "straw_rate",
+    "compost_rate",
+    "days",
+    "ratio",
+    "max",
+    "min",
+}  # lowercase symbols of the methodologies' formulas
+ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-./:=\[\],~%+·@]*")
 
 
 @dataclass(frozen=True)
@@ -116,18 +125,25 @@ def narrow_columns(rendered) -> list[Narrow]:
 def stray_words(text: str, allowed: set[str]) -> list[str]:
     """Latin words in `text` that are neither in the listed set nor in `allowed` (the project's own text)."""
     found = []
-    for word in ASCII_WORD.findall(text):
-        word = word.rstrip(".,:;/=-[]~")
-        if acceptable(word, allowed):
-            continue
-        found.append(word)
+    text = re.sub(r"`[^`]*`", "", text)  # a command to type (`jcredit check`)
+    for match in ASCII_WORD.finditer(text):
+        word = match[0]
+        if not re.search("[A-Za-z]", word) or text[match.start() - 1 : match.start()] in (".", "/", "_"):
+            continue  # a number; the extension or the tail of a file name with Japanese in it
+        if word.endswith("/"):
+            continue  # a folder
+        word = word.rstrip(".,:;=-[]~")
+        if not acceptable(word, allowed):
+            found.append(word)
     return found
 
 
 def acceptable(word: str, allowed: set[str]) -> bool:
     """Whether a Latin word may stand in a Japanese document."""
-    if not word or word in UNITS or word in ALLOWED_WORDS:
+    if not word or word in UNITS or word in ALLOWED_WORDS or word in SYMBOLS:
         return True
+    if "@" in word or "://" in word or re.fullmatch(r"[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)+", word):
+        return True  # a mail address, a URL; the dotted path of an input field (in a draft's open items)
     if any(char.isupper() or char.isdigit() for char in word):  # a symbol (EM_BL, Q_heat), a code, an ID
         return True
     if re.fullmatch(r"[\w\-]+\.(yaml|xlsx|csv|pdf|docx|txt|jpg|png|json)", word) or "/" in word:

@@ -545,7 +545,7 @@ def parameters(context: Context) -> Table:
         row: dict[str, Any] = {
             "symbol": parameter.symbol,
             "item": parameter.label["ja"],
-            "definition": meta.get("help", {}).get("ja"),
+            "definition": _definition(meta),
             "unit": parameter.unit,
             "frequency": parameter.frequency["ja"],
             "remarks": planned.get("remarks"),
@@ -602,7 +602,7 @@ def _activity_parameters(context: Context, with_values: bool) -> list[dict[str, 
         row: dict[str, Any] = {
             "symbol": parameter.symbol,
             "item": parameter.label["ja"],
-            "definition": activity_schema.get(parameter.field, {}).get("meta", {}).get("help", {}).get("ja"),
+            "definition": _definition(activity_schema.get(parameter.field, {}).get("meta", {})),
             "unit": parameter.unit,
             "method_class": "活動一覧",
             "method": f"活動一覧に記入した活動ごとの値（{len(given)} 活動）",
@@ -656,6 +656,12 @@ def _share(span: tuple[dt.date, dt.date], window: tuple[dt.date | None, dt.date 
     return Decimal((end - start).days + 1) / Decimal((span[1] - span[0]).days + 1)
 
 
+def _definition(meta: Mapping) -> str | None:
+    """A monitored parameter's definition: the schema's `definition` where the help is an instruction to the
+    person filling in the field (計測していれば記入…), which is never printed as data; else its help."""
+    return (meta.get("definition") or meta.get("help") or {}).get("ja")
+
+
 def factors_used(context: Context) -> Table:
     """B.2 (2): every factor row the calculation used, with its fiscal year, source and status."""
     columns = [
@@ -685,7 +691,10 @@ def factors_used(context: Context) -> Table:
             "使用した係数",
             columns,
             rows,
-            note="未確認の係数は公式の資料の値と照合し、factors.yaml（または project.xlsx の「係数」シート）に出典を添えて状態を「確認済み」にして記入してください。",
+            note=(
+                "未確認の係数は公式の資料の値と照合し、factors.yaml（または project.xlsx の「係数」シート）に"
+                "出典を添えて状態を「確認済み」にして記入してください。"
+            ),
         )
     )
 

@@ -29,9 +29,14 @@ def date_text(day: dt.date) -> str:
 def span_text(start: dt.date, end: dt.date) -> str:
     """A period in as few characters as one date style allows: 2025年4月 for a whole calendar month,
     2025年4月1日〜6月30日 within a year, 2025年4月1日〜2026年3月31日 across years."""
-    whole_month = start.day == 1 and (end + dt.timedelta(days=1)).day == 1 and (start.year, start.month) == (
-        end.year,
-        end.month,
+    whole_month = (
+        start.day == 1
+        and (end + dt.timedelta(days=1)).day == 1
+        and (start.year, start.month)
+        == (
+            end.year,
+            end.month,
+        )
     )
     if whole_month:
         return f"{start.year}年{start.month}月"
@@ -58,6 +63,13 @@ def number_text(value: Decimal | int, places: int | None = None, truncate: bool 
     if whole.startswith("-") and not grouped.startswith("-"):
         grouped = "-" + grouped
     return f"{grouped}.{fraction}" if fraction else grouped
+
+
+def field_path(path: str) -> str:
+    """A finding's path as a draft shows it: the dotted path of an input field (proponent.postal_code), which
+    tells the user where to type; a bare table or key name (grid_electricity, rules_version) is left out, the
+    finding's own words already name it in Japanese."""
+    return path if ("." in path or "[" in path) else ""
 
 
 def clean(text: str) -> str:

@@ -26,7 +26,7 @@ from toolkit.documents.model import (
     Table,
     Value,
 )
-from toolkit.documents.text import clean, date_text, value_text, words
+from toolkit.documents.text import clean, date_text, field_path, value_text, words
 from toolkit.errors import OutputError
 from toolkit.problems import Location, Problem
 from toolkit.read.overrides import template
@@ -54,7 +54,9 @@ def render(document: Document, path: Path, overrides: Path | None = None) -> Non
     writer.title_block(document)
     for section in document.sections:
         wide = any(isinstance(block, Table) and writer.layout(block).landscape for block in section.blocks)
-        if wide:  # a table too wide for portrait: the section on landscape pages of its own (render/layout.py)
+        if (
+            wide
+        ):  # a table too wide for portrait: the section on landscape pages of its own (render/layout.py)
             writer.section_break()
         writer.heading(
             section.level, f"{section.number} {section.title}" if section.number else section.title
@@ -430,7 +432,7 @@ def write_remarks(writer: Writer, document: Document) -> None:
             if remark.severity == "blocking"
             else run(f"{remark.rule}　{severity}　")
         )
-        path = f"（{remark.path}）" if remark.path else ""
+        path = f"（{field_path(remark.path)}）" if field_path(remark.path) else ""
         writer.paragraph("Open Item", head + run(clean(f"{remark.text}{path}　→ {remark.fix}")))
 
 

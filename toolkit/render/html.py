@@ -20,7 +20,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from toolkit.documents.model import Chart, Document, Fields, Missing, Paragraph, Section, Table
-from toolkit.documents.text import date_text, value_text, words
+from toolkit.documents.text import date_text, field_path, value_text, words
 from toolkit.errors import TemplateError as TemplateUnusable
 from toolkit.read.overrides import refusal
 from toolkit.render.layout import Layout, table_layout
@@ -54,7 +54,7 @@ def unbroken(value: object) -> bool:
     return isinstance(value, str) and len(value) >= 24 and _UNBROKEN.search(value) is not None
 
 
-FILTERS = {"text": value_text, "date": date_text, "svg": chart_svg, "created": created}
+FILTERS = {"text": value_text, "date": date_text, "svg": chart_svg, "created": created, "place": field_path}
 TESTS = {
     "fields": lambda block: isinstance(block, Fields),
     "paragraph": lambda block: isinstance(block, Paragraph),
@@ -117,7 +117,9 @@ def environment(overrides: Path | None = None) -> BoundedSandbox:
 
     def wide(section: Section, landscape: bool = False) -> bool:
         """Whether a section holds a table that needs a landscape page of its own (document.css .wide)."""
-        return any(isinstance(block, Table) and layout(block, landscape).landscape for block in section.blocks)
+        return any(
+            isinstance(block, Table) and layout(block, landscape).landscape for block in section.blocks
+        )
 
     env.filters.update(layout=layout, wide=wide)
     env.globals["words"] = words

@@ -24,7 +24,10 @@ PORTRAIT = (210 - 2 * 20) * MM  # the text block of A4 with 20 mm margins (docum
 LANDSCAPE = (297 - 2 * 20) * MM
 FONT = 9.0  # table text, pt (document.css table)
 SMALL_FONT = 8.0  # a table that fits nowhere at FONT
-PADDING = {FONT: 1.5 * MM * 2 + 0.5, SMALL_FONT: 1 * MM * 2 + 0.5}  # cell padding and a border, pt (document.css)
+PADDING = {
+    FONT: 1.5 * MM * 2 + 0.5,
+    SMALL_FONT: 1 * MM * 2 + 0.5,
+}  # cell padding and a border, pt (document.css)
 TEXT_FLOOR = 4.0  # full-width characters: the narrowest a text column may be
 NUMBER_FLOOR = 3.0  # a number column: its header still reads as a word
 TEXT_CAP = 40.0  # a text column never asks for more than this many characters a line (it wraps)
@@ -126,7 +129,11 @@ def table_layout(table: Table, landscape: bool = False) -> Layout:
     if not table.columns:
         return Layout(())
     measured = [_measure(table, column) for column in table.columns]
-    choices = [(False, FONT), (True, FONT), (True, SMALL_FONT)] if not landscape else [(True, FONT), (True, SMALL_FONT)]
+    choices = (
+        [(False, FONT), (True, FONT), (True, SMALL_FONT)]
+        if not landscape
+        else [(True, FONT), (True, SMALL_FONT)]
+    )
     for wide, font in choices:
         space = LANDSCAPE if wide else PORTRAIT
         needed = [low * font + PADDING[font] for _, low in measured]
