@@ -140,6 +140,8 @@ def stray_words(text: str, allowed: set[str]) -> list[str]:
 
 def acceptable(word: str, allowed: set[str]) -> bool:
     """Whether a Latin word may stand in a Japanese document."""
+    if word.lower().endswith(".md"):
+        return False  # our own docs (domain.md, architecture.md) are never named in an output
     if not word or word in UNITS or word in ALLOWED_WORDS or word in SYMBOLS:
         return True
     if "@" in word or "://" in word or re.fullmatch(r"[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)+", word):

@@ -114,6 +114,10 @@ def test_the_english_check_allows_symbols_units_files_and_the_projects_own_text(
         "metered",
     ]
     assert pages.stray_words("出典: value recalled", {"value recalled, not checked"}) == []
+    assert pages.stray_words("（domain.md §5.6、docs/architecture.md）", set()) == [
+        "domain.md",
+        "docs/architecture.md",
+    ]
     assert pages.project_words({"status": "verified", "source": "IPCC 2019 Refinement"}) == {
         "IPCC 2019 Refinement"
     }

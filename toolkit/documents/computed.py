@@ -18,7 +18,7 @@ from toolkit import methodologies, schema
 from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.engine import EXACT, Calculation, exact_sum, represented_ids, truncate
 from toolkit.documents.model import Chart, Column, Missing, Paragraph, Series, Table
-from toolkit.documents.text import date_text, span_text, value_text
+from toolkit.documents.text import date_text, fiscal_year_text, span_text, value_text
 from toolkit.figures import PeriodResult
 from toolkit.read.hashing import sha256_many
 
@@ -234,7 +234,7 @@ def breakdown(
             "activity_id": piece.activity_id,
             "start": piece.start,
             "end": piece.end,
-            "fiscal_year": f"{piece.fiscal_year}年度",
+            "fiscal_year": fiscal_year_text(piece.fiscal_year),
             **piece.baseline.inputs,
             **piece.project.inputs,
             "baseline": piece.baseline.value,
@@ -416,7 +416,7 @@ def results_by_year(context: Context) -> Table | Paragraph:
         project = exact_sum(piece.project.value for piece in years[year])
         rows.append(
             {
-                "fiscal_year": f"{year}年度",
+                "fiscal_year": fiscal_year_text(year),
                 "baseline": EXACT.multiply(baseline, count),
                 "project": EXACT.multiply(project, count),
                 "reduction": EXACT.multiply(exact_sum(piece.reduction.value for piece in years[year]), count),
@@ -677,7 +677,7 @@ def factors_used(context: Context) -> Table:
         {
             "table": factor_tables.table_label(ref.table),
             "keys": "、".join(str(schema.code_label(value)) for _, value in ref.keys),
-            "fiscal_year": f"{ref.fiscal_year}年度" if ref.fiscal_year else None,
+            "fiscal_year": fiscal_year_text(ref.fiscal_year) if ref.fiscal_year else None,
             "value": ref.value,
             "unit": ref.unit,
             "source": ref.source + ("（factors.yaml で指定）" if ref.overridden else ""),

@@ -165,6 +165,7 @@ class Document:
         2000, 1, 1, tzinfo=dt.timezone.utc
     )  # SOURCE_DATE_EPOCH or now: file dates
     complete: bool = True  # False: built for its gaps only, without the blocks that cannot hold one
+    date_style: str = "seireki"  # project.date_style: how every date reads (documents/text.py date_text)
 
     def printed(self) -> Document:
         """The document as PDF and DOCX show it: without the tables and columns that live in the workbook only."""

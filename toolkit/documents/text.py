@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -21,9 +23,41 @@ def words(key: str, **params: object) -> str:
     return messages.render("document." + key, "ja", params)
 
 
+DATE_STYLES = ("seireki", "wareki")  # project.date_style: 西暦 (the default) or 和暦
+_STYLE: contextvars.ContextVar[str] = contextvars.ContextVar("date_style", default="seireki")
+ERAS = ((dt.date(2019, 5, 1), "令和"), (dt.date(1989, 1, 8), "平成"), (dt.date(1926, 12, 25), "昭和"))
+
+
+@contextlib.contextmanager
+def date_style(style: str | None):
+    """Dates written inside the block in `style` (seireki: 2025年4月1日, wareki: 令和7年4月1日); the
+    document builder and each renderer set it from the document, so one document has one style."""
+    token = _STYLE.set(style if style in DATE_STYLES else "seireki")
+    try:
+        yield
+    finally:
+        _STYLE.reset(token)
+
+
+def year_text(day: dt.date) -> str:
+    """The year of `day` in the current style: 2025年 or 令和7年 (令和元年 for its first)."""
+    if _STYLE.get() == "wareki":
+        for start, era in ERAS:
+            if day >= start:
+                year = day.year - start.year + 1
+                return f"{era}{'元' if year == 1 else year}年"
+    return f"{day.year}年"
+
+
 def date_text(day: dt.date) -> str:
-    """A date as documents write it, in text and in tables alike (one style a document): 2025年4月1日."""
-    return f"{day.year}年{day.month}月{day.day}日"
+    """A date as documents write it, in text and in tables alike (one style a document): 2025年4月1日
+    or, with project.date_style wareki, 令和7年4月1日. Every date in a document passes here."""
+    return f"{year_text(day)}{day.month}月{day.day}日"
+
+
+def fiscal_year_text(year: int) -> str:
+    """A fiscal year (April to March) in the current style: 2025年度 or 令和7年度."""
+    return f"{year_text(dt.date(year, 12, 31))[:-1]}年度"
 
 
 def span_text(start: dt.date, end: dt.date) -> str:
@@ -39,7 +73,7 @@ def span_text(start: dt.date, end: dt.date) -> str:
         )
     )
     if whole_month:
-        return f"{start.year}年{start.month}月"
+        return f"{year_text(start)}{start.month}月"
     if start.year == end.year:
         return f"{date_text(start)}〜{end.month}月{end.day}日"
     return f"{date_text(start)}〜{date_text(end)}"

@@ -26,7 +26,7 @@ from toolkit.documents.model import (
     Table,
     Value,
 )
-from toolkit.documents.text import clean, date_text, field_path, value_text, words
+from toolkit.documents.text import clean, date_style, date_text, field_path, value_text, words
 from toolkit.errors import OutputError
 from toolkit.problems import Location, Problem
 from toolkit.read.overrides import template
@@ -46,6 +46,11 @@ UNIT = '<w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr>'
 
 def render(document: Document, path: Path, overrides: Path | None = None) -> None:
     """Write `document` as a Word file at `path`, starting from base.docx (the project's override first)."""
+    with date_style(document.date_style):
+        _render(document, path, overrides)
+
+
+def _render(document: Document, path: Path, overrides: Path | None) -> None:
     base = template("base.docx", overrides)
     writer = Writer(base)
     writer.page(document.landscape)

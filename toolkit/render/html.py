@@ -20,7 +20,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from toolkit.documents.model import Chart, Document, Fields, Missing, Paragraph, Section, Table
-from toolkit.documents.text import date_text, field_path, value_text, words
+from toolkit.documents.text import date_style, date_text, field_path, value_text, words
 from toolkit.errors import TemplateError as TemplateUnusable
 from toolkit.read.overrides import refusal
 from toolkit.render.layout import Layout, table_layout
@@ -129,12 +129,13 @@ def environment(overrides: Path | None = None) -> BoundedSandbox:
 
 def render(document: Document, overrides: Path | None = None) -> str:
     """The document as one self-contained HTML page (styles inline), ready for WeasyPrint."""
-    return rendered(
-        DOCUMENT,
-        overrides,
-        document=document,
-        sections={section.id: section for section in document.sections},
-    )
+    with date_style(document.date_style):
+        return rendered(
+            DOCUMENT,
+            overrides,
+            document=document,
+            sections={section.id: section for section in document.sections},
+        )
 
 
 def rendered(name: str, overrides: Path | None = None, **context) -> str:
