@@ -72,6 +72,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_activity_list.py --runs 1
+	$(BIN)/python benchmarks/bench_pages.py --render
 
 clean:
 	rm -rf out build .venv *.egg-info
