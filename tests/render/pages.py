@@ -122,6 +122,25 @@ def narrow_columns(rendered) -> list[Narrow]:
     return found
 
 
+def lines_per_row(rendered, table_id: str) -> list[int]:
+    """For each body row of the table `table_id` on every page, the lines of its tallest cell."""
+    from weasyprint.formatting_structure.boxes import LineBox, TableBox, TableCellBox, TableRowBox
+
+    found = []
+    for page in rendered.pages:
+        for box in _walk(page._page_box.children[0]):
+            if not isinstance(box, TableBox) or box.element is None or box.element.get("id") != table_id:
+                continue
+            for row in _walk(box):
+                if isinstance(row, TableRowBox) and row.element_tag == "tr":
+                    cells = [cell for cell in row.children if isinstance(cell, TableCellBox)]
+                    if cells and all(cell.element_tag == "td" for cell in cells):
+                        found.append(
+                            max(sum(isinstance(line, LineBox) for line in cell.children) for cell in cells)
+                        )
+    return found
+
+
 def stray_words(text: str, allowed: set[str]) -> list[str]:
     """Latin words in `text` that are neither in the listed set nor in `allowed` (the project's own text)."""
     found = []

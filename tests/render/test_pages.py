@@ -48,6 +48,8 @@ def test_pages_of_every_sample(sample, kind, tmp_path):
     rendered = pages.laid_out(document)
     assert [str(found) for found in pages.overflows(rendered)] == [], f"{name} {kind}: text past the margins"
     assert [str(found) for found in pages.narrow_columns(rendered)] == [], f"{name} {kind}: narrow columns"
+    register = pages.lines_per_row(rendered, "table-evidence")  # a draft's evidence list: one line a file
+    assert set(register) <= {1}, f"{name} {kind}: evidence rows of {sorted(set(register))} lines"
     pdf = tmp_path / "document.pdf"
     rendered.write_pdf(pdf)
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
