@@ -34,7 +34,9 @@ def test_a_date_reads_in_the_documents_style(style, day, written):
 def test_periods_and_fiscal_years_follow_the_style():
     assert text.span_text(dt.date(2025, 4, 1), dt.date(2025, 4, 30)) == "2025年4月"
     assert text.span_text(dt.date(2025, 4, 1), dt.date(2025, 6, 15)) == "2025年4月1日〜6月15日"
-    assert text.span_text(dt.date(2025, 4, 1), dt.date(2026, 3, 31)) == "2025年4月1日〜2026年3月31日"
+    assert text.span_text(dt.date(2025, 4, 1), dt.date(2026, 3, 31)) == "2025年度"
+    assert text.span_text(dt.date(2025, 4, 18), dt.date(2025, 4, 18)) == "2025年4月18日"
+    assert text.span_text(dt.date(2025, 4, 2), dt.date(2026, 3, 31)) == "2025年4月2日〜2026年3月31日"
     assert text.fiscal_year_text(2025) == "2025年度"
     with text.date_style("wareki"):
         assert text.span_text(dt.date(2025, 4, 1), dt.date(2025, 4, 30)) == "令和7年4月"

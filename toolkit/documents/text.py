@@ -61,8 +61,12 @@ def fiscal_year_text(year: int) -> str:
 
 
 def span_text(start: dt.date, end: dt.date) -> str:
-    """A period in as few characters as one date style allows: 2025年4月 for a whole calendar month,
-    2025年4月1日〜6月30日 within a year, 2025年4月1日〜2026年3月31日 across years."""
+    """A period in as few characters as one date style allows: a day (2025年4月18日), a whole fiscal year
+    (2025年度), a whole calendar month (2025年4月), 2025年4月1日〜6月30日 within a year, else both dates."""
+    if start == end:
+        return date_text(start)
+    if (start.month, start.day, end.month, end.day) == (4, 1, 3, 31) and end.year == start.year + 1:
+        return fiscal_year_text(start.year)
     whole_month = (
         start.day == 1
         and (end + dt.timedelta(days=1)).day == 1

@@ -30,7 +30,7 @@ PADDING = {
 }  # cell padding and a border, pt (document.css)
 TEXT_FLOOR = 4.0  # full-width characters: the narrowest a text column may be
 NUMBER_FLOOR = 3.0  # a number column: its header still reads as a word
-TEXT_CAP = 40.0  # a text column never asks for more than this many characters a line (it wraps)
+TEXT_CAP = 100.0  # a text column never asks for more than this many characters a line (it wraps)
 TOKEN_CAP = 12.0  # a longer run without a break opportunity (a hash, a URL) may break anywhere
 NUMERIC = ("number", "integer")
 HALF = 0.66  # the advance of a half-width character of IPAexGothic, in em (digits 0.63, W wider: measured)
