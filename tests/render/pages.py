@@ -96,8 +96,9 @@ def overflows(rendered) -> list[Overflow]:
 
 
 def narrow_columns(rendered) -> list[Narrow]:
-    """Every table column whose content box is narrower than its floor: 4 characters of its font for text, 3
-    for a number column (its header cell has class num)."""
+    """Every table column whose content box is narrower than its floor (4 characters of its font for text, 3
+    for a number column, whose header cell has class num) and that wraps a cell over lines: a column of
+    short values on one line each (単位: kWh) may be narrower, since nothing in it stacks."""
     from weasyprint.formatting_structure.boxes import TableBox, TableCellBox
 
     found = []
@@ -113,10 +114,16 @@ def narrow_columns(rendered) -> list[Narrow]:
             first = {}
             for cell in header or cells:
                 first.setdefault(cell.grid_x, cell)
+            wraps = {  # a header's unit goes on a line of its own (<br>): one more line, not a wrap
+                cell.grid_x
+                for cell in cells
+                if sum(type(line).__name__ == "LineBox" for line in cell.children)
+                > 1 + (cell.element_tag == "th" and cell.element.find(".//span") is not None)
+            }
             for index, cell in first.items():
                 em = cell.style["font_size"]
                 floor = NUMBER_FLOOR_EM if "num" in (cell.element.get("class") or "") else FLOOR_EM
-                if cell.width < floor * em - SLACK:
+                if cell.width < floor * em - SLACK and index in wraps:
                     label = "".join(text.text for text in _walk(cell) if hasattr(text, "text"))
                     found.append(Narrow(number, table_id, index, label, cell.width / em))
     return found

@@ -99,7 +99,8 @@ def test_user_text_stays_literal(rendered):
 def test_html_escapes_user_text(document):
     source = html.render(document)
     assert "<script>" not in source
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in source
+    # a / in user text is followed by <wbr> (a break opportunity, render/html.py breakable), nothing else
+    assert "&lt;script&gt;alert(1)&lt;/<wbr>script&gt;" in source
     assert "&amp; {% if 1 %}" in source
 
 

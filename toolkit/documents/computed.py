@@ -566,7 +566,7 @@ def parameters(context: Context) -> Table:
             if spans:
                 first, last = min(s[0] for s in spans), max(s[1] for s in spans)
                 first, last = max(first, window[0] or first), min(last, window[1] or last)
-                row["period"] = f"{date_text(first)}〜{date_text(last)}"
+                row["period"] = span_text(first, last)
         rows.append(row)
     rows += _activity_parameters(context, with_values)
     note = (

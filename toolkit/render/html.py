@@ -17,7 +17,7 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
 )
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from toolkit.documents.model import Chart, Document, Fields, Missing, Paragraph, Section, Table
 from toolkit.documents.text import date_style, date_text, field_path, value_text, words
@@ -54,7 +54,20 @@ def unbroken(value: object) -> bool:
     return isinstance(value, str) and len(value) >= 24 and _UNBROKEN.search(value) is not None
 
 
-FILTERS = {"text": value_text, "date": date_text, "svg": chart_svg, "created": created, "place": field_path}
+def breakable(text: str) -> Markup:
+    """Escaped text with a line-break opportunity after each / (<wbr>, no character in the PDF's text): a
+    path (evidence/meter/PV-0001_2025-04.pdf) wraps at its folders, not at whatever letter fills the line."""
+    return Markup(str(escape(text)).replace("/", "/<wbr>"))
+
+
+FILTERS = {
+    "breakable": breakable,
+    "text": value_text,
+    "date": date_text,
+    "svg": chart_svg,
+    "created": created,
+    "place": field_path,
+}
 TESTS = {
     "fields": lambda block: isinstance(block, Fields),
     "paragraph": lambda block: isinstance(block, Paragraph),

@@ -3,9 +3,9 @@
 Widths come from the content: each column wants the width of its longest line (capped: text wraps) and
 needs at least a floor (4 full-width characters for text, so a label never stacks one character a line)
 and its widest unbreakable piece (a number, a date, a short code). A table whose floors do not fit the
-portrait text block goes on a landscape page of its own; a table that fits neither keeps its floors in a
-smaller font. Nothing is ever wider than the text block: the test of the pages (tests/render/test_pages.py)
-measures every character's box.
+portrait text block at the table font takes a smaller one, and one that does not fit even so goes on a
+landscape page of its own (at the table font if it fits there, else the smaller one). Nothing is ever wider
+than the text block: the test of the pages (tests/render/test_pages.py) measures every character's box.
 """
 
 from __future__ import annotations
@@ -30,9 +30,11 @@ PADDING = {
 }  # cell padding and a border, pt (document.css)
 TEXT_FLOOR = 4.0  # full-width characters: the narrowest a text column may be
 NUMBER_FLOOR = 3.0  # a number column: its header still reads as a word
+# (either floor only where the column has a longer line: one whose every line is shorter never wraps)
 TEXT_CAP = 100.0  # a text column never asks for more than this many characters a line (it wraps)
 TOKEN_CAP = 12.0  # a longer run without a break opportunity (a hash, a URL) may break anywhere
 NUMERIC = ("number", "integer")
+SLACK = 0.3  # em: what the estimate of a line may fall short of the glyphs' advances (kWh is 2.05 em)
 HALF = 0.66  # the advance of a half-width character of IPAexGothic, in em (digits 0.63, W wider: measured)
 
 
@@ -66,13 +68,16 @@ def text_em(text: str) -> float:
 
 def token_em(text: str) -> float:
     """The widest piece of `text` a line cannot break inside: a run of half-width characters without a
-    space (a number, a date, an ID); full-width text may break between any two characters."""
+    space (a number, an ID, a symbol); full-width text may break between any two characters, and a path
+    after each / (blocks.html marks the place with <wbr>)."""
     widest, run = 0.0, 0
     for char in text:
         if char.isspace() or _char_em(char) == 1.0:
             widest, run = max(widest, run * HALF), 0
             if not char.isspace():
                 widest = max(widest, 1.0)
+        elif char == "/":
+            widest, run = max(widest, (run + 1) * HALF), 0
         else:
             run += 1
     return max(widest, run * HALF)
@@ -88,7 +93,8 @@ def _measure(table: Table, column: Column) -> tuple[float, float]:
     """(wanted, needed) width of one column in em: its longest line (capped) and its floor."""
     numeric = column.kind in NUMERIC
     head = [column.label] + ([f"({column.unit})"] if column.unit else [])
-    wanted = max(min(text_em(part), TEXT_CAP) for part in head)
+    longest = max(text_em(part) for part in head)  # the longest line, uncapped: what never wraps
+    wanted = min(longest, TEXT_CAP)
     needed = max(min(token_em(part), TOKEN_CAP) for part in head)
     rows = table.rows if table.total is None else [*table.rows, table.total]
     seen: set = set()
@@ -100,16 +106,20 @@ def _measure(table: Table, column: Column) -> tuple[float, float]:
         text = _cell_text(value, column)
         if numeric and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             width = len(text) * HALF  # numbers never wrap (document.css td.num)
-            wanted, needed = max(wanted, width), max(needed, width)
+            wanted, needed, longest = max(wanted, width), max(needed, width), max(longest, width)
             continue
         if isinstance(value, dt.date):  # a date on one line (2025年4月1日), never cut after 年
             width = text_em(text)
-            wanted, needed = max(wanted, width), max(needed, width)
+            wanted, needed, longest = max(wanted, width), max(needed, width), max(longest, width)
             continue
-        wanted = max(wanted, min(text_em(text), TEXT_CAP))
+        line = text_em(text)
+        longest = max(longest, line)
+        wanted = max(wanted, min(line, TEXT_CAP))
         needed = max(needed, min(token_em(text), TOKEN_CAP))
-    floor = NUMBER_FLOOR if numeric else TEXT_FLOOR
-    needed = max(needed, floor)
+    # the floor keeps a column from stacking its text a character a line; a column whose every line is
+    # shorter (単位: kWh, %) never wraps and needs no more than its longest line
+    floor = min(NUMBER_FLOOR if numeric else TEXT_FLOOR, longest + SLACK)
+    needed = max(needed + SLACK, floor)
     return max(wanted, needed), needed
 
 
@@ -130,7 +140,7 @@ def table_layout(table: Table, landscape: bool = False) -> Layout:
         return Layout(())
     measured = [_measure(table, column) for column in table.columns]
     choices = (
-        [(False, FONT), (True, FONT), (True, SMALL_FONT)]
+        [(False, FONT), (False, SMALL_FONT), (True, FONT), (True, SMALL_FONT)]
         if not landscape
         else [(True, FONT), (True, SMALL_FONT)]
     )
