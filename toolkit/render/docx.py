@@ -426,8 +426,9 @@ def write_open_items(writer: Writer, document: Document) -> None:
 
 
 def write_remarks(writer: Writer, document: Document) -> None:
-    """The checklist's other findings for this document: rule, severity, what is wrong and the fix."""
-    if not document.remarks:
+    """The checklist's other findings for this document: rule, severity, what is wrong and the fix; a
+    draft's notes only (a final holds what the form holds, the checklist keeps the findings)."""
+    if not document.remarks or not document.draft:
         return
     writer.heading(1, words("remarks", count=len(document.remarks)))
     for remark in document.remarks:
