@@ -102,6 +102,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_activity_list.py --runs 1
 	$(BIN)/python benchmarks/bench_diff.py
 	$(BIN)/python benchmarks/bench_review.py --runs 1
+	$(BIN)/python benchmarks/bench_pages.py --render
 
 clean:
 	rm -rf out build .venv *.egg-info

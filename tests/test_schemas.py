@@ -1,5 +1,6 @@
 """The schemas are complete: every field has its labels, section and help; every rule has a message."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ def test_every_field_has_labels_section_and_help(name, rules_schema):
     for path, rules in _fields(rules_schema):
         meta = rules.get("meta", {})
         assert meta.get("section"), f"{name}:{path} has no section"
-        assert set(meta) <= {"label", "help", "section", "unit", "optional", "plausible"}, (
+        assert set(meta) <= {"label", "help", "section", "unit", "optional", "plausible", "definition"}, (
             f"{name}:{path}: {sorted(meta)}"
         )
         for key in ("label", "help"):
@@ -110,3 +111,19 @@ def test_every_methodology_declares_activities_and_monitoring():
         tables = schema.tables(code)
         assert {"activities", "monitoring"} <= set(tables)
         assert tables["activities"].key == "id"
+
+
+@pytest.mark.parametrize(
+    "code", ["AG-004", "AG-005", "EN-R-002", "EN-S-001", "EN-S-002", "EN-S-006", "FO-001"]
+)
+def test_a_monitored_fields_instruction_is_never_its_definition(code):
+    """The monitoring plan prints each parameter's definition: a help that tells the person filling in the
+    field what to do (計測していれば記入。空欄なら…) needs a `definition` of its own, in ja and en."""
+
+    tables = schema.tables(code)
+    for parameter in methodologies.get(code).MONITORING:
+        meta = tables[parameter.table].schema.get(parameter.field, {}).get("meta", {})
+        instruction = re.search("記入|空欄|対象外", (meta.get("help") or {}).get("ja", ""))
+        if instruction or "definition" in meta:
+            assert set(meta.get("definition") or {}) == {"ja", "en"}, f"{code} {parameter.symbol}"
+            assert not re.search("記入|空欄", meta["definition"]["ja"]), f"{code} {parameter.symbol}"

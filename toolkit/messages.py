@@ -523,7 +523,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "check.problem.R-FACTOR-STATUS": ("{message}", "{message}"),
     "fix.problem.R-FACTOR-STATUS": (
-        "公式の資料と照合する。係数は factors.yaml（または project.xlsx の「係数」シート）に出典を添えて状態（status）を verified にして記入する（規程の版は現行の規程で確認）",
+        "公式の資料と照合する。係数は factors.yaml（または project.xlsx の「係数」シート）に出典を添えて状態を「確認済み」にして記入する（規程の版は現行の規程で確認）",
         "check it against the official source; enter a factor in factors.yaml (or the 係数 sheet of project.xlsx) with its source and status verified (check a rules version against the current rules)",
     ),
     "check.problem.R-FACTOR-SRC": ("{message}", "{message}"),
@@ -703,7 +703,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "the battery share and loss of activity {activity} are not verified (status: {status}; source: {source})",
     ),
     "fix.battery_not_verified": (
-        "公式の値または機器の仕様書で確認し、確認状況を verified にする",
+        "公式の値または機器の仕様書で確認し、確認状況を「確認済み」にする",
         "check them against the official value or the equipment's specification and set the status to verified",
     ),
     "check.meter_expired": (

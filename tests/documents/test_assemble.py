@@ -344,7 +344,7 @@ def test_ag005_inputs_are_monitoring_parameters_of_the_plan_and_the_report():
     low, high = min(a["area_ha"] for a in activities), max(a["area_ha"] for a in activities)
     assert rows["A"]["value"] == f"{low}〜{high}"
     factors = next(table for table in document.tables() if table.id == "factors")
-    (gwp,) = [row for row in factors.rows if row["keys"] == "gas=CH4, methodology=AG-005, version=3.1"]
+    (gwp,) = [row for row in factors.rows if row["keys"] == "CH4、AG-005、3.1"]
     assert (gwp["value"], gwp["unit"], gwp["status"]) == (25, "t-CO2/t", "未確認")
 
 

@@ -112,7 +112,7 @@ def test_a_long_unbroken_string_breaks_only_where_it_must(tmp_path):
     path = tmp_path / "activity-list.pdf"
     pdf.render(activity_list(), path)
     pieces = [text.strip() for *_, text in text_positions(path)]
-    assert {"PV-0001", "PV-0002", "2023/04/15", "2025/03/08"} <= {
+    assert {"PV-0001", "PV-0002", "2023年4月15日", "2025年3月8日"} <= {
         piece for text in pieces for piece in text.split()
     }
 

@@ -236,9 +236,11 @@ class _Run:
                         ref.table,
                         ref.location,
                         {
-                            "name": ref.name,
-                            "year": ref.fiscal_year or "",
-                            "status": ref.status,
+                            "name": {"ja": factor_tables.factor_words(ref), "en": ref.name},
+                            "year": {"ja": f"{ref.fiscal_year}年度", "en": ref.fiscal_year}
+                            if ref.fiscal_year
+                            else "",
+                            "status": {"ja": factor_tables.status_words(ref.status), "en": ref.status},
                             "source": ref.source,
                         },
                         severity="warning",

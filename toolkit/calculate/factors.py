@@ -179,7 +179,7 @@ class Factors:
             shown = {
                 lang: ("、" if lang == "ja" else ", ").join(
                     (
-                        f"「{switch_label(name)[lang]}」（{name}: {_shown_switch(self.switches.get(name), lang)}）"
+                        f"「{switch_label(name)[lang]}」（この版では{_shown_switch(self.switches.get(name), lang)}）"
                     )
                     if lang == "ja"
                     else f"'{switch_label(name)[lang]}' ({name}: {_shown_switch(self.switches.get(name), lang)})"
@@ -235,8 +235,14 @@ def _shown_switch(value: Any, lang: str) -> str:
     if value is None:
         return "なし" if lang == "ja" else "none"
     if isinstance(value, bool):
-        return "true" if value else "false"
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+        return ("使う" if value else "使わない") if lang == "ja" else ("true" if value else "false")
+    if hasattr(value, "isoformat"):
+        return f"{value.year}年{value.month}月{value.day}日" if lang == "ja" else value.isoformat()
+    if lang == "ja" and isinstance(value, str):
+        from toolkit import schema
+
+        return str(schema.code_label(value))
+    return str(value)
 
 
 def missing_problem(
@@ -390,6 +396,26 @@ def _specs() -> dict[str, Mapping]:
 def table_label(table: str, lang: str = "ja") -> str:
     """The name of a factor table as documents show it (電気の排出係数)."""
     return _table_spec(table)["label"][lang]
+
+
+def factor_words(ref: FactorRef) -> str:
+    """A factor as a Japanese document names it: 電気の排出係数（全電源平均）, never grid_electricity[basis=...];
+    the codes of its keys in the words of schemas/lists.yaml code_labels."""
+    from toolkit import schema
+
+    try:
+        label = table_label(ref.table)
+    except KeyError:  # a table only a project's factors.yaml names
+        label = ref.table
+    keys = "、".join(str(schema.code_label(value)) for _, value in ref.keys)
+    return f"{label}（{keys}）" if keys else label
+
+
+def status_words(status: str) -> str:
+    """A factor's status in Japanese: 確認済み, 未確認, 第三者資料."""
+    from toolkit import schema
+
+    return str(schema.code_label(status))
 
 
 def table_spec(table: str) -> Mapping:

@@ -19,7 +19,7 @@ import yaml
 
 from toolkit import schema
 from toolkit.calculate.engine import Calculation
-from toolkit.documents import computed
+from toolkit.documents import computed, text
 from toolkit.documents.model import (
     STAGES,
     Block,
@@ -257,7 +257,11 @@ def build(
     builder = _Builder(
         spec, path, data, calculation, root, built or build_time(), stage, complete=with_evidence
     )
-    return finish(builder.document(kind), remarks or [], final, project.sources if project else None)
+    style = (data.get("project") or {}).get("date_style") or "seireki"
+    with text.date_style(style):  # every date the builder writes (periods, fiscal years) in one style
+        document = builder.document(kind)
+    document.date_style = style
+    return finish(document, remarks or [], final, project.sources if project else None)
 
 
 def finish(document: Document, remarks: list[Remark], final: bool, sources=None) -> Document:
@@ -510,7 +514,7 @@ class _Builder:
             "activity_count": len(calculation.activities),
             "methodology_name": module.NAME["ja"],
             "total_certified": calculation.total_certified,
-            "fiscal_years": "、".join(f"{year}年度" for year in years) if years else None,
+            "fiscal_years": "、".join(text.fiscal_year_text(year) for year in years) if years else None,
             "rules_version": calculation.rules_version,
         }
 

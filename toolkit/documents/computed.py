@@ -18,7 +18,7 @@ from toolkit import methodologies, periods, schema
 from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.engine import EXACT, Calculation, exact_sum, represented_ids, truncate
 from toolkit.documents.model import Chart, Column, Missing, Paragraph, Series, Table
-from toolkit.documents.text import date_text, value_text
+from toolkit.documents.text import date_text, fiscal_year_text, span_text, value_text
 from toolkit.figures import PeriodResult
 from toolkit.read.hashing import sha256_many
 
@@ -358,7 +358,7 @@ def breakdown(
             "activity_id": piece.activity_id,
             "start": piece.start,
             "end": piece.end,
-            "fiscal_year": f"{piece.fiscal_year}年度",
+            "fiscal_year": fiscal_year_text(piece.fiscal_year),
             **inputs,
             **_figures(context, piece),
         }
@@ -488,7 +488,10 @@ def calculation_symbols(context: Context) -> Table | Paragraph:
         ]
         keys = ("reduction", "baseline", "project")
     formulas = (
-        [{"value": f'SUMIFS({{breakdown.{key}[]}},{{breakdown.fiscal_year[]}},"{year}年度")'} for key in keys]
+        [
+            {"value": f'SUMIFS({{breakdown.{key}[]}},{{breakdown.fiscal_year[]}},"{fiscal_year_text(year)}")'}
+            for key in keys
+        ]
         if year is not None and scale == 1
         else [{} for _ in keys]
     )
@@ -502,9 +505,9 @@ def calculation_symbols(context: Context) -> Table | Paragraph:
     if year is None:
         when = "対象の年度なし"
     elif scale == 1:
-        when = f"{year}年度（1年度分）"
+        when = f"{fiscal_year_text(year)}（1年度分）"
     else:
-        when = f"{year}年度の値を1年度分に換算"
+        when = f"{fiscal_year_text(year)}の値を1年度分に換算"
     return context.table(
         Table(
             "symbols",
@@ -525,7 +528,7 @@ def typical_breakdown(context: Context) -> Table | list[Table]:
         context, typical_ids(context), title="ベースライン排出量・プロジェクト排出量の内訳（A.3.3, A.3.5）"
     )
     year, scale = annual_year(context.pieces(typical_ids(context)))
-    label = f"{year}年度"
+    label = fiscal_year_text(year) if year is not None else ""
     if not context.calculation.estimate or year is None or scale != 1 or full.sheet is None:
         return full
     rows = [row for row in full.rows if row["fiscal_year"] == label]
@@ -683,7 +686,10 @@ def results_by_year(context: Context) -> Table | Paragraph:
     for year in sorted(years):
         figures = _summed(context, years[year])
         rows.append(
-            {"fiscal_year": f"{year}年度", **{key: EXACT.multiply(figures[key], count) for key in keys}}
+            {
+                "fiscal_year": fiscal_year_text(year),
+                **{key: EXACT.multiply(figures[key], count) for key in keys},
+            }
         )
         formulas.append({} if count != 1 else _sums_of(context.options.get("linked"), "fiscal_year", keys))
     total = {
@@ -799,7 +805,7 @@ def parameters(context: Context) -> Table:
         row: dict[str, Any] = {
             "symbol": parameter.symbol,
             "item": parameter.label["ja"],
-            "definition": meta.get("help", {}).get("ja"),
+            "definition": _definition(meta),
             "unit": parameter.unit,
             "frequency": parameter.frequency["ja"],
             "remarks": planned.get("remarks"),
@@ -820,7 +826,7 @@ def parameters(context: Context) -> Table:
             if spans:
                 first, last = min(s[0] for s in spans), max(s[1] for s in spans)
                 first, last = max(first, window[0] or first), min(last, window[1] or last)
-                row["period"] = f"{date_text(first)}〜{date_text(last)}"
+                row["period"] = span_text(first, last)
         rows.append(row)
     rows += _activity_parameters(context, with_values)
     note = (
@@ -856,7 +862,7 @@ def _activity_parameters(context: Context, with_values: bool) -> list[dict[str, 
         row: dict[str, Any] = {
             "symbol": parameter.symbol,
             "item": parameter.label["ja"],
-            "definition": activity_schema.get(parameter.field, {}).get("meta", {}).get("help", {}).get("ja"),
+            "definition": _definition(activity_schema.get(parameter.field, {}).get("meta", {})),
             "unit": parameter.unit,
             "method_class": "活動一覧",
             "method": f"活動一覧に記入した活動ごとの値（{len(given)} 活動）",
@@ -910,6 +916,12 @@ def _share(span: tuple[dt.date, dt.date], window: tuple[dt.date | None, dt.date 
     return Decimal((end - start).days + 1) / Decimal((span[1] - span[0]).days + 1)
 
 
+def _definition(meta: Mapping) -> str | None:
+    """A monitored parameter's definition: the schema's `definition` where the help is an instruction to the
+    person filling in the field (計測していれば記入…), which is never printed as data; else its help."""
+    return (meta.get("definition") or meta.get("help") or {}).get("ja")
+
+
 def factors_used(context: Context) -> Table:
     """B.2 (2): every factor row the calculation used, with its fiscal year, source and status."""
     columns = [
@@ -921,16 +933,15 @@ def factors_used(context: Context) -> Table:
         Column("source", "出典", width=3),
         Column("status", "確認状況"),
     ]
-    status = {"verified": "確認済み", "unverified": "未確認", "third-party": "第三者資料"}
     rows = [
         {
             "table": factor_tables.table_label(ref.table),
-            "keys": ", ".join(f"{k}={v}" for k, v in ref.keys),
-            "fiscal_year": f"{ref.fiscal_year}年度" if ref.fiscal_year else None,
+            "keys": "、".join(str(schema.code_label(value)) for _, value in ref.keys),
+            "fiscal_year": fiscal_year_text(ref.fiscal_year) if ref.fiscal_year else None,
             "value": ref.value,
             "unit": ref.unit,
             "source": ref.source + ("（factors.yaml で指定）" if ref.overridden else ""),
-            "status": status.get(ref.status, ref.status),
+            "status": factor_tables.status_words(ref.status),
         }
         for ref in context.calculation.factors_used
     ]
@@ -940,20 +951,26 @@ def factors_used(context: Context) -> Table:
             "使用した係数",
             columns,
             rows,
-            note="未確認の係数は公式の値で確認のうえ factors.yaml に status: verified で記入してください。",
+            note=(
+                "未確認の係数は公式の資料の値と照合し、factors.yaml（または project.xlsx の「係数」シート）に"
+                "出典を添えて状態を「確認済み」にして記入してください。"
+            ),
         )
     )
 
 
 def evidence(context: Context) -> list:
-    """B.5: each reading's evidence file, whether it exists and its SHA-256; long lists go to the workbook only."""
+    """B.5: each reading's evidence file and its SHA-256, one line a file in the document (the period in
+    short, the hash's first 12 digits: the workbook and manifest.json keep all 64); long lists go to the
+    workbook only."""
     readings = [row for row in context.readings() if row.get("evidence")]
     period = context.module.reading_period
     columns = [
         Column("activity_id", "活動ID"),
         Column("period", "対象期間", width=2),
         Column("file", "ファイル", width=3),
-        Column("sha256", "SHA-256", width=3),
+        Column("sha256", "SHA-256", width=3, printed=False),
+        Column("short", "SHA-256（先頭12桁）", width=2),
     ]
     rows = []
     digests = sha256_many(context.root / reading["evidence"] for reading in readings)
@@ -962,9 +979,10 @@ def evidence(context: Context) -> list:
         rows.append(
             {
                 "activity_id": reading.get("activity_id"),
-                "period": f"{date_text(span[0])}〜{date_text(span[1])}" if span else None,
+                "period": span_text(*span) if span else None,
                 "file": reading["evidence"],
                 "sha256": digest,
+                "short": digest[:12] if digest else None,
             }
         )
     table = context.table(Table("evidence", "証憑一覧", columns, rows, note=f"{len(rows)} 件"))

@@ -96,7 +96,7 @@ class Table:
     sheet: str | None = None  # the XLSX sheet it lands on; None: not in the workbook
     note: str = ""  # one line under the table
     body: bool = True  # False: in the workbook only (thousands of monthly rows), not in the PDF or DOCX
-    whole_rows: int = 0  # in a part of a long document (Document.parts): the rows of the whole table
+    whole: Table | None = None  # in a part of a long document (Document.parts): the whole table (its widths)
 
 
 @dataclass(frozen=True)
@@ -193,6 +193,7 @@ class Document:
     continued: bool = False  # a later part of a long document (parts): no title block
     numbered: bool = True  # False: the PDF renderer numbers the pages after merging the parts
     closes: bool = True  # the part that ends the document: the end lists (comments, open items, remarks)
+    date_style: str = "seireki"  # project.date_style: how every date reads (documents/text.py date_text)
 
     def printed(self) -> Document:
         """The document as PDF and DOCX show it: without the tables and columns that live in the workbook only."""
@@ -260,7 +261,7 @@ class Document:
                                 formulas=formulas[:room],
                                 total=None,
                                 note="",
-                                whole_rows=len(block.rows),
+                                whole=block,
                             )
                         )
                         left, formulas, first = left[room:], formulas[room:], False
@@ -271,7 +272,7 @@ class Document:
                         title=block.title if first else "",
                         rows=left,
                         formulas=formulas,
-                        whole_rows=len(block.rows),
+                        whole=block,
                     )
                 )
                 room -= len(left)

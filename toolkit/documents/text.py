@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -21,9 +23,64 @@ def words(key: str, **params: object) -> str:
     return messages.render("document." + key, "ja", params)
 
 
+DATE_STYLES = ("seireki", "wareki")  # project.date_style: 西暦 (the default) or 和暦
+_STYLE: contextvars.ContextVar[str] = contextvars.ContextVar("date_style", default="seireki")
+ERAS = ((dt.date(2019, 5, 1), "令和"), (dt.date(1989, 1, 8), "平成"), (dt.date(1926, 12, 25), "昭和"))
+
+
+@contextlib.contextmanager
+def date_style(style: str | None):
+    """Dates written inside the block in `style` (seireki: 2025年4月1日, wareki: 令和7年4月1日); the
+    document builder and each renderer set it from the document, so one document has one style."""
+    token = _STYLE.set(style if style in DATE_STYLES else "seireki")
+    try:
+        yield
+    finally:
+        _STYLE.reset(token)
+
+
+def year_text(day: dt.date) -> str:
+    """The year of `day` in the current style: 2025年 or 令和7年 (令和元年 for its first)."""
+    if _STYLE.get() == "wareki":
+        for start, era in ERAS:
+            if day >= start:
+                year = day.year - start.year + 1
+                return f"{era}{'元' if year == 1 else year}年"
+    return f"{day.year}年"
+
+
 def date_text(day: dt.date) -> str:
-    """A date as documents write it in text: 2025年4月1日."""
-    return f"{day.year}年{day.month}月{day.day}日"
+    """A date as documents write it, in text and in tables alike (one style a document): 2025年4月1日
+    or, with project.date_style wareki, 令和7年4月1日. Every date in a document passes here."""
+    return f"{year_text(day)}{day.month}月{day.day}日"
+
+
+def fiscal_year_text(year: int) -> str:
+    """A fiscal year (April to March) in the current style: 2025年度 or 令和7年度."""
+    return f"{year_text(dt.date(year, 12, 31))[:-1]}年度"
+
+
+def span_text(start: dt.date, end: dt.date) -> str:
+    """A period in as few characters as one date style allows: a day (2025年4月18日), a whole fiscal year
+    (2025年度), a whole calendar month (2025年4月), 2025年4月1日〜6月30日 within a year, else both dates."""
+    if start == end:
+        return date_text(start)
+    if (start.month, start.day, end.month, end.day) == (4, 1, 3, 31) and end.year == start.year + 1:
+        return fiscal_year_text(start.year)
+    whole_month = (
+        start.day == 1
+        and (end + dt.timedelta(days=1)).day == 1
+        and (start.year, start.month)
+        == (
+            end.year,
+            end.month,
+        )
+    )
+    if whole_month:
+        return f"{year_text(start)}{start.month}月"
+    if start.year == end.year:
+        return f"{date_text(start)}〜{end.month}月{end.day}日"
+    return f"{date_text(start)}〜{date_text(end)}"
 
 
 def number_text(value: Decimal | int, places: int | None = None, truncate: bool = False) -> str:
@@ -46,6 +103,13 @@ def number_text(value: Decimal | int, places: int | None = None, truncate: bool 
     return f"{grouped}.{fraction}" if fraction else grouped
 
 
+def field_path(path: str) -> str:
+    """A finding's path as a draft shows it: the dotted path of an input field (proponent.postal_code), which
+    tells the user where to type; a bare table or key name (grid_electricity, rules_version) is left out, the
+    finding's own words already name it in Japanese."""
+    return path if ("." in path or "[" in path) else ""
+
+
 def clean(text: str) -> str:
     """User text as it may appear in a document: control characters removed, nothing else touched."""
     return _CONTROL.sub("", text)
@@ -59,8 +123,8 @@ def value_text(value: Value, column: Column | None = None) -> str:
         return value.marker
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
-    if isinstance(value, dt.date):  # in a table cell the short form keeps columns narrow
-        return f"{value.year}/{value.month:02d}/{value.day:02d}" if column else date_text(value)
+    if isinstance(value, dt.date):
+        return date_text(value)
     if isinstance(value, (int, Decimal)):
         return number_text(value, column.places if column else None)
     return clean(str(value))

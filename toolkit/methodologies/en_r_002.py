@@ -33,6 +33,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
+from toolkit import packaged
 from toolkit.errors import InputConflict, InputMissing
 from toolkit.figures import Figure
 from toolkit.methodologies import PERCENT, ZERO, Parameter, defaults
@@ -288,7 +289,7 @@ def battery_values(context: Context) -> Iterator[Finding]:
                 "battery_not_verified",
                 "warning",
                 activity=activity.get("id", ""),
-                status=status,
+                status={"ja": packaged.load("lists.yaml")["code_labels"].get(status, status), "en": status},
                 source=activity.get("battery_source") or "",
             )
 

@@ -8,6 +8,7 @@ their written digits as Decimal. Limits keep a small file from exhausting the ma
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -178,10 +179,44 @@ class _Builder:
             except InvalidOperation:
                 return node.value
             return number if abs(number.adjusted()) <= MAX_EXPONENT else node.value
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and node.style != "|"
+            and node.start_mark.line != node.end_mark.line
+            and node.tag == "tag:yaml.org,2002:str"
+        ):
+            return joined(node.value, self.loader.buffer[node.start_mark.index : node.end_mark.index])
         try:
             return self.loader.construct_object(node, deep=True)
         except ValueError:  # 2025-02-30 looks like a date to YAML; normalisation explains what is wrong
             return node.value
+
+
+_WIDE_BREAK = re.compile(r"(\S{1,4})[ \t]*\r?\n[ \t]*(\S{1,4})")
+
+
+_CLOSING, _OPENING = "、。，．）」』】", "（「『【"  # after or before these, no space even next to Latin text
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def joined(value: str, source: str) -> str:
+    """A folded scalar (`>` or a plain or quoted one over several lines) as Japanese reads it: YAML joins
+    its lines with a space, which between two Japanese characters (設置した 住宅用) is a stray; a space the
+    writer typed on one line (株式会社 本社工場) and a break next to Latin text (設置した LED) stay."""
+    start = 0
+    for match in _WIDE_BREAK.finditer(source):
+        tail, head = match[1], match[2]
+        if not (_wide(tail[-1]) and _wide(head[0]) or tail[-1] in _CLOSING or head[0] in _OPENING):
+            continue
+        found = value.find(f"{tail} {head}", start)
+        if found < 0:
+            continue
+        value = value[: found + len(tail)] + value[found + len(tail) + 1 :]
+        start = found + len(tail)
+    return value
 
 
 def _nested(key: str) -> str:

@@ -27,11 +27,12 @@ from toolkit.documents.model import (
     Table,
     Value,
 )
-from toolkit.documents.text import clean, date_text, value_text, words
+from toolkit.documents.text import clean, date_style, date_text, field_path, value_text, words
 from toolkit.errors import OutputError
 from toolkit.problems import Location, Problem
 from toolkit.read.overrides import template
 from toolkit.render import deterministic_zip
+from toolkit.render.layout import Layout, table_layout
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 AUTHOR = "jcredit-toolkit"
@@ -46,21 +47,34 @@ UNIT = '<w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr>'
 
 def render(document: Document, path: Path, overrides: Path | None = None) -> None:
     """Write `document` as a Word file at `path`, starting from base.docx (the project's override first)."""
+    with date_style(document.date_style):
+        _render(document, path, overrides)
+
+
+def _render(document: Document, path: Path, overrides: Path | None) -> None:
     base = template("base.docx", overrides)
     writer = Writer(base)
     for note in document.notes:
         writer.notes.setdefault(note.anchor, []).append(note)
     writer.page(document.landscape)
+    writer.landscape = document.landscape
     writer.header_footer(document)
     writer.title_block(document)
     writer.comment(writer.word.element.body[0], writer.notes.get("", []))  # unanchored: on the title
     for section in document.sections:
+        wide = any(isinstance(block, Table) and writer.layout(block).landscape for block in section.blocks)
+        if (
+            wide
+        ):  # a table too wide for portrait: the section on landscape pages of its own (render/layout.py)
+            writer.section_break()
         writer.heading(
             section.level, f"{section.number} {section.title}" if section.number else section.title
         )
         writer.comment(writer.end.getprevious(), writer.notes.get(section.id, []))
         for block in section.blocks:
             BLOCKS[type(block)](writer, block)
+        if wide:
+            writer.section_break()
     write_open_items(writer, document)
     write_remarks(writer, document)
     writer.save(document, path)
@@ -85,6 +99,9 @@ class Writer:
             body.remove(child)
         self.style_ids: dict[str, str] = {}
         self.notes: dict[str, list[Note]] = {}  # open review comments by what they anchor on
+        self.turned = False  # inside a landscape section of a portrait document
+        self.landscape = False  # the document's own pages
+        self.layouts: dict[int, tuple[Table, Layout]] = {}
         ensure_east_asian(self.word.styles.element)
 
     def comment(self, paragraph, notes: list[Note]) -> None:
@@ -126,9 +143,36 @@ class Writer:
 
     @property
     def text_width(self) -> int:
-        """Twips between the margins of the (only) section."""
+        """Twips between the margins of the section being written (a landscape one: the page turned)."""
         section = self.word.sections[-1]
-        return (section.page_width - section.left_margin - section.right_margin) // EMU_PER_TWIP
+        width = section.page_height if self.turned else section.page_width
+        return (width - section.left_margin - section.right_margin) // EMU_PER_TWIP
+
+    def layout(self, table: Table) -> Layout:
+        """The column widths of `table` (render/layout.py, as in the PDF), measured once per document."""
+        known = self.layouts.get(id(table))
+        if known is None or known[0] is not table:
+            known = self.layouts[id(table)] = (table, table_layout(table, self.landscape))
+        return known[1]
+
+    def section_break(self) -> None:
+        """End the section being written here, and start the next one turned the other way: the first call
+        ends the document's own pages, the second its landscape pages (the body's sectPr holds the last)."""
+        import copy
+
+        properties = copy.deepcopy(self.end)  # the same margins, header and footer
+        size = properties.find(f"{{{W}}}pgSz")
+        if size is not None and self.turned:
+            width, height = size.get(f"{{{W}}}w"), size.get(f"{{{W}}}h")
+            size.set(f"{{{W}}}w", height)
+            size.set(f"{{{W}}}h", width)
+            size.set(f"{{{W}}}orient", "landscape")
+        for kind in ("titlePg",):  # a first-page header belongs to the document's first page only
+            for node in properties.findall(f"{{{W}}}{kind}"):
+                properties.remove(node)
+        self.add("<w:p><w:pPr></w:pPr></w:p>")
+        self.end.getprevious().find(f"{{{W}}}pPr").append(properties)
+        self.turned = not self.turned
 
     def add(self, xml: str) -> None:
         """Append one block to the body; `xml` starts with a bare root tag (<w:p>, <w:tbl>)."""
@@ -303,6 +347,14 @@ def widths(weights: list[int], total: int) -> list[int]:
     return out
 
 
+def shared(shares: tuple[float, ...], total: int) -> list[int]:
+    """Twips per column from the layout's shares of the text block, adding up to `total` exactly."""
+    out = [int(total * share) for share in shares]
+    if out:
+        out[-1] += total - sum(out)
+    return out
+
+
 def cell(width: int, style: str, runs: str, ppr: str = "") -> str:
     """A table cell of `width` twentieths of a point holding one paragraph of `runs` in `style`."""
     return (
@@ -340,7 +392,7 @@ def write_table(writer: Writer, block: Table) -> None:
     """Caption, a header row repeated on every page, the rows, the total row once at the end, the note."""
     if block.title:
         writer.paragraph("Caption", run(value_text(block.title)))
-    sizes = widths([column.width for column in block.columns], writer.text_width)
+    sizes = shared(writer.layout(block).shares, writer.text_width)
     text, number = writer.style("Table Text"), writer.style("Table Number")
     styles = [number if column.kind in NUMERIC else text for column in block.columns]
     heading = writer.style("Table Heading")
@@ -409,8 +461,9 @@ def write_open_items(writer: Writer, document: Document) -> None:
 
 
 def write_remarks(writer: Writer, document: Document) -> None:
-    """The checklist's other findings for this document: rule, severity, what is wrong and the fix."""
-    if not document.remarks:
+    """The checklist's other findings for this document: rule, severity, what is wrong and the fix; a
+    draft's notes only (a final holds what the form holds, the checklist keeps the findings)."""
+    if not document.remarks or not document.draft:
         return
     writer.heading(1, words("remarks", count=len(document.remarks)))
     for remark in document.remarks:
@@ -420,7 +473,7 @@ def write_remarks(writer: Writer, document: Document) -> None:
             if remark.severity == "blocking"
             else run(f"{remark.rule}　{severity}　")
         )
-        path = f"（{remark.path}）" if remark.path else ""
+        path = f"（{field_path(remark.path)}）" if field_path(remark.path) else ""
         writer.paragraph("Open Item", head + run(clean(f"{remark.text}{path}　→ {remark.fix}")))
 
 

@@ -17,12 +17,13 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
 )
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from toolkit.documents.model import Chart, Document, Fields, Missing, Paragraph, Table
-from toolkit.documents.text import date_text, value_text, words
+from toolkit.documents.model import Chart, Document, Fields, Missing, Paragraph, Section, Table
+from toolkit.documents.text import date_style, date_text, field_path, value_text, words
 from toolkit.errors import TemplateError as TemplateUnusable
 from toolkit.read.overrides import refusal
+from toolkit.render.layout import Layout, table_layout
 from toolkit.render.sandbox import MAX_OUTPUT, BoundedSandbox, TemplateLimit
 
 PACKAGED = Path(str(files("toolkit.templates")))
@@ -53,7 +54,20 @@ def unbroken(value: object) -> bool:
     return isinstance(value, str) and len(value) >= 24 and _UNBROKEN.search(value) is not None
 
 
-FILTERS = {"text": value_text, "date": date_text, "svg": chart_svg, "created": created}
+def breakable(text: str) -> Markup:
+    """Escaped text with a line-break opportunity after each / (<wbr>, no character in the PDF's text): a
+    path (evidence/meter/PV-0001_2025-04.pdf) wraps at its folders, not at whatever letter fills the line."""
+    return Markup(str(escape(text)).replace("/", "/<wbr>"))
+
+
+FILTERS = {
+    "breakable": breakable,
+    "text": value_text,
+    "date": date_text,
+    "svg": chart_svg,
+    "created": created,
+    "place": field_path,
+}
 TESTS = {
     "fields": lambda block: isinstance(block, Fields),
     "paragraph": lambda block: isinstance(block, Paragraph),
@@ -106,6 +120,21 @@ def environment(overrides: Path | None = None) -> BoundedSandbox:
         auto_reload=False,
     )
     env.filters.update(FILTERS)
+    layouts: dict[int, tuple[Table, Layout]] = {}  # one measure per table and render: a wide section asks too
+
+    def layout(table: Table, landscape: bool = False) -> Layout:
+        known = layouts.get(id(table))
+        if known is None or known[0] is not table:
+            known = layouts[id(table)] = (table, table_layout(table, landscape))
+        return known[1]
+
+    def wide(section: Section, landscape: bool = False) -> bool:
+        """Whether a section holds a table that needs a landscape page of its own (document.css .wide)."""
+        return any(
+            isinstance(block, Table) and layout(block, landscape).landscape for block in section.blocks
+        )
+
+    env.filters.update(layout=layout, wide=wide)
     env.globals["words"] = words
     env.tests.update(TESTS)
     return env
@@ -113,12 +142,13 @@ def environment(overrides: Path | None = None) -> BoundedSandbox:
 
 def render(document: Document, overrides: Path | None = None) -> str:
     """The document as one self-contained HTML page (styles inline), ready for WeasyPrint."""
-    return rendered(
-        DOCUMENT,
-        overrides,
-        document=document,
-        sections={section.id: section for section in document.sections},
-    )
+    with date_style(document.date_style):
+        return rendered(
+            DOCUMENT,
+            overrides,
+            document=document,
+            sections={section.id: section for section in document.sections},
+        )
 
 
 def rendered(name: str, overrides: Path | None = None, **context) -> str:
