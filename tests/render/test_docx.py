@@ -241,7 +241,7 @@ def test_table_caption_and_note(document, tmp_path):
 
 def test_open_items_close_the_document(word):
     items = [paragraph for paragraph in word.paragraphs if paragraph.style.name == "Open Item"]
-    assert [item.text for item in items] == ["郵便番号　proponent.postal_code　1.1 運営・管理者（plan.1.1）"]
+    assert [item.text for item in items] == ["郵便番号　proponent.postal_code　1.1 運営・管理者"]
     assert word.paragraphs[-1].text == items[-1].text
 
 

@@ -454,7 +454,7 @@ def write_open_items(writer: Writer, document: Document) -> None:
     for item in document.open_items:
         section = sections.get(item.section)
         name = " ".join(text for text in (section.number, section.title) if text) if section else ""
-        where = f"{name}（{item.section}）" if name else item.section or "—"
+        where = name or item.section or "—"  # the heading a reader sees; its id only when no section has it
         writer.paragraph(
             "Open Item", run(value_text(item.label), MARKER) + run(clean(f"　{item.path}　{where}"))
         )
