@@ -30,6 +30,7 @@ STAGES = (
     ("toolkit.render",),
     ("toolkit.bundle",),
     ("toolkit.pipeline", "toolkit.scaffold", "toolkit.scaffold_excel"),
+    ("toolkit.batch",),  # program batches: built on the pipeline's Run
     ("toolkit.cli", "toolkit.__main__"),
 )
 

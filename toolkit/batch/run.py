@@ -1,0 +1,255 @@
+"""`jcredit batch`: check every member row, then make every output, the members' papers in worker processes.
+
+The work goes through the standard `concurrent.futures.Executor` interface: a ProcessPoolExecutor of
+`workers` processes by default, or any executor given (a `dask.distributed` Client implements it). Each
+job is a chunk of members and writes their files whole; a file already there is skipped, which is how
+`resume` finishes only what is missing. Outputs never depend on the number of workers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import signal
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping
+
+from toolkit import __version__
+from toolkit.batch import memberdocs, outputs, workfolder
+from toolkit.batch.members import Checked, check
+from toolkit.errors import InputError, ToolkitError
+from toolkit.problems import Location, Problem
+from toolkit.read.hashing import sha256
+
+log = logging.getLogger(__name__)
+CHUNK = 50  # members per job: small enough to lose little on a kill, large enough to keep workers busy
+MEMBER_FORMATS = ("docx", "pdf")
+
+
+class Interrupted(ToolkitError):
+    """Raised when a batch is stopped (Ctrl-C): what is finished stays in the work folder for --resume."""
+
+    exit_code = 130
+
+
+@dataclass
+class Result:
+    """A finished batch: the checked rows, the summary written and the output folder."""
+
+    checked: Checked
+    summary: dict
+    outdir: Path
+
+
+Progress = Callable[[int, int], None]
+
+
+def batch(
+    project_dir: Path,
+    members: Path,
+    outdir: Path,
+    workers: int | None = None,
+    resume: bool = False,
+    formats: tuple[str, ...] = ("pdf", "docx", "xlsx"),
+    joined_on: dt.date | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    lang: str = "ja",
+) -> Result:
+    """Check every row of `members` against the program in `project_dir` and write every output to `outdir`."""
+    from toolkit.bundle import folder_lock, refuse_inputs
+    from toolkit.documents.assemble import build_time
+    from toolkit.pipeline import Run
+
+    members = Path(members)
+    if not members.is_file():
+        raise InputError(
+            str(members),
+            [Problem("file_not_found", location=Location(str(members)), params={"found": str(members)})],
+        )
+    run = Run(Path(project_dir))
+    project = run.project  # ValidationFailed while the project itself has errors
+    if not project.program:
+        raise InputError(
+            str(project_dir),
+            [
+                Problem(
+                    "batch_not_program",
+                    "project.type",
+                    project.locate("project.type"),
+                    {"found": project.type or "—"},
+                )
+            ],
+        )
+    outdir = Path(outdir)
+    refuse_inputs(
+        outdir, project.root, [project.project_file, *project.files, members.resolve()], folder=True
+    )
+    workfolder.recover(outdir)
+    workfolder.refuse_foreign(outdir)
+    built = build_time()
+    on = joined_on or built.date()
+    state = {
+        "members_sha256": sha256(members),
+        "inputs": input_hashes(project),
+        "formats": sorted(formats),
+        "joined_on": on.isoformat(),
+        "version": __version__,
+    }
+    work = workfolder.start(outdir, state, resume)
+    with folder_lock(work, wait=0):
+        checked = check(project, members, on)
+        accepted = [row.data for row in checked.accepted]
+        summary = _make(run, checked, accepted, work, formats, built, on, workers, executor, progress, lang)
+        summary["inputs"] = state["inputs"] | {
+            "members": {"path": str(members), "sha256": state["members_sha256"]}
+        }
+        workfolder.write_json(work / workfolder.SUMMARY, summary)
+    workfolder.commit(work, outdir)
+    return Result(checked, summary, outdir)
+
+
+def input_hashes(project) -> dict[str, str]:
+    """The project's input files (project file, tables, factors, other programs) and their SHA-256."""
+    files = {project.project_file, *project.files}
+    for name in ("factors.yaml", "other_programs.csv"):
+        if (project.root / name).is_file():
+            files.add(project.root / name)
+    return {project.relative(path): sha256(path) for path in sorted(files) if path.is_file()}
+
+
+def _make(run, checked, accepted, work, formats, built, on, workers, executor, progress, lang) -> dict:
+    from toolkit import schema
+    from toolkit.batch.members import _as_standard, _factors
+    from toolkit.calculate.engine import calculate_data
+
+    project = run.project
+    code = project.methodology.CODE
+    table = schema.tables(code)["activities"]
+    data = {**project.data, "activities": accepted, "monitoring": []}
+    estimate = calculate_data(_as_standard(data), _factors(project), plan=True) if accepted else None
+    results = {result.activity_id: result for result in estimate.activities} if estimate else {}
+    member_formats = tuple(fmt for fmt in MEMBER_FORMATS if fmt in formats)
+    prepared = memberdocs.prepare(run, member_formats, built, on) if accepted and member_formats else []
+    jobs = [
+        (row["id"], memberdocs.values(row, results.get(row["id"]), project.methodology)) for row in accepted
+    ]
+    written = {}
+    own = executor is None
+    pool = executor or _pool(workers)
+    try:
+        pending = _submit_members(pool, prepared, jobs, work / "members", progress)
+        # while the workers write the members' papers, this process writes the lists
+        outputs.write_rejected(work / "rejected.xlsx", table, checked, built, lang)
+        outputs.write_accepted(work / "accepted.xlsx", table, accepted, built)
+        outputs.write_monitoring(
+            work / "monitoring-skeleton.xlsx", code, [row["id"] for row in accepted], on, built
+        )
+        written["expected_by_fiscal_year"] = outputs.write_expected(
+            work / "expected-reductions.csv", results.values()
+        )
+        document = outputs.activity_list(run, accepted, built)
+        if "xlsx" in formats:
+            from toolkit.render import xlsx
+
+            xlsx.render(document, work / "activity-list.xlsx")
+        if "pdf" in formats:
+            from toolkit.read import overrides
+            from toolkit.render import pdf
+
+            pdf.render(document.printed(), work / "activity-list.pdf", overrides.folder(project.root))
+        pending()
+    except KeyboardInterrupt:
+        if own:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise Interrupted("interrupted", [Problem("batch.interrupted", severity="warning")]) from None
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
+    files = sorted(
+        name
+        for name in (
+            "activity-list.pdf",
+            "activity-list.xlsx",
+            "rejected.xlsx",
+            "accepted.xlsx",
+            "monitoring-skeleton.xlsx",
+            "expected-reductions.csv",
+        )
+        if (work / name).is_file()
+    )
+    member_files = [
+        f"members/{identifier}-{name}"
+        for identifier, _ in jobs
+        for item in prepared
+        for name in item.files.values()
+    ]
+    return {
+        "toolkit": "jcredit-toolkit batch",
+        "version": __version__,
+        "input_rows": len(checked.rows),
+        "accepted": len(checked.accepted),
+        "rejected": len(checked.rejected),
+        "rejections": [
+            {
+                "row": row.number,
+                "id": row.data.get("id") or row.raw.get("id") or "",
+                "reasons": [reason.as_json(lang) for reason in row.reasons],
+            }
+            for row in checked.rejected
+        ],
+        "accepted_ids": [row["id"] for row in accepted],
+        "joined_on": on.isoformat(),
+        "notes": [note.message(lang) for note in checked.notes],
+        "outputs": {"files": files, "members": len(member_files)},
+        **written,
+    }
+
+
+def _pool(workers: int | None) -> Executor:
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1), initializer=_worker_start)
+
+
+def _worker_start() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides: Ctrl-C stops it, and it stops the pool
+
+
+def _submit_members(pool: Executor, prepared, jobs, folder: Path, progress: Progress | None):
+    """Submit every chunk of members (a job holds references to its members' values, pickled only when a
+    worker takes it); returns a function that waits for them all, reporting progress."""
+    total = len(jobs)
+    running = {
+        pool.submit(write_chunk, prepared, jobs[start : start + CHUNK], str(folder))
+        for start in range(0, total, CHUNK)
+    }
+
+    def finish() -> None:
+        done = 0
+        if progress:
+            progress(done, total)
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                running.discard(future)
+                done += future.result()
+            if progress:
+                progress(done, total)
+
+    return finish
+
+
+def write_chunk(prepared: list, chunk: list[tuple[str, Mapping[str, str]]], folder: str) -> int:
+    """Write the papers of a chunk of members (in a worker); a file already there is left (--resume)."""
+    base = Path(folder)
+    for identifier, member in chunk:
+        for item in prepared:
+            for fmt, name in item.files.items():
+                path = base / f"{identifier}-{name}"
+                if not path.exists():
+                    memberdocs.write_member(item, fmt, path, member)
+    return len(chunk)
