@@ -1140,6 +1140,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "再開できる中断したバッチがありません（{found}）",
         "there is no interrupted batch to resume ({found})",
     ),
+    "batch_members_not_xlsx": (
+        "会員の一覧は Excel ブック（.xlsx）が必要ですが{found}でした",
+        "expected the members as an Excel workbook (.xlsx), found {found}",
+    ),
     "batch_not_program": (
         "プログラム型のプロジェクトが必要ですが{found}でした",
         "expected a program-type project, found {found}",
@@ -1158,6 +1162,27 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "added {count} members to {file} (the previous one is {backup})",
     ),
     "batch.reasons": ("不備の理由", "reasons"),
+    "cli.help.run.outdir": (
+        "出力フォルダ（完成するまで前の状態のまま）",
+        "output folder (keeps its previous state until the batch is complete)",
+    ),
+    "cli.help.run.workers": (
+        "書類を作るプロセスの数（既定: CPU の数）",
+        "worker processes making the papers (default: the CPU count)",
+    ),
+    "cli.help.run.resume": (
+        "中断したバッチの残りだけを作る（入力とオプションが同じとき）",
+        "finish only what an interrupted batch left (same inputs and options)",
+    ),
+    "cli.help.run.formats": (
+        "形式（カンマ区切り。pdf と docx は会員の書類、pdf と xlsx は活動リスト）",
+        "comma-separated formats (pdf, docx: the members' papers; pdf, xlsx: the activity list)",
+    ),
+    "cli.help.run.joined_on": (
+        "加入日の列が空欄の会員の加入日（既定: 今日、又は SOURCE_DATE_EPOCH）",
+        "join date of members whose join date is empty (default: today, or SOURCE_DATE_EPOCH)",
+    ),
+    "cli.help.run.output_format": ("結果の表示形式", "how the result is printed"),
     # value.*: how a found value is named inside a message (show, did_you_mean, yaml_problem)
     "value.empty": ("空欄", "an empty value"),
     "value.yes": ("はい", "yes"),

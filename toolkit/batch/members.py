@@ -89,6 +89,11 @@ class Checked:
 def check(project: Project, members: Path, joined_on: dt.date) -> Checked:
     """Read and check every row of `members` against `project` (valid); InputError when the file cannot be
     read as a members sheet at all (no sheet, no headers, a missing column)."""
+    if Path(members).suffix.lower() != ".xlsx":
+        where = Location(str(members))
+        raise InputError(
+            str(members), [Problem("batch_members_not_xlsx", location=where, params={"found": str(members)})]
+        )
     loaded = load_project(project.project_file, activities=members)
     found = validate(loaded)
     file = loaded.relative(Path(members).resolve())
@@ -103,7 +108,7 @@ def check(project: Project, members: Path, joined_on: dt.date) -> Checked:
     raw_rows = loaded.data.get("activities") or []
     data_rows = found.project.data.get("activities") or []
     rows = [Row(numbers[index], raw, dict(data_rows[index])) for index, raw in enumerate(raw_rows)]
-    checker = _Checker(project, loaded, rows, joined_on)
+    checker = _Checker(project, loaded, rows, joined_on, (file, str(members)))
     for problem in found.errors:
         if problem.code == "id_missing":
             continue  # an accepted row without an ID is given the next free one
@@ -121,8 +126,16 @@ def _index(path: str) -> int | None:
 
 
 class _Checker:
-    def __init__(self, project: Project, loaded: LoadedProject, rows: list[Row], joined_on: dt.date):
+    def __init__(
+        self,
+        project: Project,
+        loaded: LoadedProject,
+        rows: list[Row],
+        joined_on: dt.date,
+        shown: tuple[str, str] = ("", ""),
+    ):
         self.project, self.loaded, self.rows, self.joined_on = project, loaded, rows, joined_on
+        self.shown = shown  # (the members file as read, as the user named it): messages use the latter
         self.module = project.methodology
         self.table = schema.tables(self.module.CODE)["activities"]
         self.notes: list[Problem] = []
@@ -131,6 +144,9 @@ class _Checker:
         return self.loaded.sources.locate(path)
 
     def reason(self, index: int, problem: Problem, rule: str) -> None:
+        if problem.location and problem.location.file == self.shown[0]:
+            location = dataclasses.replace(problem.location, file=self.shown[1])
+            problem = dataclasses.replace(problem, location=location)
         where = str(problem.location) if problem.location else ""
         if any(known.path == problem.path and known.rule == rule for known in self.rows[index].reasons):
             return  # one reason per field and rule
@@ -160,7 +176,7 @@ class _Checker:
                 if row.data.get(key) in (None, "") and not any(
                     reason.path == f"activities[{index}].{key}" for reason in row.reasons
                 ):
-                    label = self.table.schema[key]["meta"]["label"]["ja"]
+                    label = dict(self.table.schema[key]["meta"]["label"])
                     self.add(index, key, "member_required", "B-REQUIRED", column=label)
 
     def two_years(self) -> None:
