@@ -8,7 +8,6 @@ A member's PDF is the rendered HTML with the escaped values put in, laid out by 
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import html
 import io
@@ -160,23 +159,39 @@ def expected_annual(result) -> Decimal | None:
 
 # -- filling in (in the worker processes) ------------------------------------------------------------
 class _Docx:
-    """A prepared DOCX taken apart once per process: every part's raw record, document.xml in pieces."""
+    """A prepared DOCX taken apart once per process: each part's local record and central directory entry as
+    bytes, and document.xml in pieces around the markers. A member's file is those bytes with its own
+    document.xml compressed in, the offsets and sizes after it patched (ECMA-376 packages are plain zips)."""
 
     def __init__(self, data: bytes):
-        self.records: list[tuple[zipfile.ZipInfo, bytes | None]] = []
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
-                if info.filename == _DOCUMENT_XML:
-                    self.pieces = _WRAPPED.split(archive.read(info))
-                    self.records.append((info, None))
-                    continue
-                start = info.header_offset
-                names = int.from_bytes(data[start + 26 : start + 28], "little")
-                extra = int.from_bytes(data[start + 28 : start + 30], "little")
-                end = start + 30 + names + extra + info.compress_size
-                self.records.append((info, data[start:end]))
+        end = data.rindex(b"PK\x05\x06")
+        count = int.from_bytes(data[end + 10 : end + 12], "little")
+        directory = int.from_bytes(data[end + 16 : end + 20], "little")
+        self.end_record = data[end : end + 22]
+        self.parts: list[tuple[bytes, bytes, bool]] = []  # (local record, central entry, is document.xml)
+        at = directory
+        for _ in range(count):
+            names, extra, comment = (
+                int.from_bytes(data[at + offset : at + offset + 2], "little") for offset in (28, 30, 32)
+            )
+            central = data[at : at + 46 + names + extra + comment]
+            at += len(central)
+            name = central[46 : 46 + names].decode("utf-8")
+            local = int.from_bytes(central[42:46], "little")
+            local_names = int.from_bytes(data[local + 26 : local + 28], "little")
+            local_extra = int.from_bytes(data[local + 28 : local + 30], "little")
+            size = int.from_bytes(central[20:24], "little")
+            header = data[local : local + 30 + local_names + local_extra]
+            if name == _DOCUMENT_XML:
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    self.pieces = _WRAPPED.split(archive.read(name))
+                self.parts.append((header, central, True))
+            else:
+                self.parts.append((data[local : local + len(header) + size], central, False))
 
     def write(self, path: Path, member: Mapping[str, str]) -> None:
+        import zlib
+
         from toolkit.render.docx import text_xml
 
         parts = []
@@ -186,17 +201,22 @@ class _Docx:
             else:
                 parts.append(_MARK.sub(lambda m: _escaped(member, m.group(1)), piece.decode()).encode())
         xml = b"".join(parts)
-        with open(path, "wb") as handle, zipfile.ZipFile(handle, "w") as archive:
-            for info, record in self.records:
-                if record is None:
-                    archive.writestr(copy.copy(info), xml, zipfile.ZIP_DEFLATED)
-                    continue
-                placed = copy.copy(info)
-                placed.header_offset = handle.tell()
-                handle.write(record)
-                archive.filelist.append(placed)
-                archive.NameToInfo[placed.filename] = placed
-                archive.start_dir = handle.tell()
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        packed = packer.compress(xml) + packer.flush()
+        sizes = zlib.crc32(xml).to_bytes(4, "little") + len(packed).to_bytes(4, "little")
+        sizes += len(xml).to_bytes(4, "little")
+        records, entries, offset = [], [], 0
+        for record, central, is_document in self.parts:
+            if is_document:
+                record = record[:14] + sizes + record[26:] + packed
+                central = central[:16] + sizes + central[28:]
+            entries.append(central[:42] + offset.to_bytes(4, "little") + central[46:])
+            records.append(record)
+            offset += len(record)
+        directory = b"".join(entries)
+        end = self.end_record[:12] + len(directory).to_bytes(4, "little") + offset.to_bytes(4, "little")
+        with open(path, "wb") as handle:
+            handle.write(b"".join(records) + directory + end + self.end_record[20:])
 
 
 def _escaped(member: Mapping[str, str], key: str) -> str:
@@ -212,7 +232,8 @@ def _docx_of(prepared: Prepared) -> _Docx:
     if found is None or found.source is not prepared.docx:
         found = _Docx(prepared.docx)
         found.source = prepared.docx
-        _PARSED.clear()  # one batch at a time
+        if len(_PARSED) > 8:  # a worker serves one batch at a time: its few documents
+            _PARSED.clear()
         _PARSED[key] = found
     return found
 

@@ -260,7 +260,8 @@ class _Checker:
 
         if not self.module.RULES:
             return
-        data = {**members.data, "monitoring": []}
+        # the rules read the rows; the calculation only names the methodology and the rules version
+        data = {**members.data, "activities": [], "monitoring": []}
         calculation = calculate_data(_as_standard(data), _factors(self.project), plan=True)
         context = Context(members, calculation, "registration")
         for _, stages, function in self.module.RULES:

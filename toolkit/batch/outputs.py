@@ -22,59 +22,9 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 
 def _workbook_rows(path: Path, sheet: str, header: list[str], rows: Iterable[list[Any]], built) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from toolkit.batch import sheetxml
 
-    from toolkit.render import deterministic_zip
-
-    book = Workbook(write_only=True)
-    book.properties.creator = "jcredit-toolkit"
-    stamp = built.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    book.properties.created = book.properties.modified = stamp
-    out = book.create_sheet(sheet)
-    bold = Font(bold=True)
-
-    def cell(value: Any, font=None) -> WriteOnlyCell:
-        made = WriteOnlyCell(out)
-        if isinstance(value, str):
-            from toolkit.documents.text import clean
-
-            made.value = clean(value)
-            made.data_type = "s"  # "=1+1" is a member's text, never a formula
-        elif isinstance(value, dt.date):
-            made.value = value
-            made.number_format = DATE_FORMAT
-        elif value is not None:
-            made.value = value
-        if font is not None:
-            made.font = font
-        return made
-
-    out.freeze_panes = "A2"
-    out.append([cell(text, bold) for text in header])
-    for row in rows:
-        out.append([cell(value) for value in row])
-    book.save(path)
-    _fix_modified(path, built)
-    deterministic_zip(path, built)
-
-
-def _fix_modified(path: Path, built) -> None:
-    """openpyxl stamps docProps/core.xml with the clock on save: put the build time there instead."""
-    import re
-    import zipfile
-
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info)) for info in source.infolist()]
-    stamp = built.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\2", data
-                )
-            target.writestr(info, data)
+    sheetxml.write(path, sheet, header, rows, built)
 
 
 def members_layout(table: schema.Table, checked: Checked) -> list[str]:
