@@ -1,5 +1,6 @@
 # make demo: set up everything, then run the toolkit on every sample (outputs in out/); check's exit code is
-# reported, not fatal: samples/incomplete-solar is incomplete on purpose
+# reported, not fatal: samples/incomplete-solar is incomplete on purpose; then a batch of new members
+# (samples/solar-program/new-members.xlsx, with bad rows on purpose: its exit 1 is not fatal) applied to a copy
 # make test: set up everything, then ruff (lint and format check) and the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -28,6 +29,10 @@ demo: setup
 	  done; \
 	  printf '%-16s %s | %s | %s | %s\n' $$name "$$(tail -n 1 out/$$name.validate.txt)" "$$(grep -E '認証対象' out/$$name.calc.txt)" "check: $$(tail -n 1 out/$$name.check-verification.txt)" "$$(ls out/$$name | wc -l) files in out/$$name/"; \
 	done; \
+	rm -rf out/batch-program && cp -r samples/solar-program out/batch-program; \
+	$(BIN)/jcredit batch out/batch-program samples/solar-program/new-members.xlsx -o out/batch --workers 2 > out/batch.txt 2>&1; \
+	$(BIN)/jcredit batch apply out/batch-program out/batch >> out/batch.txt 2>&1 || status=1; \
+	printf '%-16s %s | %s\n' batch "$$(grep -E '受付' out/batch.txt)" "$$(tail -n 1 out/batch.txt)"; \
 	echo "outputs: out/ ($$(find out -type f | wc -l) files)"; exit $$status
 
 test: setup
@@ -72,6 +77,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_activity_list.py --runs 1
+	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
 	rm -rf out build .venv *.egg-info

@@ -104,6 +104,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(program, members, tmp_path)
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_every_member_docx_opens_and_holds_its_own_values_literally(program, members, one_worker):
     summary = json.loads((one_worker / "summary.json").read_text(encoding="utf-8"))
     accepted = openpyxl.load_workbook(one_worker / "accepted.xlsx").active
