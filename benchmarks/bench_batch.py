@@ -24,7 +24,17 @@ HERE = Path(__file__).resolve().parent
 SAMPLE = HERE.parent / "samples" / "solar-program"
 BENCH_DIR = HERE.parent / "build" / "bench"
 EPOCH = "1775001600"  # 2026-04-01
-HEADERS = ["活動ID", "名称", "都道府県", "設置住所", "設備容量(kW)", "運転開始日", "家庭用", "FIT/FIP", "蓄電池"]
+HEADERS = [
+    "活動ID",
+    "名称",
+    "都道府県",
+    "設置住所",
+    "設備容量(kW)",
+    "運転開始日",
+    "家庭用",
+    "FIT/FIP",
+    "蓄電池",
+]
 HEADERS += ["1kWあたり年間発電量の見込み(kWh/kW/年)", "自家消費率の見込み(%)"]
 SURNAMES = "青木 石川 井上 岩田 上田 大野 岡本 加藤 川口 木村 小島 近藤 坂本 佐野 島田 杉山 高木 竹内 田村 中島".split()
 CITIES = ["岐阜市", "各務原市", "羽島市", "瑞穂市", "羽島郡岐南町", "本巣郡北方町"]
@@ -132,9 +142,13 @@ def pdf_loop(python: str, count: int) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--members", type=int, default=10_000)
-    parser.add_argument("--small", type=int, default=2_000, help="the smaller batch, for the memory comparison")
+    parser.add_argument(
+        "--small", type=int, default=2_000, help="the smaller batch, for the memory comparison"
+    )
     parser.add_argument("--pdf-members", type=int, default=1_000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--skip-pdf", action="store_true")

@@ -7,8 +7,8 @@ import re
 
 import click
 import pytest
+from batch_helpers import ROOT, member, write_members
 from click.testing import CliRunner
-from conftest import ROOT, member, write_members
 
 from toolkit.cli import cli
 

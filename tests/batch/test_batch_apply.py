@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import jcredit, member, write_members
+from batch_helpers import jcredit, member, write_members
 
 from toolkit.batch.apply import apply
 from toolkit.batch.run import batch

@@ -7,7 +7,7 @@ import json
 
 import openpyxl
 import pytest
-from conftest import HEADERS, member, write_members
+from batch_helpers import HEADERS, member, write_members
 
 from toolkit.batch.members import REASONS_HEADER, next_id_pattern
 from toolkit.batch.run import batch

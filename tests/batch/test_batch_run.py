@@ -13,7 +13,7 @@ import time
 import docx
 import openpyxl
 import pytest
-from conftest import EPOCH, files_of, jcredit, member, write_members
+from batch_helpers import EPOCH, files_of, jcredit, member, write_members
 
 from toolkit.batch.run import batch
 
@@ -34,7 +34,7 @@ def members(tmp_path_factory):
 def program(tmp_path_factory):
     import shutil
 
-    from conftest import SAMPLE
+    from batch_helpers import SAMPLE
 
     target = tmp_path_factory.mktemp("program") / "solar-program"
     shutil.copytree(SAMPLE, target)
