@@ -93,23 +93,44 @@ def write_monitoring(path: Path, code: str, ids: list[str], on: dt.date, built) 
     _workbook_rows(path, table.sheet["ja"], header, rows(), built)
 
 
-def write_expected(path: Path, results: Iterable) -> dict[int, str]:
-    """The new members' expected reductions per fiscal year (exact, t-CO2) as CSV; returns them."""
-    years: dict[int, Decimal] = {}
-    members: dict[int, int] = {}
+def by_fiscal_year(results: Iterable) -> dict[int, tuple[Decimal, int]]:
+    """Expected reductions of some members by fiscal year: (exact t-CO2, members with a figure that year)."""
+    years: dict[int, tuple[Decimal, int]] = {}
     for result in results:
-        seen = set()
+        own: dict[int, Decimal] = {}
         for piece in result.periods:
-            years[piece.fiscal_year] = years.get(piece.fiscal_year, Decimal(0)) + piece.reduction.value
-            seen.add(piece.fiscal_year)
-        for year in seen:
-            members[year] = members.get(year, 0) + 1
+            own[piece.fiscal_year] = own.get(piece.fiscal_year, Decimal(0)) + piece.reduction.value
+        for year, value in own.items():
+            total, count = years.get(year, (Decimal(0), 0))
+            years[year] = (total + value, count + 1)
+    return years
+
+
+def write_expected(path: Path, parts: Iterable[Mapping[int, tuple[Decimal, int]]]) -> dict[int, str]:
+    """The new members' expected reductions per fiscal year (exact, t-CO2) as CSV, summed in the order of the
+    parts given (the same whatever the workers); returns them."""
+    years: dict[int, tuple[Decimal, int]] = {}
+    for part in parts:
+        for year, (value, count) in part.items():
+            total, members = years.get(year, (Decimal(0), 0))
+            years[year] = (total + value, members + count)
     with open(path, "w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle, lineterminator="\n")
         out.writerow(["fiscal_year", "members", "expected_t_co2"])
         for year in sorted(years):
-            out.writerow([year, members[year], format(years[year], "f")])
-    return {year: format(years[year], "f") for year in sorted(years)}
+            out.writerow([year, years[year][1], format(years[year][0], "f")])
+    return {year: format(years[year][0], "f") for year in sorted(years)}
+
+
+def activity_list_job(
+    root: Path, rows: list[Mapping], built, formats: tuple[str, ...], work: Path, overrides
+) -> None:
+    """The updated activity list in `formats` (a worker's job): the project read again, the rows added."""
+    from toolkit.pipeline import Run
+
+    document = activity_list(Run(root), rows, built)
+    for fmt in formats:
+        write_list(document, fmt, work / f"activity-list.{fmt}", overrides)
 
 
 def activity_list(run, rows: list[Mapping], built):
@@ -128,6 +149,22 @@ def activity_list(run, rows: list[Mapping], built):
     for section in document.sections:
         section.blocks = [_marked(block, new) for block in section.blocks]
     return document
+
+
+def write_list(document, fmt: str, path: Path, overrides: Path | None) -> None:
+    """The activity list in `fmt` (a worker's job: the renderers of `render` as they are), written whole."""
+    import os
+
+    temporary = path.with_name(f".{path.name}.part")
+    if fmt == "xlsx":
+        from toolkit.render import xlsx
+
+        xlsx.render(document, temporary)
+    else:
+        from toolkit.render import pdf
+
+        pdf.render(document.printed(), temporary, overrides)
+    os.replace(temporary, path)
 
 
 def _marked(block, new: set) -> Any:

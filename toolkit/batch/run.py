@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import os
 import signal
-from concurrent.futures import FIRST_COMPLETED, Executor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
@@ -124,44 +124,51 @@ def input_hashes(project) -> dict[str, str]:
 def _make(run, checked, accepted, work, formats, built, on, workers, executor, progress, lang) -> dict:
     from toolkit import schema
     from toolkit.batch.members import _as_standard, _factors
-    from toolkit.calculate.engine import calculate_data
+    from toolkit.read import overrides
 
     project = run.project
     code = project.methodology.CODE
     table = schema.tables(code)["activities"]
-    data = {**project.data, "activities": accepted, "monitoring": []}
-    estimate = calculate_data(_as_standard(data), _factors(project), plan=True) if accepted else None
-    results = {result.activity_id: result for result in estimate.activities} if estimate else {}
     member_formats = tuple(fmt for fmt in MEMBER_FORMATS if fmt in formats)
     prepared = memberdocs.prepare(run, member_formats, built, on) if accepted and member_formats else []
-    jobs = [
-        (row["id"], memberdocs.values(row, results.get(row["id"]), project.methodology)) for row in accepted
-    ]
+    # each chunk computes its members' estimate itself: the program's fields and factors travel with it
+    base = _as_standard({**project.data, "activities": [], "monitoring": []})
+    factors = _factors(project)
     written = {}
     own = executor is None
     pool = executor or _pool(workers)
     try:
-        pending = _submit_members(pool, prepared, jobs, work / "members", progress)
-        # while the workers write the members' papers, this process writes the lists
+        # the long lists first, each a job of its own, then the members' papers: every worker stays busy
+        lists = [
+            pool.submit(
+                outputs.activity_list_job,
+                project.root,
+                accepted,
+                built,
+                tuple(fmt for fmt in ("xlsx", "pdf") if fmt in formats),
+                work,
+                overrides.folder(project.root),
+            ),
+            pool.submit(
+                outputs.write_monitoring,
+                work / "monitoring-skeleton.xlsx",
+                code,
+                [row["id"] for row in accepted],
+                on,
+                built,
+            ),
+        ]
+        chunks = [accepted[start : start + CHUNK] for start in range(0, len(accepted), CHUNK)]
+        futures = [
+            pool.submit(write_chunk, prepared, base, factors, chunk, str(work / "members"))
+            for chunk in chunks
+        ]
         outputs.write_rejected(work / "rejected.xlsx", table, checked, built, lang)
         outputs.write_accepted(work / "accepted.xlsx", table, accepted, built)
-        outputs.write_monitoring(
-            work / "monitoring-skeleton.xlsx", code, [row["id"] for row in accepted], on, built
-        )
-        written["expected_by_fiscal_year"] = outputs.write_expected(
-            work / "expected-reductions.csv", results.values()
-        )
-        document = outputs.activity_list(run, accepted, built)
-        if "xlsx" in formats:
-            from toolkit.render import xlsx
-
-            xlsx.render(document, work / "activity-list.xlsx")
-        if "pdf" in formats:
-            from toolkit.read import overrides
-            from toolkit.render import pdf
-
-            pdf.render(document.printed(), work / "activity-list.pdf", overrides.folder(project.root))
-        pending()
+        sums = _wait(futures, len(accepted), progress)
+        written["expected_by_fiscal_year"] = outputs.write_expected(work / "expected-reductions.csv", sums)
+        for job in lists:
+            job.result()
     except KeyboardInterrupt:
         if own:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -182,10 +189,7 @@ def _make(run, checked, accepted, work, formats, built, on, workers, executor, p
         if (work / name).is_file()
     )
     member_files = [
-        f"members/{identifier}-{name}"
-        for identifier, _ in jobs
-        for item in prepared
-        for name in item.files.values()
+        f"members/{row['id']}-{name}" for row in accepted for item in prepared for name in item.files.values()
     ]
     return {
         "toolkit": "jcredit-toolkit batch",
@@ -219,37 +223,37 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides: Ctrl-C stops it, and it stops the pool
 
 
-def _submit_members(pool: Executor, prepared, jobs, folder: Path, progress: Progress | None):
-    """Submit every chunk of members (a job holds references to its members' values, pickled only when a
-    worker takes it); returns a function that waits for them all, reporting progress."""
-    total = len(jobs)
-    running = {
-        pool.submit(write_chunk, prepared, jobs[start : start + CHUNK], str(folder))
-        for start in range(0, total, CHUNK)
-    }
-
-    def finish() -> None:
-        done = 0
+def _wait(futures: list[Future], total: int, progress: Progress | None) -> list[dict]:
+    """Wait for every member chunk, reporting progress; their expected reductions in submission order."""
+    done, running = 0, set(futures)
+    if progress:
+        progress(done, total)
+    while running:
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            running.discard(future)
+            done += future.result()[0]
         if progress:
             progress(done, total)
-        while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                running.discard(future)
-                done += future.result()
-            if progress:
-                progress(done, total)
-
-    return finish
+    return [future.result()[1] for future in futures]
 
 
-def write_chunk(prepared: list, chunk: list[tuple[str, Mapping[str, str]]], folder: str) -> int:
-    """Write the papers of a chunk of members (in a worker); a file already there is left (--resume)."""
-    base = Path(folder)
-    for identifier, member in chunk:
+def write_chunk(prepared: list, base: Mapping, factors, rows: list[Mapping], folder: str) -> tuple[int, dict]:
+    """Write the papers of a chunk of members (in a worker); a file already there is left (--resume).
+
+    Returns how many members and their expected reductions by fiscal year ({year: (t-CO2, members)})."""
+    from toolkit.calculate.engine import calculate_data
+    from toolkit.methodologies import get
+
+    module = get(base["project"]["methodology"]["code"])
+    estimate = calculate_data({**base, "activities": list(rows)}, factors, plan=True)
+    results = {result.activity_id: result for result in estimate.activities}
+    folder_path = Path(folder)
+    for row in rows:
+        member = memberdocs.values(row, results.get(row["id"]), module)
         for item in prepared:
             for fmt, name in item.files.items():
-                path = base / f"{identifier}-{name}"
+                path = folder_path / f"{row['id']}-{name}"
                 if not path.exists():
                     memberdocs.write_member(item, fmt, path, member)
-    return len(chunk)
+    return len(rows), outputs.by_fiscal_year(results.values())
