@@ -7,7 +7,7 @@ import re
 
 import click
 import pytest
-from batch_helpers import ROOT, member, write_members
+from batch_helpers import HEADERS, ROOT, member, write_members
 from click.testing import CliRunner
 
 from toolkit.cli import cli
@@ -90,3 +90,28 @@ def test_resume_without_an_interrupted_batch_is_refused(program, tmp_path):
     members = write_members(tmp_path / "m.xlsx", [member(1)])
     status, _, err = _run("batch", program, members, "-o", tmp_path / "out", "--resume", "--lang", "en")
     assert status == 1 and "there is no interrupted batch to resume" in err
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        ("no capacity column", "expected a column '設備容量(kW)'"),
+        ("not a workbook", "m.xlsx"),
+        ("no headers", "m.xlsx!活動一覧!A1"),
+    ],
+)
+def test_a_members_file_that_cannot_be_read_is_refused_whole_and_leaves_nothing(
+    program, tmp_path, build, expected
+):
+    path = tmp_path / "m.xlsx"
+    if build == "no capacity column":
+        headers = {key: label for key, label in HEADERS.items() if key != "capacity_kw"}
+        write_members(path, [member(1)], headers)
+    elif build == "not a workbook":
+        path.write_bytes(b"PK\x03\x04 not really a zip")
+    else:
+        write_members(path, [], {})
+    status, out, err = _run("batch", program, path, "-o", tmp_path / "out", "--lang", "en")
+    assert status == 1 and "Traceback" not in err, err
+    assert expected in err or expected in out, err
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["m.xlsx", "solar-program"]

@@ -99,9 +99,9 @@ def batch(
         "joined_on": on.isoformat(),
         "version": __version__,
     }
+    checked = check(project, members, on)  # a members file that cannot be read leaves nothing behind
     work = workfolder.start(outdir, state, resume)
     with folder_lock(work, wait=0):
-        checked = check(project, members, on)
         accepted = [row.data for row in checked.accepted]
         summary = _make(run, checked, accepted, work, formats, built, on, workers, executor, progress, lang)
         summary["inputs"] = state["inputs"] | {
