@@ -83,7 +83,9 @@ def _memory(pid: int) -> int:
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
-    with open(f"/proc/{pid}/statm") as handle:  # no smaps_rollup: resident pages, shared ones counted each time
+    with open(
+        f"/proc/{pid}/statm"
+    ) as handle:  # no smaps_rollup: resident pages, shared ones counted each time
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
