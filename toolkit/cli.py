@@ -844,7 +844,8 @@ def batch_apply(ctx, project, outdir, lang):
     from toolkit.batch.apply import apply
 
     count, workbook, backup = apply(project, outdir)
-    click.echo(_say(ctx, "batch.applied", count=count, file=str(workbook), backup=str(backup)))
+    shown = str(backup) if backup.exists() else "—"  # nothing accepted: nothing changed, no backup
+    click.echo(_say(ctx, "batch.applied", count=count, file=str(workbook), backup=shown))
 
 
 @cli.command("factors")

@@ -47,7 +47,8 @@ def apply(project_dir: Path, outdir: Path, now: dt.datetime | None = None) -> tu
     rows = _accepted_rows(outdir / "accepted.xlsx", table)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     backup = workbook.with_name(f"{workbook.name}.{stamp}.bak")
-    _append(workbook, backup, table, rows)
+    if rows:  # nothing accepted: the workbook stays as it is, and no backup is needed
+        _append(workbook, backup, table, rows)
     return len(rows), workbook, backup
 
 

@@ -60,7 +60,7 @@ def batch(
     lang: str = "ja",
 ) -> Result:
     """Check every row of `members` against the program in `project_dir` and write every output to `outdir`."""
-    from toolkit.bundle import folder_lock, refuse_inputs
+    from toolkit.bundle import refuse_inputs
     from toolkit.documents.assemble import build_time
     from toolkit.pipeline import Run
 
@@ -101,6 +101,21 @@ def batch(
     }
     checked = check(project, members, on)  # a members file that cannot be read leaves nothing behind
     work = workfolder.start(outdir, state, resume)
+    try:
+        summary = _locked(
+            run, checked, work, formats, built, on, workers, executor, progress, lang, state, members
+        )
+    except KeyboardInterrupt:  # before the workers started: what is there stays for --resume all the same
+        raise Interrupted("interrupted", [Problem("batch.interrupted", severity="warning")]) from None
+    workfolder.commit(work, outdir)
+    return Result(checked, summary, outdir)
+
+
+def _locked(
+    run, checked, work, formats, built, on, workers, executor, progress, lang, state, members
+) -> dict:
+    from toolkit.bundle import folder_lock
+
     with folder_lock(work, wait=0):
         accepted = [row.data for row in checked.accepted]
         summary = _make(run, checked, accepted, work, formats, built, on, workers, executor, progress, lang)
@@ -108,8 +123,7 @@ def batch(
             "members": {"path": str(members), "sha256": state["members_sha256"]}
         }
         workfolder.write_json(work / workfolder.SUMMARY, summary)
-    workfolder.commit(work, outdir)
-    return Result(checked, summary, outdir)
+    return summary
 
 
 def input_hashes(project) -> dict[str, str]:
