@@ -139,7 +139,7 @@ prepared = memberdocs.prepare(run, ("pdf",), build_time(), dt.date(2026, 4, 1))
 for number in range(count):
     member = {key: f"{key} {number}" for key in memberdocs.KEYS}
     for item in prepared:
-        source = memberdocs._MARK.sub(lambda m: member.get(m.group(1), ""), item.html)
+        source = memberdocs.fill_html(item.html, member)
         HTML(string=source).write_pdf(out / f"{number}-{item.kind}.pdf")
 print(time.perf_counter() - start)
 """

@@ -248,13 +248,16 @@ def write_member(prepared: Prepared, fmt: str, path: Path, member: Mapping[str, 
     os.replace(temporary, path)
 
 
+def fill_html(source: str, member: Mapping[str, str]) -> str:
+    """A prepared document's HTML with the member's values, escaped, in place of the markers."""
+    return _MARK.sub(lambda match: html.escape(member.get(match.group(1), EMPTY), quote=True), source)
+
+
 def _pdf(prepared: Prepared, path: Path, member: Mapping[str, str]) -> None:
     from weasyprint import HTML
 
     from toolkit.render import fetch
 
-    source = _MARK.sub(
-        lambda match: html.escape(member.get(match.group(1), EMPTY), quote=True), prepared.html or ""
-    )
+    source = fill_html(prepared.html or "", member)
     fetcher = fetch.ProjectImages(prepared.overrides)
     HTML(string=source, base_url=fetcher.base, url_fetcher=fetcher).write_pdf(path)

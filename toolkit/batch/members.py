@@ -262,7 +262,7 @@ class _Checker:
             return
         # the rules read the rows; the calculation only names the methodology and the rules version
         data = {**members.data, "activities": [], "monitoring": []}
-        calculation = calculate_data(_as_standard(data), _factors(self.project), plan=True)
+        calculation = calculate_data(as_standard(data), factors_of(self.project), plan=True)
         context = Context(members, calculation, "registration")
         for _, stages, function in self.module.RULES:
             if "registration" not in stages:
@@ -312,14 +312,15 @@ def next_id_pattern(ids: list[str]) -> tuple[str, int, int]:
     return key[0], key[1], highest[key]
 
 
-def _as_standard(data: Mapping) -> dict:
+def as_standard(data: Mapping) -> dict:
     """The data as a standard project's, so the estimate computes every member (a program's: one)."""
     project = dict(data.get("project") or {})
     project["type"] = "standard"
     return {key: value for key, value in data.items() if key != "program"} | {"project": project}
 
 
-def _factors(project: Project):
+def factors_of(project: Project):
+    """The factor tables and rule switches of the project's rules version, with its own overrides."""
     return factor_tables.load(
         project.rules_version,
         project.root,

@@ -137,7 +137,7 @@ def input_hashes(project) -> dict[str, str]:
 
 def _make(run, checked, accepted, work, formats, built, on, workers, executor, progress, lang) -> dict:
     from toolkit import schema
-    from toolkit.batch.members import _as_standard, _factors
+    from toolkit.batch.members import as_standard, factors_of
     from toolkit.read import overrides
 
     project = run.project
@@ -146,8 +146,8 @@ def _make(run, checked, accepted, work, formats, built, on, workers, executor, p
     member_formats = tuple(fmt for fmt in MEMBER_FORMATS if fmt in formats)
     prepared = memberdocs.prepare(run, member_formats, built, on) if accepted and member_formats else []
     # each chunk computes its members' estimate itself: the program's fields and factors travel with it
-    base = _as_standard({**project.data, "activities": [], "monitoring": []})
-    factors = _factors(project)
+    base = as_standard({**project.data, "activities": [], "monitoring": []})
+    factors = factors_of(project)
     written = {}
     own = executor is None
     pool = executor or _pool(workers)
