@@ -1,6 +1,7 @@
 # make demo: set up everything, then run the toolkit on every sample (outputs in out/); check's exit code is
 # reported, not fatal: samples/incomplete-solar is incomplete on purpose; a copy of it gets review comments and
-# a draft plan and activity list that carry them (out/reviewed-solar/)
+# a draft plan and activity list that carry them (out/reviewed-solar/); then a batch of new members
+# (samples/solar-program/new-members.xlsx, with bad rows on purpose: its exit 1 is not fatal) applied to a copy
 # make test: set up everything, then ruff (lint and format check) and the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -43,6 +44,10 @@ demo: setup
 	$(BIN)/jcredit render activity-list $$review -o out/reviewed-solar --format pdf,docx -q > /dev/null && \
 	$(BIN)/jcredit review export $$review -o out/reviewed-solar.review.xlsx -q > /dev/null && \
 	printf '%-16s %s | %s\n' reviewed-solar "$$($(BIN)/jcredit review list $$review | tail -n 1)" "draft plan with comments: out/reviewed-solar/" || status=1; \
+	rm -rf out/batch-program && cp -r samples/solar-program out/batch-program; \
+	$(BIN)/jcredit batch out/batch-program samples/solar-program/new-members.xlsx -o out/batch --workers 2 > out/batch.txt 2>&1; \
+	$(BIN)/jcredit batch apply out/batch-program out/batch >> out/batch.txt 2>&1 || status=1; \
+	printf '%-16s %s | %s\n' batch "$$(grep -E '受付' out/batch.txt)" "$$(tail -n 1 out/batch.txt)"; \
 	echo "outputs: out/ ($$(find out -type f | wc -l) files)"; exit $$status
 
 test: setup
@@ -103,6 +108,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_diff.py
 	$(BIN)/python benchmarks/bench_review.py --runs 1
 	$(BIN)/python benchmarks/bench_pages.py --render
+	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
 	rm -rf out build .venv *.egg-info

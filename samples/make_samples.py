@@ -668,6 +668,59 @@ def make_solar(rng: random.Random) -> dict:
     }
 
 
+def solar_new_members(rng: random.Random, count: int, first_id: int | None = None) -> list[dict]:
+    """`count` good new members of the solar program (jcredit batch), commissioned in FY2025, joined 2026-04;
+    numbered from `first_id` (PV-0037 …), or without an ID (the batch gives the next free one)."""
+    places = [city for city, (weight, _) in SOLAR_TOWNS.items() for _ in range(weight)]
+    members = []
+    for number in range(count):
+        city = rng.choice(places)
+        battery = rng.random() < 0.3
+        members.append(
+            {
+                "id": None if first_id is None else f"PV-{first_id + number:04d}",
+                "name": f"{rng.choice(SOLAR_SURNAMES)} {rng.choice(SOLAR_GIVEN)} 様邸",
+                "prefecture": "岐阜県",
+                "address": city + _street(rng, rng.choice(SOLAR_TOWNS[city][1])),
+                "capacity_kw": round(rng.uniform(3.2, 9.8), 2),
+                "commissioned_on": random_day(rng, date(2025, 4, 1), date(2026, 2, 28)),
+                "household": "はい",
+                "fit": "はい" if rng.random() < 0.6 else "いいえ",
+                "battery": "はい" if battery else "いいえ",
+                **(SOLAR_BATTERY if battery else NO_BATTERY),
+                "joined_on": None,
+                "planned_generation_kwh": None,
+                "planned_yield_kwh_per_kw": 1200,
+                "planned_self_consumption_pct": 30,
+            }
+        )
+    return members
+
+
+def make_new_members(rng: random.Random, folder: Path) -> dict:
+    """samples/solar-program/new-members.xlsx: 15 rows for `jcredit batch`: 10 new members and 5 rows with a fault."""
+    members = solar_new_members(rng, 5, 37) + solar_new_members(rng, 5)
+    bad = [
+        {**members[0], "id": None, "name": "日付 誤記 様邸", "commissioned_on": "2025-13-45"},  # no such date
+        {
+            **members[1],
+            "id": None,
+            "name": "古川 設置 様邸",
+            "commissioned_on": date(2022, 6, 1),
+        },  # 2-year rule
+        {**members[2], "id": None, "capacity_kw": None, "name": "容量 未記入 様邸"},  # capacity missing
+        # PV-0003 渡辺 健一 様邸, 岐阜市岩滝東168番地5, written another way: already in the project
+        {**members[3], "id": None, "name": "渡辺　健一", "address": "岐阜市岩滝東１６８－５"},
+        {**members[4], "id": None, "name": members[4]["name"].replace(" 様邸", " 様")},  # row 6 again
+    ]
+    rows = members + bad
+    write_workbook(
+        folder / "new-members.xlsx",
+        [("活動一覧", EN_R_002_ACTIVITIES, [[m[key] for key, _, _ in EN_R_002_ACTIVITIES] for m in rows])],
+    )
+    return {"rows": len(rows), "bad": len(bad)}
+
+
 # -- rice-drainage (AG-005) --------------------------------------------------------------------------
 
 RICE_PROJECT_YAML = """\
@@ -1144,6 +1197,7 @@ def make_broken() -> Path:
 def main() -> None:
     check_labels()
     solar = make_solar(random.Random(SEED))
+    solar["new_members"] = make_new_members(random.Random(SEED + 2), HERE / "solar-program")
     rice = make_rice(random.Random(SEED + 1))
     print("solar-program:", solar)
     print("rice-drainage:", rice)

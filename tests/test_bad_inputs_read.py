@@ -402,11 +402,11 @@ def test_the_member_after_a_broken_line_is_not_missed_by_check(tmp_path):
     path = tmp_path / "other_programs.csv"
     path.write_text(MEMBERS_BROKEN, encoding="utf-8")
     with pytest.raises(scheme_rules.OtherProgramsUnreadable) as caught:
-        scheme_rules._other_members(path)
+        scheme_rules.other_members(path)
     ((where, reason),) = caught.value.places
     assert str(where) == "other_programs.csv:2:9" and "quote" in reason["en"]
     path.write_text(MEMBERS_BROKEN.replace('"佐藤', "佐藤"), encoding="utf-8")
-    members = scheme_rules._other_members(path)
+    members = scheme_rules.other_members(path)
     assert members["山田太郎"] == [("別プログラムB", "岐阜県", 3)]
 
 

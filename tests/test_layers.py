@@ -32,6 +32,7 @@ STAGES = (
     ("toolkit.diff",),  # two versions compared: reads checklists and calculations, renders its own forms
     ("toolkit.bundle",),
     ("toolkit.pipeline", "toolkit.scaffold", "toolkit.scaffold_excel"),
+    ("toolkit.batch",),  # program batches: built on the pipeline's Run
     ("toolkit.cli", "toolkit.__main__"),
 )
 

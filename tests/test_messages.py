@@ -63,7 +63,7 @@ def test_both_languages_have_the_same_placeholders(key):
 
 def test_keys_are_grouped_by_known_prefixes():
     prefixes = {key.split(".")[0] for key in messages.TEMPLATES if "." in key}
-    assert prefixes == {"check", "fix", "report", "checklist", "value", "cli", "document", "diff"}
+    assert prefixes == {"check", "fix", "report", "checklist", "value", "cli", "document", "diff", "batch"}
 
 
 def test_type_names_have_both_languages():

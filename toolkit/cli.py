@@ -133,6 +133,15 @@ EXAMPLES = {
         "jcredit review export samples/incomplete-solar -o review.xlsx",
         "jcredit review import samples/incomplete-solar review.xlsx",
     ],
+    "batch": [
+        "jcredit batch samples/solar-program samples/solar-program/new-members.xlsx -o out/batch",
+        "jcredit batch apply samples/solar-program out/batch",
+    ],
+    "run": [
+        "jcredit batch samples/solar-program new-members.xlsx -o out/batch --workers 2 --format docx,xlsx",
+        "jcredit batch samples/solar-program new-members.xlsx -o out/batch --resume",
+    ],
+    "apply": ["jcredit batch apply samples/solar-program out/batch"],
 }
 
 
@@ -821,6 +830,106 @@ def diff(
     if output is not None:
         click.echo(str(output))
     ctx.exit(1 if exit_code and found.changed else 0)
+
+
+class _BatchGroup(_Bilingual, click.Group):
+    """`jcredit batch PROJECT MEMBERS.xlsx …` runs a batch; `jcredit batch apply PROJECT OUTDIR` hands it back."""
+
+    command_class = JcreditCommand
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._localise()
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Anything but a subcommand or --help is the batch itself (`run`)."""
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@cli.group("batch", cls=_BatchGroup)
+def batch_group():
+    """会員の一括追加と書類作成 / add program members from a workbook, with their papers."""
+
+
+def _progress(ctx: click.Context):
+    """A progress bar on a terminal, plain progress lines otherwise (every tenth), on stderr."""
+    if _quiet(ctx):
+        return None
+    terminal = sys.stderr.isatty()
+    shown = {"step": -1}
+
+    def report(done: int, total: int) -> None:
+        if terminal:
+            width = 30
+            filled = width * done // max(total, 1)
+            bar = "#" * filled + "-" * (width - filled)
+            click.echo(
+                f"\r[{bar}] " + _say(ctx, "batch.progress", done=done, total=total), nl=False, err=True
+            )
+            if done >= total:
+                click.echo("", err=True)
+        elif (step := 10 * done // max(total, 1)) != shown["step"]:
+            shown["step"] = step
+            click.echo(_say(ctx, "batch.progress", done=done, total=total), err=True)
+
+    return report
+
+
+@batch_group.command("run")
+@click.argument("project", type=click.Path(path_type=Path, readable=False))
+@click.argument("members", type=click.Path(path_type=Path, readable=False))
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), metavar="FOLDER", required=True)
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N")
+@click.option("--resume", is_flag=True)
+@click.option(
+    "--format",
+    "formats",
+    default="pdf,docx,xlsx",
+    show_default=True,
+    metavar="pdf,docx,xlsx",
+    callback=_formats,
+)
+@click.option("--joined-on", "joined_on", callback=_start_date, metavar="DATE")
+@click.option("--summary-format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@common_options
+@click.pass_context
+def batch_run(ctx, project, members, outdir, workers, resume, formats, joined_on, output_format, lang):
+    """会員の行を検査し、受け付けた会員の書類を作る / check member rows and make the accepted members' papers."""
+    from toolkit.batch.run import batch
+
+    result = batch(
+        project, members, outdir, workers, resume, formats, joined_on, progress=_progress(ctx), lang=lang
+    )
+    summary = result.summary
+    if output_format == "json":
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True))
+        ctx.exit(1 if summary["rejected"] else 0)
+    for row in summary["rejections"]:
+        for reason in row["reasons"]:
+            click.echo(f"{reason['location']} {reason['path']}: {reason['message']} [{reason['rule']}]")
+    if not _quiet(ctx):
+        for note in summary["notes"]:
+            click.echo(note, err=True)
+    counts = {key: summary[key] for key in ("input_rows", "accepted", "rejected")}
+    click.echo(_say(ctx, "batch.done", outdir=str(result.outdir), **counts))
+    if summary["rejected"]:  # the outputs are whole; the rejected rows are input to fix (rejected.xlsx)
+        ctx.exit(1)
+
+
+@batch_group.command("apply")
+@click.argument("project", type=click.Path(path_type=Path, readable=False))
+@click.argument("outdir", type=click.Path(path_type=Path, readable=False))
+@common_options
+@click.pass_context
+def batch_apply(ctx, project, outdir, lang):
+    """受け付けた会員を活動一覧に加える / add a batch's accepted members to the project's activity workbook."""
+    from toolkit.batch.apply import apply
+
+    count, workbook, backup = apply(project, outdir)
+    shown = str(backup) if backup.exists() else "—"  # nothing accepted: nothing changed, no backup
+    click.echo(_say(ctx, "batch.applied", count=count, file=str(workbook), backup=shown))
 
 
 @cli.command("factors")

@@ -730,6 +730,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "会員に確認し、どちらか一方のプログラムから外す",
         "ask the member and remove it from one of the programs",
     ),
+    "check.same_member": (
+        "活動 {activity} は活動 {first} と同じ会員（同じ氏名・同じ住所）です",
+        "activity {activity} is the same member as activity {first} (same name at the same address)",
+    ),
+    "fix.same_member": (
+        "会員に確認し、重複した行を活動一覧から外す",
+        "ask the member and remove the repeated row from the activity list",
+    ),
     "check.program_cap": (
         "活動 {activity} の {year}年度の削減量 {found} t が上限 {cap} t を超えています",
         "activity {activity} reduces {found} t in FY{year}, above the cap of {cap} t",
@@ -1260,6 +1268,92 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "証憑ファイル {count} 件（SHA-256 記録済み）",
         "{count} evidence files (SHA-256 recorded)",
     ),
+    # jcredit batch (program members added from a workbook): row reasons, progress and the hand-back
+    "member_required": ("{column}が必要ですが空欄でした", "expected {column}, found an empty cell"),
+    "member_two_years": (
+        "{earliest}以後の運転開始日が必要ですが{found}でした（2年ルール: 起点 {reference}）",
+        "expected a commissioning date on or after {earliest}, found {found} (2-year rule from {reference})",
+    ),
+    "member_id_taken": (
+        "まだ使われていない活動IDが必要ですが{found}はプロジェクトの活動にあります",
+        "expected an activity ID not yet used, found {found}, already in the project",
+    ),
+    "member_in_project": (
+        "新しい会員が必要ですが活動 {activity} と同じ会員（同じ氏名・同じ住所）でした",
+        "expected a new member, found the same person at the same address as activity {activity}",
+    ),
+    "member_other_program": (
+        "他のプログラムに属さない会員が必要ですが{program}の会員（other_programs.csv:{line}）でした",
+        "expected a member of no other program, found a member of {program} (other_programs.csv:{line})",
+    ),
+    "member_twice": (
+        "一度だけの記載が必要ですが{row}行目と同じ会員（同じ氏名・同じ住所）でした",
+        "expected each member once, found the same person at the same address as row {row}",
+    ),
+    "member_rule": ("{message}", "{message}"),
+    "member_switch_unverified": (
+        "登録後に加入した会員の2年ルールの起点（{switch}: {value}）は未確認の規程によります",
+        "the 2-year rule's reference date for members added after registration ({switch}: {value}) is not verified",
+    ),
+    "batch_changed": (
+        "バッチの実行後にプロジェクトの入力が変わりました（{file}）。バッチをやり直してください",
+        "the project's inputs changed after the batch ran ({file}); run the batch again",
+    ),
+    "batch_not_a_batch": (
+        "jcredit batch の出力フォルダ（summary.json のあるもの）が必要ですが{found}でした",
+        "expected an output folder of jcredit batch (with summary.json), found {found}",
+    ),
+    "batch_resume_differs": (
+        "中断したバッチと同じ入力・オプションが必要ですが{what}が違います。--resume を付けずにやり直してください",
+        "expected the inputs and options of the interrupted batch, found another {what}; run again without --resume",
+    ),
+    "batch_no_work": (
+        "再開できる中断したバッチがありません（{found}）",
+        "there is no interrupted batch to resume ({found})",
+    ),
+    "batch_members_not_xlsx": (
+        "会員の一覧は Excel ブック（.xlsx）が必要ですが{found}でした",
+        "expected the members as an Excel workbook (.xlsx), found {found}",
+    ),
+    "batch_not_program": (
+        "プログラム型のプロジェクトが必要ですが{found}でした",
+        "expected a program-type project, found {found}",
+    ),
+    "batch.interrupted": (
+        "中断しました。同じコマンドに --resume を付けると残りだけを作ります",
+        "interrupted; run the same command with --resume to finish only what is missing",
+    ),
+    "batch.done": (
+        "{input_rows} 行: 受付 {accepted} 件、不受理 {rejected} 件 → {outdir}",
+        "{input_rows} rows: {accepted} accepted, {rejected} rejected -> {outdir}",
+    ),
+    "batch.progress": ("{done}/{total} 件の書類", "{done}/{total} documents"),
+    "batch.applied": (
+        "{count} 件の会員を {file} に加えました（以前のものは {backup}）",
+        "added {count} members to {file} (the previous one is {backup})",
+    ),
+    "batch.reasons": ("不備の理由", "reasons"),
+    "cli.help.run.outdir": (
+        "出力フォルダ（完成するまで前の状態のまま）",
+        "output folder (keeps its previous state until the batch is complete)",
+    ),
+    "cli.help.run.workers": (
+        "書類を作るプロセスの数（既定: CPU の数）",
+        "worker processes making the papers (default: the CPU count)",
+    ),
+    "cli.help.run.resume": (
+        "中断したバッチの残りだけを作る（入力とオプションが同じとき）",
+        "finish only what an interrupted batch left (same inputs and options)",
+    ),
+    "cli.help.run.formats": (
+        "形式（カンマ区切り。pdf と docx は会員の書類、pdf と xlsx は活動リスト）",
+        "comma-separated formats (pdf, docx: the members' papers; pdf, xlsx: the activity list)",
+    ),
+    "cli.help.run.joined_on": (
+        "加入日の列が空欄の会員の加入日（既定: 今日、又は SOURCE_DATE_EPOCH）",
+        "join date of members whose join date is empty (default: today, or SOURCE_DATE_EPOCH)",
+    ),
+    "cli.help.run.output_format": ("結果の表示形式", "how the result is printed"),
     # value.*: how a found value is named inside a message (show, did_you_mean, yaml_problem)
     "value.empty": ("空欄", "an empty value"),
     "value.yes": ("はい", "yes"),

@@ -8,7 +8,6 @@ AG-005 seasons) are mapped to their rule ids by `rule_of` rather than checked tw
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
@@ -19,13 +18,13 @@ from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.eligibility import earliest_start, within_program_cap, within_two_years
 from toolkit.calculate.engine import Calculation, exact_sum
 from toolkit.checklist.findings import Finding
+from toolkit.checklist.members import member_key, normal_address, normal_name, repeats
 from toolkit.problems import Location, Problem
 from toolkit.project import Project
 from toolkit.read.confine import Context as Confinement
 from toolkit.read.confine import check_inside_project
 
 OTHER_PROGRAMS = "other_programs.csv"
-HONORIFICS = ("様邸", "様宅", "様方", "様", "殿", "さん")
 V, R = "registration", "verification"
 
 # calculation problem code -> (rule id, severity, stages): §7 checks readings at verification only
@@ -501,7 +500,7 @@ def double_membership(context: Context) -> Iterator[Finding]:
         )
         return
     try:
-        others = _other_members(path)
+        others = other_members(path)
     except (OSError, OtherProgramsUnreadable) as error:
         for where, reason in getattr(error, "places", None) or [(Location(OTHER_PROGRAMS, 1), str(error))]:
             yield Finding(
@@ -516,7 +515,7 @@ def double_membership(context: Context) -> Iterator[Finding]:
         return
     for index, activity in context.activities():
         context.count("activity-list")
-        name_key, address_key = _member_keys(activity)
+        name_key, address_key = member_key(activity)
         for program, address, line in others.get(name_key, []) if name_key else []:
             if not address_key or not address or address == address_key:
                 yield context.finding(
@@ -530,23 +529,6 @@ def double_membership(context: Context) -> Iterator[Finding]:
                 )
 
 
-def _normal(text: Any) -> str:
-    """Names compared as written by different people: NFKC, no spaces, no honorific (山田 太郎 様邸 = 山田太郎)."""
-    text = "".join(unicodedata.normalize("NFKC", str(text or "")).split()).casefold()
-    for honorific in HONORIFICS:
-        if text.endswith(honorific) and len(text) > len(honorific):
-            return text[: -len(honorific)]
-    return text
-
-
-def _member_keys(activity: Mapping) -> tuple[str, str]:
-    name = next((activity[key] for key in ("name", "farmer", "owner") if activity.get(key)), "")
-    address = next(
-        (activity[key] for key in ("address", "field_address", "location") if activity.get(key)), ""
-    )
-    return _normal(name), _normal(address)
-
-
 class OtherProgramsUnreadable(ValueError):
     """Raised when other_programs.csv was not read whole (its quoting, encoding) or has no name column."""
 
@@ -555,7 +537,7 @@ class OtherProgramsUnreadable(ValueError):
         self.places = places or []  # (where, reason {ja, en}) of each problem
 
 
-def _other_members(path) -> dict[str, list[tuple[str, str, int]]]:
+def other_members(path) -> dict[str, list[tuple[str, str, int]]]:
     """name -> [(program, address, line)] from other_programs.csv (program, name, address; UTF-8 or Shift_JIS),
     read strictly: a file not read whole raises, so a member after a broken line is never missed unseen."""
     from toolkit.read.csvfile import read_csv
@@ -566,7 +548,7 @@ def _other_members(path) -> dict[str, list[tuple[str, str, int]]]:
             f"{len(problems)} problems",
             [(problem.location, problem.params["reason"]) for problem in problems],
         )
-    headers = {_normal(name): index for index, name in enumerate(fieldnames)}
+    headers = {normal_name(name): index for index, name in enumerate(fieldnames)}
     name_column = next((headers[key] for key in ("name", "氏名", "名称", "会員名") if key in headers), None)
     if name_column is None:
         raise OtherProgramsUnreadable(f"no name column (found: {', '.join(fieldnames) or 'none'})")
@@ -580,10 +562,28 @@ def _other_members(path) -> dict[str, list[tuple[str, str, int]]]:
 
     members: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
     for line, row in rows:
-        name = _normal(cell(row, name_column))
+        name = normal_name(cell(row, name_column))
         if name:
-            members[name].append((cell(row, program_column), _normal(cell(row, address_column)), line))
+            members[name].append((cell(row, program_column), normal_address(cell(row, address_column)), line))
     return members
+
+
+@rule("R-PRG-SAMEMEMBER", V, R)
+def same_member_twice(context: Context) -> Iterator[Finding]:
+    """Program type: no member twice under two IDs (same person at the same address, as members.py compares)."""
+    if not context.program:
+        return
+    activities = context.data.get("activities") or []
+    context.count("activity-list")
+    for index, first in repeats(activities):
+        yield context.finding(
+            "R-PRG-SAMEMEMBER",
+            f"activities[{index}].name",
+            "activity_list",
+            "same_member",
+            activity=activities[index].get("id", ""),
+            first=activities[first].get("id", ""),
+        )
 
 
 @rule("R-PRG-500T", V)

@@ -52,6 +52,8 @@ def _kinds() -> dict[str, str]:
     found = []
     for path in sorted(Path(template("documents")).glob("*.yaml")):
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if spec.get("per") == "member":  # a program member's papers (jcredit batch), not the project's
+            continue
         found.append((STAGES.index(spec["stage"]), spec.get("order", 99), spec["kind"], spec["stage"]))
     return {kind: stage for _, _, kind, stage in sorted(found)}
 
@@ -262,6 +264,16 @@ def build(
         document = builder.document(kind)
     document.date_style = style
     return finish(document, remarks or [], final, project.sources if project else None)
+
+
+def build_member(
+    name: str, data: Mapping, calculation: Calculation, overrides: Path | None, built: dt.datetime
+) -> Document:
+    """A member's document (spec `documents/<name>.yaml`, `per: member`) over `data`: the project's values
+    and the member's under `member.*`; `calculation` is the project's, for the facts a snippet may quote."""
+    spec, path = load_spec(f"documents/{name}.yaml", overrides)
+    builder = _Builder(spec, path, data, calculation, Path(), built, complete=True)
+    return builder.document(spec["kind"])
 
 
 def finish(document: Document, remarks: list[Remark], final: bool, sources=None) -> Document:

@@ -98,10 +98,14 @@ def find_project_file(target: Path) -> Path:
     raise InputError(str(target), [Problem("no_project_file", params={"found": str(target)})])
 
 
-def load_project(target: Path, monitoring: Path | None = None) -> LoadedProject:
+def load_project(
+    target: Path, monitoring: Path | None = None, activities: Path | None = None
+) -> LoadedProject:
     """Read the project file and every table it refers to; problems are collected, not raised.
 
-    `monitoring` names a readings file to use instead of the project's own (`calc --monitoring`).
+    `monitoring` names a readings file to use instead of the project's own (`calc --monitoring`);
+    `activities` a workbook of activity rows to read instead of the project's (`batch`: new members,
+    checked against the project's own fields), and then no readings are read.
     """
     found = find_project_file(Path(target))
     root = found.parent.resolve()  # the folder named; a project file that links out of it is refused
@@ -128,13 +132,16 @@ def load_project(target: Path, monitoring: Path | None = None) -> LoadedProject:
         reader.tables_unread()
     # an unknown code leaves no tables: validation reports it, and rows cannot be read without their columns
     tables = schema.tables_of(loaded.data)
-    reader.read_ahead(
-        [table for table in tables.values() if table.name != "monitoring" or monitoring is None]
-    )
+    instead = {"monitoring": monitoring, "activities": activities}
+    skipped = {name for name, path in instead.items() if path is not None}
+    skipped |= {"monitoring"} if activities is not None else set()
+    reader.read_ahead([table for table in tables.values() if table.name not in skipped])
     for table in tables.values():
-        if table.name == "monitoring" and monitoring is not None:
+        if table.name == "monitoring" and activities is not None:
+            loaded.data[table.name] = []
+        elif instead.get(table.name) is not None:
             loaded.data[table.name] = reader.table_file(
-                table, Path(monitoring).resolve(), None, explicit=True
+                table, Path(instead[table.name]).resolve(), None, explicit=True
             )
         else:
             loaded.data[table.name] = reader.table(table, loaded.data.get(table.name))

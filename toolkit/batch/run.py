@@ -1,0 +1,276 @@
+"""`jcredit batch`: check every member row, then make every output, the members' papers in worker processes.
+
+The work goes through the standard `concurrent.futures.Executor` interface: a ProcessPoolExecutor of
+`workers` processes by default, or any executor given (a `dask.distributed` Client implements it). Each
+job is a chunk of members and writes their files whole; a file already there is skipped, which is how
+`resume` finishes only what is missing. Outputs never depend on the number of workers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import signal
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping
+
+from toolkit import __version__
+from toolkit.batch import memberdocs, outputs, workfolder
+from toolkit.batch.members import Checked, check
+from toolkit.errors import InputError, ToolkitError
+from toolkit.problems import Location, Problem
+from toolkit.read.hashing import sha256
+
+log = logging.getLogger(__name__)
+# members per job, whatever the workers (so the outputs are too): a DOCX takes about 2 ms, a PDF about 200 ms,
+# and a job should take a second or so: little lost on a kill, the last jobs spread over every worker
+CHUNK = {"docx": 200, "pdf": 5}
+MEMBER_FORMATS = ("docx", "pdf")
+
+
+class Interrupted(ToolkitError):
+    """Raised when a batch is stopped (Ctrl-C): what is finished stays in the work folder for --resume."""
+
+    exit_code = 130
+
+
+@dataclass
+class Result:
+    """A finished batch: the checked rows, the summary written and the output folder."""
+
+    checked: Checked
+    summary: dict
+    outdir: Path
+
+
+Progress = Callable[[int, int], None]
+
+
+def batch(
+    project_dir: Path,
+    members: Path,
+    outdir: Path,
+    workers: int | None = None,
+    resume: bool = False,
+    formats: tuple[str, ...] = ("pdf", "docx", "xlsx"),
+    joined_on: dt.date | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    lang: str = "ja",
+) -> Result:
+    """Check every row of `members` against the program in `project_dir` and write every output to `outdir`."""
+    from toolkit.bundle import refuse_inputs
+    from toolkit.documents.assemble import build_time
+    from toolkit.pipeline import Run
+
+    members = Path(members)
+    if not members.is_file():
+        raise InputError(
+            str(members),
+            [Problem("file_not_found", location=Location(str(members)), params={"found": str(members)})],
+        )
+    run = Run(Path(project_dir))
+    project = run.project  # ValidationFailed while the project itself has errors
+    if not project.program:
+        raise InputError(
+            str(project_dir),
+            [
+                Problem(
+                    "batch_not_program",
+                    "project.type",
+                    project.locate("project.type"),
+                    {"found": project.type or "—"},
+                )
+            ],
+        )
+    outdir = Path(outdir)
+    refuse_inputs(
+        outdir, project.root, [project.project_file, *project.files, members.resolve()], folder=True
+    )
+    workfolder.recover(outdir)
+    workfolder.refuse_foreign(outdir)
+    built = build_time()
+    on = joined_on or built.date()
+    state = {
+        "members_sha256": sha256(members),
+        "inputs": input_hashes(project),
+        "formats": sorted(formats),
+        "joined_on": on.isoformat(),
+        "version": __version__,
+    }
+    checked = check(project, members, on)  # a members file that cannot be read leaves nothing behind
+    work = workfolder.start(outdir, state, resume)
+    try:
+        summary = _locked(
+            run, checked, work, formats, built, on, workers, executor, progress, lang, state, members
+        )
+    except KeyboardInterrupt:  # before the workers started: what is there stays for --resume all the same
+        raise Interrupted("interrupted", [Problem("batch.interrupted", severity="warning")]) from None
+    workfolder.commit(work, outdir)
+    return Result(checked, summary, outdir)
+
+
+def _locked(
+    run, checked, work, formats, built, on, workers, executor, progress, lang, state, members
+) -> dict:
+    from toolkit.bundle import folder_lock
+
+    with folder_lock(work, wait=0):
+        accepted = [row.data for row in checked.accepted]
+        summary = _make(run, checked, accepted, work, formats, built, on, workers, executor, progress, lang)
+        summary["inputs"] = state["inputs"] | {
+            "members": {"path": str(members), "sha256": state["members_sha256"]}
+        }
+        workfolder.write_json(work / workfolder.SUMMARY, summary)
+    return summary
+
+
+def input_hashes(project) -> dict[str, str]:
+    """The project's input files (project file, tables, factors, other programs) and their SHA-256."""
+    files = {project.project_file, *project.files}
+    for name in ("factors.yaml", "other_programs.csv"):
+        if (project.root / name).is_file():
+            files.add(project.root / name)
+    return {project.relative(path): sha256(path) for path in sorted(files) if path.is_file()}
+
+
+def _make(run, checked, accepted, work, formats, built, on, workers, executor, progress, lang) -> dict:
+    from toolkit import schema
+    from toolkit.batch.members import as_standard, factors_of
+    from toolkit.read import overrides
+
+    project = run.project
+    code = project.methodology.CODE
+    table = schema.tables(code)["activities"]
+    member_formats = tuple(fmt for fmt in MEMBER_FORMATS if fmt in formats)
+    prepared = memberdocs.prepare(run, member_formats, built, on) if accepted and member_formats else []
+    # each chunk computes its members' estimate itself: the program's fields and factors travel with it
+    base = as_standard({**project.data, "activities": [], "monitoring": []})
+    factors = factors_of(project)
+    written = {}
+    own = executor is None
+    pool = executor or _pool(workers)
+    try:
+        # the long lists first, each a job of its own, then the members' papers: every worker stays busy
+        lists = [
+            pool.submit(
+                outputs.activity_list_job,
+                project.root,
+                accepted,
+                built,
+                tuple(fmt for fmt in ("xlsx", "pdf") if fmt in formats),
+                work,
+                overrides.folder(project.root),
+            ),
+            pool.submit(
+                outputs.write_monitoring,
+                work / "monitoring-skeleton.xlsx",
+                code,
+                [row["id"] for row in accepted],
+                on,
+                built,
+            ),
+        ]
+        size = min((CHUNK[fmt] for fmt in member_formats), default=CHUNK["docx"])
+        chunks = [accepted[start : start + size] for start in range(0, len(accepted), size)]
+        futures = [
+            pool.submit(write_chunk, prepared, base, factors, chunk, str(work / "members"))
+            for chunk in chunks
+        ]
+        outputs.write_rejected(work / "rejected.xlsx", table, checked, built, lang)
+        outputs.write_accepted(work / "accepted.xlsx", table, accepted, built)
+        sums = _wait(futures, len(accepted), progress)
+        written["expected_by_fiscal_year"] = outputs.write_expected(work / "expected-reductions.csv", sums)
+        for job in lists:
+            job.result()
+    except KeyboardInterrupt:
+        if own:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise Interrupted("interrupted", [Problem("batch.interrupted", severity="warning")]) from None
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
+    files = sorted(
+        name
+        for name in (
+            "activity-list.pdf",
+            "activity-list.xlsx",
+            "rejected.xlsx",
+            "accepted.xlsx",
+            "monitoring-skeleton.xlsx",
+            "expected-reductions.csv",
+        )
+        if (work / name).is_file()
+    )
+    member_files = [
+        f"members/{row['id']}-{name}" for row in accepted for item in prepared for name in item.files.values()
+    ]
+    return {
+        "toolkit": "jcredit-toolkit batch",
+        "version": __version__,
+        "input_rows": len(checked.rows),
+        "accepted": len(checked.accepted),
+        "rejected": len(checked.rejected),
+        "rejections": [
+            {
+                "row": row.number,
+                "id": row.data.get("id") or row.raw.get("id") or "",
+                "reasons": [reason.as_json(lang) for reason in row.reasons],
+            }
+            for row in checked.rejected
+        ],
+        "accepted_ids": [row["id"] for row in accepted],
+        "joined_on": on.isoformat(),
+        "notes": [note.message(lang) for note in checked.notes],
+        "outputs": {"files": files, "members": len(member_files)},
+        **written,
+    }
+
+
+def _pool(workers: int | None) -> Executor:
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1), initializer=_worker_start)
+
+
+def _worker_start() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides: Ctrl-C stops it, and it stops the pool
+
+
+def _wait(futures: list[Future], total: int, progress: Progress | None) -> list[dict]:
+    """Wait for every member chunk, reporting progress; their expected reductions in submission order."""
+    done, running = 0, set(futures)
+    if progress:
+        progress(done, total)
+    while running:
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            running.discard(future)
+            done += future.result()[0]
+        if progress:
+            progress(done, total)
+    return [future.result()[1] for future in futures]
+
+
+def write_chunk(prepared: list, base: Mapping, factors, rows: list[Mapping], folder: str) -> tuple[int, dict]:
+    """Write the papers of a chunk of members (in a worker); a file already there is left (--resume).
+
+    Returns how many members and their expected reductions by fiscal year ({year: (t-CO2, members)})."""
+    from toolkit.calculate.engine import calculate_data
+    from toolkit.methodologies import get
+
+    module = get(base["project"]["methodology"]["code"])
+    estimate = calculate_data({**base, "activities": list(rows)}, factors, plan=True)
+    results = {result.activity_id: result for result in estimate.activities}
+    folder_path = Path(folder)
+    for row in rows:
+        member = memberdocs.values(row, results.get(row["id"]), module)
+        for item in prepared:
+            for fmt, name in item.files.items():
+                path = folder_path / f"{row['id']}-{name}"
+                if not path.exists():
+                    memberdocs.write_member(item, fmt, path, member)
+    return len(rows), outputs.by_fiscal_year(results.values())
