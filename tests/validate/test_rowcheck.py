@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from toolkit import methodologies, schema
 from toolkit.validate.field_rules import CHECKS, Context, Validator
-from toolkit.validate.rowcheck import NotCompilable, compile_rows
+from toolkit.validate.rowcheck import NotCompilable, compile_rows, compile_table
 from toolkit.validate.validation import _leaves, _rule_error
 
 TABLES = [(code, name) for code in methodologies.codes() for name in schema.tables(code)]
@@ -40,6 +40,21 @@ values = st.one_of(
 )
 
 
+VALID = {
+    "monitoring": [
+        {
+            "activity_id": "PV-0001",
+            "period_start": dt.date(2025, 4, 1),
+            "period_end": dt.date(2025, 4, 30),
+            "generation_kwh": Decimal("512"),
+            "sold_kwh": Decimal("300"),
+            "self_consumption_kwh": None,
+            "evidence": "evidence/meter/PV-0001_2025-04.pdf",
+        }
+    ]
+}
+
+
 def _cerberus(table, row, context):
     validator = Validator(table.schema, context=context)
     validator.validate(row)
@@ -65,6 +80,43 @@ def test_fast_path_gives_the_same_errors_as_cerberus(code, name, data, tmp_path)
     row = data.draw(st.dictionaries(st.sampled_from(keys), values, max_size=len(keys)))
     context = Context(tmp_path)
     assert _fast(table, row, context) == _cerberus(table, row, context)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code,name", TABLES)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_table_check_gives_each_row_the_errors_of_the_row_check(code, name, data, tmp_path):
+    """compile_table skips the columns that pass as a whole; what it reports is still, row by row and in
+    order, what compile_rows reports: tables of valid rows with a few drawn ones among them."""
+    table = schema.tables(code)[name]
+    keys = list(table.schema) + ["unknown_column"]
+    drawn = data.draw(
+        st.lists(st.dictionaries(st.sampled_from(keys), values, max_size=len(keys)), max_size=4)
+    )
+    rows = [dict(row) for row in VALID.get(name, [{}])] * 5 + drawn
+    rows = data.draw(st.permutations(rows))
+    context = Context(tmp_path)
+    by_row = [
+        (index, found)
+        for index, row in enumerate(rows)
+        if (found := compile_rows(table.schema)(row, context))
+    ]
+    assert list(compile_table(table.schema)(rows, context)) == by_row
+
+
+def test_one_bad_cell_in_a_long_clean_column_is_found(tmp_path):
+    """The shortcut settles the 500 good readings at once and leaves the column with one bad value (a negative
+    generation, an ID with a space) to the row check, which reports exactly that row's cell."""
+    table = schema.tables("EN-R-002")["monitoring"]
+    rows = [dict(VALID["monitoring"][0], activity_id=f"PV-{n:04d}") for n in range(500)]
+    rows[321] = dict(rows[321], generation_kwh=Decimal("-5"))
+    rows[400] = dict(rows[400], activity_id="PV 0400")
+    found = list(compile_table(table.schema)(rows, Context(tmp_path)))
+    assert [(index, [(error.path, error.rule) for error in errors]) for index, errors in found] == [
+        (321, [(("generation_kwh",), "min"), (("sold_kwh",), "not_above")]),  # sold 300 > generation
+        (400, [(("activity_id",), "format")]),
+    ]
 
 
 def test_a_valid_row_has_no_errors(tmp_path):

@@ -65,3 +65,23 @@ def check_inside_project(enabled: bool, value: Any, document: Mapping, context: 
     if context.leads_outside(normal):
         return {"variant": "symlink_escapes", "found": value}
     return None
+
+
+def all_inside_project(values: set[str], context: Context) -> bool:
+    """Whether every one of `values` passes `check_inside_project`, settled for the whole set at once: the
+    readings of a program name 120,000 slips, nearly all in a few folders without links. False only means
+    "look at each": some value may fail, or need the one-by-one check (a link, a path to normalise)."""
+    if context.root is None:
+        return True
+    if set(map(type, values)) - {str} or not all(map(str.isprintable, values)):
+        return False
+    joined = "\n" + "\n".join(values) + "\n"  # each value between line breaks: its start and end findable
+    if "\\" in joined or "\n/" in joined or (":" in joined and re.search(r"\n[A-Za-z]:", joined)):
+        return False  # a backslash to convert, an absolute path
+    if any(piece in joined for piece in ("\n.", "./", "//", "/\n", ".\n")):
+        return False  # a path to normalise, which may leave the folder
+    for folder in {value.rpartition("/")[0] for value in values}:
+        _, inside, links = context._real_dirs.get(folder) or context._look_at(folder)
+        if not inside or links:  # a folder with a link in it: its values one by one
+            return False
+    return True

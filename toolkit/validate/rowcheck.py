@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from decimal import Decimal
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
+from toolkit.read.confine import all_inside_project
 from toolkit.validate.field_rules import CHECKS, Context
 
 # type name -> (the types accepted, the types refused although they are subclasses)
@@ -47,8 +48,94 @@ Check = Callable[[dict, Context], "list[RuleError]"]
 
 def compile_rows(schema: dict) -> Check:
     """One function checking a row dict against `schema`, as `field_rules.Validator` would."""
+    return _row_check(frozenset(schema), [_field(name, rules) for name, rules in schema.items()])
+
+
+def compile_table(schema: dict) -> Callable[[list, Context], Iterator[tuple[int, list[RuleError]]]]:
+    """One function checking a table (a list of row dicts) against `schema`: (row index, its errors) for each
+    row with errors, the same errors in the same order as `compile_rows` row by row.
+
+    A column whose every value passes at once is not looked at row by row: its types by one set, min and max
+    by the builtins, the other rules once per distinct value. Any doubt (a rule that reads the rest of the
+    row, a type or a comparison the shortcut does not settle) leaves the column to the row-by-row check."""
     known = frozenset(schema)
     fields = [_field(name, rules) for name, rules in schema.items()]
+
+    def check_table(rows: list, context: Context) -> Iterator[tuple[int, list[RuleError]]]:
+        plain_rows = all(type(row) is dict for row in rows)  # noqa: E721 - what the shortcut reads
+        slow = [spec for spec in fields if not (plain_rows and _column_passes(spec, rows, context))]
+        if not slow and plain_rows and all(map(known.issuperset, rows)):
+            return  # every column passed and no row has a field the schema lacks
+        check = _row_check(known, slow)
+        for index, row in enumerate(rows):
+            found = check(row, context)
+            if found:
+                yield index, found
+
+    return check_table
+
+
+# our rules that read the value alone (not the rest of the row): the shortcut may run them once per value
+_VALUE_ONLY = frozenset({"format", "fiscal_year", "inside_project", "methodology"})
+_NO_ROW: dict = {}
+# our rules that compare the value with another field of its row, when both columns hold only these types:
+# value broken where compare(value, other) (field_rules.check_not_before, check_not_above)
+_PAIRED = {
+    "not_before": (frozenset({dt.date}), operator.lt),
+    "not_above": (frozenset({Decimal, int}), operator.gt),
+}
+
+
+def _column_passes(spec: tuple, rows: list[dict], context: Context) -> bool:
+    """Whether every row passes the field `spec` (see _field), settled without a call per row."""
+    name, _, nullable, plain, _, _, type_name, checks = spec
+    column = [row.get(name, _MISSING) for row in rows]
+    kinds = set(map(type, column))
+    kinds.discard(object)  # _MISSING: the row lacks the field
+    if type(None) in kinds:
+        if not nullable:
+            return False
+        kinds.discard(type(None))
+    if type_name and not kinds <= plain:  # a subclass or another type: row by row decides
+        return False
+    if not checks or not kinds:
+        return True
+    try:
+        distinct = {value for value in column if value is not None and value is not _MISSING}
+        return all(_rule_passes(check, column, distinct, rows, context) for check in checks)
+    except TypeError:  # unhashable values, or a comparison Cerberus would skip value by value
+        return False
+
+
+def _rule_passes(check: tuple, column: list, distinct: set, rows: list[dict], context: Context) -> bool:
+    """Whether no value of the column breaks one rule (see _field's checks), settled for the whole column."""
+    ours, test, constraint, rule = check
+    if rule == "inside_project":
+        return not constraint or all_inside_project(distinct, context)
+    if ours and rule in _PAIRED:
+        return _pair_passes(column, rows, constraint, *_PAIRED[rule])
+    if ours:
+        return rule in _VALUE_ONLY and all(
+            test(constraint, value, _NO_ROW, context) is None for value in distinct
+        )
+    if rule == "min":
+        return not min(distinct) < constraint
+    if rule == "max":
+        return not max(distinct) > constraint
+    return not any(test(value, constraint) for value in distinct)
+
+
+def _pair_passes(column: list, rows: list[dict], other: str, kinds: frozenset, broken) -> bool:
+    """Whether no row breaks a rule comparing the column with field `other`, when every row holds both, of
+    `kinds` (a row lacking either would pass, but is left to the row check rather than picked out here)."""
+    others = [row.get(other, _MISSING) for row in rows]
+    if not set(map(type, column)) <= kinds or not set(map(type, others)) <= kinds:
+        return False
+    return not any(map(broken, column, others))
+
+
+def _row_check(known: frozenset, fields: list[tuple]) -> Check:
+    """The row-by-row check of `fields` (see _field), unknown fields first, as Cerberus reports them."""
 
     def check(row: dict, context: Context) -> list[RuleError]:
         found: list[RuleError] = []
