@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -58,6 +59,9 @@ class Browser:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            # Debian's /usr/bin/chromium-headless-shell is a shell script that runs the browser as its child:
+            # the browser and its helpers are stopped as one process group, never left behind
+            start_new_session=True,
         )
         port = self._port()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as answer:
@@ -125,13 +129,15 @@ class Browser:
         """Stop this browser (only the process this object started)."""
         if getattr(self, "page", None) is not None:
             self.page.close()
-        if self.process.poll() is None:
-            self.process.terminate()
+        for stop in (signal.SIGTERM, signal.SIGKILL):  # what outlives the script's exit is killed
+            try:
+                os.killpg(self.process.pid, stop)
+            except ProcessLookupError:  # the whole group is gone
+                break
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                pass
         if self.process.stderr is not None:
             self.process.stderr.close()
 

@@ -9,6 +9,7 @@ job is a chunk of members and writes their files whole; a file already there is 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import signal
@@ -238,6 +239,9 @@ def _pool(workers: int | None) -> Executor:
 
 def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides: Ctrl-C stops it, and it stops the pool
+    # a worker forked from the command line inherits its disabled cycle collector (cli.main), and WeasyPrint's
+    # boxes of every member PDF refer to each other: without it they would stay until the pool ends
+    gc.enable()
 
 
 def _wait(futures: list[Future], total: int, progress: Progress | None) -> list[dict]:
