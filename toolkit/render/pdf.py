@@ -80,8 +80,8 @@ def _merged(document: Document, parts: list[Document], overrides: Path | None, f
 
 def _lay_over(writer, numbers) -> None:
     """Each page of `numbers` drawn over the same page of `writer`, as a form of its own: the pages' content
-    is neither parsed nor copied (pypdf's merge_page does both, and copies the font into every page: 62 MB and
-    4 GB for 1,150 pages), and the one font of the numbers is shared."""
+    is neither parsed nor copied (pypdf's merge_page does both, and copies the font into every page: a 62 MB
+    PDF for 1,150 pages), and the one font of the numbers is shared."""
     from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
     def stream(data: bytes, **entries) -> object:
