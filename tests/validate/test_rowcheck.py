@@ -121,16 +121,7 @@ def test_one_bad_cell_in_a_long_clean_column_is_found(tmp_path):
 
 def test_a_valid_row_has_no_errors(tmp_path):
     table = schema.tables("EN-R-002")["monitoring"]
-    row = {
-        "activity_id": "PV-0001",
-        "period_start": dt.date(2025, 4, 1),
-        "period_end": dt.date(2025, 4, 30),
-        "generation_kwh": Decimal("512"),
-        "sold_kwh": Decimal("300"),
-        "self_consumption_kwh": None,
-        "evidence": "evidence/meter/PV-0001_2025-04.pdf",
-    }
-    assert compile_rows(table.schema)(row, Context(tmp_path)) == []
+    assert compile_rows(table.schema)(VALID["monitoring"][0], Context(tmp_path)) == []
 
 
 def test_rules_the_fast_path_does_not_mirror_are_refused():
