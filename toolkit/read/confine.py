@@ -28,10 +28,15 @@ class Context:
     def leads_outside(self, normal: str) -> bool:
         """Whether a normalised relative path leaves the project folder through a symbolic link."""
         parent, _, name = normal.rpartition("/")
-        real_parent, inside, links = self._real_dirs.get(parent) or self._look_at(parent)
+        real_parent, inside, links = self.folder(parent)
         if not inside:
             return True
         return name in links and not self._inside(os.path.realpath(os.path.join(real_parent, name)))
+
+    def folder(self, parent: str) -> tuple[str, bool, frozenset[str]]:
+        """A project folder (relative, "" for the root): its real path, whether that is inside the project,
+        and the names of the symbolic links in it; listed once, then remembered."""
+        return self._real_dirs.get(parent) or self._look_at(parent)
 
     def _look_at(self, parent: str) -> tuple[str, bool, frozenset[str]]:
         # one listing per folder: evidence folders hold thousands of files, checked row by row
@@ -81,7 +86,7 @@ def all_inside_project(values: set[str], context: Context) -> bool:
     if any(piece in joined for piece in ("\n.", "./", "//", "/\n", ".\n")):
         return False  # a path to normalise, which may leave the folder
     for folder in {value.rpartition("/")[0] for value in values}:
-        _, inside, links = context._real_dirs.get(folder) or context._look_at(folder)
+        _, inside, links = context.folder(folder)
         if not inside or links:  # a folder with a link in it: its values one by one
             return False
     return True
