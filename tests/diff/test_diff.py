@@ -143,7 +143,7 @@ def test_changes_exit_0_and_exit_code_makes_them_1(run, versions):
 def test_text_fits_an_80_column_terminal(run, versions, lang):
     status, out, _ = run("diff", *versions, "--lang", lang)
     assert status == 0
-    assert max(forms._width(line) for line in out.splitlines()) <= 80
+    assert max(forms.terminal_width(line) for line in out.splitlines()) <= 80
     assert "LED-04" in out and "0.00045" in out
 
 

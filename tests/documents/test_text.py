@@ -57,3 +57,8 @@ def test_a_project_in_wareki_has_no_seireki_date_in_its_plan(tmp_path):
     page = html.render(document.printed())
     assert "令和7年4月1日" in page and "令和7年度" in page
     assert "2025年4月1日" not in page and "2025年度" not in page
+
+
+def test_full_width_characters_take_two_terminal_columns():
+    assert text.terminal_width("PV-0001") == 7
+    assert text.terminal_width("年度FY") == 6

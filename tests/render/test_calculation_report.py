@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit.calculate.engine import EXACT
-from toolkit.render.calculation_report import _width, exact
+from toolkit.render.calculation_report import exact
 
 
 @given(
@@ -39,8 +39,3 @@ def test_exact_drops_trailing_zeros_and_exponents():
         "-0.25",
         "7",
     ]
-
-
-def test_full_width_characters_take_two_columns():
-    assert _width("PV-0001") == 7
-    assert _width("年度FY") == 6

@@ -7,7 +7,6 @@ evidence files, the effect on the results (monitored, then the plan's estimate) 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from toolkit import messages
 from toolkit.checklist.findings import DOCUMENT_TITLES
 from toolkit.diff.compare import Diff, FieldChange, ResultChange
-from toolkit.documents.text import clean, number_text
+from toolkit.documents.text import clean, number_text, terminal_width
 
 WIDTH = 80
 TEMPLATE = "html/diff.html"
@@ -194,28 +193,24 @@ def _finding_json(row: dict, lang: str) -> dict:
 # text ---------------------------------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 def _fit(line: str, width: int = WIDTH) -> list[str]:
     """A line broken at spaces to `width` display columns (a Japanese character takes two), continued indented;
     a word longer than the line is cut where it must be."""
-    if _width(line) <= width:
+    if terminal_width(line) <= width:
         return [line]
     indent = " " * (len(line) - len(line.lstrip(" ")) + 4)
     lines: list[str] = []
     current = line[: len(line) - len(line.lstrip(" "))]
     for word in line.lstrip(" ").split(" "):
         joined = f"{current} {word}" if current.strip() else current + word
-        if _width(joined) <= width:
+        if terminal_width(joined) <= width:
             current = joined
             continue
         if current.strip():
             lines.append(current.rstrip())
             current = indent
         for char in word:  # a word wider than what is left: cut it
-            if _width(current) + _width(char) > width:
+            if terminal_width(current) + terminal_width(char) > width:
                 lines.append(current.rstrip())
                 current = indent
             current += char
@@ -308,11 +303,11 @@ def _text_results(diff: Diff, lang: str) -> list[str]:
             )
             for effect in result.effects
         ]
-        sizes = [max(_width(row[index]) for row in rows) for index in range(4)]
+        sizes = [max(terminal_width(row[index]) for row in rows) for index in range(4)]
         for row in rows if result.effects else []:
             cells = [
-                row[0] + " " * (sizes[0] - _width(row[0])),
-                *(" " * (sizes[index] - _width(row[index])) + row[index] for index in (1, 2, 3)),
+                row[0] + " " * (sizes[0] - terminal_width(row[0])),
+                *(" " * (sizes[index] - terminal_width(row[index])) + row[index] for index in (1, 2, 3)),
                 row[4],
             ]
             lines.append("  " + "  ".join(cells))
@@ -563,16 +558,15 @@ def xlsx(diff: Diff, lang: str, path: Path, built: dt.datetime) -> None:
     """The workbook: the verdict on top, one row per change, frozen header, A4 landscape."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
-    from toolkit.render import deterministic_zip
     from toolkit.render.xlsx import (
         BOLD,
         FONT,
         HEADER_ALIGN,
         HEADER_BORDER,
         HEADER_FILL,
-        save,
+        list_layout,
+        saved,
         set_default_font,
         text_cell,
     )
@@ -612,18 +606,5 @@ def xlsx(diff: Diff, lang: str, path: Path, built: dt.datetime) -> None:
             cell.alignment = wrap
     if not found:
         text_cell(sheet.cell(header + 1, 1), _say("none", lang))
-    for index, width in enumerate(SHEET_WIDTHS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = f"A{header + 1}"
-    sheet.auto_filter.ref = f"A{header}:{get_column_letter(len(SHEET_COLUMNS))}{header + max(len(found), 1)}"
-    sheet.print_title_rows = f"{header}:{header}"
-    setup = sheet.page_setup
-    setup.paperSize, setup.orientation = sheet.PAPERSIZE_A4, "landscape"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    setup.fitToWidth, setup.fitToHeight = 1, 0
-    stamp = built.astimezone(dt.UTC).replace(tzinfo=None)
-    workbook.properties.title = clean(heads[0])
-    workbook.properties.creator = "jcredit-toolkit"
-    workbook.properties.created = workbook.properties.modified = stamp
-    save(workbook, path)
-    deterministic_zip(path, built)
+    list_layout(sheet, header, header + max(len(found), 1), SHEET_WIDTHS)
+    saved(workbook, path, built, clean(heads[0]))

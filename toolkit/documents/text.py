@@ -6,6 +6,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import re
+import unicodedata
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from toolkit import messages
@@ -108,6 +109,13 @@ def field_path(path: str) -> str:
     tells the user where to type; a bare table or key name (grid_electricity, rules_version) is left out, the
     finding's own words already name it in Japanese."""
     return path if ("." in path or "[" in path) else ""
+
+
+def terminal_width(text: str) -> int:
+    """Columns a terminal gives the text: full-width (Japanese) characters take two."""
+    if text.isascii():  # figures and IDs, nearly every cell
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def clean(text: str) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from toolkit import messages, methodologies
 from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.engine import EXACT, Calculation
+from toolkit.documents.text import terminal_width
 from toolkit.figures import Figure, PeriodResult
 from toolkit.methodologies import ZERO
 
@@ -16,19 +16,12 @@ SHOWN_PLACES = Decimal("0.000001")
 COLUMNS = ("activity", "year", "baseline", "project", "reduction")  # messages.py: report.column.*
 
 
-def _width(text: str) -> int:
-    """Columns a terminal gives the text: full-width (Japanese) characters take two."""
-    if text.isascii():  # figures and IDs, nearly every cell
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 def _left(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
+    return text + " " * max(0, width - terminal_width(text))
 
 
 def _right(text: str, width: int) -> str:
-    return " " * max(0, width - _width(text)) + text
+    return " " * max(0, width - terminal_width(text)) + text
 
 
 def _text(key: str, lang: str, **params: Any) -> str:

@@ -8,14 +8,13 @@ imported only by the form that needs them, so `check` in text or JSON loads neit
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from toolkit import messages
 from toolkit.checklist.findings import DOCUMENT_TITLES, SEVERITIES, Checklist, Finding, Group, grouped
-from toolkit.documents.text import clean
+from toolkit.documents.text import clean, terminal_width
 
 ORDER = ("plan", "activity-list", "monitoring", "")
 TEMPLATE = "html/checklist.html"
@@ -64,10 +63,6 @@ def _style(text: str, code: str, color: bool) -> str:
 def _plain(text: str) -> str:
     """User text for a terminal or a cell: no control characters (no escape sequences), line breaks kept."""
     return clean(str(text)).replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def percent(score: float) -> int:
@@ -192,12 +187,12 @@ def text(checklist: Checklist, lang: str, project_name: str = "", color: bool = 
     if shown:
         lines.append(_text("scores", lang))
         titles = {document: document_title(document, lang) for document in shown}
-        column = max(_width(title) for title in titles.values()) + 2
+        column = max(terminal_width(title) for title in titles.values()) + 2
         for document in shown:
             line = _text("score_line", lang).format(
                 percent=percent(checklist.score(document)), **_tally(checklist, document)
             )
-            lines.append("  " + titles[document] + " " * (column - _width(titles[document])) + line)
+            lines.append("  " + titles[document] + " " * (column - terminal_width(titles[document])) + line)
         lines.append("")
     verdict = summary(checklist, lang)
     lines.append(_style(verdict, "32" if checklist.ready else "31", color))
@@ -353,7 +348,6 @@ def xlsx(checklist: Checklist, lang: str, project_name: str, path: Path, built: 
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from toolkit.render import deterministic_zip
     from toolkit.render.xlsx import (
         BOLD,
         FONT,
@@ -361,7 +355,8 @@ def xlsx(checklist: Checklist, lang: str, project_name: str, path: Path, built: 
         HEADER_BORDER,
         HEADER_FILL,
         header_text,
-        save,
+        list_layout,
+        saved,
         set_default_font,
         text_cell,
     )
@@ -434,23 +429,10 @@ def xlsx(checklist: Checklist, lang: str, project_name: str, path: Path, built: 
     )
     validation.add(f"{status}{header_row + 1}:{status}{last}")
     sheet.add_data_validation(validation)
-    for index, width in enumerate(WIDTHS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = f"A{header_row + 1}"
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(WIDTHS))}{last}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    setup = sheet.page_setup
-    setup.paperSize, setup.orientation = sheet.PAPERSIZE_A4, "landscape"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    setup.fitToWidth, setup.fitToHeight = 1, 0  # one page wide, as many pages tall as needed
+    list_layout(sheet, header_row, last, WIDTHS)
     sheet.oddHeader.center.text = header_text(project)
     sheet.oddFooter.center.text = "&P / &N"
-    stamp = built.astimezone(dt.UTC).replace(tzinfo=None)
-    workbook.properties.title = _text("title", lang).format(project=clean(project))
-    workbook.properties.creator = "jcredit-toolkit"
-    workbook.properties.created = workbook.properties.modified = stamp
-    save(workbook, path)
-    deterministic_zip(path, built)
+    saved(workbook, path, built, _text("title", lang).format(project=clean(project)))
 
 
 def html(

@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -89,13 +90,33 @@ def render(document: Document, path: Path) -> None:
     if not workbook.worksheets:  # a workbook needs a sheet: the title alone says there is nothing to audit
         sheet = workbook.create_sheet("別紙")
         text_cell(sheet.cell(1, 1), document.workbook_title or document.title).font = TITLE
-    built = document.built.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    workbook.properties.title = document.workbook_title or document.title
+    saved(workbook, path, document.built, document.workbook_title or document.title)
+
+
+def saved(workbook: Workbook, path: Path, built: dt.datetime, title: str | None = None) -> None:
+    """Write `workbook` at `path` reproducibly: its title, our name as creator, `built` as both its dates
+    (SOURCE_DATE_EPOCH or now, never the clock at save), and the package's members in one order and date."""
+    stamp = built.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    if title is not None:
+        workbook.properties.title = title
     workbook.properties.creator = "jcredit-toolkit"
-    workbook.properties.created = built
-    workbook.properties.modified = built
+    workbook.properties.created = workbook.properties.modified = stamp
     save(workbook, path)
-    deterministic_zip(path, document.built)
+    deterministic_zip(path, built)
+
+
+def list_layout(sheet, header_row: int, last_row: int, widths: Sequence[float]) -> None:
+    """A sheet that lists one thing a row (the checklist, a diff): the column widths, the header row frozen,
+    filtered and printed on every page, A4 landscape one page wide."""
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(widths))}{last_row}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    setup = sheet.page_setup
+    setup.paperSize, setup.orientation = sheet.PAPERSIZE_A4, "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    setup.fitToWidth, setup.fitToHeight = 1, 0  # one page wide, as many pages tall as needed
 
 
 def save(workbook: Workbook, path: Path) -> None:

@@ -116,8 +116,7 @@ def export(
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    from toolkit.render import deterministic_zip
-    from toolkit.render.xlsx import BOLD, FONT, HEADER_ALIGN, HEADER_BORDER, HEADER_FILL, save, text_cell
+    from toolkit.render.xlsx import BOLD, FONT, HEADER_ALIGN, HEADER_BORDER, HEADER_FILL, saved, text_cell
 
     workbook = Workbook()
     sheet = workbook.active
@@ -150,11 +149,7 @@ def export(
     sheet.freeze_panes = f"A{top + 1}"
     last = top + max(len(found), 1)
     sheet.auto_filter.ref = f"A{top}:{get_column_letter(len(COLUMNS))}{last}"
-    stamp = built.astimezone(dt.UTC).replace(tzinfo=None)
-    workbook.properties.creator = "jcredit-toolkit"
-    workbook.properties.created = workbook.properties.modified = stamp
-    save(workbook, path)
-    deterministic_zip(path, built)
+    saved(workbook, path, built)
 
 
 def read_replies(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
