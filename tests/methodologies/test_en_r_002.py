@@ -121,3 +121,26 @@ def test_battery_with_nothing_filled_names_every_value(factors):
     with pytest.raises(InputMissing) as raised:
         en_r_002.calculate({"battery": True}, reading, piece(2025), CREDITING, factors)
     assert raised.value.fields == en_r_002.BATTERY_FIELDS
+
+
+def test_one_calculator_per_activity_gives_each_piece_what_calculate_gives(factors, monkeypatch):
+    looked_up = []
+    monkeypatch.setattr(
+        en_r_002, "battery_inputs", lambda activity: looked_up.append(1) or (D("0.5"), D("0.1"))
+    )
+    calculate = en_r_002.calculator(BATTERY, CREDITING, factors)
+    readings = [
+        ({"generation_kwh": D(600 + year), "sold_kwh": D(200)}, piece(year)) for year in (2025, 2026, 2025)
+    ]
+    assert [calculate(*reading) for reading in readings] == [
+        en_r_002.calculate(BATTERY, reading, part, CREDITING, factors) for reading, part in readings
+    ]
+    assert len(looked_up) == 1 + len(readings)  # once for the calculator, once for each lone `calculate`
+
+
+def test_a_calculator_with_a_battery_value_empty_reports_it_for_every_piece(factors):
+    calculate = en_r_002.calculator({"battery": True}, CREDITING, factors)
+    for _ in range(2):
+        with pytest.raises(InputMissing) as raised:
+            calculate({"generation_kwh": D(600), "sold_kwh": D(200)}, piece(2025))
+        assert raised.value.fields == en_r_002.BATTERY_FIELDS

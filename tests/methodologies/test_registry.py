@@ -26,3 +26,14 @@ def test_every_methodology_knows_its_own_versions():
     for code in methodologies.codes():
         for version in methodologies.get(code).VERSIONS:
             assert methodologies.version_of(code, version) == version
+
+
+def test_a_methodology_without_a_calculator_of_its_own_gets_one_calling_calculate(monkeypatch):
+    module = methodologies.get("EN-S-001")
+    calls = []
+    monkeypatch.setattr(
+        module, "calculate", lambda *arguments: calls.append(arguments) or ("baseline", "project")
+    )
+    calculate = module.calculator({"id": "A"}, ("start", "end"), "factors")
+    assert calculate({"fuel_l": 1}, "piece") == ("baseline", "project")
+    assert calls == [({"id": "A"}, {"fuel_l": 1}, "piece", ("start", "end"), "factors")]

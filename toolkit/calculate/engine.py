@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from toolkit import methodologies, periods, schema
 from toolkit.calculate import factors as factor_tables
@@ -342,6 +342,7 @@ class _Run:
         # straight away: it is nearly every reading of a program, and nothing in it needs cutting
         first, last = crediting or (None, None)
         straight = crediting is not None and not module.SEASONAL and self.window == (None, None)
+        calculate = module.calculator(activity, crediting, self.factors) if crediting is not None else None
         pieces: list[PeriodResult] = []
         for (start, end, position), reading in dated:
             if findings:
@@ -355,14 +356,15 @@ class _Run:
             if straight and first <= start and end <= last and periods.fiscal_year(end) == year:
                 days = periods.days(start, end)
                 piece = periods.Piece(start, end, year, days, days)
-                pieces += self.computed(activity, reading, piece, crediting, self.path(position))
+                pieces += self.computed(calculate, activity, reading, piece, self.path(position))
             else:
-                pieces += self.reading(activity, position, reading, (start, end), crediting)
+                pieces += self.reading(calculate, activity, position, reading, (start, end), crediting)
         total = exact_sum(piece.reduction.value for piece in pieces)
         return ActivityResult(activity.get("id"), crediting, tuple(pieces), total)
 
     def reading(
         self,
+        calculate: Callable,
         activity: Mapping,
         index: int,
         reading: Mapping,
@@ -390,10 +392,10 @@ class _Run:
                 return []
             days = periods.days(start, end)
             return self.computed(
+                calculate,
                 activity,
                 reading,
                 periods.Piece(start, end, periods.fiscal_year(end), days, days),
-                crediting,
                 path,
             )
         inside = periods.clip(span[0], span[1], *crediting)
@@ -427,20 +429,16 @@ class _Run:
         pieces = periods.split_by_fiscal_year(inside[0], inside[1], reading_days)
         results = []
         for piece, part in zip(pieces, self.shares(reading, pieces, reading_days)):
-            results += self.computed(activity, part, piece, crediting, path)
+            results += self.computed(calculate, activity, part, piece, path)
         return results
 
     def computed(
-        self,
-        activity: Mapping,
-        part: Mapping,
-        piece: periods.Piece,
-        crediting: tuple[dt.date, dt.date],
-        path: str,
+        self, calculate: Callable, activity: Mapping, part: Mapping, piece: periods.Piece, path: str
     ) -> list[PeriodResult]:
-        """The methodology's figures for one piece; what it cannot compute is reported, not raised."""
+        """The methodology's figures for one piece (`calculate`: its activity's calculator); what it cannot
+        compute is reported, not raised."""
         try:
-            baseline, project = self.module.calculate(activity, part, piece, crediting, self.factors)
+            baseline, project = calculate(part, piece)
         except FactorError as error:
             for problem in error.problems:
                 key = (problem.code, problem.path, tuple(sorted(map(str, problem.params.items()))))

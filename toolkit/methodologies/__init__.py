@@ -7,9 +7,9 @@ import importlib
 import pkgutil
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from types import ModuleType
-from typing import TYPE_CHECKING, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol, Sequence
 
 from toolkit.errors import UnknownMethodology
 
@@ -103,6 +103,12 @@ class Methodology(Protocol):
     ) -> tuple[Figure, Figure]:
         """Baseline and project emissions in t-CO2 of one reading piece inside one fiscal year."""
 
+    def calculator(
+        self, activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors
+    ) -> Callable[[Mapping, Piece], tuple[Figure, Figure]]:
+        """`calculate` for one activity's reading pieces: what the formula needs once per activity is worked
+        out once (the engine calls it once per activity; by default it calls `calculate` per piece)."""
+
 
 @cache
 def _modules() -> tuple[ModuleType, ...]:
@@ -125,6 +131,8 @@ def _modules() -> tuple[ModuleType, ...]:
             ):
                 if not hasattr(module, name):
                     setattr(module, name, getattr(defaults, name))
+            if not hasattr(module, "calculator"):
+                module.calculator = partial(defaults.calculator, module)
             found.append(module)
     return tuple(sorted(found, key=lambda module: module.CODE))
 

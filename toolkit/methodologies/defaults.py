@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from toolkit.errors import InputMissing
 
@@ -33,6 +33,16 @@ def reading_findings(activity: Mapping, reading: Mapping, factors) -> tuple:
 def planned_readings(activity: Mapping, years: Sequence[Piece]) -> Sequence[Mapping]:
     """No planned inputs declared: no readings-like rows, so the plan shows no estimate."""
     return ()
+
+
+def calculator(module, activity: Mapping, crediting: tuple[dt.date, dt.date], factors) -> Callable:
+    """`module.calculate` for one activity's reading pieces, `(reading, piece) -> (baseline, project)`; a
+    methodology with work to do once per activity (EN-R-002's battery inputs) gives its own."""
+
+    def calculate_piece(reading: Mapping, piece: Piece) -> tuple:
+        return module.calculate(activity, reading, piece, crediting, factors)
+
+    return calculate_piece
 
 
 def required(activity: Mapping, *names: str) -> None:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from toolkit import packaged
 from toolkit.errors import InputConflict, InputMissing
@@ -192,32 +192,54 @@ def battery_inputs(activity: Mapping) -> tuple[Decimal, Decimal] | None:
     return activity["battery_share_pct"] / PERCENT, activity["battery_loss_pct"] / PERCENT
 
 
+BASELINE = "EN-R-002 EM_BL = EL_PJ,self × CEF_elec"
+BASELINE_BATTERY = "EN-R-002 EM_BL,batt = EL_PJ,self × (1 − r_batt × L_batt) × CEF_elec（蓄電池、未確認の式）"
+NO_PROJECT_EMISSIONS = Figure(ZERO, "t-CO2", "EN-R-002 EM_PJ = 0 (付随的排出は算定対象外)", {})
+
+
+def calculator(
+    activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors
+) -> Callable[[Mapping, Piece], tuple[Figure, Figure]]:
+    """`calculate` for one activity's reading pieces, with its battery inputs and each fiscal year's grid
+    factor worked out once: a program's activity has a reading a month."""
+    try:
+        battery = battery_inputs(activity)
+    except InputMissing as error:
+        empty = error.fields
+    else:
+        empty = ()
+    yearly = not factors.switches.get("marginal_bands")  # else the factor depends on the piece's start
+    grid: dict[int, tuple] = {}
+
+    def calculate_piece(reading: Mapping, piece: Piece) -> tuple[Figure, Figure]:
+        if empty:  # each piece reports it, as with any input its formula needs
+            raise InputMissing(*empty)
+        kwh = self_consumption(reading)
+        found = grid.get(piece.fiscal_year) if yearly else None
+        if found is None:
+            found = grid[piece.fiscal_year] = grid_factor(piece, crediting[0], factors)
+        factor, refs = found
+        if battery is None:
+            baseline = Figure(kwh * factor, "t-CO2", BASELINE, {"EL_PJ,self": kwh, "CEF_elec": factor}, refs)
+        else:
+            share, loss = battery
+            baseline = Figure(
+                kwh * (1 - share * loss) * factor,
+                "t-CO2",
+                BASELINE_BATTERY,
+                {"EL_PJ,self": kwh, "r_batt": share, "L_batt": loss, "CEF_elec": factor},
+                refs,
+            )
+        return baseline, NO_PROJECT_EMISSIONS
+
+    return calculate_piece
+
+
 def calculate(
     activity: Mapping, reading: Mapping, piece: Piece, crediting: tuple[dt.date, dt.date], factors: Factors
 ) -> tuple[Figure, Figure]:
     """Baseline and project emissions (t-CO2) of one reading piece (the formulas in the module docstring)."""
-    kwh = self_consumption(reading)
-    battery = battery_inputs(activity)
-    factor, refs = grid_factor(piece, crediting[0], factors)
-    if battery is None:
-        baseline = Figure(
-            kwh * factor,
-            "t-CO2",
-            "EN-R-002 EM_BL = EL_PJ,self × CEF_elec",
-            {"EL_PJ,self": kwh, "CEF_elec": factor},
-            refs,
-        )
-    else:
-        share, loss = battery
-        baseline = Figure(
-            kwh * (1 - share * loss) * factor,
-            "t-CO2",
-            "EN-R-002 EM_BL,batt = EL_PJ,self × (1 − r_batt × L_batt) × CEF_elec（蓄電池、未確認の式）",
-            {"EL_PJ,self": kwh, "r_batt": share, "L_batt": loss, "CEF_elec": factor},
-            refs,
-        )
-    project = Figure(ZERO, "t-CO2", "EN-R-002 EM_PJ = 0 (付随的排出は算定対象外)", {})
-    return baseline, project
+    return calculator(activity, crediting, factors)(reading, piece)
 
 
 # -- the methodology's own checklist rules (run by checklist/scheme_rules.py with the scheme's) ------
