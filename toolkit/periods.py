@@ -96,7 +96,7 @@ def gaps_and_overlaps(
 ) -> tuple[list[tuple[dt.date, dt.date, Span]], list[tuple[Span, Span]]]:
     """Days no reading covers between the first and the last reading (with the reading after the gap),
     and pairs of readings that overlap."""
-    ordered: Sequence[Span] = sorted(spans, key=lambda span: (span.start, span.end, span.index))
+    ordered: Sequence[Span] = sorted(spans)  # by start, end and index: a Span is that tuple
     gaps, overlaps = [], []
     reach: Span | None = None
     for span in ordered:

@@ -119,6 +119,29 @@ def test_one_bad_cell_in_a_long_clean_column_is_found(tmp_path):
     ]
 
 
+def test_only_the_rows_that_may_break_a_field_go_through_the_row_check(tmp_path, monkeypatch):
+    """A bad slip path, an empty sold amount and a period ending before it starts, among 3,000 good readings:
+    those three rows are checked row by row, not the 3,000 of their columns."""
+    from toolkit.validate import rowcheck
+
+    table = schema.tables("EN-R-002")["monitoring"]
+    rows = [dict(VALID["monitoring"][0], activity_id=f"PV-{n:04d}") for n in range(3000)]
+    rows[10] = dict(rows[10], evidence="../outside.pdf")
+    rows[20] = dict(rows[20], sold_kwh=None)
+    rows[30] = dict(rows[30], period_end=rows[30]["period_start"] - dt.timedelta(days=1))
+    seen = []
+
+    def counted(known, fields):
+        check = row_check(known, fields)
+        return lambda row, context: seen.append(row["activity_id"]) or check(row, context)
+
+    row_check = rowcheck._row_check
+    monkeypatch.setattr(rowcheck, "_row_check", counted)
+    found = list(compile_table(table.schema)(rows, Context(tmp_path)))
+    assert seen == ["PV-0010", "PV-0020", "PV-0030"]
+    assert [index for index, _ in found] == [10, 30]  # an empty sold amount is allowed; the row check says so
+
+
 def test_a_valid_row_has_no_errors(tmp_path):
     table = schema.tables("EN-R-002")["monitoring"]
     assert compile_rows(table.schema)(VALID["monitoring"][0], Context(tmp_path)) == []

@@ -13,6 +13,9 @@ from typing import Any, Mapping
 
 _ABSOLUTE = re.compile(r"/|[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f]")
+# in paths joined one a line (between line breaks), what marks one check_inside_project may refuse or
+# change: a backslash, an absolute path (a drive letter has a colon), a path that normalising may change
+_MARKS = ("\\", "\n/", ":", "\n.", "./", "//", "/\n", ".\n")
 
 
 class Context:
@@ -72,21 +75,39 @@ def check_inside_project(enabled: bool, value: Any, document: Mapping, context: 
     return None
 
 
-def all_inside_project(values: set[str], context: Context) -> bool:
-    """Whether every one of `values` passes `check_inside_project`, settled for the whole set at once: the
-    readings of a program name 120,000 slips, nearly all in a few folders without links. False only means
-    "look at each": some value may fail, or need the one-by-one check (a link, a path to normalise)."""
+def doubtful_paths(values: set, context: Context) -> set:
+    """The `values` that `check_inside_project` must look at one by one, settled for the whole set at once:
+    the readings of a program name 120,000 slips, nearly all in a few folders without links. A value left
+    out passes; one returned may pass or not (a link, a path to normalise, an escape)."""
     if context.root is None:
-        return True
-    if set(map(type, values)) - {str} or not all(map(str.isprintable, values)):
-        return False
-    joined = "\n" + "\n".join(values) + "\n"  # each value between line breaks: its start and end findable
-    if "\\" in joined or "\n/" in joined or (":" in joined and re.search(r"\n[A-Za-z]:", joined)):
-        return False  # a backslash to convert, an absolute path
-    if any(piece in joined for piece in ("\n.", "./", "//", "/\n", ".\n")):
-        return False  # a path to normalise, which may leave the folder
-    for folder in {value.rpartition("/")[0] for value in values}:
+        return set()
+    doubtful = set()
+    if set(map(type, values)) != {str} or not "".join(values).isprintable():  # a NUL, a line break …
+        doubtful = {value for value in values if type(value) is not str or not value.isprintable()}
+    plain = values - doubtful if doubtful else values
+    # a program's slips take one scan of them all joined for each mark, not a call each
+    doubtful |= _marked_lines("\n" + "\n".join(plain) + "\n")
+    usual = (
+        plain - doubtful if doubtful else plain
+    )  # relative and normal: their folders are inside the project
+    suspect = set()
+    for folder in {value.rpartition("/")[0] for value in usual}:
         _, inside, links = context.folder(folder)
-        if not inside or links:  # a folder with a link in it: its values one by one
-            return False
-    return True
+        if not inside or links:  # a folder outside (through a link), or with a link in it
+            suspect.add(folder)
+    if suspect:
+        doubtful |= {value for value in usual if value.rpartition("/")[0] in suspect}
+    return doubtful
+
+
+def _marked_lines(joined: str) -> set[str]:
+    """The lines of `joined` (paths one a line, between line breaks) that hold one of _MARKS."""
+    found = set()
+    for mark in _MARKS:
+        at = joined.find(mark)
+        while at != -1:
+            at += mark.startswith("\n")  # the line after the break
+            start, end = joined.rfind("\n", 0, at) + 1, joined.find("\n", at)
+            found.add(joined[start:end])
+            at = joined.find(mark, end)
+    return found

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from decimal import Decimal
+from itertools import compress
 from typing import Any, Callable, Iterator, NamedTuple
 
-from toolkit.read.confine import all_inside_project
+from toolkit.read.confine import doubtful_paths
 from toolkit.validate.field_rules import CHECKS, Context
 
 # type name -> (the types accepted, the types refused although they are subclasses)
@@ -55,20 +56,27 @@ def compile_table(schema: dict) -> Callable[[list, Context], Iterator[tuple[int,
     """One function checking a table (a list of row dicts) against `schema`: (row index, its errors) for each
     row with errors, the same errors in the same order as `compile_rows` row by row.
 
-    A column whose every value passes at once is not looked at row by row: its types by one set, min and max
-    by the builtins, the other rules once per distinct value. Any doubt (a rule that reads the rest of the
-    row, a type or a comparison the shortcut does not settle) leaves the column to the row-by-row check."""
+    Each column is first looked at whole: its types by one set, min and max once per distinct value, the
+    other rules once per distinct value, the comparisons with another column at C speed. That settles which
+    rows may break the field; only those rows (and rows with a field the schema lacks) go through the row
+    check, which reports their errors exactly. Any doubt (a rule that reads the rest of the row, a type or a
+    comparison the shortcut does not settle) sends every row of that column to the row check."""
     known = frozenset(schema)
     fields = [_field(name, rules) for name, rules in schema.items()]
 
     def check_table(rows: list, context: Context) -> Iterator[tuple[int, list[RuleError]]]:
         plain_rows = all(type(row) is dict for row in rows)  # noqa: E721 - what the shortcut reads
-        slow = [spec for spec in fields if not (plain_rows and _column_passes(spec, rows, context))]
-        if not slow and plain_rows and all(map(known.issuperset, rows)):
-            return  # every column passed and no row has a field the schema lacks
+        slow, suspects = [], {index for index, row in enumerate(rows) if not known.issuperset(row)}
+        for spec in fields:
+            found = _column_suspects(spec, rows, context) if plain_rows else None
+            if found is None or found:
+                slow.append(spec)
+                suspects = None if found is None or suspects is None else suspects | found
+        if suspects is not None and not suspects:
+            return
         check = _row_check(known, slow)
-        for index, row in enumerate(rows):
-            found = check(row, context)
+        for index in range(len(rows)) if suspects is None else sorted(suspects):
+            found = check(rows[index], context)
             if found:
                 yield index, found
 
@@ -78,6 +86,7 @@ def compile_table(schema: dict) -> Callable[[list, Context], Iterator[tuple[int,
 # our rules that read the value alone (not the rest of the row): the shortcut may run them once per value
 _VALUE_ONLY = frozenset({"format", "fiscal_year", "inside_project", "methodology"})
 _NO_ROW: dict = {}
+_NONE = frozenset({type(None)})
 # our rules that compare the value with another field of its row, when both columns hold only these types:
 # value broken where compare(value, other) (field_rules.check_not_before, check_not_above)
 _PAIRED = {
@@ -86,52 +95,70 @@ _PAIRED = {
 }
 
 
-def _column_passes(spec: tuple, rows: list[dict], context: Context) -> bool:
-    """Whether every row passes the field `spec` (see _field), settled without a call per row."""
+def _column_suspects(spec: tuple, rows: list[dict], context: Context) -> set[int] | None:
+    """The rows that may break the field `spec` (see _field), settled without a call per row: none when the
+    whole column passes, None when only the row check can tell."""
     name, _, nullable, plain, _, _, type_name, checks = spec
     column = [row.get(name, _MISSING) for row in rows]
-    kinds = set(map(type, column))
-    kinds.discard(object)  # _MISSING: the row lacks the field
-    if type(None) in kinds:
-        if not nullable:
-            return False
-        kinds.discard(type(None))
-    if type_name and not kinds <= plain:  # a subclass or another type: row by row decides
-        return False
-    if not checks or not kinds:
-        return True
+    kinds = set(map(type, column)) - {object}  # object: _MISSING, the row lacks the field
+    # the row check decides a row whose value is of another type (or a subclass), or empty where it may not be
+    odd = kinds - plain - _NONE if type_name else set()
+    if not nullable:
+        odd |= kinds & _NONE
+    suspects = {index for index, value in enumerate(column) if type(value) in odd} if odd else set()
+    rated = kinds - odd - _NONE  # the types the rules are run on here
+    if not checks or not rated:
+        return suspects
     try:
-        distinct = {value for value in column if value is not None and value is not _MISSING}
-        return all(_rule_passes(check, column, distinct, rows, context) for check in checks)
+        distinct = {value for value in column if type(value) in rated}
+        for check in checks:
+            broken = _rule_suspects(check, column, distinct, rows, context)
+            if broken is None:
+                return None
+            suspects |= broken
     except TypeError:  # unhashable values, or a comparison Cerberus would skip value by value
-        return False
+        return None
+    return suspects
 
 
-def _rule_passes(check: tuple, column: list, distinct: set, rows: list[dict], context: Context) -> bool:
-    """Whether no value of the column breaks one rule (see _field's checks), settled for the whole column."""
+def _rule_suspects(
+    check: tuple, column: list, distinct: set, rows: list[dict], context: Context
+) -> set[int] | None:
+    """The rows whose value may break one rule (see _field's checks), or None when only the row check can tell."""
     ours, test, constraint, rule = check
-    if rule == "inside_project":
-        return not constraint or all_inside_project(distinct, context)
     if ours and rule in _PAIRED:
-        return _pair_passes(column, rows, constraint, *_PAIRED[rule])
-    if ours:
-        return rule in _VALUE_ONLY and all(
-            test(constraint, value, _NO_ROW, context) is None for value in distinct
-        )
-    if rule == "min":
-        return not min(distinct) < constraint
-    if rule == "max":
-        return not max(distinct) > constraint
-    return not any(test(value, constraint) for value in distinct)
+        return _pair_suspects(column, rows, constraint, *_PAIRED[rule])
+    if ours and rule not in _VALUE_ONLY:
+        return None
+    if rule == "inside_project":
+        bad = doubtful_paths(distinct, context) if constraint else set()
+    elif ours:
+        bad = {value for value in distinct if test(constraint, value, _NO_ROW, context) is not None}
+    elif rule == "min":
+        bad = set() if not min(distinct) < constraint else {value for value in distinct if value < constraint}
+    elif rule == "max":
+        bad = set() if not max(distinct) > constraint else {value for value in distinct if value > constraint}
+    else:
+        bad = {value for value in distinct if test(value, constraint)}
+    return {index for index, value in enumerate(column) if value in bad} if bad else set()
 
 
-def _pair_passes(column: list, rows: list[dict], other: str, kinds: frozenset, broken) -> bool:
-    """Whether no row breaks a rule comparing the column with field `other`, when every row holds both, of
-    `kinds` (a row lacking either would pass, but is left to the row check rather than picked out here)."""
+def _pair_suspects(column: list, rows: list[dict], other: str, kinds: frozenset, broken) -> set[int]:
+    """The rows that may break a rule comparing the column with field `other`: those where both are of `kinds`
+    and compare broken, and those where either is not (a row lacking one passes, but the row check says so)."""
     others = [row.get(other, _MISSING) for row in rows]
-    if not set(map(type, column)) <= kinds or not set(map(type, others)) <= kinds:
-        return False
-    return not any(map(broken, column, others))
+    odd = {index for index, kind in enumerate(map(type, column)) if kind not in kinds}
+    odd.update(index for index, kind in enumerate(map(type, others)) if kind not in kinds)
+    if odd:  # compared with itself, a value of `kinds` breaks neither rule: the odd rows are set to one
+        column, others = list(column), list(others)
+        same = next((value for value in column if type(value) in kinds), None)
+        for index in odd:
+            column[index] = others[index] = same
+    return (
+        odd.union(compress(range(len(column)), map(broken, column, others)))
+        if len(odd) < len(column)
+        else odd
+    )
 
 
 def _row_check(known: frozenset, fields: list[tuple]) -> Check:
