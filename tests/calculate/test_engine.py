@@ -100,6 +100,14 @@ def test_totals_equal_the_sum_of_their_parts_before_truncation(factors, program)
     assert result.total_certified == truncate(result.total_exact)
     for piece in pieces:
         assert piece.reduction.value == exact_sum([piece.baseline.value, -piece.project.value])
+    for activity in result.activities:  # each activity's sums per fiscal year are its pieces', in year order
+        years = sorted({piece.fiscal_year for piece in activity.periods})
+        assert list(activity.by_fiscal_year) == years
+        for year, sums in activity.by_fiscal_year.items():
+            mine = [piece for piece in activity.periods if piece.fiscal_year == year]
+            assert sums.baseline == exact_sum(piece.baseline.value for piece in mine)
+            assert sums.project == exact_sum(piece.project.value for piece in mine)
+            assert sums.reduction == exact_sum(piece.reduction.value for piece in mine)
 
 
 @SETTINGS

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from toolkit import methodologies, periods, schema
 from toolkit.calculate import factors as factor_tables
@@ -39,14 +39,42 @@ def exact_sum(values) -> Decimal:
     return total
 
 
+class YearSums(NamedTuple):
+    """An activity's baseline, project emissions and reduction in one fiscal year: exact sums (t-CO2)."""
+
+    baseline: Decimal
+    project: Decimal
+    reduction: Decimal
+
+
 @dataclass(frozen=True)
 class ActivityResult:
-    """One activity: its crediting period, its period results and their exact sum (t-CO2)."""
+    """One activity: its crediting period, its period results, their exact sum and their sums per fiscal year
+    (t-CO2), in year order."""
 
     activity_id: str
     crediting: tuple[dt.date, dt.date] | None
     periods: tuple[PeriodResult, ...]
     reduction_exact: Decimal
+    by_fiscal_year: Mapping[int, YearSums] = field(default_factory=dict)
+
+
+def year_sums(pieces: Sequence[PeriodResult]) -> dict[int, YearSums]:
+    """The exact sums of period results per fiscal year, in year order."""
+    sums: dict[int, tuple[Decimal, Decimal, Decimal]] = {}
+    add = EXACT.add
+    for piece in pieces:
+        year = piece.fiscal_year
+        found = sums.get(year)
+        if found is None:
+            sums[year] = (piece.baseline.value, piece.project.value, piece.reduction.value)
+        else:
+            sums[year] = (
+                add(found[0], piece.baseline.value),
+                add(found[1], piece.project.value),
+                add(found[2], piece.reduction.value),
+            )
+    return {year: YearSums(*sums[year]) for year in sorted(sums)}
 
 
 @dataclass
@@ -214,8 +242,8 @@ class _Run:
         total = EXACT.multiply(exact_sum(result.reduction_exact for result in results), count)
         by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
         for result in results:
-            for piece in result.periods:
-                by_year[piece.fiscal_year] = EXACT.add(by_year[piece.fiscal_year], piece.reduction.value)
+            for year, sums in result.by_fiscal_year.items():
+                by_year[year] = EXACT.add(by_year[year], sums.reduction)
         by_year = defaultdict(
             lambda: ZERO, {year: EXACT.multiply(value, count) for year, value in by_year.items()}
         )
@@ -359,8 +387,9 @@ class _Run:
                 pieces += self.computed(calculate, activity, reading, piece, self.path(position))
             else:
                 pieces += self.reading(calculate, activity, position, reading, (start, end), crediting)
-        total = exact_sum(piece.reduction.value for piece in pieces)
-        return ActivityResult(activity.get("id"), crediting, tuple(pieces), total)
+        years = year_sums(pieces)
+        total = exact_sum(sums.reduction for sums in years.values())
+        return ActivityResult(activity.get("id"), crediting, tuple(pieces), total, years)
 
     def reading(
         self,

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator, Mapping
 from toolkit import methodologies, schema
 from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.eligibility import earliest_start, within_program_cap, within_two_years
-from toolkit.calculate.engine import Calculation, exact_sum
+from toolkit.calculate.engine import Calculation
 from toolkit.checklist.findings import Finding
 from toolkit.checklist.members import member_key, normal_address, normal_name, repeats
 from toolkit.problems import Location, Problem
@@ -594,11 +594,8 @@ def program_cap(context: Context) -> Iterator[Finding]:
     index_of = {activity.get("id"): index for index, activity in context.activities()}
     for result in context.calculation.activities:
         context.count("activity-list")
-        years: dict[int, list] = defaultdict(list)
-        for piece in result.periods:
-            years[piece.fiscal_year].append(piece.reduction.value)
-        for year, values in sorted(years.items()):
-            annual = exact_sum(values)
+        for year, sums in result.by_fiscal_year.items():
+            annual = sums.reduction
             if not within_program_cap(annual, context.switches):
                 yield context.finding(
                     "R-PRG-500T",

@@ -10,7 +10,6 @@ from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.engine import EXACT, Calculation
 from toolkit.documents.text import terminal_width
 from toolkit.figures import Figure, PeriodResult
-from toolkit.methodologies import ZERO
 
 SHOWN_PLACES = Decimal("0.000001")
 COLUMNS = ("activity", "year", "baseline", "project", "reduction")  # messages.py: report.column.*
@@ -157,13 +156,7 @@ def calculation_text(result: Calculation, lang: str = "ja") -> str:
         + "".join("  " + _right(text, 20) for text in columns[2:])
     )
     for activity in result.activities:
-        per_year: dict[int, list[Decimal]] = {}
-        for piece in activity.periods:
-            sums = per_year.setdefault(piece.fiscal_year, [ZERO] * 3)
-            sums[0] = EXACT.add(sums[0], piece.baseline.value)
-            sums[1] = EXACT.add(sums[1], piece.project.value)
-            sums[2] = EXACT.add(sums[2], piece.reduction.value)
-        for year, (baseline, project, reduction) in sorted(per_year.items()):
+        for year, (baseline, project, reduction) in activity.by_fiscal_year.items():
             lines.append(
                 _left(str(activity.activity_id), 14)
                 + _right(str(year), 6)
