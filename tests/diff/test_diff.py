@@ -145,6 +145,10 @@ def test_text_fits_an_80_column_terminal(run, versions, lang):
     assert status == 0
     assert max(forms.terminal_width(line) for line in out.splitlines()) <= 80
     assert "LED-04" in out and "0.00045" in out
+    # the factor row as the documents name it in Japanese; its key in English (and always in JSON)
+    named = {"ja": "電気の排出係数（全電源平均） 2025年度", "en": "grid_electricity[basis=all_source] FY2025"}
+    assert named[lang] in out
+    assert ("grid_electricity" in out) == (lang == "en")
 
 
 def test_html_is_one_self_contained_page(run, versions, tmp_path):

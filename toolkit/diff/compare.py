@@ -58,6 +58,11 @@ class ValueChange:
     old: str
     new: str
     location: str = ""
+    words: str = ""  # a factor row as the documents name it (Japanese), for the reader; `name` is its key
+
+    def shown(self, lang: str) -> str:
+        """What a reader sees: the words in Japanese where there are some, else the name."""
+        return self.words if lang == "ja" and self.words else self.name
 
 
 @dataclass(frozen=True)
@@ -282,16 +287,18 @@ def _row(
     return RowChange(name, _key_text(key), change, path, _where(side, first), cells)
 
 
-def _values(old: Mapping[str, tuple[str, str]], new: Mapping[str, tuple[str, str]]) -> list[ValueChange]:
+def _values(old: Mapping[str, tuple[str, ...]], new: Mapping[str, tuple[str, ...]]) -> list[ValueChange]:
+    """Rows keyed by name, each (value, location[, words]): added, removed, or with another value."""
     changes = []
     for name in sorted(set(old) | set(new)):
         before, after = old.get(name), new.get(name)
+        words = (after or before or ("", "", ""))[2:3]
         if before is None and after is not None:
-            changes.append(ValueChange(name, "added", "", after[0], after[1]))
+            changes.append(ValueChange(name, "added", "", after[0], after[1], *words))
         elif after is None and before is not None:
-            changes.append(ValueChange(name, "removed", before[0], "", before[1]))
+            changes.append(ValueChange(name, "removed", before[0], "", before[1], *words))
         elif before is not None and after is not None and before[0] != after[0]:
-            changes.append(ValueChange(name, "changed", before[0], after[0], after[1]))
+            changes.append(ValueChange(name, "changed", before[0], after[0], after[1], *words))
     return changes
 
 

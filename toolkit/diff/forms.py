@@ -279,7 +279,7 @@ def _text_files(diff: Diff, lang: str) -> list[str]:
         lines.append(_say(title, lang, count=len(items)))
         for item in items:
             mark = {"added": "+", "removed": "-"}.get(item.change, "~")
-            lines.append(f"  {mark} {_plain(item.name)}  {_plain(item.location)}".rstrip())
+            lines.append(f"  {mark} {_plain(item.shown(lang))}  {_plain(item.location)}".rstrip())
             lines += [f"      - {_plain(item.old)}"] if item.old else []
             lines += [f"      + {_plain(item.new)}"] if item.new else []
         lines.append("")
@@ -387,7 +387,7 @@ def rows(diff: Diff, lang: str) -> list[dict[str, str]]:
                 kind,
                 document="",
                 section="",
-                what=item.name,
+                what=item.shown(lang),
                 key="",
                 location=item.location,
                 old=item.old,
@@ -473,7 +473,7 @@ def html(diff: Diff, lang: str, built: dt.datetime, overrides: Path | None = Non
                     {
                         "change": item.change,
                         "change_name": _say("change." + item.change, lang),
-                        "name": clean(item.name),
+                        "name": clean(item.shown(lang)),
                         "location": clean(item.location),
                         "old": clean(item.old),
                         "new": clean(item.new),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from toolkit import schema
+from toolkit.calculate import factors as factor_tables
 from toolkit.errors import ToolkitError
 from toolkit.read import overrides as template_overrides
 from toolkit.read.confine import Context
@@ -82,7 +83,8 @@ class Snapshot:
     rules_version: str | None
     fields: dict[str, str]  # dotted path -> value text, every field outside the tables
     tables: dict[str, TableShot]
-    factors: dict[str, tuple[str, str]]  # row name (table[keys] FY) -> (value and unit, where it is written)
+    # row name (table[keys] FY) -> (value and unit, where it is written, the row in words: 電気の排出係数… 2025年度)
+    factors: dict[str, tuple[str, str, str]]
     evidence: dict[str, str]  # project-relative path -> SHA-256
     monitored: Results | None
     estimate: Results | None
@@ -136,7 +138,8 @@ def take(run: Run, stage: str, target: str) -> Snapshot:
         fields=dict(_flat({key: value for key, value in data.items() if key not in tables}, "")),
         tables={name: _table(table, data.get(name) or []) for name, table in tables.items()},
         factors={
-            _factor_name(row): (f"{_text(row.value)} {row.unit}", str(row.location or "")) for row in factors
+            _factor_name(row): (f"{_text(row.value)} {row.unit}", str(row.location or ""), _factor_words(row))
+            for row in factors
         },
         evidence=_evidence(project.root, data, tables),
         monitored=monitored,
@@ -206,6 +209,11 @@ def _table(table: schema.Table, rows: list) -> TableShot:
             key = f"{key}#{number}"
         found[key] = (index, values)
     return TableShot(columns, found, activity)
+
+
+def _factor_words(row) -> str:
+    words = factor_tables.factor_words(row)
+    return f"{words} {row.fiscal_year}年度" if row.fiscal_year is not None else words
 
 
 def _factor_name(row) -> str:
