@@ -1037,8 +1037,8 @@ def review_list(ctx: click.Context, project: Path, show_all: bool, output_format
     from toolkit.review import comments, store
 
     root = find_project_file(project).parent
-    found = store.read_valid(root)
-    gone = {comment.id for comment in comments.orphans(found, load_project(root).data)}
+    found = comments.follow(store.read_valid(root), load_project(root).data)
+    gone = {comment.id for comment in found.comments if comment.gone}
     shown = [comment for comment in found.comments if show_all or comment.open or comment.id in gone]
     if output_format == "json":
         listed = [
@@ -1150,12 +1150,12 @@ def review_export(
     from toolkit import bundle
     from toolkit.documents import assemble as documents
     from toolkit.pipeline import Run
-    from toolkit.review import exchange, store
+    from toolkit.review import comments, exchange, store
 
     run = Run(project, monitoring)
     result = run.checklist(stage)
     inputs = run.validation.project
-    found = store.read_valid(inputs.root)
+    found = comments.follow(store.read_valid(inputs.root), inputs.data)
     bundle.refuse_inputs(output, inputs.root, [inputs.project_file, *inputs.files])
     bundle.write_file(
         output,

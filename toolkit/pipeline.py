@@ -164,14 +164,14 @@ class Run:
         from toolkit import bundle
         from toolkit.checklist import readiness
         from toolkit.documents import assemble
-        from toolkit.review import notes, store
+        from toolkit.review import comments, notes, store
 
         calculation = self.figures(kind)
         if calculation.errors:
             raise ValidationFailed(f"{len(calculation.errors)} calculation errors", calculation.errors)
         document = self.document(kind)
         found = self.checklist(assemble.stage_of(kind))
-        review = store.read_valid(self.project.root)
+        review = comments.follow(store.read_valid(self.project.root), self.project.data)
         held = [  # every reason at once: the empty fields and blocking findings, then the open comments
             Problem(
                 "review_open_comment",

@@ -51,6 +51,9 @@ def names_nothing(value: Any) -> bool:
     return not text or _leading(text, NONE) is not None or not_applicable(text)
 
 
+PERIOD_KEY = ("activity_id", "period_start", "period_end")  # a reading is its activity and its period
+
+
 @dataclass(frozen=True)
 class Table:
     """A table of rows (activities, readings ...): its sheet, default file, key column and row schema."""
@@ -65,6 +68,25 @@ class Table:
     def columns(self) -> list[tuple[str, Mapping]]:
         """Each column's key with its `meta` (label, help, section ...), in schema order."""
         return [(key, rules.get("meta", {})) for key, rules in self.schema.items()]
+
+    @cached_property
+    def key_columns(self) -> tuple[str, ...]:
+        """The columns that name a row wherever it stands: the key column, else a reading's activity and period;
+        none for a table whose rows are known only by their place."""
+        if self.key in self.schema:
+            return (self.key,)
+        return PERIOD_KEY if all(column in self.schema for column in PERIOD_KEY) else ()
+
+    def row_key(self, row: Any) -> str:
+        """A row's name by its key columns (`PV-03`, `PV-03 2025-04-01 2025-04-30`); "" when it has none."""
+        if not self.key_columns or not isinstance(row, Mapping):
+            return ""
+        values = [row.get(column) for column in self.key_columns]
+        return (
+            " ".join(str(value) for value in values)
+            if all(value not in (None, "") for value in values)
+            else ""
+        )
 
     @cached_property
     def file_columns(self) -> list[str]:

@@ -70,6 +70,41 @@ def test_a_comment_whose_row_is_gone_is_kept_and_reported(project):
     assert [comment.id for comment in review.comments] == ["C1"]
 
 
+def test_a_comment_follows_its_row_when_rows_are_inserted_or_removed_above_it(project):
+    added = comments.add(project, "activities[2].capacity_kw", "容量は?", "山田", TODAY)
+    data = dict(load_project(project).data)
+    assert added.row == data["activities"][2]["id"] == "PV-0003"
+    assert "row: PV-0003" in (project / "review.yaml").read_text(encoding="utf-8")
+    inserted = dict(data, activities=[dict(data["activities"][0], id="PV-0000"), *data["activities"]])
+    (followed,) = comments.follow(store.read_valid(project), inserted).comments
+    assert (followed.path, followed.gone) == ("activities[3].capacity_kw", False)
+    removed = dict(data, activities=[row for row in data["activities"] if row["id"] != "PV-0001"])
+    (followed,) = comments.follow(store.read_valid(project), removed).comments
+    assert (followed.path, followed.gone) == ("activities[1].capacity_kw", False)
+    assert (
+        store.read_valid(project).comments[0].path == "activities[2].capacity_kw"
+    )  # the file is left as written
+
+
+def test_a_comment_whose_row_was_removed_is_gone_though_its_index_is_still_there(project):
+    comments.add(project, "activities[2].capacity_kw", "容量は?", "山田", TODAY)
+    data = dict(load_project(project).data)
+    data["activities"] = [row for row in data["activities"] if row["id"] != "PV-0003"]
+    assert len(data["activities"]) > 2
+    assert [comment.id for comment in comments.orphans(store.read_valid(project), data)] == ["C1"]
+
+
+def test_a_comment_written_without_its_row_stays_on_its_index(project):
+    (project / "review.yaml").write_text(
+        "comments:\n- id: C1\n  path: activities[2].capacity_kw\n  date: 2026-12-04\n  status: open\n  text: x\n",
+        encoding="utf-8",
+    )
+    data = dict(load_project(project).data)
+    data["activities"] = data["activities"][1:]
+    (followed,) = comments.follow(store.read_valid(project), data).comments
+    assert (followed.path, followed.row, followed.gone) == ("activities[2].capacity_kw", "", False)
+
+
 def test_apply_updates_replies_resolves_adds_and_reports(project):
     comments.add(project, "project.name", "名前は?", "山田", TODAY)
     applied = comments.apply_updates(

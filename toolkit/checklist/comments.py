@@ -11,7 +11,7 @@ from toolkit.checklist.findings import Finding
 from toolkit.errors import ToolkitError
 from toolkit.project import Project
 from toolkit.review import store
-from toolkit.review.comments import path_exists
+from toolkit.review.comments import follow
 
 RULES = ("REVIEW-OPEN", "REVIEW-GONE", "REVIEW-FILE")
 
@@ -39,10 +39,10 @@ def findings(project: Project) -> list[Finding]:
     ]
     data = project.data
     tables = schema.tables_of(data)
-    for comment in review.comments:
+    for comment in follow(review, data).comments:
         if not comment.open:
             continue
-        there = path_exists(data, comment.path)
+        there = not comment.gone
         head = comment.path.split("[", 1)[0]
         if head in tables:
             section = "monitoring.B.5" if head == "monitoring" else "activity_list"

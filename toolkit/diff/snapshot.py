@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 SEP = "\x1f"  # between a row's values: a character no cell holds (normalize removes control characters)
 EVIDENCE_FOLDER = "evidence"
-PERIOD_KEY = ("activity_id", "period_start", "period_end")  # a reading is its activity and its period
 # a named path that may be a file outside evidence/, or spelled otherwise than the listing spells it
 _ELSEWHERE = re.compile(r"^(?!evidence/)|/\.|//|\\|/$")
 PACK = "\x1e"  # between the packed strings of a snapshot that crosses a process boundary
@@ -189,16 +188,13 @@ def _table(table: schema.Table, rows: list) -> TableShot:
         else None
     )
     found: dict[str, tuple[int, str]] = {}
-    periods = all(column in columns for column in PERIOD_KEY)
     kept = [(index, row) for index, row in enumerate(rows) if type(row) is dict]  # noqa: E721 - plain dicts
     # str() of each value a column at a time through map, then each row's texts joined: C speed over 120,000
     # readings; the comparison reads a changed row's values again (1.50 and 1.5 are one number)
     texts = [list(map(str, [row.get(column) for _, row in kept])) for column in columns]
     joined = list(map(SEP.join, zip(*texts))) if columns else [""] * len(kept)
-    if table.key in columns:  # the key column's texts, or a reading's activity and period, as they are
-        keys = texts[columns.index(table.key)]
-    elif periods:
-        keys = list(map(SEP.join, zip(*(texts[columns.index(column)] for column in PERIOD_KEY))))
+    if table.key_columns:  # the key column's texts, or a reading's activity and period, as they are
+        keys = list(map(SEP.join, zip(*(texts[columns.index(column)] for column in table.key_columns))))
     else:
         keys = [f"#{index + 1}" for index, _ in kept]
     for (index, _), key, values in zip(kept, keys, joined):

@@ -77,9 +77,42 @@ def known_paths(data: Mapping) -> list[str]:
     return found
 
 
+def row_of(data: Mapping, path: str) -> str:
+    """The key of the table row `path` names (`activities[3].capacity_kw` -> `PV-04`); "" for other paths."""
+    found = _ROW.match(path.strip())
+    table = schema.tables_of(data).get(found[1]) if found else None
+    rows = data.get(found[1]) if found else None
+    if table is None or not isinstance(rows, list) or int(found[2]) >= len(rows):
+        return ""
+    return table.row_key(rows[int(found[2])])
+
+
+def follow(review: Review, data: Mapping) -> Review:
+    """The comments as the project now has them: a comment on a table row that has moved (rows inserted or
+    removed above it) on that row's new place, and `gone` where the project no longer has the row or field.
+    review.yaml keeps what was written; this is how every reader places a comment."""
+    followed = []
+    for comment in review.comments:
+        path = _followed_path(comment, data)
+        followed.append(replace(comment, path=path or comment.path, gone=path is None))
+    return Review(review.root, followed, list(review.problems))
+
+
+def _followed_path(comment: Comment, data: Mapping) -> str | None:
+    path, found = comment.path, _ROW.match(comment.path)
+    table = schema.tables_of(data).get(found[1]) if found and comment.row else None
+    if table is not None and row_of(data, path) != comment.row:  # the row moved, or is gone
+        rows = data.get(found[1]) if isinstance(data.get(found[1]), list) else []
+        index = next((number for number, row in enumerate(rows) if table.row_key(row) == comment.row), None)
+        if index is None:
+            return None
+        path = f"{found[1]}[{index}]" + (f".{found[3]}" if found[3] else "")
+    return path if path_exists(data, path) else None
+
+
 def orphans(review: Review, data: Mapping) -> list[Comment]:
-    """The comments whose path the project no longer has (a removed row, a renamed field)."""
-    return [comment for comment in review.comments if not path_exists(data, comment.path)]
+    """The comments whose field the project no longer has (a removed row, a renamed field)."""
+    return [comment for comment in follow(review, data).comments if comment.gone]
 
 
 def _project_data(root: Path) -> Mapping:
@@ -117,7 +150,9 @@ def _add(
         )
     if not text.strip():
         raise UsageError("empty comment", [Problem("review_empty_text", path)])
-    comment = Comment(review.next_id(), path, author, today, text.strip(), "open", blocking)
+    comment = Comment(
+        review.next_id(), path, author, today, text.strip(), "open", blocking, row=row_of(data, path)
+    )
     review.replace(comment)
     store.write(review)
     return store.read(root).get(comment.id)
@@ -214,7 +249,13 @@ def _applied(root: Path, updates: list, author: str, today: dt.date, data: Mappi
             continue  # imported before
         # a line the coach marked settled keeps its note without holding a final document back
         comment = Comment(
-            review.next_id(), path, author, today, text, "resolved" if status in RESOLVED else "open"
+            review.next_id(),
+            path,
+            author,
+            today,
+            text,
+            "resolved" if status in RESOLVED else "open",
+            row=row_of(data, path),
         )
         review.replace(comment)
         result.added.append(comment.id)

@@ -17,7 +17,6 @@ from toolkit.checklist.comments import RULES
 from toolkit.checklist.findings import Checklist
 from toolkit.errors import InputError
 from toolkit.problems import Location, Problem
-from toolkit.review.comments import path_exists
 from toolkit.review.store import Review
 
 COLUMNS = (
@@ -60,7 +59,7 @@ def rows(review: Review, checklist: Checklist, data: Any, lang: str) -> list[dic
     for comment in review.comments:
         label = schema.label(data, comment.path).get(lang) or schema.label(data, comment.path).get("ja")
         what = _word("checklist.path_label", lang, path=comment.path, label=label) if label else comment.path
-        if not path_exists(data, comment.path):
+        if comment.gone:
             what += " " + _word("cli.review.orphan", lang)
         found.append(
             {

@@ -70,7 +70,7 @@ def for_document(document: Document, review: Review, data: Mapping) -> list[Note
                     f"{reply.author}: {reply.text}" if reply.author else reply.text
                     for reply in comment.replies
                 ),
-                not path_exists(data, comment.path),
+                comment.gone,
             )
         )
     return notes

@@ -28,7 +28,7 @@ from toolkit.read.yamlfile import read_yaml
 
 FILE = "review.yaml"
 STATUSES = ("open", "resolved")
-KEYS = ("id", "path", "author", "date", "status", "blocking", "text", "replies")
+KEYS = ("id", "path", "row", "author", "date", "status", "blocking", "text", "replies")
 REPLY_KEYS = ("author", "date", "text")
 REQUIRED = ("id", "path", "date", "status", "text")
 _ID = re.compile(r"^C([1-9][0-9]*)$")
@@ -60,6 +60,10 @@ class Comment:
     blocking: bool = False
     replies: tuple[Reply, ...] = ()
     line: int | None = None
+    # the key of the table row the path names (`PV-03`), so the comment follows its row when rows are
+    # inserted or removed (comments.follow); "" for a field outside the tables
+    row: str = ""
+    gone: bool = field(default=False, compare=False)  # set by comments.follow: the project no longer has it
 
     @property
     def open(self) -> bool:
@@ -231,7 +235,7 @@ def _comment(entry: Any, path: str, places: dict, problems: list[Problem]) -> Co
     found_id = str(value["id"] or "").strip().upper()
     if value["id"] not in (None, "") and not _ID.match(found_id):
         problems.append(_wrong(path, "id", places, "C1, C2 …", value["id"]))
-    for key in ("path", "author", "text"):
+    for key in ("path", "row", "author", "text"):
         if value[key] is not None and not isinstance(value[key], str):
             problems.append(_wrong(path, key, places, messages.TYPE_NAMES["string"], value[key]))
     if value["date"] not in (None, "") and not isinstance(value["date"], dt.date):
@@ -257,6 +261,7 @@ def _comment(entry: Any, path: str, places: dict, problems: list[Problem]) -> Co
         bool(value["blocking"]),
         tuple(replies),
         where.line,
+        (value["row"] or "").strip(),
     )
 
 
@@ -307,6 +312,7 @@ def dumps(comments: list[Comment]) -> str:
         entry: dict[str, Any] = {
             "id": comment.id,
             "path": comment.path,
+            **({"row": comment.row} if comment.row else {}),
             "author": comment.author,
             "date": comment.date,
             "status": comment.status,
