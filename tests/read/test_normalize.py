@@ -380,13 +380,17 @@ _RAW = st.one_of(
     st.dates(),
     st.datetimes(),
     st.text(max_size=6),
-    st.sampled_from([" 12", "12 ", "１２", "2025-04-01", "R7.4.1", "　x", "x"]),
+    st.sampled_from(
+        [" 12", "12 ", "１２", "2025-04-01", "R7.4.1", "　x", "x", "はい", "いいえ", "有", " はい"]
+    ),
+    st.sampled_from([True, False, 1.0, 3.0, 0.1, -0.0]),  # repeated, as meter readings and dropdowns are
 )
 
 
 @settings(max_examples=300)
 @given(
-    values=st.lists(_RAW, max_size=12), type_name=st.sampled_from(["decimal", "string", "date", "integer"])
+    values=st.lists(_RAW, max_size=12),
+    type_name=st.sampled_from(["decimal", "string", "date", "integer", "boolean"]),
 )
 def test_the_column_fast_path_gives_what_the_coercer_gives(values, type_name):
     """Cells the fast path converts get the coercer's value without notes; every other cell is handed back raw."""
@@ -399,6 +403,7 @@ def test_the_column_fast_path_gives_what_the_coercer_gives(values, type_name):
         expected, notes = coerce(value, type_name)
         assert notes == ()
         assert rows[index]["x"] == expected and type(rows[index]["x"]) is type(expected)
+        assert str(rows[index]["x"]) == str(expected)  # 3.0 from Excel is Decimal 3, as the coercer reads it
 
 
 def test_the_column_fast_path_fills_a_missing_key_with_none():

@@ -157,23 +157,35 @@ def coerce_column(
 ) -> list[int]:
     """Give every row's `key` its canonical typed value where it already has one; return the other rows' indexes.
 
-    The 130,000-row tables of a program are almost all canonical cells (a float from Excel, a date, a
-    tidy string): those are converted here without a call per cell. An empty cell becomes None. The
+    The 130,000-row tables of a program are almost all canonical cells (a float from Excel, a date, a tidy
+    string, a dropdown's はい or いいえ): those are converted here without a call per cell. An empty cell
+    becomes None. The
     rows returned keep their raw value and go through `coercer(type_name)`, which notes or refuses them;
     so do numbers outside `bounds` (the field's plausible range; infinity and NaN always) and dates outside
     FIRST_DAY..LAST_DAY, for the caller to refuse.
     """
     others: list[int] = []
     decimal, string, day = type_name == "decimal", type_name == "string", type_name == "date"
+    answers = _CANONICAL_ANSWERS if type_name == "boolean" else {}
     low, high = bounds
+    decimals: dict[
+        float, Decimal
+    ] = {}  # meter readings repeat: each value converted once (Decimals are immutable)
     for index, row in enumerate(rows):
         value = row.get(key)
         kind = type(value)
         if kind is float and decimal and low <= value <= high:  # NaN compares false
-            row[key] = Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+            found = decimals.get(value)
+            if found is None:
+                found = decimals[value] = Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+            row[key] = found
         elif kind is str and string and value and len(value.strip()) == len(value):
             pass
         elif kind is date and day and FIRST_DAY <= value <= LAST_DAY:
+            pass
+        elif kind is str and value in answers:
+            row[key] = answers[value]
+        elif kind is bool and answers:
             pass
         elif value is None or value == "":
             row[key] = None
@@ -381,6 +393,7 @@ def _any_date(value: object) -> tuple[date | None, tuple[Note, ...]]:
 
 
 _CANONICAL_WORDS = frozenset({"はい", "いいえ"})
+_CANONICAL_ANSWERS = {"はい": True, "いいえ": False}  # the dropdowns' words, read without a note
 
 
 def _coerce_boolean(value: object, unit: str | None) -> tuple[object, tuple[Note, ...]]:

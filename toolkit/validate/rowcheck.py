@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from decimal import Decimal
-from itertools import compress
+from itertools import compress, repeat
 from typing import Any, Callable, Iterator, NamedTuple
 
 from toolkit.read.confine import doubtful_paths
@@ -99,7 +99,7 @@ def _column_suspects(spec: tuple, rows: list[dict], context: Context) -> set[int
     """The rows that may break the field `spec` (see _field), settled without a call per row: none when the
     whole column passes, None when only the row check can tell."""
     name, _, nullable, plain, _, _, type_name, checks = spec
-    column = [row.get(name, _MISSING) for row in rows]
+    column = _column(rows, name)
     kinds = set(map(type, column)) - {object}  # object: _MISSING, the row lacks the field
     # the row check decides a row whose value is of another type (or a subclass), or empty where it may not be
     odd = kinds - plain - _NONE if type_name else set()
@@ -146,7 +146,7 @@ def _rule_suspects(
 def _pair_suspects(column: list, rows: list[dict], other: str, kinds: frozenset, broken) -> set[int]:
     """The rows that may break a rule comparing the column with field `other`: those where both are of `kinds`
     and compare broken, and those where either is not (a row lacking one passes, but the row check says so)."""
-    others = [row.get(other, _MISSING) for row in rows]
+    others = _column(rows, other)
     odd = {index for index, kind in enumerate(map(type, column)) if kind not in kinds}
     odd.update(index for index, kind in enumerate(map(type, others)) if kind not in kinds)
     if odd:  # compared with itself, a value of `kinds` breaks neither rule: the odd rows are set to one
@@ -159,6 +159,11 @@ def _pair_suspects(column: list, rows: list[dict], other: str, kinds: frozenset,
         if len(odd) < len(column)
         else odd
     )
+
+
+def _column(rows: list[dict], name: str) -> list:
+    """Every row's value of field `name` (_MISSING where the row lacks it), without a Python call per row."""
+    return list(map(dict.get, rows, repeat(name), repeat(_MISSING)))
 
 
 def _row_check(known: frozenset, fields: list[tuple]) -> Check:
