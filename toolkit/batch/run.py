@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import logging
 import os
 import signal
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 from toolkit import __version__
 from toolkit.batch import memberdocs, outputs, workfolder
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 # members per job, whatever the workers (so the outputs are too): a DOCX takes about 2 ms, a PDF about 200 ms,
 # and a job should take a second or so: little lost on a kill, the last jobs spread over every worker
 CHUNK = {"docx": 200, "pdf": 5}
+IN_FLIGHT = 2  # member jobs submitted per worker at a time: one running, one ready to start
 MEMBER_FORMATS = ("docx", "pdf")
 
 
@@ -102,26 +104,30 @@ def batch(
         "joined_on": on.isoformat(),
         "version": __version__,
     }
-    checked = check(project, members, on)  # a members file that cannot be read leaves nothing behind
-    work = workfolder.start(outdir, state, resume)
+    own = executor is None
+    pool = executor or _pool(workers)  # forked now, while this process holds the project only
     try:
-        summary = _locked(
-            run, checked, work, formats, built, on, workers, executor, progress, lang, state, members
-        )
-    except KeyboardInterrupt:  # before the workers started: what is there stays for --resume all the same
-        raise Interrupted("interrupted", [Problem("batch.interrupted", severity="warning")]) from None
+        checked = check(project, members, on)  # a members file that cannot be read leaves nothing behind
+        work = workfolder.start(outdir, state, resume)
+        try:
+            summary = _locked(
+                run, checked, work, formats, built, on, (pool, own, workers), progress, lang, state, members
+            )
+        except KeyboardInterrupt:  # before the jobs started: what is there stays for --resume all the same
+            raise Interrupted("interrupted", [Problem("batch.interrupted", severity="warning")]) from None
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
     workfolder.commit(work, outdir)
     return Result(checked, summary, outdir)
 
 
-def _locked(
-    run, checked, work, formats, built, on, workers, executor, progress, lang, state, members
-) -> dict:
+def _locked(run, checked, work, formats, built, on, executor, progress, lang, state, members) -> dict:
     from toolkit.bundle import folder_lock
 
     with folder_lock(work, wait=0):
         accepted = [row.data for row in checked.accepted]
-        summary = _make(run, checked, accepted, work, formats, built, on, workers, executor, progress, lang)
+        summary = _make(run, checked, accepted, work, formats, built, on, executor, progress, lang)
         summary["inputs"] = state["inputs"] | {
             "members": {"path": str(members), "sha256": state["members_sha256"]}
         }
@@ -138,7 +144,7 @@ def input_hashes(project) -> dict[str, str]:
     return {project.relative(path): sha256(path) for path in sorted(files) if path.is_file()}
 
 
-def _make(run, checked, accepted, work, formats, built, on, workers, executor, progress, lang) -> dict:
+def _make(run, checked, accepted, work, formats, built, on, executor, progress, lang) -> dict:
     from toolkit import schema
     from toolkit.batch.members import as_standard, factors_of
     from toolkit.read import overrides
@@ -152,8 +158,7 @@ def _make(run, checked, accepted, work, formats, built, on, workers, executor, p
     base = as_standard({**project.data, "activities": [], "monitoring": []})
     factors = factors_of(project)
     written = {}
-    own = executor is None
-    pool = executor or _pool(workers)
+    pool, own, count = executor  # the executor, whether it is ours, the workers asked for
     try:
         # the long lists first, each a job of its own, then the members' papers: every worker stays busy
         lists = [
@@ -176,14 +181,14 @@ def _make(run, checked, accepted, work, formats, built, on, workers, executor, p
             ),
         ]
         size = min((CHUNK[fmt] for fmt in member_formats), default=CHUNK["docx"])
-        chunks = [accepted[start : start + size] for start in range(0, len(accepted), size)]
-        futures = [
-            pool.submit(write_chunk, prepared, base, factors, chunk, str(work / "members"))
-            for chunk in chunks
-        ]
+        calls = (
+            (prepared, base, factors, accepted[start : start + size], str(work / "members"))
+            for start in range(0, len(accepted), size)
+        )
+        jobs = _Jobs(pool, write_chunk, calls, IN_FLIGHT * max(1, count or os.cpu_count() or 1))
         outputs.write_rejected(work / "rejected.xlsx", table, checked, built, lang)
         outputs.write_accepted(work / "accepted.xlsx", table, accepted, built)
-        sums = _wait(futures, len(accepted), progress)
+        sums = jobs.wait(len(accepted), progress)
         written["expected_by_fiscal_year"] = outputs.write_expected(work / "expected-reductions.csv", sums)
         for job in lists:
             job.result()
@@ -191,9 +196,6 @@ def _make(run, checked, accepted, work, formats, built, on, workers, executor, p
         if own:
             pool.shutdown(wait=False, cancel_futures=True)
         raise Interrupted("interrupted", [Problem("batch.interrupted", severity="warning")]) from None
-    finally:
-        if own:
-            pool.shutdown(wait=True, cancel_futures=True)
     files = sorted(
         name
         for name in (
@@ -232,9 +234,13 @@ def _make(run, checked, accepted, work, formats, built, on, workers, executor, p
 
 
 def _pool(workers: int | None) -> Executor:
+    """The worker processes, started at once: forked while the command holds only the project, they share
+    its pages instead of copying the members' rows read next, page by page, as their collector touches them."""
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1), initializer=_worker_start)
+    pool = ProcessPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1), initializer=_worker_start)
+    pool.submit(int).result()  # the first job starts every worker (fork)
+    return pool
 
 
 def _worker_start() -> None:
@@ -244,19 +250,39 @@ def _worker_start() -> None:
     gc.enable()
 
 
-def _wait(futures: list[Future], total: int, progress: Progress | None) -> list[dict]:
-    """Wait for every member chunk, reporting progress; their expected reductions in submission order."""
-    done, running = 0, set(futures)
-    if progress:
-        progress(done, total)
-    while running:
-        finished, _ = wait(running, return_when=FIRST_COMPLETED)
-        for future in finished:
-            running.discard(future)
-            done += future.result()[0]
+class _Jobs:
+    """The member chunks, submitted a few at a time (IN_FLIGHT per worker): the rest wait as slices not yet
+    taken, not as pickled jobs in the executor's queue. Their results come back in submission order, so the
+    outputs are the same whatever the workers."""
+
+    def __init__(self, pool: Executor, function: Callable, calls: Iterator[tuple], limit: int):
+        self.pool, self.function, self.calls, self.limit = pool, function, calls, limit
+        self.running: dict[Future, int] = {}
+        self.results: dict[int, dict] = {}
+        self.submitted = 0
+        self.top_up()
+
+    def top_up(self) -> None:
+        """Submit jobs until `limit` are running or none is left."""
+        for args in itertools.islice(self.calls, max(0, self.limit - len(self.running))):
+            self.running[self.pool.submit(self.function, *args)] = self.submitted
+            self.submitted += 1
+
+    def wait(self, total: int, progress: Progress | None) -> list[dict]:
+        """Wait for every job, reporting progress; their expected reductions in submission order."""
+        done = 0
         if progress:
             progress(done, total)
-    return [future.result()[1] for future in futures]
+        while self.running:
+            finished, _ = wait(self.running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                count, sums = future.result()
+                self.results[self.running.pop(future)] = sums
+                done += count
+            self.top_up()
+            if progress:
+                progress(done, total)
+        return [self.results[index] for index in range(self.submitted)]
 
 
 def write_chunk(prepared: list, base: Mapping, factors, rows: list[Mapping], folder: str) -> tuple[int, dict]:
