@@ -71,9 +71,11 @@ def test_every_row_is_accepted_or_rejected_with_each_reason_at_its_cell(ran):
 
 def test_accepted_members_get_the_next_free_ids_in_sheet_order(ran):
     _, out, result = ran
-    ids = [row.data["id"] for row in result.checked.accepted]
+    rows = list(result.checked.accepted_rows())
+    ids = [row["id"] for row in rows]
     assert ids[:3] == ["PV-0037", "PV-0038", "PV-0039"] and len(set(ids)) == len(ids) == 192
-    assert {row.data["joined_on"] for row in result.checked.accepted} == {dt.date(2026, 4, 3)}
+    assert ids == result.checked.accepted_ids == result.summary["accepted_ids"]
+    assert {row["joined_on"] for row in rows} == {dt.date(2026, 4, 3)}
     assert len(list((out / "members").glob("*.docx"))) == 2 * 192
 
 

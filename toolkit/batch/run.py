@@ -21,7 +21,7 @@ from typing import Callable, Iterator, Mapping
 
 from toolkit import __version__
 from toolkit.batch import memberdocs, outputs, workfolder
-from toolkit.batch.members import Checked, check
+from toolkit.batch.members import Packed, check, pack, unpack
 from toolkit.errors import InputError, ToolkitError
 from toolkit.problems import Location, Problem
 from toolkit.read.hashing import sha256
@@ -42,9 +42,9 @@ class Interrupted(ToolkitError):
 
 @dataclass
 class Result:
-    """A finished batch: the checked rows, the summary written and the output folder."""
+    """A finished batch: the checked rows (the accepted ones packed), the summary written and the output folder."""
 
-    checked: Checked
+    checked: Packed
     summary: dict
     outdir: Path
 
@@ -107,7 +107,8 @@ def batch(
     own = executor is None
     pool = executor or _pool(workers)  # forked now, while this process holds the project only
     try:
-        checked = check(project, members, on)  # a members file that cannot be read leaves nothing behind
+        # a members file that cannot be read leaves nothing behind
+        checked = _checked(Path(project_dir), members, on, chunk_size(formats))
         work = workfolder.start(outdir, state, resume)
         try:
             summary = _locked(
@@ -126,13 +127,28 @@ def _locked(run, checked, work, formats, built, on, executor, progress, lang, st
     from toolkit.bundle import folder_lock
 
     with folder_lock(work, wait=0):
-        accepted = [row.data for row in checked.accepted]
-        summary = _make(run, checked, accepted, work, formats, built, on, executor, progress, lang)
+        summary = _make(run, checked, work, formats, built, on, executor, progress, lang)
         summary["inputs"] = state["inputs"] | {
             "members": {"path": str(members), "sha256": state["members_sha256"]}
         }
         workfolder.write_json(work / workfolder.SUMMARY, summary)
     return summary
+
+
+def _checked(project_dir: Path, members: Path, on: dt.date, size: int) -> Packed:
+    """`members.check` in a process of its own, which ends with it: reading and validating the whole sheet takes
+    about 4 MB a thousand rows that a process keeps once freed. What comes back is packed (`members.Packed`):
+    the accepted rows in chunks of `size` (one job each), pickled until a job or a list unpacks them."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1) as one:
+        return one.submit(_check_job, project_dir, members, on, size).result()
+
+
+def _check_job(project_dir: Path, members: Path, on: dt.date, size: int) -> Packed:
+    from toolkit.pipeline import Run
+
+    return pack(check(Run(project_dir).project, members, on), size)
 
 
 def input_hashes(project) -> dict[str, str]:
@@ -144,7 +160,7 @@ def input_hashes(project) -> dict[str, str]:
     return {project.relative(path): sha256(path) for path in sorted(files) if path.is_file()}
 
 
-def _make(run, checked, accepted, work, formats, built, on, executor, progress, lang) -> dict:
+def _make(run, checked, work, formats, built, on, executor, progress, lang) -> dict:
     from toolkit import schema
     from toolkit.batch.members import as_standard, factors_of
     from toolkit.read import overrides
@@ -153,7 +169,8 @@ def _make(run, checked, accepted, work, formats, built, on, executor, progress, 
     code = project.methodology.CODE
     table = schema.tables(code)["activities"]
     member_formats = tuple(fmt for fmt in MEMBER_FORMATS if fmt in formats)
-    prepared = memberdocs.prepare(run, member_formats, built, on) if accepted and member_formats else []
+    ids = checked.accepted_ids
+    prepared = memberdocs.prepare(run, member_formats, built, on) if ids and member_formats else []
     # each chunk computes its members' estimate itself: the program's fields and factors travel with it
     base = as_standard({**project.data, "activities": [], "monitoring": []})
     factors = factors_of(project)
@@ -165,7 +182,7 @@ def _make(run, checked, accepted, work, formats, built, on, executor, progress, 
             pool.submit(
                 outputs.activity_list_job,
                 project.root,
-                accepted,
+                checked.chunks,
                 built,
                 tuple(fmt for fmt in ("xlsx", "pdf") if fmt in formats),
                 work,
@@ -175,20 +192,16 @@ def _make(run, checked, accepted, work, formats, built, on, executor, progress, 
                 outputs.write_monitoring,
                 work / "monitoring-skeleton.xlsx",
                 code,
-                [row["id"] for row in accepted],
+                ids,
                 on,
                 built,
             ),
         ]
-        size = min((CHUNK[fmt] for fmt in member_formats), default=CHUNK["docx"])
-        calls = (
-            (prepared, base, factors, accepted[start : start + size], str(work / "members"))
-            for start in range(0, len(accepted), size)
-        )
+        calls = ((prepared, base, factors, chunk, str(work / "members")) for chunk in checked.chunks)
         jobs = _Jobs(pool, write_chunk, calls, IN_FLIGHT * max(1, count or os.cpu_count() or 1))
         outputs.write_rejected(work / "rejected.xlsx", table, checked, built, lang)
-        outputs.write_accepted(work / "accepted.xlsx", table, accepted, built)
-        sums = jobs.wait(len(accepted), progress)
+        outputs.write_accepted(work / "accepted.xlsx", table, checked.accepted_rows(), built)
+        sums = jobs.wait(len(ids), progress)
         written["expected_by_fiscal_year"] = outputs.write_expected(work / "expected-reductions.csv", sums)
         for job in lists:
             job.result()
@@ -208,14 +221,11 @@ def _make(run, checked, accepted, work, formats, built, on, executor, progress, 
         )
         if (work / name).is_file()
     )
-    member_files = [
-        f"members/{row['id']}-{name}" for row in accepted for item in prepared for name in item.files.values()
-    ]
     return {
         "toolkit": "jcredit-toolkit batch",
         "version": __version__,
-        "input_rows": len(checked.rows),
-        "accepted": len(checked.accepted),
+        "input_rows": checked.input_rows,
+        "accepted": len(ids),
         "rejected": len(checked.rejected),
         "rejections": [
             {
@@ -225,12 +235,17 @@ def _make(run, checked, accepted, work, formats, built, on, executor, progress, 
             }
             for row in checked.rejected
         ],
-        "accepted_ids": [row["id"] for row in accepted],
+        "accepted_ids": ids,
         "joined_on": on.isoformat(),
         "notes": [note.message(lang) for note in checked.notes],
-        "outputs": {"files": files, "members": len(member_files)},
+        "outputs": {"files": files, "members": len(ids) * sum(len(item.files) for item in prepared)},
         **written,
     }
+
+
+def chunk_size(formats: tuple[str, ...]) -> int:
+    """Members per job: that of the slowest member format asked for (CHUNK), whatever the workers."""
+    return min((CHUNK[fmt] for fmt in MEMBER_FORMATS if fmt in formats), default=CHUNK["docx"])
 
 
 def _pool(workers: int | None) -> Executor:
@@ -285,14 +300,16 @@ class _Jobs:
         return [self.results[index] for index in range(self.submitted)]
 
 
-def write_chunk(prepared: list, base: Mapping, factors, rows: list[Mapping], folder: str) -> tuple[int, dict]:
-    """Write the papers of a chunk of members (in a worker); a file already there is left (--resume).
+def write_chunk(prepared: list, base: Mapping, factors, chunk: bytes, folder: str) -> tuple[int, dict]:
+    """Write the papers of a chunk of members (`members.Packed.chunks`, in a worker); a file already there is
+    left (--resume).
 
     Returns how many members and their expected reductions by fiscal year ({year: (t-CO2, members)})."""
     from toolkit.calculate.engine import calculate_data
     from toolkit.methodologies import get
 
     module = get(base["project"]["methodology"]["code"])
+    rows = unpack(chunk)
     estimate = calculate_data({**base, "activities": list(rows)}, factors, plan=True)
     results = {result.activity_id: result for result in estimate.activities}
     folder_path = Path(folder)
