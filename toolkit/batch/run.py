@@ -104,18 +104,18 @@ def batch(
         "joined_on": on.isoformat(),
         "version": __version__,
     }
+    # a members file that cannot be read leaves nothing behind; checked before the workers start, so that no
+    # thread of ours runs when the check's own process is forked
+    checked = _checked(Path(project_dir), members, on, chunk_size(formats))
+    work = workfolder.start(outdir, state, resume)
     own = executor is None
-    pool = executor or _pool(workers)  # forked now, while this process holds the project only
+    pool = executor or _pool(workers)
     try:
-        # a members file that cannot be read leaves nothing behind
-        checked = _checked(Path(project_dir), members, on, chunk_size(formats))
-        work = workfolder.start(outdir, state, resume)
-        try:
-            summary = _locked(
-                run, checked, work, formats, built, on, (pool, own, workers), progress, lang, state, members
-            )
-        except KeyboardInterrupt:  # before the jobs started: what is there stays for --resume all the same
-            raise Interrupted("interrupted", [Problem("batch.interrupted", severity="warning")]) from None
+        summary = _locked(
+            run, checked, work, formats, built, on, (pool, own, workers), progress, lang, state, members
+        )
+    except KeyboardInterrupt:  # before the jobs started: what is there stays for --resume all the same
+        raise Interrupted("interrupted", [Problem("batch.interrupted", severity="warning")]) from None
     finally:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -249,12 +249,19 @@ def chunk_size(formats: tuple[str, ...]) -> int:
 
 
 def _pool(workers: int | None) -> Executor:
-    """The worker processes, started at once: forked while the command holds only the project, they share
-    its pages instead of copying the members' rows read next, page by page, as their collector touches them."""
+    """The worker processes, started at once. What they inherit from the command (its objects, the packed
+    rows) is frozen out of their cycle collector while they are forked: a collection would write to every
+    object it looks at and so copy, page by page, what they share with the command (gc.freeze)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1), initializer=_worker_start)
-    pool.submit(int).result()  # the first job starts every worker (fork)
+    gc.freeze()
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=max(1, workers or os.cpu_count() or 1), initializer=_worker_start
+        )
+        pool.submit(int).result()  # the first job starts every worker (fork)
+    finally:
+        gc.unfreeze()  # in the command only: the workers keep theirs frozen
     return pool
 
 
