@@ -22,6 +22,8 @@ from toolkit.scaffold_excel import write_project_workbook, write_workbook
 from toolkit.validate.field_rules import FISCAL_YEARS
 
 MONITORING_WORKBOOK = "monitoring/readings.xlsx"
+# a program's next members, for `jcredit batch`: the activity sheet alone, empty
+MEMBERS_WORKBOOK = "new-members.xlsx"
 
 
 def create_project(
@@ -68,6 +70,7 @@ def create_project(
     planned = {name: None for name in [*own, MONITORING_WORKBOOK, "evidence/.gitkeep"]}
     if project_type == "program":
         planned["activities.xlsx"] = None
+        planned[MEMBERS_WORKBOOK] = None
     existing = sorted(name for name in planned if (directory / name).exists())
     others = [name for name in PROJECT_FILES if name not in planned and (directory / name).exists()]
     if excel and (directory / factor_tables.OVERRIDES_FILE).exists():
@@ -110,6 +113,8 @@ def _write(
         (stage / "monitoring").mkdir()
         monitoring = {name: table for name, table in tables.items() if name == "monitoring"}
         write_workbook(stage / MONITORING_WORKBOOK, monitoring)
+        if project_type == "program":
+            write_workbook(stage / MEMBERS_WORKBOOK, {"activities": tables["activities"]})
         if excel:
             write_project_workbook(
                 stage / EXCEL_PROJECT_FILE,
@@ -214,6 +219,7 @@ def project_yaml(methodology, project_type: str, tables: Mapping[str, schema.Tab
         lines += [
             "",
             "# 活動一覧（会員の削減活動）は activities.xlsx に記入します。",
+            f"# 新しい会員は {MEMBERS_WORKBOOK} に記入し、`jcredit batch` で検査・追加します。",
             "activities: {file: activities.xlsx}",
         ]
         for name in tables:

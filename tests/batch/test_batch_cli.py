@@ -115,3 +115,26 @@ def test_a_members_file_that_cannot_be_read_is_refused_whole_and_leaves_nothing(
     assert status == 1 and "Traceback" not in err, err
     assert expected in err or expected in out, err
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["m.xlsx", "solar-program"]
+
+
+def test_init_gives_a_program_a_members_workbook_that_batch_reads(program, tmp_path):
+    import openpyxl
+
+    status, _, err = _run("init", tmp_path / "new", "--methodology", "EN-R-002", "--type", "program")
+    assert status == 0, err
+    book = openpyxl.load_workbook(tmp_path / "new/new-members.xlsx")
+    activities = openpyxl.load_workbook(tmp_path / "new/activities.xlsx")["活動一覧"]
+    assert [cell.value for cell in book["活動一覧"][1]] == [cell.value for cell in activities[1]]
+    assert "選択肢" in book.sheetnames  # the same dropdowns
+    sheet = book["活動一覧"]
+    headers = [cell.value for cell in sheet[1]]
+    sheet.append([member(1).get(key) for key in (_key(header) for header in headers)])
+    book.save(tmp_path / "filled.xlsx")
+    command = ["batch", program, tmp_path / "filled.xlsx", "-o", tmp_path / "out", "--format", "xlsx"]
+    status, out, err = _run(*command, "--summary-format", "json")
+    assert status == 0, err
+    assert json.loads(out)["accepted"] == 1 and json.loads(out)["input_rows"] == 1
+
+
+def _key(header: str) -> str | None:
+    return next((key for key, label in HEADERS.items() if label == header), None)

@@ -71,9 +71,11 @@ def test_every_row_is_accepted_or_rejected_with_each_reason_at_its_cell(ran):
 
 def test_accepted_members_get_the_next_free_ids_in_sheet_order(ran):
     _, out, result = ran
-    ids = [row.data["id"] for row in result.checked.accepted]
+    rows = list(result.checked.accepted_rows())
+    ids = [row["id"] for row in rows]
     assert ids[:3] == ["PV-0037", "PV-0038", "PV-0039"] and len(set(ids)) == len(ids) == 192
-    assert {row.data["joined_on"] for row in result.checked.accepted} == {dt.date(2026, 4, 3)}
+    assert ids == result.checked.accepted_ids == result.summary["accepted_ids"]
+    assert {row["joined_on"] for row in rows} == {dt.date(2026, 4, 3)}
     assert len(list((out / "members").glob("*.docx"))) == 2 * 192
 
 
@@ -133,3 +135,20 @@ def test_a_batch_of_faults_only_still_writes_every_list(program, tmp_path):
 )
 def test_the_id_pattern_is_the_programs_own(ids, expected):
     assert next_id_pattern(ids) == expected
+
+
+def test_packed_rows_come_back_in_sheet_order_a_chunk_at_a_time(ran):
+    from toolkit.batch.members import Checked, Packed, Row, pack, unpack
+
+    _, _, result = ran
+    assert isinstance(result.checked, Packed)
+    assert result.checked.input_rows == 200 and len(result.checked.rejected) == len(FAULTS)
+    rows = list(result.checked.accepted_rows())
+    bad = Row(999, {"name": "x"}, {}, ["a reason"])
+    checked = Checked(
+        [Row(number, {}, row) for number, row in enumerate(rows)] + [bad], {}, "", dt.date(2026, 4, 3)
+    )
+    again = pack(checked, 50)
+    assert [len(unpack(chunk)) for chunk in again.chunks] == [50, 50, 50, 42]
+    assert list(again.accepted_rows()) == rows and again.accepted_ids == result.checked.accepted_ids
+    assert again.rejected == [bad] and again.input_rows == 193

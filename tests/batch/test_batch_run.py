@@ -158,3 +158,30 @@ def test_a_second_batch_replaces_the_first_whole(program, members, tmp_path):
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["input_rows"] == 1
     assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith(".")) == []
+
+
+def test_member_jobs_are_fed_a_few_at_a_time_and_come_back_in_order():
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from toolkit.batch.run import _Jobs
+
+    lock, running, most = threading.Lock(), [0], [0]
+
+    def job(number: int) -> tuple[int, dict]:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.002 * (number % 3))  # later jobs finish first now and then
+        with lock:
+            running[0] -= 1
+        return 1, {number: number}
+
+    calls = ((number,) for number in range(40))
+    seen = []
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        jobs = _Jobs(pool, job, calls, limit=3)
+        assert len(jobs.running) == 3  # submitted at once: no more than the limit
+        sums = jobs.wait(40, lambda done, total: seen.append(done))
+    assert sums == [{number: number} for number in range(40)]
+    assert most[0] <= 3 and seen[0] == 0 and seen[-1] == 40

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from toolkit import schema
 from toolkit.calculate import factors as factor_tables
@@ -84,6 +85,47 @@ class Checked:
     def rejected(self) -> list[Row]:
         """The rows that do not, in sheet order."""
         return [row for row in self.rows if not row.accepted]
+
+
+@dataclass
+class Packed:
+    """The members checked as a batch keeps them while it runs: the rejected rows whole, the accepted rows'
+    values pickled a job's worth at a time (about 200 bytes a member instead of 2 KB as objects), their IDs."""
+
+    input_rows: int
+    rejected: list[Row]
+    accepted_ids: list[str]
+    chunks: list[bytes]
+    columns: dict[str, int]
+    sheet: str
+    joined_on: dt.date
+    notes: list[Problem]
+
+    def accepted_rows(self) -> Iterator[dict[str, Any]]:
+        """The accepted rows' values in sheet order, unpacked one chunk at a time."""
+        for chunk in self.chunks:
+            yield from unpack(chunk)
+
+
+def pack(checked: Checked, size: int) -> Packed:
+    """`checked` packed: the accepted rows' values in chunks of `size`, pickled (a batch's own data, between
+    its own processes)."""
+    accepted = [row.data for row in checked.accepted]
+    return Packed(
+        len(checked.rows),
+        checked.rejected,
+        [row["id"] for row in accepted],
+        [pickle.dumps(accepted[start : start + size]) for start in range(0, len(accepted), size)],
+        checked.columns,
+        checked.sheet,
+        checked.joined_on,
+        checked.notes,
+    )
+
+
+def unpack(chunk: bytes) -> list[dict[str, Any]]:
+    """A chunk of `Packed.chunks` as the rows' values."""
+    return pickle.loads(chunk)
 
 
 def check(project: Project, members: Path, joined_on: dt.date) -> Checked:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from toolkit import schema
-from toolkit.batch.members import REASONS_HEADER, Checked
+from toolkit.batch.members import REASONS_HEADER, Checked, Packed
 from toolkit.documents.model import Column, Table
 
 NEW_MARK = "今回追加"
@@ -27,12 +27,14 @@ def _workbook_rows(path: Path, sheet: str, header: list[str], rows: Iterable[lis
     sheetxml.write(path, sheet, header, rows, built)
 
 
-def members_layout(table: schema.Table, checked: Checked) -> list[str]:
+def members_layout(table: schema.Table, checked: Checked | Packed) -> list[str]:
     """The columns of the members sheet as it was read, in its order (the keys)."""
     return sorted(checked.columns, key=checked.columns.get)
 
 
-def write_rejected(path: Path, table: schema.Table, checked: Checked, built, lang: str = "ja") -> None:
+def write_rejected(
+    path: Path, table: schema.Table, checked: Checked | Packed, built, lang: str = "ja"
+) -> None:
     """The rejected rows as typed, in the members layout, with the reasons column: correct and feed back."""
     keys = members_layout(table, checked)
     header = [table.schema[key]["meta"]["label"]["ja"] for key in keys] + [REASONS_HEADER]
@@ -123,12 +125,14 @@ def write_expected(path: Path, parts: Iterable[Mapping[int, tuple[Decimal, int]]
 
 
 def activity_list_job(
-    root: Path, rows: list[Mapping], built, formats: tuple[str, ...], work: Path, overrides
+    root: Path, chunks: list[bytes], built, formats: tuple[str, ...], work: Path, overrides
 ) -> None:
-    """The updated activity list in `formats` (a worker's job): the project read again, the rows added."""
+    """The updated activity list in `formats` (a worker's job): the project read again, the accepted rows
+    (`members.Packed.chunks`) added."""
+    from toolkit.batch.members import unpack
     from toolkit.pipeline import Run
 
-    document = activity_list(Run(root), rows, built)
+    document = activity_list(Run(root), [row for chunk in chunks for row in unpack(chunk)], built)
     for fmt in formats:
         write_list(document, fmt, work / f"activity-list.{fmt}", overrides)
 
@@ -171,5 +175,6 @@ def _marked(block, new: set) -> Any:
     if not isinstance(block, Table) or block.id != "activities" or "id" not in {c.key for c in block.columns}:
         return block
     column = Column("batch_new", "区分", kind="text", width=6)
-    rows = [{**row, "batch_new": NEW_MARK if row.get("id") in new else None} for row in block.rows]
-    return dataclasses.replace(block, columns=[column, *block.columns], rows=rows)
+    for row in block.rows:  # the document's own rows, built for this list: marked in place, not copied
+        row["batch_new"] = NEW_MARK if row.get("id") in new else None
+    return dataclasses.replace(block, columns=[column, *block.columns])

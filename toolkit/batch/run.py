@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import logging
 import os
 import signal
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 from toolkit import __version__
 from toolkit.batch import memberdocs, outputs, workfolder
-from toolkit.batch.members import Checked, check
+from toolkit.batch.members import Packed, check, pack, unpack
 from toolkit.errors import InputError, ToolkitError
 from toolkit.problems import Location, Problem
 from toolkit.read.hashing import sha256
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 # members per job, whatever the workers (so the outputs are too): a DOCX takes about 2 ms, a PDF about 200 ms,
 # and a job should take a second or so: little lost on a kill, the last jobs spread over every worker
 CHUNK = {"docx": 200, "pdf": 5}
+IN_FLIGHT = 2  # member jobs submitted per worker at a time: one running, one ready to start
 MEMBER_FORMATS = ("docx", "pdf")
 
 
@@ -40,9 +42,9 @@ class Interrupted(ToolkitError):
 
 @dataclass
 class Result:
-    """A finished batch: the checked rows, the summary written and the output folder."""
+    """A finished batch: the checked rows (the accepted ones packed), the summary written and the output folder."""
 
-    checked: Checked
+    checked: Packed
     summary: dict
     outdir: Path
 
@@ -102,31 +104,51 @@ def batch(
         "joined_on": on.isoformat(),
         "version": __version__,
     }
-    checked = check(project, members, on)  # a members file that cannot be read leaves nothing behind
+    # a members file that cannot be read leaves nothing behind; checked before the workers start, so that no
+    # thread of ours runs when the check's own process is forked
+    checked = _checked(Path(project_dir), members, on, chunk_size(formats))
     work = workfolder.start(outdir, state, resume)
+    own = executor is None
+    pool = executor or _pool(workers)
     try:
         summary = _locked(
-            run, checked, work, formats, built, on, workers, executor, progress, lang, state, members
+            run, checked, work, formats, built, on, (pool, own, workers), progress, lang, state, members
         )
-    except KeyboardInterrupt:  # before the workers started: what is there stays for --resume all the same
+    except KeyboardInterrupt:  # before the jobs started: what is there stays for --resume all the same
         raise Interrupted("interrupted", [Problem("batch.interrupted", severity="warning")]) from None
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
     workfolder.commit(work, outdir)
     return Result(checked, summary, outdir)
 
 
-def _locked(
-    run, checked, work, formats, built, on, workers, executor, progress, lang, state, members
-) -> dict:
+def _locked(run, checked, work, formats, built, on, executor, progress, lang, state, members) -> dict:
     from toolkit.bundle import folder_lock
 
     with folder_lock(work, wait=0):
-        accepted = [row.data for row in checked.accepted]
-        summary = _make(run, checked, accepted, work, formats, built, on, workers, executor, progress, lang)
+        summary = _make(run, checked, work, formats, built, on, executor, progress, lang)
         summary["inputs"] = state["inputs"] | {
             "members": {"path": str(members), "sha256": state["members_sha256"]}
         }
         workfolder.write_json(work / workfolder.SUMMARY, summary)
     return summary
+
+
+def _checked(project_dir: Path, members: Path, on: dt.date, size: int) -> Packed:
+    """`members.check` in a process of its own, which ends with it: reading and validating the whole sheet takes
+    about 4 MB a thousand rows that a process keeps once freed. What comes back is packed (`members.Packed`):
+    the accepted rows in chunks of `size` (one job each), pickled until a job or a list unpacks them."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1) as one:
+        return one.submit(_check_job, project_dir, members, on, size).result()
+
+
+def _check_job(project_dir: Path, members: Path, on: dt.date, size: int) -> Packed:
+    from toolkit.pipeline import Run
+
+    return pack(check(Run(project_dir).project, members, on), size)
 
 
 def input_hashes(project) -> dict[str, str]:
@@ -138,7 +160,7 @@ def input_hashes(project) -> dict[str, str]:
     return {project.relative(path): sha256(path) for path in sorted(files) if path.is_file()}
 
 
-def _make(run, checked, accepted, work, formats, built, on, workers, executor, progress, lang) -> dict:
+def _make(run, checked, work, formats, built, on, executor, progress, lang) -> dict:
     from toolkit import schema
     from toolkit.batch.members import as_standard, factors_of
     from toolkit.read import overrides
@@ -147,20 +169,20 @@ def _make(run, checked, accepted, work, formats, built, on, workers, executor, p
     code = project.methodology.CODE
     table = schema.tables(code)["activities"]
     member_formats = tuple(fmt for fmt in MEMBER_FORMATS if fmt in formats)
-    prepared = memberdocs.prepare(run, member_formats, built, on) if accepted and member_formats else []
+    ids = checked.accepted_ids
+    prepared = memberdocs.prepare(run, member_formats, built, on) if ids and member_formats else []
     # each chunk computes its members' estimate itself: the program's fields and factors travel with it
     base = as_standard({**project.data, "activities": [], "monitoring": []})
     factors = factors_of(project)
     written = {}
-    own = executor is None
-    pool = executor or _pool(workers)
+    pool, own, count = executor  # the executor, whether it is ours, the workers asked for
     try:
         # the long lists first, each a job of its own, then the members' papers: every worker stays busy
         lists = [
             pool.submit(
                 outputs.activity_list_job,
                 project.root,
-                accepted,
+                checked.chunks,
                 built,
                 tuple(fmt for fmt in ("xlsx", "pdf") if fmt in formats),
                 work,
@@ -170,20 +192,16 @@ def _make(run, checked, accepted, work, formats, built, on, workers, executor, p
                 outputs.write_monitoring,
                 work / "monitoring-skeleton.xlsx",
                 code,
-                [row["id"] for row in accepted],
+                ids,
                 on,
                 built,
             ),
         ]
-        size = min((CHUNK[fmt] for fmt in member_formats), default=CHUNK["docx"])
-        chunks = [accepted[start : start + size] for start in range(0, len(accepted), size)]
-        futures = [
-            pool.submit(write_chunk, prepared, base, factors, chunk, str(work / "members"))
-            for chunk in chunks
-        ]
+        calls = ((prepared, base, factors, chunk, str(work / "members")) for chunk in checked.chunks)
+        jobs = _Jobs(pool, write_chunk, calls, IN_FLIGHT * max(1, count or os.cpu_count() or 1))
         outputs.write_rejected(work / "rejected.xlsx", table, checked, built, lang)
-        outputs.write_accepted(work / "accepted.xlsx", table, accepted, built)
-        sums = _wait(futures, len(accepted), progress)
+        outputs.write_accepted(work / "accepted.xlsx", table, checked.accepted_rows(), built)
+        sums = jobs.wait(len(ids), progress)
         written["expected_by_fiscal_year"] = outputs.write_expected(work / "expected-reductions.csv", sums)
         for job in lists:
             job.result()
@@ -191,9 +209,6 @@ def _make(run, checked, accepted, work, formats, built, on, workers, executor, p
         if own:
             pool.shutdown(wait=False, cancel_futures=True)
         raise Interrupted("interrupted", [Problem("batch.interrupted", severity="warning")]) from None
-    finally:
-        if own:
-            pool.shutdown(wait=True, cancel_futures=True)
     files = sorted(
         name
         for name in (
@@ -206,14 +221,11 @@ def _make(run, checked, accepted, work, formats, built, on, workers, executor, p
         )
         if (work / name).is_file()
     )
-    member_files = [
-        f"members/{row['id']}-{name}" for row in accepted for item in prepared for name in item.files.values()
-    ]
     return {
         "toolkit": "jcredit-toolkit batch",
         "version": __version__,
-        "input_rows": len(checked.rows),
-        "accepted": len(checked.accepted),
+        "input_rows": checked.input_rows,
+        "accepted": len(ids),
         "rejected": len(checked.rejected),
         "rejections": [
             {
@@ -223,18 +235,34 @@ def _make(run, checked, accepted, work, formats, built, on, workers, executor, p
             }
             for row in checked.rejected
         ],
-        "accepted_ids": [row["id"] for row in accepted],
+        "accepted_ids": ids,
         "joined_on": on.isoformat(),
         "notes": [note.message(lang) for note in checked.notes],
-        "outputs": {"files": files, "members": len(member_files)},
+        "outputs": {"files": files, "members": len(ids) * sum(len(item.files) for item in prepared)},
         **written,
     }
 
 
+def chunk_size(formats: tuple[str, ...]) -> int:
+    """Members per job: that of the slowest member format asked for (CHUNK), whatever the workers."""
+    return min((CHUNK[fmt] for fmt in MEMBER_FORMATS if fmt in formats), default=CHUNK["docx"])
+
+
 def _pool(workers: int | None) -> Executor:
+    """The worker processes, started at once. What they inherit from the command (its objects, the packed
+    rows) is frozen out of their cycle collector while they are forked: a collection would write to every
+    object it looks at and so copy, page by page, what they share with the command (gc.freeze)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1), initializer=_worker_start)
+    gc.freeze()
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=max(1, workers or os.cpu_count() or 1), initializer=_worker_start
+        )
+        pool.submit(int).result()  # the first job starts every worker (fork)
+    finally:
+        gc.unfreeze()  # in the command only: the workers keep theirs frozen
+    return pool
 
 
 def _worker_start() -> None:
@@ -244,29 +272,51 @@ def _worker_start() -> None:
     gc.enable()
 
 
-def _wait(futures: list[Future], total: int, progress: Progress | None) -> list[dict]:
-    """Wait for every member chunk, reporting progress; their expected reductions in submission order."""
-    done, running = 0, set(futures)
-    if progress:
-        progress(done, total)
-    while running:
-        finished, _ = wait(running, return_when=FIRST_COMPLETED)
-        for future in finished:
-            running.discard(future)
-            done += future.result()[0]
+class _Jobs:
+    """The member chunks, submitted a few at a time (IN_FLIGHT per worker): the rest wait as slices not yet
+    taken, not as pickled jobs in the executor's queue. Their results come back in submission order, so the
+    outputs are the same whatever the workers."""
+
+    def __init__(self, pool: Executor, function: Callable, calls: Iterator[tuple], limit: int):
+        self.pool, self.function, self.calls, self.limit = pool, function, calls, limit
+        self.running: dict[Future, int] = {}
+        self.results: dict[int, dict] = {}
+        self.submitted = 0
+        self.top_up()
+
+    def top_up(self) -> None:
+        """Submit jobs until `limit` are running or none is left."""
+        for args in itertools.islice(self.calls, max(0, self.limit - len(self.running))):
+            self.running[self.pool.submit(self.function, *args)] = self.submitted
+            self.submitted += 1
+
+    def wait(self, total: int, progress: Progress | None) -> list[dict]:
+        """Wait for every job, reporting progress; their expected reductions in submission order."""
+        done = 0
         if progress:
             progress(done, total)
-    return [future.result()[1] for future in futures]
+        while self.running:
+            finished, _ = wait(self.running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                count, sums = future.result()
+                self.results[self.running.pop(future)] = sums
+                done += count
+            self.top_up()
+            if progress:
+                progress(done, total)
+        return [self.results[index] for index in range(self.submitted)]
 
 
-def write_chunk(prepared: list, base: Mapping, factors, rows: list[Mapping], folder: str) -> tuple[int, dict]:
-    """Write the papers of a chunk of members (in a worker); a file already there is left (--resume).
+def write_chunk(prepared: list, base: Mapping, factors, chunk: bytes, folder: str) -> tuple[int, dict]:
+    """Write the papers of a chunk of members (`members.Packed.chunks`, in a worker); a file already there is
+    left (--resume).
 
     Returns how many members and their expected reductions by fiscal year ({year: (t-CO2, members)})."""
     from toolkit.calculate.engine import calculate_data
     from toolkit.methodologies import get
 
     module = get(base["project"]["methodology"]["code"])
+    rows = unpack(chunk)
     estimate = calculate_data({**base, "activities": list(rows)}, factors, plan=True)
     results = {result.activity_id: result for result in estimate.activities}
     folder_path = Path(folder)

@@ -13,13 +13,13 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -78,18 +78,24 @@ class Placed:
 
 
 def render(document: Document, path: Path) -> None:
-    """Write the document's sheet-bound tables and charts to `path` as a reproducible XLSX workbook."""
+    """Write the document's sheet-bound tables and charts to `path` as a reproducible XLSX workbook.
+
+    The sheets are written row by row as they stream (openpyxl write-only): a 10,000-row activity list holds
+    no cell objects, only the document it is written from."""
     path = Path(path)
     sheets = layout(document)
     tables = table_index(sheets)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    for spot in (spot for placed in sheets.values() for spot in placed if isinstance(spot.block, Table)):
+        check_formulas(spot, tables)  # before the first row: a bug stops the workbook before it is begun
+    workbook = Workbook(write_only=True)
     set_default_font(workbook, Font(name=FONT, size=10))
     for title, placed in sheets.items():
         write_sheet(workbook.create_sheet(title), placed, tables, document)
     if not workbook.worksheets:  # a workbook needs a sheet: the title alone says there is nothing to audit
         sheet = workbook.create_sheet("別紙")
-        text_cell(sheet.cell(1, 1), document.workbook_title or document.title).font = TITLE
+        cell = text_cell(WriteOnlyCell(sheet), document.workbook_title or document.title)
+        cell.font = TITLE
+        sheet.append([cell])
     saved(workbook, path, document.built, document.workbook_title or document.title)
 
 
@@ -195,91 +201,135 @@ def table_index(sheets: dict[str, list[Placed]]) -> dict[str, Placed | None]:
     return index
 
 
-def write_sheet(
-    sheet: Worksheet, placed: list[Placed], tables: dict[str, Placed | None], document: Document
-) -> None:
-    """Every table and chart placed on a sheet, then its column widths."""
+def write_sheet(sheet, placed: list[Placed], tables: dict[str, Placed | None], document: Document) -> None:
+    """Every table and chart placed on a (write-only) sheet: first what comes before the rows (column widths,
+    frozen header, page setup), then the rows in order, a blank row between blocks."""
     widths: dict[int, int] = {}
     for spot in placed:
-        if isinstance(spot.block, Table):
-            write_table(sheet, spot, tables, widths)
-        else:
-            write_chart(sheet, spot, widths)
+        block_widths(spot, widths)
     for index, width in widths.items():
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, WIDTH_MIN), WIDTH_MAX)
     first_table = next((spot for spot in placed if isinstance(spot.block, Table)), None)
     if first_table is not None:
         sheet.freeze_panes = f"A{first_table.header_row + 1}"
         sheet.print_title_rows = f"{first_table.header_row}:{first_table.header_row}"
+    for spot in placed:
+        if isinstance(spot.block, Table) and any(column.unit for column in spot.block.columns):
+            sheet.row_dimensions[spot.header_row].height = 30  # label and unit on two lines
     setup = sheet.page_setup
-    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.paperSize = Worksheet.PAPERSIZE_A4
     setup.orientation = "landscape" if sum(widths.values()) > LANDSCAPE_FROM else "portrait"
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     setup.fitToWidth, setup.fitToHeight = 1, 0  # one page wide, as many pages tall as needed
     sheet.oddHeader.center.text = header_text(document.project_name)
     sheet.oddFooter.center.text = "&P / &N"
+    row = 1
+    for spot in placed:
+        while row < spot.title_row:
+            sheet.append([])
+            row += 1
+        rows = table_rows(sheet, spot, tables) if isinstance(spot.block, Table) else chart_rows(sheet, spot)
+        for cells in rows:
+            sheet.append(cells)
+            row += 1
 
 
-def write_table(
-    sheet: Worksheet, spot: Placed, tables: dict[str, Placed | None], widths: dict[int, int]
-) -> None:
-    """One table on a sheet: headers, rows with live formulas where the table has them, totals."""
+def block_widths(spot: Placed, widths: dict[int, int]) -> None:
+    """Widen each column to what a block's header and values need."""
+    if isinstance(spot.block, Table):
+        table = spot.block
+        for index, column in enumerate(table.columns, 1):
+            widen(widths, index, max(text_width(line) for line in header(column).split("\n")))
+            for row in table.rows:
+                widen(widths, index, value_width(row.get(column.key), column))
+            if spot.total_row is not None:
+                widen(widths, index, value_width((table.total or {}).get(column.key), column))
+        return
+    chart: Chart = spot.block  # type: ignore[assignment]
+    series = [chart.bars] + ([chart.line] if chart.line else [])
+    for index, head in enumerate([CATEGORY_LABEL] + [series_title(one) for one in series], 1):
+        widen(widths, index, text_width(head))
+    for offset, category in enumerate(chart.categories):
+        widen(widths, 1, text_width(category))
+        for index, one in enumerate(series, 2):
+            widen(widths, index, value_width(one.values[offset], None))
+
+
+def check_formulas(spot: Placed, tables: dict[str, Placed | None]) -> None:
+    """Resolve each distinct formula template of a table once: ValueError for one naming something unknown."""
     table: Table = spot.block  # type: ignore[assignment]
-    columns = {column.key: (index, column) for index, column in enumerate(table.columns, 1)}
-    text_cell(sheet.cell(spot.title_row, 1), table.title).font = TITLE
-    for index, column in enumerate(table.columns, 1):
-        cell = text_cell(sheet.cell(spot.header_row, index), header(column))
+    for templates in {tuple(sorted(row.items())) for row in table.formulas if row}:
+        check_keys(table, dict(templates), "row formula")
+        for _, template in templates:
+            resolve(template, spot, spot.first, tables)
+    check_keys(table, table.total_formulas, "total formula")
+    if table.rows:
+        for template in table.total_formulas.values():
+            resolve(template, spot, None, tables)
+
+
+def _title(sheet, text: str) -> list[Cell]:
+    cell = text_cell(WriteOnlyCell(sheet), text)
+    cell.font = TITLE
+    return [cell]
+
+
+def _headers(sheet, texts: list[str]) -> list[Cell]:
+    cells = []
+    for text in texts:
+        cell = text_cell(WriteOnlyCell(sheet), text)
         cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEADER_FILL, HEADER_BORDER, HEADER_ALIGN
-        widen(widths, index, max(text_width(line) for line in header(column).split("\n")))
-    if any(column.unit for column in table.columns):
-        sheet.row_dimensions[spot.header_row].height = 30  # label and unit on two lines
+        cells.append(cell)
+    return cells
+
+
+def table_rows(sheet, spot: Placed, tables: dict[str, Placed | None]) -> Iterator[list[Cell]]:
+    """One table's rows: title, headers, rows with live formulas where the table has them, totals, note."""
+    table: Table = spot.block  # type: ignore[assignment]
+    yield _title(sheet, table.title)
+    yield _headers(sheet, [header(column) for column in table.columns])
     formats = [number_format(column) for column in table.columns]
     for offset, row in enumerate(table.rows):
         number = spot.first + offset
         templates = table.formulas[offset] if offset < len(table.formulas) else {}
-        if templates:
-            check_keys(table, templates, "row formula")
-        for index, column in enumerate(table.columns, 1):
-            value = row.get(column.key)
-            cell = sheet.cell(number, index)
+        cells = []
+        for index, column in enumerate(table.columns):
+            cell = WriteOnlyCell(sheet)
             if column.key in templates:
                 cell.value = resolve(templates[column.key], spot, number, tables)
-                cell.number_format = formats[index - 1]
+                cell.number_format = formats[index]
             else:
-                put(cell, value, formats[index - 1])
-            widen(widths, index, value_width(value, column))
+                put(cell, row.get(column.key), formats[index])
+            cells.append(cell)
+        yield cells
     if spot.total_row is not None:
         total = table.total or {}
-        check_keys(table, table.total_formulas, "total formula")
-        for key, (index, column) in columns.items():
-            cell = sheet.cell(spot.total_row, index)
-            if key in table.total_formulas and table.rows:  # no rows, no range: the value stands alone
-                cell.value = resolve(table.total_formulas[key], spot, None, tables)
-                cell.number_format = formats[index - 1]
+        cells = []
+        for index, column in enumerate(table.columns):
+            cell = WriteOnlyCell(sheet)
+            if column.key in table.total_formulas and table.rows:  # no rows, no range: the value stands alone
+                cell.value = resolve(table.total_formulas[column.key], spot, None, tables)
+                cell.number_format = formats[index]
             else:
-                put(cell, total.get(key), formats[index - 1])
+                put(cell, total.get(column.key), formats[index])
             cell.font, cell.border = BOLD, TOTAL_BORDER
-            widen(widths, index, value_width(total.get(key), column))
+            cells.append(cell)
+        yield cells
     if spot.note_row is not None:
-        text_cell(sheet.cell(spot.note_row, 1), table.note)
+        yield [text_cell(WriteOnlyCell(sheet), table.note)]
 
 
-def write_chart(sheet: Worksheet, spot: Placed, widths: dict[int, int]) -> None:
-    """A chart's data on the sheet and the native chart drawn from it."""
+def chart_rows(sheet, spot: Placed) -> Iterator[list[Cell]]:
+    """A chart's data rows on the sheet, then the native chart drawn from them."""
     chart: Chart = spot.block  # type: ignore[assignment]
     series = [chart.bars] + ([chart.line] if chart.line else [])
-    text_cell(sheet.cell(spot.title_row, 1), chart.title).font = TITLE
+    yield _title(sheet, chart.title)
     heads = [CATEGORY_LABEL] + [series_title(one) for one in series]
-    for index, head in enumerate(heads, 1):
-        cell = text_cell(sheet.cell(spot.header_row, index), head)
-        cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEADER_FILL, HEADER_BORDER, HEADER_ALIGN
-        widen(widths, index, text_width(head))
+    yield _headers(sheet, heads)
     for offset, category in enumerate(chart.categories):
-        text_cell(sheet.cell(spot.first + offset, 1), category)
-        widen(widths, 1, text_width(category))
-        for index, one in enumerate(series, 2):
-            put(sheet.cell(spot.first + offset, index), one.values[offset], "General")
-            widen(widths, index, value_width(one.values[offset], None))
+        cells = [text_cell(WriteOnlyCell(sheet), category)]
+        cells += [put(WriteOnlyCell(sheet), one.values[offset], "General") for one in series]
+        yield cells
     if not chart.categories:
         return  # nothing to draw
     # the categories are text: a string reference, not the number reference set_categories() writes
