@@ -150,12 +150,9 @@ def values(activity: Mapping, result, module, unit: str = "kW") -> dict[str, str
 
 def expected_annual(result) -> Decimal | None:
     """A member's expected reduction in a full fiscal year of its estimate (the largest year), if computed."""
-    if result is None or not result.periods:
+    if result is None:
         return None
-    years: dict[int, Decimal] = {}
-    for piece in result.periods:
-        years[piece.fiscal_year] = years.get(piece.fiscal_year, Decimal(0)) + piece.reduction.value
-    return max(years.values())
+    return max((sums.reduction for sums in result.by_fiscal_year.values()), default=None)
 
 
 # -- filling in (in the worker processes) ------------------------------------------------------------

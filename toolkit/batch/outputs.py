@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping
 
 from toolkit import schema
 from toolkit.batch.members import REASONS_HEADER, Checked, Packed
+from toolkit.calculate.engine import EXACT
 from toolkit.documents.model import Column, Table
 
 NEW_MARK = "今回追加"
@@ -99,12 +100,9 @@ def by_fiscal_year(results: Iterable) -> dict[int, tuple[Decimal, int]]:
     """Expected reductions of some members by fiscal year: (exact t-CO2, members with a figure that year)."""
     years: dict[int, tuple[Decimal, int]] = {}
     for result in results:
-        own: dict[int, Decimal] = {}
-        for piece in result.periods:
-            own[piece.fiscal_year] = own.get(piece.fiscal_year, Decimal(0)) + piece.reduction.value
-        for year, value in own.items():
+        for year, sums in result.by_fiscal_year.items():
             total, count = years.get(year, (Decimal(0), 0))
-            years[year] = (total + value, count + 1)
+            years[year] = (EXACT.add(total, sums.reduction), count + 1)
     return years
 
 
