@@ -191,7 +191,8 @@ def _table(table: schema.Table, rows: list) -> TableShot:
     kept = [(index, row) for index, row in enumerate(rows) if type(row) is dict]  # noqa: E721 - plain dicts
     # str() of each value a column at a time through map, then each row's texts joined: C speed over 120,000
     # readings; the comparison reads a changed row's values again (1.50 and 1.5 are one number)
-    texts = [list(map(str, [row.get(column) for _, row in kept])) for column in columns]
+    plain = [row for _, row in kept]
+    texts = [list(map(str, map(dict.get, plain, repeat(column)))) for column in columns]
     joined = list(map(SEP.join, zip(*texts))) if columns else [""] * len(kept)
     if table.key_columns:  # the key column's texts, or a reading's activity and period, as they are
         keys = list(map(SEP.join, zip(*(texts[columns.index(column)] for column in table.key_columns))))
