@@ -271,30 +271,65 @@ def _both(work, first: tuple, second: tuple) -> list:
     the machine has a second core; a child that dies or hits a bug is this process's internal error."""
     import os
 
-    if (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+    if (os.cpu_count() or 1) < 2:
         return [work(*first), work(*second)]
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(work, first, send), daemon=True)
-    child.start()
-    send.close()
-    try:
+    with Forked(work, *first) as theirs:
         mine = work(*second)
+        return [theirs.result(), mine]
+
+
+def in_child(work, *arguments):
+    """work(*arguments) in a forked child process, which ends with it: what it read and built in memory goes
+    with it, and only its answer comes back (pickled)."""
+    with Forked(work, *arguments) as child:
+        return child.result()
+
+
+class Forked:
+    """work(*arguments) started in a forked child (nothing pickled on the way in: the child has this process's
+    memory), its answer sent back; where there is no fork, done in this process when asked for. A child that
+    dies or hits a bug is this process's internal error. Used as a context manager, which ends the child."""
+
+    def __init__(self, work, *arguments):
+        import os
+
+        self._call = (work, arguments)
+        self._child = None
+        if hasattr(os, "fork"):
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork")
+            self._receive, send = context.Pipe(duplex=False)
+            self._child = context.Process(target=_child, args=(work, arguments, send), daemon=True)
+            self._child.start()
+            send.close()
+
+    def result(self):
+        """The child's answer (waiting for it), or work(*arguments) here without fork."""
+        if self._child is None:
+            work, arguments = self._call
+            return work(*arguments)
         try:
-            kind, theirs = receive.recv()  # before join: the snapshot may be larger than the pipe holds
+            kind, answer = self._receive.recv()  # before join: the answer may be larger than the pipe holds
         except EOFError:
-            raise RuntimeError(f"the process comparing {first[0]} ended without an answer") from None
+            raise RuntimeError(f"the process for {self._call[0].__name__} ended without an answer") from None
+        if kind == "refused":
+            raise answer
         if kind == "bug":
-            raise RuntimeError(theirs)
-        return [theirs, mine]
-    finally:
-        receive.close()
-        child.join(timeout=5)
-        if child.is_alive():
-            child.kill()
-            child.join()
+            raise RuntimeError(answer)
+        return answer
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        if self._child is None:
+            return
+        self._receive.close()
+        self._child.join(timeout=5)
+        if self._child.is_alive():
+            self._child.kill()
+            self._child.join()
 
 
 def _child(work, arguments: tuple, send) -> None:
@@ -306,6 +341,8 @@ def _child(work, arguments: tuple, send) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         answer = ("ok", work(*arguments))
+    except ToolkitError as error:  # refused input: raised again in the parent, problems and all
+        answer = ("refused", error)
     except Exception as error:  # a bug: the parent reports it as its own internal error (exit 3)
         answer = ("bug", f"{type(error).__name__}: {error}")
     send.send(answer)

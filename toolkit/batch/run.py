@@ -106,7 +106,7 @@ def batch(
     }
     # a members file that cannot be read leaves nothing behind; checked before the workers start, so that no
     # thread of ours runs when the check's own process is forked
-    checked = _checked(Path(project_dir), members, on, chunk_size(formats))
+    checked = _checked(project, members, on, chunk_size(formats))
     work = workfolder.start(outdir, state, resume)
     own = executor is None
     pool = executor or _pool(workers)
@@ -135,20 +135,18 @@ def _locked(run, checked, work, formats, built, on, executor, progress, lang, st
     return summary
 
 
-def _checked(project_dir: Path, members: Path, on: dt.date, size: int) -> Packed:
-    """`members.check` in a process of its own, which ends with it: reading and validating the whole sheet takes
-    about 4 MB a thousand rows that a process keeps once freed. What comes back is packed (`members.Packed`):
-    the accepted rows in chunks of `size` (one job each), pickled until a job or a list unpacks them."""
-    from concurrent.futures import ProcessPoolExecutor
+def _checked(project, members: Path, on: dt.date, size: int) -> Packed:
+    """`members.check` in a forked process of its own, which ends with it: reading and validating the whole
+    sheet takes about 4 MB a thousand rows that a process keeps once freed. What comes back is packed
+    (`members.Packed`): the accepted rows in chunks of `size` (one job each), pickled until a job or a list
+    unpacks them. The child has the validated project already: it is not read again."""
+    from toolkit.pipeline import in_child
 
-    with ProcessPoolExecutor(max_workers=1) as one:
-        return one.submit(_check_job, project_dir, members, on, size).result()
+    return in_child(_check_job, project, members, on, size)
 
 
-def _check_job(project_dir: Path, members: Path, on: dt.date, size: int) -> Packed:
-    from toolkit.pipeline import Run
-
-    return pack(check(Run(project_dir).project, members, on), size)
+def _check_job(project, members: Path, on: dt.date, size: int) -> Packed:
+    return pack(check(project, members, on), size)
 
 
 def input_hashes(project) -> dict[str, str]:
