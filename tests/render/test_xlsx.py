@@ -439,3 +439,42 @@ def test_a_samples_annex_recalculates_to_the_calculation(tmp_path, sample, kind)
         f"'[{path.name}]{spot.sheet}'!{spot.letters['certified']}{spot.total_row}".upper()
     ].value[0, 0]
     assert int(certified) == result.total_certified
+
+
+@pytest.mark.parametrize("fixture", ["document", "long_document"])
+def test_a_streamed_workbook_holds_what_the_usual_one_holds(request, tmp_path, fixture):
+    """render(streamed=True), the batch's long activity list, writes through openpyxl's write-only sheets:
+    every cell's value, type, number format, font, fill and border, the widths, frozen header, print titles,
+    page setup and charts are those of the usual workbook."""
+    document = request.getfixturevalue(fixture)
+    usual, streamed = tmp_path / "usual.xlsx", tmp_path / "streamed.xlsx"
+    xlsx.render(document, usual)
+    xlsx.render(document, streamed, streamed=True)
+
+    def seen(path: Path) -> list:
+        book = loaded(path)
+        sheets = []
+        for sheet in book.worksheets:
+            cells = [
+                (cell.coordinate, cell.value, cell.data_type, cell.number_format, cell.font.b, cell.font.name)
+                + (cell.fill.fgColor.rgb, repr(cell.border.top), repr(cell.border.bottom))
+                for row in sheet.iter_rows()
+                for cell in row
+                if cell.value is not None or cell.has_style
+            ]
+            widths = {key: round(dimension.width, 2) for key, dimension in sheet.column_dimensions.items()}
+            setup = (sheet.page_setup.orientation, sheet.page_setup.paperSize, sheet.page_setup.fitToHeight)
+            sheets.append(
+                (
+                    sheet.title,
+                    cells,
+                    widths,
+                    sheet.freeze_panes,
+                    sheet.print_title_rows,
+                    setup,
+                    len(sheet._charts),
+                )
+            )
+        return sheets
+
+    assert seen(streamed) == seen(usual)

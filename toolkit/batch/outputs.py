@@ -161,7 +161,7 @@ def write_list(document, fmt: str, path: Path, overrides: Path | None) -> None:
     if fmt == "xlsx":
         from toolkit.render import xlsx
 
-        xlsx.render(document, temporary)
+        xlsx.render(document, temporary, streamed=True)  # tens of thousands of rows: no cell objects
     else:
         from toolkit.render import pdf
 

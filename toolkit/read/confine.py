@@ -87,9 +87,8 @@ def doubtful_paths(values: set, context: Context) -> set:
     plain = values - doubtful if doubtful else values
     # a program's slips take one scan of them all joined for each mark, not a call each
     doubtful |= _marked_lines("\n" + "\n".join(plain) + "\n")
-    usual = (
-        plain - doubtful if doubtful else plain
-    )  # relative and normal: their folders are inside the project
+    # relative and normal: their folders are inside the project's own path
+    usual = plain - doubtful if doubtful else plain
     suspect = set()
     for folder in {value.rpartition("/")[0] for value in usual}:
         _, inside, links = context.folder(folder)

@@ -77,17 +77,20 @@ class Placed:
         return self.note_row or self.total_row or max(self.last, self.header_row)
 
 
-def render(document: Document, path: Path) -> None:
+def render(document: Document, path: Path, streamed: bool = False) -> None:
     """Write the document's sheet-bound tables and charts to `path` as a reproducible XLSX workbook.
 
-    The sheets are written row by row as they stream (openpyxl write-only): a 10,000-row activity list holds
-    no cell objects, only the document it is written from."""
+    The sheets are written row by row. `streamed` hands each row to the file as it comes (openpyxl
+    write-only): a batch's 10,000-row activity list then holds no cell objects, only the document it is
+    written from, but each styled cell costs openpyxl a second object, about a sixth more time."""
     path = Path(path)
     sheets = layout(document)
     tables = table_index(sheets)
     for spot in (spot for placed in sheets.values() for spot in placed if isinstance(spot.block, Table)):
         check_formulas(spot, tables)  # before the first row: a bug stops the workbook before it is begun
-    workbook = Workbook(write_only=True)
+    workbook = Workbook(write_only=streamed)
+    if not streamed:
+        workbook.remove(workbook.active)
     set_default_font(workbook, Font(name=FONT, size=10))
     for title, placed in sheets.items():
         write_sheet(workbook.create_sheet(title), placed, tables, document)

@@ -91,19 +91,23 @@ def follow(review: Review, data: Mapping) -> Review:
     """The comments as the project now has them: a comment on a table row that has moved (rows inserted or
     removed above it) on that row's new place, and `gone` where the project no longer has the row or field.
     review.yaml keeps what was written; this is how every reader places a comment."""
+    places: dict[str, dict[str, int]] = {}  # table -> row key -> its index, made once a row has moved
     followed = []
     for comment in review.comments:
-        path = _followed_path(comment, data)
+        path = _followed_path(comment, data, places)
         followed.append(replace(comment, path=path or comment.path, gone=path is None))
     return Review(review.root, followed, list(review.problems))
 
 
-def _followed_path(comment: Comment, data: Mapping) -> str | None:
+def _followed_path(comment: Comment, data: Mapping, places: dict[str, dict[str, int]]) -> str | None:
     path, found = comment.path, _ROW.match(comment.path)
     table = schema.tables_of(data).get(found[1]) if found and comment.row else None
     if table is not None and row_of(data, path) != comment.row:  # the row moved, or is gone
-        rows = data.get(found[1]) if isinstance(data.get(found[1]), list) else []
-        index = next((number for number, row in enumerate(rows) if table.row_key(row) == comment.row), None)
+        if table.name not in places:
+            rows = data.get(table.name) if isinstance(data.get(table.name), list) else []
+            keys = map(table.row_key, rows)
+            places[table.name] = {key: index for index, key in reversed(list(enumerate(keys)))}  # the first
+        index = places[table.name].get(comment.row)
         if index is None:
             return None
         path = f"{found[1]}[{index}]" + (f".{found[3]}" if found[3] else "")
