@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from toolkit import schema
+from toolkit import packaged, schema
 from toolkit.calculate.engine import Calculation
 from toolkit.documents import computed, text
 from toolkit.documents.model import (
@@ -51,7 +51,7 @@ def _kinds() -> dict[str, str]:
     """Document kind -> its stage, in the order a project needs them: what the packaged specs declare."""
     found = []
     for path in sorted(Path(template("documents")).glob("*.yaml")):
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = yaml.load(path.read_text(encoding="utf-8"), Loader=packaged.SafeLoader)  # ours: the C parser
         if spec.get("per") == "member":  # a program member's papers (jcredit batch), not the project's
             continue
         found.append((STAGES.index(spec["stage"]), spec.get("order", 99), spec["kind"], spec["stage"]))
