@@ -126,14 +126,13 @@ def run_batch(python: str, members: Path, workers: int, formats: str) -> tuple[f
 
 
 PDF_LOOP = """\
-import sys, time, datetime as dt
+import sys, datetime as dt
 from pathlib import Path
 from toolkit.pipeline import Run
 from toolkit.batch import memberdocs
 from toolkit.documents.assemble import build_time
 from weasyprint import HTML
 count, out = int(sys.argv[1]), Path(sys.argv[2])
-start = time.perf_counter()
 run = Run(Path(sys.argv[3]))
 prepared = memberdocs.prepare(run, ("pdf",), build_time(), dt.date(2026, 4, 1))
 for number in range(count):
@@ -141,7 +140,6 @@ for number in range(count):
     for item in prepared:
         source = memberdocs.fill_html(item.html, member)
         HTML(string=source).write_pdf(out / f"{number}-{item.kind}.pdf")
-print(time.perf_counter() - start)
 """
 
 
