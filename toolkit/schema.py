@@ -77,17 +77,6 @@ class Table:
             return (self.key,)
         return PERIOD_KEY if all(column in self.schema for column in PERIOD_KEY) else ()
 
-    def row_key(self, row: Any) -> str:
-        """A row's name by its key columns (`PV-03`, `PV-03 2025-04-01 2025-04-30`); "" when it has none."""
-        if not self.key_columns or not isinstance(row, Mapping):
-            return ""
-        values = [row.get(column) for column in self.key_columns]
-        return (
-            " ".join(str(value) for value in values)
-            if all(value not in (None, "") for value in values)
-            else ""
-        )
-
     @cached_property
     def file_columns(self) -> list[str]:
         """The columns that name a file inside the project (evidence, certificates, photos)."""

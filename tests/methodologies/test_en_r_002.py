@@ -144,3 +144,10 @@ def test_a_calculator_with_a_battery_value_empty_reports_it_for_every_piece(fact
         with pytest.raises(InputMissing) as raised:
             calculate({"generation_kwh": D(600), "sold_kwh": D(200)}, piece(2025))
         assert raised.value.fields == en_r_002.BATTERY_FIELDS
+
+
+def test_a_readings_own_empty_input_is_reported_before_the_activitys_empty_battery(factors):
+    calculate = en_r_002.calculator({"battery": True}, CREDITING, factors)
+    with pytest.raises(InputMissing) as raised:
+        calculate({"generation_kwh": D(600)}, piece(2025))
+    assert raised.value.fields == ("sold_kwh",) and not raised.value.in_activity

@@ -47,3 +47,14 @@ def test_no_folder_outside_the_project_is_listed_to_settle_a_column(tmp_path, mo
         {"../../etc/passwd", "evidence/../../x.pdf", "C:/Windows/x", "evidence/meter/a.pdf"}, context
     )
     assert listed == ["evidence/meter"]
+
+
+def test_a_link_to_a_folder_outside_is_refused_without_listing_it(tmp_path, monkeypatch):
+    context = project(tmp_path / "project")
+    listed = []
+    scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: listed.append(str(path)) or scandir(path))
+    value = "evidence/linked/sub/x.pdf"  # evidence/linked leads to a folder outside the project
+    assert doubtful_paths({value}, context) == {value}
+    assert check_inside_project(True, value, {}, context)["variant"] == "symlink_escapes"
+    assert not any("outside" in path for path in listed)

@@ -94,6 +94,42 @@ def test_a_comment_whose_row_was_removed_is_gone_though_its_index_is_still_there
     assert [comment.id for comment in comments.orphans(store.read_valid(project), data)] == ["C1"]
 
 
+def test_a_comment_on_a_key_column_stays_when_that_key_is_corrected(project):
+    comments.add(project, "activities[2].id", "IDの形式は?", "山田", TODAY)
+    comments.add(project, "monitoring[0].period_end", "終了日は?", "山田", TODAY)
+    data = dict(load_project(project).data)
+    data["activities"] = [dict(row) for row in data["activities"]]
+    data["activities"][2]["id"] = "PV-0003-A"
+    data["monitoring"] = [
+        dict(data["monitoring"][0], period_end=dt.date(2025, 4, 29)),
+        *data["monitoring"][1:],
+    ]
+    followed = comments.follow(store.read_valid(project), data).comments
+    assert [(comment.path, comment.gone) for comment in followed] == [
+        ("activities[2].id", False),
+        ("monitoring[0].period_end", False),
+    ]
+
+
+def test_a_row_as_loaded_and_as_validated_has_one_key():
+    from toolkit import schema
+
+    readings = schema.tables("EN-R-002")["monitoring"]
+    typed = {"activity_id": "PV-1", "period_start": "2025/4/1", "period_end": "R7.4.30"}
+    validated = {
+        "activity_id": "PV-1",
+        "period_start": dt.date(2025, 4, 1),
+        "period_end": dt.date(2025, 4, 30),
+    }
+    assert (
+        comments.row_key(readings, typed)
+        == comments.row_key(readings, validated)
+        == "PV-1 2025-04-01 2025-04-30"
+    )
+    activities = schema.tables("EN-R-002")["activities"]
+    assert comments.row_key(activities, {"id": 101.0}) == comments.row_key(activities, {"id": "101"}) == "101"
+
+
 def test_a_comment_written_without_its_row_stays_on_its_index(project):
     (project / "review.yaml").write_text(
         "comments:\n- id: C1\n  path: activities[2].capacity_kw\n  date: 2026-12-04\n  status: open\n  text: x\n",

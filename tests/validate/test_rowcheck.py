@@ -171,3 +171,21 @@ def test_every_domain_rule_passes_an_empty_value(rule, tmp_path):
         for other in others:
             row = {field: other for field in (constraint, "other") if isinstance(field, str)}
             assert CHECKS[rule](constraint, None, row, Context(tmp_path)) is None, (constraint, other)
+
+
+@pytest.mark.parametrize(
+    "rules, values",
+    [
+        ({"type": "decimal", "fiscal_year": True}, [Decimal(2000), 2000]),  # equal, of two types
+        ({"fiscal_year": True}, [True, 1]),
+        ({"min": 0}, [float("nan"), -1]),  # NaN compares false with everything
+    ],
+)
+def test_a_column_the_shortcut_cannot_settle_goes_row_by_row(rules, values, tmp_path):
+    schema_ = {"x": rules}
+    rows = [{"x": value} for value in values]
+    context = Context(tmp_path)
+    by_row = [
+        (index, found) for index, row in enumerate(rows) if (found := compile_rows(schema_)(row, context))
+    ]
+    assert by_row and list(compile_table(schema_)(rows, context)) == by_row

@@ -212,9 +212,9 @@ def calculator(
     grid: dict[int, tuple] = {}
 
     def calculate_piece(reading: Mapping, piece: Piece) -> tuple[Figure, Figure]:
-        if empty:  # each piece reports it, as with any input its formula needs
+        kwh = self_consumption(reading)  # the reading's own inputs first, as each piece reports them
+        if empty:  # then the activity's, each piece reporting it as with any input its formula needs
             raise InputMissing(*empty)
-        kwh = self_consumption(reading)
         found = grid.get(piece.fiscal_year) if yearly else None
         if found is None:
             found = grid[piece.fiscal_year] = grid_factor(piece, crediting[0], factors)

@@ -44,12 +44,14 @@ class Context:
     def _look_at(self, parent: str) -> tuple[str, bool, frozenset[str]]:
         # one listing per folder: evidence folders hold thousands of files, checked row by row
         real = os.path.realpath(os.path.join(self._root_text, parent))
+        inside, links = self._inside(real), frozenset()
         try:
-            with os.scandir(real) as entries:
-                links = frozenset(entry.name for entry in entries if entry.is_symlink())
+            if inside:  # a folder outside the project is never listed, only refused
+                with os.scandir(real) as entries:
+                    links = frozenset(entry.name for entry in entries if entry.is_symlink())
         except OSError:
-            links = frozenset()
-        self._real_dirs[parent] = (real, self._inside(real), links)
+            pass
+        self._real_dirs[parent] = (real, inside, links)
         return self._real_dirs[parent]
 
     def _inside(self, real: str) -> bool:

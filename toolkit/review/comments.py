@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping
 from toolkit import schema
 from toolkit.errors import InputError, UsageError
 from toolkit.problems import Location, Problem
+from toolkit.read import normalize
 from toolkit.review import store
 from toolkit.review.store import Comment, Reply, Review
 
@@ -84,13 +85,34 @@ def row_of(data: Mapping, path: str) -> str:
     rows = data.get(found[1]) if found else None
     if table is None or not isinstance(rows, list) or int(found[2]) >= len(rows):
         return ""
-    return table.row_key(rows[int(found[2])])
+    return row_key(table, rows[int(found[2])])
+
+
+def row_key(table: schema.Table, row: Any) -> str:
+    """A row's name by its key columns (`PV-03`, `PV-03 2025-04-01 2025-04-30`), each value as validation reads
+    it, so a row as loaded (a date typed 2025/4/1, an ID typed as the number 101) and as validated give one
+    name; "" when the table has no key columns or a value is empty."""
+    if not table.key_columns or not isinstance(row, Mapping):
+        return ""
+    texts = []
+    for column in table.key_columns:
+        value = row.get(column)
+        try:
+            value = normalize.coerce(value, table.schema[column].get("type"))[0]
+        except normalize.NormalizeError:
+            pass  # as typed: the comment still finds the row while it stays so
+        if value in (None, ""):
+            return ""
+        texts.append(value.isoformat() if isinstance(value, dt.date) else str(value))
+    return " ".join(texts)
 
 
 def follow(review: Review, data: Mapping) -> Review:
     """The comments as the project now has them: a comment on a table row that has moved (rows inserted or
     removed above it) on that row's new place, and `gone` where the project no longer has the row or field.
-    review.yaml keeps what was written; this is how every reader places a comment."""
+    A comment on a key column itself (an ID, a reading's dates) whose row no longer has that key stays where
+    it was: the key was what the comment asked to correct. review.yaml keeps what was written; this is how
+    every reader places a comment."""
     places: dict[str, dict[str, int]] = {}  # table -> row key -> its index, made once a row has moved
     followed = []
     for comment in review.comments:
@@ -102,15 +124,16 @@ def follow(review: Review, data: Mapping) -> Review:
 def _followed_path(comment: Comment, data: Mapping, places: dict[str, dict[str, int]]) -> str | None:
     path, found = comment.path, _ROW.match(comment.path)
     table = schema.tables_of(data).get(found[1]) if found and comment.row else None
-    if table is not None and row_of(data, path) != comment.row:  # the row moved, or is gone
+    if table is not None and row_of(data, path) != comment.row:  # the row moved, is gone, or its key changed
         if table.name not in places:
             rows = data.get(table.name) if isinstance(data.get(table.name), list) else []
-            keys = map(table.row_key, rows)
+            keys = (row_key(table, row) for row in rows)
             places[table.name] = {key: index for index, key in reversed(list(enumerate(keys)))}  # the first
         index = places[table.name].get(comment.row)
-        if index is None:
+        if index is not None:
+            path = f"{found[1]}[{index}]" + (f".{found[3]}" if found[3] else "")
+        elif found[3] not in table.key_columns:
             return None
-        path = f"{found[1]}[{index}]" + (f".{found[3]}" if found[3] else "")
     return path if path_exists(data, path) else None
 
 

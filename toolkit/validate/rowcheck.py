@@ -109,14 +109,21 @@ def _column_suspects(spec: tuple, rows: list[dict], context: Context) -> set[int
     rated = kinds - odd - _NONE  # the types the rules are run on here
     if not checks or not rated:
         return suspects
+    if len(rated) > 1:  # equal values of two types (2000 and Decimal 2000) would be one in a set
+        return None
     try:
         distinct = {value for value in column if type(value) in rated}
+        if any(value != value for value in distinct):  # NaN: compares false with everything, min included
+            return None
         for check in checks:
             broken = _rule_suspects(check, column, distinct, rows, context)
             if broken is None:
                 return None
             suspects |= broken
-    except TypeError:  # unhashable values, or a comparison Cerberus would skip value by value
+    except (
+        TypeError,
+        ArithmeticError,
+    ):  # unhashable values, a comparison Cerberus skips value by value, sNaN
         return None
     return suspects
 
