@@ -159,18 +159,15 @@ def coerce_column(
 
     The 130,000-row tables of a program are almost all canonical cells (a float from Excel, a date, a tidy
     string, a dropdown's はい or いいえ): those are converted here without a call per cell. An empty cell
-    becomes None. The
-    rows returned keep their raw value and go through `coercer(type_name)`, which notes or refuses them;
-    so do numbers outside `bounds` (the field's plausible range; infinity and NaN always) and dates outside
-    FIRST_DAY..LAST_DAY, for the caller to refuse.
+    becomes None. The rows returned keep their raw value and go through `coercer(type_name)`, which notes or
+    refuses them; so do numbers outside `bounds` (the field's plausible range; infinity and NaN always) and
+    dates outside FIRST_DAY..LAST_DAY, for the caller to refuse.
     """
     others: list[int] = []
     decimal, string, day = type_name == "decimal", type_name == "string", type_name == "date"
     answers = _CANONICAL_ANSWERS if type_name == "boolean" else {}
     low, high = bounds
-    decimals: dict[
-        float, Decimal
-    ] = {}  # meter readings repeat: each value converted once (Decimals are immutable)
+    decimals: dict[float, Decimal] = {}  # meter readings repeat: each converted once (Decimals are immutable)
     for index, row in enumerate(rows):
         value = row.get(key)
         kind = type(value)
