@@ -137,11 +137,6 @@ def _followed_path(comment: Comment, data: Mapping, places: dict[str, dict[str, 
     return path if path_exists(data, path) else None
 
 
-def orphans(review: Review, data: Mapping) -> list[Comment]:
-    """The comments whose field the project no longer has (a removed row, a renamed field)."""
-    return [comment for comment in follow(review, data).comments if comment.gone]
-
-
 def _project_data(root: Path) -> Mapping:
     from toolkit.read.folder import load_project
 

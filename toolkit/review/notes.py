@@ -12,8 +12,7 @@ from typing import Mapping
 
 from toolkit import schema
 from toolkit.documents.model import Document, Fields, Note, Table
-from toolkit.review.comments import path_exists
-from toolkit.review.store import Review
+from toolkit.review.store import Comment, Review
 
 
 def anchors(document: Document) -> tuple[list[str], dict[str, str]]:
@@ -30,9 +29,11 @@ def anchors(document: Document) -> tuple[list[str], dict[str, str]]:
 
 
 def anchor_of(
-    path: str, fields: list[str], tables: Mapping[str, str], sections: set[str], data: Mapping
+    comment: Comment, fields: list[str], tables: Mapping[str, str], sections: set[str], data: Mapping
 ) -> str:
-    """Where a comment on `path` is drawn: the field itself, a field under it, its table's or schema's section."""
+    """Where a comment (as `comments.follow` placed it) is drawn: the field itself, a field under it, its
+    table's or schema's section."""
+    path = comment.path
     if path in fields:
         return path
     under = next((shown for shown in fields if shown.startswith(path + ".")), None)
@@ -41,19 +42,20 @@ def anchor_of(
     head = path.split("[", 1)[0].split(".", 1)[0]
     if head in tables:
         return tables[head]
-    section = schema.field_meta(data, path).get("section", "") if path_exists(data, path) else ""
+    section = "" if comment.gone else schema.field_meta(data, path).get("section", "")
     return section if section in sections else ""
 
 
 def for_document(document: Document, review: Review, data: Mapping) -> list[Note]:
-    """The open comments `document` carries, numbered in id order; the unanchored ones only in the plan."""
+    """The open comments `document` carries, numbered in id order; the unanchored ones only in the plan.
+    `review` is as `comments.follow` placed it on the project's `data`."""
     fields, tables = anchors(document)
     sections = {section.id for section in document.sections}
     notes: list[Note] = []
     for comment in review.comments:
         if not comment.open:
             continue
-        anchor = anchor_of(comment.path, fields, tables, sections, data)
+        anchor = anchor_of(comment, fields, tables, sections, data)
         if not anchor and document.kind != "plan":
             continue
         notes.append(
