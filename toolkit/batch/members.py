@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from toolkit import schema
 from toolkit.calculate import factors as factor_tables
@@ -103,8 +103,7 @@ class Packed:
 
     def accepted_rows(self) -> Iterator[dict[str, Any]]:
         """The accepted rows' values in sheet order, unpacked one chunk at a time."""
-        for chunk in self.chunks:
-            yield from unpack(chunk)
+        return unpacked(self.chunks)
 
 
 def pack(checked: Checked, size: int) -> Packed:
@@ -126,6 +125,12 @@ def pack(checked: Checked, size: int) -> Packed:
 def unpack(chunk: bytes) -> list[dict[str, Any]]:
     """A chunk of `Packed.chunks` as the rows' values."""
     return pickle.loads(chunk)
+
+
+def unpacked(chunks: Iterable[bytes]) -> Iterator[dict[str, Any]]:
+    """The rows' values of chunks of `Packed.chunks`, in order, unpacked one chunk at a time."""
+    for chunk in chunks:
+        yield from unpack(chunk)
 
 
 def check(project: Project, members: Path, joined_on: dt.date) -> Checked:

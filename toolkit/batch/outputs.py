@@ -127,10 +127,10 @@ def activity_list_job(
 ) -> None:
     """The updated activity list in `formats` (a worker's job): the project read again, the accepted rows
     (`members.Packed.chunks`) added."""
-    from toolkit.batch.members import unpack
+    from toolkit.batch.members import unpacked
     from toolkit.pipeline import Run
 
-    document = activity_list(Run(root), [row for chunk in chunks for row in unpack(chunk)], built)
+    document = activity_list(Run(root), list(unpacked(chunks)), built)
     for fmt in formats:
         write_list(document, fmt, work / f"activity-list.{fmt}", overrides)
 

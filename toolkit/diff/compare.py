@@ -292,7 +292,7 @@ def _values(old: Mapping[str, tuple[str, ...]], new: Mapping[str, tuple[str, ...
     changes = []
     for name in sorted(set(old) | set(new)):
         before, after = old.get(name), new.get(name)
-        words = (after or before or ("", "", ""))[2:3]
+        words = (after or before)[2:]  # the name is one side's at least
         if before is None and after is not None:
             changes.append(ValueChange(name, "added", "", after[0], after[1], *words))
         elif after is None and before is not None:
