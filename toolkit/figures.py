@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import cached_property
 from typing import Mapping, NamedTuple
 
 from toolkit.problems import Location
+
+# Sums and differences are exact: a total equals the sum of its parts to the last digit, whatever the
+# order. Divisions (day shares, ratios) keep the default 28 significant digits.
+EXACT = Context(prec=400)
+REDUCTION_FORMULA = "ER = EM_BL − EM_PJ"
 
 
 @dataclass(frozen=True)
@@ -55,5 +60,10 @@ class PeriodResult(NamedTuple):
     fiscal_year: int
     baseline: Figure
     project: Figure
-    reduction: Figure
     source: str = ""  # the dotted path of the reading it came from, e.g. monitoring[12]
+
+    @property
+    def reduction(self) -> Figure:
+        """ER = EM_BL − EM_PJ, exact: made when asked for, as a program's sums per year need only the two
+        emissions (`engine.year_sums`)."""
+        return Figure(EXACT.subtract(self.baseline.value, self.project.value), "t-CO2", REDUCTION_FORMULA)

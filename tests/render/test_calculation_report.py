@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.calculate.engine import EXACT
+from toolkit.figures import EXACT
 from toolkit.render.calculation_report import exact
 
 

@@ -15,8 +15,8 @@ from typing import Any, Iterable, Mapping
 
 from toolkit import schema
 from toolkit.batch.members import REASONS_HEADER, Checked, Packed
-from toolkit.calculate.engine import EXACT
 from toolkit.documents.model import Column, Table
+from toolkit.figures import EXACT
 
 NEW_MARK = "今回追加"
 DATE_FORMAT = "yyyy-mm-dd"

@@ -9,25 +9,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from toolkit import methodologies, periods, schema
 from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.additionality import Additionality, assess
 from toolkit.errors import FactorError, InputMissing
-from toolkit.figures import FactorRef, Figure, PeriodResult
+from toolkit.figures import EXACT, FactorRef, PeriodResult
 from toolkit.methodologies import ZERO, defaults
 from toolkit.problems import Location, Problem
 from toolkit.project import Project
 from toolkit.read.folder import SourceMap
 
-REDUCTION_FORMULA = "ER = EM_BL − EM_PJ"
-# Sums and differences are exact: a total equals the sum of its parts to the last digit, whatever the
-# order. Divisions (day shares, ratios) keep the default 28 significant digits.
-EXACT = Context(prec=400)
 NOISE = Decimal("1e-12")
 
 
@@ -60,21 +57,21 @@ class ActivityResult:
 
 
 def year_sums(pieces: Sequence[PeriodResult]) -> dict[int, YearSums]:
-    """The exact sums of period results per fiscal year, in year order."""
-    sums: dict[int, tuple[Decimal, Decimal, Decimal]] = {}
+    """The exact sums of period results per fiscal year, in year order. Being exact, a year's reduction is
+    its baseline sum less its project sum, to the last digit the sum of its pieces' reductions."""
+    sums: dict[int, tuple[Decimal, Decimal]] = {}
     add = EXACT.add
     for piece in pieces:
         year = piece.fiscal_year
         found = sums.get(year)
         if found is None:
-            sums[year] = (piece.baseline.value, piece.project.value, piece.reduction.value)
+            sums[year] = (piece.baseline.value, piece.project.value)
         else:
-            sums[year] = (
-                add(found[0], piece.baseline.value),
-                add(found[1], piece.project.value),
-                add(found[2], piece.reduction.value),
-            )
-    return {year: YearSums(*sums[year]) for year in sorted(sums)}
+            sums[year] = (add(found[0], piece.baseline.value), add(found[1], piece.project.value))
+    return {
+        year: YearSums(baseline, project, EXACT.subtract(baseline, project))
+        for year, (baseline, project) in sorted(sums.items())
+    }
 
 
 @dataclass
@@ -380,11 +377,9 @@ class _Run:
                     self.problem(code, f"monitoring[{position}].{column}", severity, **params)
             if crediting is None or position in skipped:
                 continue
-            year = periods.fiscal_year(start)
-            if straight and first <= start and end <= last and periods.fiscal_year(end) == year:
-                days = periods.days(start, end)
-                piece = periods.Piece(start, end, year, days, days)
-                pieces += self.computed(calculate, activity, reading, piece, self.path(position))
+            whole = _whole_piece(start, end) if straight and first <= start and end <= last else None
+            if whole:
+                pieces += self.computed(calculate, activity, reading, whole, self.path(position))
             else:
                 pieces += self.reading(calculate, activity, position, reading, (start, end), crediting)
         years = year_sums(pieces)
@@ -480,18 +475,9 @@ class _Run:
         except InputMissing as error:
             self.input_missing(error, path)
             return []
-        # its inputs are the two figures beside it in the PeriodResult
-        reduction = Figure(EXACT.subtract(baseline.value, project.value), "t-CO2", REDUCTION_FORMULA)
         return [
             PeriodResult(
-                str(activity.get("id")),
-                piece.start,
-                piece.end,
-                piece.fiscal_year,
-                baseline,
-                project,
-                reduction,
-                path,
+                str(activity.get("id")), piece.start, piece.end, piece.fiscal_year, baseline, project, path
             )
         ]
 
@@ -603,6 +589,16 @@ class _Run:
                 end=end,
             )
         return set()
+
+
+@functools.lru_cache(maxsize=4096)  # a program's readings share a few dozen periods
+def _whole_piece(start: dt.date, end: dt.date) -> periods.Piece | None:
+    """The piece of a reading inside one fiscal year: all of it; None for a reading that crosses 31 March."""
+    year = periods.fiscal_year(start)
+    if periods.fiscal_year(end) != year:
+        return None
+    days = periods.days(start, end)
+    return periods.Piece(start, end, year, days, days)
 
 
 def _related_rows(code: str, data: Mapping) -> dict[Any, dict[str, list[Mapping]]]:

@@ -16,10 +16,10 @@ from typing import Any, Callable, Mapping
 
 from toolkit import methodologies, periods, schema
 from toolkit.calculate import factors as factor_tables
-from toolkit.calculate.engine import EXACT, Calculation, exact_sum, represented_ids, truncate
+from toolkit.calculate.engine import Calculation, exact_sum, represented_ids, truncate
 from toolkit.documents.model import Chart, Column, Missing, Paragraph, Series, Table
 from toolkit.documents.text import date_text, fiscal_year_text, span_text, value_text
-from toolkit.figures import PeriodResult
+from toolkit.figures import EXACT, PeriodResult
 from toolkit.read.hashing import sha256_many
 
 # more than this and the body lists evidence per activity; the workbook has every file

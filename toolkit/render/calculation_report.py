@@ -7,9 +7,9 @@ from typing import Any
 
 from toolkit import messages, methodologies
 from toolkit.calculate import factors as factor_tables
-from toolkit.calculate.engine import EXACT, Calculation
+from toolkit.calculate.engine import Calculation
 from toolkit.documents.text import terminal_width
-from toolkit.figures import Figure, PeriodResult
+from toolkit.figures import EXACT, Figure, PeriodResult
 
 SHOWN_PLACES = Decimal("0.000001")
 COLUMNS = ("activity", "year", "baseline", "project", "reduction")  # messages.py: report.column.*
