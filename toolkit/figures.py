@@ -64,6 +64,11 @@ class PeriodResult(NamedTuple):
 
     @property
     def reduction(self) -> Figure:
-        """ER = EM_BL − EM_PJ, exact: made when asked for, as a program's sums per year need only the two
+        """ER = EM_BL − EM_PJ: made when asked for, as a program's sums per year need only the two
         emissions (`engine.year_sums`)."""
-        return Figure(EXACT.subtract(self.baseline.value, self.project.value), "t-CO2", REDUCTION_FORMULA)
+        return Figure(self.reduction_t, "t-CO2", REDUCTION_FORMULA)
+
+    @property
+    def reduction_t(self) -> Decimal:
+        """The reduction's value (t-CO2), exact."""
+        return EXACT.subtract(self.baseline.value, self.project.value)

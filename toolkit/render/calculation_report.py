@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -56,35 +57,49 @@ def figure_json(figure: Figure) -> dict:
     return found
 
 
-def period_json(piece: PeriodResult, detail: bool, iso: dict | None = None) -> dict:
-    """One period's figures; with `detail`, each figure's formula, inputs and factor rows too.
+def period_json(piece: PeriodResult, detail: bool, iso: dict | None = None) -> str:
+    """One period's figures as JSON text; with `detail`, each figure's formula, inputs and factor rows too.
 
-    `iso` remembers dates written before: a program's 240,000 period dates are a few dozen days.
+    Written from a pattern, not through a dict: a program has 120,000 of them, and what goes into it is
+    plain digits, ISO dates and a dotted path (escaped). `iso` remembers dates written before: a program's
+    240,000 period dates are a few dozen days.
     """
     iso = {} if iso is None else iso
     start, end = piece.start, piece.end
-    found = {
-        "start": iso.get(start) or iso.setdefault(start, start.isoformat()),
-        "end": iso.get(end) or iso.setdefault(end, end.isoformat()),
-        "fiscal_year": piece.fiscal_year,
-        "source": piece.source,
-        "baseline_t": exact(piece.baseline.value),
-        "project_t": exact(piece.project.value),
-        "reduction_t": exact(piece.reduction.value),
-    }
+    text = _PERIOD(
+        iso.get(start) or iso.setdefault(start, start.isoformat()),
+        iso.get(end) or iso.setdefault(end, end.isoformat()),
+        piece.fiscal_year,
+        _string(piece.source),
+        exact(piece.baseline.value),
+        exact(piece.project.value),
+        exact(piece.reduction_t),
+    )
     if detail:
-        found.update(baseline=figure_json(piece.baseline), project=figure_json(piece.project))
-    return found
+        figures = {"baseline": figure_json(piece.baseline), "project": figure_json(piece.project)}
+        text = text[:-1] + "," + _compact(figures)[1:]
+    return text
 
 
-def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False) -> dict:
-    """The contract keys of `jcredit calc --format json`, per-period figures and problems.
+_PERIOD = (
+    '{{"start":"{}","end":"{}","fiscal_year":{},"source":{},'
+    '"baseline_t":"{}","project_t":"{}","reduction_t":"{}"}}'
+).format
+_string = json.encoder.encode_basestring  # a JSON string, as json.dumps(ensure_ascii=False) writes it
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False) -> str:
+    """`jcredit calc --format json` as compact JSON text: the contract keys, per-period figures, problems.
 
     Each figure's formula, inputs and factor rows come with `detail`: for 120,000 readings they
     are 48 MB instead of 19, and the formulas are the same in every row of a methodology.
     """
     iso: dict = {}
-    return {
+    head = {
         "methodology": result.methodology,
         "estimate": result.estimate,  # calc --plan: from the planned inputs, never from readings
         "represented": result.represented,
@@ -96,17 +111,23 @@ def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False
         "by_fiscal_year": {str(year): exact(value) for year, value in result.by_fiscal_year.items()}
         if result.complete
         else None,
-        "activities": [
+    }
+    activities = ",".join(
+        _compact(
             {
                 "id": activity.activity_id,
                 "crediting_period": [day.isoformat() for day in activity.crediting]
                 if activity.crediting
                 else None,
                 "reduction_exact_t": exact(activity.reduction_exact),
-                "periods": [period_json(piece, detail, iso) for piece in activity.periods],
             }
-            for activity in result.activities
-        ],
+        )[:-1]
+        + ',"periods":['
+        + ",".join([period_json(piece, detail, iso) for piece in activity.periods])
+        + "]}"
+        for activity in result.activities
+    )
+    tail = {
         "factors_used": [
             {
                 "name": ref.name,
@@ -124,6 +145,7 @@ def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False
         "additionality": additionality_json(result),
         "problems": [problem.as_json(lang) | {"severity": problem.severity} for problem in result.problems],
     }
+    return _compact(head)[:-1] + ',"activities":[' + activities + "]," + _compact(tail)[1:]
 
 
 def additionality_json(result: Calculation) -> dict:
