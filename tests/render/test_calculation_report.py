@@ -1,12 +1,14 @@
 """The calculation's text and JSON forms: exact figures as plain digits, columns that line up."""
 
+import datetime as dt
+import json
 from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.figures import EXACT
-from toolkit.render.calculation_report import exact
+from toolkit.figures import EXACT, FactorRef, Figure, PeriodResult
+from toolkit.render.calculation_report import exact, period_json
 
 
 @given(
@@ -39,3 +41,35 @@ def test_exact_drops_trailing_zeros_and_exponents():
         "-0.25",
         "7",
     ]
+
+
+@given(st.text(), st.booleans())
+def test_a_period_is_json_with_its_figures_whatever_its_source_path(source, detail):
+    """A period's JSON is written from a pattern: it still parses, every value where json.dumps would put it,
+    a path with quotes, backslashes, control characters or Japanese escaped."""
+    factor = FactorRef(
+        "grid_electricity", (("basis", "all_source"),), 2025, Decimal("0.000438"), "t-CO2/kWh", "s", "v"
+    )
+    baseline = Figure(Decimal("1.5E-7"), "t-CO2", "EM_BL = EL × CEF", {"EL": Decimal("100.0")}, (factor,))
+    project = Figure(Decimal("0"), "t-CO2", "EM_PJ = 0")
+    piece = PeriodResult("PV-1", dt.date(2025, 4, 1), dt.date(2025, 4, 30), 2025, baseline, project, source)
+    found = json.loads(period_json(piece, detail))
+    expected = {
+        "start": "2025-04-01",
+        "end": "2025-04-30",
+        "fiscal_year": 2025,
+        "source": source,
+        "baseline_t": "0.00000015",
+        "project_t": "0",
+        "reduction_t": "0.00000015",
+    }
+    if detail:
+        expected["baseline"] = {
+            "value_t": "0.00000015",
+            "formula": "EM_BL = EL × CEF",
+            "inputs": {"EL": "100"},
+            "factors": ["grid_electricity[basis=all_source]@FY2025"],
+        }
+        expected["project"] = {"value_t": "0", "formula": "EM_PJ = 0", "inputs": {}}
+    assert found == expected
+    assert list(found) == list(expected)
