@@ -349,11 +349,12 @@ class _Run:
             readings = self.planned(activity, crediting)
         # a planned row covers its fiscal-year piece, whatever dates the methodology's readings carry
         period = _planned_period if self.plan else module.reading_period
+        span = periods.Span
         dated = [
-            (periods.Span(*span, position), reading)
+            (span(*found, position), reading)
             for position, reading in readings
-            for span in (period(reading),)
-            if span
+            for found in (period(reading),)
+            if found
         ]
         spans = [span for span, _ in dated]
         # events (a season, a batch) neither tile time nor exclude each other; a repeated season is not counted
@@ -379,7 +380,9 @@ class _Run:
                 continue
             whole = _whole_piece(start, end) if straight and first <= start and end <= last else None
             if whole:
-                pieces += self.computed(calculate, activity, reading, whole, self.path(position))
+                computed = self.computed(calculate, activity, reading, whole, self.path(position))
+                if computed:
+                    pieces.append(computed)
             else:
                 pieces += self.reading(calculate, activity, position, reading, (start, end), crediting)
         years = year_sums(pieces)
@@ -415,13 +418,9 @@ class _Run:
             if (self.window[0] and end < self.window[0]) or (self.window[1] and end > self.window[1]):
                 return []
             days = periods.days(start, end)
-            return self.computed(
-                calculate,
-                activity,
-                reading,
-                periods.Piece(start, end, periods.fiscal_year(end), days, days),
-                path,
-            )
+            piece = periods.Piece(start, end, periods.fiscal_year(end), days, days)
+            computed = self.computed(calculate, activity, reading, piece, path)
+            return [computed] if computed else []
         inside = periods.clip(span[0], span[1], *crediting)
         if inside is None:
             self.problem(
@@ -453,14 +452,16 @@ class _Run:
         pieces = periods.split_by_fiscal_year(inside[0], inside[1], reading_days)
         results = []
         for piece, part in zip(pieces, self.shares(reading, pieces, reading_days)):
-            results += self.computed(calculate, activity, part, piece, path)
+            computed = self.computed(calculate, activity, part, piece, path)
+            if computed:
+                results.append(computed)
         return results
 
     def computed(
         self, calculate: Callable, activity: Mapping, part: Mapping, piece: periods.Piece, path: str
-    ) -> list[PeriodResult]:
+    ) -> PeriodResult | None:
         """The methodology's figures for one piece (`calculate`: its activity's calculator); what it cannot
-        compute is reported, not raised."""
+        compute is reported, not raised (None)."""
         try:
             baseline, project = calculate(part, piece)
         except FactorError as error:
@@ -471,15 +472,13 @@ class _Run:
                     if problem.location is None and problem.path:  # a project field: its line
                         problem = dataclasses.replace(problem, location=self.sources.locate(problem.path))
                     self.problems.append(problem)
-            return []
+            return None
         except InputMissing as error:
             self.input_missing(error, path)
-            return []
-        return [
-            PeriodResult(
-                str(activity.get("id")), piece.start, piece.end, piece.fiscal_year, baseline, project, path
-            )
-        ]
+            return None
+        return PeriodResult(
+            str(activity.get("id")), piece.start, piece.end, piece.fiscal_year, baseline, project, path
+        )
 
     def path(self, position: int) -> str:
         """Where a reading's problem is reported: its monitoring row, or for a planned row its activity."""
