@@ -18,6 +18,7 @@ STAGES = (
         "toolkit.periods",
         "toolkit.figures",
         "toolkit.packaged",
+        "toolkit.forked",
     ),
     ("toolkit.methodologies",),
     ("toolkit.schema",),

@@ -79,25 +79,3 @@ def test_validation_leaves_the_data_as_read(sample):
         project.methodology is not None
         and project.methodology.CODE == project.data["project"]["methodology"]["code"]
     )
-
-
-def _refuse(problem_path: str):
-    from toolkit.errors import InputError
-    from toolkit.problems import Problem
-
-    raise InputError("refused", [Problem("file_not_found", problem_path)])
-
-
-def test_work_in_a_forked_child_answers_refuses_or_fails_as_here(monkeypatch):
-    import os
-
-    from toolkit.errors import InputError
-
-    assert pipeline.in_child(os.getpid) != os.getpid()  # it ran in another process
-    with pytest.raises(InputError) as refused:
-        pipeline.in_child(_refuse, "members.xlsx")
-    assert [problem.path for problem in refused.value.problems] == ["members.xlsx"]
-    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
-        pipeline.in_child(divmod, 1, 0)
-    monkeypatch.delattr(os, "fork")  # no fork: done here
-    assert pipeline.in_child(os.getpid) == os.getpid()

@@ -140,7 +140,7 @@ def _checked(project, members: Path, on: dt.date, size: int) -> Packed:
     sheet takes about 4 MB a thousand rows that a process keeps once freed. What comes back is packed
     (`members.Packed`): the accepted rows in chunks of `size` (one job each), pickled until a job or a list
     unpacks them. The child has the validated project already: it is not read again."""
-    from toolkit.pipeline import in_child
+    from toolkit.forked import in_child
 
     return in_child(_check_job, project, members, on, size)
 

@@ -1,0 +1,48 @@
+"""Work in a forked child: its answer, its refusal or its bug as here; done here where forking is not safe."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from toolkit import forked
+
+
+def _refuse(problem_path: str):
+    from toolkit.errors import InputError
+    from toolkit.problems import Problem
+
+    raise InputError("refused", [Problem("file_not_found", problem_path)])
+
+
+def test_work_in_a_forked_child_answers_refuses_or_fails_as_here(monkeypatch):
+    import os
+
+    from toolkit.errors import InputError
+
+    assert forked.in_child(os.getpid) != os.getpid()  # it ran in another process
+    with pytest.raises(InputError) as refused:
+        forked.in_child(_refuse, "members.xlsx")
+    assert [problem.path for problem in refused.value.problems] == ["members.xlsx"]
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        forked.in_child(divmod, 1, 0)
+    monkeypatch.delattr(os, "fork")  # no fork: done here
+    assert forked.in_child(os.getpid) == os.getpid()
+
+
+def test_no_fork_beside_another_thread_or_in_a_daemon():
+    """A child forked beside a running thread could wait for ever on a lock that thread held; a daemon process
+    may have no children. Then the work is done here."""
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not forked.can_fork()
+        assert forked.in_child(os.getpid) == os.getpid()
+    finally:
+        release.set()
+        other.join()
+    assert forked.can_fork()
+    assert forked.in_child(forked.can_fork) is False  # the child is a daemon: it does its own work itself

@@ -1,0 +1,89 @@
+"""Work done in a forked child process, which ends with it: the child has this process's memory (nothing is
+pickled on the way in), only its answer comes back. Where a fork is not safe, the work is done here."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from toolkit.errors import ToolkitError
+
+
+def can_fork() -> bool:
+    """Whether a child can be forked here: the system forks, this process is no daemon (which may have no
+    children), and no other thread runs (it could hold a lock the child then waits on for ever)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return False
+    import multiprocessing
+
+    return not multiprocessing.current_process().daemon
+
+
+def in_child(work, *arguments):
+    """work(*arguments) in a forked child process, which ends with it: what it read and built in memory goes
+    with it, and only its answer comes back (pickled)."""
+    with Forked(work, *arguments) as child:
+        return child.result()
+
+
+class Forked:
+    """work(*arguments) started in a forked child (nothing pickled on the way in: the child has this process's
+    memory), its answer sent back; where it cannot fork (`can_fork`), done in this process when asked for. A
+    child that dies or hits a bug is this process's internal error. Used as a context manager, which ends the
+    child."""
+
+    def __init__(self, work, *arguments):
+        self._call = (work, arguments)
+        self._child = None
+        if can_fork():
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork")
+            self._receive, send = context.Pipe(duplex=False)
+            self._child = context.Process(target=_child, args=(work, arguments, send), daemon=True)
+            self._child.start()
+            send.close()
+
+    def result(self):
+        """The child's answer (waiting for it), or work(*arguments) here without fork."""
+        if self._child is None:
+            work, arguments = self._call
+            return work(*arguments)
+        try:
+            kind, answer = self._receive.recv()  # before join: the answer may be larger than the pipe holds
+        except EOFError:
+            raise RuntimeError(f"the process for {self._call[0].__name__} ended without an answer") from None
+        if kind == "refused":
+            raise answer
+        if kind == "bug":
+            raise RuntimeError(answer)
+        return answer
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        if self._child is None:
+            return
+        self._receive.close()
+        self._child.join(timeout=5)
+        if self._child.is_alive():
+            self._child.kill()
+            self._child.join()
+
+
+def _child(work, arguments: tuple, send) -> None:
+    """In the forked process: work(*arguments) sent back, or the bug's description. Ctrl-C reaches the whole
+    process group: the parent handles it (and ends this process), so this one ignores it; `kill` ends it quietly."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        answer = ("ok", work(*arguments))
+    except ToolkitError as error:  # refused input: raised again in the parent, problems and all
+        answer = ("refused", error)
+    except Exception as error:  # a bug: the parent reports it as its own internal error (exit 3)
+        answer = ("bug", f"{type(error).__name__}: {error}")
+    send.send(answer)
+    send.close()
