@@ -8,6 +8,7 @@ import json
 import openpyxl
 import pytest
 
+from toolkit.forked import Forked
 from toolkit.read import workbook
 
 
@@ -468,6 +469,30 @@ def test_a_stray_cell_in_a_middle_row_of_a_large_undeclared_sheet_is_named_befor
     _, report, _ = validate(run, folder)
     (error,) = only(report, "xlsx_too_many_cells")
     assert error["location"] == "activities.xlsx!活動一覧!GR3" and "GR3" in error["message"]
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_large_readings_workbook_is_checked_ahead_in_a_child_or_in_a_thread_alike(
+    folder, run, monkeypatch, fork
+):
+    """A later table's large workbook has its XML checked while the first table is read: in a forked child (on
+    the other core) where forking is safe, else in a thread. Its cells are found the same either way."""
+    monkeypatch.setattr(workbook, "SMALL_XML", 0)  # every workbook counts as large
+    forked = []
+    monkeypatch.setattr(workbook, "Forked", lambda *call: forked.append(call) or Forked(*call))
+    if not fork:
+        monkeypatch.setattr(workbook, "can_fork", lambda: False)
+    folder.write()
+    readings = folder.root / "monitoring/2025.xlsx"
+    edit_book(readings, lambda sheet: sheet.__setitem__("D3", "=E3*2"))
+    _, report, _ = validate(run, folder)
+    (error,) = only(report, "formula_no_value")
+    assert error["location"] == "monitoring/2025.xlsx!モニタリング!D3" and "=E3*2" in error["message"]
+    edit_book(readings, lambda sheet: sheet.__setitem__("XFD100000", "x"))
+    _, report, _ = validate(run, folder)
+    (error,) = only(report, "xlsx_too_many_cells")
+    assert error["location"] == "monitoring/2025.xlsx!モニタリング!XFD100000"
+    assert len(forked) == (2 if fork else 0)
 
 
 def test_a_value_merged_over_several_keys_of_project_xlsx_is_refused(folder, run):

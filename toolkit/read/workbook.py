@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 from xml.etree import ElementTree
 
+from toolkit.forked import Forked, can_fork
 from toolkit.problems import column_letter
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -68,7 +69,7 @@ class Workbook:
 
     def __init__(self, path: Path):
         self.path = path
-        _check_container(path)
+        self._unpacked = _check_container(path)
         from python_calamine import CalamineWorkbook
 
         try:
@@ -80,27 +81,29 @@ class Workbook:
         ) as error:  # calamine raises several unrelated types, and panics, for broken files
             raise WorkbookError("not_readable", reason=_reason(error)) from error
         self.sheet_names: list[str] = list(self._book.sheet_names)
-        self._ahead: dict[str, _Background] = {}
+        self._ahead: dict[str, _Background | Forked] = {}  # a sheet's checks, started early
 
     def read_ahead(self, name: str) -> None:
-        """Start inflating and checking a sheet's XML in a thread, while the caller reads other sheets."""
+        """Start checking a sheet's XML (its extent, its untrustworthy cells) while the caller reads other sheets:
+        a large workbook's in a forked child, on the other core (the checks hold the GIL), else in a thread."""
         if name in self.sheet_names and name not in self._ahead:
-            self._ahead[name] = _Background(_checked_xml, self.path, name)
+            large = self._unpacked > SMALL_XML and can_fork()
+            self._ahead[name] = (Forked if large else _Background)(_looked_over, self.path, name)
 
     def sheet(self, name: str) -> Sheet:
         """One sheet's cells and its untrustworthy cells; WorkbookError when it is beyond the limits or unreadable."""
         # the reader allocates the whole grid up to the farthest cell: its extent is checked first, from the XML
-        ahead = self._ahead.pop(name, None)
-        parts = ahead.result() if ahead is not None else _checked_xml(self.path, name)
-        # the second look at the sheet's XML runs beside calamine's parse, which lets go of the GIL
-        scan = _Background(lambda: _cell_problems(b"".join(parts)))
+        with self._ahead.pop(name, None) or _Background(_looked_over, self.path, name) as checks:
+            problems = checks.result()
+        if isinstance(problems, WorkbookError):
+            raise problems
         try:
             calamine_sheet = self._book.get_sheet_by_name(name)
             height, width = calamine_sheet.total_height, calamine_sheet.total_width
             if height > MAX_ROWS:
                 raise WorkbookError("xlsx_too_many_rows", limit=f"{MAX_ROWS:,}", found=f"{height:,}")
             if height * width > MAX_CELLS:
-                _check_extent(b"".join(parts), True)  # names the farthest cell
+                _check_extent(_sheet_xml(self.path, name), True)  # names the farthest cell
                 raise WorkbookError(
                     "xlsx_too_many_cells", limit=f"{MAX_CELLS:,}", found=f"{height * width:,}"
                 )
@@ -109,7 +112,6 @@ class Workbook:
                 (top + 1, left + 1, bottom + 1, right + 1)
                 for (top, left), (bottom, right) in calamine_sheet.merged_cell_ranges or ()
             ]
-            problems = scan.result()
         except WorkbookError:
             raise
         except Exception as error:  # calamine, zipfile and XML parsers raise many unrelated types
@@ -117,7 +119,7 @@ class Workbook:
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as error:  # a panic in calamine (pyo3's PanicException is no Exception)
-            raise _panicked(b"".join(parts), error) from error
+            raise _panicked(_sheet_xml(self.path, name), error) from error
         return Sheet(name, rows, problems, merged)
 
 
@@ -141,6 +143,23 @@ def _panicked(data: bytes, error: BaseException) -> WorkbookError:
 
 def _reason(error: BaseException) -> str:
     return str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+
+
+def _looked_over(path: Path, name: str) -> dict[tuple[int, int], tuple[str, str]] | WorkbookError:
+    """A sheet's untrustworthy cells (`_cell_problems`) once its extent is known to be within the limits
+    (`_checked_xml`); else the error refusing it, returned, not raised: it may come from a forked child."""
+    try:
+        return _cell_problems(b"".join(_checked_xml(path, name)))
+    except WorkbookError as error:
+        return error
+    except Exception as error:  # zipfile and the XML parser raise many unrelated types
+        return WorkbookError("not_readable", reason=_reason(error))
+
+
+def _sheet_xml(path: Path, name: str) -> bytes:
+    """A sheet's whole XML, to name the cell behind a refusal (its extent was checked: it fits in memory)."""
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(_sheet_part(archive, name))
 
 
 def _checked_xml(path: Path, name: str) -> list[bytes]:
@@ -299,8 +318,15 @@ class _Background(threading.Thread):
             raise error
         return value
 
+    def __enter__(self) -> _Background:
+        return self
 
-def _check_container(path: Path) -> None:
+    def __exit__(self, *exception: Any) -> None:
+        self.join()
+
+
+def _check_container(path: Path) -> int:
+    """The bytes the workbook unpacks to, once it is known to be a workbook within the limits (else WorkbookError)."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise WorkbookError(
@@ -325,6 +351,7 @@ def _check_container(path: Path) -> None:
             limit_mb=MAX_UNPACKED_BYTES // 2**20,
             size_mb=round(unpacked / 2**20, 1),
         )
+    return unpacked
 
 
 def _describe(path: Path) -> dict[str, Any]:
