@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -43,18 +44,22 @@ def shown(value: Decimal) -> str:
     return format(value.quantize(SHOWN_PLACES, rounding=ROUND_HALF_EVEN), "f")
 
 
-def figure_json(figure: Figure) -> dict:
-    """A figure with its formula, inputs and factor rows, as calc --detail prints it."""
-    found = {
-        "value_t": exact(figure.value),
-        "formula": figure.formula,
-        "inputs": {name: exact(value) for name, value in figure.inputs.items()},
-    }
+def figure_json(figure: Figure) -> str:
+    """A figure with its formula, inputs and factor rows as JSON text, as calc --detail prints it."""
+    inputs = ",".join(f'{_recurring(name)}:"{exact(value)}"' for name, value in figure.inputs.items())
+    text = f'{{"value_t":"{exact(figure.value)}","formula":{_recurring(figure.formula)},"inputs":{{{inputs}}}'
     if figure.factors:
-        found["factors"] = [
+        names = tuple(
             ref.name + (f"@FY{ref.fiscal_year}" if ref.fiscal_year else "") for ref in figure.factors
-        ]
-    return found
+        )
+        text += ',"factors":' + _recurring(names)
+    return text + "}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _recurring(value: str | tuple[str, ...]) -> str:
+    """The JSON of a text (or texts) a program's figures repeat: a formula, an input's name, factor rows."""
+    return _compact(value)
 
 
 def period_json(piece: PeriodResult, detail: bool, iso: dict | None = None) -> str:
@@ -76,8 +81,8 @@ def period_json(piece: PeriodResult, detail: bool, iso: dict | None = None) -> s
         exact(piece.reduction_t),
     )
     if detail:
-        figures = {"baseline": figure_json(piece.baseline), "project": figure_json(piece.project)}
-        text = text[:-1] + "," + _compact(figures)[1:]
+        figures = f'"baseline":{figure_json(piece.baseline)},"project":{figure_json(piece.project)}'
+        text = f"{text[:-1]},{figures}}}"
     return text
 
 
