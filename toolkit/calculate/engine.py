@@ -349,9 +349,8 @@ class _Run:
             readings = self.planned(activity, crediting)
         # a planned row covers its fiscal-year piece, whatever dates the methodology's readings carry
         period = _planned_period if self.plan else module.reading_period
-        span = periods.Span
         dated = [
-            (span(*found, position), reading)
+            (periods.Span(*found, position), reading)
             for position, reading in readings
             for found in (period(reading),)
             if found
