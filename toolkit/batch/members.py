@@ -375,10 +375,3 @@ def factors_of(project: Project):
         (project.data.get("project") or {}).get("methodology"),
         project.project_file,
     )
-
-
-def with_rows(project: Project, rows: list[Mapping]) -> Project:
-    """The project with `rows` added to its activities (the batch's accepted members, marked by joined_on)."""
-    data = dict(project.data)
-    data["activities"] = [*(project.data.get("activities") or []), *rows]
-    return dataclasses.replace(project, data=data)

@@ -11,12 +11,12 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from toolkit import schema
 from toolkit.batch.members import REASONS_HEADER, Checked, Packed
 from toolkit.calculate.engine import EXACT
-from toolkit.documents.model import Column, Table
+from toolkit.documents.model import Column, Rows, Table
 
 NEW_MARK = "今回追加"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -123,34 +123,55 @@ def write_expected(path: Path, parts: Iterable[Mapping[int, tuple[Decimal, int]]
 
 
 def activity_list_job(
-    root: Path, chunks: list[bytes], built, formats: tuple[str, ...], work: Path, overrides
+    root: Path, chunks: list[bytes], count: int, built, formats: tuple[str, ...], work: Path, overrides
 ) -> None:
-    """The updated activity list in `formats` (a worker's job): the project read again, the accepted rows
-    (`members.Packed.chunks`) added."""
-    from toolkit.batch.members import unpacked
+    """The updated activity list in `formats` (a worker's job): the project read again, the `count` accepted
+    rows (`members.Packed.chunks`) added, produced a chunk at a time at each pass over the list."""
     from toolkit.pipeline import Run
 
-    document = activity_list(Run(root), list(unpacked(chunks)), built)
+    document = activity_list(Run(root), chunks, count, built)
     for fmt in formats:
         write_list(document, fmt, work / f"activity-list.{fmt}", overrides)
 
 
-def activity_list(run, rows: list[Mapping], built):
-    """The 排出削減活動リスト of the project with the new members added (marked 今回追加, with their 加入日)."""
-    from toolkit.batch.members import with_rows
+def activity_list(run, chunks: list[bytes], count: int, built):
+    """The 排出削減活動リスト of the project with the `count` new members of `chunks` added (marked 今回追加,
+    with their 加入日). Its table's rows are `Rows`: each pass over them unpacks the chunks one at a time and
+    computes their members' crediting periods, so the list is never held whole (the PDF holds it)."""
     from toolkit.calculate.engine import calculate_plan
     from toolkit.documents import assemble
     from toolkit.read import overrides
 
-    project = with_rows(run.project, rows)
+    project = run.project
+    existing = project.data.get("activities") or []
     estimate = calculate_plan(project, run.factors)
+    listed = Rows(len(existing) + count, lambda: _listed(project, run.factors, estimate, chunks))
     document = assemble.build(
-        "activity-list", estimate, project.root, overrides.folder(project.root), built=built
+        "activity-list", estimate, project.root, overrides.folder(project.root), built=built, listed=listed
     )
-    new = {row["id"] for row in rows}
     for section in document.sections:
-        section.blocks = [_marked(block, new) for block in section.blocks]
+        section.blocks = [_marked(block, len(existing)) for block in section.blocks]
     return document
+
+
+def _listed(project, factors, estimate, chunks: list[bytes]) -> Iterator[tuple[Mapping, Any]]:
+    """(activity, crediting period) of the project's activities (`estimate`), then of the chunks' members, each
+    chunk's periods computed by the same estimate over the program with that chunk's members alone (a
+    member's period depends on the project and the member only)."""
+    from toolkit.batch.members import unpack
+    from toolkit.calculate.engine import calculate_plan
+
+    periods = {result.activity_id: result.crediting for result in estimate.activities}
+    for activity in project.data.get("activities") or []:
+        yield activity, periods.get(activity.get("id"))
+    for chunk in chunks:
+        rows = unpack(chunk)
+        part = dataclasses.replace(project, data={**project.data, "activities": rows})
+        periods = {
+            result.activity_id: result.crediting for result in calculate_plan(part, factors).activities
+        }
+        for row in rows:
+            yield row, periods.get(row["id"])
 
 
 def write_list(document, fmt: str, path: Path, overrides: Path | None) -> None:
@@ -169,10 +190,16 @@ def write_list(document, fmt: str, path: Path, overrides: Path | None) -> None:
     os.replace(temporary, path)
 
 
-def _marked(block, new: set) -> Any:
+def _marked(block, existing: int) -> Any:
+    """The activity table with the 区分 column first: 今回追加 on the rows after the project's `existing` ones."""
     if not isinstance(block, Table) or block.id != "activities" or "id" not in {c.key for c in block.columns}:
         return block
     column = Column("batch_new", "区分", kind="text", width=6)
-    for row in block.rows:  # the document's own rows, built for this list: marked in place, not copied
-        row["batch_new"] = NEW_MARK if row.get("id") in new else None
-    return dataclasses.replace(block, columns=[column, *block.columns])
+    rows = block.rows
+
+    def marked():
+        for index, row in enumerate(rows):  # each row made for this pass: marked in place, not copied
+            row["batch_new"] = NEW_MARK if index >= existing else None
+            yield row
+
+    return dataclasses.replace(block, columns=[column, *block.columns], rows=Rows(len(rows), marked))

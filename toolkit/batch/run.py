@@ -181,6 +181,7 @@ def _make(run, checked, work, formats, built, on, executor, progress, lang) -> d
                 outputs.activity_list_job,
                 project.root,
                 checked.chunks,
+                len(ids),
                 built,
                 tuple(fmt for fmt in ("xlsx", "pdf") if fmt in formats),
                 work,
