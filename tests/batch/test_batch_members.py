@@ -137,18 +137,44 @@ def test_the_id_pattern_is_the_programs_own(ids, expected):
     assert next_id_pattern(ids) == expected
 
 
-def test_packed_rows_come_back_in_sheet_order_a_chunk_at_a_time(ran):
-    from toolkit.batch.members import Checked, Packed, Row, pack, unpack
+def test_packed_rows_come_back_in_sheet_order_a_chunk_at_a_time(ran, tmp_path):
+    from toolkit.batch.members import Packed, check, unpack
+    from toolkit.pipeline import Run
 
-    _, _, result = ran
+    program, _, result = ran
     assert isinstance(result.checked, Packed)
     assert result.checked.input_rows == 200 and len(result.checked.rejected) == len(FAULTS)
     rows = list(result.checked.accepted_rows())
-    bad = Row(999, {"name": "x"}, {}, ["a reason"])
-    checked = Checked(
-        [Row(number, {}, row) for number, row in enumerate(rows)] + [bad], {}, "", dt.date(2026, 4, 3)
-    )
-    again = pack(checked, 50)
+    assert [row["id"] for row in rows] == result.checked.accepted_ids
+    again = check(Run(program).project, tmp_path / "members.xlsx", dt.date(2026, 4, 3), 50)
     assert [len(unpack(chunk)) for chunk in again.chunks] == [50, 50, 50, 42]
     assert list(again.accepted_rows()) == rows and again.accepted_ids == result.checked.accepted_ids
-    assert again.rejected == [bad] and again.input_rows == 193
+
+
+def test_the_check_is_the_same_whatever_the_slices_it_takes(program, tmp_path):
+    from toolkit.batch.members import check
+    from toolkit.pipeline import Run
+
+    (program / "other_programs.csv").write_text(
+        "program,name,address\n美濃太陽光クラブ,尾関 和夫,岐阜市長良福光1-2-3\n", encoding="utf-8"
+    )
+    rows = _rows()
+    rows[20]["id"] = rows[170]["id"] = "PV-0300"  # one ID twice, far apart: other slices
+    rows[190].update(name=rows[3]["name"], address=rows[3]["address"])  # the same person, far apart
+    members = write_members(tmp_path / "members.xlsx", rows)
+    project = Run(program).project
+
+    def checked(slices: int):
+        found = check(project, members, dt.date(2026, 4, 3), 30, rows=slices)
+        rejected = [
+            (row.number, row.raw, row.data, [reason.as_json("en") for reason in row.reasons])
+            for row in found.rejected
+        ]
+        return found.input_rows, found.accepted_ids, list(found.accepted_rows()), rejected, found.notes
+
+    whole = checked(1000)
+    assert whole == checked(1) == checked(7)
+    reasons = {number: [reason["rule"] for reason in found] for number, _, _, found in whole[3]}
+    assert reasons[172] == ["V-DUPLICATE-ID"] and reasons[192] == ["R-PRG-SAMEMEMBER"]
+    assert 22 not in reasons and 5 not in reasons  # the first of each stays
+    assert whole[0] == 200 == len(whole[1]) + len(whole[3])

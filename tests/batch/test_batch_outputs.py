@@ -11,7 +11,7 @@ from batch_helpers import member, write_members
 
 from toolkit.batch import members as batch_members
 from toolkit.batch import outputs
-from toolkit.batch.members import check, pack
+from toolkit.batch.members import check, unpacked
 from toolkit.calculate.engine import calculate_plan
 from toolkit.documents import assemble
 from toolkit.documents.model import Rows
@@ -24,7 +24,7 @@ BUILT = dt.datetime(2026, 4, 1, tzinfo=dt.timezone.utc)
 def checked(program, tmp_path):
     members = write_members(tmp_path / "members.xlsx", [member(number) for number in range(25)])
     run = Run(program)
-    return run, check(run.project, members, BUILT.date())
+    return run, lambda size: check(run.project, members, BUILT.date(), size)
 
 
 def activities(document):
@@ -32,8 +32,8 @@ def activities(document):
 
 
 def test_the_members_rows_are_made_a_chunk_at_a_time_at_each_pass(checked, monkeypatch):
-    run, found = checked
-    packed = pack(found, 10)  # 25 members: 3 chunks
+    run, check_in = checked
+    packed = check_in(10)  # 25 members: 3 chunks
     existing = len(run.project.data["activities"])
     unpacked = []
     unpack = batch_members.unpack
@@ -50,10 +50,10 @@ def test_the_members_rows_are_made_a_chunk_at_a_time_at_each_pass(checked, monke
 
 
 def test_the_list_is_the_ordinary_list_whatever_the_chunks(checked):
-    run, found = checked
+    run, check_in = checked
     project = run.project
     existing = project.data["activities"]
-    added = [row.data for row in found.accepted]
+    added = list(unpacked(check_in(200).chunks))
     whole = dataclasses.replace(project, data={**project.data, "activities": [*existing, *added]})
     ordinary = assemble.build("activity-list", calculate_plan(whole, run.factors), project.root, built=BUILT)
     expected = [
@@ -61,7 +61,7 @@ def test_the_list_is_the_ordinary_list_whatever_the_chunks(checked):
         for index, row in enumerate(activities(ordinary).rows)
     ]
     for size in (1, 7, 200):
-        packed = pack(found, size)
+        packed = check_in(size)
         document = outputs.activity_list(run, packed.chunks, len(packed.accepted_ids), BUILT)
         table = activities(document)
         assert [dict(row) for row in table.rows] == expected

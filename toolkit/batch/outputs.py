@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from toolkit import schema
-from toolkit.batch.members import REASONS_HEADER, Checked, Packed
+from toolkit.batch.members import REASONS_HEADER, Packed
 from toolkit.calculate.engine import EXACT
 from toolkit.documents.model import Column, Rows, Table
 
@@ -28,14 +28,12 @@ def _workbook_rows(path: Path, sheet: str, header: list[str], rows: Iterable[lis
     sheetxml.write(path, sheet, header, rows, built)
 
 
-def members_layout(table: schema.Table, checked: Checked | Packed) -> list[str]:
+def members_layout(table: schema.Table, checked: Packed) -> list[str]:
     """The columns of the members sheet as it was read, in its order (the keys)."""
     return sorted(checked.columns, key=checked.columns.get)
 
 
-def write_rejected(
-    path: Path, table: schema.Table, checked: Checked | Packed, built, lang: str = "ja"
-) -> None:
+def write_rejected(path: Path, table: schema.Table, checked: Packed, built, lang: str = "ja") -> None:
     """The rejected rows as typed, in the members layout, with the reasons column: correct and feed back."""
     keys = members_layout(table, checked)
     header = [table.schema[key]["meta"]["label"]["ja"] for key in keys] + [REASONS_HEADER]

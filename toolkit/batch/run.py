@@ -21,7 +21,7 @@ from typing import Callable, Iterator, Mapping
 
 from toolkit import __version__
 from toolkit.batch import memberdocs, outputs, workfolder
-from toolkit.batch.members import Packed, check, pack, unpack
+from toolkit.batch.members import Packed, check, unpack
 from toolkit.errors import InputError, ToolkitError
 from toolkit.problems import Location, Problem
 from toolkit.read.hashing import sha256
@@ -136,17 +136,13 @@ def _locked(run, checked, work, formats, built, on, executor, progress, lang, st
 
 
 def _checked(project, members: Path, on: dt.date, size: int) -> Packed:
-    """`members.check` in a forked process of its own, which ends with it: reading and validating the whole
-    sheet takes about 4 MB a thousand rows that a process keeps once freed. What comes back is packed
-    (`members.Packed`): the accepted rows in chunks of `size` (one job each), pickled until a job or a list
-    unpacks them. The child has the validated project already: it is not read again."""
+    """`members.check` in a forked process of its own, which ends with it: the sheet as read (the workbook
+    reader's grid, about 1.5 KB a row) stays with it, and what a process keeps once freed. What comes back
+    is packed (`members.Packed`): the accepted rows in chunks of `size` (one job each), pickled until a job
+    or a list unpacks them. The child has the validated project already: it is not read again."""
     from toolkit.pipeline import in_child
 
-    return in_child(_check_job, project, members, on, size)
-
-
-def _check_job(project, members: Path, on: dt.date, size: int) -> Packed:
-    return pack(check(project, members, on), size)
+    return in_child(check, project, members, on, size)
 
 
 def input_hashes(project) -> dict[str, str]:
