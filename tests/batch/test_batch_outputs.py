@@ -24,7 +24,7 @@ BUILT = dt.datetime(2026, 4, 1, tzinfo=dt.timezone.utc)
 def checked(program, tmp_path):
     members = write_members(tmp_path / "members.xlsx", [member(number) for number in range(25)])
     run = Run(program)
-    return run, lambda size: check(run.project, members, BUILT.date(), size)
+    return run, lambda size: check(run.project, members, BUILT.date(), size, tmp_path / f"spill-{size}")
 
 
 def activities(document):
@@ -38,15 +38,16 @@ def test_the_members_rows_are_made_a_chunk_at_a_time_at_each_pass(checked, monke
     unpacked = []
     unpack = batch_members.unpack
     monkeypatch.setattr(batch_members, "unpack", lambda chunk: unpacked.append(chunk) or unpack(chunk))
-    table = activities(outputs.activity_list(run, packed.chunks, len(packed.accepted_ids), BUILT))
+    table = activities(outputs.activity_list(run, packed.chunks, packed.accepted, BUILT))
     assert isinstance(table.rows, Rows) and len(table.rows) == existing + 25
     unpacked.clear()
     rows = iter(table.rows)
     for _ in range(existing + 1):  # the project's members, then the batch's first
         next(rows)
-    assert unpacked == packed.chunks[:1]  # only the first chunk is out
-    assert len(list(rows)) == 24 and unpacked == packed.chunks
-    assert len(list(table.rows)) == existing + 25 and unpacked == packed.chunks * 2  # made again, not kept
+    chunks = list(packed.chunks)
+    assert unpacked == chunks[:1]  # only the first chunk is out
+    assert len(list(rows)) == 24 and unpacked == chunks
+    assert len(list(table.rows)) == existing + 25 and unpacked == chunks * 2  # made again, not kept
 
 
 def test_the_list_is_the_ordinary_list_whatever_the_chunks(checked):
@@ -62,7 +63,7 @@ def test_the_list_is_the_ordinary_list_whatever_the_chunks(checked):
     ]
     for size in (1, 7, 200):
         packed = check_in(size)
-        document = outputs.activity_list(run, packed.chunks, len(packed.accepted_ids), BUILT)
+        document = outputs.activity_list(run, packed.chunks, packed.accepted, BUILT)
         table = activities(document)
         assert [dict(row) for row in table.rows] == expected
         assert [column.key for column in table.columns] == ["batch_new"] + [

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import pickle
 import re
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,15 +68,39 @@ class Row:
         return not self.reasons
 
 
+class Chunks:
+    """The accepted rows' values pickled a job's worth at a time (about 200 bytes a member instead of 2 KB as
+    objects), in a file of the batch's own that the members check writes and the jobs read: what a process
+    keeps of them, and what a job sent them gets, is the file's name and where each chunk is in it."""
+
+    def __init__(self, path: Path, spans: list[tuple[int, int]]):
+        self.path, self.spans = Path(path), spans
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __iter__(self) -> Iterator[bytes]:
+        """Each chunk, in order, read when its turn comes."""
+        with open(self.path, "rb") as handle:
+            for offset, length in self.spans:
+                handle.seek(offset)
+                yield handle.read(length)
+
+    def moved(self, path: Path) -> Chunks:
+        """The same chunks, their file moved to `path` (the batch's work folder, where every job can read)."""
+        shutil.move(self.path, path)
+        return Chunks(path, self.spans)
+
+
 @dataclass
 class Packed:
-    """The members checked as a batch keeps them while it runs: the rejected rows whole, the accepted rows'
-    values pickled a job's worth at a time (about 200 bytes a member instead of 2 KB as objects), their IDs."""
+    """The members checked as a batch keeps them while it runs: the rejected rows whole, the accepted rows
+    counted and packed (`Chunks`), nothing more per member."""
 
     input_rows: int
     rejected: list[Row]
-    accepted_ids: list[str]
-    chunks: list[bytes]
+    accepted: int
+    chunks: Chunks
     columns: dict[str, int]
     sheet: str
     joined_on: dt.date
@@ -84,6 +109,10 @@ class Packed:
     def accepted_rows(self) -> Iterator[dict[str, Any]]:
         """The accepted rows' values in sheet order, unpacked one chunk at a time."""
         return unpacked(self.chunks)
+
+    def accepted_ids(self) -> Iterator[str]:
+        """The accepted rows' IDs in sheet order."""
+        return (row["id"] for row in self.accepted_rows())
 
 
 def unpack(chunk: bytes) -> list[dict[str, Any]]:
@@ -97,10 +126,12 @@ def unpacked(chunks: Iterable[bytes]) -> Iterator[dict[str, Any]]:
         yield from unpack(chunk)
 
 
-def check(project: Project, members: Path, joined_on: dt.date, size: int, rows: int = CHECK_ROWS) -> Packed:
+def check(
+    project: Project, members: Path, joined_on: dt.date, size: int, spill: Path, rows: int = CHECK_ROWS
+) -> Packed:
     """Read and check every row of `members` against `project` (valid), `rows` rows at a time; the accepted
-    rows packed in chunks of `size` (`Packed`). InputError when the file cannot be read as a members sheet at
-    all (no sheet, no headers, a missing column).
+    rows packed in chunks of `size` into the file `spill` (`Packed`, `Chunks`). InputError when the file
+    cannot be read as a members sheet at all (no sheet, no headers, a missing column).
 
     The sheet is read whole (the workbook reader's way); then each slice of it is validated with the project's
     schema and checked, and let go. Across slices only what the rules between rows need is kept: the IDs
@@ -138,6 +169,7 @@ def check(project: Project, members: Path, joined_on: dt.date, size: int, rows: 
         raw_rows[start : start + rows] = [None] * len(part)  # a rejected row keeps its own
     return packer.packed(
         project,
+        spill,
         len(raw_rows),
         refs[0].columns if refs else {},
         refs[0].sheet if refs else "",
@@ -207,30 +239,37 @@ class _Packer:
             self.chunks.append(pickle.dumps(self.pending))
             self.pending = []
 
-    def packed(self, project: Project, count: int, columns, sheet: str, joined_on: dt.date, notes) -> Packed:
+    def packed(
+        self, project: Project, spill: Path, count: int, columns, sheet: str, joined_on: dt.date, notes
+    ) -> Packed:
         """Every accepted row without an ID given the program's pattern with the next free number, in sheet
         order, and the batch's date as its 加入日 if it has none: the chunks unpacked and packed again one at
-        a time."""
+        a time, into the file `spill`."""
         if self.pending:
             self.chunks.append(pickle.dumps(self.pending))
             self.pending = []
         taken = {activity.get("id") for activity in project.data.get("activities") or []} | self.taken
         prefix, width, number = next_id_pattern(sorted(str(t) for t in taken if t))
-        ids: list[str] = []
-        for position, chunk in enumerate(self.chunks):
-            rows = unpack(chunk)
-            for row in rows:
-                if not row.get("id"):
-                    number += 1
-                    while f"{prefix}{number:0{width}d}" in taken:
+        spans: list[tuple[int, int]] = []
+        accepted = 0
+        with open(spill, "wb") as out:
+            for chunk in self.chunks:
+                rows = unpack(chunk)
+                for row in rows:
+                    if not row.get("id"):
                         number += 1
-                    row["id"] = f"{prefix}{number:0{width}d}"
-                    taken.add(row["id"])
-                if not row.get("joined_on"):
-                    row["joined_on"] = joined_on
-                ids.append(row["id"])
-            self.chunks[position] = pickle.dumps(rows)
-        return Packed(count, self.rejected, ids, self.chunks, columns, sheet, joined_on, notes)
+                        while f"{prefix}{number:0{width}d}" in taken:
+                            number += 1
+                        row["id"] = f"{prefix}{number:0{width}d}"
+                        taken.add(row["id"])
+                    if not row.get("joined_on"):
+                        row["joined_on"] = joined_on
+                data = pickle.dumps(rows)
+                spans.append((out.tell(), len(data)))
+                out.write(data)
+                accepted += len(rows)
+        chunks = Chunks(spill, spans)
+        return Packed(count, self.rejected, accepted, chunks, columns, sheet, joined_on, notes)
 
 
 class _Checker:

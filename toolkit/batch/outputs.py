@@ -73,7 +73,14 @@ def fiscal_year_of(day: dt.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
-def write_monitoring(path: Path, code: str, ids: list[str], on: dt.date, built) -> None:
+def monitoring_job(path: Path, code: str, chunks: Iterable[bytes], on: dt.date, built) -> None:
+    """The monitoring skeleton of the accepted members (`members.Packed.chunks`; a worker's job)."""
+    from toolkit.batch.members import unpacked
+
+    write_monitoring(path, code, (row["id"] for row in unpacked(chunks)), on, built)
+
+
+def write_monitoring(path: Path, code: str, ids: Iterable[str], on: dt.date, built) -> None:
     """One row per new member and month of the fiscal year of `on`, IDs and periods filled in."""
     table = schema.tables(code)["monitoring"]
     keys = [key for key, _ in table.columns()]
@@ -121,7 +128,7 @@ def write_expected(path: Path, parts: Iterable[Mapping[int, tuple[Decimal, int]]
 
 
 def activity_list_job(
-    root: Path, chunks: list[bytes], count: int, built, formats: tuple[str, ...], work: Path, overrides
+    root: Path, chunks: Iterable[bytes], count: int, built, formats: tuple[str, ...], work: Path, overrides
 ) -> None:
     """The updated activity list in `formats` (a worker's job): the project read again, the `count` accepted
     rows (`members.Packed.chunks`) added, produced a chunk at a time at each pass over the list."""
@@ -132,7 +139,7 @@ def activity_list_job(
         write_list(document, fmt, work / f"activity-list.{fmt}", overrides)
 
 
-def activity_list(run, chunks: list[bytes], count: int, built):
+def activity_list(run, chunks: Iterable[bytes], count: int, built):
     """The 排出削減活動リスト of the project with the `count` new members of `chunks` added (marked 今回追加,
     with their 加入日). Its table's rows are `Rows`: each pass over them unpacks the chunks one at a time and
     computes their members' crediting periods, so the list is never held whole (the PDF holds it)."""
@@ -152,7 +159,7 @@ def activity_list(run, chunks: list[bytes], count: int, built):
     return document
 
 
-def _listed(project, factors, estimate, chunks: list[bytes]) -> Iterator[tuple[Mapping, Any]]:
+def _listed(project, factors, estimate, chunks: Iterable[bytes]) -> Iterator[tuple[Mapping, Any]]:
     """(activity, crediting period) of the project's activities (`estimate`), then of the chunks' members, each
     chunk's periods computed by the same estimate over the program with that chunk's members alone (a
     member's period depends on the project and the member only)."""
