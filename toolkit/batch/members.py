@@ -148,7 +148,8 @@ def check(
     raw_rows = loaded.data.get("activities") or []
     checker = _Checker(project, loaded, numbers, joined_on, (file, str(members)))
     packer = _Packer(size)
-    for start in range(0, max(len(raw_rows), 1), max(1, rows)):
+    rows = max(1, rows)
+    for start in range(0, max(len(raw_rows), 1), rows):
         found = _validated(loaded, start, start + rows)
         if start == 0:
             fatal = [
