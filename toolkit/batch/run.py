@@ -152,7 +152,7 @@ def _spill() -> Path:
 
 def _checked(project, members: Path, on: dt.date, size: int, spill: Path) -> Packed:
     """`members.check` in a forked process of its own, which ends with it: the sheet as read (the workbook
-    reader's grid, about 1.5 KB a row) stays with it, and what a process keeps once freed. What comes back
+    reader's XML and grid, about 3 KB a row) stays with it, and what a process keeps once freed. What comes back
     is packed (`members.Packed`): the accepted rows in chunks of `size` (one job each), pickled into the
     file `spill` until a job or a list unpacks them. The child has the validated project already: it is not
     read again."""
