@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from batch_helpers import HEADERS, member, write_members
 
-from toolkit.batch.members import REASONS_HEADER, next_id_pattern
+from toolkit.batch.members import CHECK_ROWS, REASONS_HEADER, check, next_id_pattern
 from toolkit.batch.run import batch
 
 # row index in the workbook (0-based data row) -> the fault planted there and the rule that must name it
@@ -69,12 +69,22 @@ def test_every_row_is_accepted_or_rejected_with_each_reason_at_its_cell(ran):
     assert "PV-0001" in by_row[122]["reasons"][0]["message"]
 
 
-def test_accepted_members_get_the_next_free_ids_in_sheet_order(ran):
-    _, out, result = ran
-    rows = list(result.checked.accepted_rows())
+def checked_again(program, tmp_path, size: int = 200, slices: int = CHECK_ROWS):
+    """The members workbook of `ran` checked again (the batch's own packed rows went with its work folder)."""
+    from toolkit.pipeline import Run
+
+    spill = tmp_path / f"members-{size}-{slices}.pickle"
+    return check(Run(program).project, tmp_path / "members.xlsx", dt.date(2026, 4, 3), size, spill, slices)
+
+
+def test_accepted_members_get_the_next_free_ids_in_sheet_order(ran, tmp_path):
+    program, out, result = ran
+    checked = checked_again(program, tmp_path)
+    rows = list(checked.accepted_rows())
     ids = [row["id"] for row in rows]
     assert ids[:3] == ["PV-0037", "PV-0038", "PV-0039"] and len(set(ids)) == len(ids) == 192
-    assert ids == result.checked.accepted_ids == result.summary["accepted_ids"]
+    assert ids == list(checked.accepted_ids()) == result.summary["accepted_ids"]
+    assert result.checked.accepted == 192 and not (out / ".members.pickle").exists()
     assert {row["joined_on"] for row in rows} == {dt.date(2026, 4, 3)}
     assert len(list((out / "members").glob("*.docx"))) == 2 * 192
 
@@ -137,18 +147,46 @@ def test_the_id_pattern_is_the_programs_own(ids, expected):
     assert next_id_pattern(ids) == expected
 
 
-def test_packed_rows_come_back_in_sheet_order_a_chunk_at_a_time(ran):
-    from toolkit.batch.members import Checked, Packed, Row, pack, unpack
+def test_packed_rows_come_back_in_sheet_order_a_chunk_at_a_time(ran, tmp_path):
+    from toolkit.batch.members import Packed, unpack
 
-    _, _, result = ran
+    program, _, result = ran
     assert isinstance(result.checked, Packed)
     assert result.checked.input_rows == 200 and len(result.checked.rejected) == len(FAULTS)
-    rows = list(result.checked.accepted_rows())
-    bad = Row(999, {"name": "x"}, {}, ["a reason"])
-    checked = Checked(
-        [Row(number, {}, row) for number, row in enumerate(rows)] + [bad], {}, "", dt.date(2026, 4, 3)
-    )
-    again = pack(checked, 50)
+    rows = list(checked_again(program, tmp_path).accepted_rows())
+    again = checked_again(program, tmp_path, 50)
     assert [len(unpack(chunk)) for chunk in again.chunks] == [50, 50, 50, 42]
-    assert list(again.accepted_rows()) == rows and again.accepted_ids == result.checked.accepted_ids
-    assert again.rejected == [bad] and again.input_rows == 193
+    assert (
+        list(again.accepted_rows()) == rows and list(again.accepted_ids()) == result.summary["accepted_ids"]
+    )
+
+
+def test_the_check_is_the_same_whatever_the_slices_it_takes(program, tmp_path):
+    (program / "other_programs.csv").write_text(
+        "program,name,address\n美濃太陽光クラブ,尾関 和夫,岐阜市長良福光1-2-3\n", encoding="utf-8"
+    )
+    rows = _rows()
+    rows[20]["id"] = rows[170]["id"] = "PV-0300"  # one ID twice, far apart: other slices
+    rows[190].update(name=rows[3]["name"], address=rows[3]["address"])  # the same person, far apart
+    write_members(tmp_path / "members.xlsx", rows)
+
+    def checked(slices: int):
+        found = checked_again(program, tmp_path, 30, slices)
+        rejected = [
+            (row.number, row.raw, row.data, [reason.as_json("en") for reason in row.reasons])
+            for row in found.rejected
+        ]
+        return (
+            found.input_rows,
+            list(found.accepted_ids()),
+            list(found.accepted_rows()),
+            rejected,
+            found.notes,
+        )
+
+    whole = checked(1000)
+    assert whole == checked(1) == checked(7)
+    reasons = {number: [reason["rule"] for reason in found] for number, _, _, found in whole[3]}
+    assert reasons[172] == ["V-DUPLICATE-ID"] and reasons[192] == ["R-PRG-SAMEMEMBER"]
+    assert 22 not in reasons and 5 not in reasons  # the first of each stays
+    assert whole[0] == 200 == len(whole[1]) + len(whole[3])

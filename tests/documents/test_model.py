@@ -14,6 +14,7 @@ from toolkit.documents.model import (
     Missing,
     Paragraph,
     Remark,
+    Rows,
     Section,
     Table,
 )
@@ -87,3 +88,21 @@ def test_parts_keep_every_row_once_in_order(rows, size):
     assert [len(part.remarks) for part in parts] == [0] * (len(parts) - 1) + [1]
     assert all(part.sections for part in parts)
     assert all(section.blocks for part in parts for section in part.sections if section.id != "list.3")
+
+
+def test_rows_are_produced_at_each_pass_and_held_for_print():
+    made = []
+
+    def produce():
+        for number in range(3):
+            made.append(number)
+            yield {"id": f"PV-{number}"}
+
+    whole = document(0)
+    table = whole.tables()[0]
+    table.rows, table.formulas = Rows(3, produce), []
+    assert len(table.rows) == 3 and not made  # its length without a row made
+    assert list(table.rows) == list(table.rows) == [{"id": f"PV-{n}"} for n in range(3)]
+    assert made == [0, 1, 2, 0, 1, 2]  # made anew at each pass, not kept
+    printed = whole.printed().tables()[0]
+    assert printed.rows == [{"id": f"PV-{n}"} for n in range(3)] and isinstance(printed.rows, list)

@@ -11,11 +11,11 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from toolkit import schema
-from toolkit.batch.members import REASONS_HEADER, Checked, Packed
-from toolkit.documents.model import Column, Table
+from toolkit.batch.members import REASONS_HEADER, Packed
+from toolkit.documents.model import Column, Rows, Table
 from toolkit.figures import EXACT
 
 NEW_MARK = "今回追加"
@@ -28,14 +28,12 @@ def _workbook_rows(path: Path, sheet: str, header: list[str], rows: Iterable[lis
     sheetxml.write(path, sheet, header, rows, built)
 
 
-def members_layout(table: schema.Table, checked: Checked | Packed) -> list[str]:
+def members_layout(table: schema.Table, checked: Packed) -> list[str]:
     """The columns of the members sheet as it was read, in its order (the keys)."""
     return sorted(checked.columns, key=checked.columns.get)
 
 
-def write_rejected(
-    path: Path, table: schema.Table, checked: Checked | Packed, built, lang: str = "ja"
-) -> None:
+def write_rejected(path: Path, table: schema.Table, checked: Packed, built, lang: str = "ja") -> None:
     """The rejected rows as typed, in the members layout, with the reasons column: correct and feed back."""
     keys = members_layout(table, checked)
     header = [table.schema[key]["meta"]["label"]["ja"] for key in keys] + [REASONS_HEADER]
@@ -75,7 +73,14 @@ def fiscal_year_of(day: dt.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
-def write_monitoring(path: Path, code: str, ids: list[str], on: dt.date, built) -> None:
+def monitoring_job(path: Path, code: str, chunks: Iterable[bytes], on: dt.date, built) -> None:
+    """The monitoring skeleton of the accepted members (`members.Packed.chunks`; a worker's job)."""
+    from toolkit.batch.members import unpacked
+
+    write_monitoring(path, code, (row["id"] for row in unpacked(chunks)), on, built)
+
+
+def write_monitoring(path: Path, code: str, ids: Iterable[str], on: dt.date, built) -> None:
     """One row per new member and month of the fiscal year of `on`, IDs and periods filled in."""
     table = schema.tables(code)["monitoring"]
     keys = [key for key, _ in table.columns()]
@@ -123,34 +128,55 @@ def write_expected(path: Path, parts: Iterable[Mapping[int, tuple[Decimal, int]]
 
 
 def activity_list_job(
-    root: Path, chunks: list[bytes], built, formats: tuple[str, ...], work: Path, overrides
+    root: Path, chunks: Iterable[bytes], count: int, built, formats: tuple[str, ...], work: Path, overrides
 ) -> None:
-    """The updated activity list in `formats` (a worker's job): the project read again, the accepted rows
-    (`members.Packed.chunks`) added."""
-    from toolkit.batch.members import unpacked
+    """The updated activity list in `formats` (a worker's job): the project read again, the `count` accepted
+    rows (`members.Packed.chunks`) added, produced a chunk at a time at each pass over the list."""
     from toolkit.pipeline import Run
 
-    document = activity_list(Run(root), list(unpacked(chunks)), built)
+    document = activity_list(Run(root), chunks, count, built)
     for fmt in formats:
         write_list(document, fmt, work / f"activity-list.{fmt}", overrides)
 
 
-def activity_list(run, rows: list[Mapping], built):
-    """The 排出削減活動リスト of the project with the new members added (marked 今回追加, with their 加入日)."""
-    from toolkit.batch.members import with_rows
+def activity_list(run, chunks: Iterable[bytes], count: int, built):
+    """The 排出削減活動リスト of the project with the `count` new members of `chunks` added (marked 今回追加,
+    with their 加入日). Its table's rows are `Rows`: each pass over them unpacks the chunks one at a time and
+    computes their members' crediting periods, so the list is never held whole (the PDF holds it)."""
     from toolkit.calculate.engine import calculate_plan
     from toolkit.documents import assemble
     from toolkit.read import overrides
 
-    project = with_rows(run.project, rows)
+    project = run.project
+    existing = project.data.get("activities") or []
     estimate = calculate_plan(project, run.factors)
+    listed = Rows(len(existing) + count, lambda: _listed(project, run.factors, estimate, chunks))
     document = assemble.build(
-        "activity-list", estimate, project.root, overrides.folder(project.root), built=built
+        "activity-list", estimate, project.root, overrides.folder(project.root), built=built, listed=listed
     )
-    new = {row["id"] for row in rows}
     for section in document.sections:
-        section.blocks = [_marked(block, new) for block in section.blocks]
+        section.blocks = [_marked(block, len(existing)) for block in section.blocks]
     return document
+
+
+def _listed(project, factors, estimate, chunks: Iterable[bytes]) -> Iterator[tuple[Mapping, Any]]:
+    """(activity, crediting period) of the project's activities (`estimate`), then of the chunks' members, each
+    chunk's periods computed by the same estimate over the program with that chunk's members alone (a
+    member's period depends on the project and the member only)."""
+    from toolkit.batch.members import unpack
+    from toolkit.calculate.engine import calculate_plan
+
+    periods = {result.activity_id: result.crediting for result in estimate.activities}
+    for activity in project.data.get("activities") or []:
+        yield activity, periods.get(activity.get("id"))
+    for chunk in chunks:
+        rows = unpack(chunk)
+        part = dataclasses.replace(project, data={**project.data, "activities": rows})
+        periods = {
+            result.activity_id: result.crediting for result in calculate_plan(part, factors).activities
+        }
+        for row in rows:
+            yield row, periods.get(row["id"])
 
 
 def write_list(document, fmt: str, path: Path, overrides: Path | None) -> None:
@@ -169,10 +195,16 @@ def write_list(document, fmt: str, path: Path, overrides: Path | None) -> None:
     os.replace(temporary, path)
 
 
-def _marked(block, new: set) -> Any:
+def _marked(block, existing: int) -> Any:
+    """The activity table with the 区分 column first: 今回追加 on the rows after the project's `existing` ones."""
     if not isinstance(block, Table) or block.id != "activities" or "id" not in {c.key for c in block.columns}:
         return block
     column = Column("batch_new", "区分", kind="text", width=6)
-    for row in block.rows:  # the document's own rows, built for this list: marked in place, not copied
-        row["batch_new"] = NEW_MARK if row.get("id") in new else None
-    return dataclasses.replace(block, columns=[column, *block.columns])
+    rows = block.rows
+
+    def marked():
+        for index, row in enumerate(rows):  # each row made for this pass: marked in place, not copied
+            row["batch_new"] = NEW_MARK if index >= existing else None
+            yield row
+
+    return dataclasses.replace(block, columns=[column, *block.columns], rows=Rows(len(rows), marked))

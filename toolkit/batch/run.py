@@ -21,7 +21,7 @@ from typing import Callable, Iterator, Mapping
 
 from toolkit import __version__
 from toolkit.batch import memberdocs, outputs, workfolder
-from toolkit.batch.members import Packed, check, pack, unpack
+from toolkit.batch.members import Packed, check, unpack
 from toolkit.errors import InputError, ToolkitError
 from toolkit.problems import Location, Problem
 from toolkit.read.hashing import sha256
@@ -42,7 +42,8 @@ class Interrupted(ToolkitError):
 
 @dataclass
 class Result:
-    """A finished batch: the checked rows (the accepted ones packed), the summary written and the output folder."""
+    """A finished batch: the checked rows (the rejected ones, the accepted counted: the file of their packed
+    values went with the work folder), the summary written and the output folder."""
 
     checked: Packed
     summary: dict
@@ -106,8 +107,13 @@ def batch(
     }
     # a members file that cannot be read leaves nothing behind; checked before the workers start, so that no
     # thread of ours runs when the check's own process is forked
-    checked = _checked(project, members, on, chunk_size(formats))
-    work = workfolder.start(outdir, state, resume)
+    spill = _spill()
+    try:
+        checked = _checked(project, members, on, chunk_size(formats), spill)
+        work = workfolder.start(outdir, state, resume)
+        checked.chunks = checked.chunks.moved(work / workfolder.MEMBERS)  # where every job can read them
+    finally:
+        spill.unlink(missing_ok=True)
     own = executor is None
     pool = executor or _pool(workers)
     try:
@@ -135,18 +141,24 @@ def _locked(run, checked, work, formats, built, on, executor, progress, lang, st
     return summary
 
 
-def _checked(project, members: Path, on: dt.date, size: int) -> Packed:
-    """`members.check` in a forked process of its own, which ends with it: reading and validating the whole
-    sheet takes about 4 MB a thousand rows that a process keeps once freed. What comes back is packed
-    (`members.Packed`): the accepted rows in chunks of `size` (one job each), pickled until a job or a list
-    unpacks them. The child has the validated project already: it is not read again."""
+def _spill() -> Path:
+    """A temporary file for the accepted members the check packs, until the work folder takes it."""
+    import tempfile
+
+    handle, name = tempfile.mkstemp(prefix="jcredit-batch-", suffix=".members")
+    os.close(handle)
+    return Path(name)
+
+
+def _checked(project, members: Path, on: dt.date, size: int, spill: Path) -> Packed:
+    """`members.check` in a forked process of its own, which ends with it: the sheet as read (the workbook
+    reader's XML and grid, about 3 KB a row) stays with it, and what a process keeps once freed. What comes back
+    is packed (`members.Packed`): the accepted rows in chunks of `size` (one job each), pickled into the
+    file `spill` until a job or a list unpacks them. The child has the validated project already: it is not
+    read again."""
     from toolkit.forked import in_child
 
-    return in_child(_check_job, project, members, on, size)
-
-
-def _check_job(project, members: Path, on: dt.date, size: int) -> Packed:
-    return pack(check(project, members, on), size)
+    return in_child(check, project, members, on, size, spill)
 
 
 def input_hashes(project) -> dict[str, str]:
@@ -167,8 +179,8 @@ def _make(run, checked, work, formats, built, on, executor, progress, lang) -> d
     code = project.methodology.CODE
     table = schema.tables(code)["activities"]
     member_formats = tuple(fmt for fmt in MEMBER_FORMATS if fmt in formats)
-    ids = checked.accepted_ids
-    prepared = memberdocs.prepare(run, member_formats, built, on) if ids and member_formats else []
+    accepted = checked.accepted
+    prepared = memberdocs.prepare(run, member_formats, built, on) if accepted and member_formats else []
     # each chunk computes its members' estimate itself: the program's fields and factors travel with it
     base = as_standard({**project.data, "activities": [], "monitoring": []})
     factors = factors_of(project)
@@ -181,25 +193,21 @@ def _make(run, checked, work, formats, built, on, executor, progress, lang) -> d
                 outputs.activity_list_job,
                 project.root,
                 checked.chunks,
+                accepted,
                 built,
                 tuple(fmt for fmt in ("xlsx", "pdf") if fmt in formats),
                 work,
                 overrides.folder(project.root),
             ),
             pool.submit(
-                outputs.write_monitoring,
-                work / "monitoring-skeleton.xlsx",
-                code,
-                ids,
-                on,
-                built,
+                outputs.monitoring_job, work / "monitoring-skeleton.xlsx", code, checked.chunks, on, built
             ),
         ]
         calls = ((prepared, base, factors, chunk, str(work / "members")) for chunk in checked.chunks)
         jobs = _Jobs(pool, write_chunk, calls, IN_FLIGHT * max(1, count or os.cpu_count() or 1))
         outputs.write_rejected(work / "rejected.xlsx", table, checked, built, lang)
         outputs.write_accepted(work / "accepted.xlsx", table, checked.accepted_rows(), built)
-        sums = jobs.wait(len(ids), progress)
+        sums = jobs.wait(accepted, progress)
         written["expected_by_fiscal_year"] = outputs.write_expected(work / "expected-reductions.csv", sums)
         for job in lists:
             job.result()
@@ -223,7 +231,7 @@ def _make(run, checked, work, formats, built, on, executor, progress, lang) -> d
         "toolkit": "jcredit-toolkit batch",
         "version": __version__,
         "input_rows": checked.input_rows,
-        "accepted": len(ids),
+        "accepted": accepted,
         "rejected": len(checked.rejected),
         "rejections": [
             {
@@ -233,10 +241,10 @@ def _make(run, checked, work, formats, built, on, executor, progress, lang) -> d
             }
             for row in checked.rejected
         ],
-        "accepted_ids": ids,
+        "accepted_ids": list(checked.accepted_ids()),
         "joined_on": on.isoformat(),
         "notes": [note.message(lang) for note in checked.notes],
-        "outputs": {"files": files, "members": len(ids) * sum(len(item.files) for item in prepared)},
+        "outputs": {"files": files, "members": accepted * sum(len(item.files) for item in prepared)},
         **written,
     }
 

@@ -20,6 +20,7 @@ from toolkit.problems import Location, Problem
 
 STATE = "state.json"
 SUMMARY = "summary.json"
+MEMBERS = ".members.pickle"  # the accepted members packed by the check, read by the jobs (members.Chunks)
 
 
 def work_folder(outdir: Path) -> Path:
@@ -107,6 +108,7 @@ def commit(work: Path, outdir: Path) -> None:
     old = _old_folder(outdir)
     try:
         (work / STATE).unlink(missing_ok=True)
+        (work / MEMBERS).unlink(missing_ok=True)
         (work / ".jcredit.lock").unlink(missing_ok=True)  # held while the batch worked on it
         if outdir.exists():
             os.replace(outdir, old)

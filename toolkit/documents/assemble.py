@@ -30,6 +30,7 @@ from toolkit.documents.model import (
     Missing,
     Paragraph,
     Remark,
+    Rows,
     Section,
     Table,
 )
@@ -247,11 +248,14 @@ def build(
     stage: str | None = None,
     with_evidence: bool = True,
     remarks: list[Remark] | None = None,
+    listed: Rows | None = None,
 ) -> Document:
     """The document `kind` of a calculated project, finished with `remarks` (see `finish`).
 
     `stage` checks the document at another stage than its own (the checklist at verification also
     checks the plan); without `with_evidence` the blocks that cannot hold a gap are left out (fast).
+    `listed`: the activities the activity table lists instead of the project's, with their crediting periods,
+    produced at each pass (`computed.Context.listed`: a batch's list, too long to hold).
     """
     project = calculation.project
     data = project.data if project else {}
@@ -259,6 +263,7 @@ def build(
     builder = _Builder(
         spec, path, data, calculation, root, built or build_time(), stage, complete=with_evidence
     )
+    builder.listed = listed
     style = (data.get("project") or {}).get("date_style") or "seireki"
     with text.date_style(style):  # every date the builder writes (periods, fiscal years) in one style
         document = builder.document(kind)
@@ -336,6 +341,7 @@ class _Builder:
         self.stage = stage or spec.get("stage", "registration")
         self.schema = schema.project_schema(schema.project_type(data))
         self.snippets = _snippet_environment()
+        self.listed: Rows | None = None  # see build
 
     def document(self, kind: str) -> Document:
         sections = []
@@ -394,7 +400,7 @@ class _Builder:
             return []
         options = {key: value for key, value in block.items() if key not in ("table", "chart")}
         context = computed.Context(
-            self.data, self.calculation, self.root, self.stage, options, quick=not self.complete
+            self.data, self.calculation, self.root, self.stage, options, not self.complete, self.listed
         )
         made = computed.BUILDERS[name](context)
         if made is None:

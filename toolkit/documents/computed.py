@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping
 from toolkit import methodologies, periods, schema
 from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.engine import Calculation, exact_sum, represented_ids, truncate
-from toolkit.documents.model import Chart, Column, Missing, Paragraph, Series, Table
+from toolkit.documents.model import Chart, Column, Missing, Paragraph, Rows, Series, Table
 from toolkit.documents.text import date_text, fiscal_year_text, span_text, value_text
 from toolkit.figures import EXACT, PeriodResult
 from toolkit.read.hashing import sha256_many
@@ -38,6 +38,7 @@ class Context:
     stage: str
     options: Mapping[str, Any] = field(default_factory=dict)  # the spec block's own keys (sheet, body ...)
     quick: bool = False  # for the checklist: only what can hold a gap
+    listed: Rows | None = None  # (activity, crediting period) produced at each pass: a batch's activity list
 
     @property
     def module(self):
@@ -142,35 +143,47 @@ def reduction_word(context: Context) -> str:
 
 # -- plan -------------------------------------------------------------------------------------------
 def activities(context: Context) -> Table | Paragraph:
-    """One row per activity with every column of the methodology's activity table, and its crediting period."""
+    """One row per activity with every column of the methodology's activity table, and its crediting period.
+
+    The activities are the data's, with the calculation's periods, or those of `Context.listed` (a batch's
+    long list): then the rows are `Rows`, produced at each pass from it, never all held."""
     table = schema.tables(context.calculation.methodology)["activities"]
     planned = set(context.module.PLANNED)  # shown with the estimate they make (planned_inputs)
     columns = [column for column in _columns(table) if column.key not in planned]
-    crediting = {result.activity_id: result.crediting for result in context.calculation.activities}
     columns += [
         Column("crediting_start", "認証対象期間の開始日", kind="date", width=13),
         Column("crediting_end", "認証対象期間の終了日", kind="date", width=13),
     ]
     optional = {key for key, rules in table.schema.items() if rules.get("meta", {}).get("optional")}
     coded = {key for key, rules in table.schema.items() if isinstance(rules.get("allowed"), list)}
-    rows = []
-    for index, activity in enumerate(context.data.get("activities") or []):
-        row: dict[str, Any] = {}
-        for column in columns[:-2]:
-            value = activity.get(column.key)
-            if value is None and column.key not in optional:
-                value = Missing(
-                    column.label, f"activities[{index}].{column.key}", "activity_list", "registration"
-                )
-            row[column.key] = schema.code_label(value) if column.key in coded else value
-        period = crediting.get(activity.get("id"))
-        row["crediting_start"], row["crediting_end"] = period if period else (None, None)
-        rows.append(row)
-    if not rows:
+    listed = context.listed
+    if listed is None:
+        crediting = {result.activity_id: result.crediting for result in context.calculation.activities}
+        listed = [
+            (activity, crediting.get(activity.get("id"))) for activity in context.data.get("activities") or []
+        ]
+    if not len(listed):
         return Paragraph(("削減活動: ", Missing("削減活動（活動一覧）", "activities", "activity_list")))
-    used = [c for c in columns if c.key not in optional or any(row.get(c.key) is not None for row in rows)]
-    rows = [{column.key: row[column.key] for column in used} for row in rows]  # an unused column is left out
-    return context.table(Table("activities", "排出削減活動リスト", used, rows, note=f"{len(rows)} 件"))
+    filled: set[str] = set()  # the optional columns some activity fills: one pass, an unused one is left out
+    for activity, _ in listed:
+        filled.update(key for key in optional - filled if activity.get(key) is not None)
+    used = [column for column in columns if column.key not in optional or column.key in filled]
+
+    def rows():
+        for index, (activity, period) in enumerate(listed):
+            row: dict[str, Any] = {}
+            for column in used[:-2]:
+                value = activity.get(column.key)
+                if value is None and column.key not in optional:
+                    value = Missing(
+                        column.label, f"activities[{index}].{column.key}", "activity_list", "registration"
+                    )
+                row[column.key] = schema.code_label(value) if column.key in coded else value
+            row["crediting_start"], row["crediting_end"] = period if period else (None, None)
+            yield row
+
+    made = Rows(len(listed), rows) if isinstance(listed, Rows) else list(rows())
+    return context.table(Table("activities", "排出削減活動リスト", used, made, note=f"{len(listed)} 件"))
 
 
 def _columns(table: schema.Table) -> list[Column]:

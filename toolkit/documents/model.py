@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Union
+from typing import Any, Callable, Iterator, Union
 
 STAGES = ("registration", "verification")  # 登録（妥当性確認）, 認証（検証）
 
@@ -76,6 +76,22 @@ class Column:
     printed: bool = True  # False: in the workbook only (a breakdown's many input columns would not fit A4)
 
 
+class Rows:
+    """A table's rows produced anew at each pass instead of held (a batch's activity list of tens of thousands
+    of members): `count` rows, which `produce()` yields in order each time the rows are walked. The XLSX
+    renderer walks them twice (the column widths, then the rows) and holds none; `Document.printed` holds them
+    in a list for the PDF and DOCX renderers, which lay the whole table out at once."""
+
+    def __init__(self, count: int, produce: Callable[[], Iterator[Any]]):
+        self.count, self.produce = count, produce
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.produce())
+
+
 @dataclass
 class Table:
     """A table of rows keyed by column. `formulas` carry the Excel formulas that reproduce its figures.
@@ -89,7 +105,7 @@ class Table:
     id: str
     title: str
     columns: list[Column]
-    rows: list[dict[str, Value]]
+    rows: list[dict[str, Value]] | Rows  # Rows: produced at each pass (a long list, written streamed)
     formulas: list[dict[str, str]] = field(default_factory=list)  # per row, may be empty
     total: dict[str, Value] | None = None  # shown once, after the last row
     total_formulas: dict[str, str] = field(default_factory=dict)
@@ -196,9 +212,12 @@ class Document:
     date_style: str = "seireki"  # project.date_style: how every date reads (documents/text.py date_text)
 
     def printed(self) -> Document:
-        """The document as PDF and DOCX show it: without the tables and columns that live in the workbook only."""
+        """The document as PDF and DOCX show it: without the tables and columns that live in the workbook only,
+        the rows of every table held (`Rows` produced once)."""
 
         def shown(block: Block) -> Block:
+            if isinstance(block, Table) and isinstance(block.rows, Rows):
+                block = dataclasses.replace(block, rows=list(block.rows))
             if isinstance(block, Fields) and not all(row.printed for row in block.rows):
                 return Fields(tuple(row for row in block.rows if row.printed))
             if isinstance(block, Table) and not all(column.printed for column in block.columns):

@@ -9,8 +9,8 @@ text such as `=HYPERLINK(…)` stays text. Same document, same bytes: the file d
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -30,7 +30,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from toolkit.documents.model import Chart, Column, Document, Missing, Series, Table, Value
 from toolkit.documents.text import clean, number_text
-from toolkit.render import deterministic_zip
+from toolkit.render import copy_members, deterministic_zip
 
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")  # {key} or {table.key}; keys never hold "." or braces
 SHEET_FORBIDDEN = str.maketrans(
@@ -131,20 +131,18 @@ def list_layout(sheet, header_row: int, last_row: int, widths: Sequence[float]) 
 def save(workbook: Workbook, path: Path) -> None:
     """Save with [Content_Types].xml first, as readers expect, and without reading the clock.
 
-    openpyxl writes the content types last, and Workbook.save() stamps `modified` with the time.
+    openpyxl writes the content types last, and Workbook.save() stamps `modified` with the time. The
+    package goes through a temporary file, a member at a time: a long list's sheet is never held whole.
     """
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-        ExcelWriter(workbook, archive).save()
-    with (
-        zipfile.ZipFile(buffer) as source,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as target,
-    ):
-        names = source.namelist()
-        for name in sorted(
-            names, key=lambda name: name != CONTENT_TYPES
-        ):  # stable: the rest keep their order
-            target.writestr(source.getinfo(name), source.read(name))
+    with tempfile.TemporaryFile() as written:
+        with zipfile.ZipFile(written, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            ExcelWriter(workbook, archive).save()
+        with (
+            zipfile.ZipFile(written) as source,
+            zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as target,
+        ):
+            members = sorted(source.infolist(), key=lambda info: info.filename != CONTENT_TYPES)  # stable
+            copy_members(source, target, members, lambda info: info)
 
 
 def layout(document: Document) -> dict[str, list[Placed]]:
