@@ -7,10 +7,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import tqdm
 from click.testing import CliRunner
 
 from toolkit import schema
 from toolkit.cli import cli
+
+# `formulas` (the recalculation of the XLSX tests) shows tqdm bars, whose monitor thread outlives them: beside
+# another thread forked.can_fork refuses, and every later test of work in a forked child would run in process
+tqdm.tqdm.monitor_interval = 0
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -480,9 +480,7 @@ def test_a_large_readings_workbook_is_checked_ahead_in_a_child_or_in_a_thread_al
     monkeypatch.setattr(workbook, "SMALL_XML", 0)  # every workbook counts as large
     forked = []
     monkeypatch.setattr(workbook, "Forked", lambda *call: forked.append(call) or Forked(*call))
-    # whether it may fork here is can_fork's to say (tests/test_forked.py); an earlier test's thread (tqdm's
-    # monitor, started by the formula checker of the XLSX tests) would make it say no
-    monkeypatch.setattr(workbook, "can_fork", lambda: fork)
+    monkeypatch.setattr(workbook, "can_fork", lambda: fork)  # when it may fork: tests/test_forked.py
     folder.write()
     readings = folder.root / "monitoring/2025.xlsx"
     edit_book(readings, lambda sheet: sheet.__setitem__("D3", "=E3*2"))
