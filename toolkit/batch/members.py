@@ -26,7 +26,7 @@ from toolkit.errors import InputError
 from toolkit.problems import Location, Problem
 from toolkit.project import Project
 from toolkit.read.folder import LoadedProject, load_project
-from toolkit.validate.validation import validate
+from toolkit.validate.validation import repeated_keys, validate
 
 _ROW = re.compile(r"activities\[(\d+)\]")
 _ID = re.compile(r"^(.*?)(\d+)$")
@@ -341,15 +341,10 @@ class _Checker:
     def duplicate_ids(self, members: Project) -> Iterator[Problem]:
         """An ID given to an earlier row of the batch (validation's duplicate_id, over every slice)."""
         key = self.table.key
-        for index, row in enumerate(self.rows, self.start):
-            identifier = row.data.get(key)
-            if identifier is None:
-                continue
-            if identifier not in self.first_ids:
-                self.first_ids[identifier] = index
-                continue
+        rows = (row.data for row in self.rows)
+        for index, identifier, earlier in repeated_keys(rows, key, self.first_ids, self.start):
             path = f"activities[{index}].{key}"
-            first = self.locate(f"activities[{self.first_ids[identifier]}].{key}")
+            first = self.locate(f"activities[{earlier}].{key}")
             meta = schema.field_meta(members.data, path)
             yield Problem(
                 "duplicate_id",

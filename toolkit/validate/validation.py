@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from toolkit import messages, schema
 from toolkit.problems import Problem
@@ -63,6 +63,22 @@ def validate(target: Path | LoadedProject) -> Validation:
     )
     project = Project.of(loaded.root, loaded.project_file, loaded.files, checker.data, loaded.sources)
     return Validation(project, problems)
+
+
+def repeated_keys(
+    rows: Iterable[Mapping], key: str, first: dict[Any, int], start: int = 0
+) -> Iterator[tuple[int, Any, int]]:
+    """(index, value, index of the first row with it) for each row whose `key` an earlier row has (the rule
+    duplicate_id). `first` keeps each value's first row, so a table checked in slices (`start`: the first
+    row's index) is checked as a whole."""
+    for index, row in enumerate(rows, start):
+        identifier = row.get(key)
+        if identifier is None:
+            continue
+        if identifier in first:
+            yield index, identifier, first[identifier]
+        else:
+            first[identifier] = index
 
 
 class _Checker:
@@ -265,23 +281,17 @@ class _Checker:
         if activities is None or not activities.key:
             return
         first: dict[Any, int] = {}
-        for index, row in enumerate(self.data.get("activities") or []):
-            identifier = row.get(activities.key)
-            if identifier is None:
-                continue
-            if identifier in first:
-                self.add(
-                    "duplicate_id",
-                    f"activities[{index}].{activities.key}",
-                    {
-                        "found": identifier,
-                        "first": str(
-                            self.loaded.sources.locate(f"activities[{first[identifier]}].{activities.key}")
-                        ),
-                    },
-                )
-            else:
-                first[identifier] = index
+        for index, identifier, earlier in repeated_keys(
+            self.data.get("activities") or [], activities.key, first
+        ):
+            self.add(
+                "duplicate_id",
+                f"activities[{index}].{activities.key}",
+                {
+                    "found": identifier,
+                    "first": str(self.loaded.sources.locate(f"activities[{earlier}].{activities.key}")),
+                },
+            )
         broken = [
             p
             for p in self.loaded.problems + self.problems
