@@ -8,7 +8,7 @@ import json
 import openpyxl
 import pytest
 
-from toolkit.forked import Forked
+from toolkit import forked
 from toolkit.read import workbook
 
 
@@ -478,9 +478,10 @@ def test_a_large_readings_workbook_is_checked_ahead_in_a_child_or_in_a_thread_al
     """A later table's large workbook has its XML checked while the first table is read: in a forked child (on
     the other core) where forking is safe, else in a thread. Its cells are found the same either way."""
     monkeypatch.setattr(workbook, "SMALL_XML", 0)  # every workbook counts as large
-    forked = []
-    monkeypatch.setattr(workbook, "Forked", lambda *call: forked.append(call) or Forked(*call))
+    started = []
+    monkeypatch.setattr(workbook, "Forked", lambda *call: started.append(call) or forked.Forked(*call))
     monkeypatch.setattr(workbook, "can_fork", lambda: fork)  # when it may fork: tests/test_forked.py
+    monkeypatch.setattr(forked, "can_fork", lambda: fork)
     folder.write()
     readings = folder.root / "monitoring/2025.xlsx"
     edit_book(readings, lambda sheet: sheet.__setitem__("D3", "=E3*2"))
@@ -491,7 +492,7 @@ def test_a_large_readings_workbook_is_checked_ahead_in_a_child_or_in_a_thread_al
     _, report, _ = validate(run, folder)
     (error,) = only(report, "xlsx_too_many_cells")
     assert error["location"] == "monitoring/2025.xlsx!モニタリング!XFD100000"
-    assert len(forked) == (2 if fork else 0)
+    assert len(started) == (2 if fork else 0)
 
 
 def test_a_value_merged_over_several_keys_of_project_xlsx_is_refused(folder, run):

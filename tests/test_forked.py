@@ -46,3 +46,30 @@ def test_no_fork_beside_another_thread_or_in_a_daemon():
         other.join()
     assert forked.can_fork()
     assert forked.in_child(forked.can_fork) is False  # the child is a daemon: it does its own work itself
+
+
+def _large_answer_later() -> bytes:
+    import time
+
+    time.sleep(0.3)
+    return b"x" * (1 << 20)  # far more than a pipe holds
+
+
+def test_a_child_whose_answer_is_not_wanted_ends_at_once():
+    """Its parent's end of the pipe closed, a child sending an answer larger than a pipe holds stops at once:
+    it does not wait for ever for a reader (it closed its own copy of that end), nor until killed."""
+    import time
+
+    child = forked.Forked(_large_answer_later)
+    started = time.monotonic()
+    child.end()
+    assert time.monotonic() - started < 3 and child._child.exitcode == 0  # ended by itself, not killed
+
+
+def test_an_error_here_ends_the_child_at_once():
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(KeyError), forked.Forked(time.sleep, 30):
+        raise KeyError("Ctrl-C or a refusal while the child works")
+    assert time.monotonic() - started < 3

@@ -40,8 +40,13 @@ class Forked:
 
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
-            self._child = context.Process(target=_child, args=(work, arguments, send), daemon=True)
-            self._child.start()
+            child = context.Process(target=_child, args=(work, arguments, send, self._receive), daemon=True)
+            try:
+                child.start()
+            except OSError:  # no process to be had (EAGAIN, ENOMEM): the work is done here
+                self._receive.close()
+            else:
+                self._child = child
             send.close()
 
     def result(self):
@@ -63,20 +68,29 @@ class Forked:
         return self
 
     def __exit__(self, *exception) -> None:
+        self.end(now=exception[0] is not None)
+
+    def end(self, now: bool = False) -> None:
+        """End the child: at once when `now` (an error or Ctrl-C here, or its answer no longer wanted), else
+        once it has ended by itself (a few seconds at most)."""
         if self._child is None:
             return
         self._receive.close()
-        self._child.join(timeout=5)
+        if not now:
+            self._child.join(timeout=5)
         if self._child.is_alive():
             self._child.kill()
-            self._child.join()
+        self._child.join()
 
 
-def _child(work, arguments: tuple, send) -> None:
+def _child(work, arguments: tuple, send, receive) -> None:
     """In the forked process: work(*arguments) sent back, or the bug's description. Ctrl-C reaches the whole
-    process group: the parent handles it (and ends this process), so this one ignores it; `kill` ends it quietly."""
+    process group: the parent handles it (and ends this process), so this one ignores it; `kill` ends it quietly.
+    Its copy of the parent's end of the pipe is closed first: when the parent is gone, sending fails at once
+    instead of waiting for ever for a reader."""
     import signal
 
+    receive.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
@@ -85,5 +99,8 @@ def _child(work, arguments: tuple, send) -> None:
         answer = ("refused", error)
     except Exception as error:  # a bug: the parent reports it as its own internal error (exit 3)
         answer = ("bug", f"{type(error).__name__}: {error}")
-    send.send(answer)
+    try:
+        send.send(answer)
+    except OSError:  # the parent is gone, or no longer wants the answer (BrokenPipeError)
+        pass
     send.close()

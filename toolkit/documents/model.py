@@ -78,9 +78,10 @@ class Column:
 
 class Rows:
     """A table's rows produced anew at each pass instead of held (a batch's activity list of tens of thousands
-    of members): `count` rows, which `produce()` yields in order each time the rows are walked. The XLSX
-    renderer walks them twice (the column widths, then the rows) and holds none; `Document.printed` holds them
-    in a list for the PDF and DOCX renderers, which lay the whole table out at once."""
+    of members): `count` rows, which `produce()` yields in order each time the rows are walked. They are walked
+    a few times (the optional columns some row fills, the XLSX column widths, the rows written), none held;
+    `Document.printed` holds them in a list for the PDF and DOCX renderers, which lay the whole table out at
+    once."""
 
     def __init__(self, count: int, produce: Callable[[], Iterator[Any]]):
         self.count, self.produce = count, produce

@@ -137,15 +137,20 @@ def load_project(
     skipped = {name for name, path in instead.items() if path is not None}
     skipped |= {"monitoring"} if activities is not None else set()
     reader.read_ahead([table for table in tables.values() if table.name not in skipped])
-    for table in tables.values():
-        if table.name == "monitoring" and activities is not None:
-            loaded.data[table.name] = []
-        elif instead.get(table.name) is not None:
-            loaded.data[table.name] = reader.table_file(
-                table, Path(instead[table.name]).resolve(), None, explicit=True
-            )
-        else:
-            loaded.data[table.name] = reader.table(table, loaded.data.get(table.name))
+    try:
+        for table in tables.values():
+            if table.name == "monitoring" and activities is not None:
+                loaded.data[table.name] = []
+            elif instead.get(table.name) is not None:
+                loaded.data[table.name] = reader.table_file(
+                    table, Path(instead[table.name]).resolve(), None, explicit=True
+                )
+            else:
+                loaded.data[table.name] = reader.table(table, loaded.data.get(table.name))
+    finally:
+        for book in reader.workbooks.values():
+            if book:
+                book.close()
     return loaded
 
 
@@ -189,14 +194,17 @@ class _Reader:
             )
 
     def read_ahead(self, tables: list[schema.Table]) -> None:
-        """Open the later tables' workbooks and start checking their sheets in threads while the first are read.
+        """Open the later tables' workbooks and start checking their sheets while the first are read.
 
         Only files inside the project that the reading itself would open; any refusal is left to it."""
         later = tables[1:]  # the first table is read at once: nothing to overlap with
         for table in later:
             reference = self.loaded.data.get(table.name)
+            sheet_name, explicit = None, table.required  # as the reading will pick the sheet (table_file)
             if isinstance(reference, dict) and isinstance(reference.get("file"), str):
                 names = [reference["file"]]
+                sheet_name = reference.get("sheet") if isinstance(reference.get("sheet"), str) else None
+                explicit = True
             elif reference is None and "*" in table.file:
                 names = [
                     path.relative_to(self.loaded.root).as_posix()
@@ -217,9 +225,9 @@ class _Reader:
                 ):
                     continue
                 book = self.workbook(path, Location(self.loaded.relative(path)), ahead=True)
-                wanted = [name for name in table.sheet.values() if book and name in book.sheet_names]
-                if book and (wanted or len(book.sheet_names) == 1):
-                    book.read_ahead((wanted or book.sheet_names)[0])
+                name = _sheet_of(book.sheet_names, table, sheet_name, explicit) if book else None
+                if name is not None:
+                    book.read_ahead(name)
 
     # -- the project file ---------------------------------------------------------------------
     def project_file(self, path: Path) -> dict:
@@ -373,9 +381,7 @@ class _Reader:
         if book is None:
             return []
         wanted = [sheet_name] if sheet_name else list(table.sheet.values())
-        name = next((candidate for candidate in wanted if candidate in book.sheet_names), None)
-        if name is None and explicit and not sheet_name and len(book.sheet_names) == 1:
-            name = book.sheet_names[0]
+        name = _sheet_of(book.sheet_names, table, sheet_name, explicit)
         if name is None:
             if explicit or sheet_name:
                 self.problem(
@@ -543,6 +549,16 @@ class _Reader:
             refs.append(ref)
             row_numbers.append(number)
         return result
+
+
+def _sheet_of(names: list[str], table: schema.Table, asked: str | None, explicit: bool) -> str | None:
+    """The sheet of a workbook that holds `table`: the one `asked` for, else one with the table's sheet name,
+    else, in a file named for the table (`explicit`), its only sheet."""
+    wanted = [asked] if asked else list(table.sheet.values())
+    name = next((candidate for candidate in wanted if candidate in names), None)
+    if name is None and explicit and not asked and len(names) == 1:
+        return names[0]
+    return name
 
 
 def _header_row_index(rows: list[list], headers: dict[str, str], looked_at: int = 10) -> int:

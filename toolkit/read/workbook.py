@@ -90,6 +90,12 @@ class Workbook:
             large = self._unpacked > SMALL_XML and can_fork()
             self._ahead[name] = (Forked if large else _Background)(_looked_over, self.path, name)
 
+    def close(self) -> None:
+        """End the checks started ahead that no reading collected (a sheet then refused, or not read)."""
+        for checks in self._ahead.values():
+            checks.end(now=True)
+        self._ahead.clear()
+
     def sheet(self, name: str) -> Sheet:
         """One sheet's cells and its untrustworthy cells; WorkbookError when it is beyond the limits or unreadable."""
         # the reader allocates the whole grid up to the farthest cell: its extent is checked first, from the XML
@@ -322,7 +328,12 @@ class _Background(threading.Thread):
         return self
 
     def __exit__(self, *exception: Any) -> None:
-        self.join()
+        self.end(now=exception[0] is not None)
+
+    def end(self, now: bool = False) -> None:
+        """Wait for the call to end, unless `now` (a daemon thread ends by itself, its result unread)."""
+        if not now:
+            self.join()
 
 
 def _check_container(path: Path) -> int:

@@ -18,7 +18,7 @@ def deterministic_zip(path: Path, when: dt.datetime) -> None:
     list's sheet is megabytes)."""
     stamp = when.astimezone(dt.timezone.utc).timetuple()[:6]
     stamp = max(stamp, (1980, 1, 1, 0, 0, 0))  # the zip format starts in 1980
-    with tempfile.TemporaryFile() as original:
+    with tempfile.TemporaryFile(dir=path.parent) as original:  # beside it: where there is room for it
         with open(path, "rb") as handle:
             shutil.copyfileobj(handle, original, COPY)
         with zipfile.ZipFile(original) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:

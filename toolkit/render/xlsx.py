@@ -134,7 +134,7 @@ def save(workbook: Workbook, path: Path) -> None:
     openpyxl writes the content types last, and Workbook.save() stamps `modified` with the time. The
     package goes through a temporary file, a member at a time: a long list's sheet is never held whole.
     """
-    with tempfile.TemporaryFile() as written:
+    with tempfile.TemporaryFile(dir=path.parent) as written:  # beside it: where there is room for it
         with zipfile.ZipFile(written, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
             ExcelWriter(workbook, archive).save()
         with (
@@ -239,11 +239,14 @@ def block_widths(spot: Placed, widths: dict[int, int]) -> None:
     """Widen each column to what a block's header and values need."""
     if isinstance(spot.block, Table):
         table = spot.block
-        for index, column in enumerate(table.columns, 1):
+        columns = list(enumerate(table.columns, 1))
+        for index, column in columns:
             widen(widths, index, max(text_width(line) for line in header(column).split("\n")))
-            for row in table.rows:
+        for row in table.rows:  # once: a batch's list makes its rows anew at each pass (model.Rows)
+            for index, column in columns:
                 widen(widths, index, value_width(row.get(column.key), column))
-            if spot.total_row is not None:
+        if spot.total_row is not None:
+            for index, column in columns:
                 widen(widths, index, value_width((table.total or {}).get(column.key), column))
         return
     chart: Chart = spot.block  # type: ignore[assignment]
