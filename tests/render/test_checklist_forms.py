@@ -308,6 +308,11 @@ def test_xlsx_colours_severities_and_uses_the_japanese_font(checklist, tmp_path)
     top = header_row(sheet)
     fills = {sheet.cell(row, 2).value: sheet.cell(row, 2).fill.fgColor.rgb for row in range(top + 1, top + 6)}
     assert fills["要対応"].endswith("FFC7CE") and fills["注意"].endswith("FFEB9C")
+    data = [sheet.cell(row, column) for row in range(top + 1, top + 6) for column in range(1, 12)]
+    assert all(
+        cell.border.top.style == "thin" and cell.alignment.wrap_text for cell in data
+    )  # fills kept them
+    assert {cell.fill.fill_type for cell in data if cell.column != 2} == {None}  # a fill on the severity only
     fonts = {cell.font.name for row in sheet.iter_rows() for cell in row}
     assert fonts == {"IPAexGothic"}
 
