@@ -99,8 +99,12 @@ class Workbook:
     def sheet(self, name: str) -> Sheet:
         """One sheet's cells and its untrustworthy cells; WorkbookError when it is beyond the limits or unreadable."""
         # the reader allocates the whole grid up to the farthest cell: its extent is checked first, from the XML
-        with self._ahead.pop(name, None) or _Background(_looked_over, self.path, name) as checks:
-            problems = checks.result()
+        ahead = self._ahead.pop(name, None)
+        if ahead is None:
+            problems = _looked_over(self.path, name)
+        else:
+            with ahead:
+                problems = ahead.result()
         if isinstance(problems, WorkbookError):
             raise problems
         try:
