@@ -49,17 +49,15 @@ class Run:
         if (root / "factors.yaml").is_file():  # its reader belongs to the factors stage
             from toolkit.calculate import factors as factor_tables
 
-            found.problems.extend(factor_tables.override_problems(root))
+            found.extend(factor_tables.override_problems(root))
         if found.project.type == "program" and (root / "other_programs.csv").is_file():
             from toolkit.read.csvfile import read_csv
 
             try:
-                found.problems.extend(read_csv(root / "other_programs.csv", "other_programs.csv")[2])
+                found.extend(read_csv(root / "other_programs.csv", "other_programs.csv")[2])
             except OSError as error:
                 where = Location("other_programs.csv")
-                found.problems.append(
-                    Problem("not_readable", "", where, {"reason": error.strerror or str(error)})
-                )
+                found.extend([Problem("not_readable", "", where, {"reason": error.strerror or str(error)})])
         return found
 
     @property
@@ -74,7 +72,7 @@ class Run:
         """The factor tables of the project's rules version, with its own overrides."""
         from toolkit.calculate import factors as factor_tables
 
-        project = self.project
+        project = self.validation.project  # valid or not yet known: `calculation` waits for the verdict
         if project.methodology is None:  # a draft may leave the code empty; a calculation cannot
             path = "project.methodology.code"
             raise ValidationFailed(
@@ -90,10 +88,19 @@ class Run:
 
     @cached_property
     def calculation(self) -> Calculation:
-        """Every reduction, over --period or the report period the project states."""
+        """Every reduction, over --period or the report period the project states.
+
+        Computed while the rows of a large program may still be being checked (see `Validation`): what it
+        makes is kept once they turn out valid; with errors, it is those errors that are reported."""
         from toolkit.calculate.engine import calculate_project
 
-        return calculate_project(self.project, self.factors, self.period)
+        try:
+            calculated = calculate_project(self.validation.project, self.factors, self.period)
+        except Exception:
+            self.project  # noqa: B018 - errors in the inputs are what to report, not what computing them met
+            raise
+        self.project  # noqa: B018 - raises ValidationFailed while the inputs have errors
+        return calculated
 
     @cached_property
     def estimate(self) -> Calculation:

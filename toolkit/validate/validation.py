@@ -9,12 +9,12 @@ from __future__ import annotations
 import difflib
 import math
 import sys
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from toolkit import messages, schema
+from toolkit.forked import Shared
 from toolkit.problems import Problem
 from toolkit.project import Project
 from toolkit.read import normalize
@@ -23,14 +23,41 @@ from toolkit.validate.field_rules import TIDY_FORMATS, Context, Validator, tidy_
 from toolkit.validate.rowcheck import NotCompilable, RuleError, compile_table
 
 _BUILTIN_CODES = {0x02: "required", 0x03: "unknown_field"}
+# rows are checked a chunk at a time; from this many rows in all, the chunks are shared with a forked child
+# (about 3 µs a row: below it, starting a process costs more than half the checks save)
+CHUNK_ROWS = 4_000
+SHARED_ROWS = 20_000
 
 
-@dataclass
 class Validation:
-    """The outcome: the project as coerced, and every problem sorted by location."""
+    """The outcome: the project as coerced, and every problem sorted by location.
 
-    project: Project
-    problems: list[Problem]
+    The rows of a large table may still be being checked, in a forked child, when validation returns (see
+    `_Checker.run`): the problems are complete once asked for, which waits for them. Until then the project
+    is only coerced: what is made of it counts once `valid` says so."""
+
+    def __init__(self, project: Project, problems: Callable[[], list[Problem]] | list[Problem]):
+        self.project = project
+        self._problems = problems
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem, sorted by location (then those added by `extend`, in their order)."""
+        if callable(self._problems):
+            self._problems = self._problems()
+        return self._problems
+
+    @problems.setter
+    def problems(self, problems: list[Problem]) -> None:
+        self._problems = problems
+
+    def extend(self, problems: list[Problem]) -> None:
+        """Problems found beside validation (factors.yaml, other_programs.csv), after its own: not waiting."""
+        if callable(self._problems):
+            found = self._problems
+            self._problems = lambda: found() + problems
+        else:
+            self._problems.extend(problems)
 
     @property
     def errors(self) -> list[Problem]:
@@ -53,16 +80,28 @@ def validate(target: Path | LoadedProject) -> Validation:
     loaded = target if isinstance(target, LoadedProject) else load_project(Path(target))
     checker = _Checker(loaded)
     checker.run()
-    problems = [checker.labelled(problem) for problem in loaded.problems] + checker.problems
-    file_order = {loaded.relative(path): index for index, path in enumerate(loaded.files)}
-    problems.sort(
-        key=lambda problem: (
-            file_order.get(problem.location.file, len(file_order)) if problem.location else -1,
-            problem.sort_key(),
+
+    def problems() -> list[Problem]:
+        found = [checker.labelled(problem) for problem in loaded.problems] + checker.finish()
+        file_order = {loaded.relative(path): index for index, path in enumerate(loaded.files)}
+        found.sort(
+            key=lambda problem: (
+                file_order.get(problem.location.file, len(file_order)) if problem.location else -1,
+                problem.sort_key(),
+            )
         )
-    )
+        return found
+
     project = Project.of(loaded.root, loaded.project_file, loaded.files, checker.data, loaded.sources)
     return Validation(project, problems)
+
+
+def _compiled(rules_schema: Mapping) -> Callable | None:
+    """The table's fast row check, or None where only Cerberus mirrors its schema."""
+    try:
+        return compile_table(rules_schema)
+    except NotCompilable:
+        return None
 
 
 def repeated_keys(
@@ -143,8 +182,19 @@ class _Checker:
             if table.name in data:
                 data[table.name] = rows
             self.coerce_rows(table, rows)
-            self.check_rows(table, rows)
+        self.row_checks = self.check_rows()
+
+    def finish(self) -> list[Problem]:
+        """Every problem: the row checks' errors (waiting for them), then the checks across tables."""
+        for table, found in self.row_checks.results():
+            for index, errors in found:
+                for error in errors:
+                    self.report(
+                        error._replace(path=(table.name, index) + error.path),
+                        {table.name: {"schema": table.schema}},
+                    )
         self.check_keys()
+        return self.problems
 
     def coerce_mapping(self, document: dict, rules_schema: Mapping, prefix: str) -> dict:
         result = {}
@@ -256,17 +306,30 @@ class _Checker:
                 )
             self.add(code, path, params, "warning")
 
-    def check_rows(self, table: schema.Table, rows: list[dict]) -> None:
-        try:
-            checked = compile_table(table.schema)(rows, self.context)
-        except NotCompilable:
-            checked = ((index, self.cerberus(table, row)) for index, row in enumerate(rows))
-        for index, found in checked:
-            for error in found:
-                self.report(
-                    error._replace(path=(table.name, index) + error.path),
-                    {table.name: {"schema": table.schema}},
-                )
+    def check_rows(self) -> Shared:
+        """Every table's rows checked by its schema, a chunk of rows at a time: (table, [(row index, its rule
+        errors)]) per chunk. A large program's chunks are shared with a forked child, which starts at once
+        (`forked.Shared`): while this process computes, the child checks; asked for the errors at once,
+        each does about half."""
+        tables = [table for table in self.tables.values() if self.data.get(table.name)]
+        rows = sum(len(self.data[table.name]) for table in tables)
+        size = max(CHUNK_ROWS, -(-rows // 256))
+        chunks = [
+            (table, start, compiled)
+            for table in tables
+            for compiled in (_compiled(table.schema),)
+            for start in range(0, len(self.data[table.name]), size)
+        ]
+
+        def check(number: int) -> tuple[schema.Table, list]:
+            table, start, compiled = chunks[number]
+            part = self.data[table.name][start : start + size]
+            if compiled is None:
+                found = ((index, self.cerberus(table, row)) for index, row in enumerate(part, start))
+                return table, [(index, errors) for index, errors in found if errors]
+            return table, [(start + index, errors) for index, errors in compiled(part, self.context)]
+
+        return Shared(check, len(chunks), fork=rows >= SHARED_ROWS)
 
     def cerberus(self, table: schema.Table, row: dict) -> list:
         """The errors Cerberus finds in one row: for a schema the fast checks do not mirror."""
