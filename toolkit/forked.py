@@ -19,6 +19,16 @@ def can_fork() -> bool:
     return not multiprocessing.current_process().daemon
 
 
+def both(work, first: tuple, second: tuple) -> list:
+    """[work(*first), work(*second)]: the first in a forked child while this process does the second, when
+    the machine has a second core; a child that dies or hits a bug is this process's internal error."""
+    if (os.cpu_count() or 1) < 2:
+        return [work(*first), work(*second)]
+    with Forked(work, *first) as theirs:
+        mine = work(*second)
+        return [theirs.result(), mine]
+
+
 def in_child(work, *arguments):
     """work(*arguments) in a forked child process, which ends with it: what it read and built in memory goes
     with it, and only its answer comes back (pickled)."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from toolkit import errors
 from toolkit.errors import ToolkitError, ValidationFailed
-from toolkit.forked import Forked
+from toolkit.forked import both
 from toolkit.problems import Location, Problem
 from toolkit.project import Project
 from toolkit.read import overrides
@@ -221,7 +221,7 @@ def diff(old: Path, new: Path, stage: str = "registration") -> Diff:
     ValidationFailed names the problems of both sides, each placed under the folder it was found in."""
     from toolkit.diff.compare import compare
 
-    sides = _both(_snapshot, (Path(old), stage), (Path(new), stage))
+    sides = both(_snapshot, (Path(old), stage), (Path(new), stage))
     problems = [problem for side in sides if isinstance(side, _Failed) for problem in side.problems]
     failed = [side for side in sides if isinstance(side, _Failed)]
     if failed:
@@ -272,15 +272,3 @@ def _under(problem: Problem, folder: Path, target: Path) -> Problem:
     place = Path(problem.location.file)
     file = str(place) if place.is_absolute() else (folder / place).as_posix()
     return dataclasses.replace(problem, location=dataclasses.replace(problem.location, file=file))
-
-
-def _both(work, first: tuple, second: tuple) -> list:
-    """[work(*first), work(*second)]: the first in a forked child while this process does the second, when
-    the machine has a second core; a child that dies or hits a bug is this process's internal error."""
-    import os
-
-    if (os.cpu_count() or 1) < 2:
-        return [work(*first), work(*second)]
-    with Forked(work, *first) as theirs:
-        mine = work(*second)
-        return [theirs.result(), mine]

@@ -9,12 +9,14 @@ from typing import Any
 
 from toolkit import messages, methodologies
 from toolkit.calculate import factors as factor_tables
-from toolkit.calculate.engine import Calculation
+from toolkit.calculate.engine import ActivityResult, Calculation
 from toolkit.documents.text import terminal_width
 from toolkit.figures import EXACT, Figure, PeriodResult
+from toolkit.forked import both
 
 SHOWN_PLACES = Decimal("0.000001")
 COLUMNS = ("activity", "year", "baseline", "project", "reduction")  # messages.py: report.column.*
+SHARED_PERIODS = 20_000  # from this many period results, calc's JSON is written by two processes
 
 
 def _left(text: str, width: int) -> str:
@@ -117,21 +119,16 @@ def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False
         if result.complete
         else None,
     }
-    activities = ",".join(
-        _compact(
-            {
-                "id": activity.activity_id,
-                "crediting_period": [day.isoformat() for day in activity.crediting]
-                if activity.crediting
-                else None,
-                "reduction_exact_t": exact(activity.reduction_exact),
-            }
-        )[:-1]
-        + ',"periods":['
-        + ",".join([period_json(piece, detail, iso) for piece in activity.periods])
-        + "]}"
-        for activity in result.activities
-    )
+    listed = result.activities
+    if sum(len(activity.periods) for activity in listed) >= SHARED_PERIODS:  # half written by a forked child
+        middle = len(listed) // 2
+        activities = ",".join(
+            part
+            for part in both(activities_json, (listed[:middle], detail, iso), (listed[middle:], detail, iso))
+            if part
+        )
+    else:
+        activities = activities_json(listed, detail, iso)
     tail = {
         "factors_used": [
             {
@@ -151,6 +148,25 @@ def calculation_json(result: Calculation, lang: str = "ja", detail: bool = False
         "problems": [problem.as_json(lang) | {"severity": problem.severity} for problem in result.problems],
     }
     return _compact(head)[:-1] + ',"activities":[' + activities + "]," + _compact(tail)[1:]
+
+
+def activities_json(activities: list[ActivityResult], detail: bool, iso: dict) -> str:
+    """The activities' entries of calc's JSON, each with its periods (`period_json`), comma-separated."""
+    return ",".join(
+        _compact(
+            {
+                "id": activity.activity_id,
+                "crediting_period": [day.isoformat() for day in activity.crediting]
+                if activity.crediting
+                else None,
+                "reduction_exact_t": exact(activity.reduction_exact),
+            }
+        )[:-1]
+        + ',"periods":['
+        + ",".join([period_json(piece, detail, iso) for piece in activity.periods])
+        + "]}"
+        for activity in activities
+    )
 
 
 def additionality_json(result: Calculation) -> dict:
