@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
@@ -73,3 +74,22 @@ def test_an_error_here_ends_the_child_at_once():
     with pytest.raises(KeyError), forked.Forked(time.sleep, 30):
         raise KeyError("Ctrl-C or a refusal while the child works")
     assert time.monotonic() - started < 3
+
+
+def _pid_and(chunk: int) -> tuple[int, int]:
+    time.sleep(0.002)  # long enough for the child to start before this process has taken every chunk
+    return os.getpid(), chunk * chunk
+
+
+def test_shared_chunks_are_each_done_once_in_order_here_or_in_the_child(monkeypatch):
+    shared = forked.Shared(_pid_and, 200)
+    results = shared.results()
+    assert [square for _, square in results] == [chunk * chunk for chunk in range(200)]
+    assert {pid for pid, _ in results} - {os.getpid()}  # the child took some
+    assert forked.Shared(_pid_and, 0).results() == []
+    alone = forked.Shared(_pid_and, 5, fork=False).results()
+    assert alone == [(os.getpid(), chunk * chunk) for chunk in range(5)]
+    monkeypatch.delattr(os, "fork")  # no fork: all done here, at once
+    assert {pid for pid, _ in forked.Shared(_pid_and, 9).results()} == {os.getpid()}
+    with pytest.raises(ValueError):
+        forked.Shared(_pid_and, 257)

@@ -38,6 +38,17 @@ def test_every_injected_error_is_reported_at_its_location_and_nothing_else(gener
     assert found == sorted((e["location"], e["path"], e["code"]) for e in expected)
 
 
+@pytest.mark.parametrize("chunk", [1, 7, 100_000])
+def test_rows_checked_in_chunks_shared_with_a_forked_child_find_the_same(generated, monkeypatch, chunk):
+    from toolkit.validate import validation
+
+    whole = validate(generated).problems
+    monkeypatch.setattr(validation, "CHUNK_ROWS", chunk)  # at most 256 chunks: 1 row means 256 rows
+    monkeypatch.setattr(validation, "SHARED_ROWS", 1)
+    shared = validate(generated)
+    assert shared.problems == whole and shared.errors  # the generated program has its injected errors
+
+
 def test_row_order_does_not_change_what_is_found(generated, tmp_path):
     before = {(p.code, str(p.params.get("found"))) for p in validate(generated).errors}
     generated = Path(shutil.copytree(generated, tmp_path / "shuffled"))
