@@ -110,20 +110,6 @@ def test_totals_equal_the_sum_of_their_parts_before_truncation(factors, program)
             assert sums.reduction == exact_sum(piece.reduction.value for piece in mine)
 
 
-@settings(SETTINGS, max_examples=25)
-@given(program=programs())
-def test_overlaps_and_gaps_looked_for_in_a_forked_child_are_the_same(factors, program, monkeypatch):
-    from toolkit.calculate import engine
-
-    data = solar(program)
-    here = run(data, factors)
-    monkeypatch.setattr(engine, "FORKED_READINGS", 1)  # every program's spans checked in a child
-    forked = run(data, factors)
-    monkeypatch.undo()
-    assert forked.problems == here.problems
-    assert forked.activities == here.activities and forked.total_exact == here.total_exact
-
-
 @SETTINGS
 @given(programs(), st.randoms(use_true_random=False))
 def test_row_order_changes_no_result(factors, program, shuffler):

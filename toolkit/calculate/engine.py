@@ -7,7 +7,6 @@ outside is excluded and reported, never silently counted.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -21,14 +20,12 @@ from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.additionality import Additionality, assess
 from toolkit.errors import FactorError, InputMissing
 from toolkit.figures import EXACT, FactorRef, PeriodResult
-from toolkit.forked import Forked
 from toolkit.methodologies import ZERO, defaults
 from toolkit.problems import Location, Problem
 from toolkit.project import Project
 from toolkit.read.folder import SourceMap
 
 NOISE = Decimal("1e-12")
-FORKED_READINGS = 20_000  # from this many readings, their overlaps and gaps are looked for in a forked child
 
 
 def exact_sum(values) -> Decimal:
@@ -207,13 +204,11 @@ class _Run:
         self.related = _related_rows(module.CODE, data)
 
     def problem(self, code: str, path: str, severity: str = "error", **params: Any) -> None:
-        self.problems.append(self.placed(code, path, severity, **params))
-
-    def placed(self, code: str, path: str, severity: str = "error", **params: Any) -> Problem:
-        """A problem at `path`, located in its file."""
         # the estimate's gaps are the plan's (section 3, 排出削減見込量)
         section = "plan.3" if self.plan and path.startswith("activities[") else ""
-        return Problem(code, path, self.sources.locate(path), params, section=section, severity=severity)
+        self.problems.append(
+            Problem(code, path, self.sources.locate(path), params, section=section, severity=severity)
+        )
 
     def calculation(self, project: Project | None) -> Calculation:
         readings: dict[Any, list[tuple[int, Mapping]]] = defaultdict(list)
@@ -233,19 +228,12 @@ class _Run:
         results = []
         computed = represented_ids(self.data) if self.plan else None
         count = planned_count(self.data) if self.plan and computed is not None else 1
-        # readings that overlap or leave gaps are looked for in a pass of their own, a large program's in a
-        # forked child while this process computes the figures (an estimate's rows: with its figures)
-        apart = not self.plan and not self.module.SEASONAL
-        large = apart and len(self.data.get("monitoring") or []) >= FORKED_READINGS
-        with Forked(self.span_problems, readings) if large else contextlib.nullcontext() as checking:
-            for index, activity in enumerate(self.data.get("activities") or []):
-                if self.plan:  # every activity keeps its crediting period; the represented ones get figures
-                    chosen = computed is None or activity.get("id") in computed
-                    results.append(self.activity(index, activity, (), chosen))
-                else:
-                    results.append(self.activity(index, activity, readings.get(activity.get("id"), [])))
-            if apart:
-                self.problems += checking.result() if large else self.span_problems(readings)
+        for index, activity in enumerate(self.data.get("activities") or []):
+            if self.plan:  # every activity keeps its crediting period; the represented ones get figures
+                chosen = computed is None or activity.get("id") in computed
+                results.append(self.activity(index, activity, (), chosen))
+            else:
+                results.append(self.activity(index, activity, readings.get(activity.get("id"), [])))
         results.sort(key=lambda result: str(result.activity_id))
         # a program's estimate is its representative's figures times the activities it stands for (exact)
         total = EXACT.multiply(exact_sum(result.reduction_exact for result in results), count)
@@ -361,23 +349,27 @@ class _Run:
             readings = self.planned(activity, crediting)
         # a planned row covers its fiscal-year piece, whatever dates the methodology's readings carry
         period = _planned_period if self.plan else module.reading_period
-        dated = [(*found, position, reading) for position, reading in readings if (found := period(reading))]
+        dated = [
+            (periods.Span(*found, position), reading)
+            for position, reading in readings
+            for found in (period(reading),)
+            if found
+        ]
+        spans = [span for span, _ in dated]
         # events (a season, a batch) neither tile time nor exclude each other; a repeated season is not counted
-        skipped: set[int] = set()
-        if module.SEASONAL:
-            skipped = self.repeated_seasons([periods.Span(*span[:3]) for span in dated])
-        elif self.plan:  # monitoring readings have theirs checked apart (`span_problems`)
-            spans = [periods.Span(*span[:3]) for span in dated]
-            self.problems += self.check_spans(spans, crediting, activity.get("id", ""))
+        skipped = (
+            self.repeated_seasons(spans)
+            if module.SEASONAL
+            else self.check_spans(spans, crediting, activity.get("id", ""))
+        )
         findings = module.reading_findings is not defaults.reading_findings and not self.plan
         # the usual reading, inside the crediting period and one fiscal year with no window, is computed
         # straight away: it is nearly every reading of a program, and nothing in it needs cutting
         first, last = crediting or (None, None)
         straight = crediting is not None and not module.SEASONAL and self.window == (None, None)
         calculate = module.calculator(activity, crediting, self.factors) if crediting is not None else None
-        identifier = str(activity.get("id"))
         pieces: list[PeriodResult] = []
-        for start, end, position, reading in dated:
+        for (start, end, position), reading in dated:
             if findings:
                 for code, column, severity, params in module.reading_findings(
                     activity, reading, self.factors
@@ -386,17 +378,12 @@ class _Run:
             if crediting is None or position in skipped:
                 continue
             whole = _whole_piece(start, end) if straight and first <= start and end <= last else None
-            if whole is None:
+            if whole:
+                computed = self.computed(calculate, activity, reading, whole, self.path(position))
+                if computed:
+                    pieces.append(computed)
+            else:
                 pieces += self.reading(calculate, activity, position, reading, (start, end), crediting)
-                continue
-            try:  # `computed`, written out: this is the loop of every reading of a program
-                baseline, project = calculate(reading, whole)
-            except (FactorError, InputMissing) as error:
-                self.not_computed(error, self.path(position))
-                continue
-            pieces.append(
-                PeriodResult(identifier, start, end, whole.fiscal_year, baseline, project, self.path(position))
-            )
         years = year_sums(pieces)
         total = exact_sum(sums.reduction for sums in years.values())
         return ActivityResult(activity.get("id"), crediting, tuple(pieces), total, years)
@@ -476,25 +463,21 @@ class _Run:
         compute is reported, not raised (None)."""
         try:
             baseline, project = calculate(part, piece)
-        except (FactorError, InputMissing) as error:
-            self.not_computed(error, path)
+        except FactorError as error:
+            for problem in error.problems:
+                key = (problem.code, problem.path, tuple(sorted(map(str, problem.params.items()))))
+                if key not in self.missing:
+                    self.missing.add(key)
+                    if problem.location is None and problem.path:  # a project field: its line
+                        problem = dataclasses.replace(problem, location=self.sources.locate(problem.path))
+                    self.problems.append(problem)
+            return None
+        except InputMissing as error:
+            self.input_missing(error, path)
             return None
         return PeriodResult(
             str(activity.get("id")), piece.start, piece.end, piece.fiscal_year, baseline, project, path
         )
-
-    def not_computed(self, error: FactorError | InputMissing, path: str) -> None:
-        """Why a piece has no figures: a factor missing (once per factor), or an input (once per cell)."""
-        if isinstance(error, InputMissing):
-            self.input_missing(error, path)
-            return
-        for problem in error.problems:
-            key = (problem.code, problem.path, tuple(sorted(map(str, problem.params.items()))))
-            if key not in self.missing:
-                self.missing.add(key)
-                if problem.location is None and problem.path:  # a project field: its line
-                    problem = dataclasses.replace(problem, location=self.sources.locate(problem.path))
-                self.problems.append(problem)
 
     def path(self, position: int) -> str:
         """Where a reading's problem is reported: its monitoring row, or for a planned row its activity."""
@@ -568,27 +551,13 @@ class _Run:
                 seen[year] = span
         return repeated
 
-    def span_problems(self, readings: Mapping[Any, list[tuple[int, Mapping]]]) -> list[Problem]:
-        """Every activity's overlapping readings and gaps (`check_spans`), in activity order."""
-        found = []
-        for activity in self.data.get("activities") or []:
-            spans = [
-                periods.Span(*period, position)
-                for position, reading in readings.get(activity.get("id"), [])
-                for period in (self.module.reading_period(reading),)
-                if period
-            ]
-            found += self.check_spans(spans, self.crediting(activity), activity.get("id", ""))
-        return found
-
     def check_spans(
         self, spans: list[periods.Span], crediting: tuple[dt.date, dt.date] | None, activity_id: Any
-    ) -> list[Problem]:
+    ) -> set[int]:
         """Overlapping readings are errors, gaps warnings; nothing is skipped (the errors stop the report).
 
         Only days inside the crediting period can be missing: a reading before its start (reported as
         outside) leaves no gap between it and the start, and a gap across the start counts from it."""
-        found = []
         gaps, overlaps = periods.gaps_and_overlaps(spans)
         if crediting is not None:
             gaps = [
@@ -598,30 +567,26 @@ class _Run:
                 if inside is not None
             ]
         for first, second in overlaps:
-            found.append(
-                self.placed(
-                    "reading_overlap",
-                    f"monitoring[{second.index}]",
-                    activity=activity_id,
-                    start=second.start,
-                    end=second.end,
-                    other=str(self.sources.locate(f"monitoring[{first.index}]")),
-                    other_start=first.start,
-                    other_end=first.end,
-                )
+            self.problem(
+                "reading_overlap",
+                f"monitoring[{second.index}]",
+                activity=activity_id,
+                start=second.start,
+                end=second.end,
+                other=str(self.sources.locate(f"monitoring[{first.index}]")),
+                other_start=first.start,
+                other_end=first.end,
             )
         for start, end, following in gaps:
-            found.append(
-                self.placed(
-                    "reading_gap",
-                    f"monitoring[{following.index}]",
-                    "warning",
-                    activity=activity_id,
-                    start=start,
-                    end=end,
-                )
+            self.problem(
+                "reading_gap",
+                f"monitoring[{following.index}]",
+                "warning",
+                activity=activity_id,
+                start=start,
+                end=end,
             )
-        return found
+        return set()
 
 
 @functools.lru_cache(maxsize=4096)  # a program's readings share a few dozen periods
