@@ -524,14 +524,15 @@ class _Reader:
             if row.count("") + row.count(None) >= width:
                 pending_empty.append(number)
                 continue
-            for empty in pending_empty:
-                self.problem(
-                    "empty_row",
-                    Location(relative, sheet=sheet.name, row=empty),
-                    table.name,
-                    severity="warning",
-                )
-            pending_empty.clear()
+            if pending_empty:
+                for empty in pending_empty:
+                    self.problem(
+                        "empty_row",
+                        Location(relative, sheet=sheet.name, row=empty),
+                        table.name,
+                        severity="warning",
+                    )
+                pending_empty.clear()
             record = dict(zip(keys, pick(row))) if pick else {key: row[index] for key, index in pairs}
             if suspect:
                 for key, index in pairs:
@@ -546,8 +547,8 @@ class _Reader:
                         )
                         record[key] = None
             result.append(record)
-            refs.append(ref)
             row_numbers.append(number)
+        refs += [ref] * len(result)  # every row of this sheet: the same columns
         return result
 
 
