@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Context, Decimal
 from functools import cached_property
-from typing import Mapping, NamedTuple
+from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 from toolkit.problems import Location
 
@@ -69,6 +70,94 @@ class PeriodResult(NamedTuple):
         return Figure(self.reduction_t, "t-CO2", REDUCTION_FORMULA)
 
     @property
+    def baseline_t(self) -> Decimal:
+        """The baseline emissions' value (t-CO2)."""
+        return self.baseline.value
+
+    @property
+    def project_t(self) -> Decimal:
+        """The project emissions' value (t-CO2)."""
+        return self.project.value
+
+    @property
     def reduction_t(self) -> Decimal:
         """The reduction's value (t-CO2), exact."""
         return EXACT.subtract(self.baseline.value, self.project.value)
+
+
+class PeriodValues(NamedTuple):
+    """A period result before its figures are made (see `Periods`): its dates, fiscal year and source, its
+    two emissions' values (t-CO2), and what makes its figures, `calculate(reading, piece)`."""
+
+    activity_id: str
+    start: dt.date
+    end: dt.date
+    fiscal_year: int
+    baseline_t: Decimal
+    project_t: Decimal
+    source: str
+    calculate: Callable[[Mapping, Any], tuple[Figure, Figure]]
+    reading: Mapping
+    piece: Any  # periods.Piece
+
+    @property
+    def reduction_t(self) -> Decimal:
+        """The reduction's value (t-CO2), exact."""
+        return EXACT.subtract(self.baseline_t, self.project_t)
+
+    def result(self) -> PeriodResult:
+        """The period result with its figures: the same values, with formula, inputs and factor rows."""
+        baseline, project = self.calculate(self.reading, self.piece)
+        return PeriodResult(
+            self.activity_id, self.start, self.end, self.fiscal_year, baseline, project, self.source
+        )
+
+
+class Periods(Sequence):
+    """An activity's period results, each one's figures made when first looked at.
+
+    A program's 120,000 readings are summed and listed from their values alone (`values`); what reads the
+    figures (calc --detail, the documents, the checklist, diff) has them all made then, once, by the same
+    calculator from the same inputs. Equal to the tuple of its results; pickled as that tuple."""
+
+    __slots__ = ("_entries", "_results")
+
+    def __init__(self, entries: Sequence[PeriodResult | PeriodValues]):
+        self._entries = entries
+        self._results: tuple[PeriodResult, ...] | None = None
+
+    def values(self) -> Sequence[PeriodResult | PeriodValues]:
+        """Each period with its dates, fiscal year, source and values (`baseline_t`, `project_t`,
+        `reduction_t`), its figures made or not."""
+        return self._entries if self._results is None else self._results
+
+    def _made(self) -> tuple[PeriodResult, ...]:
+        if self._results is None:
+            self._results = tuple(
+                entry.result() if type(entry) is PeriodValues else entry for entry in self._entries
+            )
+            self._entries = ()  # the readings they were made from are no longer held
+        return self._results
+
+    def __getitem__(self, index):
+        return self._made()[index]
+
+    def __len__(self) -> int:
+        return len(self._entries) if self._results is None else len(self._results)
+
+    def __iter__(self) -> Iterator[PeriodResult]:
+        return iter(self._made())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Periods, tuple)):
+            return self._made() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._made())
+
+    def __reduce__(self):
+        return tuple, (self._made(),)
+
+    def __repr__(self) -> str:
+        return f"Periods({len(self)} results)"

@@ -19,7 +19,7 @@ from toolkit import methodologies, periods, schema
 from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.additionality import Additionality, assess
 from toolkit.errors import FactorError, InputMissing
-from toolkit.figures import EXACT, FactorRef, PeriodResult
+from toolkit.figures import EXACT, FactorRef, PeriodResult, Periods, PeriodValues
 from toolkit.methodologies import ZERO, defaults
 from toolkit.problems import Location, Problem
 from toolkit.project import Project
@@ -51,12 +51,12 @@ class ActivityResult:
 
     activity_id: str
     crediting: tuple[dt.date, dt.date] | None
-    periods: tuple[PeriodResult, ...]
+    periods: Sequence[PeriodResult]  # figures.Periods: each figure made when first looked at
     reduction_exact: Decimal
     by_fiscal_year: Mapping[int, YearSums] = field(default_factory=dict)
 
 
-def year_sums(pieces: Sequence[PeriodResult]) -> dict[int, YearSums]:
+def year_sums(pieces: Sequence[PeriodResult | PeriodValues]) -> dict[int, YearSums]:
     """The exact sums of period results per fiscal year, in year order. Being exact, a year's reduction is
     its baseline sum less its project sum, to the last digit the sum of its pieces' reductions."""
     sums: dict[int, tuple[Decimal, Decimal]] = {}
@@ -65,9 +65,9 @@ def year_sums(pieces: Sequence[PeriodResult]) -> dict[int, YearSums]:
         year = piece.fiscal_year
         found = sums.get(year)
         if found is None:
-            sums[year] = (piece.baseline.value, piece.project.value)
+            sums[year] = (piece.baseline_t, piece.project_t)
         else:
-            sums[year] = (add(found[0], piece.baseline.value), add(found[1], piece.project.value))
+            sums[year] = (add(found[0], piece.baseline_t), add(found[1], piece.project_t))
     return {
         year: YearSums(baseline, project, EXACT.subtract(baseline, project))
         for year, (baseline, project) in sorted(sums.items())
@@ -352,8 +352,7 @@ class _Run:
         dated = [
             (periods.Span(*found, position), reading)
             for position, reading in readings
-            for found in (period(reading),)
-            if found
+            if (found := period(reading))
         ]
         spans = [span for span, _ in dated]
         # events (a season, a batch) neither tile time nor exclude each other; a repeated season is not counted
@@ -368,7 +367,12 @@ class _Run:
         first, last = crediting or (None, None)
         straight = crediting is not None and not module.SEASONAL and self.window == (None, None)
         calculate = module.calculator(activity, crediting, self.factors) if crediting is not None else None
-        pieces: list[PeriodResult] = []
+        # a methodology of many readings gives their values alone: each figure is made when looked at
+        values = (
+            module.value_calculator(activity, crediting, self.factors) if straight and not self.plan else None
+        )
+        identifier = str(activity.get("id"))
+        pieces: list[PeriodResult | PeriodValues] = []
         for (start, end, position), reading in dated:
             if findings:
                 for code, column, severity, params in module.reading_findings(
@@ -378,15 +382,36 @@ class _Run:
             if crediting is None or position in skipped:
                 continue
             whole = _whole_piece(start, end) if straight and first <= start and end <= last else None
-            if whole:
+            if not whole:
+                pieces += self.reading(calculate, activity, position, reading, (start, end), crediting)
+            elif values is None:
                 computed = self.computed(calculate, activity, reading, whole, self.path(position))
                 if computed:
                     pieces.append(computed)
             else:
-                pieces += self.reading(calculate, activity, position, reading, (start, end), crediting)
+                try:
+                    baseline, project = values(reading, whole)
+                except (FactorError, InputMissing) as error:
+                    self.not_computed(error, self.path(position))
+                    continue
+                source = f"monitoring[{position}]"  # `path` of a reading (values are not given for a plan)
+                pieces.append(
+                    PeriodValues(
+                        identifier,
+                        start,
+                        end,
+                        whole.fiscal_year,
+                        baseline,
+                        project,
+                        source,
+                        calculate,
+                        reading,
+                        whole,
+                    )
+                )
         years = year_sums(pieces)
         total = exact_sum(sums.reduction for sums in years.values())
-        return ActivityResult(activity.get("id"), crediting, tuple(pieces), total, years)
+        return ActivityResult(activity.get("id"), crediting, Periods(pieces), total, years)
 
     def reading(
         self,
@@ -463,21 +488,25 @@ class _Run:
         compute is reported, not raised (None)."""
         try:
             baseline, project = calculate(part, piece)
-        except FactorError as error:
-            for problem in error.problems:
-                key = (problem.code, problem.path, tuple(sorted(map(str, problem.params.items()))))
-                if key not in self.missing:
-                    self.missing.add(key)
-                    if problem.location is None and problem.path:  # a project field: its line
-                        problem = dataclasses.replace(problem, location=self.sources.locate(problem.path))
-                    self.problems.append(problem)
-            return None
-        except InputMissing as error:
-            self.input_missing(error, path)
+        except (FactorError, InputMissing) as error:
+            self.not_computed(error, path)
             return None
         return PeriodResult(
             str(activity.get("id")), piece.start, piece.end, piece.fiscal_year, baseline, project, path
         )
+
+    def not_computed(self, error: FactorError | InputMissing, path: str) -> None:
+        """Why a piece has no figures: a factor missing (said once per factor), or an input (once per cell)."""
+        if isinstance(error, InputMissing):
+            self.input_missing(error, path)
+            return
+        for problem in error.problems:
+            key = (problem.code, problem.path, tuple(sorted(map(str, problem.params.items()))))
+            if key not in self.missing:
+                self.missing.add(key)
+                if problem.location is None and problem.path:  # a project field: its line
+                    problem = dataclasses.replace(problem, location=self.sources.locate(problem.path))
+                self.problems.append(problem)
 
     def path(self, position: int) -> str:
         """Where a reading's problem is reported: its monitoring row, or for a planned row its activity."""

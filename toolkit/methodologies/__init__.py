@@ -109,6 +109,14 @@ class Methodology(Protocol):
         """`calculate` for one activity's reading pieces: what the formula needs once per activity is worked
         out once (the engine calls it once per activity; by default it calls `calculate` per piece)."""
 
+    def value_calculator(
+        self, activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors
+    ) -> Callable[[Mapping, Piece], tuple[Decimal, Decimal]] | None:
+        """The values of `calculator`'s two figures (t-CO2), to the last digit, without making the figures,
+        raising as it does; the engine then makes the figures only when they are looked at
+        (`figures.Periods`). For a methodology of many readings (a program); None (the default): the
+        figures are made at once."""
+
 
 @cache
 def _modules() -> tuple[ModuleType, ...]:
@@ -128,6 +136,7 @@ def _modules() -> tuple[ModuleType, ...]:
                 "reading_findings",
                 "PLANNED",
                 "planned_readings",
+                "value_calculator",
             ):
                 if not hasattr(module, name):
                     setattr(module, name, getattr(defaults, name))

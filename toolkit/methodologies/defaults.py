@@ -45,6 +45,11 @@ def calculator(module, activity: Mapping, crediting: tuple[dt.date, dt.date], fa
     return calculate_piece
 
 
+def value_calculator(activity: Mapping, crediting: tuple[dt.date, dt.date], factors) -> Callable | None:
+    """No quicker way to a piece's values than its figures: the engine makes the figures at once."""
+    return None
+
+
 def required(activity: Mapping, *names: str) -> None:
     """InputMissing naming every empty planned column of `names` (never read as 0)."""
     empty = [name for name in names if activity.get(name) in (None, "")]

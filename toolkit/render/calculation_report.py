@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 import json
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
+from typing import Any, Sequence
 
 from toolkit import messages, methodologies
 from toolkit.calculate import factors as factor_tables
 from toolkit.calculate.engine import ActivityResult, Calculation
 from toolkit.documents.text import terminal_width
-from toolkit.figures import EXACT, Figure, PeriodResult
+from toolkit.figures import EXACT, Figure, PeriodResult, Periods, PeriodValues
 from toolkit.forked import both
 
 SHOWN_PLACES = Decimal("0.000001")
@@ -64,7 +64,7 @@ def _recurring(value: str | tuple[str, ...]) -> str:
     return _compact(value)
 
 
-def period_json(piece: PeriodResult, detail: bool, iso: dict | None = None) -> str:
+def period_json(piece: PeriodResult | PeriodValues, detail: bool, iso: dict | None = None) -> str:
     """One period's figures as JSON text; with `detail`, each figure's formula, inputs and factor rows too.
 
     Written from a pattern, not through a dict: a program has 120,000 of them, and what goes into it is
@@ -78,8 +78,8 @@ def period_json(piece: PeriodResult, detail: bool, iso: dict | None = None) -> s
         iso.get(end) or iso.setdefault(end, end.isoformat()),
         piece.fiscal_year,
         _string(piece.source),
-        exact(piece.baseline.value),
-        exact(piece.project.value),
+        exact(piece.baseline_t),
+        exact(piece.project_t),
         exact(piece.reduction_t),
     )
     if detail:
@@ -163,10 +163,17 @@ def activities_json(activities: list[ActivityResult], detail: bool, iso: dict) -
             }
         )[:-1]
         + ',"periods":['
-        + ",".join([period_json(piece, detail, iso) for piece in activity.periods])
+        + ",".join([period_json(piece, detail, iso) for piece in _periods(activity, detail)])
         + "]}"
         for activity in activities
     )
+
+
+def _periods(activity: ActivityResult, detail: bool) -> Sequence[PeriodResult | PeriodValues]:
+    """An activity's periods as the JSON needs them: with `detail` their figures, else their values alone."""
+    if detail or not isinstance(activity.periods, Periods):  # pickled, Periods are a plain tuple
+        return activity.periods
+    return activity.periods.values()
 
 
 def additionality_json(result: Calculation) -> dict:
