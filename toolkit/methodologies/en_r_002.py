@@ -197,62 +197,53 @@ BASELINE_BATTERY = "EN-R-002 EM_BL,batt = EL_PJ,self × (1 − r_batt × L_batt)
 NO_PROJECT_EMISSIONS = Figure(ZERO, "t-CO2", "EN-R-002 EM_PJ = 0 (付随的排出は算定対象外)", {})
 
 
-class _Activity:
-    """One activity's battery inputs and each fiscal year's grid factor, worked out once: a program's activity
-    has a reading a month."""
+def _calculators(activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors) -> tuple:
+    """(figures, values) of one activity's pieces, with its battery inputs and each fiscal year's grid factor
+    worked out once: a program's activity has a reading a month. Closures, not methods: they run per reading."""
+    try:
+        battery = battery_inputs(activity)
+    except InputMissing as error:
+        battery, empty = None, error.fields
+    else:
+        empty = ()
+    yearly = not factors.switches.get("marginal_bands")  # else the factor depends on the piece's start
+    grid: dict[int, tuple] = {}
 
-    def __init__(self, activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors):
-        try:
-            self.battery = battery_inputs(activity)
-        except InputMissing as error:
-            self.battery, self.empty = None, error.fields
-        else:
-            self.empty = ()
-        self.start, self.factors = crediting[0], factors
-        self.yearly = not factors.switches.get(
-            "marginal_bands"
-        )  # else the factor depends on the piece's start
-        self.grid: dict[int, tuple] = {}
-
-    def inputs(self, reading: Mapping, piece: Piece) -> tuple[Decimal, Decimal, tuple]:
-        """(EL_PJ,self, CEF_elec, the factor's rows) of one piece."""
+    def inputs(reading: Mapping, piece: Piece) -> tuple[Decimal, Decimal, Decimal, tuple]:
+        """(EM_BL, EL_PJ,self, CEF_elec, the factor's rows) of one piece."""
         kwh = self_consumption(reading)  # the reading's own inputs first, as each piece reports them
-        if self.empty:  # then the activity's, each piece reporting it as with any input its formula needs
-            raise InputMissing(*self.empty)
-        found = self.grid.get(piece.fiscal_year) if self.yearly else None
+        if empty:  # then the activity's, each piece reporting it as with any input its formula needs
+            raise InputMissing(*empty)
+        found = grid.get(piece.fiscal_year) if yearly else None
         if found is None:
-            found = self.grid[piece.fiscal_year] = grid_factor(piece, self.start, self.factors)
-        return kwh, *found
+            found = grid[piece.fiscal_year] = grid_factor(piece, crediting[0], factors)
+        factor, refs = found
+        if battery is None:
+            return kwh * factor, kwh, factor, refs
+        share, loss = battery
+        return kwh * (1 - share * loss) * factor, kwh, factor, refs
 
-    def baseline_t(self, kwh: Decimal, factor: Decimal) -> Decimal:
-        """EM_BL (t-CO2), through the battery when there is one."""
-        if self.battery is None:
-            return kwh * factor
-        share, loss = self.battery
-        return kwh * (1 - share * loss) * factor
+    def values(reading: Mapping, piece: Piece) -> tuple[Decimal, Decimal]:
+        return inputs(reading, piece)[0], ZERO
 
-    def values(self, reading: Mapping, piece: Piece) -> tuple[Decimal, Decimal]:
-        """EM_BL and EM_PJ (t-CO2) of one piece: the values of `figures`."""
-        kwh, factor, _ = self.inputs(reading, piece)
-        return self.baseline_t(kwh, factor), ZERO
+    def figures(reading: Mapping, piece: Piece) -> tuple[Figure, Figure]:
+        value, kwh, factor, refs = inputs(reading, piece)
+        if battery is None:
+            baseline = Figure(value, "t-CO2", BASELINE, {"EL_PJ,self": kwh, "CEF_elec": factor}, refs)
+        else:
+            share, loss = battery
+            used = {"EL_PJ,self": kwh, "r_batt": share, "L_batt": loss, "CEF_elec": factor}
+            baseline = Figure(value, "t-CO2", BASELINE_BATTERY, used, refs)
+        return baseline, NO_PROJECT_EMISSIONS
 
-    def figures(self, reading: Mapping, piece: Piece) -> tuple[Figure, Figure]:
-        """EM_BL and EM_PJ of one piece as figures, with their formula, inputs and factor rows."""
-        kwh, factor, refs = self.inputs(reading, piece)
-        value = self.baseline_t(kwh, factor)
-        if self.battery is None:
-            inputs = {"EL_PJ,self": kwh, "CEF_elec": factor}
-            return Figure(value, "t-CO2", BASELINE, inputs, refs), NO_PROJECT_EMISSIONS
-        share, loss = self.battery
-        inputs = {"EL_PJ,self": kwh, "r_batt": share, "L_batt": loss, "CEF_elec": factor}
-        return Figure(value, "t-CO2", BASELINE_BATTERY, inputs, refs), NO_PROJECT_EMISSIONS
+    return figures, values
 
 
 def calculator(
     activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors
 ) -> Callable[[Mapping, Piece], tuple[Figure, Figure]]:
     """`calculate` for one activity's reading pieces, what it needs once per activity worked out once."""
-    return _Activity(activity, crediting, factors).figures
+    return _calculators(activity, crediting, factors)[0]
 
 
 def value_calculator(
@@ -260,7 +251,7 @@ def value_calculator(
 ) -> Callable[[Mapping, Piece], tuple[Decimal, Decimal]]:
     """The values of `calculator`'s figures, without the figures: a program's 120,000 readings are summed
     from these, and their figures made only when looked at."""
-    return _Activity(activity, crediting, factors).values
+    return _calculators(activity, crediting, factors)[1]
 
 
 def calculate(
