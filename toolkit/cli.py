@@ -583,7 +583,7 @@ def calc(
             params = {"activity": ", ".join(shown) or "—", "count": result.represented}
             click.echo(messages.render("cli.plan_represented", lang, params))
     if output_format == "json":
-        click.echo(report.calculation_json(result, lang, detail))
+        click.echo(report.calculation_json(result, lang, detail), nl=False)  # UTF-8, its newline included
     elif result.complete:
         click.echo(report.calculation_text(result, lang))  # no figure while anything is missing
     # text: the problems are part of the report (stdout); beside JSON they are notes (stderr)
