@@ -110,6 +110,37 @@ def test_totals_equal_the_sum_of_their_parts_before_truncation(factors, program)
             assert sums.reduction == exact_sum(piece.reduction.value for piece in mine)
 
 
+@settings(SETTINGS, max_examples=30)
+@given(program=programs(), battery=st.booleans())
+def test_figures_made_when_looked_at_are_those_made_at_once(factors, program, battery, monkeypatch):
+    import pickle
+
+    from toolkit.figures import Periods, PeriodValues
+    from toolkit.methodologies import defaults, en_r_002
+
+    data = solar(program)
+    if battery:  # the other formula; the second activity's battery inputs left empty: InputMissing per piece
+        data["activities"][0].update(battery=True, battery_share_pct=Decimal(30), battery_loss_pct=Decimal(10))
+        data["activities"][0].update(battery_source="test", battery_status="verified")
+        data["activities"][-1].update(battery=True)
+    lazy = run(data, factors)
+    sums = [(activity.reduction_exact, activity.by_fiscal_year) for activity in lazy.activities]
+    values = [list(activity.periods.values()) for activity in lazy.activities]
+    assert all(isinstance(activity.periods, Periods) for activity in lazy.activities)
+    with monkeypatch.context() as patched:  # every figure made at once (undone for the next example)
+        patched.setattr(en_r_002, "value_calculator", defaults.value_calculator)
+        eager = run(data, factors)
+    assert not any(isinstance(piece, PeriodValues) for a in eager.activities for piece in a.periods.values())
+    assert lazy.problems == eager.problems and lazy.total_exact == eager.total_exact
+    assert sums == [(activity.reduction_exact, activity.by_fiscal_year) for activity in eager.activities]
+    for activity, before, made in zip(lazy.activities, values, eager.activities):
+        assert [(p.start, p.end, p.source, p.baseline_t, p.reduction_t) for p in before] == [
+            (p.start, p.end, p.source, p.baseline_t, p.reduction_t) for p in made.periods
+        ]
+        assert activity.periods == made.periods and len(activity.periods) == len(made.periods)
+        assert pickle.loads(pickle.dumps(activity.periods)) == tuple(made.periods)
+
+
 @SETTINGS
 @given(programs(), st.randoms(use_true_random=False))
 def test_row_order_changes_no_result(factors, program, shuffler):

@@ -366,10 +366,13 @@ class _Run:
         # straight away: it is nearly every reading of a program, and nothing in it needs cutting
         first, last = crediting or (None, None)
         straight = crediting is not None and not module.SEASONAL and self.window == (None, None)
-        calculate = module.calculator(activity, crediting, self.factors) if crediting is not None else None
         # a methodology of many readings gives their values alone: each figure is made when looked at
-        values = (
+        given = (
             module.value_calculator(activity, crediting, self.factors) if straight and not self.plan else None
+        )
+        values, calculate = given or (
+            None,
+            module.calculator(activity, crediting, self.factors) if crediting is not None else None,
         )
         identifier = str(activity.get("id"))
         pieces: list[PeriodResult | PeriodValues] = []

@@ -111,11 +111,11 @@ class Methodology(Protocol):
 
     def value_calculator(
         self, activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors
-    ) -> Callable[[Mapping, Piece], tuple[Decimal, Decimal]] | None:
-        """The values of `calculator`'s two figures (t-CO2), to the last digit, without making the figures,
-        raising as it does; the engine then makes the figures only when they are looked at
-        (`figures.Periods`). For a methodology of many readings (a program); None (the default): the
-        figures are made at once."""
+    ) -> tuple[Callable[[Mapping, Piece], tuple[Decimal, Decimal]], Callable] | None:
+        """(values, calculator): a piece's two values (t-CO2) as `calculator`'s figures have them, to the last
+        digit, raising as it does, without making the figures; and the activity's calculator. The engine
+        then makes the figures only when they are looked at (`figures.Periods`). For a methodology of many
+        readings (a program); None (the default): the figures are made at once."""
 
 
 @cache

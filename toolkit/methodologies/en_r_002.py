@@ -246,12 +246,12 @@ def calculator(
     return _calculators(activity, crediting, factors)[0]
 
 
-def value_calculator(
-    activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors
-) -> Callable[[Mapping, Piece], tuple[Decimal, Decimal]]:
-    """The values of `calculator`'s figures, without the figures: a program's 120,000 readings are summed
-    from these, and their figures made only when looked at."""
-    return _calculators(activity, crediting, factors)[1]
+def value_calculator(activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors) -> tuple:
+    """(values, calculator): the values of the calculator's figures without the figures, and the calculator,
+    from one working-out of the activity's inputs. A program's 120,000 readings are summed from the values,
+    and their figures made only when looked at."""
+    figures, values = _calculators(activity, crediting, factors)
+    return values, figures
 
 
 def calculate(

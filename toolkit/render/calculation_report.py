@@ -20,10 +20,14 @@ SHARED_PERIODS = 20_000  # from this many period results, calc's JSON is written
 
 
 def _left(text: str, width: int) -> str:
+    if text.isascii():  # figures and IDs, nearly every cell of a program's 40,000
+        return text.ljust(width)
     return text + " " * max(0, width - terminal_width(text))
 
 
 def _right(text: str, width: int) -> str:
+    if text.isascii():
+        return text.rjust(width)
     return " " * max(0, width - terminal_width(text)) + text
 
 
