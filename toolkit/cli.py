@@ -11,6 +11,7 @@ import re
 import signal
 import stat
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -1211,8 +1212,11 @@ def _exit(end: SystemExit) -> None:
     """Exit with `end`'s code, leaving what the command built to the system: Python's own shutdown would free
     it object by object first (a tenth of a second after calc on a large program). Output is flushed and the
     exit handlers (child processes, temporary folders) run as they would; output that cannot be flushed (a
-    closed pipe) is left to Python's shutdown, which reports it as usual."""
-    if not (end.code is None or isinstance(end.code, int)):
+    closed pipe) is left to Python's shutdown, which reports it as usual; so are threads and child processes
+    still running (a batch's pool, interrupted): Python's shutdown joins them before its exit handlers run."""
+    if not (end.code is None or isinstance(end.code, int)) or threading.active_count() > 1:
+        raise end
+    if "multiprocessing" in sys.modules and sys.modules["multiprocessing"].active_children():
         raise end
     try:
         sys.stdout.flush()

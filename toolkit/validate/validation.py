@@ -11,7 +11,7 @@ import math
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from toolkit import messages, schema
 from toolkit.forked import Shared
@@ -94,6 +94,17 @@ def validate(target: Path | LoadedProject) -> Validation:
 
     project = Project.of(loaded.root, loaded.project_file, loaded.files, checker.data, loaded.sources)
     return Validation(project, problems)
+
+
+class KeyFindings(NamedTuple):
+    """The checks across rows, from the data alone: the paths of rows with data but no ID, the repeated
+    activity IDs (index, ID, index of its first row), the rows naming an activity not listed (path, ID), and
+    whether any activity has an ID."""
+
+    missing: list[str]
+    repeated: list[tuple[int, Any, int]]
+    unknown: list[tuple[str, Any]]
+    listed: bool
 
 
 def _compiled(rules_schema: Mapping) -> Callable | None:
@@ -185,15 +196,16 @@ class _Checker:
         self.row_checks = self.check_rows()
 
     def finish(self) -> list[Problem]:
-        """Every problem: the row checks' errors (waiting for them), then the checks across tables."""
-        for table, found in self.row_checks.results():
+        """Every problem: the row checks' errors (waiting for them), then the checks across rows."""
+        *checked, keys = self.row_checks.results()
+        for table, found in checked:
             for index, errors in found:
                 for error in errors:
                     self.report(
                         error._replace(path=(table.name, index) + error.path),
                         {table.name: {"schema": table.schema}},
                     )
-        self.check_keys()
+        self.check_keys(keys)
         return self.problems
 
     def coerce_mapping(self, document: dict, rules_schema: Mapping, prefix: str) -> dict:
@@ -321,7 +333,9 @@ class _Checker:
             for start in range(0, len(self.data[table.name]), size)
         ]
 
-        def check(number: int) -> tuple[schema.Table, list]:
+        def check(number: int) -> tuple[schema.Table, list] | KeyFindings:
+            if number == len(chunks):  # the last: the checks across rows
+                return self.key_findings()
             table, start, compiled = chunks[number]
             part = self.data[table.name][start : start + size]
             if compiled is None:
@@ -329,7 +343,7 @@ class _Checker:
                 return table, [(index, errors) for index, errors in found if errors]
             return table, [(start + index, errors) for index, errors in compiled(part, self.context)]
 
-        return Shared(check, len(chunks), fork=rows >= SHARED_ROWS)
+        return Shared(check, len(chunks) + 1, fork=rows >= SHARED_ROWS)
 
     def cerberus(self, table: schema.Table, row: dict) -> list:
         """The errors Cerberus finds in one row: for a schema the fast checks do not mirror."""
@@ -337,22 +351,46 @@ class _Checker:
         validator.validate(row)
         return [_rule_error(error) for error in _leaves(validator._errors)]
 
-    def check_keys(self) -> None:
-        """Activity IDs are unique, and every other table refers to a listed activity."""
-        self.check_ids_given()
+    def key_findings(self) -> KeyFindings:
+        """What the checks across rows find in the data alone (see `check_keys`)."""
+        missing = [
+            f"{table.name}[{index}].{key}"
+            for table in self.tables.values()
+            for key in (table.key, "activity_id")
+            if key is not None and key in table.schema
+            for index, row in enumerate(self.data.get(table.name) or [])
+            if row.get(key) is None and any(value is not None for value in row.values())
+        ]
+        activities = self.tables.get("activities")
+        if activities is None or not activities.key:
+            return KeyFindings(missing, [], [], False)
+        first: dict[Any, int] = {}
+        repeated = list(repeated_keys(self.data.get("activities") or [], activities.key, first))
+        unknown = [
+            (f"{table.name}[{index}].activity_id", identifier)
+            for table in self.tables.values()
+            if "activity_id" in table.schema
+            for index, row in enumerate(self.data.get(table.name) or [])
+            if (identifier := row.get("activity_id")) is not None and identifier not in first
+        ]
+        return KeyFindings(missing, repeated, unknown, bool(first))
+
+    def check_keys(self, found: KeyFindings) -> None:
+        """Every row with data has its ID (its key, or the activity it belongs to): without, it would vanish from
+        every total. Activity IDs are unique, and every other table refers to a listed activity."""
+        for path in found.missing:
+            self.add("id_missing", path, {})
         activities = self.tables.get("activities")
         if activities is None or not activities.key:
             return
-        first: dict[Any, int] = {}
-        for index, identifier, earlier in repeated_keys(
-            self.data.get("activities") or [], activities.key, first
-        ):
+        key = activities.key
+        for index, identifier, earlier in found.repeated:
             self.add(
                 "duplicate_id",
-                f"activities[{index}].{activities.key}",
+                f"activities[{index}].{key}",
                 {
                     "found": identifier,
-                    "first": str(self.loaded.sources.locate(f"activities[{earlier}].{activities.key}")),
+                    "first": str(self.loaded.sources.locate(f"activities[{earlier}].{key}")),
                 },
             )
         broken = [
@@ -361,29 +399,12 @@ class _Checker:
             if p.severity == "error"
             and p.code != "duplicate_id"
             and p.path.startswith("activities[")
-            and p.path.endswith(f".{activities.key}")
+            and p.path.endswith(f".{key}")
         ]
-        if (
-            not first or broken
-        ):  # with an unreadable ID, every reading of it would look orphaned: fix the IDs first
+        if not found.listed or broken:  # with an unreadable ID, every reading of it would look orphaned
             return
-        for table in self.tables.values():
-            if "activity_id" not in table.schema:
-                continue
-            for index, row in enumerate(self.data.get(table.name) or []):
-                identifier = row.get("activity_id")
-                if identifier is not None and identifier not in first:
-                    self.add("unknown_activity", f"{table.name}[{index}].activity_id", {"found": identifier})
-
-    def check_ids_given(self) -> None:
-        """A row with data but no ID (its key, or the activity it belongs to) would vanish from every total."""
-        for table in self.tables.values():
-            for key in (table.key, "activity_id"):
-                if key is None or key not in table.schema:
-                    continue
-                for index, row in enumerate(self.data.get(table.name) or []):
-                    if row.get(key) is None and any(value is not None for value in row.values()):
-                        self.add("id_missing", f"{table.name}[{index}].{key}", {})
+        for path, identifier in found.unknown:
+            self.add("unknown_activity", path, {"found": identifier})
 
     # -- turning rule errors into problems ----------------------------------------------------
     def report(self, error: RuleError, rules_schema: Mapping) -> None:
