@@ -187,8 +187,8 @@ def test_unknown_format_is_a_usage_error(tmp_path, run):
 
 def test_validate_and_calc_do_not_load_the_renderers():
     code = (
-        "import sys; from toolkit.cli import main; sys.argv = ['jcredit', 'calc', 'samples/boiler', '-q']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import sys; from toolkit.cli import cli\n"  # not main(): it ends the process without returning
+        "try:\n    cli(['calc', 'samples/boiler', '-q'], prog_name='jcredit')\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in ('weasyprint', 'docx', 'openpyxl.chart') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
