@@ -120,7 +120,9 @@ def test_figures_made_when_looked_at_are_those_made_at_once(factors, program, ba
 
     data = solar(program)
     if battery:  # the other formula; the second activity's battery inputs left empty: InputMissing per piece
-        data["activities"][0].update(battery=True, battery_share_pct=Decimal(30), battery_loss_pct=Decimal(10))
+        data["activities"][0].update(
+            battery=True, battery_share_pct=Decimal(30), battery_loss_pct=Decimal(10)
+        )
         data["activities"][0].update(battery_source="test", battery_status="verified")
         data["activities"][-1].update(battery=True)
     lazy = run(data, factors)
