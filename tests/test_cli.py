@@ -182,6 +182,15 @@ def test_an_interrupt_exits_130(folder, run, monkeypatch):
     assert status == 130 and "interrupted" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("closed", ["stdout", "stderr"])
+def test_a_stream_closed_at_start_is_no_traceback(closed):
+    """`jcredit validate P >&-`: Python starts with sys.stdout None; the quick exit must not flush it."""
+    code = "import os, sys\nos.close(1 if sys.argv[1] == 'stdout' else 2)\nos.execv(sys.executable, sys.argv[2:])"
+    command = [sys.executable, "-m", "toolkit", "calc", str(Path(__file__).parents[1] / "samples" / "boiler")]
+    result = subprocess.run([sys.executable, "-c", code, closed, *command], capture_output=True, text=True)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+
+
 def test_a_real_sigint_exits_130(folder):
     folder.write()
     code = (

@@ -93,3 +93,22 @@ def test_shared_chunks_are_each_done_once_in_order_here_or_in_the_child(monkeypa
     assert {pid for pid, _ in forked.Shared(_pid_and, 9).results()} == {os.getpid()}
     with pytest.raises(ValueError):
         forked.Shared(_pid_and, 257)
+
+
+def _dies_in_the_child(chunk: int) -> tuple[int, int]:
+    if chunk == 3 and os.getpid() != _PARENT:
+        os._exit(9)  # as an out-of-memory kill would end it
+    return _pid_and(chunk)
+
+
+_PARENT = os.getpid()
+
+
+def test_a_shared_child_that_dies_has_its_chunks_done_here_and_nothing_leaks():
+    before = len(os.listdir("/proc/self/fd"))
+    shared = forked.Shared(_dies_in_the_child, 40)
+    time.sleep(0.05)  # the child takes the first chunks, and dies at chunk 3
+    assert [square for _, square in shared.results()] == [chunk * chunk for chunk in range(40)]
+    assert shared.results() == shared.results()  # asked again: the same, nothing done twice
+    forked.Shared(_pid_and, 5, fork=False)  # done at once: no pipe kept
+    assert len(os.listdir("/proc/self/fd")) == before

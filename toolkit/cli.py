@@ -1218,13 +1218,14 @@ def _exit(end: SystemExit) -> None:
         raise end
     if "multiprocessing" in sys.modules and sys.modules["multiprocessing"].active_children():
         raise end
+    streams = [stream for stream in (sys.stdout, sys.stderr) if stream is not None]  # None: closed at start
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in streams:
+            stream.flush()
         atexit._run_exitfuncs()  # each handler once: Python's shutdown, if still reached, finds none left
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:
+        for stream in streams:
+            stream.flush()
+    except (OSError, ValueError):  # a closed pipe, a stream closed meanwhile
         raise end from None
     os._exit(end.code or 0)
 

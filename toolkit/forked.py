@@ -121,34 +121,45 @@ class Shared:
     process, once it asks for the results: each takes the next chunk no one has taken (a pipe of chunk numbers
     hands them out, a byte each). A process busy with other work meanwhile leaves every chunk to the child; one
     that asks at once does about half. Without `fork` (work too small to be worth a process), or where it cannot
-    fork (`can_fork`), every chunk is done here at once."""
+    fork (`can_fork`), every chunk is done here at once. The work must be the same wherever it is done: a
+    child that dies has its chunks done again here."""
 
     def __init__(self, work, count: int, fork: bool = True):
         if not 0 <= count <= 256:
             raise ValueError(f"{count} chunks: a pipe of one-byte chunk numbers hands out 0 to 256")
-        self._work, self._done = work, {}
-        self._numbers, hand_out = os.pipe()
+        self._work, self._count, self._child = work, count, None
+        if not (fork and count and can_fork()):
+            self._done = {number: work(number) for number in range(count)}
+            return
+        self._done = {}
+        numbers, hand_out = os.pipe()
         os.write(hand_out, bytes(range(count)))  # 256 bytes at most: never more than the pipe holds
         os.close(hand_out)  # once every number is taken, reading finds the end: nothing left to do
-        self._child = Forked(self._take_all) if fork and count and can_fork() else None
-        if self._child is None:
-            self._done = self._take_all()
+        self._numbers = os.fdopen(numbers, "rb", buffering=0)  # closed with this object if never asked
+        self._child = Forked(self._take_all)
 
     def _take_all(self) -> dict:
         """Work on each chunk not yet taken, by this process or the child: {chunk: its result}."""
         done = {}
-        while number := os.read(self._numbers, 1):
+        while number := self._numbers.read(1):
             done[number[0]] = self._work(number[0])
         return done
 
     def results(self) -> list:
-        """Every chunk's result, in chunk order: the chunks left are done here while the child does its own."""
+        """Every chunk's result, in chunk order: the chunks left are done here while the child does its own.
+        A child that died or hit a bug has its chunks done here (a bug is then raised here, traceback and all)."""
         if self._child is not None:
-            with self._child as child:
-                self._done.update(self._take_all())
-                self._done.update(child.result())
-            self._child = None
-        if self._numbers is not None:
-            os.close(self._numbers)
-            self._numbers = None
-        return [self._done[number] for number in sorted(self._done)]
+            child, self._child = self._child, None
+            try:
+                with child:
+                    self._done.update(self._take_all())
+                    try:
+                        self._done.update(child.result())
+                    except RuntimeError:  # killed (out of memory), or a bug: see below
+                        pass
+            finally:
+                self._numbers.close()
+        for number in range(self._count):
+            if number not in self._done:
+                self._done[number] = self._work(number)
+        return [self._done[number] for number in range(self._count)]

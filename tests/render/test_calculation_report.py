@@ -73,3 +73,19 @@ def test_a_period_is_json_with_its_figures_whatever_its_source_path(source, deta
         expected["project"] = {"value_t": "0", "formula": "EM_PJ = 0", "inputs": {}}
     assert found == expected
     assert list(found) == list(expected)
+
+
+def test_calc_json_written_half_by_a_child_is_the_same(monkeypatch):
+    from pathlib import Path
+
+    from toolkit.pipeline import calculate
+    from toolkit.render import calculation_report
+
+    result = calculate(Path(__file__).resolve().parents[2] / "samples" / "solar-program")
+    for detail in (False, True):
+        alone = calculation_report.calculation_json(result, "en", detail)
+        monkeypatch.setattr(calculation_report, "SHARED_PERIODS", 1)  # every program's JSON split in two
+        shared = calculation_report.calculation_json(result, "en", detail)
+        monkeypatch.undo()
+        assert shared == alone and alone.endswith(b"\n")
+        assert len(json.loads(alone)["activities"]) == len(result.activities) > 1

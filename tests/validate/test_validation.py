@@ -10,6 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sample_projects import WORKING_SAMPLES
 
 from toolkit.validate.validation import validate
@@ -43,10 +45,21 @@ def test_rows_checked_in_chunks_shared_with_a_forked_child_find_the_same(generat
     from toolkit.validate import validation
 
     whole = validate(generated).problems
-    monkeypatch.setattr(validation, "CHUNK_ROWS", chunk)  # at most 256 chunks: 1 row means 256 rows
+    monkeypatch.setattr(validation, "CHUNK_ROWS", chunk)  # 1: as many chunks as 256 allows
     monkeypatch.setattr(validation, "SHARED_ROWS", 1)
     shared = validate(generated)
     assert shared.problems == whole and shared.errors  # the generated program has its injected errors
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2_000_000), max_size=8), st.integers(1, 5_000))
+def test_rows_are_cut_into_at_most_255_chunks_that_cover_each_table(lengths, least):
+    from toolkit.validate.validation import chunk_starts
+
+    size, starts = chunk_starts(lengths, least)
+    assert len(starts) + 1 <= 256 and size >= least  # the key checks take one more
+    for which, length in enumerate(lengths):
+        assert [start for table, start in starts if table == which] == list(range(0, length, size))
 
 
 def test_row_order_does_not_change_what_is_found(generated, tmp_path):

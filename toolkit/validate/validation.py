@@ -96,6 +96,13 @@ def validate(target: Path | LoadedProject) -> Validation:
     return Validation(project, problems)
 
 
+def chunk_starts(lengths: list[int], least: int) -> tuple[int, list[tuple[int, int]]]:
+    """(size, [(table, first row)]): each table's rows cut into chunks of `size` rows, at least `least`, and
+    at most 255 chunks in all: `Shared` hands out 256 numbers, and the key checks take the last."""
+    size = max(least, 1, -(-sum(lengths) // (255 - len(lengths))))  # each table's last chunk may be partial
+    return size, [(which, start) for which, length in enumerate(lengths) for start in range(0, length, size)]
+
+
 class KeyFindings(NamedTuple):
     """The checks across rows, from the data alone: the paths of rows with data but no ID, the repeated
     activity IDs (index, ID, index of its first row), the rows naming an activity not listed (path, ID), and
@@ -137,6 +144,7 @@ class _Checker:
         self.data = dict(loaded.data)  # coerced values go here: what was read stays as read
         self.context = Context(loaded.root)
         self.problems: list[Problem] = []
+        self.finished = False
         project_type, code = schema.declared(loaded.data)
         self.project_schema = schema.project_schema(project_type)
         self.tables = schema.tables_of(loaded.data)
@@ -196,8 +204,11 @@ class _Checker:
         self.row_checks = self.check_rows()
 
     def finish(self) -> list[Problem]:
-        """Every problem: the row checks' errors (waiting for them), then the checks across rows."""
+        """Every problem: the row checks' errors (waiting for them), then the checks across rows. Once."""
+        if self.finished:
+            return self.problems
         *checked, keys = self.row_checks.results()
+        self.finished = True
         for table, found in checked:
             for index, errors in found:
                 for error in errors:
@@ -324,14 +335,10 @@ class _Checker:
         (`forked.Shared`): while this process computes, the child checks; asked for the errors at once,
         each does about half."""
         tables = [table for table in self.tables.values() if self.data.get(table.name)]
-        rows = sum(len(self.data[table.name]) for table in tables)
-        size = max(CHUNK_ROWS, -(-rows // 256))
-        chunks = [
-            (table, start, compiled)
-            for table in tables
-            for compiled in (_compiled(table.schema),)
-            for start in range(0, len(self.data[table.name]), size)
-        ]
+        rows = [len(self.data[table.name]) for table in tables]
+        size, starts = chunk_starts(rows, CHUNK_ROWS)
+        compiled = [_compiled(table.schema) for table in tables]
+        chunks = [(tables[which], start, compiled[which]) for which, start in starts]
 
         def check(number: int) -> tuple[schema.Table, list] | KeyFindings:
             if number == len(chunks):  # the last: the checks across rows
@@ -343,7 +350,7 @@ class _Checker:
                 return table, [(index, errors) for index, errors in found if errors]
             return table, [(start + index, errors) for index, errors in compiled(part, self.context)]
 
-        return Shared(check, len(chunks) + 1, fork=rows >= SHARED_ROWS)
+        return Shared(check, len(chunks) + 1, fork=sum(rows) >= SHARED_ROWS)
 
     def cerberus(self, table: schema.Table, row: dict) -> list:
         """The errors Cerberus finds in one row: for a schema the fast checks do not mirror."""
