@@ -121,14 +121,15 @@ class Shared:
     process, once it asks for the results: each takes the next chunk no one has taken (a pipe of chunk numbers
     hands them out, a byte each). A process busy with other work meanwhile leaves every chunk to the child; one
     that asks at once does about half. Without `fork` (work too small to be worth a process), or where it cannot
-    fork (`can_fork`), every chunk is done here at once. The work must be the same wherever it is done: a
-    child that dies has its chunks done again here."""
+    fork (`can_fork`), every chunk is done here at once; so it is while a child of this process still runs
+    (the diff's other side): on two cores a second child would only slow both down. The work must be the same
+    wherever it is done: a child that dies has its chunks done again here."""
 
     def __init__(self, work, count: int, fork: bool = True):
         if not 0 <= count <= 256:
             raise ValueError(f"{count} chunks: a pipe of one-byte chunk numbers hands out 0 to 256")
         self._work, self._count, self._child = work, count, None
-        if not (fork and count and can_fork()):
+        if not (fork and count and can_fork()) or _children_running():
             self._done = {number: work(number) for number in range(count)}
             return
         self._done = {}
@@ -163,3 +164,10 @@ class Shared:
             if number not in self._done:
                 self._done[number] = self._work(number)
         return [self._done[number] for number in range(self._count)]
+
+
+def _children_running() -> bool:
+    """Whether a child process of this one (multiprocessing's) is still running."""
+    import multiprocessing
+
+    return bool(multiprocessing.active_children())
