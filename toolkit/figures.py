@@ -87,7 +87,8 @@ class PeriodResult(NamedTuple):
 
 class PeriodValues(NamedTuple):
     """A period result before its figures are made (see `Periods`): its dates, fiscal year and source, its
-    two emissions' values (t-CO2), and what makes its figures, `calculate(reading, piece)`."""
+    two emissions' values (t-CO2), and what makes its figures, `figures(worked)`: what the methodology
+    worked out for the values (its inputs and factor rows), made into figures without working them again."""
 
     activity_id: str
     start: dt.date
@@ -96,9 +97,8 @@ class PeriodValues(NamedTuple):
     baseline_t: Decimal
     project_t: Decimal
     source: str
-    calculate: Callable[[Mapping, Any], tuple[Figure, Figure]]
-    reading: Mapping
-    piece: Any  # periods.Piece
+    figures: Callable[[Any], tuple[Figure, Figure]]
+    worked: Any
 
     @property
     def reduction_t(self) -> Decimal:
@@ -107,7 +107,7 @@ class PeriodValues(NamedTuple):
 
     def result(self) -> PeriodResult:
         """The period result with its figures: the same values, with formula, inputs and factor rows."""
-        baseline, project = self.calculate(self.reading, self.piece)
+        baseline, project = self.figures(self.worked)
         return PeriodResult(
             self.activity_id, self.start, self.end, self.fiscal_year, baseline, project, self.source
         )
@@ -136,7 +136,7 @@ class Periods(Sequence):
             self._results = tuple(
                 entry.result() if type(entry) is PeriodValues else entry for entry in self._entries
             )
-            self._entries = ()  # the readings they were made from are no longer held
+            self._entries = ()
         return self._results
 
     def __getitem__(self, index):

@@ -367,13 +367,16 @@ class _Run:
         first, last = crediting or (None, None)
         straight = crediting is not None and not module.SEASONAL and self.window == (None, None)
         # a methodology of many readings gives their values alone: each figure is made when looked at
-        given = (
+        quick = (
             module.value_calculator(activity, crediting, self.factors) if straight and not self.plan else None
         )
-        values, calculate = given or (
-            None,
-            module.calculator(activity, crediting, self.factors) if crediting is not None else None,
-        )
+        if quick is not None:
+            values, figures, calculate = quick
+        else:
+            values = figures = None
+            calculate = (
+                module.calculator(activity, crediting, self.factors) if crediting is not None else None
+            )
         identifier = str(activity.get("id"))
         pieces: list[PeriodResult | PeriodValues] = []
         for (start, end, position), reading in dated:
@@ -393,7 +396,7 @@ class _Run:
                     pieces.append(computed)
             else:
                 try:
-                    baseline, project = values(reading, whole)
+                    baseline, project, worked = values(reading, whole)
                 except (FactorError, InputMissing) as error:
                     self.not_computed(error, self.path(position))
                     continue
@@ -407,9 +410,8 @@ class _Run:
                         baseline,
                         project,
                         source,
-                        calculate,
-                        reading,
-                        whole,
+                        figures,
+                        worked,
                     )
                 )
         years = year_sums(pieces)

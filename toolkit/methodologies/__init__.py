@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, partial
 from types import ModuleType
-from typing import TYPE_CHECKING, Callable, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple, Protocol, Sequence
 
 from toolkit.errors import UnknownMethodology
 
@@ -56,6 +56,14 @@ class Need:
     picked: Mapping[str, Field | None] = field(default_factory=dict)
     unit: str | None = None  # when the row's unit is not the table's (wood density in t/m3)
     optional: bool = False  # needed only when that input is used (a machine's fuel)
+
+
+class ValueCalculator(NamedTuple):
+    """What a methodology of many readings gives for one activity (`Methodology.value_calculator`)."""
+
+    values: Callable[[Mapping, Piece], tuple[Decimal, Decimal, Any]]  # EM_BL and EM_PJ (t-CO2), and what
+    figures: Callable[[Any], tuple[Figure, Figure]]  # ... makes the piece's two figures from that third item
+    calculator: Callable[[Mapping, Piece], tuple[Figure, Figure]]  # `calculator`: for pieces cut at a date
 
 
 class Methodology(Protocol):
@@ -111,11 +119,12 @@ class Methodology(Protocol):
 
     def value_calculator(
         self, activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors
-    ) -> tuple[Callable[[Mapping, Piece], tuple[Decimal, Decimal]], Callable] | None:
-        """(values, calculator): a piece's two values (t-CO2) as `calculator`'s figures have them, to the last
-        digit, raising as it does, without making the figures; and the activity's calculator. The engine
-        then makes the figures only when they are looked at (`figures.Periods`). For a methodology of many
-        readings (a program); None (the default): the figures are made at once."""
+    ) -> ValueCalculator | None:
+        """A piece's two values (t-CO2) as `calculator`'s figures have them, to the last digit, raising as it
+        does, without making the figures; what makes them later from what it worked out; and the
+        activity's calculator. The engine then makes the figures only when they are looked at
+        (`figures.Periods`). For a methodology of many readings (a program); None (the default): the
+        figures are made at once."""
 
 
 @cache

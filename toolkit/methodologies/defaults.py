@@ -45,7 +45,7 @@ def calculator(module, activity: Mapping, crediting: tuple[dt.date, dt.date], fa
     return calculate_piece
 
 
-def value_calculator(activity: Mapping, crediting: tuple[dt.date, dt.date], factors) -> tuple | None:
+def value_calculator(activity: Mapping, crediting: tuple[dt.date, dt.date], factors) -> None:
     """No quicker way to a piece's values than its figures: the engine makes the figures at once."""
     return None
 

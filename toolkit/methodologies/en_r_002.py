@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 from toolkit import packaged
 from toolkit.errors import InputConflict, InputMissing
 from toolkit.figures import Figure
-from toolkit.methodologies import PERCENT, ZERO, Parameter, defaults
+from toolkit.methodologies import PERCENT, ZERO, Parameter, ValueCalculator, defaults
 from toolkit.methodologies.emissions import GRID, grid_factor
 from toolkit.periods import Piece
 
@@ -197,9 +197,9 @@ BASELINE_BATTERY = "EN-R-002 EM_BL,batt = EL_PJ,self × (1 − r_batt × L_batt)
 NO_PROJECT_EMISSIONS = Figure(ZERO, "t-CO2", "EN-R-002 EM_PJ = 0 (付随的排出は算定対象外)", {})
 
 
-def _calculators(activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors) -> tuple:
-    """(figures, values) of one activity's pieces, with its battery inputs and each fiscal year's grid factor
-    worked out once: a program's activity has a reading a month. Closures, not methods: they run per reading."""
+def _calculators(activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors) -> ValueCalculator:
+    """One activity's calculators, with its battery inputs and each fiscal year's grid factor worked out once: a
+    program's activity has a reading a month. Closures, not methods: they run per reading."""
     try:
         battery = battery_inputs(activity)
     except InputMissing as error:
@@ -223,11 +223,12 @@ def _calculators(activity: Mapping, crediting: tuple[dt.date, dt.date], factors:
         share, loss = battery
         return kwh * (1 - share * loss) * factor, kwh, factor, refs
 
-    def values(reading: Mapping, piece: Piece) -> tuple[Decimal, Decimal]:
-        return inputs(reading, piece)[0], ZERO
+    def values(reading: Mapping, piece: Piece) -> tuple[Decimal, Decimal, tuple]:
+        found = inputs(reading, piece)
+        return found[0], ZERO, found
 
-    def figures(reading: Mapping, piece: Piece) -> tuple[Figure, Figure]:
-        value, kwh, factor, refs = inputs(reading, piece)
+    def figures_of(found: tuple[Decimal, Decimal, Decimal, tuple]) -> tuple[Figure, Figure]:
+        value, kwh, factor, refs = found
         if battery is None:
             baseline = Figure(value, "t-CO2", BASELINE, {"EL_PJ,self": kwh, "CEF_elec": factor}, refs)
         else:
@@ -236,22 +237,26 @@ def _calculators(activity: Mapping, crediting: tuple[dt.date, dt.date], factors:
             baseline = Figure(value, "t-CO2", BASELINE_BATTERY, used, refs)
         return baseline, NO_PROJECT_EMISSIONS
 
-    return figures, values
+    def figures(reading: Mapping, piece: Piece) -> tuple[Figure, Figure]:
+        return figures_of(inputs(reading, piece))
+
+    return ValueCalculator(values, figures_of, figures)
 
 
 def calculator(
     activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors
 ) -> Callable[[Mapping, Piece], tuple[Figure, Figure]]:
     """`calculate` for one activity's reading pieces, what it needs once per activity worked out once."""
-    return _calculators(activity, crediting, factors)[0]
+    return _calculators(activity, crediting, factors).calculator
 
 
-def value_calculator(activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors) -> tuple:
-    """(values, calculator): the values of the calculator's figures without the figures, and the calculator,
-    from one working-out of the activity's inputs. A program's 120,000 readings are summed from the values,
-    and their figures made only when looked at."""
-    figures, values = _calculators(activity, crediting, factors)
-    return values, figures
+def value_calculator(
+    activity: Mapping, crediting: tuple[dt.date, dt.date], factors: Factors
+) -> ValueCalculator:
+    """A piece's values without its figures, what makes them, and the calculator, from one working-out of the
+    activity's inputs: a program's 120,000 readings are summed from the values, their figures made when
+    looked at."""
+    return _calculators(activity, crediting, factors)
 
 
 def calculate(
