@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 ONE_DAY = dt.timedelta(days=1)
@@ -74,6 +75,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
     return add_months(day, 12 * years)
 
 
+@functools.lru_cache(maxsize=4096)  # a program's members share a few hundred start days
 def crediting_period(
     application: dt.date, monitoring_start: dt.date | None, years: int, cap: dt.date | None
 ) -> tuple[dt.date, dt.date]:
