@@ -117,8 +117,8 @@ class Periods(Sequence):
     """An activity's period results, each one's figures made when first looked at.
 
     A program's 120,000 readings are summed and listed from their values alone (`values`); what reads the
-    figures (calc --detail, the documents, the checklist, diff) has them all made then, once, by the same
-    calculator from the same inputs. Equal to the tuple of its results; pickled as that tuple."""
+    figures (calc --detail, the documents, the checklist, diff) has them all made then, once, from what the
+    methodology worked out for the values. Equal to the tuple of its results; pickled as that tuple."""
 
     __slots__ = ("_entries", "_results")
 
