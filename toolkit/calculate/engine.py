@@ -400,18 +400,10 @@ class _Run:
                 except (FactorError, InputMissing) as error:
                     self.not_computed(error, self.path(position))
                     continue
-                source = f"monitoring[{position}]"  # `path` of a reading (values are not given for a plan)
+                path = self.path(position)
                 pieces.append(
                     PeriodValues(
-                        identifier,
-                        start,
-                        end,
-                        whole.fiscal_year,
-                        baseline,
-                        project,
-                        source,
-                        figures,
-                        worked,
+                        identifier, start, end, whole.fiscal_year, baseline, project, path, figures, worked
                     )
                 )
         years = year_sums(pieces)

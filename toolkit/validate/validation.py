@@ -331,14 +331,14 @@ class _Checker:
 
     def check_rows(self) -> Shared:
         """Every table's rows checked by its schema, a chunk of rows at a time: (table, [(row index, its rule
-        errors)]) per chunk. A large program's chunks are shared with a forked child, which starts at once
-        (`forked.Shared`): while this process computes, the child checks; asked for the errors at once,
-        each does about half."""
+        errors)]) per chunk, then the key checks' `KeyFindings`. A large program's chunks are shared with a
+        forked child, which starts at once (`forked.Shared`): while this process computes, the child checks;
+        asked for the errors at once, each does about half."""
         tables = [table for table in self.tables.values() if self.data.get(table.name)]
         rows = [len(self.data[table.name]) for table in tables]
         size, starts = chunk_starts(rows, CHUNK_ROWS)
-        compiled = [_compiled(table.schema) for table in tables]
-        chunks = [(tables[which], start, compiled[which]) for which, start in starts]
+        checks = [_compiled(table.schema) for table in tables]
+        chunks = [(tables[which], start, checks[which]) for which, start in starts]
 
         def check(number: int) -> tuple[schema.Table, list] | KeyFindings:
             if number == len(chunks):  # the last: the checks across rows
